@@ -1,0 +1,119 @@
+# exhume: plain Makefile.  `make demo` and `make check` install what is missing.
+# Modules are discovered: every src/<module>/*.c is part of the library except
+# src/cli and src/tui, which are the front ends linked into the binary.
+
+CC      ?= cc
+PKGS    := libntfs-3g yara libcrypto libarchive libnewt blkid hivex libevtx \
+           libpcre2-8 libxml-2.0 zlib
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+
+WARN    := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wformat=2 -Wvla
+DEFS    := -D_GNU_SOURCE -DEXH_RULES_DIR='"$(RULES_DIR)"' \
+           -DEXH_LOCALE_DIR='"$(LOCALE_DIR)"'
+CPPFLAGS_ALL := -Iinclude $(DEFS) $(PKG_CFLAGS)
+REL_CFLAGS := $(WARN) -O2 -g
+SAN_CFLAGS := $(WARN) -O1 -g -fsanitize=address,undefined \
+              -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+SAN_LDFLAGS := -fsanitize=address,undefined
+
+PREFIX     ?= /usr/local
+RULES_DIR  ?= $(CURDIR)/rules
+LOCALE_DIR ?= $(CURDIR)/build/locale
+
+LIB_SRC  := $(sort $(filter-out src/cli/% src/tui/%,$(wildcard src/*/*.c)))
+BIN_SRC  := $(sort $(wildcard src/cli/*.c src/tui/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
+HDRS     := $(wildcard include/exhume/*.h src/*/*_int.h)
+
+REL_LIB_OBJ := $(LIB_SRC:%.c=build/rel/%.o)
+SAN_LIB_OBJ := $(LIB_SRC:%.c=build/san/%.o)
+REL_BIN_OBJ := $(BIN_SRC:%.c=build/rel/%.o)
+SAN_BIN_OBJ := $(BIN_SRC:%.c=build/san/%.o)
+UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
+TOOL_BIN    := $(TOOL_SRC:tests/tools/%.c=build/tools/%)
+
+EXHUME     := build/rel/exhume
+EXHUME_SAN := build/san/exhume
+
+.PHONY: all deps demo check lint unit integration bench image check-image \
+        clean install tools locale
+all: $(EXHUME) locale
+
+# ---- build ----------------------------------------------------------------
+build/rel/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(REL_CFLAGS) $(CPPFLAGS_ALL) -c $< -o $@
+build/san/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) $(CPPFLAGS_ALL) -c $< -o $@
+
+build/rel/libexhume.a: $(REL_LIB_OBJ)
+	@rm -f $@; ar rcs $@ $^
+build/san/libexhume.a: $(SAN_LIB_OBJ)
+	@rm -f $@; ar rcs $@ $^
+
+$(EXHUME): $(REL_BIN_OBJ) build/rel/libexhume.a
+	$(CC) $(REL_CFLAGS) -o $@ $(REL_BIN_OBJ) build/rel/libexhume.a $(PKG_LIBS)
+$(EXHUME_SAN): $(SAN_BIN_OBJ) build/san/libexhume.a
+	$(CC) $(SAN_CFLAGS) $(SAN_LDFLAGS) -o $@ $(SAN_BIN_OBJ) \
+	    build/san/libexhume.a $(PKG_LIBS)
+
+build/san/tests/%: tests/unit/%.c build/san/libexhume.a $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) $(CPPFLAGS_ALL) -Isrc $(shell pkg-config --cflags cmocka) \
+	    $(SAN_LDFLAGS) -o $@ $< build/san/libexhume.a $(PKG_LIBS) \
+	    $(shell pkg-config --libs cmocka)
+
+# Test tools (fixture builders) write images: they are not part of exhume.
+build/tools/%: tests/tools/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(REL_CFLAGS) $(CPPFLAGS_ALL) -o $@ $< $(PKG_LIBS)
+tools: $(TOOL_BIN)
+
+# ---- translations ----------------------------------------------------------
+PO := $(wildcard po/*.po)
+MO := $(PO:po/%.po=build/locale/%/LC_MESSAGES/exhume.mo)
+build/locale/%/LC_MESSAGES/exhume.mo: po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check -o $@ $<
+locale: $(MO)
+
+# ---- the two commands -----------------------------------------------------
+deps:
+	@sh tests/lib/deps.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all tools
+	@sh tests/lib/demo.sh
+
+check: deps
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory integration
+
+lint: $(HDRS)
+	@sh tests/lib/lint.sh
+
+unit: $(UNIT_BIN)
+	@sh tests/lib/run-unit.sh $(UNIT_BIN)
+
+integration: $(EXHUME_SAN) $(EXHUME) $(TOOL_BIN) locale
+	@EXHUME=$(CURDIR)/$(EXHUME_SAN) EXHUME_REL=$(CURDIR)/$(EXHUME) \
+	    TOOLS=$(CURDIR)/build/tools TOP=$(CURDIR) \
+	    prove -f $(PROVE_FLAGS) tests/t/
+
+bench: deps
+	@$(MAKE) --no-print-directory all tools
+	@sh bench/run.sh
+
+-include image/image.mk
+
+install: all
+	install -D -m 755 $(EXHUME) $(DESTDIR)$(PREFIX)/bin/exhume
+	install -D -m 644 src/cli/exhume.8 $(DESTDIR)$(PREFIX)/share/man/man8/exhume.8
+
+clean:
+	rm -rf build

@@ -1,0 +1,162 @@
+/* Findings: the record every analyser produces, scoring, and the collector. */
+#ifndef EXHUME_FINDINGS_H
+#define EXHUME_FINDINGS_H
+
+#include <stdint.h>
+
+#include "exhume/core.h"
+
+enum exh_level {
+	EXH_LEVEL_INFO = 0,	/* below notice: kept, not counted as a hit */
+	EXH_LEVEL_NOTICE = 1,
+	EXH_LEVEL_WARNING = 2,
+	EXH_LEVEL_ALERT = 3,
+};
+
+enum exh_finding_kind {
+	EXH_FIND_FILE = 0,	/* a stream on a volume */
+	EXH_FIND_LOG = 1,	/* a line in a text log */
+	EXH_FIND_EVENT = 2,	/* a record in an .evtx file */
+	EXH_FIND_HOST = 3,	/* configuration or registry state */
+};
+
+/* One reason a finding was raised.  All strings are owned, raw (unescaped). */
+struct exh_reason {
+	char *kind;		/* "yara", "hash", "path", "heuristic", "log",
+				   "event", "config" */
+	char *name;		/* rule name, list file:line, check id */
+	int score;		/* may be negative (path IOC false-positive) */
+	char *description;
+	char *reference;
+	char *detail;		/* matched strings with offsets, IOC line ... */
+};
+
+struct exh_kv {
+	char *key;
+	char *value;
+};
+
+/* A finding.  Strings are owned by the finding, may be NULL, and are raw:
+ * escape them at the output boundary. */
+struct exh_finding {
+	char id[16];		/* "F0001", assigned by exh_findings_sort */
+	int level;		/* enum exh_level */
+	int score;		/* 0..100, THOR formula over reasons */
+	int kind;		/* enum exh_finding_kind */
+	char *check;		/* check id, e.g. "CVE-2021-26855/test-proxylogon" */
+
+	/* Where: files (kind FILE) and the log/evtx file itself. */
+	char *path;		/* Windows form, "C:\\inetpub\\..." */
+	char *stream;		/* "" for the unnamed $DATA stream */
+	uint64_t size;
+	uint64_t mft;
+	uint16_t seq;
+	uint32_t attributes;	/* NTFS FILE_ATTR_* bits */
+	char md5[33];		/* "" when not computed */
+	char sha1[41];
+	char sha256[65];
+	struct exh_macb si;
+	struct exh_macb fn;
+
+	/* What: log lines and events. */
+	uint64_t line;		/* 1-based; 0 when not a log line */
+	uint64_t record;	/* evtx record number; 0 when none */
+	int64_t time;		/* FILETIME of the logged event, 0 if none */
+	char *client_ip;
+	char *excerpt;		/* the log line or event data (raw) */
+	struct exh_kv *fields;
+	size_t nfields;
+
+	struct exh_reason *reasons;
+	size_t nreasons;
+};
+
+/* Allocates an empty finding (kind FILE, level INFO); NULL on ENOMEM. */
+struct exh_finding *exh_finding_new(int kind);
+void exh_finding_free(struct exh_finding *f);
+/* Deep copy; NULL on ENOMEM. */
+struct exh_finding *exh_finding_dup(const struct exh_finding *f);
+
+/* Setters copy their strings; they return EXH_OK or EXH_ENOMEM. */
+int exh_finding_set(char **field, const char *value);
+int exh_finding_add_reason(struct exh_finding *f, const char *kind,
+    const char *name, int score, const char *description,
+    const char *reference, const char *detail);
+int exh_finding_add_field(struct exh_finding *f, const char *key,
+    const char *value);
+
+/* Recomputes score and level from the reasons (THOR formula). */
+void exh_finding_rescore(struct exh_finding *f);
+
+/*
+ * THOR's scoring: sub-scores sorted descending, negative ones subtracted
+ * afterwards, total = 100 * (1 - prod(1 - s_i/100/2^i)), capped to 0..100.
+ */
+int exh_score_combine(const int *scores, size_t n);
+/* notice >= 40, warning >= 60, alert >= 80 with one sub-score > 75. */
+int exh_level_for(int total, const int *scores, size_t n);
+const char *exh_level_name(int level);	/* "info", "notice", ... */
+int exh_level_parse(const char *name);	/* -1 when unknown */
+const char *exh_finding_kind_name(int kind);
+
+/* One JSON object (no newline) describing f; strings escaped. */
+int exh_finding_to_json(const struct exh_finding *f, struct exh_buf *out);
+
+/* An object that could not be examined, and why.  Never dropped silently. */
+struct exh_skip {
+	char *path;		/* Windows form or log file path */
+	char *stream;
+	uint64_t mft;
+	uint64_t size;
+	char *reason;		/* "too-large", "encrypted", "unreadable",
+				   "corrupt", "timeout", "reparse-point" ... */
+	char *detail;		/* the error message */
+};
+
+/* Counters every run prints. */
+struct exh_stats {
+	uint64_t streams_seen;
+	uint64_t streams_scanned;
+	uint64_t bytes_scanned;
+	uint64_t streams_skipped;	/* by policy: size cap, reparse, ... */
+	uint64_t streams_unreadable;	/* errors: corrupt, I/O, encrypted */
+	uint64_t log_files;
+	uint64_t log_lines;
+	uint64_t events;
+};
+
+/*
+ * The collector.  Thread-safe: analysers may add from several threads.
+ * exh_findings_sort orders by level, score (both descending), then path,
+ * stream, file line and record, so output is identical for any thread
+ * count, and assigns ids F0001...
+ */
+struct exh_findings;
+
+int exh_findings_create(struct exh_findings **out, struct exh_err *err);
+void exh_findings_destroy(struct exh_findings *c);
+/* Takes ownership of f (also on failure, when it is freed). */
+int exh_findings_add(struct exh_findings *c, struct exh_finding *f,
+    struct exh_err *err);
+int exh_findings_add_skip(struct exh_findings *c, const char *path,
+    const char *stream, uint64_t mft, uint64_t size, const char *reason,
+    const char *detail, struct exh_err *err);
+void exh_findings_sort(struct exh_findings *c);
+size_t exh_findings_count(const struct exh_findings *c);
+const struct exh_finding *exh_findings_get(const struct exh_findings *c,
+    size_t i);
+size_t exh_findings_skip_count(const struct exh_findings *c);
+const struct exh_skip *exh_findings_skip(const struct exh_findings *c,
+    size_t i);
+/* Counts by level: counts[EXH_LEVEL_INFO..EXH_LEVEL_ALERT]. */
+void exh_findings_level_counts(const struct exh_findings *c,
+    size_t counts[4]);
+/* Stats are updated under the collector's lock. */
+void exh_findings_stats_add(struct exh_findings *c,
+    const struct exh_stats *delta);
+struct exh_stats exh_findings_stats(const struct exh_findings *c);
+/* Marks the results partial (cancelled or a fatal volume error). */
+void exh_findings_set_partial(struct exh_findings *c, const char *why);
+const char *exh_findings_partial(const struct exh_findings *c);
+
+#endif /* EXHUME_FINDINGS_H */

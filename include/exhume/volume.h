@@ -1,0 +1,147 @@
+/* NTFS volumes through libntfs-3g, strictly read-only: walk, metadata, streams. */
+#ifndef EXHUME_VOLUME_H
+#define EXHUME_VOLUME_H
+
+#include <stdint.h>
+
+#include "exhume/core.h"
+#include "exhume/source.h"
+
+/* DOS/NTFS file attribute bits as stored in $STANDARD_INFORMATION. */
+#define EXH_ATTR_READONLY	0x0001u
+#define EXH_ATTR_HIDDEN		0x0002u
+#define EXH_ATTR_SYSTEM		0x0004u
+#define EXH_ATTR_DIRECTORY	0x0010u
+#define EXH_ATTR_ARCHIVE	0x0020u
+#define EXH_ATTR_SPARSE		0x0200u
+#define EXH_ATTR_REPARSE	0x0400u
+#define EXH_ATTR_COMPRESSED	0x0800u
+#define EXH_ATTR_ENCRYPTED	0x4000u
+
+/* Per-stream flags. */
+#define EXH_STREAM_RESIDENT	0x01u
+#define EXH_STREAM_COMPRESSED	0x02u
+#define EXH_STREAM_ENCRYPTED	0x04u
+#define EXH_STREAM_SPARSE	0x08u
+
+struct exh_stream_info {
+	const char *name;	/* UTF-8; "" for the unnamed $DATA stream */
+	uint64_t size;		/* logical (data) size */
+	uint64_t alloc_size;	/* allocated on disk */
+	unsigned flags;		/* EXH_STREAM_* */
+};
+
+/* What a walk yields.  Every pointer is borrowed for the callback only. */
+enum exh_entry_status {
+	EXH_ENTRY_OK = 0,
+	EXH_ENTRY_CORRUPT,	/* the MFT record or an attribute is damaged */
+	EXH_ENTRY_UNREADABLE,	/* I/O error reading the record */
+	EXH_ENTRY_CYCLE,	/* directory already on the walk's path */
+};
+
+struct exh_entry {
+	const char *path;	/* Windows form: "C:\\inetpub\\x.aspx" */
+	const char *name;	/* last component (UTF-8, see exh_utf16le_to_utf8) */
+	uint64_t mft;		/* record number */
+	uint16_t seq;		/* sequence number */
+	unsigned links;		/* hard link count */
+	bool is_dir;
+	bool first_link;	/* false: this record was yielded before under
+				   another name; its data is not read again */
+	uint32_t attributes;	/* EXH_ATTR_* */
+	uint32_t reparse_tag;	/* 0 when not a reparse point; never followed */
+	char *reparse_target;	/* junction/symlink target (UTF-8) or NULL */
+	struct exh_macb si;	/* $STANDARD_INFORMATION */
+	struct exh_macb fn;	/* $FILE_NAME of this name */
+	const struct exh_stream_info *streams;	/* $DATA streams, unnamed first */
+	size_t nstreams;
+	int depth;		/* 0 for the walk's start */
+	int status;		/* enum exh_entry_status */
+	const char *problem;	/* what is wrong when status != OK */
+};
+
+/* Callback verdicts. */
+enum exh_walk_verdict {
+	EXH_WALK_NEXT = 0,	/* go on (descend into a directory) */
+	EXH_WALK_PRUNE = 1,	/* do not descend into this directory */
+	EXH_WALK_STOP = 2,	/* end the walk; it returns EXH_STOP */
+};
+
+typedef int (*exh_walk_fn)(const struct exh_entry *entry, void *ctx);
+
+struct exh_volume;
+
+/* Volume state worth a warning in the report. */
+struct exh_volume_info {
+	char label[128];
+	char serial[24];	/* NTFS volume serial, "1A2B3C4D5E6F7081" */
+	uint64_t size;
+	uint32_t cluster_size;
+	uint32_t mft_record_size;
+	uint64_t mft_records;	/* records in $MFT (upper bound of files) */
+	int ntfs_major;
+	int ntfs_minor;
+	bool dirty;		/* volume dirty flag set */
+	bool hibernated;	/* hiberfil.sys says the system hibernated */
+	char letter;		/* assigned drive letter, '?' if none */
+};
+
+/*
+ * Opens partition number part (as in exh_source_partition()->number; 0
+ * for a partition image) through libntfs-3g with NTFS_MNT_RDONLY and a
+ * device whose write operations fail with EROFS.  Hibernated and dirty
+ * volumes open read-only; exh_volume_info says so.  Returns EXH_OK,
+ * EXH_EUSAGE (not NTFS: the message says what it is), EXH_ECORRUPT or
+ * EXH_EIO.  Several volumes may be opened on one source (one per thread).
+ */
+int exh_volume_open(struct exh_source *src, int part, struct exh_volume **out,
+    struct exh_err *err);
+void exh_volume_close(struct exh_volume *vol);
+
+const struct exh_volume_info *exh_volume_info(const struct exh_volume *vol);
+void exh_volume_set_letter(struct exh_volume *vol, char letter);
+/* True when \Windows\System32\config\SYSTEM exists (the system volume). */
+bool exh_volume_is_system(struct exh_volume *vol);
+
+/*
+ * Walks the tree below start (a Windows-form path on this volume, with or
+ * without the drive letter, "\\" or NULL for the root) depth-first, in
+ * directory index order.  Directories are yielded before their contents.
+ * Records that cannot be read are yielded with status != OK, never
+ * dropped.  Reparse points are yielded, never followed.  Returns EXH_OK,
+ * EXH_STOP (callback asked), EXH_ENOTFOUND (start missing), or a fatal
+ * status.
+ */
+int exh_volume_walk(struct exh_volume *vol, const char *start,
+    exh_walk_fn fn, void *ctx, struct exh_err *err);
+
+/* Looks up a Windows-form path; fills mft (and is_dir when not NULL). */
+int exh_volume_lookup(struct exh_volume *vol, const char *path,
+    uint64_t *mft, bool *is_dir, struct exh_err *err);
+
+/* Reads one stream in chunks.  Borrowed from the volume (same thread). */
+struct exh_stream;
+
+/*
+ * Opens stream name ("" = unnamed) of record mft.  EXH_EIO with errno
+ * EACCES for EFS-encrypted data; EXH_ENOTFOUND when the stream is gone.
+ */
+int exh_stream_open(struct exh_volume *vol, uint64_t mft, const char *name,
+    struct exh_stream **out, struct exh_err *err);
+uint64_t exh_stream_size(const struct exh_stream *st);
+/* Reads up to len bytes at off; *got is 0 at the end. */
+int exh_stream_pread(struct exh_stream *st, void *buf, size_t len,
+    uint64_t off, size_t *got, struct exh_err *err);
+void exh_stream_close(struct exh_stream *st);
+
+/*
+ * Reads a whole stream of a file given by path into out, refusing streams
+ * larger than max bytes (EXH_EUSAGE).  For hives, configs and small logs.
+ */
+int exh_volume_read_file(struct exh_volume *vol, const char *path,
+    const char *stream, size_t max, struct exh_buf *out, struct exh_err *err);
+
+/* Windows-form "\\$MFT"-style raw metadata files can be read by path too:
+ * "\\$MFT", "\\$LogFile", "\\$Extend\\$UsnJrnl" with stream "$J". */
+
+#endif /* EXHUME_VOLUME_H */

@@ -1,0 +1,66 @@
+/* Small string helpers: ASCII case folding for Windows paths, hex. */
+#include <string.h>
+
+#include "exhume/core.h"
+
+static int
+lower(int c)
+{
+	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+}
+
+bool
+exh_ascii_iequal(const char *a, const char *b)
+{
+	while (*a != '\0' && lower((unsigned char)*a) == lower((unsigned char)*b)) {
+		a++;
+		b++;
+	}
+	return *a == '\0' && *b == '\0';
+}
+
+bool
+exh_ascii_istarts(const char *s, const char *prefix)
+{
+	while (*prefix != '\0') {
+		if (lower((unsigned char)*s) != lower((unsigned char)*prefix))
+			return false;
+		s++;
+		prefix++;
+	}
+	return true;
+}
+
+bool
+exh_ascii_iends(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && exh_ascii_iequal(s + n - m, suffix);
+}
+
+const char *
+exh_ascii_istrstr(const char *hay, const char *needle)
+{
+	if (*needle == '\0')
+		return hay;
+	for (; *hay != '\0'; hay++) {
+		if (lower((unsigned char)*hay) == lower((unsigned char)*needle) &&
+		    exh_ascii_istarts(hay, needle))
+			return hay;
+	}
+	return NULL;
+}
+
+void
+exh_hex(const unsigned char *p, size_t n, char *dst)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		dst[2 * i] = digits[p[i] >> 4];
+		dst[2 * i + 1] = digits[p[i] & 15];
+	}
+	dst[2 * n] = '\0';
+}
