@@ -67,10 +67,12 @@ build/san/tests/%: tests/unit/%.c build/san/libexhume.a $(HDRS)
 	    $(SAN_LDFLAGS) -o $@ $< build/san/libexhume.a $(PKG_LIBS) \
 	    $(shell pkg-config --libs cmocka)
 
-# Test tools (fixture builders) write images: they are not part of exhume.
-build/tools/%: tests/tools/%.c $(HDRS)
+# Test tools (fixture builders, generators) write test files: they are not
+# part of exhume.  They may use the library's API.
+build/tools/%: tests/tools/%.c build/rel/libexhume.a $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(REL_CFLAGS) $(CPPFLAGS_ALL) -o $@ $< $(PKG_LIBS)
+	$(CC) $(REL_CFLAGS) $(CPPFLAGS_ALL) -Isrc -o $@ $< build/rel/libexhume.a \
+	    $(PKG_LIBS)
 tools: $(TOOL_BIN)
 
 # ---- translations ----------------------------------------------------------
