@@ -91,8 +91,10 @@ fill_disk(const char *sysdir, const char *name, const char *boot_id,
 	unsigned long long sectors;
 
 	memset(d, 0, sizeof(*d));
-	snprintf(d->name, sizeof(d->name), "%s", name);
-	snprintf(d->dev_path, sizeof(d->dev_path), "/dev/%s", name);
+	if (snprintf(d->name, sizeof(d->name), "%s", name) >=
+	    (int)sizeof(d->name) || snprintf(d->dev_path, sizeof(d->dev_path),
+	    "/dev/%s", name) >= (int)sizeof(d->dev_path))
+		return;
 	if (snprintf(dir, sizeof(dir), "%s/%s", sysdir, name) >= (int)sizeof(dir))
 		return;
 	read_attr(dir, "size", val, sizeof(val));
