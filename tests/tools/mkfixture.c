@@ -752,7 +752,8 @@ parse_part(struct spec *sp, int line, char **tok, int ntok)
 				goto bad;
 			p->has_hidden = 1;
 		} else if (strcmp(tok[i], "label") == 0 &&
-		    n < sizeof(p->label)) {
+		    n < sizeof(p->label) && strspn(v, "ABCDEFGHIJKLMNOPQRSTU"
+		    "VWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.") == n) {
 			memcpy(p->label, v, n + 1);
 		} else if (strcmp(tok[i], "type") == 0 &&
 		    n < sizeof(p->type)) {
@@ -991,47 +992,74 @@ parse_spec(struct spec *sp, const char *path)
 
 /* ---- helpers: processes, files -------------------------------------- */
 
-/* Runs argv, optionally feeding it stdin_text; returns its exit status. */
+/*
+ * Runs argv, optionally feeding it stdin_text.  The child's chatter is
+ * collected and shown only when it fails.
+ */
 static int
 run(char *const argv[], const char *stdin_text)
 {
 	posix_spawn_file_actions_t fa;
 	pid_t pid;
-	int pfd[2] = { -1, -1 }, st, rc;
-	size_t len, off = 0;
+	int in[2] = { -1, -1 }, out[2], st, rc;
+	size_t len, off = 0, nlog = 0;
 	ssize_t w;
+	char log[8192];
 
+	if (pipe(out) != 0 || (stdin_text != NULL && pipe(in) != 0))
+		return -1;
 	posix_spawn_file_actions_init(&fa);
 	if (stdin_text != NULL) {
-		if (pipe(pfd) != 0)
-			return -1;
-		posix_spawn_file_actions_adddup2(&fa, pfd[0], 0);
-		posix_spawn_file_actions_addclose(&fa, pfd[1]);
-		posix_spawn_file_actions_addclose(&fa, pfd[0]);
+		posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+		posix_spawn_file_actions_addclose(&fa, in[1]);
+		posix_spawn_file_actions_addclose(&fa, in[0]);
 	}
+	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, out[1], 2);
+	posix_spawn_file_actions_addclose(&fa, out[0]);
+	posix_spawn_file_actions_addclose(&fa, out[1]);
 	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
+	close(out[1]);
 	if (stdin_text != NULL) {
-		close(pfd[0]);
+		/* Scripts are far smaller than a pipe buffer. */
+		close(in[0]);
 		len = strlen(stdin_text);
 		while (rc == 0 && off < len) {
-			w = write(pfd[1], stdin_text + off, len - off);
+			w = write(in[1], stdin_text + off, len - off);
 			if (w <= 0)
 				break;
 			off += (size_t)w;
 		}
-		close(pfd[1]);
+		close(in[1]);
 	}
 	if (rc != 0) {
+		close(out[0]);
 		fprintf(stderr, "mkfixture: cannot run %s: %s\n", argv[0],
 		    strerror(rc));
 		return -1;
 	}
+	for (;;) {
+		char junk[512];
+
+		if (nlog < sizeof(log) - 1)
+			w = read(out[0], log + nlog, sizeof(log) - 1 - nlog);
+		else
+			w = read(out[0], junk, sizeof(junk));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		if (nlog < sizeof(log) - 1)
+			nlog += (size_t)w;
+	}
+	close(out[0]);
+	log[nlog] = '\0';
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return -1;
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		fprintf(stderr, "mkfixture: %s failed\n", argv[0]);
+		fprintf(stderr, "mkfixture: %s failed:\n%s", argv[0], log);
 		return -1;
 	}
 	return 0;
@@ -1725,6 +1753,7 @@ write_table(const struct spec *sp, const char *out)
 	size_t off;
 	int r;
 	size_t i;
+	int gpt = strcmp(sp->label, "gpt") == 0;
 	char *argv[] = { "sfdisk", "-q", "--no-reread", "--no-tell-kernel",
 	    (char *)out, NULL };
 
@@ -1734,11 +1763,14 @@ write_table(const struct spec *sp, const char *out)
 		return -1;
 	off = (size_t)r;
 	for (i = 0; i < sp->nparts; i++) {
+		/* Labels are plain words (no quotes or commas) by grammar. */
 		r = snprintf(script + off, sizeof(script) - off,
-		    "start=%llu, size=%llu, type=%s\n",
+		    "start=%llu, size=%llu, type=%s%s%s\n",
 		    (unsigned long long)sp->parts[i].start,
 		    (unsigned long long)(sp->parts[i].size / 512),
-		    part_type(sp, &sp->parts[i]));
+		    part_type(sp, &sp->parts[i]),
+		    gpt && sp->parts[i].label[0] ? ", name=" : "",
+		    gpt ? sp->parts[i].label : "");
 		if (r < 0 || (size_t)r >= sizeof(script) - off)
 			return -1;
 		off += (size_t)r;
