@@ -7,6 +7,9 @@ TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 TOOLS=${TOOLS:-$TOP/build/tools}
 MKFIXTURE=$TOOLS/mkfixture
 FIX=$TOP/tests/fixtures
+# blkid and friends live in sbin, which a user's PATH may lack.
+PATH=$PATH:/usr/sbin:/sbin
+export PATH
 
 for t in mmls fls icat istat fsstat blkid sha256sum; do
 	if ! command -v "$t" >/dev/null 2>&1; then

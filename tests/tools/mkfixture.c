@@ -158,6 +158,9 @@ struct spec {
 	int		 have_truncate;
 };
 
+static void say(const struct spec *, int, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
 static void
 say(const struct spec *sp, int line, const char *fmt, ...)
 {
@@ -682,6 +685,10 @@ parse_disk(struct spec *sp, int line, char **tok, int ntok)
 {
 	int i;
 
+	if (sp->have_disk) {
+		say(sp, line, "second disk directive");
+		return -1;
+	}
 	if (ntok < 2) {
 		say(sp, line, "disk needs gpt, mbr or none");
 		return -1;
@@ -714,8 +721,14 @@ parse_part(struct spec *sp, int line, char **tok, int ntok)
 	int i, k, have_start = 0;
 	size_t n;
 
-	if (sp->nparts >= MAXPARTS) {
-		say(sp, line, "too many partitions");
+	if (!sp->have_disk) {
+		say(sp, line, "part before the disk directive");
+		return -1;
+	}
+	if (sp->nparts >= MAXPARTS ||
+	    (strcmp(sp->label, "dos") == 0 && sp->nparts >= 4)) {
+		say(sp, line, "too many partitions (mbr: 4, else %d)",
+		    MAXPARTS);
 		return -1;
 	}
 	p = &sp->parts[sp->nparts];
@@ -1995,8 +2008,10 @@ int
 main(int argc, char *argv[])
 {
 	struct spec *sp;
+	char newpath[8192];
+	const char *path;
 	size_t i;
-	int rc;
+	int rc, r;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: mkfixture SPEC OUT.img\n");
@@ -2007,6 +2022,15 @@ main(int argc, char *argv[])
 	ntfs_log_clear_levels(NTFS_LOG_LEVEL_INFO | NTFS_LOG_LEVEL_QUIET |
 	    NTFS_LOG_LEVEL_VERBOSE | NTFS_LOG_LEVEL_PROGRESS |
 	    NTFS_LOG_LEVEL_WARNING);
+	/* mkntfs and sfdisk live in sbin, which a user's PATH may lack. */
+	path = getenv("PATH");
+	r = snprintf(newpath, sizeof(newpath), "%s%s/usr/sbin:/sbin",
+	    path != NULL ? path : "/usr/bin:/bin", ":");
+	if (r < 0 || (size_t)r >= sizeof(newpath) ||
+	    setenv("PATH", newpath, 1) != 0) {
+		fprintf(stderr, "mkfixture: PATH too long\n");
+		return 1;
+	}
 	sp = xcalloc(1, sizeof(*sp));
 	if (parse_spec(sp, argv[1]) != 0)
 		return 1;
