@@ -198,6 +198,38 @@ xstrdup(const char *s)
 	return p;
 }
 
+/* Cuts the next blank-separated word off *s. */
+static char *
+word(char **s)
+{
+	char *a = *s, *b;
+
+	while (isspace((unsigned char)*a))
+		a++;
+	if (*a == '\0')
+		return NULL;
+	for (b = a; *b != '\0' && !isspace((unsigned char)*b); b++)
+		;
+	if (*b != '\0')
+		*b++ = '\0';
+	while (isspace((unsigned char)*b))
+		b++;
+	*s = b;
+	return a;
+}
+
+static void
+strip_comment(char *s)
+{
+	char *p;
+
+	for (p = s; *p != '\0'; p++)
+		if (*p == '#' && (p == s || isspace((unsigned char)p[-1]))) {
+			*p = '\0';
+			break;
+		}
+}
+
 /* Parses a byte count with an optional K/M/G suffix. */
 static int
 parse_size(const char *s, uint64_t *out)
@@ -387,7 +419,7 @@ read_whole(const char *path, uint8_t **out, size_t *len)
 static int
 parse_content(struct spec *sp, int line, char *s, struct content *c)
 {
-	char path[PATH_MAX], *tok, *save, *p;
+	char path[PATH_MAX], *tok, *p;
 	uint64_t x;
 	int kind = 0, r;
 
@@ -441,8 +473,7 @@ parse_content(struct spec *sp, int line, char *s, struct content *c)
 		return 0;
 	}
 	c->kind = CK_FILL;
-	for (tok = strtok_r(s, " \t", &save); tok != NULL;
-	    tok = strtok_r(NULL, " \t", &save)) {
+	while ((tok = word(&s)) != NULL) {
 		if (strncmp(tok, "size=", 5) == 0 &&
 		    parse_size(tok + 5, &x) == 0)
 			c->size = x;
@@ -615,11 +646,10 @@ parse_time(const char *s, int64_t *out)
 static int
 parse_times(char *v, int64_t t[4], uint8_t set[4])
 {
-	char *save, *tok;
+	char *tok;
 	int i = 0;
 
-	for (tok = strtok_r(v, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save)) {
+	while ((tok = strsep(&v, ",")) != NULL) {
 		if (i >= 4)
 			return -1;
 		if (strcmp(tok, "-") == 0)
@@ -644,12 +674,11 @@ parse_attrib(char *v, uint32_t *out)
 		{ "archive", 0x20 }, { "temporary", 0x100 },
 		{ "offline", 0x1000 }, { "notindexed", 0x2000 },
 	};
-	char *save, *tok;
+	char *tok;
 	size_t i;
 
 	*out = 0;
-	for (tok = strtok_r(v, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save)) {
+	while ((tok = strsep(&v, ",")) != NULL) {
 		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 			if (strcmp(tok, names[i].name) == 0)
 				break;
@@ -800,38 +829,6 @@ last_ntfs(const struct spec *sp)
 		if (sp->parts[i].kind == PK_NTFS)
 			return i;
 	return -1;
-}
-
-/* Cuts the next blank-separated word off *s. */
-static char *
-word(char **s)
-{
-	char *a = *s, *b;
-
-	while (isspace((unsigned char)*a))
-		a++;
-	if (*a == '\0')
-		return NULL;
-	for (b = a; *b != '\0' && !isspace((unsigned char)*b); b++)
-		;
-	if (*b != '\0')
-		*b++ = '\0';
-	while (isspace((unsigned char)*b))
-		b++;
-	*s = b;
-	return a;
-}
-
-static void
-strip_comment(char *s)
-{
-	char *p;
-
-	for (p = s; *p != '\0'; p++)
-		if (*p == '#' && (p == s || isspace((unsigned char)p[-1]))) {
-			*p = '\0';
-			break;
-		}
 }
 
 static int
