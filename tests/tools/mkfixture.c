@@ -44,8 +44,9 @@
  *            size=N [fill=0xNN|fill=random:SEED]
  *   times    ISO-8601 UTC 2021-03-03T06:49:42[.fffffff]Z, or '-' to keep.
  *
- * Lines may be up to 256 KiB long.  Trailing "  # comment" text is removed from every directive except the
- * CONTENT of text: (which runs to the end of the line).  Content directives
+ * Lines may be up to 256 KiB long.  Trailing "  # comment" text is removed
+ * from every directive except the CONTENT of text: (which runs to the end
+ * of the line).  Content directives
  * apply to the most recent ntfs partition.  "times" is applied after all
  * other content of the partition, so later writes cannot disturb it.
  * With "disk none" no table is written: partitions are placed at their start
