@@ -1851,7 +1851,7 @@ disk_size(const struct spec *sp)
 	return max;
 }
 
-/* ---- damage --------------------------------------------------------------- */
+/* ---- damage ------------------------------------------------------------ */
 
 /* Undoes (restore=1) or redoes (restore=0) the update sequence array. */
 static int
