@@ -107,7 +107,7 @@ unit: $(UNIT_BIN)
 integration: $(EXHUME_SAN) $(EXHUME) $(TOOL_BIN) locale
 	@EXHUME=$(CURDIR)/$(EXHUME_SAN) EXHUME_REL=$(CURDIR)/$(EXHUME) \
 	    TOOLS=$(CURDIR)/build/tools TOP=$(CURDIR) \
-	    prove -f $(PROVE_FLAGS) tests/t/
+	    prove -f --ext .sh $(PROVE_FLAGS) tests/t/
 
 bench: deps
 	@$(MAKE) --no-print-directory all tools
