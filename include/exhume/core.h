@@ -122,6 +122,13 @@ int64_t exh_unix_to_filetime(int64_t secs);
  * Returns EXH_OK or EXH_EUSAGE. */
 int exh_iso_to_filetime(const char *s, int64_t *out);
 
+/*
+ * A pull-style reader, so analysers and the bundle can consume a stream
+ * from a volume, a local file or memory alike.  *got is 0 at the end.
+ */
+typedef int (*exh_read_fn)(void *ctx, void *buf, size_t len, size_t *got,
+    struct exh_err *err);
+
 /* Case-insensitive ASCII helpers (Windows paths compare this way). */
 bool exh_ascii_iequal(const char *a, const char *b);
 bool exh_ascii_istarts(const char *s, const char *prefix);
