@@ -444,28 +444,35 @@ meta_true(const YR_META *m)
 	    (strcmp(m->string, "1") == 0 || strcmp(m->string, "true") == 0);
 }
 
-/* "$id@0xOFFSET: text; ..." for the first match of up to five strings. */
+/*
+ * "$id@0xOFFSET: text; ..." for the first match of up to five strings.
+ * libyara 4.2 allocates a match right after the previous match's data, so
+ * a YR_MATCH may be misaligned: it is copied out before use instead of
+ * being read in place (yr_string_matches_foreach would read in place).
+ */
 static int
 match_detail(YR_SCAN_CONTEXT *ctx, const YR_RULE *rule, struct exh_buf *out)
 {
 	const YR_STRING *s;
-	const YR_MATCH *m;
+	const YR_MATCH *p;
+	YR_MATCH m;
 	size_t nstr = 0, n;
 
 	yr_rule_strings_foreach(rule, s) {
 		if (nstr == MATCH_STRINGS_MAX)
 			break;
-		yr_string_matches_foreach(ctx, s, m) {
-			uint64_t off = (uint64_t)(m->base + m->offset);
-
+		for (p = ctx->matches[s->idx].head; p != NULL; p = m.next) {
+			memcpy(&m, p, sizeof(m));
+			if (m.is_private)
+				continue;
 			if (exh_buf_printf(out, "%s%s@0x%llx: ",
 			    nstr > 0 ? "; " : "", s->identifier,
-			    (unsigned long long)off) != EXH_OK)
+			    (unsigned long long)(m.base + m.offset)) != EXH_OK)
 				return EXH_ENOMEM;
-			n = m->data_length < 0 ? 0 : (size_t)m->data_length;
+			n = m.data_length < 0 ? 0 : (size_t)m.data_length;
 			if (n > MATCH_TEXT_MAX)
 				n = MATCH_TEXT_MAX;
-			if (exh_esc_term(out, (const char *)m->data, n) !=
+			if (exh_esc_term(out, (const char *)m.data, n) !=
 			    EXH_OK)
 				return EXH_ENOMEM;
 			nstr++;
