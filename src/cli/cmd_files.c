@@ -318,6 +318,8 @@ cmd_files(int argc, char **argv)
 		    "streams (listed above)", inv.broken, inv.unreadable);
 		rc = EXIT_PARTIAL;
 	}
+	if (cv.nvols == 0 && rc == EXIT_CLEAN)
+		rc = EXIT_USAGE;
 	cli_close_volumes(&cv);
-	return cv.nvols == 0 && rc == EXIT_CLEAN ? EXIT_USAGE : rc;
+	return rc;
 }
