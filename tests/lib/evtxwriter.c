@@ -16,6 +16,7 @@
  * The BinXML uses element, attribute and string value tokens only, with
  * every name defined inline (name offsets are chunk-relative).
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,24 +253,6 @@ simple_elem(struct bytes *b, size_t base, const char *name, const char *value)
 	end_elem(b, sp);
 }
 
-/* An element whose value is a typed integer (UInt8 0x04, UInt16 0x06). */
-static void
-typed_elem(struct bytes *b, size_t base, const char *name, unsigned type,
-    unsigned v, int width)
-{
-	size_t sp = open_elem(b, base, name, 0);
-
-	put8(b, 0x02);
-	put8(b, 0x05);
-	put8(b, type);
-	if (width == 1)
-		put8(b, v);
-	else
-		put16(b, v);
-	put8(b, 0x04);
-	end_elem(b, sp);
-}
-
 /* An empty element with one attribute. */
 static void
 attr_elem(struct bytes *b, size_t base, const char *name, const char *attr,
@@ -312,8 +295,10 @@ build_xml(struct bytes *b, size_t base, const struct evtxw_event *ev)
 	sys_sp = open_elem(b, base, "System", 0);
 	put8(b, 0x02);
 	attr_elem(b, base, "Provider", "Name", ev->provider);
-	typed_elem(b, base, "EventID", 0x06, (unsigned)ev->event_id, 2);
-	typed_elem(b, base, "Level", 0x04, (unsigned)ev->level, 1);
+	snprintf(num, sizeof(num), "%d", ev->event_id);
+	simple_elem(b, base, "EventID", num);
+	snprintf(num, sizeof(num), "%d", ev->level);
+	simple_elem(b, base, "Level", num);
 	attr_elem(b, base, "TimeCreated", "SystemTime",
 	    exh_filetime_iso(ev->time, iso));
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)ev->record_id);
@@ -515,6 +500,18 @@ evtxw_finish(struct evtxw *w, const struct evtxw_damage *dmg,
 	return 0;
 }
 
+static int
+hexval(char c)
+{
+	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+}
+
+static int
+hexbyte(const char *p)
+{
+	return hexval(p[0]) * 16 + hexval(p[1]);
+}
+
 /* Splits a spec line on unescaped '|' and unescapes each field in place. */
 static size_t
 split_spec(char *s, char **fields, size_t max)
@@ -524,32 +521,14 @@ split_spec(char *s, char **fields, size_t max)
 
 	fields[n++] = wp;
 	while (*r != '\0') {
-		if (*r == '\\' && r[1] != '\0') {
-			r++;
-			switch (*r) {
-			case 'n': *wp++ = '\n'; r++; break;
-			case 'r': *wp++ = '\r'; r++; break;
-			case 't': *wp++ = '\t'; r++; break;
-			case 'x': {
-				char hex[3] = { 0 };
-				char *end;
-				unsigned long v;
-
-				if (r[1] != '\0' && r[2] != '\0') {
-					hex[0] = r[1];
-					hex[1] = r[2];
-					v = strtoul(hex, &end, 16);
-					if (*end == '\0' && v != 0) {
-						*wp++ = (char)v;
-						r += 3;
-						break;
-					}
-				}
-				*wp++ = *r++;
-				break;
-			}
-			default: *wp++ = *r++; break;
-			}
+		if (*r == '\\' && r[1] == '|') {
+			*wp++ = '|';
+			r += 2;
+		} else if (*r == '\\' && r[1] == 'x' &&
+		    isxdigit((unsigned char)r[2]) &&
+		    isxdigit((unsigned char)r[3]) && hexbyte(r + 2) != 0) {
+			*wp++ = (char)hexbyte(r + 2);
+			r += 4;
 		} else if (*r == '|') {
 			*wp++ = '\0';
 			r++;

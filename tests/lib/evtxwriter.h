@@ -42,9 +42,10 @@ int evtxw_finish(struct evtxw *w, const struct evtxw_damage *dmg,
 
 /*
  * Parses one spec line "provider|channel|eventid|level|ISO-time|recordid|
- * data1|data2|..." and adds the event.  In fields, "\|" is a literal bar,
- * "\\" a backslash, "\n" "\r" "\t" the control characters and "\xNN" any
- * byte.  Blank lines and lines starting with '#' are ignored (return 0).
+ * data1|data2|..." and adds the event.  In fields, "\|" is a literal bar
+ * and "\xNN" (two hex digits, not 00) any byte; every other backslash is
+ * literal, so Windows paths need no escaping.  Blank lines and lines
+ * starting with '#' are ignored (return 0).
  * Returns 0, or -1 with a message in msg.
  */
 int evtxw_add_spec_line(struct evtxw *w, const char *line, char *msg,
