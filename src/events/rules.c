@@ -1,4 +1,4 @@
-/* Loading rules/events/*.tsv and matching records against the checks. */
+/* Loading the rules/events tables and matching records against the checks. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
