@@ -121,3 +121,9 @@ install: all
 
 clean:
 	rm -rf build
+
+# The evtx test writer is #included by its users; rebuild them when it changes.
+EVTXW := tests/lib/evtxwriter.c tests/lib/evtxwriter.h
+build/tools/mkevtx: $(EVTXW)
+$(filter build/san/tests/test_events_%,$(UNIT_BIN)): $(EVTXW) \
+    tests/unit/events_helper.h
