@@ -295,6 +295,7 @@ check "all $(wc -l <"$TMP/mstic" | tr -d ' ') MSTIC feed paths reach score >= 60
 	say 'C:\inetpub\wwwroot\web.config'
 	say 'C:\ProgramData\Microsoft\Windows\WER\ReportQueue\AppCrash_x\memory.hdmp'
 	say 'C:\Windows\Temp\MpCmdRun.log'
+	say 'C:\Windows\NTDS\ntds.dit'
 	cut -f2 "$TMP/legit"
 } >"$TMP/good"
 ioc_scores "$TMP/good" | awk -F'\t' '$1 >= 60 { print "score " $1 ": " $2 }' >"$TMP/err"
@@ -325,6 +326,8 @@ C:\Program Files\Microsoft\Exchange Server\V15\FrontEnd\HttpProxy\owa\auth\Chack
 C:\inetpub\wwwroot\aspnet_client\luifdecggoqmansn.aspx
 C:\Users\Administrator\Documents\budget.xlsx.CRYPT
 C:\Users\Administrator\Desktop\decrypt_file.TxT
+C:\ProgramData\ntds.dit
+C:\Windows\Temp\system.hiv
 EOF
 ioc_scores "$TMP/bad" | awk -F'\t' '$1 < 60 { print "score " $1 ": " $2 }' >"$TMP/err"
 check "dump, archive, tool, ShadowPad/Websiic, ProxyShell and ransomware paths reach score >= 60"
