@@ -45,6 +45,10 @@ run files "$TMP" --jsonl
 [ "$RC" -eq 2 ] && grep -q 'is a directory' "$TMP/err"
 ok $? "a directory given as image exits 2 with 'is a directory'"
 
+run sources /dev/null
+[ "$RC" -eq 2 ] && grep -q 'not a regular file or block device' "$TMP/err"
+ok $? "a device that is not a disk (/dev/null) exits 2 with a clear line"
+
 run files "$TMP/basic.img" --jsonl --bodyfile
 [ "$RC" -eq 2 ]; ok $? "conflicting output formats are a usage error (exit 2)"
 
