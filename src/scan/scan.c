@@ -481,7 +481,8 @@ on_entry(const struct exh_entry *e, void *ctx)
 		s->rc = walk_skip(s, e, e->status <= EXH_ENTRY_CYCLE ?
 		    damage[e->status] : "corrupt", e->problem,
 		    e->status != EXH_ENTRY_CYCLE);
-		return s->rc == EXH_OK ? EXH_WALK_PRUNE : EXH_WALK_STOP;
+		/* A damaged entry is never descended into anyway. */
+		return s->rc == EXH_OK ? EXH_WALK_NEXT : EXH_WALK_STOP;
 	}
 	if (e->reparse_tag != 0) {
 		s->rc = walk_skip(s, e, "reparse-point", e->reparse_target ?

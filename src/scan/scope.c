@@ -95,7 +95,7 @@ on_child(const struct exh_entry *e, void *ctx)
 		if ((l->rc = strv_add(l->out, p)) != EXH_OK)
 			return EXH_WALK_STOP;
 	}
-	return EXH_WALK_PRUNE;
+	return e->status == EXH_ENTRY_OK ? EXH_WALK_PRUNE : EXH_WALK_NEXT;
 }
 
 /* Expands path (letter-less, "\\a\\b*\\c") into existing paths. */

@@ -149,8 +149,11 @@ ok $? "--max-size 100 lists bigger streams as skipped: too-large"
 
 run scan "$bad" $RULES --full
 { [ "$RC" -eq 3 ] || [ "$RC" -eq 1 ]; } &&
-    grep -q 'skipped corrupt' "$TMP/out"
-ok $? "corrupt image: scan completes, broken records listed (exit $RC)"
+    grep -q 'skipped corrupt C:\\badfixup.txt' "$TMP/out" &&
+    grep -q 'skipped corrupt C:\\badlen.txt' "$TMP/out" &&
+    grep -q 'skipped corrupt C:\\baddir' "$TMP/out" &&
+    grep -q 'streams: 3 seen, 3 scanned' "$TMP/out"
+ok $? "corrupt image: scan completes, the 3 broken records listed, the 3 healthy files scanned (exit $RC)"
 sed -n '/^skipped /s/^/# /p' "$TMP/out"
 
 report_unchanged
