@@ -61,7 +61,7 @@ rule test_exchange_logon_page
 YAR
 sz=$(printf '\067\172\274\257\047\034\000\004\000\000\000\000\000\000\000\000\000\000' | sha256sum | cut -d' ' -f1)
 printf '# test hash list\n%s;90;7z staging archive\n' "$sz" >"$R/test-hash-iocs.txt"
-printf '# archives staged in ProgramData\n(?i)\\\\ProgramData\\\\[^\\\\]+\\.7z$;70\n' >"$R/test-filename-iocs.txt"
+printf '# archives staged in ProgramData\n(?i)\\\\ProgramData\\\\[^\\\\]+\\.7z$;70\n# pages in ProgramData\n(?i)\\\\ProgramData\\\\[^\\\\]+\\.aspx$;70\n' >"$R/test-filename-iocs.txt"
 RULES="--no-default-rules --rules $R/test-shells.yar --iocs $R/test-hash-iocs.txt --iocs $R/test-filename-iocs.txt"
 
 # The legitimate logon page is allow-listed by its SHA-256.
@@ -109,6 +109,17 @@ has "$J" 'C:\ProgramData\it.7z' '' test-hash-iocs.txt:2
 ok $? "7z archive in ProgramData reported by hash list file:line"
 has "$J" 'C:\ProgramData\it.7z' '' test-filename-iocs.txt:2
 ok $? "7z archive in ProgramData reported by path IOC file:line"
+has "$J" 'C:\ProgramData\copy.aspx' '' test-filename-iocs.txt:4
+ok $? "second hard-link name of a shell gets its own path IOC"
+python3 - "$J" <<'PY'
+import json, sys
+objs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+n = sum(1 for o in objs if o["path"].endswith("supp0rt.aspx") or o["path"].endswith("copy.aspx"))
+y = sum(1 for o in objs for r in o["reasons"] if r["name"] == "test_jscript_eval_shell"
+        and (o["path"].endswith("supp0rt.aspx") or o["path"].endswith("copy.aspx")))
+sys.exit(0 if n == 2 and y == 1 else 1)
+PY
+ok $? "hard-linked data is read (and YARA-matched) once"
 python3 - "$J" <<'PY'
 import json, sys
 bad = [o["path"] for o in map(json.loads, open(sys.argv[1], encoding="utf-8"))
