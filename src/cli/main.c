@@ -14,6 +14,12 @@ usage(FILE *fp)
 	    "usage: exhume sources [--json] [SOURCE...]\n"
 	    "       exhume files SOURCE... [--volume N] [--letter N=X,...]\n"
 	    "                    (--bodyfile | --jsonl) [--hash]\n"
+	    "       exhume scan SOURCE... [--volume N] [--letter N=X,...]\n"
+	    "                   [--rules PATH]... [--iocs PATH]... "
+	    "[--no-default-rules]\n"
+	    "                   [--full] [--threads N] [--max-size BYTES] "
+	    "[--out DIR]\n"
+	    "                   [--format text|jsonl]\n"
 	    "       exhume --version\n"
 	    "SOURCE is a block device or a raw image of a disk or partition.\n"
 	    "See exhume(8).\n");
@@ -27,6 +33,7 @@ struct command {
 static const struct command commands[] = {
 	{ "sources", cmd_sources },
 	{ "files", cmd_files },
+	{ "scan", cmd_scan },
 };
 
 int

@@ -196,8 +196,11 @@ exh_findings_sort(struct exh_findings *c)
 	if (c == NULL || c->magic != COLLECTOR_MAGIC)
 		return;
 	pthread_mutex_lock(&c->lock);
-	qsort(c->items, c->n, sizeof(*c->items), cmp_finding);
-	qsort(c->skips, c->nskips, sizeof(*c->skips), cmp_skip);
+	/* qsort's array may not be NULL, even for zero elements. */
+	if (c->n > 0)
+		qsort(c->items, c->n, sizeof(*c->items), cmp_finding);
+	if (c->nskips > 0)
+		qsort(c->skips, c->nskips, sizeof(*c->skips), cmp_skip);
 	for (i = 0; i < c->n; i++) {
 		char id[16];
 		int w = snprintf(id, sizeof(id), "F%04zu", i + 1);

@@ -379,8 +379,10 @@ visit(struct walker *w, const struct item *it, uint64_t parent)
 		snprintf(problem, sizeof(problem), "MFT record %llu cannot be "
 		    "read: %s", (unsigned long long)MREF(it->mref),
 		    strerror(errno));
+		/* The callback's verdict is not a status: only STOP ends. */
 		return yield_broken(w, it->name, it->mref, errno == EIO ?
-		    EXH_ENTRY_CORRUPT : EXH_ENTRY_UNREADABLE, problem);
+		    EXH_ENTRY_CORRUPT : EXH_ENTRY_UNREADABLE, problem) ==
+		    EXH_WALK_STOP ? EXH_STOP : EXH_OK;
 	}
 	memset(&e, 0, sizeof(e));
 	e.path = w->path.data;
