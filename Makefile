@@ -3,6 +3,9 @@
 # src/cli and src/tui, which are the front ends linked into the binary.
 
 CC      ?= cc
+PREFIX     ?= /usr/local
+RULES_DIR  ?= $(CURDIR)/rules
+LOCALE_DIR ?= $(CURDIR)/build/locale
 PKGS    := libntfs-3g yara libcrypto libarchive libnewt blkid hivex libevtx \
            libpcre2-8 libxml-2.0 zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -18,9 +21,6 @@ SAN_CFLAGS := $(WARN) -O1 -g -fsanitize=address,undefined \
               -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 SAN_LDFLAGS := -fsanitize=address,undefined
 
-PREFIX     ?= /usr/local
-RULES_DIR  ?= $(CURDIR)/rules
-LOCALE_DIR ?= $(CURDIR)/build/locale
 
 LIB_SRC  := $(sort $(filter-out src/cli/% src/tui/%,$(wildcard src/*/*.c)))
 BIN_SRC  := $(sort $(wildcard src/cli/*.c src/tui/*.c))
@@ -45,10 +45,12 @@ all: $(EXHUME) locale
 # ---- build ----------------------------------------------------------------
 build/rel/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(REL_CFLAGS) $(CPPFLAGS_ALL) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(REL_CFLAGS) $(CPPFLAGS_ALL) -c $< -o $@
 build/san/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(SAN_CFLAGS) $(CPPFLAGS_ALL) -c $< -o $@
+	@echo "  CC san  $<"
+	@$(CC) $(SAN_CFLAGS) $(CPPFLAGS_ALL) -c $< -o $@
 
 build/rel/libexhume.a: $(REL_LIB_OBJ)
 	@rm -f $@; ar rcs $@ $^
