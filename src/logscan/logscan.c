@@ -1239,8 +1239,12 @@ exh_logscan_file(struct exh_logscan *ls, const char *winpath, int family,
 		    "logscan: file: bad handle or missing reader");
 	if (winpath == NULL)
 		winpath = "";
+	/* Classify under the install path first; an analyst's copy of the
+	 * logs lives elsewhere, so fall back to finding Logging\ anywhere. */
 	if (family == EXH_LOG_UNKNOWN)
 		family = exh_log_family_for_path(winpath, ls->install);
+	if (family == EXH_LOG_UNKNOWN && ls->install != NULL)
+		family = exh_log_family_for_path(winpath, NULL);
 	if (family <= EXH_LOG_UNKNOWN || family >= EXH_LOG_NFAMILIES)
 		return exh_err_set(err, EXH_EUSAGE, 0, "log %s: cannot tell "
 		    "which log family this is; name it", winpath);

@@ -402,6 +402,13 @@ load_sets(struct exh_logscan *ls, const char *dir, const char *name,
 		}
 		type = with_type ? col[1] : "like";
 		pat = with_type ? col[2] : col[1];
+		/* IIS writes a space in a user agent as '+' and keeps a real
+		 * '+' as it is; the analyser reads '+' as a space, so the
+		 * patterns must too. */
+		if (!with_type)
+			for (char *q = col[1]; *q != '\0'; q++)
+				if (*q == '+')
+					*q = ' ';
 		if (strcmp(type, "like") != 0 && strcmp(type, "regex") != 0) {
 			status = bad(err, &s, "set members are like or regex");
 			break;
