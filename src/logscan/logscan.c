@@ -50,8 +50,10 @@ struct scan {
 	char *scratch;
 	size_t sused;
 	struct fld *f;
-	size_t nf;
-	bool full;
+	size_t nf;			/* columns split so far */
+	const char *sp_p;		/* the text being split */
+	size_t sp_n, sp;
+	bool sdone;
 
 	char *hdr;			/* raw text of the current header */
 	size_t hdrlen, hdrcap, first_name_len;
@@ -397,16 +399,22 @@ next_bytes(struct scan *sc, char *dst, size_t len, size_t *got)
 
 /* ---- splitting ----------------------------------------------------------- */
 
+/*
+ * Rows are split lazily: a check asks for a column and the split goes only
+ * that far, so the long tail of an HttpProxy row is rarely touched.
+ */
+
 /* Exchange CSV: fields split at commas; "..." quoting with "" for a quote.
  * Quoted values are unquoted into sc->scratch. */
 static void
-split_csv(struct scan *sc, const char *p, size_t n, size_t need)
+more_csv(struct scan *sc, size_t need)
 {
-	size_t i = 0, k = 0;
-	const char *c;
+	const char *p = sc->sp_p, *c;
+	size_t n = sc->sp_n, i = sc->sp;
 
-	sc->sused = 0;
-	while (k < need && k < MAXCOLS) {
+	while (sc->nf < need && !sc->sdone) {
+		struct fld *f = &sc->f[sc->nf++];
+
 		if (i < n && p[i] == '"') {
 			char *dst = sc->scratch + sc->sused;
 			size_t dn = 0;
@@ -430,64 +438,83 @@ split_csv(struct scan *sc, const char *p, size_t n, size_t need)
 				}
 				break;
 			}
-			sc->f[k].p = dst;
-			sc->f[k++].n = dn;
+			f->p = dst;
+			f->n = dn;
 			sc->sused += dn;
 			c = memchr(p + i, ',', n - i);
 		} else {
-			c = memchr(p + i, ',', n - i);
-			sc->f[k].p = p + i;
-			sc->f[k++].n = (c ? (size_t)(c - p) : n) - i;
+			/* Most columns are a few bytes: a plain loop beats a
+			 * memchr call per column. */
+			const char *q = p + i, *e = p + n;
+
+			while (q < e && *q != ',')
+				q++;
+			c = q < e ? q : NULL;
+			f->p = p + i;
+			f->n = (size_t)(q - p) - i;
 		}
-		if (c == NULL)
-			break;
-		i = (size_t)(c - p) + 1;
+		if (c == NULL || sc->nf == MAXCOLS)
+			sc->sdone = true;
+		else
+			i = (size_t)(c - p) + 1;
 	}
-	sc->nf = k;
+	sc->sp = i;
 }
 
 /* W3C: fields split at single spaces, "-" is empty, '+' in the user
  * agent stands for a space. */
 static void
-split_w3c(struct scan *sc, const char *p, size_t n, size_t need)
+more_w3c(struct scan *sc, size_t need)
 {
-	size_t i = 0, k = 0, j;
-	const char *c;
+	const char *p = sc->sp_p, *c;
+	size_t n = sc->sp_n, i = sc->sp, e, j;
 
-	sc->sused = 0;
-	while (k < need && k < MAXCOLS) {
-		size_t e;
+	while (sc->nf < need && !sc->sdone) {
+		struct fld *f = &sc->f[sc->nf];
 
 		c = memchr(p + i, ' ', n - i);
 		e = c ? (size_t)(c - p) : n;
-		sc->f[k].p = p + i;
-		sc->f[k].n = e - i;
-		if (sc->f[k].n == 1 && p[i] == '-')
-			sc->f[k].n = 0;
-		if ((int)k == sc->c_ua && sc->f[k].n > 0) {
+		f->p = p + i;
+		f->n = e - i;
+		if (f->n == 1 && p[i] == '-')
+			f->n = 0;
+		if ((int)sc->nf == sc->c_ua && f->n > 0) {
 			char *dst = sc->scratch + sc->sused;
 
-			for (j = 0; j < sc->f[k].n; j++)
+			for (j = 0; j < f->n; j++)
 				dst[j] = p[i + j] == '+' ? ' ' : p[i + j];
-			sc->f[k].p = dst;
-			sc->sused += sc->f[k].n;
+			f->p = dst;
+			sc->sused += f->n;
 		}
-		k++;
-		if (c == NULL)
-			break;
-		i = e + 1;
+		sc->nf++;
+		if (c == NULL || sc->nf == MAXCOLS)
+			sc->sdone = true;
+		else
+			i = e + 1;
 	}
-	sc->nf = k;
+	sc->sp = i;
 }
 
 static void
-split(struct scan *sc, const char *p, size_t n, size_t need)
+more(struct scan *sc, size_t need)
 {
 	if (sc->space_sep)
-		split_w3c(sc, p, n, need);
+		more_w3c(sc, need);
 	else
-		split_csv(sc, p, n, need);
-	sc->full = need >= MAXCOLS;
+		more_csv(sc, need);
+}
+
+/* Starts splitting p[0..n) and splits the first need columns. */
+static void
+split(struct scan *sc, const char *p, size_t n, size_t need)
+{
+	sc->sp_p = p;
+	sc->sp_n = n;
+	sc->sp = 0;
+	sc->nf = 0;
+	sc->sused = 0;
+	sc->sdone = false;
+	more(sc, need);
 }
 
 /* ---- header -------------------------------------------------------------- */
@@ -520,6 +547,7 @@ set_header(struct scan *sc, const char *text, size_t n)
 	memcpy(sc->hdr, text, n);
 	sc->hdr[n] = '\0';
 	sc->hdrlen = n;
+	sc->c_ua = -1;
 	split(sc, sc->hdr, n, MAXCOLS);
 	for (k = 0; k < sc->nf; k++) {
 		/* Trim blanks around names ("a, b" is seen in the wild). */
@@ -558,18 +586,14 @@ set_header(struct scan *sc, const char *text, size_t n)
 	}
 	if (sc->c_date < 0 || sc->c_clock < 0)
 		sc->c_date = sc->c_clock = -1;
-	/* Split rows only as far as a check, the time or the IP needs. */
-	for (i = 0; i < ls->nfields; i++)
-		if (sc->col_of[i] >= 0 && (size_t)sc->col_of[i] + 1 > need)
-			need = (size_t)sc->col_of[i] + 1;
+	/* Rows are split up front only as far as the time columns; the
+	 * checks pull further columns when they need them. */
 	if (sc->c_time + 1 > (int)need)
 		need = (size_t)(sc->c_time + 1);
 	if (sc->c_date + 1 > (int)need)
 		need = (size_t)(sc->c_date + 1);
 	if (sc->c_clock + 1 > (int)need)
 		need = (size_t)(sc->c_clock + 1);
-	if (sc->c_ip + 1 > (int)need)
-		need = (size_t)(sc->c_ip + 1);
 	sc->need = need > 0 ? need : 1;
 	sc->have_hdr = true;
 	return EXH_OK;
@@ -598,7 +622,7 @@ looks_like_header(const char *p, size_t n)
 /* ---- matching ------------------------------------------------------------ */
 
 static void
-getf(const struct scan *sc, int id, const char **p, size_t *n)
+getf(struct scan *sc, int id, const char **p, size_t *n)
 {
 	int col;
 
@@ -608,6 +632,8 @@ getf(const struct scan *sc, int id, const char **p, size_t *n)
 		return;
 	}
 	col = sc->col_of[id];
+	if (col >= 0 && (size_t)col >= sc->nf)
+		more(sc, (size_t)col + 1);
 	if (col < 0 || (size_t)col >= sc->nf) {
 		*p = "";
 		*n = 0;
@@ -885,8 +911,8 @@ emit(struct scan *sc, const struct ls_rule *r, const char *hit)
 	size_t ipn;
 	int rc;
 
-	if (!sc->full && sc->have_hdr)
-		split(sc, sc->line, sc->linelen, MAXCOLS);
+	if (sc->have_hdr)
+		more(sc, MAXCOLS);
 	if ((f = exh_finding_new(EXH_FIND_LOG)) == NULL)
 		return exh_err_set(sc->err, EXH_ENOMEM, 0,
 		    "log: finding: out of memory");
@@ -1071,7 +1097,6 @@ do_line(struct scan *sc, char *p, size_t n, bool terminated)
 	sc->line = p;
 	sc->linelen = n;
 	sc->capp = NULL;
-	sc->full = false;
 	if (p[0] == '#') {
 		if (n >= 8 && ls_iequal(p, 8, "#Fields:", 8))
 			return set_header(sc, p + 8, n - 8);
