@@ -99,6 +99,17 @@ find_hit(const struct exh_findings *fs, const char *check, uint64_t line)
 	return NULL;
 }
 
+static inline const struct exh_finding *
+first_of(const struct exh_findings *fs, const char *check)
+{
+	size_t i;
+
+	for (i = 0; i < exh_findings_count(fs); i++)
+		if (strcmp(exh_findings_get(fs, i)->check, check) == 0)
+			return exh_findings_get(fs, i);
+	return NULL;
+}
+
 static inline const char *
 field_of(const struct exh_finding *f, const char *key)
 {
