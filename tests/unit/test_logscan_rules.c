@@ -90,6 +90,14 @@ log_families_are_recognised_by_windows_path(void **state)
 static const char *const rule_files[] = { "checks.tsv", "patterns.tsv",
 	"iis-paths.tsv", "user-agents.txt", "attacker-ips.txt" };
 
+static void
+join(char *dst, size_t n, const char *dir, const char *file)
+{
+	int k = snprintf(dst, n, "%s/logs/%s", dir, file);
+
+	assert_true(k > 0 && (size_t)k < n);
+}
+
 /* Copies rules/logs/ into a fresh temp dir; returns the rules dir. */
 static char *
 copy_rules(void)
@@ -101,12 +109,11 @@ copy_rules(void)
 
 	assert_non_null(dir);
 	assert_non_null(mkdtemp(dir));
-	snprintf(dst, sizeof(dst), "%s/logs", dir);
+	join(dst, sizeof(dst), dir, "");
 	assert_int_equal(mkdir(dst, 0700), 0);
 	for (i = 0; i < sizeof(rule_files) / sizeof(rule_files[0]); i++) {
-		snprintf(src, sizeof(src), "%s/logs/%s", rules_dir(),
-		    rule_files[i]);
-		snprintf(dst, sizeof(dst), "%s/logs/%s", dir, rule_files[i]);
+		join(src, sizeof(src), rules_dir(), rule_files[i]);
+		join(dst, sizeof(dst), dir, rule_files[i]);
 		in = fopen(src, "r");
 		out = fopen(dst, "w");
 		assert_non_null(in);
@@ -126,10 +133,10 @@ remove_rules(char *dir)
 	size_t i;
 
 	for (i = 0; i < sizeof(rule_files) / sizeof(rule_files[0]); i++) {
-		snprintf(path, sizeof(path), "%s/logs/%s", dir, rule_files[i]);
+		join(path, sizeof(path), dir, rule_files[i]);
 		unlink(path);
 	}
-	snprintf(path, sizeof(path), "%s/logs", dir);
+	join(path, sizeof(path), dir, "");
 	rmdir(path);
 	rmdir(dir);
 	free(dir);
@@ -141,7 +148,7 @@ append(const char *dir, const char *file, const char *text)
 	char path[4096];
 	FILE *fp;
 
-	snprintf(path, sizeof(path), "%s/logs/%s", dir, file);
+	join(path, sizeof(path), dir, file);
 	fp = fopen(path, "a");
 	assert_non_null(fp);
 	fputs(text, fp);
@@ -243,7 +250,7 @@ missing_rules_or_zero_patterns_refuse_to_start(void **state)
 	assert_int_equal(exh_logscan_create("/nonexistent", &ls, &err),
 	    EXH_EIO);
 	assert_null(ls);
-	snprintf(path, sizeof(path), "%s/logs/patterns.tsv", dir);
+	join(path, sizeof(path), dir, "patterns.tsv");
 	fp = fopen(path, "w");
 	assert_non_null(fp);
 	fputs("# nothing\n", fp);
