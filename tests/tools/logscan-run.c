@@ -120,6 +120,21 @@ main(int argc, char **argv)
 			    exh_filetime_iso(cv->last, b));
 		}
 	}
+	/* Per-check counts (quadratic; fine for the few hits of a test). */
+	for (k = 0; k < exh_findings_count(fs) && exh_findings_count(fs) <
+	    5000; k++) {
+		const char *id = exh_findings_get(fs, k)->check;
+		size_t j, n = 0;
+
+		for (j = 0; j < exh_findings_count(fs); j++)
+			if (strcmp(exh_findings_get(fs, j)->check, id) == 0) {
+				if (j < k)
+					break;
+				n++;
+			}
+		if (n > 0)
+			printf("count %s %zu\n", id, n);
+	}
 	exh_findings_level_counts(fs, counts);
 	getrusage(RUSAGE_SELF, &ru);
 	printf("findings %zu\n", exh_findings_count(fs));
