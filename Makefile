@@ -107,7 +107,7 @@ unit: $(UNIT_BIN)
 integration: $(EXHUME_SAN) $(EXHUME) $(TOOL_BIN) locale
 	@EXHUME=$(CURDIR)/$(EXHUME_SAN) EXHUME_REL=$(CURDIR)/$(EXHUME) \
 	    TOOLS=$(CURDIR)/build/tools TOP=$(CURDIR) \
-	    prove -f $(PROVE_FLAGS) tests/t/
+	    prove -f --ext .sh $(PROVE_FLAGS) tests/t/
 
 bench: deps
 	@$(MAKE) --no-print-directory all tools
@@ -121,3 +121,9 @@ install: all
 
 clean:
 	rm -rf build
+
+# The evtx test writer is #included by its users; rebuild them when it changes.
+EVTXW := tests/lib/evtxwriter.c tests/lib/evtxwriter.h
+build/tools/mkevtx: $(EVTXW)
+$(filter build/san/tests/test_events_%,$(UNIT_BIN)): $(EVTXW) \
+    tests/unit/events_helper.h

@@ -60,7 +60,8 @@ int exh_buf_puts(struct exh_buf *b, const char *s);
 int exh_buf_putc(struct exh_buf *b, char c);
 int exh_buf_printf(struct exh_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-int exh_buf_vprintf(struct exh_buf *b, const char *fmt, va_list ap);
+int exh_buf_vprintf(struct exh_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 void exh_buf_reset(struct exh_buf *b);
 void exh_buf_free(struct exh_buf *b);
 /* Hands the data over to the caller (who frees it); b is left empty. */

@@ -55,7 +55,7 @@ struct exh_entry {
 	struct exh_macb fn;	/* $FILE_NAME of this name */
 	const struct exh_stream_info *streams;	/* $DATA streams, unnamed first */
 	size_t nstreams;
-	int depth;		/* 0 for the walk's start */
+	int depth;		/* 1 for entries directly below the walk's start */
 	int status;		/* enum exh_entry_status */
 	const char *problem;	/* what is wrong when status != OK */
 };

@@ -436,7 +436,7 @@ visit(struct walker *w, const struct item *it, uint64_t parent)
 static bool
 system_file(const struct walker *w, const struct item *it)
 {
-	return w->depth == 0 && MREF(it->mref) < FIRST_USER_RECORD &&
+	return w->depth == 1 && MREF(it->mref) < FIRST_USER_RECORD &&
 	    it->name[0] == '$';
 }
 
