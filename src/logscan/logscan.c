@@ -1063,6 +1063,7 @@ raw_row(struct scan *sc, const char *p, size_t n)
 	if (!ls_parse_time(p, k, &sc->t))
 		sc->t = 0;
 	sc->nf = 0;
+	sc->sdone = true;
 	sc->rows++;
 	note_time(sc);
 	return run_rules(sc);
@@ -1288,13 +1289,16 @@ exh_logscan_file(struct exh_logscan *ls, const char *winpath, int family,
 	sc.buf = malloc(sc.cap);
 	sc.scratch = malloc(sc.cap);
 	sc.f = calloc(MAXCOLS, sizeof(*sc.f));
-	sc.col_of = calloc(ls->nfields + 1, sizeof(int));
+	sc.col_of = malloc((ls->nfields + 1) * sizeof(int));
 	if (sc.zin == NULL || sc.buf == NULL || sc.scratch == NULL ||
 	    sc.f == NULL || sc.col_of == NULL) {
 		scan_free(&sc);
 		return exh_err_set(err, EXH_ENOMEM, 0,
 		    "log %s: out of memory", winpath);
 	}
+	/* No column is known until a header maps them. */
+	for (size_t i = 0; i <= ls->nfields; i++)
+		sc.col_of[i] = -1;
 	status = pump(&sc);
 	if (status == EXH_OK)
 		status = note_damage(&sc);
