@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "exhume/core.h"
+#include "exhume/findings.h"
 #include "exhume/source.h"
 #include "exhume/volume.h"
 
@@ -48,6 +49,11 @@ int cli_hash_stream(struct exh_volume *vol, uint64_t mft, const char *stream,
     char out_sha256[65], struct exh_err *err);
 
 const char *cli_rules_dir(void);
+
+/* Analyses the Exchange/IIS logs and event logs of the system volume;
+ * coverage lines go to report (may be NULL). */
+int cli_scan_logs(struct exh_volume *vol, const char *install_path,
+    struct exh_findings *fs, FILE *report);
 
 int cmd_sources(int argc, char **argv);
 int cmd_files(int argc, char **argv);

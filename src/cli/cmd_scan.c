@@ -424,6 +424,24 @@ write_outputs(const struct scan_args *a, const struct exh_findings *fs)
 	return rc;
 }
 
+/* Logs live under the Exchange install folder (default path for now). */
+static int
+scan_logs(struct exh_volume *vol, struct exh_findings *fs)
+{
+	char scope[4096], *exchange = NULL, *install = NULL;
+	struct exh_err err;
+	int rc;
+
+	snprintf(scope, sizeof(scope), "%s/scope.txt", cli_rules_dir());
+	if (exh_scope_default_exchange(vol, scope, &exchange, &err) == EXH_OK &&
+	    (install = malloc(strlen(exchange) + 2)) != NULL)
+		snprintf(install, strlen(exchange) + 2, "%s\\", exchange);
+	rc = cli_scan_logs(vol, install, fs, stderr);
+	free(install);
+	free(exchange);
+	return rc;
+}
+
 static int
 scan_volumes(const struct scan_args *a, struct cli_volumes *cv,
     struct exh_rules *rules, struct exh_findings *fs)
@@ -449,6 +467,8 @@ scan_volumes(const struct scan_args *a, struct cli_volumes *cv,
 		    fs, &err);
 		if (rc != EXH_OK)
 			cli_error(exh_source_path(cv->vols[i].src), &err);
+		else if (exh_volume_is_system(cv->vols[i].vol))
+			rc = scan_logs(cv->vols[i].vol, fs);
 		exh_scope_free(roots, nroots);
 	}
 	return rc;
