@@ -1,12 +1,38 @@
 #!/bin/sh
-# make demo: builds a demo disk image with planted traces and triages it.
+# make demo: builds an Exchange-shaped demo disk with planted web shells,
+# exploitation traces in the logs and event logs, then triages it.
 set -e
 cd "$(dirname "$0")/../.."
-mkdir -p build/demo
-img=build/demo/demo.img
-build/tools/mkfixture tests/fixtures/demo.spec "$img"
-echo "== exhume sources $img"
-build/rel/exhume sources "$img"
+d=build/demo
+rm -rf "$d" && mkdir -p "$d"
+build/tools/mklogs "$d/logs" >/dev/null
+printf '%s\n' \
+    'MSExchange Management|MSExchange Management|1|4|2021-03-03T07:12:01Z|1|Set-OabVirtualDirectory|-ExternalUrl:"http://f/<script language=""JScript"" runat=""server"">function Page_Load(){eval(Request[""demo""],""unsafe"");}</script>" -Identity:"OAB (Default Web Site)"' \
+    >"$d/mgmt.txt"
+build/tools/mkevtx "$d/mgmt.txt" "$d/mgmt.evtx"
+exch='\Program%u0020Files\Microsoft\Exchange%u0020Server\V15'
+{
+	cat tests/fixtures/exchange-basic.spec
+	echo "mkdir \\Windows\\System32\\winevt\\Logs"
+	echo "file \\Windows\\System32\\winevt\\Logs\\MSExchange%u0020Management.evtx from:mgmt.evtx"
+	(cd "$d/logs" && find Exchange inetpub -type f) | while read -r f; do
+		win=$(echo "$f" | tr '/' '\\')
+		case $f in
+		Exchange/*) dst="$exch\\${win#Exchange\\}" ;;
+		*) dst="\\$win" ;;
+		esac
+		echo "mkdir ${dst%\\*}"
+		echo "file $dst from:logs/$f"
+	done
+} >"$d/demo.spec"
+build/tools/mkfixture "$d/demo.spec" "$d/demo.img"
+echo "== exhume sources $d/demo.img"
+build/rel/exhume sources "$d/demo.img"
 echo
-echo "== exhume files $img --jsonl --hash (first 5 of $(build/rel/exhume files "$img" --jsonl 2>/dev/null | wc -l) entries)"
-build/rel/exhume files "$img" --jsonl --hash 2>/dev/null | head -n 5
+echo "== exhume scan $d/demo.img --out $d/out"
+set +e
+build/rel/exhume scan "$d/demo.img" --out "$d/out" 2>"$d/scan.err"
+rc=$?
+grep -E '^(note|log coverage)' "$d/scan.err"
+echo
+echo "exit status $rc (see exhume(8)); findings in $d/out/findings.jsonl, summary in $d/out/summary.txt"
