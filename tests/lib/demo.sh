@@ -7,7 +7,7 @@ d=build/demo
 rm -rf "$d" && mkdir -p "$d"
 build/tools/mklogs "$d/logs" >/dev/null
 printf '%s\n' \
-    'MSExchange Management|MSExchange Management|1|4|2021-03-03T07:12:01Z|1|Set-OabVirtualDirectory|-ExternalUrl:"http://f/<script language=""JScript"" runat=""server"">function Page_Load(){eval(Request[""demo""],""unsafe"");}</script>" -Identity:"OAB (Default Web Site)"' \
+    'MSExchange CmdletLogs|MSExchange Management|1|4|2021-03-03T07:12:01Z|1|Set-OabVirtualDirectory|-ExternalUrl:"http://f/<script language=""JScript"" runat=""server"">function Page_Load(){eval(Request[""demo""],""unsafe"");}</script>" -Identity:"OAB (Default Web Site)"' \
     >"$d/mgmt.txt"
 build/tools/mkevtx "$d/mgmt.txt" "$d/mgmt.evtx"
 exch='\Program%u0020Files\Microsoft\Exchange%u0020Server\V15'
