@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 
 #include "exhume/bundle.h"
+#include "bundle_int.h"
 
 /* "%~" plus 16 hex digits: the tag that marks an irregular original. */
 #define TAG_LEN 18
@@ -61,8 +62,8 @@ unsafe_cp(unsigned c)
 	    (c >= 0xfff9 && c <= 0xfffb);
 }
 
-static bool
-is_reserved(const char *s, size_t n)
+bool
+bundle_is_device_name(const char *s, size_t n)
 {
 	size_t base = 0, i;
 
@@ -101,7 +102,7 @@ static int
 encode_comp(struct exh_buf *out, const char *s, size_t n, bool check_reserved)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	bool dev = check_reserved && is_reserved(s, n);
+	bool dev = check_reserved && bundle_is_device_name(s, n);
 	size_t i = 0, len, k;
 	unsigned cp;
 	int rc;
