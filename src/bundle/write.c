@@ -75,8 +75,12 @@ bundle_write_failed(struct exh_bundle *b, const char *what, struct exh_err *err)
 	const char *msg = archive_error_string(b->zip);
 	char why[200];
 
-	snprintf(why, sizeof(why), "%s", msg != NULL ? msg :
-	    e != 0 ? strerror(e) : "unknown error");
+	/* libarchive says "Write error"; errno says why (ENOSPC, EFBIG). */
+	if (msg != NULL && e != 0)
+		snprintf(why, sizeof(why), "%s (%s)", msg, strerror(e));
+	else
+		snprintf(why, sizeof(why), "%s", msg != NULL ? msg :
+		    e != 0 ? strerror(e) : "unknown error");
 	bundle_fail(b);
 	return exh_err_set(err, EXH_EFATAL, e,
 	    "bundle %s: writing %s failed: %s; the partial file was removed, "
