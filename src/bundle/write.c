@@ -24,8 +24,14 @@ void
 bundle_fail(struct exh_bundle *b)
 {
 	if (b->zip != NULL) {
-		/* Keeps archive_write_free from writing a trailer. */
-		archive_write_fail(b->zip);
+		/*
+		 * A healthy archive is closed normally (its buffers are only
+		 * freed that way); after a write error it is marked failed so
+		 * that nothing more is written.  The file goes either way.
+		 */
+		if (archive_errno(b->zip) != 0 ||
+		    archive_write_close(b->zip) != ARCHIVE_OK)
+			archive_write_fail(b->zip);
 		archive_write_free(b->zip);
 		b->zip = NULL;
 	}
