@@ -76,6 +76,19 @@ claim "every manifest line is JSON" python3 -c '
 import json, sys
 for l in open("x/manifest.jsonl"): json.loads(l)'
 
+# Hostile names: control characters and markup stay escaped in the
+# manifest and out of the entry name.
+EVIL=$(printf 'C:\\inetpub\\evil\001<script>alert(1)</script>.aspx')
+"$T" create h.zip "$EVIL=ecp.log" 'C:\CON=ecp.log' >/dev/null 2>&1
+mkdir h && (cd h && unzip -q ../h.zip)
+claim "a control character in a name is escaped in the manifest" \
+    grep -q 'evil\\u0001<script>' h/manifest.jsonl
+claim "and percent-encoded in the entry name" \
+    [ -f 'h/files/C/inetpub/evil%01%3Cscript%3Ealert(1)%3C%2Fscript%3E.aspx' ]
+claim "a device name gets a safe entry name" [ -f 'h/files/C/%43ON' ]
+claim "hostile bundle passes sha256sum -c" \
+    sh -c 'cd h && sha256sum -c --quiet SHA256SUMS'
+
 expect_bad() {	# DESC ZIP PATTERN
 	"$T" verify "$2" >bad.txt 2>/dev/null
 	rc=$?

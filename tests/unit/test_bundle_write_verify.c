@@ -274,20 +274,23 @@ unsafe_or_reserved_document_names_are_refused(void **state)
 }
 
 static void
-existing_destination_is_refused_before_writing(void **state)
+existing_bundle_is_never_overwritten(void **state)
 {
 	struct fixture *f = *state;
 	struct exh_bundle_options o = { 0 };
-	struct exh_bundle *b = NULL;
+	struct exh_bundle *b = open_bundle(f, 0, NULL);
 	struct exh_err err = { 0 };
-	FILE *fp = fopen(f->path, "w");
+	struct exh_verify_result vr;
 
-	assert_non_null(fp);
-	fclose(fp);
+	assert_int_equal(exh_bundle_finish(b, NULL, &err), EXH_OK);
+	b = NULL;
 	o.path = f->path;
 	assert_int_equal(exh_bundle_create(&o, 0, &b, &err), EXH_EUSAGE);
 	assert_null(b);
-	assert_int_equal(count_files(f->dir), 1);
+	assert_non_null(strstr(err.msg, "already exists"));
+	assert_int_equal(count_files(f->dir), 2);
+	assert_int_equal(exh_bundle_verify(f->path, NULL, NULL, NULL, NULL,
+	    &vr, &err), EXH_OK);
 }
 
 static void
@@ -414,7 +417,7 @@ main(void)
 		T(stream_longer_than_declared_stops_at_the_cap_as_incomplete),
 		T(same_stream_twice_is_a_usage_error),
 		T(unsafe_or_reserved_document_names_are_refused),
-		T(existing_destination_is_refused_before_writing),
+		T(existing_bundle_is_never_overwritten),
 		T(estimate_beyond_free_space_is_refused_with_need_and_have),
 		T(abort_removes_the_partial_file),
 		T(file_size_limit_mid_write_leaves_nothing_under_the_final_name),
