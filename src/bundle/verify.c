@@ -554,6 +554,12 @@ exh_bundle_verify(const char *path, const char *zip_password,
 		    strerror(errno));
 		return rc;
 	}
+	if (exh_ascii_iends(path, ".p7m"))
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "verify %s: an encrypted bundle; decrypt it first with "
+		    "openssl cms -decrypt -binary -inform DER -in %s -recip "
+		    "CERT.pem -inkey KEY.pem -out BUNDLE.zip, then verify "
+		    "BUNDLE.zip", path, path);
 	check_side_hash(&v, path, &inner);
 	w.ctx = &v;
 	w.want = want;
