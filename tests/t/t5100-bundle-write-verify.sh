@@ -22,13 +22,25 @@ zin = zipfile.ZipFile(src)
 with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
     for i in zin.infolist():
         data = zin.read(i.filename)
-        if mode == "tamper" and i.filename == name:
+        if mode in ("tamper", "forge") and i.filename == name:
             data = bytes([data[0] ^ 1]) + data[1:]
         if mode == "delete" and i.filename == name:
             continue
         if mode == "manifest" and i.filename == "manifest.jsonl":
             data = data.replace(b'"mft":1234', b'"mft":1235', 1)
         zout.writestr(i, data)
+    if mode == "forge":	# rewrite SHA256SUMS to match the forgery
+        import hashlib
+        zout.close()
+        z = zipfile.ZipFile(dst)
+        items = [(i, z.read(i.filename)) for i in z.infolist()]
+        z.close()
+        sums = "".join("%s  %s\n" % (hashlib.sha256(d).hexdigest(), i.filename)
+                       for i, d in items if not i.filename.startswith("SHA256SUMS"))
+        with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as z2:
+            for i, d in items:
+                z2.writestr(i, sums.encode() if i.filename == "SHA256SUMS" else d)
+        sys.exit(0)
     if mode == "add":
         zout.writestr("files/C/planted.aspx", b"<% evil %>")
 PY
@@ -165,6 +177,12 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout k2.pem -out c2.pem \
     -subj /CN=other -days 2 2>/dev/null
 "$T" verify s.zip --ca c2.pem >/dev/null 2>&1
 claim "a signature from an untrusted signer fails (2)" [ $? -eq 2 ]
+rewrite s.zip s2.zip forge "$ENTRY"
+"$T" verify s2.zip --ca cert.pem >f2.txt 2>&1
+claim "a forgery with rewritten SHA256SUMS fails the signature" \
+    grep -q "^signature	" f2.txt
+claim "and its entry no longer matches manifest.jsonl" \
+    grep -q "^manifest	$ENTRY	" f2.txt
 "$T" verify b.zip --ca cert.pem >/dev/null 2>&1
 claim "an unsigned bundle fails when a CA is required (2)" [ $? -eq 2 ]
 
