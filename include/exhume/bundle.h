@@ -1,0 +1,167 @@
+/* Evidence bundle: the zip a responder carries out, its manifest, hashes and verify. */
+#ifndef EXHUME_BUNDLE_H
+#define EXHUME_BUNDLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "exhume/core.h"
+
+/* Cap for collected stream bytes when the options leave it 0: 4 GiB, so a
+ * bundle fits a common USB stick next to the tool.  UINT64_MAX = no cap. */
+#define EXH_BUNDLE_DEFAULT_CAP (4ULL << 30)
+
+/* Longest entry path component we write (Windows and most zip tools). */
+#define EXH_BUNDLE_NAME_MAX 255
+
+/*
+ * Files produced for opt->path = "D/case.zip":
+ *   without encrypt_certs:  D/case.zip, D/case.zip.sha256
+ *   with encrypt_certs:     D/case.zip.p7m (CMS enveloped data, DER,
+ *                           AES-256-CBC, one recipient per certificate),
+ *                           D/case.zip.p7m.sha256, and D/case.zip.sha256,
+ *                           which holds the hash of the inner zip so the
+ *                           output of "openssl cms -decrypt -out case.zip"
+ *                           checks with "sha256sum -c case.zip.sha256".
+ * While writing, only D/case.zip.partial-XXXXXX (and .p7m.partial-XXXXXX)
+ * exist; nothing appears under a final name before it is complete.
+ */
+struct exh_bundle_options {
+	const char *path;		/* final PATH.zip; must not exist */
+	const char *zip_password;	/* NULL = none; AES-256 entries */
+	const char *const *encrypt_certs; /* PEM X.509 recipient certs */
+	size_t n_encrypt_certs;
+	const char *sign_key;		/* PEM private key; with sign_cert */
+	const char *sign_cert;		/* PEM certificate of the signer */
+	const char *sign_key_password;	/* NULL when the key is clear */
+	uint64_t max_collect_bytes;	/* 0 = EXH_BUNDLE_DEFAULT_CAP */
+};
+
+/* One stream to collect; metadata comes from the volume layer. */
+struct exh_bundle_item {
+	char drive;			/* 'C' */
+	const char *winpath;		/* raw, attacker-chosen */
+	const char *stream;		/* "" or NULL: the unnamed stream */
+	uint64_t mft;
+	uint16_t seq;
+	uint64_t size;			/* declared size; used for the cap */
+	uint32_t attributes;		/* FILE_ATTRIBUTE_* bits */
+	struct exh_macb si, fn;
+	const char *reason;		/* "finding", "iis-log", "hive", ... */
+	const char *const *finding_ids;
+	size_t n_finding_ids;
+};
+
+struct exh_bundle;
+
+/*
+ * Checks free space on the destination file system against
+ * min(estimated_bytes, cap) plus a margin (twice that when encrypting,
+ * since the clear zip exists until the envelope is written) and opens
+ * PATH.zip.partial-XXXXXX (O_EXCL, 0600).  *out is set only on success.
+ * EXH_EUSAGE: bad options, PATH exists, not enough space (message says
+ * "need X, have Y"); EXH_EIO: the destination cannot be written.
+ */
+int exh_bundle_create(const struct exh_bundle_options *opt,
+    uint64_t estimated_bytes, struct exh_bundle **out, struct exh_err *err);
+
+/*
+ * Streams the item's bytes from rd into files/<drive>/<safe path>,
+ * hashing MD5, SHA-1 and SHA-256 as they come from the source, and
+ * records a manifest line.  Returns:
+ *   EXH_OK     stored (or left out because of the cap: status "left-out",
+ *              why "size cap"; nothing is read then);
+ *   EXH_EIO    rd failed mid-stream: what was read is stored, the entry is
+ *              "incomplete" with the error; go on with the next item;
+ *   EXH_EUSAGE bad item or the same entry added twice;
+ *   EXH_EFATAL writing the bundle failed (disk full, file too large, I/O):
+ *              the partial file is already removed; only abort is left.
+ */
+int exh_bundle_add_stream(struct exh_bundle *b,
+    const struct exh_bundle_item *it, exh_read_fn rd, void *rctx,
+    struct exh_err *err);
+
+/* Lists the item in the manifest as "left-out" with why; stores nothing. */
+int exh_bundle_add_skipped(struct exh_bundle *b,
+    const struct exh_bundle_item *it, const char *why, struct exh_err *err);
+
+/*
+ * A generated document at the bundle root ("report.html",
+ * "acquisition.json", "findings.jsonl", "timeline.csv", ...).  The name
+ * must be a plain safe file name, not one of the names the bundle writes
+ * itself (manifest.jsonl, SHA256SUMS, SHA256SUMS.p7s) and not "files".
+ * Documents do not count against the cap.
+ */
+int exh_bundle_add_document(struct exh_bundle *b, const char *name,
+    const void *data, size_t len, struct exh_err *err);
+
+struct exh_bundle_result {
+	char zip_sha256[65];	/* the zip (also in PATH.zip.sha256) */
+	char p7m_sha256[65];	/* the envelope; "" when not encrypting */
+	size_t collected, incomplete, left_out, documents;
+	uint64_t collected_bytes;
+};
+
+/*
+ * Writes manifest.jsonl, SHA256SUMS and (when asked) SHA256SUMS.p7s,
+ * closes and fsyncs the archive, reads it back and checks every entry
+ * against the hashes taken from the source, writes PATH.zip.sha256,
+ * renames the zip to its final name (or writes the envelope), and fsyncs
+ * the directory.  b is consumed whatever the outcome.  On any failure
+ * nothing is left under a final name.  sha256_hex (may be NULL) gets the
+ * zip's SHA-256.  EXH_EFATAL on write/read-back failures, EXH_EUSAGE on
+ * unusable signing/encryption material.
+ */
+int exh_bundle_finish(struct exh_bundle *b, char sha256_hex[65],
+    struct exh_err *err);
+int exh_bundle_finish_result(struct exh_bundle *b,
+    struct exh_bundle_result *res, struct exh_err *err);
+
+/* Removes the partial output and frees b; accepts NULL. */
+void exh_bundle_abort(struct exh_bundle *b);
+
+/*
+ * The one function that builds entry names for collected streams:
+ * "files/<DRIVE>/<component>/.../<component>[%3A<stream>]".  Components
+ * never are "." or "..", never hold control characters, invalid UTF-8,
+ * '/', '\\', '%' or <>:"|?* raw, never end in '.' or ' ', are never
+ * Windows device names (CON, PRN, AUX, NUL, COM1-9, LPT1-9, CONIN$,
+ * CONOUT$ with any extension) and are at most EXH_BUNDLE_NAME_MAX bytes.
+ * Such bytes are written as %XX, so a regular path ("<DRIVE>:\\..." with
+ * no empty, overlong or ':'-holding components) decodes back to its
+ * original.  Any other path ("\\\\?\\", UNC, relative, other drive,
+ * overlong) gets "%~" and 16 hex digits of the SHA-256 of the original
+ * appended to its last component, so distinct originals stay distinct.
+ * EXH_EUSAGE when drive is not a letter or winpath is NULL or empty.
+ */
+int exh_bundle_entry_name(char drive, const char *winpath, const char *stream,
+    struct exh_buf *out);
+
+struct exh_verify_result {
+	size_t entries, ok, altered, missing, extra;
+	bool side_hash_ok, side_hash_present;
+	bool signature_present, signature_ok;
+	bool manifest_ok;
+};
+
+/* what: "altered", "missing", "extra", "side-hash", "signature",
+ * "manifest"; name: the entry (raw bytes from the archive; escape before
+ * printing) or NULL; detail: a short explanation. */
+typedef void (*exh_verify_report_fn)(void *ctx, const char *what,
+    const char *name, const char *detail);
+
+/*
+ * Verifies a bundle zip: the side hash PATH.sha256 when present, every
+ * entry against SHA256SUMS and manifest.jsonl, and SHA256SUMS.p7s when
+ * present (against ca_cert when given; a given ca_cert makes a missing
+ * signature a failure).  Streams entry data; memory grows with the number
+ * of entries, not their size.  EXH_OK when everything holds,
+ * EXH_ECORRUPT when something does not (each problem goes to fn), EXH_EIO
+ * or EXH_EUSAGE (wrong or missing password, unreadable file) otherwise.
+ */
+int exh_bundle_verify(const char *path, const char *zip_password,
+    const char *ca_cert, exh_verify_report_fn fn, void *ctx,
+    struct exh_verify_result *res, struct exh_err *err);
+
+#endif /* EXHUME_BUNDLE_H */

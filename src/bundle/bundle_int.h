@@ -1,0 +1,138 @@
+/* Private to src/bundle: name table, archive reading, CMS helpers. */
+#ifndef EXHUME_BUNDLE_INT_H
+#define EXHUME_BUNDLE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/evp.h>
+#include <archive.h>
+#include <openssl/x509.h>
+
+#include "exhume/core.h"
+#include "exhume/bundle.h"
+
+#define BUNDLE_MANIFEST "manifest.jsonl"
+#define BUNDLE_SUMS "SHA256SUMS"
+#define BUNDLE_SIG "SHA256SUMS.p7s"
+
+/* One name seen by the writer or the verifier, with the digests known. */
+struct btab_ent {
+	char *name;
+	unsigned char zip[32];		/* as stored (computed on reading) */
+	unsigned char sums[32];		/* as listed in SHA256SUMS */
+	unsigned char manifest[32];	/* as listed in manifest.jsonl */
+	bool in_zip, in_sums, in_manifest, dup, bad_data;
+};
+
+/* Insertion-ordered table of entries with a hash index on the name. */
+struct btab {
+	struct btab_ent *v;
+	size_t n, cap;
+	size_t *slot;			/* index + 1; 0 = empty */
+	size_t nslot;
+};
+
+/* Finds name or adds it (zeroed); *created says which.  EXH_ENOMEM. */
+int btab_get(struct btab *t, const char *name, struct btab_ent **out,
+    bool *created);
+struct btab_ent *btab_find(const struct btab *t, const char *name);
+void btab_free(struct btab *t);
+
+/* True when the base name (before the first '.') is a Windows device. */
+bool bundle_is_device_name(const char *s, size_t n);
+
+/*
+ * Reads every entry of a zip in archive order and hands its SHA-256 to
+ * fn; data also goes to data_fn (may be NULL) for entries it wants
+ * (returns true from want_fn).  A damaged entry is reported through fn
+ * with a detail; a damaged archive structure ends the walk with
+ * EXH_ECORRUPT.  EXH_EUSAGE for a missing or wrong password.
+ */
+struct bundle_walk {
+	void *ctx;
+	/* Return false to skip data streaming to data_fn for this entry. */
+	bool (*want)(void *ctx, const char *name);
+	int (*data)(void *ctx, const char *name, const void *p, size_t n);
+	/* detail is NULL when the entry read cleanly. */
+	int (*entry)(void *ctx, const char *name, const unsigned char sha[32],
+	    const char *detail);
+};
+int bundle_read_zip(const char *path, const char *password,
+    const struct bundle_walk *w, struct exh_err *err);
+
+/* SHA-256 of a whole file, streamed. */
+int bundle_hash_file(const char *path, unsigned char sha[32],
+    struct exh_err *err);
+
+/* PEM loading; errors are EXH_EUSAGE with the file named. */
+int bundle_load_cert(const char *path, X509 **out, struct exh_err *err);
+int bundle_load_key(const char *path, const char *pass, EVP_PKEY **out,
+    struct exh_err *err);
+
+/* DER detached CMS signature over data into out. */
+int bundle_sign(X509 *cert, EVP_PKEY *key, const void *data, size_t len,
+    struct exh_buf *out, struct exh_err *err);
+/* Streams in_path into out_path as DER CMS enveloped data (AES-256-CBC). */
+int bundle_envelope(STACK_OF(X509) *certs, int in_fd, int out_fd,
+    struct exh_err *err);
+/* Verifies a detached DER signature; ca_cert NULL checks the signature
+ * only.  EXH_OK, EXH_ECORRUPT (detail in err), EXH_EUSAGE (bad CA file). */
+int bundle_check_signature(const void *sig, size_t siglen, const void *data,
+    size_t len, const char *ca_cert, struct exh_err *err);
+
+/* Last OpenSSL error as text, for messages. */
+const char *bundle_ssl_error(char *buf, size_t len);
+
+/* One manifest.jsonl line. */
+struct manifest_line {
+	const char *entry;		/* NULL: not stored */
+	const struct exh_bundle_item *item; /* NULL: a document */
+	uint64_t stored;		/* bytes in the entry */
+	bool have_digests;
+	unsigned char md5[16], sha1[20], sha256[32];
+	const char *status;		/* "collected", "left-out", "incomplete" */
+	const char *why;		/* NULL when collected cleanly */
+};
+
+/* Appends one line (with '{' ... "}\n") to b.  EXH_ENOMEM. */
+int manifest_put(struct exh_buf *b, const struct manifest_line *m);
+
+
+/* The writer's state; shared by write.c and finish.c. */
+#define BUNDLE_MAGIC 0x45584842u	/* "EXHB" */
+#define BUNDLE_CHUNK (64 * 1024)
+/* Room for zip headers, manifest and documents beyond the estimate. */
+#define BUNDLE_MARGIN (32ULL << 20)
+
+enum bundle_state { BUNDLE_OPEN, BUNDLE_FAILED };
+
+struct exh_bundle {
+	unsigned magic;
+	enum bundle_state state;
+	char *path, *dir, *partial;
+	char *password;
+	int fd;
+	struct archive *zip;
+	STACK_OF(X509) *recipients;
+	X509 *sign_cert;
+	EVP_PKEY *sign_key;
+	uint64_t cap, collected_bytes;
+	size_t collected, incomplete, left_out, documents;
+	struct btab names;		/* entries written, with their SHA-256 */
+	struct exh_buf manifest;
+	unsigned char *chunk;
+};
+
+/* Removes the partial file and marks b dead (EFATAL from then on). */
+void bundle_fail(struct exh_bundle *b);
+void bundle_destroy(struct exh_bundle *b);
+/* Turns a libarchive write error into EXH_EFATAL and removes the file. */
+int bundle_write_failed(struct exh_bundle *b, const char *what,
+    struct exh_err *err);
+/* Writes a whole in-memory entry; m (may be NULL) gets the digests. */
+int bundle_put_whole(struct exh_bundle *b, const char *name, const void *data,
+    size_t len, struct manifest_line *m, struct exh_err *err);
+
+#endif /* EXHUME_BUNDLE_INT_H */

@@ -1,0 +1,628 @@
+/* Writing the evidence bundle: zip64 via libarchive, hashes from the source. */
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "exhume/bundle.h"
+#include "bundle_int.h"
+
+/* Removes what was written and marks the handle dead. */
+void
+bundle_fail(struct exh_bundle *b)
+{
+	if (b->zip != NULL) {
+		/*
+		 * A healthy archive is closed normally (its buffers are only
+		 * freed that way); after a write error it is marked failed so
+		 * that nothing more is written.  The file goes either way.
+		 */
+		if (archive_errno(b->zip) != 0 ||
+		    archive_write_close(b->zip) != ARCHIVE_OK)
+			archive_write_fail(b->zip);
+		archive_write_free(b->zip);
+		b->zip = NULL;
+	}
+	if (b->fd >= 0) {
+		close(b->fd);
+		b->fd = -1;
+	}
+	if (b->partial != NULL)
+		unlink(b->partial);
+	b->state = BUNDLE_FAILED;
+}
+
+void
+bundle_destroy(struct exh_bundle *b)
+{
+	if (b == NULL)
+		return;
+	bundle_fail(b);
+	if (b->password != NULL) {
+		explicit_bzero(b->password, strlen(b->password));
+		free(b->password);
+	}
+	sk_X509_pop_free(b->recipients, X509_free);
+	X509_free(b->sign_cert);
+	EVP_PKEY_free(b->sign_key);
+	btab_free(&b->names);
+	exh_buf_free(&b->manifest);
+	free(b->chunk);
+	free(b->path);
+	free(b->dir);
+	free(b->partial);
+	b->magic = 0;
+	free(b);
+}
+
+void
+exh_bundle_abort(struct exh_bundle *b)
+{
+	bundle_destroy(b);
+}
+
+/* A write to the archive failed: the bundle cannot be finished. */
+int
+bundle_write_failed(struct exh_bundle *b, const char *what, struct exh_err *err)
+{
+	int e = archive_errno(b->zip);
+	const char *msg = archive_error_string(b->zip);
+	char why[200];
+
+	/* libarchive says "Write error"; errno says why (ENOSPC, EFBIG). */
+	if (msg != NULL && e != 0)
+		snprintf(why, sizeof(why), "%s (%s)", msg, strerror(e));
+	else
+		snprintf(why, sizeof(why), "%s", msg != NULL ? msg :
+		    e != 0 ? strerror(e) : "unknown error");
+	bundle_fail(b);
+	return exh_err_set(err, EXH_EFATAL, e,
+	    "bundle %s: writing %s failed: %s; the partial file was removed, "
+	    "the scan results are kept", b->path, what, why);
+}
+
+static bool
+exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+static int
+check_targets(const char *path, struct exh_err *err)
+{
+	static const char *const suffix[] = { "", ".sha256", ".p7m",
+	    ".p7m.sha256" };
+	char p[4096];
+	size_t i;
+	int n;
+
+	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		n = snprintf(p, sizeof(p), "%s%s", path, suffix[i]);
+		if (n < 0 || (size_t)n >= sizeof(p))
+			return exh_err_set(err, EXH_EUSAGE, 0,
+			    "bundle: path too long");
+		if (exists(p))
+			return exh_err_set(err, EXH_EUSAGE, 0,
+			    "bundle %s: already exists; choose another name "
+			    "(a bundle is never overwritten)", p);
+	}
+	return EXH_OK;
+}
+
+static int
+check_space(const char *dir, uint64_t need, struct exh_err *err)
+{
+	struct statvfs vfs;
+	uint64_t have;
+
+	if (statvfs(dir, &vfs) != 0)
+		return exh_err_set(err, EXH_EIO, errno,
+		    "bundle: cannot check free space in %s: %s", dir,
+		    strerror(errno));
+	have = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	if (need > have)
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "bundle: not enough space in %s: need %" PRIu64
+		    " bytes, have %" PRIu64 "; use a larger destination or a "
+		    "lower collection cap", dir, need, have);
+	return EXH_OK;
+}
+
+static int
+load_material(struct exh_bundle *b, const struct exh_bundle_options *opt,
+    struct exh_err *err)
+{
+	X509 *x;
+	size_t i;
+	int rc;
+
+	if ((opt->sign_key == NULL) != (opt->sign_cert == NULL))
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "bundle: signing needs both a key and a certificate");
+	if (opt->sign_key != NULL) {
+		if ((rc = bundle_load_cert(opt->sign_cert, &b->sign_cert,
+		    err)) != EXH_OK ||
+		    (rc = bundle_load_key(opt->sign_key, opt->sign_key_password,
+		    &b->sign_key, err)) != EXH_OK)
+			return exh_err_prefix(err, "bundle");
+		if (X509_check_private_key(b->sign_cert, b->sign_key) != 1)
+			return exh_err_set(err, EXH_EUSAGE, 0,
+			    "bundle: %s does not belong to %s", opt->sign_key,
+			    opt->sign_cert);
+	}
+	if (opt->n_encrypt_certs == 0)
+		return EXH_OK;
+	if ((b->recipients = sk_X509_new_null()) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, 0, "bundle: out of memory");
+	for (i = 0; i < opt->n_encrypt_certs; i++) {
+		if ((rc = bundle_load_cert(opt->encrypt_certs[i], &x, err)) !=
+		    EXH_OK)
+			return exh_err_prefix(err, "bundle");
+		if (sk_X509_push(b->recipients, x) <= 0) {
+			X509_free(x);
+			return exh_err_set(err, EXH_ENOMEM, 0,
+			    "bundle: out of memory");
+		}
+	}
+	return EXH_OK;
+}
+
+static int
+open_zip(struct exh_bundle *b, struct exh_err *err)
+{
+	struct archive *a;
+
+	if ((a = archive_write_new()) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, 0, "bundle: out of memory");
+	b->zip = a;
+	/* Deflate; entries of unknown length get zip64 data descriptors. */
+	if (archive_write_set_format_zip(a) != ARCHIVE_OK ||
+	    archive_write_set_options(a, "zip:compression=deflate") !=
+	    ARCHIVE_OK ||
+	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK)
+		return exh_err_set(err, EXH_EFATAL, 0,
+		    "bundle: libarchive zip writer: %s",
+		    archive_error_string(a));
+	if (b->password != NULL &&
+	    (archive_write_set_options(a, "zip:encryption=aes256") !=
+	    ARCHIVE_OK || archive_write_set_passphrase(a, b->password) !=
+	    ARCHIVE_OK))
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "bundle: AES-256 zip encryption unavailable: %s",
+		    archive_error_string(a));
+	if (archive_write_open_fd(a, b->fd) != ARCHIVE_OK)
+		return bundle_write_failed(b, "the archive header", err);
+	return EXH_OK;
+}
+
+static int
+setup(struct exh_bundle *b, const struct exh_bundle_options *opt,
+    uint64_t estimated, struct exh_err *err)
+{
+	uint64_t need;
+	char *tmp;
+	int n, rc;
+
+	if ((b->path = strdup(opt->path)) == NULL ||
+	    (tmp = strdup(opt->path)) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, 0, "bundle: out of memory");
+	b->dir = strdup(dirname(tmp));
+	free(tmp);
+	if (b->dir == NULL || (b->chunk = malloc(BUNDLE_CHUNK)) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, 0, "bundle: out of memory");
+	if (opt->zip_password != NULL) {
+		if (*opt->zip_password == '\0')
+			return exh_err_set(err, EXH_EUSAGE, 0,
+			    "bundle: the zip password is empty");
+		if ((b->password = strdup(opt->zip_password)) == NULL)
+			return exh_err_set(err, EXH_ENOMEM, 0,
+			    "bundle: out of memory");
+	}
+	if ((rc = check_targets(opt->path, err)) != EXH_OK ||
+	    (rc = load_material(b, opt, err)) != EXH_OK)
+		return rc;
+	/* The clear zip and its envelope exist side by side for a moment. */
+	need = estimated < b->cap ? estimated : b->cap;
+	if (b->recipients != NULL)
+		need = need > UINT64_MAX / 2 ? UINT64_MAX : need * 2;
+	need = need > UINT64_MAX - BUNDLE_MARGIN ? UINT64_MAX :
+	    need + BUNDLE_MARGIN;
+	if ((rc = check_space(b->dir, need, err)) != EXH_OK)
+		return rc;
+	if ((tmp = malloc(strlen(opt->path) + 32)) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, 0, "bundle: out of memory");
+	n = snprintf(tmp, strlen(opt->path) + 32, "%s.partial-XXXXXX",
+	    opt->path);
+	if (n < 0) {
+		free(tmp);
+		return exh_err_set(err, EXH_EUSAGE, 0, "bundle: bad path");
+	}
+	/* mkostemp opens O_CREAT|O_EXCL with mode 0600. */
+	if ((b->fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
+		rc = exh_err_set(err, EXH_EIO, errno,
+		    "bundle %s: cannot create the partial file: %s",
+		    opt->path, strerror(errno));
+		free(tmp);
+		return rc;
+	}
+	b->partial = tmp;
+	return open_zip(b, err);
+}
+
+int
+exh_bundle_create(const struct exh_bundle_options *opt,
+    uint64_t estimated_bytes, struct exh_bundle **out, struct exh_err *err)
+{
+	struct exh_bundle *b;
+	int rc;
+
+	if (opt == NULL || opt->path == NULL || *opt->path == '\0' ||
+	    out == NULL)
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "bundle: no destination path given");
+	if (opt->n_encrypt_certs > 0 && opt->encrypt_certs == NULL)
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "bundle: recipient certificate list missing");
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, 0, "bundle: out of memory");
+	b->magic = BUNDLE_MAGIC;
+	b->fd = -1;
+	b->cap = opt->max_collect_bytes ? opt->max_collect_bytes :
+	    EXH_BUNDLE_DEFAULT_CAP;
+	if ((rc = setup(b, opt, estimated_bytes, err)) != EXH_OK) {
+		bundle_destroy(b);
+		return rc;
+	}
+	*out = b;
+	return EXH_OK;
+}
+
+static int
+check_handle(struct exh_bundle *b, struct exh_err *err)
+{
+	if (b == NULL || b->magic != BUNDLE_MAGIC)
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "bundle: not a bundle handle");
+	if (b->state != BUNDLE_OPEN)
+		return exh_err_set(err, EXH_EFATAL, 0,
+		    "bundle %s: writing failed earlier; abort it", b->path);
+	return EXH_OK;
+}
+
+/* Three digests over the bytes as they come from the source. */
+struct digests {
+	EVP_MD_CTX *md5, *sha1, *sha256;
+};
+
+static int
+digests_init(struct digests *d)
+{
+	d->md5 = EVP_MD_CTX_new();
+	d->sha1 = EVP_MD_CTX_new();
+	d->sha256 = EVP_MD_CTX_new();
+	if (d->md5 == NULL || d->sha1 == NULL || d->sha256 == NULL ||
+	    !EVP_DigestInit_ex(d->md5, EVP_md5(), NULL) ||
+	    !EVP_DigestInit_ex(d->sha1, EVP_sha1(), NULL) ||
+	    !EVP_DigestInit_ex(d->sha256, EVP_sha256(), NULL))
+		return EXH_ENOMEM;
+	return EXH_OK;
+}
+
+static void
+digests_update(struct digests *d, const void *p, size_t n)
+{
+	EVP_DigestUpdate(d->md5, p, n);
+	EVP_DigestUpdate(d->sha1, p, n);
+	EVP_DigestUpdate(d->sha256, p, n);
+}
+
+static void
+digests_final(struct digests *d, struct manifest_line *m)
+{
+	EVP_DigestFinal_ex(d->md5, m->md5, NULL);
+	EVP_DigestFinal_ex(d->sha1, m->sha1, NULL);
+	EVP_DigestFinal_ex(d->sha256, m->sha256, NULL);
+	m->have_digests = true;
+}
+
+static void
+digests_free(struct digests *d)
+{
+	EVP_MD_CTX_free(d->md5);
+	EVP_MD_CTX_free(d->sha1);
+	EVP_MD_CTX_free(d->sha256);
+}
+
+static int
+begin_entry(struct exh_bundle *b, const char *name, int64_t mtime,
+    int64_t size, struct exh_err *err)
+{
+	struct archive_entry *ae;
+	int r;
+
+	if ((ae = archive_entry_new()) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, 0, "bundle: out of memory");
+	archive_entry_set_pathname_utf8(ae, name);
+	archive_entry_set_filetype(ae, AE_IFREG);
+	archive_entry_set_perm(ae, 0644);
+	archive_entry_set_mtime(ae, mtime, 0);
+	/* Streams get no size: the source decides how many bytes come. */
+	if (size >= 0)
+		archive_entry_set_size(ae, size);
+	r = archive_write_header(b->zip, ae);
+	archive_entry_free(ae);
+	if (r != ARCHIVE_OK)
+		return bundle_write_failed(b, name, err);
+	return EXH_OK;
+}
+
+/* Remembers an entry's SHA-256 for SHA256SUMS and the read-back check. */
+static int
+remember(struct exh_bundle *b, const char *name, const unsigned char sha[32],
+    struct exh_err *err)
+{
+	struct btab_ent *e;
+	bool created;
+
+	if (btab_get(&b->names, name, &e, &created) != EXH_OK)
+		return exh_err_set(err, EXH_ENOMEM, 0, "bundle: out of memory");
+	memcpy(e->zip, sha, 32);
+	e->in_zip = true;
+	return EXH_OK;
+}
+
+/* Writes a whole in-memory entry (documents, manifest, sums, signature). */
+int
+bundle_put_whole(struct exh_bundle *b, const char *name, const void *data,
+    size_t len, struct manifest_line *m, struct exh_err *err)
+{
+	struct digests d = { 0 };
+	unsigned char sha[32];
+	int rc;
+
+	if ((rc = begin_entry(b, name, (int64_t)time(NULL), (int64_t)len,
+	    err)) != EXH_OK)
+		return rc;
+	if (len > 0 && archive_write_data(b->zip, data, len) != (la_ssize_t)len)
+		return bundle_write_failed(b, name, err);
+	if (archive_write_finish_entry(b->zip) != ARCHIVE_OK)
+		return bundle_write_failed(b, name, err);
+	if (digests_init(&d) != EXH_OK) {
+		digests_free(&d);
+		return exh_err_set(err, EXH_ENOMEM, 0, "bundle: out of memory");
+	}
+	digests_update(&d, data, len);
+	if (m != NULL) {
+		digests_final(&d, m);
+		memcpy(sha, m->sha256, 32);
+	} else
+		EVP_DigestFinal_ex(d.sha256, sha, NULL);
+	digests_free(&d);
+	return remember(b, name, sha, err);
+}
+
+static int
+add_line(struct exh_bundle *b, const struct manifest_line *m,
+    struct exh_err *err)
+{
+	if (manifest_put(&b->manifest, m) != EXH_OK)
+		return exh_err_set(err, EXH_ENOMEM, 0, "bundle: out of memory");
+	return EXH_OK;
+}
+
+static int
+check_item(const struct exh_bundle_item *it, struct exh_err *err)
+{
+	if (it == NULL || it->winpath == NULL || it->reason == NULL ||
+	    (it->n_finding_ids > 0 && it->finding_ids == NULL))
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "bundle: item without path or reason");
+	return EXH_OK;
+}
+
+int
+exh_bundle_add_skipped(struct exh_bundle *b, const struct exh_bundle_item *it,
+    const char *why, struct exh_err *err)
+{
+	struct manifest_line m = { 0 };
+	int rc;
+
+	if ((rc = check_handle(b, err)) != EXH_OK ||
+	    (rc = check_item(it, err)) != EXH_OK)
+		return rc;
+	m.item = it;
+	m.status = "left-out";
+	m.why = why != NULL ? why : "not given";
+	if ((rc = add_line(b, &m, err)) == EXH_OK)
+		b->left_out++;
+	return rc;
+}
+
+/* Copies the stream; *read_rc/rerr tell whether the source failed. */
+static int
+copy_stream(struct exh_bundle *b, const char *name, exh_read_fn rd,
+    void *rctx, struct digests *d, struct manifest_line *m,
+    struct exh_err *rerr, struct exh_err *err)
+{
+	uint64_t allowed = b->cap - b->collected_bytes;
+	size_t want, got;
+	unsigned char probe;
+	int rc;
+
+	for (;;) {
+		want = BUNDLE_CHUNK;
+		if (allowed - m->stored < want)
+			want = (size_t)(allowed - m->stored);
+		got = 0;
+		if (want == 0) {
+			/* At the cap: is there more?  Then it is incomplete. */
+			rc = rd(rctx, &probe, 1, &got, rerr);
+			if (rc == EXH_OK && got > 0) {
+				m->status = "incomplete";
+				m->why = "size cap reached while reading";
+			}
+			break;
+		}
+		rc = rd(rctx, b->chunk, want, &got, rerr);
+		if (rc != EXH_OK && got == 0)
+			return rc;
+		if (got > want)
+			got = want;	/* a reader that overreports */
+		if (got == 0)
+			break;
+		digests_update(d, b->chunk, got);
+		if (archive_write_data(b->zip, b->chunk, got) !=
+		    (la_ssize_t)got)
+			return bundle_write_failed(b, name, err);
+		m->stored += got;
+		if (rc != EXH_OK)
+			return rc;
+	}
+	return EXH_OK;
+}
+
+static int
+item_mtime(const struct exh_bundle_item *it)
+{
+	return it->si.modified != 0;
+}
+
+int
+exh_bundle_add_stream(struct exh_bundle *b, const struct exh_bundle_item *it,
+    exh_read_fn rd, void *rctx, struct exh_err *err)
+{
+	struct exh_buf name = { 0 };
+	struct manifest_line m = { 0 };
+	struct exh_err rerr = { 0 };
+	struct digests d = { 0 };
+	char esc[256], why[EXH_ERR_MSG_MAX + 64];
+	int rc, read_rc;
+
+	if ((rc = check_handle(b, err)) != EXH_OK ||
+	    (rc = check_item(it, err)) != EXH_OK)
+		return rc;
+	if (rd == NULL)
+		return exh_err_set(err, EXH_EUSAGE, 0, "bundle: no reader");
+	exh_esc_term_str(it->winpath, esc, sizeof(esc));
+	if (exh_bundle_entry_name(it->drive, it->winpath, it->stream, &name) !=
+	    EXH_OK)
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "bundle: %s: no entry name (drive letter '%c'?)", esc,
+		    it->drive >= 0x20 && it->drive < 0x7f ? it->drive : '?');
+	if (btab_find(&b->names, name.data) != NULL) {
+		exh_buf_free(&name);
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "bundle: %s: added twice", esc);
+	}
+	m.item = it;
+	if (it->size > b->cap - b->collected_bytes) {
+		exh_buf_free(&name);
+		m.status = "left-out";
+		m.why = "size cap";
+		if ((rc = add_line(b, &m, err)) == EXH_OK)
+			b->left_out++;
+		return rc;
+	}
+	m.entry = name.data;
+	m.status = "collected";
+	if ((rc = begin_entry(b, name.data, item_mtime(it) ?
+	    exh_filetime_to_unix(it->si.modified) : (int64_t)time(NULL), -1,
+	    err)) != EXH_OK)
+		goto out;
+	if (digests_init(&d) != EXH_OK) {
+		rc = exh_err_set(err, EXH_ENOMEM, 0, "bundle: out of memory");
+		goto out;
+	}
+	read_rc = copy_stream(b, name.data, rd, rctx, &d, &m, &rerr, err);
+	if (b->state != BUNDLE_OPEN) {
+		rc = read_rc;
+		goto out;
+	}
+	if (archive_write_finish_entry(b->zip) != ARCHIVE_OK) {
+		rc = bundle_write_failed(b, name.data, err);
+		goto out;
+	}
+	digests_final(&d, &m);
+	if (read_rc != EXH_OK) {
+		snprintf(why, sizeof(why), "read error after %" PRIu64
+		    " bytes: %s", m.stored, rerr.msg[0] ? rerr.msg :
+		    exh_status_name(read_rc));
+		m.status = "incomplete";
+		m.why = why;
+	}
+	if ((rc = remember(b, name.data, m.sha256, err)) != EXH_OK ||
+	    (rc = add_line(b, &m, err)) != EXH_OK)
+		goto out;
+	b->collected_bytes += m.stored;
+	if (strcmp(m.status, "collected") == 0)
+		b->collected++;
+	else
+		b->incomplete++;
+	if (read_rc != EXH_OK)
+		rc = exh_err_set(err, EXH_EIO, rerr.sys_errno,
+		    "bundle: %s: stored incomplete: %s", esc, why);
+out:
+	digests_free(&d);
+	exh_buf_free(&name);
+	return rc;
+}
+
+static bool
+document_name_ok(const char *name)
+{
+	size_t n = strlen(name), i;
+
+	if (n == 0 || n > EXH_BUNDLE_NAME_MAX || name[0] == '.' ||
+	    name[n - 1] == '.' || bundle_is_device_name(name, n) ||
+	    strcmp(name, BUNDLE_MANIFEST) == 0 ||
+	    strcmp(name, BUNDLE_SUMS) == 0 || strcmp(name, BUNDLE_SIG) == 0 ||
+	    strcmp(name, "files") == 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789._-", name[i]) == NULL)
+			return false;
+	return true;
+}
+
+int
+exh_bundle_add_document(struct exh_bundle *b, const char *name,
+    const void *data, size_t len, struct exh_err *err)
+{
+	struct manifest_line m = { 0 };
+	int rc;
+
+	if ((rc = check_handle(b, err)) != EXH_OK)
+		return rc;
+	if (name == NULL || !document_name_ok(name) ||
+	    (data == NULL && len > 0))
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "bundle: bad document name (letters, digits, . _ - only, "
+		    "not a name the bundle uses itself)");
+	if (btab_find(&b->names, name) != NULL)
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "bundle: document %s added twice", name);
+	m.entry = name;
+	m.stored = len;
+	m.status = "collected";
+	if ((rc = bundle_put_whole(b, name, data, len, &m, err)) != EXH_OK)
+		return rc;
+	if ((rc = add_line(b, &m, err)) == EXH_OK)
+		b->documents++;
+	return rc;
+}
+
