@@ -20,6 +20,7 @@ usage(FILE *fp)
 	    "                   [--full] [--threads N] [--max-size BYTES] "
 	    "[--out DIR]\n"
 	    "                   [--format text|jsonl]\n"
+	    "       exhume verify BUNDLE.zip [--password-file F] [--ca CERT.pem]\n"
 	    "       exhume --version\n"
 	    "SOURCE is a block device or a raw image of a disk or partition.\n"
 	    "See exhume(8).\n");
@@ -33,6 +34,7 @@ struct command {
 static const struct command commands[] = {
 	{ "sources", cmd_sources },
 	{ "files", cmd_files },
+	{ "verify", cmd_verify },
 	{ "scan", cmd_scan },
 };
 
