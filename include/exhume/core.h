@@ -91,6 +91,15 @@ int exh_esc_html(struct exh_buf *out, const char *s, size_t n);
  * caller buffer, truncating with "..." when it does not fit. */
 const char *exh_esc_term_str(const char *s, char *dst, size_t dstlen);
 
+/* Decodes one UTF-8 sequence; returns its length, or 0 for an invalid
+ * byte (overlong, surrogate, truncated). */
+size_t exh_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+/* Appends code point cp as UTF-8. */
+int exh_buf_put_utf8(struct exh_buf *b, uint32_t cp);
+/* Controls and the invisible format characters (bidi overrides, zero
+ * width) that must never reach a terminal, a page or a file name raw. */
+bool exh_cp_is_unsafe(uint32_t cp);
+
 /* True when s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
 bool exh_utf8_valid(const char *s, size_t n);
 

@@ -21,47 +21,6 @@ static const char *const reserved[] = {
 };
 
 /* Length of the valid UTF-8 sequence at s and its code point, or 0. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n, unsigned *cp)
-{
-	size_t len, i;
-	unsigned c;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
-/* C1 controls and the invisible characters used to disguise names. */
-static bool
-unsafe_cp(unsigned c)
-{
-	return (c >= 0x80 && c <= 0x9f) || c == 0x061c || c == 0x00ad ||
-	    (c >= 0x200b && c <= 0x200f) || (c >= 0x2028 && c <= 0x202e) ||
-	    (c >= 0x2060 && c <= 0x2069) || c == 0xfeff ||
-	    (c >= 0xfff9 && c <= 0xfffb);
-}
-
 bool
 bundle_is_device_name(const char *s, size_t n)
 {
@@ -104,7 +63,7 @@ encode_comp(struct exh_buf *out, const char *s, size_t n, bool check_reserved)
 	const unsigned char *p = (const unsigned char *)s;
 	bool dev = check_reserved && bundle_is_device_name(s, n);
 	size_t i = 0, len, k;
-	unsigned cp;
+	uint32_t cp;
 	int rc;
 
 	while (i < n) {
@@ -112,7 +71,7 @@ encode_comp(struct exh_buf *out, const char *s, size_t n, bool check_reserved)
 		bool enc = false;
 
 		if (c >= 0x80) {
-			len = utf8_seq(p + i, n - i, &cp);
+			len = exh_utf8_decode(p + i, n - i, &cp);
 			if (len == 0) {
 				if ((rc = put_pct(out, c)) != EXH_OK)
 					return rc;
@@ -120,7 +79,7 @@ encode_comp(struct exh_buf *out, const char *s, size_t n, bool check_reserved)
 				continue;
 			}
 			for (k = 0; k < len; k++) {
-				rc = unsafe_cp(cp) ? put_pct(out, p[i + k]) :
+				rc = exh_cp_is_unsafe(cp) ? put_pct(out, p[i + k]) :
 				    exh_buf_putc(out, (char)p[i + k]);
 				if (rc != EXH_OK)
 					return rc;

@@ -69,33 +69,6 @@ ws(struct jp *j)
 		j->p++;
 }
 
-static int
-put_utf8(struct exh_buf *b, unsigned c)
-{
-	char u[4];
-	size_t n;
-
-	if (c < 0x80) {
-		u[0] = (char)c;
-		n = 1;
-	} else if (c < 0x800) {
-		u[0] = (char)(0xc0 | c >> 6);
-		u[1] = (char)(0x80 | (c & 0x3f));
-		n = 2;
-	} else if (c < 0x10000) {
-		u[0] = (char)(0xe0 | c >> 12);
-		u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (c & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | c >> 18);
-		u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (c & 0x3f));
-		n = 4;
-	}
-	return exh_buf_append(b, u, n);
-}
 
 static int
 hex4(struct jp *j, unsigned *c)
@@ -150,7 +123,7 @@ jstring(struct jp *j, struct exh_buf *out)
 			}
 		} else if (strchr("\"\\/ntrbf", e) == NULL)
 			return -1;
-		if (out != NULL && put_utf8(out, c) != EXH_OK)
+		if (out != NULL && exh_buf_put_utf8(out, c) != EXH_OK)
 			return -1;
 	}
 	if (j->p >= j->end)

@@ -9,8 +9,8 @@
  * stores the code point, or returns 0 for an invalid byte (overlong forms,
  * surrogates and truncated sequences are invalid).
  */
-static size_t
-utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+size_t
+exh_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
 	uint32_t c;
 	size_t len, i;
@@ -52,7 +52,7 @@ exh_utf8_valid(const char *s, size_t n)
 	uint32_t cp;
 
 	while (i < n) {
-		if ((len = utf8_decode(p + i, n - i, &cp)) == 0)
+		if ((len = exh_utf8_decode(p + i, n - i, &cp)) == 0)
 			return false;
 		i += len;
 	}
@@ -64,8 +64,8 @@ exh_utf8_valid(const char *s, size_t n)
  * controls, and the invisible format characters attackers use to make
  * "gpj.aspx" look like "xpsa.jpg" (bidi overrides) or to hide text.
  */
-static bool
-unsafe_cp(uint32_t c)
+bool
+exh_cp_is_unsafe(uint32_t c)
 {
 	if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f))
 		return true;
@@ -81,7 +81,7 @@ typedef int (*cp_writer)(struct exh_buf *, uint32_t, const char *, size_t);
 static int
 write_term_cp(struct exh_buf *out, uint32_t c, const char *raw, size_t len)
 {
-	if (!unsafe_cp(c))
+	if (!exh_cp_is_unsafe(c))
 		return exh_buf_append(out, raw, len);
 	if (c < 0x100)
 		return exh_buf_printf(out, "\\x%02X", (unsigned)c);
@@ -99,7 +99,7 @@ walk(struct exh_buf *out, const char *s, size_t n, cp_writer w,
 	int rc;
 
 	while (i < n) {
-		len = utf8_decode(p + i, n - i, &cp);
+		len = exh_utf8_decode(p + i, n - i, &cp);
 		if (len == 0) {
 			rc = json ? exh_buf_printf(out, "\\\\x%02X",
 			    (unsigned)p[i]) :
@@ -139,7 +139,7 @@ write_json_cp(struct exh_buf *out, uint32_t c, const char *raw, size_t len)
 	default:
 		break;
 	}
-	if (unsafe_cp(c))
+	if (exh_cp_is_unsafe(c))
 		return exh_buf_printf(out, "\\u%04x", (unsigned)c);
 	return exh_buf_append(out, raw, len);
 }

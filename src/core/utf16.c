@@ -4,8 +4,8 @@
 
 #include "exhume/core.h"
 
-static int
-put_cp(struct exh_buf *out, uint32_t c)
+int
+exh_buf_put_utf8(struct exh_buf *out, uint32_t c)
 {
 	char u[4];
 	size_t n;
@@ -53,7 +53,7 @@ exh_utf16le_to_utf8(const uint16_t *s, size_t nunits, struct exh_buf *out)
 			if (lo >= 0xdc00 && lo <= 0xdfff) {
 				c = 0x10000 + (((uint32_t)u - 0xd800) << 10) +
 				    (lo - 0xdc00);
-				if ((rc = put_cp(out, c)) != EXH_OK)
+				if ((rc = exh_buf_put_utf8(out, c)) != EXH_OK)
 					return rc;
 				i++;
 				continue;
@@ -62,7 +62,7 @@ exh_utf16le_to_utf8(const uint16_t *s, size_t nunits, struct exh_buf *out)
 		if (u >= 0xd800 && u <= 0xdfff)
 			rc = exh_buf_printf(out, "%%u%04X", (unsigned)u);
 		else
-			rc = put_cp(out, u);
+			rc = exh_buf_put_utf8(out, u);
 		if (rc != EXH_OK)
 			return rc;
 	}
