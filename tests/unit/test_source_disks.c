@@ -98,13 +98,13 @@ disks_are_listed_with_model_serial_size_and_ro_state(void **state)
 static void
 boot_id_is_read_from_the_kernel_command_line(void **state)
 {
-	char id[32];
+	char id[32], path[128];
 
 	(void)state;
 	put("cmdline", "BOOT_IMAGE=/boot/vmlinuz console=ttyS0 "
 	    "exhume.bootid=1A2B-3C4D exhume.auto=1\n");
-	snprintf(id, sizeof(id), "%s/cmdline", root);
-	exh_source_boot_id(id, id, sizeof(id));
+	snprintf(path, sizeof(path), "%s/cmdline", root);
+	exh_source_boot_id(path, id, sizeof(id));
 	assert_string_equal(id, "1A2B-3C4D");
 }
 
