@@ -108,6 +108,7 @@ struct exh_profile {
 	/* Exchange. */
 	bool exchange_present;
 	char *exchange_version_key;	/* "v15", "v14" or "" */
+	int exchange_version;		/* 2010/2013/2016/2019, 0 unknown */
 	char *install_path;		/* with trailing backslash */
 	char *install_path_source;
 	char *env_install_path;		/* ExchangeInstallPath, "" if absent */
@@ -139,6 +140,8 @@ struct exh_profile {
 
 	char **notes;
 	size_t nnotes;
+
+	struct exh_builds *builds;	/* owned; for recomputing verdicts */
 };
 
 /*
