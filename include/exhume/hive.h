@@ -60,8 +60,9 @@ struct exh_iis_site {
 	char *name;
 	struct exh_iis_binding *bindings;
 	size_t nbindings;
-	char *log_dir;		/* as configured */
-	char *log_dir_resolved;	/* %SystemDrive% etc. expanded, "C:\\..." */
+	char *log_dir;		/* base directory as configured */
+	char *log_dir_resolved;	/* expanded, plus "\\W3SVC<id>": where this
+				   site's W3C logs are */
 };
 
 struct exh_iis_vdir {
@@ -99,6 +100,7 @@ struct exh_profile {
 	char *product_name;
 	char *current_build;		/* CurrentBuild, e.g. "17763" */
 	int64_t install_date;		/* FILETIME, 0 if unknown */
+	char *system_root;		/* SystemRoot, default "C:\\Windows" */
 	char *timezone_name;
 	int timezone_bias_minutes;	/* Bias: UTC = local + bias */
 	int rtc_is_utc;			/* RealTimeIsUniversal: 1, 0, -1 */

@@ -29,9 +29,10 @@ int hive_read_system(struct exh_profile *p, const void *data, size_t len);
  * notes; EXH_ENOMEM only. */
 int hive_read_iis(struct exh_profile *p, const char *data, size_t len);
 
-/* Expands %SystemDrive%, %SystemRoot%, %windir%, %ProgramFiles% ... with
- * the system drive letter; a malloc'd string or NULL on ENOMEM. */
-char *hive_expand_env(const char *s, char drive);
+/* Expands %SystemDrive%, %SystemRoot%, %windir%, %ProgramFiles%,
+ * %ProgramData% and %ExchangeInstallPath% (case-insensitive) from p;
+ * unknown variables stay.  A malloc'd string or NULL on ENOMEM. */
+char *hive_expand_env(const struct exh_profile *p, const char *s);
 
 /* Recomputes p->verdicts from the builds and the update list. */
 int hive_compute_verdicts(struct exh_profile *p, const struct exh_builds *b);
