@@ -219,40 +219,88 @@ collect_rules(struct exh_profile *p, xmlNodePtr n, int depth)
 	return rc;
 }
 
+/* SAX hook for the second pass: any entity declaration ends the parse. */
+static void
+refuse_entity(void *ctx, const xmlChar *name, int type, const xmlChar *id,
+    const xmlChar *sys, xmlChar *content)
+{
+	(void)name;
+	(void)type;
+	(void)id;
+	(void)sys;
+	(void)content;
+	/* Marks the refusal: a stopped parse can still look well formed. */
+	((xmlParserCtxtPtr)ctx)->_private = ctx;
+	xmlStopParser((xmlParserCtxtPtr)ctx);
+}
+
+/*
+ * Parses with no network, no DTD loading and no entity substitution
+ * (NOENT off).  The first pass keeps libxml2's default limits.  If that
+ * fails (an attacker can pad one element with megabytes of attributes
+ * to hide it), a second pass lifts the size limits (HUGE) but refuses
+ * every entity declaration, so no expansion can amplify; the input is
+ * capped by the caller either way.
+ */
+static xmlDocPtr
+parse(const char *data, size_t len, char *why, size_t whylen)
+{
+	const int opts = XML_PARSE_NONET | XML_PARSE_NOERROR |
+	    XML_PARSE_NOWARNING;
+	xmlParserCtxtPtr ctxt;
+	xmlDocPtr doc = NULL;
+	int pass;
+
+	for (pass = 0; pass < 2 && doc == NULL; pass++) {
+		ctxt = xmlNewParserCtxt();
+		if (ctxt == NULL)
+			return NULL;
+		if (pass == 1)
+			ctxt->sax->entityDecl = refuse_entity;
+		doc = xmlCtxtReadMemory(ctxt, data, (int)len,
+		    "applicationHost.config", NULL,
+		    opts | (pass == 1 ? XML_PARSE_HUGE : 0));
+		if (doc != NULL && pass == 1 && (!ctxt->wellFormed ||
+		    ctxt->_private != NULL)) {
+			xmlFreeDoc(doc);
+			doc = NULL;
+		}
+		if (doc == NULL && pass == 0) {
+			const char *m = ctxt->lastError.message;
+
+			snprintf(why, whylen, "line %d: %s", ctxt->lastError.line,
+			    m != NULL ? m : "parse error");
+			why[strcspn(why, "\r\n")] = '\0';
+		} else if (doc == NULL) {
+			size_t used = strlen(why);
+			const char *m = ctxt->_private != NULL ?
+			    "entity declarations refused" :
+			    ctxt->lastError.message;
+
+			snprintf(why + used, whylen - used, "; without size "
+			    "limits: %s", m != NULL ? m : "parse error");
+			why[strcspn(why, "\r\n")] = '\0';
+		}
+		xmlFreeParserCtxt(ctxt);
+	}
+	return doc;
+}
+
 int
 hive_read_iis(struct exh_profile *p, const char *data, size_t len)
 {
-	xmlParserCtxtPtr ctxt;
 	xmlDocPtr doc;
 	xmlNodePtr root, c, sites = NULL, site;
-	char *default_log = NULL;
+	char *default_log = NULL, why[240] = "";
 	int rc = EXH_OK, nomem = 0;
 
 	if (len > EXH_IISCONF_MAX_BYTES || len > (size_t)INT32_MAX)
 		return hive_note(p, "applicationHost.config: not parsed: "
 		    "larger than %u bytes", EXH_IISCONF_MAX_BYTES);
-	ctxt = xmlNewParserCtxt();
-	if (ctxt == NULL)
-		return EXH_ENOMEM;
-	/*
-	 * No network, no DTD loading, no entity substitution (NOENT off),
-	 * no HUGE: libxml2's default size and depth limits stay on.
-	 */
-	doc = xmlCtxtReadMemory(ctxt, data, (int)len, "applicationHost.config",
-	    NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (doc == NULL) {
-		const char *why = ctxt->lastError.message;
-		int line = ctxt->lastError.line;
-		char msg[200];
-
-		snprintf(msg, sizeof(msg), "%s", why != NULL ? why :
-		    "parse error");
-		msg[strcspn(msg, "\r\n")] = '\0';
-		xmlFreeParserCtxt(ctxt);
-		return hive_note(p, "applicationHost.config: not parsed: "
-		    "line %d: %s", line, msg);
-	}
-	xmlFreeParserCtxt(ctxt);
+	doc = parse(data, len, why, sizeof(why));
+	if (doc == NULL)
+		return hive_note(p, "applicationHost.config: not parsed: %s",
+		    why[0] != '\0' ? why : "out of memory");
 	p->iis_config_found = true;
 	if (doc->intSubset != NULL)
 		rc = hive_note(p, "applicationHost.config: has a DOCTYPE; "
