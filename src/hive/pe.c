@@ -210,7 +210,7 @@ exh_pe_file_version(const unsigned char *img, size_t len, uint16_t v[4],
     struct exh_err *err)
 {
 	struct pe pe = { .p = img, .len = len };
-	size_t off, size, k, ffi;
+	size_t off = 0, size = 0, k, ffi;
 	uint32_t sig, ms, ls;
 	uint16_t wlen, vlen;
 	int rc;
