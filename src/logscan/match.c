@@ -1,0 +1,344 @@
+/* Matchers for log fields: PowerShell -like, substrings, regexes, sets, times. */
+#include <sys/types.h>
+
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exhume/core.h"
+#include "logscan_int.h"
+
+static inline unsigned char
+lc(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+/*
+ * Matches one pattern element at p[*pi] against c and advances *pi past
+ * it.  Handles ?, [set] with ranges, and the backtick escape of
+ * PowerShell wildcards.  A '[' without a closing ']' is a literal.
+ */
+static bool
+one(unsigned char c, const char *p, size_t pl, size_t *pi)
+{
+	size_t i = *pi, j;
+	bool hit = false;
+
+	if (p[i] == '?') {
+		*pi = i + 1;
+		return true;
+	}
+	if (p[i] == '`' && i + 1 < pl) {
+		*pi = i + 2;
+		return lc((unsigned char)p[i + 1]) == lc(c);
+	}
+	if (p[i] == '[') {
+		for (j = i + 1; j < pl && p[j] != ']'; j++)
+			;
+		if (j < pl && j > i + 1) {
+			size_t k;
+
+			for (k = i + 1; k < j; k++) {
+				unsigned char lo = lc((unsigned char)p[k]);
+				unsigned char hi = lo;
+
+				if (k + 2 < j && p[k + 1] == '-') {
+					hi = lc((unsigned char)p[k + 2]);
+					k += 2;
+				}
+				if (lc(c) >= lo && lc(c) <= hi)
+					hit = true;
+			}
+			*pi = j + 1;
+			return hit;
+		}
+	}
+	*pi = i + 1;
+	return lc((unsigned char)p[i]) == lc(c);
+}
+
+bool
+exh_like(const char *s, size_t sl, const char *p, size_t pl)
+{
+	size_t si = 0, pi = 0, star_p = 0, star_s = 0;
+	bool star = false;
+
+	/* Iterative wildcard matching: remember the last '*' and retry
+	 * from one character further on a mismatch (linear in practice). */
+	while (si < sl) {
+		size_t next = pi;
+
+		if (pi < pl && p[pi] == '*') {
+			star = true;
+			star_p = ++pi;
+			star_s = si;
+			continue;
+		}
+		if (pi < pl && one((unsigned char)s[si], p, pl, &next)) {
+			pi = next;
+			si++;
+			continue;
+		}
+		if (!star)
+			return false;
+		pi = star_p;
+		si = ++star_s;
+	}
+	while (pi < pl && p[pi] == '*')
+		pi++;
+	return pi == pl;
+}
+
+bool
+ls_iequal(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t i;
+
+	if (alen != blen)
+		return false;
+	for (i = 0; i < alen; i++)
+		if (lc((unsigned char)a[i]) != lc((unsigned char)b[i]))
+			return false;
+	return true;
+}
+
+bool
+ls_icontains(const char *hay, size_t hlen, const char *needle, size_t nlen)
+{
+	unsigned char f;
+	const char *end, *p;
+
+	if (nlen == 0)
+		return true;
+	if (nlen > hlen)
+		return false;
+	f = lc((unsigned char)needle[0]);
+	end = hay + (hlen - nlen) + 1;
+	for (p = hay; p < end; p++) {
+		if (lc((unsigned char)*p) != f)
+			continue;
+		if (ls_iequal(p + 1, nlen - 1, needle + 1, nlen - 1))
+			return true;
+	}
+	return false;
+}
+
+bool
+ls_regex_match(const regex_t *re, const char *s, size_t n)
+{
+	regmatch_t m[1];
+
+	/* REG_STARTEND lets glibc match inside the line buffer without a
+	 * NUL-terminated copy. */
+	m[0].rm_so = 0;
+	m[0].rm_eo = (regoff_t)n;
+	return regexec(re, s, 1, m, REG_STARTEND) == 0;
+}
+
+static uint64_t
+ihash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= lc((unsigned char)s[i]);
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static int
+grow(struct ls_strset *set)
+{
+	struct ls_strset nw;
+	size_t i, j, ncap = set->cap ? set->cap * 2 : 64;
+
+	nw.keys = calloc(ncap, sizeof(*nw.keys));
+	nw.vals = calloc(ncap, sizeof(*nw.vals));
+	if (nw.keys == NULL || nw.vals == NULL) {
+		free(nw.keys);
+		free(nw.vals);
+		return EXH_ENOMEM;
+	}
+	nw.cap = ncap;
+	nw.n = set->n;
+	for (i = 0; i < set->cap; i++) {
+		if (set->keys[i] == NULL)
+			continue;
+		j = ihash(set->keys[i], strlen(set->keys[i])) & (ncap - 1);
+		while (nw.keys[j] != NULL)
+			j = (j + 1) & (ncap - 1);
+		nw.keys[j] = set->keys[i];
+		nw.vals[j] = set->vals[i];
+	}
+	free(set->keys);
+	free(set->vals);
+	*set = nw;
+	return EXH_OK;
+}
+
+int
+ls_strset_put(struct ls_strset *set, const char *key, size_t klen,
+    const char *val)
+{
+	size_t i, j;
+	char *k, *v;
+
+	if (ls_strset_get(set, key, klen) != NULL)
+		return EXH_OK;
+	if ((set->n + 1) * 2 > set->cap && grow(set) != EXH_OK)
+		return EXH_ENOMEM;
+	k = malloc(klen + 1);
+	v = strdup(val != NULL ? val : "");
+	if (k == NULL || v == NULL) {
+		free(k);
+		free(v);
+		return EXH_ENOMEM;
+	}
+	for (i = 0; i < klen; i++)
+		k[i] = (char)lc((unsigned char)key[i]);
+	k[klen] = '\0';
+	j = ihash(key, klen) & (set->cap - 1);
+	while (set->keys[j] != NULL)
+		j = (j + 1) & (set->cap - 1);
+	set->keys[j] = k;
+	set->vals[j] = v;
+	set->n++;
+	return EXH_OK;
+}
+
+const char *
+ls_strset_get(const struct ls_strset *set, const char *key, size_t klen)
+{
+	size_t j;
+
+	if (set->cap == 0)
+		return NULL;
+	j = ihash(key, klen) & (set->cap - 1);
+	while (set->keys[j] != NULL) {
+		if (ls_iequal(set->keys[j], strlen(set->keys[j]), key, klen))
+			return set->vals[j];
+		j = (j + 1) & (set->cap - 1);
+	}
+	return NULL;
+}
+
+void
+ls_strset_free(struct ls_strset *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->cap; i++) {
+		free(set->keys[i]);
+		free(set->vals[i]);
+	}
+	free(set->keys);
+	free(set->vals);
+	memset(set, 0, sizeof(*set));
+}
+
+static bool
+num(const char *s, size_t n, int *out)
+{
+	size_t i;
+	int v = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+/* Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant). */
+static int64_t
+days_from_civil(int y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static bool
+hms(const char *t, size_t tn, int *h, int *mi, int *sec, int64_t *frac,
+    size_t *used)
+{
+	size_t i = 8;
+	int64_t scale = 1000000;
+
+	if (tn < 8 || t[2] != ':' || t[5] != ':' || !num(t, 2, h) ||
+	    !num(t + 3, 2, mi) || !num(t + 6, 2, sec) || *h > 23 ||
+	    *mi > 59 || *sec > 60)
+		return false;
+	*frac = 0;
+	if (i < tn && t[i] == '.') {
+		for (i++; i < tn && t[i] >= '0' && t[i] <= '9'; i++) {
+			*frac += (t[i] - '0') * scale;
+			scale /= 10;
+		}
+	}
+	*used = i;
+	return true;
+}
+
+static bool
+ymd(const char *d, size_t dn, int *y, int *mo, int *dd)
+{
+	return dn >= 10 && d[4] == '-' && d[7] == '-' && num(d, 4, y) &&
+	    num(d + 5, 2, mo) && num(d + 8, 2, dd) && *mo >= 1 && *mo <= 12 &&
+	    *dd >= 1 && *dd <= 31;
+}
+
+static int64_t
+to_ft(int y, int mo, int d, int h, int mi, int sec, int64_t frac)
+{
+	int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 +
+	    mi * 60 + sec;
+
+	return exh_unix_to_filetime(secs) + frac;
+}
+
+/* "YYYY-MM-DDThh:mm:ss[.f][Z]" (or a space for T), UTC, exactly. */
+bool
+ls_parse_time(const char *s, size_t n, int64_t *out)
+{
+	int y, mo, d, h, mi, sec;
+	int64_t frac;
+	size_t used;
+
+	if (!ymd(s, n, &y, &mo, &d) || n < 19 || (s[10] != 'T' &&
+	    s[10] != ' ') || !hms(s + 11, n - 11, &h, &mi, &sec, &frac, &used))
+		return false;
+	used += 11;
+	if (used < n && s[used] == 'Z')
+		used++;
+	if (used != n)
+		return false;
+	*out = to_ft(y, mo, d, h, mi, sec, frac);
+	return true;
+}
+
+/* IIS: separate "YYYY-MM-DD" and "hh:mm:ss" columns, UTC. */
+bool
+ls_parse_date_time(const char *d, size_t dn, const char *t, size_t tn,
+    int64_t *out)
+{
+	int y, mo, dd, h, mi, sec;
+	int64_t frac;
+	size_t used;
+
+	if (dn != 10 || !ymd(d, dn, &y, &mo, &dd) ||
+	    !hms(t, tn, &h, &mi, &sec, &frac, &used) || used != tn)
+		return false;
+	*out = to_ft(y, mo, dd, h, mi, sec, frac);
+	return true;
+}

@@ -1,0 +1,691 @@
+/* Loads rules/logs/: checks, patterns, path and user-agent sets, attacker IPs. */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exhume/core.h"
+#include "exhume/findings.h"
+#include "logscan_int.h"
+
+#define MAXCOLS 32
+
+/* Where we are while reading one data file, for error messages. */
+struct src {
+	const char *name;	/* "patterns.tsv" */
+	unsigned long line;
+};
+
+static int
+bad(struct exh_err *err, const struct src *s, const char *what)
+{
+	return exh_err_set(err, EXH_ECORRUPT, 0,
+	    "rules/logs/%s:%lu: %s", s->name, s->line, what);
+}
+
+/* Splits line in place at tabs; returns the number of columns. */
+static size_t
+split_tabs(char *line, char **col, size_t max)
+{
+	size_t n = 0;
+	char *p = line, *t;
+
+	while (n < max) {
+		col[n++] = p;
+		if ((t = strchr(p, '\t')) == NULL)
+			break;
+		*t = '\0';
+		p = t + 1;
+	}
+	return n;
+}
+
+/* Strips the newline and a CR; returns false for blank and # lines. */
+static bool
+content(char *line)
+{
+	size_t n = strlen(line);
+
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	return n > 0 && line[0] != '#';
+}
+
+static FILE *
+open_data(const char *dir, const char *name, bool optional, int *status,
+    struct exh_err *err)
+{
+	char path[4096];
+	FILE *fp;
+	int n;
+
+	n = snprintf(path, sizeof(path), "%s/logs/%s", dir, name);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		*status = exh_err_set(err, EXH_EUSAGE, 0,
+		    "rules: %s: path too long", name);
+		return NULL;
+	}
+	fp = fopen(path, "re");
+	if (fp == NULL) {
+		if (optional && errno == ENOENT) {
+			*status = EXH_OK;
+			return NULL;
+		}
+		*status = exh_err_set(err, EXH_EIO, errno,
+		    "rules: %s: cannot open: %s", path, strerror(errno));
+	}
+	return fp;
+}
+
+int
+ls_field_intern(struct exh_logscan *ls, const char *name, size_t n)
+{
+	char **nf;
+	size_t i;
+
+	if (n == 5 && memcmp(name, "_line", 5) == 0)
+		return LS_FIELD_LINE;
+	for (i = 0; i < ls->nfields; i++)
+		if (ls_iequal(ls->fields[i], strlen(ls->fields[i]), name, n))
+			return (int)i;
+	nf = realloc(ls->fields, (ls->nfields + 1) * sizeof(*nf));
+	if (nf == NULL)
+		return -2;
+	ls->fields = nf;
+	if ((nf[ls->nfields] = strndup(name, n)) == NULL)
+		return -2;
+	return (int)ls->nfields++;
+}
+
+static int
+find_check(const struct exh_logscan *ls, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < ls->nchecks; i++)
+		if (strcmp(ls->checks[i].id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int
+find_set(const struct exh_logscan *ls, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ls->nsets; i++)
+		if (strcmp(ls->sets[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static const struct {
+	const char *name;
+	int op;
+	bool needs_pattern;
+} ops[] = {
+	{ "like", LS_OP_LIKE, true },
+	{ "regex", LS_OP_REGEX, true },
+	{ "substr", LS_OP_SUBSTR, true },
+	{ "equals", LS_OP_EQUALS, true },
+	{ "prefix", LS_OP_PREFIX, true },
+	{ "in", LS_OP_IN, true },
+	{ "empty", LS_OP_EMPTY, false },
+	{ "nonempty", LS_OP_NONEMPTY, false },
+	{ "inset", LS_OP_INSET, true },
+	{ "iplist", LS_OP_IPLIST, false },
+	{ "flagged", LS_OP_FLAGGED, false },
+	{ "oab-outside", LS_OP_OAB_OUTSIDE, true },
+};
+
+void
+ls_clause_free(struct ls_clause *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	free(c->pat);
+	if (c->has_re)
+		regfree(&c->re);
+	for (i = 0; i < c->nalts; i++)
+		free(c->alts[i]);
+	free(c->alts);
+	free(c->altlen);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Splits c->pat at '|' into c->alts. */
+static int
+split_alts(struct ls_clause *c)
+{
+	const char *p = c->pat, *bar;
+	size_t n = 1, i;
+
+	for (bar = p; (bar = strchr(bar, '|')) != NULL; bar++)
+		n++;
+	c->alts = calloc(n, sizeof(*c->alts));
+	c->altlen = calloc(n, sizeof(*c->altlen));
+	if (c->alts == NULL || c->altlen == NULL)
+		return EXH_ENOMEM;
+	for (i = 0; i < n; i++) {
+		bar = strchr(p, '|');
+		c->altlen[i] = bar ? (size_t)(bar - p) : strlen(p);
+		if ((c->alts[i] = strndup(p, c->altlen[i])) == NULL)
+			return EXH_ENOMEM;
+		c->nalts++;
+		p = bar ? bar + 1 : p;
+	}
+	return EXH_OK;
+}
+
+/*
+ * Compiles "FIELD OP [VALUE]" (field, op and value already separated) into
+ * c.  OP may carry a leading '!' for negation.
+ */
+static int
+compile_clause(struct exh_logscan *ls, struct ls_clause *c, const char *field,
+    const char *opname, const char *value, const struct src *s,
+    struct exh_err *err)
+{
+	size_t i;
+	int rc;
+	char msg[256];
+
+	memset(c, 0, sizeof(*c));
+	c->set = -1;
+	if (opname[0] == '!') {
+		c->neg = true;
+		opname++;
+	}
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (strcmp(ops[i].name, opname) == 0)
+			break;
+	if (i == sizeof(ops) / sizeof(ops[0])) {
+		snprintf(msg, sizeof(msg), "unknown match type '%.64s'",
+		    opname);
+		return bad(err, s, msg);
+	}
+	c->op = ops[i].op;
+	if (field[0] == '\0')
+		return bad(err, s, "empty field name");
+	c->field = ls_field_intern(ls, field, strlen(field));
+	if (c->field == -2)
+		return exh_err_set(err, EXH_ENOMEM, 0, "rules: out of memory");
+	if (value == NULL || (!ops[i].needs_pattern && strcmp(value, "-") == 0))
+		value = "";
+	if (ops[i].needs_pattern && value[0] == '\0')
+		return bad(err, s, "match type needs a pattern");
+	if ((c->pat = strdup(value)) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, 0, "rules: out of memory");
+	c->plen = strlen(c->pat);
+	switch (c->op) {
+	case LS_OP_REGEX:
+		rc = regcomp(&c->re, c->pat, REG_EXTENDED | REG_ICASE |
+		    REG_NOSUB);
+		if (rc != 0) {
+			char why[128];
+
+			regerror(rc, &c->re, why, sizeof(why));
+			snprintf(msg, sizeof(msg), "bad regex: %s", why);
+			return bad(err, s, msg);
+		}
+		c->has_re = true;
+		break;
+	case LS_OP_IN:
+		if (split_alts(c) != EXH_OK)
+			return exh_err_set(err, EXH_ENOMEM, 0,
+			    "rules: out of memory");
+		break;
+	case LS_OP_OAB_OUTSIDE:
+		if (split_alts(c) != EXH_OK)
+			return exh_err_set(err, EXH_ENOMEM, 0,
+			    "rules: out of memory");
+		if (c->nalts != 3 || c->altlen[0] == 0 || c->altlen[1] == 0)
+			return bad(err, s, "oab-outside needs BEFORE|AFTER|SUBDIR");
+		break;
+	case LS_OP_INSET:
+		if ((c->set = find_set(ls, c->pat)) < 0) {
+			snprintf(msg, sizeof(msg), "unknown set '%.64s'",
+			    c->pat);
+			return bad(err, s, msg);
+		}
+		break;
+	default:
+		break;
+	}
+	return EXH_OK;
+}
+
+static bool
+parse_int(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+static int
+load_checks(struct exh_logscan *ls, const char *dir, struct exh_err *err)
+{
+	struct src s = { "checks.tsv", 0 };
+	char *line = NULL, *col[MAXCOLS];
+	size_t cap = 0, n;
+	int status = EXH_OK;
+	FILE *fp;
+
+	if ((fp = open_data(dir, s.name, false, &status, err)) == NULL)
+		return status;
+	while (status == EXH_OK && getline(&line, &cap, fp) != -1) {
+		struct ls_check *c, *nc;
+		long score;
+		int lvl;
+
+		s.line++;
+		if (!content(line))
+			continue;
+		n = split_tabs(line, col, MAXCOLS);
+		if (n < 6) {
+			status = bad(err, &s, "need 6 tab-separated columns");
+			break;
+		}
+		if (find_check(ls, col[0]) >= 0) {
+			status = bad(err, &s, "duplicate check id");
+			break;
+		}
+		nc = realloc(ls->checks, (ls->nchecks + 1) * sizeof(*nc));
+		if (nc == NULL) {
+			status = exh_err_set(err, EXH_ENOMEM, 0, "rules: out of memory");
+			break;
+		}
+		ls->checks = nc;
+		c = &nc[ls->nchecks];
+		memset(c, 0, sizeof(*c));
+		ls->nchecks++;
+		c->family = exh_log_family_parse(col[1]);
+		lvl = exh_level_parse(col[3]);
+		if (c->family == EXH_LOG_UNKNOWN) {
+			status = bad(err, &s, "unknown log family");
+			break;
+		}
+		if (!parse_int(col[2], 0, 100, &score)) {
+			status = bad(err, &s, "score must be 0..100");
+			break;
+		}
+		c->score = (int)score;
+		/* The level column documents the intent; it must agree with
+		 * what the score gives, or the data file is lying. */
+		c->level = lvl;
+		if (lvl < 0 || exh_level_for(c->score, &c->score, 1) != lvl) {
+			status = bad(err, &s, "level does not match the score "
+			    "(notice>=40, warning>=60, alert>=80)");
+			break;
+		}
+		c->id = strdup(col[0]);
+		c->desc = strdup(col[4]);
+		c->ref = strdup(col[5]);
+		if (c->id == NULL || c->desc == NULL || c->ref == NULL) {
+			status = exh_err_set(err, EXH_ENOMEM, 0, "rules: out of memory");
+			break;
+		}
+		if (n > 6 && col[6][0] != '\0') {
+			char *p = col[6], *comma;
+			size_t k = 1;
+
+			for (comma = p; (comma = strchr(comma, ',')); comma++)
+				k++;
+			if ((c->show = calloc(k, sizeof(int))) == NULL) {
+				status = exh_err_set(err, EXH_ENOMEM, 0,
+				    "rules: out of memory");
+				break;
+			}
+			while (p != NULL) {
+				int id;
+
+				comma = strchr(p, ',');
+				id = ls_field_intern(ls, p, comma ?
+				    (size_t)(comma - p) : strlen(p));
+				if (id == -2) {
+					status = exh_err_set(err, EXH_ENOMEM,
+					    0, "rules: out of memory");
+					break;
+				}
+				if (id >= 0)
+					c->show[c->nshow++] = id;
+				p = comma ? comma + 1 : NULL;
+			}
+		}
+	}
+	free(line);
+	fclose(fp);
+	return status;
+}
+
+/* iis-paths.tsv (SET, like|regex, PATTERN) and user-agents.txt (SET, like
+ * pattern) both fill named sets. */
+static int
+load_sets(struct exh_logscan *ls, const char *dir, const char *name,
+    bool with_type, struct exh_err *err)
+{
+	struct src s = { name, 0 };
+	char *line = NULL, *col[MAXCOLS];
+	size_t cap = 0, n;
+	int status = EXH_OK;
+	FILE *fp;
+
+	if ((fp = open_data(dir, name, false, &status, err)) == NULL)
+		return status;
+	while (status == EXH_OK && getline(&line, &cap, fp) != -1) {
+		struct ls_pset *set;
+		struct ls_clause *ni;
+		const char *type, *pat;
+		int k;
+
+		s.line++;
+		if (!content(line))
+			continue;
+		n = split_tabs(line, col, MAXCOLS);
+		if (n != (with_type ? 3u : 2u)) {
+			status = bad(err, &s, with_type ?
+			    "need SET<tab>like|regex<tab>PATTERN" :
+			    "need SET<tab>PATTERN");
+			break;
+		}
+		type = with_type ? col[1] : "like";
+		pat = with_type ? col[2] : col[1];
+		/* IIS writes a space in a user agent as '+' and keeps a real
+		 * '+' as it is; the analyser reads '+' as a space, so the
+		 * patterns must too. */
+		if (!with_type)
+			for (char *q = col[1]; *q != '\0'; q++)
+				if (*q == '+')
+					*q = ' ';
+		if (strcmp(type, "like") != 0 && strcmp(type, "regex") != 0) {
+			status = bad(err, &s, "set members are like or regex");
+			break;
+		}
+		if ((k = find_set(ls, col[0])) < 0) {
+			struct ls_pset *ns = realloc(ls->sets,
+			    (ls->nsets + 1) * sizeof(*ns));
+
+			if (ns == NULL) {
+				status = exh_err_set(err, EXH_ENOMEM, 0,
+				    "rules: out of memory");
+				break;
+			}
+			ls->sets = ns;
+			memset(&ns[ls->nsets], 0, sizeof(*ns));
+			if ((ns[ls->nsets].name = strdup(col[0])) == NULL) {
+				status = exh_err_set(err, EXH_ENOMEM, 0,
+				    "rules: out of memory");
+				break;
+			}
+			k = (int)ls->nsets++;
+		}
+		set = &ls->sets[k];
+		ni = realloc(set->items, (set->n + 1) * sizeof(*ni));
+		if (ni == NULL) {
+			status = exh_err_set(err, EXH_ENOMEM, 0, "rules: out of memory");
+			break;
+		}
+		set->items = ni;
+		status = compile_clause(ls, &ni[set->n], "_line", type, pat,
+		    &s, err);
+		if (status == EXH_OK)
+			set->n++;
+		else
+			ls_clause_free(&ni[set->n]);
+	}
+	free(line);
+	fclose(fp);
+	return status;
+}
+
+static int
+load_ips(struct exh_logscan *ls, const char *dir, struct exh_err *err)
+{
+	struct src s = { "attacker-ips.txt", 0 };
+	char *line = NULL;
+	size_t cap = 0;
+	int status = EXH_OK;
+	FILE *fp;
+
+	if ((fp = open_data(dir, s.name, false, &status, err)) == NULL)
+		return status;
+	while (status == EXH_OK && getline(&line, &cap, fp) != -1) {
+		char *semi, *p;
+
+		s.line++;
+		if (!content(line))
+			continue;
+		semi = strchr(line, ';');
+		if (semi != NULL)
+			*semi = '\0';
+		for (p = line; *p; p++)
+			if (!((*p >= '0' && *p <= '9') || *p == '.' ||
+			    *p == ':' || (*p >= 'a' && *p <= 'f') ||
+			    (*p >= 'A' && *p <= 'F')))
+				break;
+		if (*p != '\0' || p == line) {
+			status = bad(err, &s, "need IP;source");
+			break;
+		}
+		if (ls_strset_put(&ls->ips, line, strlen(line),
+		    semi ? semi + 1 : "") != EXH_OK)
+			status = exh_err_set(err, EXH_ENOMEM, 0, "rules: out of memory");
+	}
+	free(line);
+	fclose(fp);
+	return status;
+}
+
+/* One extra column of patterns.tsv: "FIELD OP [VALUE]" or a directive. */
+static int
+extra_column(struct exh_logscan *ls, struct ls_rule *r, char *text,
+    const struct src *s, struct exh_err *err)
+{
+	char *op, *value = NULL, *sp;
+	struct ls_clause *nc;
+	long score;
+	int status;
+
+	if ((sp = strchr(text, ' ')) == NULL)
+		return bad(err, s, "extra column needs 'FIELD OP [VALUE]'");
+	*sp = '\0';
+	op = sp + 1;
+	if (strcmp(text, "score") == 0) {
+		if (!parse_int(op, 0, 100, &score))
+			return bad(err, s, "score must be 0..100");
+		r->score = (int)score;
+		return EXH_OK;
+	}
+	if (strcmp(text, "label") == 0) {
+		free(r->label);
+		if ((r->label = strdup(op)) == NULL)
+			return exh_err_set(err, EXH_ENOMEM, 0, "rules: out of memory");
+		return EXH_OK;
+	}
+	if ((sp = strchr(op, ' ')) != NULL) {
+		*sp = '\0';
+		value = sp + 1;
+	}
+	nc = realloc(r->cl, (r->ncl + 1) * sizeof(*nc));
+	if (nc == NULL)
+		return exh_err_set(err, EXH_ENOMEM, 0, "rules: out of memory");
+	r->cl = nc;
+	status = compile_clause(ls, &nc[r->ncl], text, op, value, s, err);
+	if (status == EXH_OK)
+		r->ncl++;
+	else
+		ls_clause_free(&nc[r->ncl]);
+	return status;
+}
+
+static void
+rule_free(struct ls_rule *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncl; i++)
+		ls_clause_free(&r->cl[i]);
+	free(r->cl);
+	free(r->label);
+	memset(r, 0, sizeof(*r));
+}
+
+static int
+load_patterns(struct exh_logscan *ls, const char *dir, struct exh_err *err)
+{
+	struct src s = { "patterns.tsv", 0 };
+	char *line = NULL, *col[MAXCOLS];
+	size_t cap = 0, n, i;
+	int status = EXH_OK;
+	FILE *fp;
+
+	if ((fp = open_data(dir, s.name, false, &status, err)) == NULL)
+		return status;
+	while (status == EXH_OK && getline(&line, &cap, fp) != -1) {
+		struct ls_rule *r, *nr;
+		int check;
+
+		s.line++;
+		if (!content(line))
+			continue;
+		n = split_tabs(line, col, MAXCOLS);
+		if (n < 5) {
+			status = bad(err, &s, "need FAMILY CHECK FIELD MATCH "
+			    "PATTERN [CONDITION...]");
+			break;
+		}
+		if ((check = find_check(ls, col[1])) < 0) {
+			status = bad(err, &s, "check id not in checks.tsv");
+			break;
+		}
+		nr = realloc(ls->rules, (ls->nrules + 1) * sizeof(*nr));
+		if (nr == NULL) {
+			status = exh_err_set(err, EXH_ENOMEM, 0, "rules: out of memory");
+			break;
+		}
+		ls->rules = nr;
+		r = &nr[ls->nrules];
+		memset(r, 0, sizeof(*r));
+		r->family = exh_log_family_parse(col[0]);
+		r->check = check;
+		r->score = ls->checks[check].score;
+		r->srcline = s.line;
+		snprintf(r->src, sizeof(r->src), "patterns.tsv:%lu", s.line);
+		if (r->family == EXH_LOG_UNKNOWN ||
+		    r->family != ls->checks[check].family) {
+			status = bad(err, &s, "family unknown or not the "
+			    "check's family");
+			rule_free(r);
+			break;
+		}
+		if ((r->cl = calloc(1, sizeof(*r->cl))) == NULL) {
+			status = exh_err_set(err, EXH_ENOMEM, 0, "rules: out of memory");
+			rule_free(r);
+			break;
+		}
+		status = compile_clause(ls, &r->cl[0], col[2], col[3], col[4],
+		    &s, err);
+		if (status != EXH_OK) {
+			ls_clause_free(&r->cl[0]);
+			rule_free(r);
+			break;
+		}
+		r->ncl = 1;
+		for (i = 5; i < n && status == EXH_OK; i++)
+			if (col[i][0] != '\0')
+				status = extra_column(ls, r, col[i], &s, err);
+		if (status != EXH_OK) {
+			rule_free(r);
+			break;
+		}
+		ls->nrules++;
+	}
+	free(line);
+	fclose(fp);
+	return status;
+}
+
+static int
+rule_cmp(const void *a, const void *b)
+{
+	const struct ls_rule *x = a, *y = b;
+
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	if (x->check != y->check)
+		return x->check < y->check ? -1 : 1;
+	return x->srcline < y->srcline ? -1 : x->srcline > y->srcline;
+}
+
+int
+ls_load_rules(struct exh_logscan *ls, const char *dir, struct exh_err *err)
+{
+	size_t i;
+	int status;
+
+	if ((status = load_checks(ls, dir, err)) != EXH_OK ||
+	    (status = load_sets(ls, dir, "iis-paths.tsv", true, err)) !=
+	    EXH_OK ||
+	    (status = load_sets(ls, dir, "user-agents.txt", false, err)) !=
+	    EXH_OK ||
+	    (status = load_ips(ls, dir, err)) != EXH_OK ||
+	    (status = load_patterns(ls, dir, err)) != EXH_OK)
+		return status;
+	if (ls->nrules == 0)
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "rules: %s/logs/patterns.tsv: no patterns; refusing to "
+		    "analyse logs with zero rules", dir);
+	/* Group rules by family, then by check, so one pass over a family's
+	 * rules can keep the best-scoring alternative of each check. */
+	qsort(ls->rules, ls->nrules, sizeof(*ls->rules), rule_cmp);
+	for (i = ls->nrules; i-- > 0;) {
+		ls->fam_first[ls->rules[i].family] = i;
+		ls->fam_count[ls->rules[i].family]++;
+	}
+	return EXH_OK;
+}
+
+void
+ls_free_rules(struct exh_logscan *ls)
+{
+	size_t i, j;
+
+	for (i = 0; i < ls->nrules; i++)
+		rule_free(&ls->rules[i]);
+	free(ls->rules);
+	for (i = 0; i < ls->nchecks; i++) {
+		free(ls->checks[i].id);
+		free(ls->checks[i].desc);
+		free(ls->checks[i].ref);
+		free(ls->checks[i].show);
+	}
+	free(ls->checks);
+	for (i = 0; i < ls->nsets; i++) {
+		for (j = 0; j < ls->sets[i].n; j++)
+			ls_clause_free(&ls->sets[i].items[j]);
+		free(ls->sets[i].items);
+		free(ls->sets[i].name);
+	}
+	free(ls->sets);
+	for (i = 0; i < ls->nfields; i++)
+		free(ls->fields[i]);
+	free(ls->fields);
+	ls_strset_free(&ls->ips);
+	ls->rules = NULL;
+	ls->checks = NULL;
+	ls->sets = NULL;
+	ls->fields = NULL;
+	ls->nrules = ls->nchecks = ls->nsets = ls->nfields = 0;
+}
