@@ -23,6 +23,7 @@ vol_read(void *ctx, const char *path, size_t max, struct exh_buf *out,
 	struct exh_volume *vol = NULL;
 	char letter;
 	size_t i;
+	int rc;
 
 	if (strlen(path) < 3 || path[1] != ':' || path[2] != '\\')
 		return exh_err_set(err, EXH_EUSAGE, 0, "%s: not a drive path",
@@ -36,7 +37,10 @@ vol_read(void *ctx, const char *path, size_t max, struct exh_buf *out,
 	if (vol == NULL)
 		return exh_err_set(err, EXH_ENOTFOUND, 0,
 		    "%c: no volume with this drive letter", letter);
-	return exh_volume_read_file(vol, path + 2, "", max, out, err);
+	rc = exh_volume_read_file(vol, path + 2, "", max, out, err);
+	if (rc != EXH_OK)
+		exh_err_prefix(err, "%s", path);
+	return rc;
 }
 
 int
