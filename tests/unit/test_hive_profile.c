@@ -282,6 +282,31 @@ bad_checksum_hives_fall_back_to_the_default_path(void **state)
 }
 
 static void
+scope_default_exchange_lines_give_the_fallback_path(void **state)
+{
+	struct ht_host h;
+	struct exh_profile *p;
+
+	(void)state;
+	assert_int_equal(ht_load("e2010-sp3-ru31", HT_E14, &h), 0);
+	ht_drop(&h, "config\\SOFTWARE");
+	ht_drop(&h, "config\\SYSTEM");
+	/* rules/scope.txt lists V15 first, then V14; only V14 exists. */
+	p = ht_profile(&h, NULL);
+	assert_non_null(p);
+	assert_string_equal(p->install_path, HT_E14);
+	assert_true(exh_ascii_istarts(p->install_path_source,
+	    "default path: "));
+	assert_true(ht_has_note(p, "is a default path"));
+	assert_false(ht_has_note(p, "ExSetup.exe: not read"));
+	assert_int_equal(p->verdicts[EXH_FAM_PROXYLOGON].verdict,
+	    EXH_VERDICT_VULNERABLE);
+	assert_int_equal(p->exchange_version, 2010);
+	exh_profile_free(p);
+	ht_free(&h);
+}
+
+static void
 no_hives_and_no_exchange_is_still_a_profile_with_notes(void **state)
 {
 	struct ht_host h;
@@ -370,6 +395,8 @@ main(void)
 		    truncated_software_hive_is_a_note_and_env_path_is_the_fallback),
 		cmocka_unit_test(
 		    bad_checksum_hives_fall_back_to_the_default_path),
+		cmocka_unit_test(
+		    scope_default_exchange_lines_give_the_fallback_path),
 		cmocka_unit_test(
 		    no_hives_and_no_exchange_is_still_a_profile_with_notes),
 		cmocka_unit_test(
