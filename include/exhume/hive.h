@@ -1,0 +1,227 @@
+/* Exchange host profile from the offline disk: hives, ExSetup.exe, IIS config, patch verdicts. */
+#ifndef EXHUME_HIVE_H
+#define EXHUME_HIVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "exhume/core.h"
+#include "exhume/findings.h"
+#include "exhume/volume.h"
+
+/* Size caps for evidence read whole into memory. */
+#define EXH_HIVE_MAX_BYTES	(512u * 1024 * 1024)
+#define EXH_PE_MAX_BYTES	(64u * 1024 * 1024)
+#define EXH_IISCONF_MAX_BYTES	(16u * 1024 * 1024)
+
+/* The vulnerability families the verdict covers, in output order. */
+enum exh_family {
+	EXH_FAM_PROXYLOGON = 0,		/* March 2021 SU / 2010 RU32 */
+	EXH_FAM_PROXYSHELL = 1,		/* May 2021 SU level */
+	EXH_FAM_PROXYNOTSHELL = 2,	/* November 2022 SU */
+	EXH_FAM_COUNT = 3,
+};
+
+enum exh_verdict_kind {
+	EXH_VERDICT_UNKNOWN = 0,
+	EXH_VERDICT_VULNERABLE = 1,
+	EXH_VERDICT_FIXED = 2,
+	EXH_VERDICT_NOT_AFFECTED = 3,	/* the family does not apply */
+};
+
+/* The build table (rules/exchange-builds.tsv), opaque. */
+struct exh_builds;
+
+/* Result of looking one build up in the table for one family. */
+struct exh_verdict {
+	int family;		/* enum exh_family */
+	int verdict;		/* enum exh_verdict_kind */
+	char cu[32];		/* "CU19", "" when the build matches no CU */
+	char fixed_build[24];	/* fixing build for that CU, "" if none */
+	char reason[160];	/* why, in one phrase */
+};
+
+struct exh_update {
+	char *kb;		/* "KB5000871" or "" */
+	char *display_name;
+	int64_t install_date;	/* FILETIME (midnight UTC of the date), 0 */
+	char *source;		/* "SOFTWARE\\...\\Uninstall\\<key>", or event */
+	bool failed;		/* from an event saying the install failed */
+};
+
+struct exh_iis_binding {
+	char *protocol;
+	char *info;		/* "*:443:" */
+};
+
+struct exh_iis_site {
+	long id;
+	char *name;
+	struct exh_iis_binding *bindings;
+	size_t nbindings;
+	char *log_dir;		/* base directory as configured */
+	char *log_dir_resolved;	/* expanded, plus "\\W3SVC<id>": where this
+				   site's W3C logs are */
+};
+
+struct exh_iis_vdir {
+	char *site;
+	char *app_path;		/* "/owa" */
+	char *vdir_path;	/* "/" */
+	char *physical_path;	/* as configured */
+	char *physical_resolved;
+	char *app_pool;
+};
+
+struct exh_family_verdict {
+	int family;		/* enum exh_family */
+	int verdict;		/* enum exh_verdict_kind */
+	char *build;		/* the build the verdict used, "" if none */
+	char *cu;		/* CU name from the table */
+	char *fixed_build;	/* fixing build for that CU, "" if none */
+	char *evidence;		/* which source gave which build; disagreements */
+	char *reason;
+	int64_t fix_installed_since;	/* FILETIME of the earliest fixing
+					   update's install, 0 if unknown */
+	bool still_vulnerable;	/* vulnerable with no fix installed */
+};
+
+/*
+ * The host profile: a transparent record.  Every string is owned by the
+ * profile, never NULL after exh_profile_build* succeeds (possibly ""),
+ * and raw: registry values and config text are attacker-reachable, so
+ * escape them at output (exh_profile_to_json/_text do).
+ */
+struct exh_profile {
+	/* Windows (SYSTEM and SOFTWARE hives). */
+	char *computer_name;
+	char *domain;
+	char *product_name;
+	char *current_build;		/* CurrentBuild, e.g. "17763" */
+	int64_t install_date;		/* FILETIME, 0 if unknown */
+	char *system_root;		/* SystemRoot, default "C:\\Windows" */
+	char *timezone_name;
+	int timezone_bias_minutes;	/* Bias: UTC = local + bias */
+	int rtc_is_utc;			/* RealTimeIsUniversal: 1, 0, -1 */
+	int64_t last_shutdown;		/* FILETIME, 0 if unknown */
+	int control_set;		/* Select\Current, 0 if unknown */
+
+	/* Exchange. */
+	bool exchange_present;
+	char *exchange_version_key;	/* "v15", "v14" or "" */
+	int exchange_version;		/* 2010/2013/2016/2019, 0 unknown */
+	char *install_path;		/* with trailing backslash */
+	char *install_path_source;
+	char *env_install_path;		/* ExchangeInstallPath, "" if absent */
+	char *registry_build;		/* MsiProductMajor.Minor.BuildMajor.BuildMinor */
+	char *exsetup_build;		/* ExSetup.exe VS_FIXEDFILEINFO */
+	char *exsetup_path;
+	char *product_display_version;	/* Uninstall product entry */
+	char **roles;			/* "MailboxRole", or "X (setup incomplete)" */
+	size_t nroles;
+	bool um_installed;
+	bool um_services_disabled;	/* MSExchangeUM(CR) Start = 4 */
+	bool msupdate_service;		/* DearCry's service */
+	char *msupdate_image;
+	bool msert_patchstate;		/* SOFTWARE\MSERTBootstrap\PatchState */
+	char *msert_detail;
+	struct exh_update *updates;
+	size_t nupdates;
+
+	/* IIS (applicationHost.config). */
+	bool iis_config_found;
+	struct exh_iis_site *sites;
+	size_t nsites;
+	struct exh_iis_vdir *vdirs;
+	size_t nvdirs;
+	char **rewrite_rules;		/* rule names under any rewrite/rules */
+	size_t nrewrite_rules;
+
+	struct exh_family_verdict verdicts[EXH_FAM_COUNT];
+
+	char **notes;
+	size_t nnotes;
+
+	struct exh_builds *builds;	/* owned; for recomputing verdicts */
+};
+
+/*
+ * Reads one file of the examined Windows installation (Windows-form path
+ * with drive letter, "C:\\Windows\\System32\\config\\SOFTWARE") whole into
+ * out, refusing more than max bytes.  Returns EXH_OK, EXH_ENOTFOUND, or a
+ * local error (the profile records it as a note).
+ */
+typedef int (*exh_profile_read_fn)(void *ctx, const char *path, size_t max,
+    struct exh_buf *out, struct exh_err *err);
+
+/*
+ * Builds the profile from whatever read() can deliver.  rules_dir holds
+ * exchange-builds.tsv and (optional) scope.txt.  Missing or corrupt hives,
+ * keys and files become notes and fallbacks, never a failure: the result
+ * is EXH_OK with notes.  Returns EXH_ENOMEM or EXH_EUSAGE otherwise.  *out
+ * is set only on success and freed with exh_profile_free.
+ */
+int exh_profile_build_from(exh_profile_read_fn read, void *ctx,
+    const char *rules_dir, struct exh_profile **out, struct exh_err *err);
+
+/*
+ * The same for opened volumes: finds the system volume (the first with
+ * \Windows\System32\config\SYSTEM) and reads through exh_volume_read_file.
+ * Other volumes are used for paths on their drive letter (set with
+ * exh_volume_set_letter).  No system volume is EXH_ENOTFOUND.
+ */
+int exh_profile_build(struct exh_volume *const *vols, size_t nvols,
+    const char *rules_dir, struct exh_profile **out, struct exh_err *err);
+
+void exh_profile_free(struct exh_profile *p);
+
+/*
+ * Records one update install seen elsewhere (MsiInstaller events) and
+ * recomputes the exposure windows.  time is a FILETIME; kb "KB5000871".
+ * Returns EXH_OK, EXH_ENOMEM or EXH_EUSAGE.
+ */
+int exh_profile_add_update_event(struct exh_profile *p, int64_t time,
+    const char *kb, bool failed);
+
+/* One JSON object, keys in fixed order, strings escaped; EXH_ENOMEM. */
+int exh_profile_to_json(const struct exh_profile *p, struct exh_buf *out);
+/* Human-readable lines, escaped for the terminal; EXH_ENOMEM. */
+int exh_profile_to_text(const struct exh_profile *p, struct exh_buf *out);
+
+/*
+ * Adds host findings (kind EXH_FIND_HOST) to out: suspicious vdir
+ * physical paths, EOMT rewrite rules, disabled UM services, the msupdate
+ * service, MSERT traces and "still vulnerable" verdicts.
+ */
+int exh_profile_findings(const struct exh_profile *p, struct exh_findings *out,
+    struct exh_err *err);
+
+/*
+ * Lower-level pieces.  exh_pe_file_version reads VS_FIXEDFILEINFO from the
+ * first RT_VERSION resource of a PE image held in memory; returns EXH_OK,
+ * EXH_ECORRUPT (malformed, out of bounds, looping) or EXH_ENOTFOUND (a
+ * valid PE without a version resource).
+ */
+int exh_pe_file_version(const unsigned char *pe, size_t len, uint16_t v[4],
+    struct exh_err *err);
+
+/* Loads the build table; EXH_OK, EXH_ENOTFOUND, EXH_ECORRUPT (with line),
+ * EXH_ENOMEM.  *out set only on success. */
+int exh_builds_load(const char *tsv_path, struct exh_builds **out,
+    struct exh_err *err);
+void exh_builds_free(struct exh_builds *b);
+
+/*
+ * Verdict for build ("15.1.2176.9") and family following HealthChecker's
+ * rule: fixed when at or above the fixing build of the newest CU that
+ * has one, or on a listed CU at or above that CU's fixing build.  Returns
+ * EXH_OK (out filled) or EXH_EUSAGE (unparsable build).
+ */
+int exh_builds_verdict(const struct exh_builds *b, const char *build,
+    int family, struct exh_verdict *out);
+
+const char *exh_family_name(int family);	/* "ProxyLogon" ... */
+const char *exh_verdict_name(int verdict);	/* "vulnerable" ... */
+
+#endif /* EXHUME_HIVE_H */

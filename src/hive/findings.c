@@ -1,0 +1,44 @@
+/* Host findings: turns the profile's host checks into EXH_FIND_HOST findings. */
+#include <errno.h>
+
+#include "exhume/hive.h"
+#include "hive_int.h"
+
+int
+exh_profile_findings(const struct exh_profile *p, struct exh_findings *out,
+    struct exh_err *err)
+{
+	struct hive_check *c = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	if (p == NULL || out == NULL)
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "profile findings: no profile or collector");
+	if (hive_host_checks(p, &c, &n) != EXH_OK)
+		return exh_err_set(err, EXH_ENOMEM, ENOMEM,
+		    "profile findings: out of memory");
+	for (i = 0, rc = EXH_OK; i < n && rc == EXH_OK; i++) {
+		struct exh_finding *f = exh_finding_new(EXH_FIND_HOST);
+
+		if (f == NULL ||
+		    exh_finding_set(&f->check, c[i].check) != EXH_OK ||
+		    (c[i].path != NULL &&
+		    exh_finding_set(&f->path, c[i].path) != EXH_OK) ||
+		    exh_finding_add_reason(f, "config", c[i].check,
+		    c[i].score, c[i].description,
+		    "exchange-attacks.md section 11", c[i].detail) != EXH_OK) {
+			exh_finding_free(f);
+			rc = exh_err_set(err, EXH_ENOMEM, ENOMEM,
+			    "profile findings: out of memory");
+			break;
+		}
+		exh_finding_rescore(f);
+		/* Informational checks stay info whatever the formula says. */
+		if (c[i].level == EXH_LEVEL_INFO)
+			f->level = EXH_LEVEL_INFO;
+		rc = exh_findings_add(out, f, err);
+	}
+	hive_host_checks_free(c, n);
+	return rc;
+}

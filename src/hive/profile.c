@@ -1,0 +1,515 @@
+/* Host profile: assembly from hives, ExSetup.exe and IIS config; notes and fallbacks; exposure windows. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exhume/hive.h"
+#include "hive_int.h"
+
+#define SYSTEM_HIVE	"C:\\Windows\\System32\\config\\SYSTEM"
+#define SOFTWARE_HIVE	"C:\\Windows\\System32\\config\\SOFTWARE"
+#define MAX_NOTES	256
+
+char *
+hive_strdup(const char *s)
+{
+	return strdup(s != NULL ? s : "");
+}
+
+int
+hive_strlist_add(char ***list, size_t *n, const char *s)
+{
+	char **grown = realloc(*list, (*n + 1) * sizeof(**list));
+
+	if (grown == NULL)
+		return EXH_ENOMEM;
+	*list = grown;
+	if ((grown[*n] = hive_strdup(s)) == NULL)
+		return EXH_ENOMEM;
+	(*n)++;
+	return EXH_OK;
+}
+
+int
+hive_note(struct exh_profile *p, const char *fmt, ...)
+{
+	struct exh_buf b = { 0 };
+	va_list ap;
+	int rc;
+
+	if (p->nnotes >= MAX_NOTES)
+		return EXH_OK;
+	va_start(ap, fmt);
+	rc = exh_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (rc == EXH_OK)
+		rc = hive_strlist_add(&p->notes, &p->nnotes, b.data);
+	exh_buf_free(&b);
+	return rc;
+}
+
+static struct exh_profile *
+profile_new(void)
+{
+	struct exh_profile *p = calloc(1, sizeof(*p));
+	char **strs[] = {
+		&p->computer_name, &p->domain, &p->product_name,
+		&p->current_build, &p->timezone_name, &p->exchange_version_key,
+		&p->install_path, &p->install_path_source,
+		&p->env_install_path, &p->registry_build, &p->exsetup_build,
+		&p->exsetup_path, &p->product_display_version,
+		&p->msupdate_image, &p->msert_detail,
+	};
+	size_t i;
+	int f;
+
+	if (p == NULL)
+		return NULL;
+	p->rtc_is_utc = -1;
+	p->system_root = strdup("C:\\Windows");
+	if (p->system_root == NULL)
+		goto fail;
+	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		if ((*strs[i] = strdup("")) == NULL)
+			goto fail;
+	for (f = 0; f < EXH_FAM_COUNT; f++) {
+		struct exh_family_verdict *v = &p->verdicts[f];
+
+		v->family = f;
+		v->build = strdup("");
+		v->cu = strdup("");
+		v->fixed_build = strdup("");
+		v->evidence = strdup("");
+		v->reason = strdup("not evaluated");
+		if (v->build == NULL || v->cu == NULL || v->fixed_build == NULL ||
+		    v->evidence == NULL || v->reason == NULL)
+			goto fail;
+	}
+	return p;
+fail:
+	exh_profile_free(p);
+	return NULL;
+}
+
+static void
+free_list(char **l, size_t n)
+{
+	size_t i;
+
+	for (i = 0; l != NULL && i < n; i++)
+		free(l[i]);
+	free(l);
+}
+
+void
+exh_profile_free(struct exh_profile *p)
+{
+	size_t i, k;
+	int f;
+
+	if (p == NULL)
+		return;
+	free(p->computer_name);
+	free(p->domain);
+	free(p->product_name);
+	free(p->current_build);
+	free(p->system_root);
+	free(p->timezone_name);
+	free(p->exchange_version_key);
+	free(p->install_path);
+	free(p->install_path_source);
+	free(p->env_install_path);
+	free(p->registry_build);
+	free(p->exsetup_build);
+	free(p->exsetup_path);
+	free(p->product_display_version);
+	free(p->msupdate_image);
+	free(p->msert_detail);
+	free_list(p->roles, p->nroles);
+	for (i = 0; p->updates != NULL && i < p->nupdates; i++) {
+		free(p->updates[i].kb);
+		free(p->updates[i].display_name);
+		free(p->updates[i].source);
+	}
+	free(p->updates);
+	for (i = 0; p->sites != NULL && i < p->nsites; i++) {
+		for (k = 0; k < p->sites[i].nbindings; k++) {
+			free(p->sites[i].bindings[k].protocol);
+			free(p->sites[i].bindings[k].info);
+		}
+		free(p->sites[i].bindings);
+		free(p->sites[i].name);
+		free(p->sites[i].log_dir);
+		free(p->sites[i].log_dir_resolved);
+	}
+	free(p->sites);
+	for (i = 0; p->vdirs != NULL && i < p->nvdirs; i++) {
+		free(p->vdirs[i].site);
+		free(p->vdirs[i].app_path);
+		free(p->vdirs[i].vdir_path);
+		free(p->vdirs[i].physical_path);
+		free(p->vdirs[i].physical_resolved);
+		free(p->vdirs[i].app_pool);
+	}
+	free(p->vdirs);
+	free_list(p->rewrite_rules, p->nrewrite_rules);
+	for (f = 0; f < EXH_FAM_COUNT; f++) {
+		free(p->verdicts[f].build);
+		free(p->verdicts[f].cu);
+		free(p->verdicts[f].fixed_build);
+		free(p->verdicts[f].evidence);
+		free(p->verdicts[f].reason);
+	}
+	free_list(p->notes, p->nnotes);
+	exh_builds_free(p->builds);
+	free(p);
+}
+
+/* Replaces *field with a copy of s. */
+static int
+set(char **field, const char *s)
+{
+	char *c = hive_strdup(s);
+
+	if (c == NULL)
+		return EXH_ENOMEM;
+	free(*field);
+	*field = c;
+	return EXH_OK;
+}
+
+static char
+system_drive(const struct exh_profile *p)
+{
+	const char *r = p->system_root;
+
+	if (r != NULL && ((r[0] >= 'A' && r[0] <= 'Z') ||
+	    (r[0] >= 'a' && r[0] <= 'z')) && r[1] == ':')
+		return (char)(r[0] & ~0x20);
+	return 'C';
+}
+
+char *
+hive_expand_env(const struct exh_profile *p, const char *s)
+{
+	struct exh_buf b = { 0 };
+	char drive[3] = { system_drive(p), ':', '\0' };
+	int rc = exh_buf_append(&b, "", 0);
+
+	while (rc == EXH_OK && *s != '\0') {
+		const char *end = s[0] == '%' ? strchr(s + 1, '%') : NULL;
+		char var[40];
+		size_t n;
+
+		if (end == NULL || (n = (size_t)(end - s - 1)) >= sizeof(var)) {
+			rc = exh_buf_putc(&b, *s++);
+			continue;
+		}
+		memcpy(var, s + 1, n);
+		var[n] = '\0';
+		if (exh_ascii_iequal(var, "SystemDrive"))
+			rc = exh_buf_puts(&b, drive);
+		else if (exh_ascii_iequal(var, "SystemRoot") ||
+		    exh_ascii_iequal(var, "windir"))
+			rc = exh_buf_puts(&b, p->system_root);
+		else if (exh_ascii_iequal(var, "ProgramFiles"))
+			rc = exh_buf_printf(&b, "%s\\Program Files", drive);
+		else if (exh_ascii_iequal(var, "ProgramData") ||
+		    exh_ascii_iequal(var, "ALLUSERSPROFILE"))
+			rc = exh_buf_printf(&b, "%s\\ProgramData", drive);
+		else if (exh_ascii_iequal(var, "ExchangeInstallPath") &&
+		    p->install_path != NULL && p->install_path[0] != '\0')
+			rc = exh_buf_puts(&b, p->install_path);
+		else {
+			rc = exh_buf_append(&b, s, n + 2);
+		}
+		s = end + 1;
+	}
+	if (rc != EXH_OK) {
+		exh_buf_free(&b);
+		return NULL;
+	}
+	return exh_buf_take(&b);
+}
+
+static bool
+same_dir(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	while (la > 0 && a[la - 1] == '\\')
+		la--;
+	while (lb > 0 && b[lb - 1] == '\\')
+		lb--;
+	if (la != lb)
+		return false;
+	for (; la > 0; la--, a++, b++)
+		if ((*a | 0x20) != (*b | 0x20))
+			return false;
+	return true;
+}
+
+/* Copies dir with exactly one trailing backslash. */
+static char *
+with_slash(const char *dir)
+{
+	struct exh_buf b = { 0 };
+	size_t n = strlen(dir);
+
+	while (n > 0 && dir[n - 1] == '\\')
+		n--;
+	if (exh_buf_append(&b, dir, n) != EXH_OK || exh_buf_putc(&b, '\\')) {
+		exh_buf_free(&b);
+		return NULL;
+	}
+	return exh_buf_take(&b);
+}
+
+/* Default install directories: scope.txt default-exchange lines, else
+ * the Exchange 2013+ and 2010 defaults. */
+static int
+default_dirs(const char *rules_dir, char ***dirs, size_t *n)
+{
+	char path[4096], *line = NULL;
+	size_t cap = 0;
+	ssize_t got;
+	FILE *f;
+	int rc = EXH_OK;
+
+	snprintf(path, sizeof(path), "%s/scope.txt", rules_dir);
+	f = fopen(path, "re");
+	while (f != NULL && rc == EXH_OK &&
+	    (got = getline(&line, &cap, f)) >= 0) {
+		char *s = line, *d;
+
+		while (got > 0 && (line[got - 1] == '\n' ||
+		    line[got - 1] == '\r' || line[got - 1] == ' '))
+			line[--got] = '\0';
+		if (strncmp(s, "default-exchange", 16) != 0 ||
+		    (s[16] != ' ' && s[16] != '\t'))
+			continue;
+		for (s += 16; *s == ' ' || *s == '\t'; s++)
+			;
+		if (*s == '\0')
+			continue;
+		if ((d = with_slash(s)) == NULL)
+			rc = EXH_ENOMEM;
+		else {
+			rc = hive_strlist_add(dirs, n, d);
+			free(d);
+		}
+	}
+	free(line);
+	if (f != NULL)
+		fclose(f);
+	if (rc == EXH_OK && *n == 0) {
+		rc = hive_strlist_add(dirs, n, "C:\\Program Files\\Microsoft\\"
+		    "Exchange Server\\V15\\");
+		if (rc == EXH_OK)
+			rc = hive_strlist_add(dirs, n, "C:\\Program Files\\"
+			    "Microsoft\\Exchange Server\\V14\\");
+	}
+	return rc;
+}
+
+struct reader {
+	exh_profile_read_fn fn;
+	void *ctx;
+};
+
+/* Reads path; on failure records "what: not read: why" and returns the
+ * local status (EXH_ENOMEM passes through as ENOMEM). */
+static int
+fetch(struct exh_profile *p, const struct reader *r, const char *what,
+    const char *path, size_t max, struct exh_buf *out, bool quiet_missing)
+{
+	struct exh_err e = { 0 };
+	int rc;
+
+	exh_buf_reset(out);
+	rc = r->fn(r->ctx, path, max, out, &e);
+	if (rc == EXH_OK)
+		return EXH_OK;
+	if (rc == EXH_ENOMEM)
+		return EXH_ENOMEM;
+	if (!(quiet_missing && rc == EXH_ENOTFOUND) &&
+	    hive_note(p, "%s: not read: %s", what, e.msg[0] != '\0' ? e.msg :
+	    exh_status_name(rc)) != EXH_OK)
+		return EXH_ENOMEM;
+	return rc == EXH_OK ? EXH_EIO : rc;
+}
+
+static int
+read_exsetup(struct exh_profile *p, const struct reader *r,
+    const char *dir, bool quiet_missing)
+{
+	struct exh_buf b = { 0 }, path = { 0 };
+	struct exh_err e = { 0 };
+	uint16_t v[4];
+	char build[32];
+	int rc;
+
+	if (exh_buf_printf(&path, "%sBin\\ExSetup.exe", dir) != EXH_OK)
+		return EXH_ENOMEM;
+	rc = fetch(p, r, "ExSetup.exe", path.data, EXH_PE_MAX_BYTES, &b,
+	    quiet_missing);
+	if (rc == EXH_OK) {
+		rc = exh_pe_file_version((const unsigned char *)b.data, b.len,
+		    v, &e);
+		if (rc == EXH_OK) {
+			snprintf(build, sizeof(build), "%u.%u.%u.%u", v[0],
+			    v[1], v[2], v[3]);
+			rc = set(&p->exsetup_build, build);
+			if (rc == EXH_OK)
+				rc = set(&p->exsetup_path, path.data);
+		} else {
+			rc = hive_note(p, "%s: no version: %s", path.data,
+			    e.msg) != EXH_OK ? EXH_ENOMEM : EXH_ECORRUPT;
+			/* The file exists even though it is damaged. */
+			if (rc == EXH_ECORRUPT &&
+			    set(&p->exsetup_path, path.data) != EXH_OK)
+				rc = EXH_ENOMEM;
+		}
+	}
+	exh_buf_free(&b);
+	exh_buf_free(&path);
+	return rc;
+}
+
+/* Install path from the registry, the environment, or the defaults. */
+static int
+locate_exchange(struct exh_profile *p, const struct reader *r,
+    const char *rules_dir)
+{
+	char **dirs = NULL, *d;
+	size_t n = 0, i;
+	int rc;
+
+	if (p->install_path[0] != '\0') {
+		if ((d = with_slash(p->install_path)) == NULL)
+			return EXH_ENOMEM;
+		free(p->install_path);
+		p->install_path = d;
+		if (p->env_install_path[0] != '\0' &&
+		    !same_dir(p->env_install_path, p->install_path) &&
+		    hive_note(p, "install path disagreement: MsiInstallPath "
+		    "%s, ExchangeInstallPath %s", p->install_path,
+		    p->env_install_path) != EXH_OK)
+			return EXH_ENOMEM;
+		rc = read_exsetup(p, r, p->install_path, false);
+		return rc == EXH_ENOMEM ? rc : EXH_OK;
+	}
+	if (p->env_install_path[0] != '\0') {
+		if ((d = with_slash(p->env_install_path)) == NULL)
+			return EXH_ENOMEM;
+		free(p->install_path);
+		p->install_path = d;
+		if (set(&p->install_path_source, "SYSTEM\\CurrentControlSet\\"
+		    "Control\\Session Manager\\Environment\\"
+		    "ExchangeInstallPath (MsiInstallPath missing)") != EXH_OK)
+			return EXH_ENOMEM;
+		p->exchange_present = true;
+		rc = read_exsetup(p, r, p->install_path, false);
+		return rc == EXH_ENOMEM ? rc : EXH_OK;
+	}
+	if ((rc = default_dirs(rules_dir, &dirs, &n)) != EXH_OK)
+		goto out;
+	for (i = 0; i < n; i++) {
+		rc = read_exsetup(p, r, dirs[i], true);
+		if (rc == EXH_ENOMEM)
+			goto out;
+		if (rc == EXH_OK || rc == EXH_ECORRUPT)
+			break;
+	}
+	rc = EXH_OK;
+	if (i == n) {
+		rc = hive_note(p, "Exchange not found: no install path in the "
+		    "hives and no Bin\\ExSetup.exe under the default paths");
+		goto out;
+	}
+	p->exchange_present = true;
+	if (set(&p->install_path, dirs[i]) != EXH_OK ||
+	    set(&p->install_path_source, "default path: no MsiInstallPath "
+	    "or ExchangeInstallPath in the hives; Bin\\ExSetup.exe found "
+	    "there") != EXH_OK)
+		rc = EXH_ENOMEM;
+	else
+		rc = hive_note(p, "install path %s is a default path, not "
+		    "read from the registry", dirs[i]);
+out:
+	free_list(dirs, n);
+	return rc;
+}
+
+static int
+read_hive(struct exh_profile *p, const struct reader *r, const char *what,
+    const char *path)
+{
+	struct exh_buf b = { 0 };
+	char label[32];
+	int rc;
+
+	snprintf(label, sizeof(label), "%s hive", what);
+	rc = fetch(p, r, label, path, EXH_HIVE_MAX_BYTES, &b, false);
+	if (rc == EXH_OK)
+		rc = what[1] == 'O' ? hive_read_software(p, b.data, b.len) :
+		    hive_read_system(p, b.data, b.len);
+	exh_buf_free(&b);
+	return rc == EXH_ENOMEM ? rc : EXH_OK;
+}
+
+static int
+read_iis(struct exh_profile *p, const struct reader *r)
+{
+	struct exh_buf b = { 0 }, path = { 0 };
+	int rc;
+
+	if (exh_buf_printf(&path, "%s\\System32\\inetsrv\\config\\"
+	    "applicationHost.config", p->system_root) != EXH_OK)
+		return EXH_ENOMEM;
+	rc = fetch(p, r, "applicationHost.config", path.data,
+	    EXH_IISCONF_MAX_BYTES, &b, false);
+	if (rc == EXH_OK)
+		rc = hive_read_iis(p, b.data, b.len);
+	exh_buf_free(&b);
+	exh_buf_free(&path);
+	return rc == EXH_ENOMEM ? rc : EXH_OK;
+}
+
+int
+exh_profile_build_from(exh_profile_read_fn read, void *ctx,
+    const char *rules_dir, struct exh_profile **out, struct exh_err *err)
+{
+	struct exh_profile *p;
+	struct reader r = { read, ctx };
+	struct exh_err e = { 0 };
+	char path[4096];
+	int rc;
+
+	if (read == NULL || rules_dir == NULL || out == NULL)
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "profile: no reader or rules directory");
+	if ((p = profile_new()) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, ENOMEM,
+		    "profile: out of memory");
+	snprintf(path, sizeof(path), "%s/exchange-builds.tsv", rules_dir);
+	rc = exh_builds_load(path, &p->builds, &e);
+	if (rc == EXH_ENOMEM)
+		goto nomem;
+	if (rc != EXH_OK && hive_note(p, "build table: %s; verdicts unknown",
+	    e.msg) != EXH_OK)
+		goto nomem;
+	if (read_hive(p, &r, "SYSTEM", SYSTEM_HIVE) != EXH_OK ||
+	    read_hive(p, &r, "SOFTWARE", SOFTWARE_HIVE) != EXH_OK ||
+	    locate_exchange(p, &r, rules_dir) != EXH_OK ||
+	    read_iis(p, &r) != EXH_OK ||
+	    hive_compute_verdicts(p, p->builds) != EXH_OK)
+		goto nomem;
+	*out = p;
+	return EXH_OK;
+nomem:
+	exh_profile_free(p);
+	return exh_err_set(err, EXH_ENOMEM, ENOMEM, "profile: out of memory");
+}

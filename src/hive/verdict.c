@@ -1,0 +1,229 @@
+/* Patch verdicts per family from ExSetup.exe, the registry and installed updates; exposure windows. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exhume/hive.h"
+#include "hive_int.h"
+
+static int
+set(char **field, const char *s)
+{
+	char *c = hive_strdup(s);
+
+	if (c == NULL)
+		return EXH_ENOMEM;
+	free(*field);
+	*field = c;
+	return EXH_OK;
+}
+
+static unsigned long
+kb_number(const char *kb)
+{
+	char *end;
+	unsigned long n;
+
+	if (kb == NULL || (kb[0] != 'K' && kb[0] != 'k') ||
+	    (kb[1] != 'B' && kb[1] != 'b'))
+		return 0;
+	n = strtoul(kb + 2, &end, 10);
+	return *end == '\0' ? n : 0;
+}
+
+/* The earliest successful install of an update that fixes family. */
+static const struct exh_update *
+first_fix(const struct exh_profile *p, const struct exh_builds *b,
+    int family)
+{
+	const struct exh_update *best = NULL;
+	size_t i;
+
+	for (i = 0; i < p->nupdates; i++) {
+		const struct exh_update *u = &p->updates[i];
+
+		if (u->failed || hive_builds_fix_kb(b, family,
+		    kb_number(u->kb)) == 0)
+			continue;
+		if (best == NULL || (u->install_date != 0 &&
+		    (best->install_date == 0 ||
+		    u->install_date < best->install_date)))
+			best = u;
+	}
+	return best;
+}
+
+static bool
+same_cu(const char *a, const char *b)
+{
+	unsigned x[4], y[4];
+
+	if (hive_parse_build(a, x) != 0 || hive_parse_build(b, y) != 0)
+		return true;
+	return x[0] == y[0] && x[1] == y[1] && x[2] == y[2];
+}
+
+static int
+evidence(const struct exh_profile *p, const struct exh_update *fix,
+    struct exh_buf *b)
+{
+	int rc = exh_buf_append(b, "", 0);
+
+	if (rc == EXH_OK && p->exsetup_build[0] != '\0')
+		rc = exh_buf_printf(b, "%s file version %s; ", p->exsetup_path,
+		    p->exsetup_build);
+	else if (rc == EXH_OK)
+		rc = exh_buf_puts(b, "ExSetup.exe version not available; ");
+	if (rc == EXH_OK && p->registry_build[0] != '\0')
+		rc = exh_buf_printf(b, "SOFTWARE\\Microsoft\\ExchangeServer\\"
+		    "%s\\Setup Msi* values %s (CU level); ",
+		    p->exchange_version_key, p->registry_build);
+	if (rc == EXH_OK && p->product_display_version[0] != '\0')
+		rc = exh_buf_printf(b, "Uninstall product DisplayVersion %s; ",
+		    p->product_display_version);
+	if (rc == EXH_OK && fix != NULL)
+		rc = exh_buf_printf(b, "fixing update %s (%s)", fix->kb,
+		    fix->source);
+	else if (rc == EXH_OK)
+		rc = exh_buf_puts(b, "no installed update names a fix");
+	return rc;
+}
+
+static int
+one_family(struct exh_profile *p, const struct exh_builds *b, int family)
+{
+	struct exh_family_verdict *fv = &p->verdicts[family];
+	const struct exh_update *fix = first_fix(p, b, family);
+	struct exh_verdict v;
+	struct exh_buf ev = { 0 }, why = { 0 };
+	const char *build = p->exsetup_build[0] != '\0' ? p->exsetup_build :
+	    p->registry_build;
+	int rc;
+
+	memset(&v, 0, sizeof(v));
+	v.verdict = EXH_VERDICT_UNKNOWN;
+	if (b == NULL)
+		snprintf(v.reason, sizeof(v.reason), "no build table");
+	else if (build[0] == '\0')
+		snprintf(v.reason, sizeof(v.reason), p->exchange_present ?
+		    "no Exchange build found (neither ExSetup.exe nor the "
+		    "registry)" : "Exchange not found");
+	else
+		(void)exh_builds_verdict(b, build, family, &v);
+	rc = exh_buf_puts(&why, v.reason);
+
+	if (rc == EXH_OK && p->exsetup_build[0] != '\0' &&
+	    p->registry_build[0] != '\0' &&
+	    !same_cu(p->exsetup_build, p->registry_build) &&
+	    v.verdict != EXH_VERDICT_NOT_AFFECTED) {
+		v.verdict = EXH_VERDICT_UNKNOWN;
+		exh_buf_reset(&why);
+		rc = exh_buf_printf(&why, "ExSetup.exe (%s) and the registry "
+		    "(%s) name different CUs", p->exsetup_build,
+		    p->registry_build);
+	} else if (rc == EXH_OK && p->exsetup_build[0] == '\0' &&
+	    build[0] != '\0' && v.verdict == EXH_VERDICT_VULNERABLE &&
+	    v.fixed_build[0] != '\0') {
+		/* The registry gives only the CU: an SU may be installed. */
+		exh_buf_reset(&why);
+		if (fix != NULL) {
+			v.verdict = EXH_VERDICT_FIXED;
+			rc = exh_buf_printf(&why, "ExSetup.exe unreadable; CU "
+			    "%s with fixing update %s installed", v.cu,
+			    fix->kb);
+		} else {
+			v.verdict = EXH_VERDICT_UNKNOWN;
+			rc = exh_buf_printf(&why, "ExSetup.exe unreadable; the "
+			    "registry gives CU %s only and no installed update "
+			    "names the fix (%s)", v.cu, v.fixed_build);
+		}
+	} else if (rc == EXH_OK && p->exsetup_build[0] != '\0' &&
+	    v.verdict == EXH_VERDICT_VULNERABLE && fix != NULL)
+		rc = exh_buf_printf(&why, "; update %s is listed as installed "
+		    "but ExSetup.exe (authoritative) lacks the fix", fix->kb);
+	if (rc == EXH_OK && family == EXH_FAM_PROXYLOGON &&
+	    build[0] != '\0' && strncmp(build, "14.", 3) == 0)
+		rc = exh_buf_printf(&why, " (Exchange 2010: CVE-2021-26857 "
+		    "only, exploitable only with the Unified Messaging role, "
+		    "which is %s)", p->um_installed ? "installed" :
+		    "not found");
+	if (rc == EXH_OK)
+		rc = evidence(p, fix, &ev);
+	fv->family = family;
+	fv->verdict = v.verdict;
+	fv->still_vulnerable = v.verdict == EXH_VERDICT_VULNERABLE;
+	fv->fix_installed_since = v.verdict == EXH_VERDICT_FIXED &&
+	    fix != NULL ? fix->install_date : 0;
+	if (rc == EXH_OK)
+		rc = set(&fv->build, build);
+	if (rc == EXH_OK)
+		rc = set(&fv->cu, v.cu);
+	if (rc == EXH_OK)
+		rc = set(&fv->fixed_build, v.fixed_build);
+	if (rc == EXH_OK)
+		rc = set(&fv->evidence, ev.data);
+	if (rc == EXH_OK)
+		rc = set(&fv->reason, why.data);
+	exh_buf_free(&ev);
+	exh_buf_free(&why);
+	return rc;
+}
+
+int
+hive_compute_verdicts(struct exh_profile *p, const struct exh_builds *b)
+{
+	unsigned v[4];
+	const char *build = p->exsetup_build[0] != '\0' ? p->exsetup_build :
+	    p->registry_build;
+	int f, rc;
+
+	p->exchange_version = 0;
+	if (hive_parse_build(build, v) == 0) {
+		if (v[0] == 14)
+			p->exchange_version = 2010;
+		else if (v[0] == 15 && v[1] <= 2)
+			p->exchange_version = 2013 + 3 * (int)v[1];
+	}
+	for (f = 0; f < EXH_FAM_COUNT; f++)
+		if ((rc = one_family(p, b, f)) != EXH_OK)
+			return rc;
+	return EXH_OK;
+}
+
+int
+exh_profile_add_update_event(struct exh_profile *p, int64_t time,
+    const char *kb, bool failed)
+{
+	struct exh_update *u, *grown;
+	const int64_t day = 864000000000LL;
+	size_t i;
+
+	if (p == NULL || kb == NULL)
+		return EXH_EUSAGE;
+	/* An event refines the day-only Uninstall date of the same KB. */
+	for (i = 0; i < p->nupdates && !failed; i++) {
+		u = &p->updates[i];
+		if (!u->failed && exh_ascii_iequal(u->kb, kb) &&
+		    u->install_date != 0 && time >= u->install_date &&
+		    time < u->install_date + day) {
+			u->install_date = time;
+			return hive_compute_verdicts(p, p->builds);
+		}
+	}
+	grown = realloc(p->updates, (p->nupdates + 1) * sizeof(*p->updates));
+	if (grown == NULL)
+		return EXH_ENOMEM;
+	p->updates = grown;
+	u = &p->updates[p->nupdates];
+	memset(u, 0, sizeof(*u));
+	u->kb = hive_strdup(kb);
+	u->display_name = hive_strdup(failed ? "MsiInstaller: install failed" :
+	    "MsiInstaller: installed");
+	u->source = hive_strdup("Application.evtx MsiInstaller event");
+	u->install_date = time;
+	u->failed = failed;
+	p->nupdates++;
+	if (u->kb == NULL || u->display_name == NULL || u->source == NULL)
+		return EXH_ENOMEM;
+	return hive_compute_verdicts(p, p->builds);
+}
