@@ -4,7 +4,7 @@
 # stick's exFAT partition without mounting it; check it and that the
 # suspect disk did not change.  TAP output; exit status 1 on failure.
 #
-# Runs (CHECK_IMAGE_RUNS, default "bios uefi-sb"):
+# Runs (CHECK_IMAGE_RUNS, default "bios uefi-sb uefi"):
 #   bios     SeaBIOS -> syslinux, suspect on SATA (AHCI)
 #   uefi-sb  OVMF with Microsoft keys and Secure Boot on -> shim -> grub,
 #            suspect on NVMe
@@ -18,7 +18,7 @@ out=${IMAGE_OUT:-$top/build/image}
 img=$out/exhume.img
 exhume=${EXHUME_REL:-$top/build/rel/exhume}
 mkfixture=${MKFIXTURE:-$top/build/tools/mkfixture}
-runs=${CHECK_IMAGE_RUNS:-bios uefi-sb}
+runs=${CHECK_IMAGE_RUNS:-bios uefi-sb uefi}
 tmo=${BOOT_TIMEOUT:-300}
 evid_start=264192	# p2 start sector, see assemble.sh
 work=$out/check
@@ -158,6 +158,13 @@ boot() {	# NAME
 	uefi-sb) check "$name: firmware notes say Secure Boot on" grep -q 'secure_boot: enabled' "$bundle.txt" ;;
 	uefi) check "$name: firmware notes say UEFI" grep -q 'boot_mode: UEFI' "$bundle.txt" ;;
 	esac
+	if [ -f "$work/$name.vars" ]; then
+		if strings -el "$work/$name.vars" | grep -q '^SbatLevel$'; then
+			echo "# $name: footprint: shim left SbatLevel in the NVRAM (expected, documented)"
+		else
+			echo "# $name: no SbatLevel in the NVRAM after boot"
+		fi
+	fi
 	check "$name: suspect disk SHA-256 unchanged" \
 	    test "$(sha256sum "$suspect" | cut -d' ' -f1)" = "$suspect_sha"
 	rm -f "$stick"

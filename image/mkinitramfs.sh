@@ -68,6 +68,12 @@ fi
 if [ -n "${LOCALE_DIR:-}" ] && [ -d "$LOCALE_DIR" ]; then
 	cp -R "$LOCALE_DIR" "$R"/usr/share/locale
 fi
+# C.UTF-8 (libc-bin) so programs run in a UTF-8 locale; glibc 2.36 does
+# not have it built in.
+if [ -d /usr/lib/locale/C.utf8 ]; then
+	mkdir -p "$R"/usr/lib/locale
+	cp -R /usr/lib/locale/C.utf8 "$R"/usr/lib/locale/
+fi
 for t in l/linux v/vt100 v/vt220 x/xterm; do
 	for d in /usr/share/terminfo /lib/terminfo; do
 		[ -f "$d/$t" ] || continue
