@@ -3,6 +3,9 @@
 # src/cli and src/tui, which are the front ends linked into the binary.
 
 CC      ?= cc
+PREFIX     ?= /usr/local
+RULES_DIR  ?= $(CURDIR)/rules
+LOCALE_DIR ?= $(CURDIR)/build/locale
 PKGS    := libntfs-3g yara libcrypto libarchive libnewt blkid hivex libevtx \
            libpcre2-8 libxml-2.0 zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -18,9 +21,6 @@ SAN_CFLAGS := $(WARN) -O1 -g -fsanitize=address,undefined \
               -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 SAN_LDFLAGS := -fsanitize=address,undefined
 
-PREFIX     ?= /usr/local
-RULES_DIR  ?= $(CURDIR)/rules
-LOCALE_DIR ?= $(CURDIR)/build/locale
 
 LIB_SRC  := $(sort $(filter-out src/cli/% src/tui/%,$(wildcard src/*/*.c)))
 BIN_SRC  := $(sort $(wildcard src/cli/*.c src/tui/*.c))
@@ -45,10 +45,12 @@ all: $(EXHUME) locale
 # ---- build ----------------------------------------------------------------
 build/rel/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(REL_CFLAGS) $(CPPFLAGS_ALL) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(REL_CFLAGS) $(CPPFLAGS_ALL) -c $< -o $@
 build/san/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(SAN_CFLAGS) $(CPPFLAGS_ALL) -c $< -o $@
+	@echo "  CC san  $<"
+	@$(CC) $(SAN_CFLAGS) $(CPPFLAGS_ALL) -c $< -o $@
 
 build/rel/libexhume.a: $(REL_LIB_OBJ)
 	@rm -f $@; ar rcs $@ $^
@@ -105,7 +107,7 @@ unit: $(UNIT_BIN)
 integration: $(EXHUME_SAN) $(EXHUME) $(TOOL_BIN) locale
 	@EXHUME=$(CURDIR)/$(EXHUME_SAN) EXHUME_REL=$(CURDIR)/$(EXHUME) \
 	    TOOLS=$(CURDIR)/build/tools TOP=$(CURDIR) \
-	    prove -f $(PROVE_FLAGS) tests/t/
+	    prove -f --ext .sh $(PROVE_FLAGS) tests/t/
 
 bench: deps
 	@$(MAKE) --no-print-directory all tools
@@ -119,3 +121,9 @@ install: all
 
 clean:
 	rm -rf build
+
+# The evtx test writer is #included by its users; rebuild them when it changes.
+EVTXW := tests/lib/evtxwriter.c tests/lib/evtxwriter.h
+build/tools/mkevtx: $(EVTXW)
+$(filter build/san/tests/test_events_%,$(UNIT_BIN)): $(EVTXW) \
+    tests/unit/events_helper.h

@@ -60,7 +60,8 @@ int exh_buf_puts(struct exh_buf *b, const char *s);
 int exh_buf_putc(struct exh_buf *b, char c);
 int exh_buf_printf(struct exh_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-int exh_buf_vprintf(struct exh_buf *b, const char *fmt, va_list ap);
+int exh_buf_vprintf(struct exh_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 void exh_buf_reset(struct exh_buf *b);
 void exh_buf_free(struct exh_buf *b);
 /* Hands the data over to the caller (who frees it); b is left empty. */
@@ -137,6 +138,20 @@ const char *exh_ascii_istrstr(const char *hay, const char *needle);
 
 /* Hex encoding of a digest into dst (2*n+1 bytes). */
 void exh_hex(const unsigned char *p, size_t n, char *dst);
+
+/*
+ * Content hashes computed in one pass (OpenSSL EVP).  SHA-256 always;
+ * MD5 and SHA-1 when asked.  Results are lower-case hex, "" when off.
+ */
+struct exh_hasher;
+
+int exh_hasher_create(bool md5, bool sha1, struct exh_hasher **out);
+int exh_hasher_update(struct exh_hasher *h, const void *p, size_t n);
+/* Finishes and fills the hex strings; the hasher may then be reset. */
+int exh_hasher_final(struct exh_hasher *h, char md5[33], char sha1[41],
+    char sha256[65]);
+int exh_hasher_reset(struct exh_hasher *h);
+void exh_hasher_destroy(struct exh_hasher *h);
 
 /* Safe multiply/add helpers; return false on overflow. */
 static inline bool

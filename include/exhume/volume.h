@@ -55,7 +55,7 @@ struct exh_entry {
 	struct exh_macb fn;	/* $FILE_NAME of this name */
 	const struct exh_stream_info *streams;	/* $DATA streams, unnamed first */
 	size_t nstreams;
-	int depth;		/* 0 for the walk's start */
+	int depth;		/* 1 for entries directly below the walk's start */
 	int status;		/* enum exh_entry_status */
 	const char *problem;	/* what is wrong when status != OK */
 };
@@ -140,6 +140,15 @@ void exh_stream_close(struct exh_stream *st);
  */
 int exh_volume_read_file(struct exh_volume *vol, const char *path,
     const char *stream, size_t max, struct exh_buf *out, struct exh_err *err);
+
+/*
+ * Assigns drive letters to volumes opened in partition order: the system
+ * volume (see exh_volume_is_system) gets C:, the others D:, E:, ... in
+ * order.  overrides is NULL or a list like "2=E,3=F" (index in vols, from
+ * 1) as given with --letter; EXH_EUSAGE for a malformed list.
+ */
+int exh_volume_assign_letters(struct exh_volume *const *vols, size_t n,
+    const char *overrides, struct exh_err *err);
 
 /* Windows-form "\\$MFT"-style raw metadata files can be read by path too:
  * "\\$MFT", "\\$LogFile", "\\$Extend\\$UsnJrnl" with stream "$J". */

@@ -1,10 +1,11 @@
 #!/bin/sh
 # Installs the Debian 12 packages exhume needs to build and test, if missing.
 set -eu
-PKGS="build-essential pkg-config ntfs-3g ntfs-3g-dev libyara-dev yara libssl-dev
+PKGS="build-essential libevtx-utils pkg-config ntfs-3g ntfs-3g-dev libyara-dev yara libssl-dev
 libarchive-dev libnewt-dev libblkid-dev libhivex-dev libhivex-bin libevtx-dev
 libpcre2-dev libxml2-dev zlib1g-dev libcmocka-dev sleuthkit mandoc fdisk
-gettext tmux unzip zip openssl perl python3 dosfstools mtools exfatprogs"
+gettext tmux unzip zip openssl perl python3 dosfstools mtools exfatprogs
+pcre2-utils"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||

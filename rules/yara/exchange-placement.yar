@@ -1,0 +1,138 @@
+/*
+ * exhume: ASP.NET pages where none belongs on an Exchange server.  These
+ * rules look only at the file's place (externals filepath, filename,
+ * extension, filetype, owner), not at its content, so they also catch shells
+ * nobody has written a content rule for.  Legitimate names are from the
+ * CSS-Exchange hash baselines (exchange-attacks.md 2.2).  A hijacked
+ * legitimate file (same name, injected code) is NOT caught here: compare
+ * hashes with a baseline and rely on the content rules for that.
+ *
+ * filepath is the Windows-form directory without a trailing backslash,
+ * e.g. C:\Program Files\Microsoft\Exchange Server\V15\FrontEnd\HttpProxy\owa\auth
+ */
+
+rule EXH_SUSP_ASPX_In_OWA_Auth
+{
+	meta:
+		score = 70
+		description = "ASP.NET page in FrontEnd\\HttpProxy\\owa\\auth that is not one of the files Exchange ships there"
+		reference = "CSS-Exchange baselines, Volexity, MSTIC feed (exchange-attacks.md 2.1, 2.2)"
+		date = "2026-11-21"
+		author = "exhume"
+	condition:
+		(extension == ".aspx" or extension == ".ashx" or extension == ".asmx") and
+		filepath matches /\\FrontEnd\\HttpProxy\\owa\\auth$/i and
+		not filename matches /^(errorFE|expiredpassword|frowny|logoff|logon|OutlookCN|RedirSuiteServiceProxy|signout|SvmFeedback)\.aspx$/i
+}
+
+rule EXH_SUSP_ASPX_In_ECP_Auth
+{
+	meta:
+		score = 70
+		description = "ASP.NET page in FrontEnd\\HttpProxy\\ecp\\auth other than TimeoutLogout.aspx"
+		reference = "CSS-Exchange baselines (exchange-attacks.md 2.1, 2.2)"
+		date = "2026-11-21"
+		author = "exhume"
+	condition:
+		(extension == ".aspx" or extension == ".ashx" or extension == ".asmx") and
+		filepath matches /\\FrontEnd\\HttpProxy\\ecp\\auth$/i and
+		not filename matches /^TimeoutLogout\.aspx$/i
+}
+
+rule EXH_SUSP_ASPX_In_OWA_Auth_Subfolder
+{
+	meta:
+		score = 75
+		description = "ASP.NET page under owa\\auth\\Current or a versioned owa\\auth folder (these hold only themes, scripts and images)"
+		reference = "Volexity blog 2021-03-02, Huntress (exchange-attacks.md 2.1, section 8)"
+		date = "2026-11-21"
+		author = "exhume"
+	condition:
+		(extension == ".aspx" or extension == ".ashx" or extension == ".asmx") and
+		filepath matches /\\FrontEnd\\HttpProxy\\owa\\auth\\(Current|\d{1,2}\.\d{1,4}\.\d{1,5}(\.\d{1,5})?)(\\|$)/i
+}
+
+rule EXH_SUSP_ASPX_In_HttpProxy_VDir_Root
+{
+	meta:
+		score = 65
+		description = "ASP.NET page directly in a FrontEnd\\HttpProxy virtual-directory root (these hold only global.asax and web.config)"
+		reference = "CSS-Exchange baselines; MSTIC feed OAB\\log.aspx, ews\\333.aspx (exchange-attacks.md 2.1, 2.2)"
+		date = "2026-11-21"
+		author = "exhume"
+	condition:
+		(extension == ".aspx" or extension == ".ashx" or extension == ".asmx") and
+		filepath matches /\\FrontEnd\\HttpProxy\\[^\\]+$/i
+}
+
+rule EXH_SUSP_ASPX_In_ASPNet_Client
+{
+	meta:
+		score = 75
+		description = "ASP.NET page anywhere under an IIS aspnet_client folder (legitimately it holds only empty system_web\\4_0_30319)"
+		reference = "Volexity blog 2021-03-02, CSS-Exchange CompareExchangeHashes allow-list, MSTIC feed (exchange-attacks.md 2.1, 2.2)"
+		date = "2026-11-21"
+		author = "exhume"
+	condition:
+		(extension == ".aspx" or extension == ".ashx" or extension == ".asmx") and
+		filepath matches /\\aspnet_client(\\|$)/i
+}
+
+rule EXH_SUSP_ASPX_In_ProgramData_Device_Folder
+{
+	meta:
+		score = 80
+		description = "ASP.NET page below a ProgramData folder with a reserved-device or decoy name (COM, COM1, CON, AUX, WHO, XYZ, ZOO, ZING), served via an added IIS vdir"
+		reference = "exchange-attacks.md 2.1 and section 8 (ProxyShell era)"
+		date = "2026-11-21"
+		author = "exhume"
+	condition:
+		(extension == ".aspx" or extension == ".ashx" or extension == ".asmx") and
+		filepath matches /^[a-z]:\\(ProgramData|Users\\All Users)\\(COM1?|CON|AUX|WHO|XYZ|ZOO|ZING)(\\|$)/i
+}
+
+rule EXH_SUSP_ASPNet_Code_In_Image_File
+{
+	meta:
+		score = 70
+		description = "File with an image extension that contains an ASP.NET directive or server-side script block (web shell with a wrong extension)"
+		reference = "exchange-attacks.md 2.4 (content markers apply to any web-root file)"
+		date = "2026-11-21"
+		author = "exhume"
+	strings:
+		$dir = /<%@\s{0,8}(Page|WebHandler|WebService)\b/ ascii wide nocase
+		$run = /<script[^>]{0,100}runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
+	condition:
+		extension matches /^\.(png|gif|jpe?g|bmp|ico|svg|webp)$/ and filesize < 2MB and
+		($dir or $run)
+}
+
+rule EXH_SUSP_WebScript_Extension_Binary_Type
+{
+	meta:
+		score = 60
+		description = "ASP.NET page extension on a file whose magic says executable, archive, dump or mail store"
+		reference = "exchange-attacks.md section 8 (binary containers under .aspx names)"
+		date = "2026-11-21"
+		author = "exhume"
+	condition:
+		(extension == ".aspx" or extension == ".ashx" or extension == ".asmx") and
+		(filetype == "EXE" or filetype == "ZIP" or filetype == "RAR" or
+		 filetype == "7Z" or filetype == "GZIP" or filetype == "CAB" or
+		 filetype == "MDMP" or filetype == "PST" or filetype == "OLE" or
+		 filetype == "ELF")
+}
+
+rule EXH_SUSP_ASPX_Owned_By_SYSTEM
+{
+	meta:
+		score = 40
+		description = "ASP.NET page in a web folder owned by SYSTEM (files written by w3wp/UMWorkerProcess); notice only, installers also write as SYSTEM"
+		reference = "FireEye blog 2021-03-04 tip (exchange-attacks.md 2.4 item 14)"
+		date = "2026-11-21"
+		author = "exhume"
+	condition:
+		(extension == ".aspx" or extension == ".ashx" or extension == ".asmx") and
+		(owner matches /(^|\\)SYSTEM$/i or owner == "S-1-5-18") and
+		filepath matches /\\(inetpub|aspnet_client|FrontEnd\\HttpProxy)(\\|$)/i
+}

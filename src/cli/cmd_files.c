@@ -1,0 +1,325 @@
+/* exhume files: an inventory of every file and stream, as a body file or JSON lines. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct inventory {
+	struct exh_volume *vol;
+	bool bodyfile, hash;
+	uint64_t broken, unreadable;
+	/* Hashes of records with several names, so their data is read once. */
+	struct linked {
+		uint64_t mft;
+		char *stream;
+		char md5[33], sha1[41], sha256[65];
+		bool ok;
+	} *linked;
+	size_t nlinked;
+};
+
+static const struct {
+	uint32_t bit;
+	const char *name;
+} attr_names[] = {
+	{ EXH_ATTR_READONLY, "readonly" }, { EXH_ATTR_HIDDEN, "hidden" },
+	{ EXH_ATTR_SYSTEM, "system" }, { EXH_ATTR_ARCHIVE, "archive" },
+	{ EXH_ATTR_SPARSE, "sparse" }, { EXH_ATTR_REPARSE, "reparse" },
+	{ EXH_ATTR_COMPRESSED, "compressed" },
+	{ EXH_ATTR_ENCRYPTED, "encrypted" },
+};
+
+static void
+put_json_str(const char *s)
+{
+	struct exh_buf b = { 0 };
+
+	putchar('"');
+	if (s != NULL && exh_esc_json(&b, s, strlen(s)) == EXH_OK && b.data)
+		fputs(b.data, stdout);
+	putchar('"');
+	exh_buf_free(&b);
+}
+
+static void
+put_times(const char *key, const struct exh_macb *t)
+{
+	char a[32], b[32], c[32], d[32];
+
+	printf(",\"%s\":{\"created\":\"%s\",\"modified\":\"%s\","
+	    "\"mft_changed\":\"%s\",\"accessed\":\"%s\"}", key,
+	    exh_filetime_iso(t->created, a), exh_filetime_iso(t->modified, b),
+	    exh_filetime_iso(t->mft_changed, c),
+	    exh_filetime_iso(t->accessed, d));
+}
+
+static const char *
+status_name(const struct exh_entry *e, int stream_status)
+{
+	if (e->status == EXH_ENTRY_CORRUPT)
+		return "corrupt";
+	if (e->status == EXH_ENTRY_UNREADABLE)
+		return "unreadable";
+	if (e->status == EXH_ENTRY_CYCLE)
+		return "cycle";
+	return stream_status == 1 ? "encrypted" :
+	    stream_status == 2 ? "unreadable" : "ok";
+}
+
+struct hashes {
+	char md5[33], sha1[41], sha256[65];
+	int status;		/* 0 ok, 1 encrypted, 2 unreadable */
+	char problem[EXH_ERR_MSG_MAX];
+};
+
+static struct linked *
+find_linked(struct inventory *inv, uint64_t mft, const char *stream)
+{
+	size_t i;
+
+	for (i = 0; i < inv->nlinked; i++)
+		if (inv->linked[i].mft == mft &&
+		    strcmp(inv->linked[i].stream, stream) == 0)
+			return &inv->linked[i];
+	return NULL;
+}
+
+static void
+remember(struct inventory *inv, uint64_t mft, const char *stream,
+    const struct hashes *h)
+{
+	struct linked *grown;
+
+	grown = realloc(inv->linked, (inv->nlinked + 1) * sizeof(*grown));
+	if (grown == NULL)
+		return;
+	inv->linked = grown;
+	grown += inv->nlinked;
+	if ((grown->stream = strdup(stream)) == NULL)
+		return;
+	grown->mft = mft;
+	memcpy(grown->md5, h->md5, sizeof(h->md5));
+	memcpy(grown->sha1, h->sha1, sizeof(h->sha1));
+	memcpy(grown->sha256, h->sha256, sizeof(h->sha256));
+	grown->ok = h->status == 0;
+	inv->nlinked++;
+}
+
+static void
+hash_stream(struct inventory *inv, const struct exh_entry *e,
+    const struct exh_stream_info *si, struct hashes *h)
+{
+	struct exh_err err;
+	struct linked *l;
+
+	memset(h, 0, sizeof(*h));
+	if (e->links > 1 && (l = find_linked(inv, e->mft, si->name)) != NULL) {
+		memcpy(h->md5, l->md5, sizeof(h->md5));
+		memcpy(h->sha1, l->sha1, sizeof(h->sha1));
+		memcpy(h->sha256, l->sha256, sizeof(h->sha256));
+		h->status = l->ok ? 0 : 2;
+		return;
+	}
+	if (cli_hash_stream(inv->vol, e->mft, si->name, true, true, h->md5,
+	    h->sha1, h->sha256, &err) != EXH_OK) {
+		h->status = (err.sys_errno == 13) ? 1 : 2;
+		snprintf(h->problem, sizeof(h->problem), "%s", err.msg);
+		inv->unreadable++;
+	}
+	if (e->links > 1)
+		remember(inv, e->mft, si->name, h);
+}
+
+static void
+json_line(struct inventory *inv, const struct exh_entry *e,
+    const struct exh_stream_info *si)
+{
+	struct hashes h;
+	size_t i;
+	bool first = true;
+
+	memset(&h, 0, sizeof(h));
+	if (inv->hash && si != NULL && e->status == EXH_ENTRY_OK)
+		hash_stream(inv, e, si, &h);
+	printf("{\"path\":");
+	put_json_str(e->path);
+	printf(",\"stream\":");
+	if (si != NULL)
+		put_json_str(si->name);
+	else
+		printf("null");
+	printf(",\"type\":\"%s\",\"size\":%" PRIu64 ",\"allocated\":%" PRIu64
+	    ",\"mft\":%" PRIu64 ",\"seq\":%u,\"links\":%u",
+	    e->is_dir ? "dir" : "file", si ? si->size : 0,
+	    si ? si->alloc_size : 0, e->mft, (unsigned)e->seq, e->links);
+	printf(",\"attributes\":[");
+	for (i = 0; i < sizeof(attr_names) / sizeof(attr_names[0]); i++)
+		if (e->attributes & attr_names[i].bit) {
+			printf("%s\"%s\"", first ? "" : ",", attr_names[i].name);
+			first = false;
+		}
+	printf("]");
+	put_times("si", &e->si);
+	put_times("fn", &e->fn);
+	if (e->reparse_tag != 0) {
+		printf(",\"reparse_tag\":\"0x%08" PRIX32 "\",\"reparse_target\":",
+		    e->reparse_tag);
+		put_json_str(e->reparse_target ? e->reparse_target : "");
+	}
+	printf(",\"status\":\"%s\"", status_name(e, h.status));
+	if (e->problem != NULL || h.problem[0] != '\0') {
+		printf(",\"problem\":");
+		put_json_str(e->problem ? e->problem : h.problem);
+	}
+	if (inv->hash && h.sha256[0] != '\0')
+		printf(",\"md5\":\"%s\",\"sha1\":\"%s\",\"sha256\":\"%s\"",
+		    h.md5, h.sha1, h.sha256);
+	printf("}\n");
+}
+
+/* The Sleuth Kit body format, one line for $SI and one for $FN times. */
+static void
+body_line(struct inventory *inv, const struct exh_entry *e,
+    const struct exh_stream_info *si)
+{
+	struct hashes h;
+	struct exh_buf name = { 0 };
+	const char *mode = e->is_dir ? "d/drwxrwxrwx" : "r/rrwxrwxrwx";
+	int pass;
+
+	memset(&h, 0, sizeof(h));
+	if (inv->hash && si != NULL && e->status == EXH_ENTRY_OK)
+		hash_stream(inv, e, si, &h);
+	/* '|' separates fields; the path is escaped for the terminal. */
+	exh_esc_term(&name, e->path, strlen(e->path));
+	if (si != NULL && si->name[0] != '\0') {
+		exh_buf_putc(&name, ':');
+		exh_esc_term(&name, si->name, strlen(si->name));
+	}
+	for (pass = 0; pass < 2 && name.data != NULL; pass++) {
+		const struct exh_macb *t = pass ? &e->fn : &e->si;
+		size_t i;
+
+		printf("%s|", h.md5[0] ? h.md5 : "0");
+		for (i = 0; i < name.len; i++)
+			putchar(name.data[i] == '|' ? '/' : name.data[i]);
+		printf("%s|%" PRIu64 "-%u|%s|0|0|%" PRIu64 "|%lld|%lld|%lld|"
+		    "%lld\n", pass ? " ($FILE_NAME)" : "", e->mft,
+		    (unsigned)e->seq, mode, si ? si->size : 0,
+		    (long long)exh_filetime_to_unix(t->accessed),
+		    (long long)exh_filetime_to_unix(t->modified),
+		    (long long)exh_filetime_to_unix(t->mft_changed),
+		    (long long)exh_filetime_to_unix(t->created));
+	}
+	exh_buf_free(&name);
+}
+
+static int
+on_entry(const struct exh_entry *e, void *ctx)
+{
+	struct inventory *inv = ctx;
+	size_t i;
+
+	if (e->status != EXH_ENTRY_OK) {
+		inv->broken++;
+		cli_warn("%s: %s", e->path, e->problem ? e->problem : "damaged");
+	}
+	if (e->nstreams == 0) {
+		if (inv->bodyfile)
+			body_line(inv, e, NULL);
+		else
+			json_line(inv, e, NULL);
+	}
+	for (i = 0; i < e->nstreams; i++) {
+		if (inv->bodyfile)
+			body_line(inv, e, &e->streams[i]);
+		else
+			json_line(inv, e, &e->streams[i]);
+	}
+	return EXH_WALK_NEXT;
+}
+
+static int
+files_usage(void)
+{
+	fprintf(stderr, "usage: exhume files SOURCE... [--volume N] "
+	    "[--letter N=X,...] (--bodyfile | --jsonl) [--hash]\n");
+	return EXIT_USAGE;
+}
+
+int
+cmd_files(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "bodyfile", no_argument, NULL, 'b' },
+		{ "jsonl", no_argument, NULL, 'j' },
+		{ "hash", no_argument, NULL, 'H' },
+		{ "volume", required_argument, NULL, 'v' },
+		{ "letter", required_argument, NULL, 'L' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct inventory inv;
+	struct cli_volumes cv;
+	struct exh_err err;
+	const char *letters = NULL;
+	char *end;
+	int c, only = 0, format = 0, rc = EXIT_CLEAN;
+	size_t i;
+
+	memset(&inv, 0, sizeof(inv));
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			format |= 1;
+			inv.bodyfile = true;
+			break;
+		case 'j':
+			format |= 2;
+			break;
+		case 'H':
+			inv.hash = true;
+			break;
+		case 'v':
+			only = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || only < 1)
+				return files_usage();
+			break;
+		case 'L':
+			letters = optarg;
+			break;
+		default:
+			return files_usage();
+		}
+	}
+	if ((format != 1 && format != 2) || optind >= argc)
+		return files_usage();
+	if (cli_open_volumes(argv + optind, (size_t)(argc - optind), only,
+	    letters, &cv) != EXH_OK) {
+		cli_close_volumes(&cv);
+		return EXIT_USAGE;
+	}
+	if (cv.nvols == 0)
+		cli_warn("no NTFS volume found");
+	for (i = 0; i < cv.nvols; i++) {
+		inv.vol = cv.vols[i].vol;
+		if (exh_volume_walk(inv.vol, NULL, on_entry, &inv, &err) !=
+		    EXH_OK) {
+			cli_error(exh_source_path(cv.vols[i].src), &err);
+			rc = EXIT_PARTIAL;
+		}
+	}
+	for (i = 0; i < inv.nlinked; i++)
+		free(inv.linked[i].stream);
+	free(inv.linked);
+	if (inv.broken > 0 || inv.unreadable > 0) {
+		cli_warn("%" PRIu64 " damaged records, %" PRIu64 " unreadable "
+		    "streams (listed above)", inv.broken, inv.unreadable);
+		rc = EXIT_PARTIAL;
+	}
+	if (cv.nvols == 0 && rc == EXIT_CLEAN)
+		rc = EXIT_USAGE;
+	cli_close_volumes(&cv);
+	return rc;
+}

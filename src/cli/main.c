@@ -1,0 +1,64 @@
+/* exhume: read-only triage of Exchange servers from disks and disk images. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: exhume sources [--json] [SOURCE...]\n"
+	    "       exhume files SOURCE... [--volume N] [--letter N=X,...]\n"
+	    "                    (--bodyfile | --jsonl) [--hash]\n"
+	    "       exhume scan SOURCE... [--volume N] [--letter N=X,...]\n"
+	    "                   [--rules PATH]... [--iocs PATH]... "
+	    "[--no-default-rules]\n"
+	    "                   [--full] [--threads N] [--max-size BYTES] "
+	    "[--out DIR]\n"
+	    "                   [--format text|jsonl]\n"
+	    "       exhume --version\n"
+	    "SOURCE is a block device or a raw image of a disk or partition.\n"
+	    "See exhume(8).\n");
+}
+
+struct command {
+	const char *name;
+	int (*run)(int, char **);
+};
+
+static const struct command commands[] = {
+	{ "sources", cmd_sources },
+	{ "files", cmd_files },
+	{ "scan", cmd_scan },
+};
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("exhume %s\n", EXH_VERSION);
+		return EXIT_CLEAN;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return EXIT_CLEAN;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "exhume: unknown command: ");
+	cli_put_term(stderr, argv[1]);
+	fputc('\n', stderr);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,609 @@
+/* Scanning .evtx files with libevtx: damage survey, record walk, checks, update history. */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* libevtx.h includes libbfio.h when built with it; we use no libbfio
+ * call, and Debian does not pull libbfio-dev in with libevtx-dev. */
+#include <libevtx/features.h>
+#undef LIBEVTX_HAVE_BFIO
+#include <libevtx.h>
+#include <zlib.h>
+
+#include "exhume/core.h"
+#include "exhume/events.h"
+#include "exhume/findings.h"
+
+#include "events_int.h"
+
+#define FILE_HDR 4096u
+#define CHUNK_SIZE 65536u
+#define CHUNK_HDR 512u
+
+/* What one scan needs besides the loaded rules. */
+struct scan {
+	struct exh_events *ev;
+	const char *winpath;
+	const char *file_kind;	/* from the file name, "" if unknown */
+	struct exh_findings *out;
+	struct exh_events_stats *st;
+	struct exh_err *err;
+	struct ev_record rec;
+	const struct ev_pat **matched;
+	size_t nmatched;
+};
+
+int
+exh_events_create(const char *rules_dir, struct exh_events **out,
+    struct exh_err *err)
+{
+	struct exh_events *ev;
+	char path[4096];
+	int rc;
+
+	if (rules_dir == NULL || out == NULL)
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "events: create: no rules directory");
+	if ((ev = calloc(1, sizeof(*ev))) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, ENOMEM,
+		    "events: create: out of memory");
+	ev->magic = EV_MAGIC;
+	ev->um_installed = -1;
+	if (snprintf(path, sizeof(path), "%s/events/checks.tsv", rules_dir) >=
+	    (int)sizeof(path)) {
+		exh_events_destroy(ev);
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "events: rules directory path too long");
+	}
+	if ((rc = ev_load_checks(ev, path, err)) != EXH_OK) {
+		exh_events_destroy(ev);
+		return exh_err_prefix(err, "events: loading checks");
+	}
+	snprintf(path, sizeof(path), "%s/events/logs.tsv", rules_dir);
+	if ((rc = ev_load_logs(ev, path, err)) != EXH_OK) {
+		exh_events_destroy(ev);
+		return exh_err_prefix(err, "events: loading log kinds");
+	}
+	*out = ev;
+	return EXH_OK;
+}
+
+void
+exh_events_destroy(struct exh_events *ev)
+{
+	if (ev == NULL)
+		return;
+	ev_free_rules(ev);
+	free(ev->updates);
+	ev->magic = 0;
+	free(ev);
+}
+
+void
+exh_events_set_um_installed(struct exh_events *ev, int um_installed)
+{
+	if (ev != NULL && ev->magic == EV_MAGIC)
+		ev->um_installed = um_installed < 0 ? -1 : um_installed != 0;
+}
+
+size_t
+exh_events_update_count(const struct exh_events *ev)
+{
+	return ev != NULL && ev->magic == EV_MAGIC ? ev->nupdates : 0;
+}
+
+const struct exh_update_event *
+exh_events_update(const struct exh_events *ev, size_t i)
+{
+	if (ev == NULL || ev->magic != EV_MAGIC || i >= ev->nupdates)
+		return NULL;
+	return &ev->updates[i];
+}
+
+/* Length of s[0..n) cut to at most max bytes, not inside a UTF-8
+ * sequence. */
+static size_t
+cut_len(const char *s, size_t n, size_t max)
+{
+	size_t k;
+
+	if (n <= max)
+		return n;
+	k = max;
+	while (k > 0 && k > max - 4 && ((unsigned char)s[k] & 0xc0) == 0x80)
+		k--;
+	return k;
+}
+
+static int
+damage(struct scan *sc, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Reports one damaged region as a skip and counts it. */
+static int
+damage(struct scan *sc, const char *fmt, ...)
+{
+	char detail[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	sc->st->damaged++;
+	return exh_findings_add_skip(sc->out, sc->winpath, "", 0, 0,
+	    "evtx-damaged", detail, sc->err);
+}
+
+static uint32_t
+le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+static uint64_t
+le64(const unsigned char *p)
+{
+	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+static bool
+all_zero(const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != 0)
+			return false;
+	return true;
+}
+
+/* Checks one whole chunk's signature and checksums. */
+static int
+survey_chunk(struct scan *sc, const unsigned char *c, size_t idx)
+{
+	uint32_t free_off, crc;
+	uint64_t first = le64(c + 24), last = le64(c + 32);
+
+	if (all_zero(c, 8))
+		return EXH_OK;	/* never used */
+	if (memcmp(c, "ElfChnk", 8) != 0)
+		return damage(sc, "chunk %zu: no chunk signature; its records "
+		    "are lost", idx);
+	crc = (uint32_t)crc32(crc32(0L, c, 120), c + 128, CHUNK_HDR - 128);
+	if (crc != le32(c + 124))
+		return damage(sc, "chunk %zu (records %llu-%llu): header "
+		    "checksum mismatch", idx, (unsigned long long)first,
+		    (unsigned long long)last);
+	free_off = le32(c + 48);
+	if (free_off < CHUNK_HDR || free_off > CHUNK_SIZE)
+		return damage(sc, "chunk %zu (records %llu-%llu): free space "
+		    "offset %u out of range", idx, (unsigned long long)first,
+		    (unsigned long long)last, free_off);
+	crc = (uint32_t)crc32(0L, c + CHUNK_HDR, free_off - CHUNK_HDR);
+	if (crc != le32(c + 52))
+		return damage(sc, "chunk %zu (records %llu-%llu): records "
+		    "checksum mismatch; damaged records may be missing or "
+		    "recovered", idx, (unsigned long long)first,
+		    (unsigned long long)last);
+	return EXH_OK;
+}
+
+/*
+ * Reads the file once for the damage libevtx does not itemise: a bad or
+ * dirty header, chunks with bad checksums, a file cut inside a chunk.
+ */
+static int
+survey(struct scan *sc, int fd)
+{
+	unsigned char hdr[128], *chunk;
+	struct stat sb;
+	uint64_t size, nfull, rest, i, listed;
+	int rc = EXH_OK;
+
+	if (fstat(fd, &sb) != 0)
+		return exh_err_set(sc->err, EXH_EIO, errno, "fstat: %s",
+		    strerror(errno));
+	size = (uint64_t)sb.st_size;
+	if (size < sizeof(hdr) ||
+	    pread(fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))
+		return damage(sc, "file header unreadable (%llu bytes)",
+		    (unsigned long long)size);
+	if (memcmp(hdr, "ElfFile", 8) != 0)
+		return damage(sc, "no evtx file signature");
+	if ((uint32_t)crc32(0L, hdr, 120) != le32(hdr + 124) &&
+	    (rc = damage(sc, "file header checksum mismatch")) != EXH_OK)
+		return rc;
+	if ((le32(hdr + 120) & LIBEVTX_FILE_FLAG_IS_DIRTY) != 0 &&
+	    (rc = damage(sc, "file header marks the log dirty (not closed "
+	    "cleanly); every chunk present was read")) != EXH_OK)
+		return rc;
+	listed = (uint64_t)hdr[42] | (uint64_t)hdr[43] << 8;
+	nfull = size > FILE_HDR ? (size - FILE_HDR) / CHUNK_SIZE : 0;
+	rest = size > FILE_HDR ? (size - FILE_HDR) % CHUNK_SIZE : 0;
+	if (rest != 0 && (rc = damage(sc, "file ends inside chunk %llu (%llu "
+	    "of %u bytes present; header lists %llu chunks); records in it "
+	    "are not read", (unsigned long long)nfull,
+	    (unsigned long long)rest, CHUNK_SIZE,
+	    (unsigned long long)listed)) != EXH_OK)
+		return rc;
+	if ((chunk = malloc(CHUNK_SIZE)) == NULL)
+		return exh_err_set(sc->err, EXH_ENOMEM, ENOMEM,
+		    "out of memory");
+	for (i = 0; i < nfull && rc == EXH_OK; i++) {
+		off_t off = (off_t)(FILE_HDR + i * CHUNK_SIZE);
+
+		if (pread(fd, chunk, CHUNK_SIZE, off) != (ssize_t)CHUNK_SIZE)
+			rc = damage(sc, "chunk %llu unreadable: %s",
+			    (unsigned long long)i, strerror(errno));
+		else
+			rc = survey_chunk(sc, chunk, (size_t)i);
+	}
+	free(chunk);
+	return rc;
+}
+
+/* The kind of log named by the file name, from logs.tsv. */
+static const char *
+kind_of(const struct exh_events *ev, const char *winpath, bool channel)
+{
+	const char *base = winpath, *p;
+	size_t i;
+
+	if (!channel) {
+		for (p = winpath; *p != '\0'; p++)
+			if (*p == '\\' || *p == '/')
+				base = p + 1;
+	}
+	for (i = 0; i < ev->nlogs; i++) {
+		const char *g = channel ? ev->logs[i].channel :
+		    ev->logs[i].file;
+
+		if (ev_glob(g, strlen(g), base, strlen(base)))
+			return ev->logs[i].kind;
+	}
+	return "";
+}
+
+static void
+libevtx_msg(libevtx_error_t **e, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (*e != NULL) {
+		if (libevtx_error_sprint(*e, buf, len) < 0)
+			buf[0] = '\0';
+		libevtx_error_free(e);
+	}
+	buf[strcspn(buf, "\r\n")] = '\0';
+}
+
+static int
+add_update(struct scan *sc, const struct ev_check *c)
+{
+	struct exh_events *ev = sc->ev;
+	struct exh_update_event *u;
+	const char *j = sc->rec.joined.data ? sc->rec.joined.data : "";
+	const char *p;
+	size_t n;
+
+	if (ev->nupdates == ev->capupdates) {
+		size_t ncap = ev->capupdates ? ev->capupdates * 2 : 16;
+		struct exh_update_event *nu;
+
+		nu = realloc(ev->updates, ncap * sizeof(*nu));
+		if (nu == NULL)
+			return exh_err_set(sc->err, EXH_ENOMEM, ENOMEM,
+			    "out of memory");
+		ev->updates = nu;
+		ev->capupdates = ncap;
+	}
+	u = &ev->updates[ev->nupdates++];
+	memset(u, 0, sizeof(*u));
+	u->time = sc->rec.time;
+	u->event_id = sc->rec.event_id;
+	u->failed = c->action == EV_ACT_UPDATE_FAILED;
+	n = cut_len(j, sc->rec.joined.len, sizeof(u->text) - 1);
+	memcpy(u->text, j, n);
+	/* The KB number: "KB" and 6 to 8 digits, not inside a word. */
+	for (p = j; (p = exh_ascii_istrstr(p, "KB")) != NULL; p += 2) {
+		size_t d = strspn(p + 2, "0123456789");
+
+		if ((p == j || !((p[-1] >= 'A' && p[-1] <= 'Z') ||
+		    (p[-1] >= 'a' && p[-1] <= 'z') ||
+		    (p[-1] >= '0' && p[-1] <= '9'))) && d >= 6 && d <= 8) {
+			u->kb[0] = 'K';
+			u->kb[1] = 'B';
+			memcpy(u->kb + 2, p + 2, d);
+			u->kb[2 + d] = '\0';
+			break;
+		}
+	}
+	return EXH_OK;
+}
+
+static const char *
+um_context(int um)
+{
+	if (um == 1)
+		return " The Unified Messaging role is installed on this host.";
+	if (um == 0)
+		return " The Unified Messaging role does not appear to be "
+		    "installed, so this is less likely to be CVE-2021-26857.";
+	return "";
+}
+
+static int
+add_fields(struct exh_finding *f, const struct ev_record *r)
+{
+	char num[32], key[32];
+	struct exh_buf v = { 0 };
+	size_t i;
+	int rc;
+
+	rc = exh_finding_add_field(f, "Provider", r->provider.data);
+	snprintf(num, sizeof(num), "%d", r->event_id);
+	if (rc == EXH_OK)
+		rc = exh_finding_add_field(f, "EventID", num);
+	snprintf(num, sizeof(num), "%d", r->level);
+	if (rc == EXH_OK)
+		rc = exh_finding_add_field(f, "Level", num);
+	if (rc == EXH_OK)
+		rc = exh_finding_add_field(f, "Channel",
+		    r->channel.data ? r->channel.data : "");
+	if (rc == EXH_OK && r->computer.len > 0)
+		rc = exh_finding_add_field(f, "Computer", r->computer.data);
+	for (i = 0; i < r->ndata && rc == EXH_OK; i++) {
+		snprintf(key, sizeof(key), "Data[%zu]", i);
+		exh_buf_reset(&v);
+		rc = exh_buf_append(&v, r->data[i].data, cut_len(
+		    r->data[i].data, r->data[i].len, EXH_EVENTS_EXCERPT_MAX));
+		if (rc == EXH_OK)
+			rc = exh_finding_add_field(f, key, v.data);
+	}
+	exh_buf_free(&v);
+	return rc;
+}
+
+static int
+add_finding(struct scan *sc, const struct ev_check *c)
+{
+	const struct ev_record *r = &sc->rec;
+	struct exh_finding *f;
+	struct exh_buf ex = { 0 }, desc = { 0 }, det = { 0 };
+	size_t i;
+	int rc;
+
+	if ((f = exh_finding_new(EXH_FIND_EVENT)) == NULL)
+		return exh_err_set(sc->err, EXH_ENOMEM, ENOMEM,
+		    "out of memory");
+	f->record = r->record_id;
+	f->time = r->time;
+	rc = exh_buf_printf(&ex, "%s %d: ", r->provider.data, r->event_id);
+	if (rc == EXH_OK)
+		rc = exh_buf_append(&ex, r->joined.data ? r->joined.data : "",
+		    r->joined.len);
+	if (rc == EXH_OK) {
+		ex.len = cut_len(ex.data, ex.len, EXH_EVENTS_EXCERPT_MAX);
+		ex.data[ex.len] = '\0';
+		rc = exh_buf_printf(&desc, "%s%s", c->description,
+		    c->um ? um_context(sc->ev->um_installed) : "");
+	}
+	for (i = 0; i < c->nterms && rc == EXH_OK; i++)
+		rc = exh_buf_printf(&det, "%s%s", i ? " && " : "matched: ",
+		    sc->matched[i]->src);
+	if (rc == EXH_OK && (rc = exh_finding_set(&f->check, c->check)) ==
+	    EXH_OK && (rc = exh_finding_set(&f->path, sc->winpath)) == EXH_OK &&
+	    (rc = exh_finding_set(&f->excerpt, ex.data)) == EXH_OK &&
+	    (rc = add_fields(f, r)) == EXH_OK)
+		rc = exh_finding_add_reason(f, "event", c->check, c->score,
+		    desc.data, c->reference, det.data ? det.data : "");
+	exh_buf_free(&ex);
+	exh_buf_free(&desc);
+	exh_buf_free(&det);
+	if (rc != EXH_OK) {
+		exh_finding_free(f);
+		return exh_err_set(sc->err, EXH_ENOMEM, ENOMEM,
+		    "out of memory");
+	}
+	exh_finding_rescore(f);
+	return exh_findings_add(sc->out, f, sc->err);
+}
+
+/* Joins the data strings for matching and the excerpt. */
+static int
+join_data(struct ev_record *r)
+{
+	size_t i;
+	int rc = exh_buf_append(&r->joined, "", 0);
+
+	for (i = 0; i < r->ndata && rc == EXH_OK; i++) {
+		if (i > 0)
+			rc = exh_buf_append(&r->joined, " | ", 3);
+		if (rc == EXH_OK)
+			rc = exh_buf_append(&r->joined, r->data[i].data,
+			    r->data[i].len);
+	}
+	return rc;
+}
+
+static int
+check_record(struct scan *sc)
+{
+	const char *kind;
+	size_t i;
+	int rc = EXH_OK;
+
+	kind = sc->rec.channel.len > 0 ?
+	    kind_of(sc->ev, sc->rec.channel.data, true) : "";
+	if (kind[0] == '\0')
+		kind = sc->file_kind;
+	for (i = 0; i < sc->ev->nchecks && rc == EXH_OK; i++) {
+		const struct ev_check *c = &sc->ev->checks[i];
+
+		if (!ev_check_matches(c, kind, &sc->rec, sc->matched))
+			continue;
+		if (c->action == EV_ACT_FINDING)
+			rc = add_finding(sc, c);
+		else {
+			rc = add_update(sc, c);
+			if (rc == EXH_OK && c->score > 0)
+				rc = add_finding(sc, c);
+		}
+	}
+	return rc;
+}
+
+/* Reads one record (normal or recovered) and runs the checks on it. */
+static int
+one_record(struct scan *sc, libevtx_file_t *file, int idx, bool recovered,
+    uint64_t *prev_id)
+{
+	libevtx_record_t *rec = NULL;
+	libevtx_error_t *e = NULL;
+	uint64_t id = 0, wt = 0;
+	size_t sz = 0;
+	char *xml = NULL, msg[256];
+	int rc, got;
+
+	got = recovered ?
+	    libevtx_file_get_recovered_record_by_index(file, idx, &rec, &e) :
+	    libevtx_file_get_record_by_index(file, idx, &rec, &e);
+	if (got != 1) {
+		libevtx_msg(&e, msg, sizeof(msg));
+		return damage(sc, "%srecord at index %d (after record %llu) "
+		    "unreadable: %s", recovered ? "recovered " : "", idx,
+		    (unsigned long long)*prev_id, msg);
+	}
+	if (libevtx_record_get_identifier(rec, &id, &e) != 1)
+		libevtx_msg(&e, msg, sizeof(msg));
+	if (libevtx_record_get_written_time(rec, &wt, &e) != 1)
+		libevtx_msg(&e, msg, sizeof(msg));
+	if (libevtx_record_get_utf8_xml_string_size(rec, &sz, &e) != 1 ||
+	    sz == 0 || (xml = malloc(sz)) == NULL ||
+	    libevtx_record_get_utf8_xml_string(rec, (uint8_t *)xml, sz,
+	    &e) != 1) {
+		libevtx_msg(&e, msg, sizeof(msg));
+		free(xml);
+		libevtx_record_free(&rec, NULL);
+		return damage(sc, "record %llu: cannot be decoded: %s",
+		    (unsigned long long)id, msg);
+	}
+	libevtx_record_free(&rec, NULL);
+	*prev_id = id;
+	ev_record_reset(&sc->rec);
+	rc = ev_xml_parse(xml, sz, &sc->rec);
+	free(xml);
+	if (rc == EXH_ENOMEM)
+		return exh_err_set(sc->err, rc, ENOMEM, "out of memory");
+	if (rc != EXH_OK)
+		return damage(sc, "record %llu: unexpected XML shape",
+		    (unsigned long long)id);
+	sc->rec.record_id = id;
+	if (sc->rec.time == 0)
+		sc->rec.time = (int64_t)wt;
+	sc->st->records++;
+	if (recovered)
+		sc->st->recovered++;
+	if (sc->rec.time != 0 && (sc->st->first == 0 ||
+	    sc->rec.time < sc->st->first))
+		sc->st->first = sc->rec.time;
+	if (sc->rec.time > sc->st->last)
+		sc->st->last = sc->rec.time;
+	if (join_data(&sc->rec) != EXH_OK)
+		return exh_err_set(sc->err, EXH_ENOMEM, ENOMEM,
+		    "out of memory");
+	return check_record(sc);
+}
+
+static int
+walk(struct scan *sc, libevtx_file_t *file)
+{
+	libevtx_error_t *e = NULL;
+	char msg[256];
+	uint64_t prev = 0;
+	int n = 0, nrec = 0, i, rc = EXH_OK;
+
+	if (libevtx_file_get_number_of_records(file, &n, &e) != 1) {
+		libevtx_msg(&e, msg, sizeof(msg));
+		rc = damage(sc, "record count unreadable: %s", msg);
+		n = 0;
+	}
+	for (i = 0; i < n && rc == EXH_OK; i++)
+		rc = one_record(sc, file, i, false, &prev);
+	if (rc == EXH_OK &&
+	    libevtx_file_get_number_of_recovered_records(file, &nrec, &e) != 1) {
+		libevtx_msg(&e, msg, sizeof(msg));
+		nrec = 0;
+	}
+	prev = 0;
+	for (i = 0; i < nrec && rc == EXH_OK; i++)
+		rc = one_record(sc, file, i, true, &prev);
+	return rc;
+}
+
+int
+exh_events_scan_fd(struct exh_events *ev, int fd, const char *winpath,
+    struct exh_findings *out, struct exh_events_stats *st,
+    struct exh_err *err)
+{
+	struct exh_events_stats local;
+	struct scan sc;
+	libevtx_file_t *file = NULL;
+	libevtx_error_t *e = NULL;
+	char path[64], msg[256];
+	size_t i, most = 1;
+	int rc;
+
+	if (ev == NULL || ev->magic != EV_MAGIC || fd < 0 || winpath == NULL ||
+	    out == NULL)
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "events: scan: bad arguments");
+	memset(&sc, 0, sizeof(sc));
+	memset(&local, 0, sizeof(local));
+	sc.ev = ev;
+	sc.winpath = winpath;
+	sc.out = out;
+	sc.st = st != NULL ? st : &local;
+	memset(sc.st, 0, sizeof(*sc.st));
+	sc.err = err;
+	sc.file_kind = kind_of(ev, winpath, false);
+	for (i = 0; i < ev->nchecks; i++)
+		if (ev->checks[i].nterms > most)
+			most = ev->checks[i].nterms;
+	if ((sc.matched = calloc(most, sizeof(*sc.matched))) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, ENOMEM,
+		    "events: out of memory");
+	if ((rc = survey(&sc, fd)) != EXH_OK)
+		goto done;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (libevtx_file_initialize(&file, &e) != 1 ||
+	    libevtx_file_open(file, path, LIBEVTX_OPEN_READ, &e) != 1) {
+		libevtx_msg(&e, msg, sizeof(msg));
+		rc = damage(&sc, "not readable as an evtx file: %s", msg);
+		if (rc == EXH_OK)
+			rc = exh_err_set(err, EXH_ECORRUPT, 0,
+			    "not readable as an evtx file");
+		goto done;
+	}
+	rc = walk(&sc, file);
+	libevtx_file_close(file, NULL);
+done:
+	if (file != NULL)
+		libevtx_file_free(&file, NULL);
+	free(sc.matched);
+	ev_record_free(&sc.rec);
+	if (rc != EXH_OK) {
+		char w[128];
+
+		return exh_err_prefix(err, "events: %s",
+		    exh_esc_term_str(winpath, w, sizeof(w)));
+	}
+	exh_findings_stats_add(out, &(struct exh_stats){ .events =
+	    sc.st->records });
+	return EXH_OK;
+}

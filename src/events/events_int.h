@@ -1,0 +1,104 @@
+/* Private declarations of the events module: loaded checks, parsed records, matching. */
+#ifndef EXHUME_EVENTS_INT_H
+#define EXHUME_EVENTS_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "exhume/core.h"
+#include "exhume/events.h"
+
+#define EV_MAGIC 0x45565453u
+
+enum ev_action {
+	EV_ACT_FINDING = 0,
+	EV_ACT_UPDATE = 1,		/* MsiInstaller update installed */
+	EV_ACT_UPDATE_FAILED = 2,	/* MsiInstaller update failed */
+};
+
+/* One pattern, compiled to a case-insensitive glob over the whole text. */
+struct ev_pat {
+	char *src;		/* as written in the rules file */
+	char *glob;		/* with '*' added where the pattern is open */
+	size_t len;
+	bool per_field;		/* anchored with ^ or $: match one data string */
+};
+
+/* A term matches when any of its alternatives does. */
+struct ev_term {
+	struct ev_pat *alts;
+	size_t nalts;
+};
+
+struct ev_check {
+	char *check;
+	char *log;		/* log kind or "*" */
+	char *provider;		/* glob over the whole provider name */
+	int *ids;		/* NULL: any */
+	size_t nids;
+	int *levels;		/* NULL: any */
+	size_t nlevels;
+	struct ev_term *terms;	/* all must match */
+	size_t nterms;
+	struct ev_term excl;	/* none may match */
+	int score;
+	int action;		/* enum ev_action */
+	bool um;		/* word with the Unified Messaging state */
+	char *description;
+	char *reference;
+};
+
+struct ev_log {
+	char *kind;
+	char *file;		/* glob over the file name */
+	char *channel;		/* glob over the record's channel */
+};
+
+struct exh_events {
+	uint32_t magic;
+	struct ev_check *checks;
+	size_t nchecks;
+	struct ev_log *logs;
+	size_t nlogs;
+	int um_installed;
+	struct exh_update_event *updates;
+	size_t nupdates;
+	size_t capupdates;
+};
+
+/* One record as read from libevtx's XML rendering.  Strings are raw. */
+struct ev_record {
+	uint64_t record_id;
+	int64_t time;		/* TimeCreated, else the record's written time */
+	int event_id;		/* -1 when absent */
+	int level;		/* -1 when absent */
+	struct exh_buf provider;
+	struct exh_buf channel;
+	struct exh_buf computer;
+	struct exh_buf systime;
+	struct exh_buf *data;	/* EventData / UserData leaf values */
+	size_t ndata;
+	size_t capdata;
+	struct exh_buf joined;	/* data strings joined with " | " */
+};
+
+/* rules.c */
+int ev_load_checks(struct exh_events *ev, const char *path,
+    struct exh_err *err);
+int ev_load_logs(struct exh_events *ev, const char *path,
+    struct exh_err *err);
+void ev_free_rules(struct exh_events *ev);
+bool ev_glob(const char *pat, size_t plen, const char *s, size_t slen);
+/* The matched alternative of each term, NULL when the check fails. */
+bool ev_check_matches(const struct ev_check *c, const char *kind,
+    const struct ev_record *r, const struct ev_pat **matched);
+
+/* xml.c */
+void ev_record_reset(struct ev_record *r);
+void ev_record_free(struct ev_record *r);
+/* Parses libevtx's XML rendering of one record into r.  Returns EXH_OK,
+ * EXH_ECORRUPT (not the expected shape) or EXH_ENOMEM. */
+int ev_xml_parse(const char *xml, size_t len, struct ev_record *r);
+
+#endif /* EXHUME_EVENTS_INT_H */

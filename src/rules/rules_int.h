@@ -1,0 +1,120 @@
+/* Private declarations of the rules module. */
+#ifndef EXHUME_RULES_INT_H
+#define EXHUME_RULES_INT_H
+
+#include <sys/types.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <yara.h>
+
+#include "exhume/core.h"
+#include "exhume/rules.h"
+
+#define EXH_RULES_MAGIC 0x52554c53u	/* "RULS" */
+
+/* Kind used while discovering: a .csv file, MSTIC if its header says so. */
+#define RF_CSV 100
+
+/* Default scores (THOR's conventions). */
+#define HASH_SCORE_DEFAULT 100
+#define YARA_SCORE_DEFAULT 75
+#define MSTIC_PATH_SCORE 75
+
+struct hash_ent {
+	unsigned char digest[32];
+	uint32_t file;		/* index into r->files */
+	uint32_t line;
+	int score;
+	bool allow;
+	char *desc;		/* may be NULL */
+};
+
+struct hash_tab {
+	struct hash_ent *v;
+	size_t n, cap;
+	size_t dlen;		/* 16, 20 or 32 */
+};
+
+struct path_ioc {
+	pcre2_code *re;
+	pcre2_code *fp;		/* may be NULL */
+	char *regex;
+	int score;
+	char *desc;
+	uint32_t file, line;
+};
+
+/* An MSTIC feed path, matched by suffix after the install root. */
+struct path_suffix {
+	char *suffix;		/* "FrontEnd\HttpProxy\..." or, unanchored,
+				   the path after the drive ("\users\...") */
+	bool anchored;
+	char *indicator;	/* the path as in the feed */
+	char *desc;
+	uint32_t file, line;
+};
+
+struct ftype {
+	unsigned char *magic;
+	size_t len;
+	char *label;
+};
+
+struct rfile_int {
+	dev_t dev;
+	ino_t ino;
+	char *text;		/* YARA source while loading, NUL-terminated */
+	size_t len;
+	bool compiled_ok;
+};
+
+struct exh_rules {
+	uint32_t magic;
+	bool yr_initialized;
+	YR_RULES *yr;
+	bool cache_used;
+	char *cache_note;
+
+	struct exh_rules_file *files;
+	struct rfile_int *fint;
+	size_t nfiles, capfiles;
+
+	struct hash_tab md5, sha1, sha256;
+	struct path_ioc *pioc;
+	size_t npioc, cappioc;
+	struct path_suffix *psuf;
+	size_t npsuf, cappsuf;
+	struct ftype *ft;
+	size_t nft, capft;
+
+	/* Digests of "", "\n" and "\r\n" per algorithm, refused in lists. */
+	unsigned char empty_md5[3][16], empty_sha1[3][20], empty_sha256[3][32];
+
+	size_t yara_rules;
+	char setsha[65];
+};
+
+/* load.c */
+int rules_reject(struct exh_rules *r, size_t fi, size_t line,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+char *rules_strdup(const char *s);
+char *rules_strndup(const char *s, size_t n);
+
+/* iocs.c */
+int iocs_empty_digests(struct exh_rules *r, struct exh_err *err);
+int iocs_parse(struct exh_rules *r, size_t fi, const char *text, size_t len,
+    struct exh_err *err);
+bool iocs_is_mstic(const char *text, size_t len);
+int iocs_finish(struct exh_rules *r, struct exh_err *err);
+void iocs_free(struct exh_rules *r);
+
+/* yara.c */
+int yara_build(struct exh_rules *r, const char *cache_dir,
+    struct exh_err *err);
+
+#endif /* EXHUME_RULES_INT_H */

@@ -1,0 +1,418 @@
+/* Scan scope: rules/scope.txt expanded into the existing roots of one volume. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exhume/scan.h"
+
+struct strv {
+	char **v;
+	size_t n, cap;
+};
+
+static int
+strv_add(struct strv *sv, char *s)
+{
+	if (s == NULL)
+		return EXH_ENOMEM;
+	if (sv->n == sv->cap) {
+		size_t cap = sv->cap ? sv->cap * 2 : 16;
+		char **grown = realloc(sv->v, cap * sizeof(*grown));
+
+		if (grown == NULL) {
+			free(s);
+			return EXH_ENOMEM;
+		}
+		sv->v = grown;
+		sv->cap = cap;
+	}
+	sv->v[sv->n++] = s;
+	return EXH_OK;
+}
+
+static void
+strv_free(struct strv *sv)
+{
+	exh_scope_free(sv->v, sv->n);
+	memset(sv, 0, sizeof(*sv));
+}
+
+void
+exh_scope_free(char **roots, size_t nroots)
+{
+	size_t i;
+
+	for (i = 0; i < nroots; i++)
+		free(roots[i]);
+	free(roots);
+}
+
+/* Case-insensitive ASCII match of one component against a '*' pattern. */
+static bool
+glob_match(const char *pat, const char *s)
+{
+	const char *star = NULL, *resume = NULL;
+
+	while (*s != '\0') {
+		if (*pat == '*') {
+			star = pat++;
+			resume = s;
+		} else if (*pat != '\0' && (*pat == *s ||
+		    (*pat >= 'A' && *pat <= 'Z' && *pat + 32 == *s) ||
+		    (*pat >= 'a' && *pat <= 'z' && *pat - 32 == *s))) {
+			pat++;
+			s++;
+		} else if (star != NULL) {
+			pat = star + 1;
+			s = ++resume;
+		} else
+			return false;
+	}
+	while (*pat == '*')
+		pat++;
+	return *pat == '\0';
+}
+
+struct listing {
+	const char *pattern;
+	const char *prefix;
+	struct strv *out;
+	int rc;
+};
+
+static int
+on_child(const struct exh_entry *e, void *ctx)
+{
+	struct listing *l = ctx;
+	char *p;
+
+	if (e->status == EXH_ENTRY_OK && glob_match(l->pattern, e->name)) {
+		if (asprintf(&p, "%s\\%s", l->prefix, e->name) < 0) {
+			l->rc = EXH_ENOMEM;
+			return EXH_WALK_STOP;
+		}
+		if ((l->rc = strv_add(l->out, p)) != EXH_OK)
+			return EXH_WALK_STOP;
+	}
+	return e->status == EXH_ENTRY_OK ? EXH_WALK_PRUNE : EXH_WALK_NEXT;
+}
+
+/* Expands path (letter-less, "\\a\\b*\\c") into existing paths. */
+static int
+expand_path(struct exh_volume *vol, const char *path, struct strv *out,
+    struct exh_err *err)
+{
+	struct strv cur = { 0 }, next = { 0 };
+	struct exh_err lerr;
+	char *copy, *comp, *end;
+	char letter = exh_volume_info(vol)->letter;
+	size_t i;
+	int rc = EXH_OK;
+
+	if ((copy = strdup(path)) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
+	if ((rc = strv_add(&cur, strdup(""))) != EXH_OK)
+		goto out;
+	for (comp = copy; comp != NULL; comp = end) {
+		if ((end = strchr(comp, '\\')) != NULL)
+			*end++ = '\0';
+		if (*comp == '\0')
+			continue;
+		for (i = 0; i < cur.n && rc == EXH_OK; i++) {
+			char *p;
+
+			if (strchr(comp, '*') == NULL) {
+				if (asprintf(&p, "%s\\%s", cur.v[i], comp) < 0)
+					rc = EXH_ENOMEM;
+				else
+					rc = strv_add(&next, p);
+			} else {
+				struct listing l = { comp, cur.v[i], &next,
+				    EXH_OK };
+				char start[8];
+
+				snprintf(start, sizeof(start), "%c:\\", letter);
+				(void)exh_volume_walk(vol, cur.v[i][0] ?
+				    cur.v[i] : start, on_child, &l, &lerr);
+				rc = l.rc;
+			}
+		}
+		strv_free(&cur);
+		cur = next;
+		memset(&next, 0, sizeof(next));
+		if (rc != EXH_OK)
+			goto out;
+	}
+	for (i = 0; i < cur.n && rc == EXH_OK; i++) {
+		uint64_t mft;
+		char *p;
+
+		if (cur.v[i][0] == '\0') {
+			rc = strv_add(out, strdup("\\"));
+			continue;
+		}
+		if (exh_volume_lookup(vol, cur.v[i], &mft, NULL, &lerr) !=
+		    EXH_OK)
+			continue;
+		if (asprintf(&p, "%c:%s", letter, cur.v[i]) < 0)
+			rc = EXH_ENOMEM;
+		else
+			rc = strv_add(out, p);
+	}
+out:
+	strv_free(&cur);
+	strv_free(&next);
+	free(copy);
+	if (rc == EXH_ENOMEM)
+		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
+	return rc;
+}
+
+/* Substitutes the variables; *res is NULL when one is unknown. */
+static int
+substitute(const char *line, const struct exh_scope_vars *vars, char **res)
+{
+	static const char *names[] = { "%EXCHANGE%", "%WEBROOT%",
+	    "%SYSTEMDRIVE%", "%WINDIR%" };
+	const char *vals[4];
+	struct exh_buf b = { 0 };
+	const char *p = line;
+	size_t i;
+
+	vals[0] = vars ? vars->exchange : NULL;
+	vals[1] = vars ? vars->webroot : NULL;
+	vals[2] = vars ? vars->systemdrive : NULL;
+	vals[3] = vars ? vars->windir : NULL;
+	*res = NULL;
+	while (*p != '\0') {
+		bool done = false;
+
+		for (i = 0; i < 4 && !done; i++) {
+			size_t n = strlen(names[i]);
+
+			if (strncmp(p, names[i], n) != 0)
+				continue;
+			if (vals[i] == NULL) {
+				exh_buf_free(&b);
+				return EXH_OK;
+			}
+			if (exh_buf_puts(&b, vals[i]) != EXH_OK)
+				goto nomem;
+			p += n;
+			done = true;
+		}
+		if (!done && exh_buf_putc(&b, *p++) != EXH_OK)
+			goto nomem;
+	}
+	if (b.data == NULL && exh_buf_puts(&b, "") != EXH_OK)
+		goto nomem;
+	*res = exh_buf_take(&b);
+	return EXH_OK;
+nomem:
+	exh_buf_free(&b);
+	return EXH_ENOMEM;
+}
+
+/* Strips "X:" when X is vol's letter; NULL when it names another drive. */
+static const char *
+on_this_volume(struct exh_volume *vol, const char *p)
+{
+	char letter = exh_volume_info(vol)->letter;
+
+	if (p[0] != '\0' && p[1] == ':') {
+		if ((p[0] | 0x20) != (letter | 0x20))
+			return NULL;
+		p += 2;
+	}
+	return *p == '\\' ? p : NULL;
+}
+
+static int
+cmp_root(const void *a, const void *b)
+{
+	return strcasecmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* True when r is below (or equal to) top, ignoring ASCII case. */
+static bool
+nested(const char *top, const char *r)
+{
+	size_t n = strlen(top);
+
+	if (strcmp(top, "\\") == 0 || (n == 3 && top[1] == ':' &&
+	    top[2] == '\\'))
+		return true;
+	return strncasecmp(top, r, n) == 0 && (r[n] == '\0' || r[n] == '\\');
+}
+
+static void
+dedupe(struct strv *sv)
+{
+	size_t i, j, keep = 0;
+
+	qsort(sv->v, sv->n, sizeof(*sv->v), cmp_root);
+	for (i = 0; i < sv->n; i++) {
+		bool inside = false;
+
+		for (j = 0; j < keep && !inside; j++)
+			inside = nested(sv->v[j], sv->v[i]);
+		if (inside)
+			free(sv->v[i]);
+		else
+			sv->v[keep++] = sv->v[i];
+	}
+	sv->n = keep;
+}
+
+typedef int (*line_fn)(void *ctx, const char *line, size_t lineno,
+    struct exh_err *err);
+
+static int
+each_line(const char *file, line_fn fn, void *ctx, struct exh_err *err)
+{
+	FILE *fp;
+	char *line = NULL;
+	size_t cap = 0, lineno = 0;
+	ssize_t len;
+	int rc = EXH_OK;
+
+	if ((fp = fopen(file, "re")) == NULL)
+		return exh_err_set(err, errno == ENOENT ? EXH_ENOTFOUND :
+		    EXH_EIO, errno, "%s: cannot open: %s", file,
+		    strerror(errno));
+	while (rc == EXH_OK && (len = getline(&line, &cap, fp)) >= 0) {
+		char *s = line;
+
+		lineno++;
+		while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r' ||
+		    s[len - 1] == ' ' || s[len - 1] == '\t'))
+			s[--len] = '\0';
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\0' || *s == '#')
+			continue;
+		rc = fn(ctx, s, lineno, err);
+	}
+	if (rc == EXH_OK && ferror(fp))
+		rc = exh_err_set(err, EXH_EIO, errno, "%s: read error", file);
+	free(line);
+	fclose(fp);
+	return rc;
+}
+
+struct expand_ctx {
+	struct exh_volume *vol;
+	const struct exh_scope_vars *vars;
+	const char *file;
+	struct strv roots;
+	char *fallback;		/* for default-exchange */
+};
+
+static const char *
+after_keyword(const char *line, const char *kw)
+{
+	size_t n = strlen(kw);
+
+	if (strncmp(line, kw, n) != 0 || (line[n] != ' ' && line[n] != '\t'))
+		return NULL;
+	line += n;
+	while (*line == ' ' || *line == '\t')
+		line++;
+	return line;
+}
+
+static int
+on_scope_line(void *ctx, const char *line, size_t lineno, struct exh_err *err)
+{
+	struct expand_ctx *x = ctx;
+	const char *p;
+	char *full;
+	int rc;
+
+	if (after_keyword(line, "default-exchange") != NULL)
+		return EXH_OK;
+	if ((rc = substitute(line, x->vars, &full)) != EXH_OK)
+		return exh_err_set(err, rc, 0, "out of memory");
+	if (full == NULL)
+		return EXH_OK;
+	if (full[0] != '\\' && !(full[0] != '\0' && full[1] == ':' &&
+	    full[2] == '\\')) {
+		exh_err_set(err, EXH_EUSAGE, 0, "%s:%zu: not a Windows path "
+		    "(want C:\\... or \\...)", x->file, lineno);
+		free(full);
+		return EXH_EUSAGE;
+	}
+	if ((p = on_this_volume(x->vol, full)) != NULL)
+		rc = expand_path(x->vol, p, &x->roots, err);
+	free(full);
+	return rc;
+}
+
+int
+exh_scope_expand(struct exh_volume *vol, const char *scope_file,
+    const struct exh_scope_vars *vars, char ***roots, size_t *nroots,
+    struct exh_err *err)
+{
+	struct expand_ctx x;
+	int rc;
+
+	if (vol == NULL || scope_file == NULL || roots == NULL ||
+	    nroots == NULL)
+		return exh_err_set(err, EXH_EUSAGE, 0, "scope: invalid call");
+	memset(&x, 0, sizeof(x));
+	x.vol = vol;
+	x.vars = vars;
+	x.file = scope_file;
+	if ((rc = each_line(scope_file, on_scope_line, &x, err)) != EXH_OK) {
+		strv_free(&x.roots);
+		return rc;
+	}
+	dedupe(&x.roots);
+	*roots = x.roots.v;
+	*nroots = x.roots.n;
+	return EXH_OK;
+}
+
+static int
+on_default_line(void *ctx, const char *line, size_t lineno,
+    struct exh_err *err)
+{
+	struct expand_ctx *x = ctx;
+	const char *p, *rest;
+	uint64_t mft;
+	struct exh_err lerr;
+
+	(void)lineno;
+	(void)err;
+	if (x->fallback != NULL ||
+	    (rest = after_keyword(line, "default-exchange")) == NULL)
+		return EXH_OK;
+	if ((p = on_this_volume(x->vol, rest)) == NULL ||
+	    exh_volume_lookup(x->vol, p, &mft, NULL, &lerr) != EXH_OK)
+		return EXH_OK;
+	if ((x->fallback = strdup(rest)) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
+	return EXH_OK;
+}
+
+int
+exh_scope_default_exchange(struct exh_volume *vol, const char *scope_file,
+    char **path, struct exh_err *err)
+{
+	struct expand_ctx x;
+	int rc;
+
+	if (vol == NULL || scope_file == NULL || path == NULL)
+		return exh_err_set(err, EXH_EUSAGE, 0, "scope: invalid call");
+	memset(&x, 0, sizeof(x));
+	x.vol = vol;
+	x.file = scope_file;
+	if ((rc = each_line(scope_file, on_default_line, &x, err)) != EXH_OK)
+		return rc;
+	if (x.fallback == NULL)
+		return exh_err_set(err, EXH_ENOTFOUND, 0, "%s: no "
+		    "default-exchange path exists on this volume", scope_file);
+	*path = x.fallback;
+	return EXH_OK;
+}

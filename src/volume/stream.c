@@ -1,0 +1,115 @@
+/* Reading one $DATA stream in chunks through libntfs-3g. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "volume_int.h"
+
+#include <ntfs-3g/unistr.h>
+
+struct exh_stream {
+	ntfs_inode *ni;
+	ntfs_attr *na;
+	uint64_t size;
+};
+
+static int
+utf8_to_ntfs(const char *name, ntfschar **out, int *len)
+{
+	*out = NULL;
+	*len = 0;
+	if (name == NULL || *name == '\0')
+		return EXH_OK;
+	*len = ntfs_mbstoucs(name, out);
+	return *len < 0 ? EXH_EUSAGE : EXH_OK;
+}
+
+int
+exh_stream_open(struct exh_volume *v, uint64_t mft, const char *name,
+    struct exh_stream **out, struct exh_err *err)
+{
+	struct exh_stream *st;
+	ntfschar *uname;
+	int ulen, e;
+
+	if (v == NULL || v->magic != VOLUME_MAGIC)
+		return exh_err_set(err, EXH_EUSAGE, 0, "volume: invalid handle");
+	if (utf8_to_ntfs(name, &uname, &ulen) != EXH_OK)
+		return exh_err_set(err, EXH_EUSAGE, errno,
+		    "stream name cannot be converted");
+	if ((st = calloc(1, sizeof(*st))) == NULL) {
+		free(uname);
+		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
+	}
+	if ((st->ni = ntfs_inode_open(v->vol, (MFT_REF)mft)) == NULL) {
+		e = errno;
+		free(uname);
+		free(st);
+		return exh_err_set(err, EXH_ECORRUPT, e,
+		    "MFT record %llu: cannot be read: %s",
+		    (unsigned long long)mft, strerror(e));
+	}
+	st->na = ntfs_attr_open(st->ni, AT_DATA, uname ? uname : AT_UNNAMED,
+	    (u32)ulen);
+	e = errno;
+	free(uname);
+	if (st->na == NULL) {
+		exh_stream_close(st);
+		return exh_err_set(err, e == ENOENT ? EXH_ENOTFOUND : EXH_ECORRUPT,
+		    e, "MFT record %llu: $DATA stream cannot be opened: %s",
+		    (unsigned long long)mft, strerror(e));
+	}
+	if (NAttrEncrypted(st->na)) {
+		exh_stream_close(st);
+		return exh_err_set(err, EXH_EIO, EACCES,
+		    "MFT record %llu: EFS-encrypted; content cannot be read",
+		    (unsigned long long)mft);
+	}
+	st->size = (uint64_t)st->na->data_size;
+	*out = st;
+	return EXH_OK;
+}
+
+uint64_t
+exh_stream_size(const struct exh_stream *st)
+{
+	return st->size;
+}
+
+int
+exh_stream_pread(struct exh_stream *st, void *buf, size_t len, uint64_t off,
+    size_t *got, struct exh_err *err)
+{
+	s64 n;
+
+	*got = 0;
+	if (off >= st->size || len == 0)
+		return EXH_OK;
+	if (len > st->size - off)
+		len = (size_t)(st->size - off);
+	n = ntfs_attr_pread(st->na, (s64)off, (s64)len, buf);
+	if (n < 0)
+		return exh_err_set(err, errno == EIO ? EXH_EIO : EXH_ECORRUPT,
+		    errno, "MFT record %llu: read error at offset %llu: %s",
+		    (unsigned long long)st->ni->mft_no, (unsigned long long)off,
+		    strerror(errno));
+	if (n == 0)
+		return exh_err_set(err, EXH_ECORRUPT, 0,
+		    "MFT record %llu: stream ends at %llu before its size %llu",
+		    (unsigned long long)st->ni->mft_no, (unsigned long long)off,
+		    (unsigned long long)st->size);
+	*got = (size_t)n;
+	return EXH_OK;
+}
+
+void
+exh_stream_close(struct exh_stream *st)
+{
+	if (st == NULL)
+		return;
+	if (st->na != NULL)
+		ntfs_attr_close(st->na);
+	if (st->ni != NULL)
+		ntfs_inode_close(st->ni);
+	free(st);
+}

