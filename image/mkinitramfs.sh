@@ -74,6 +74,16 @@ if [ -d /usr/lib/locale/C.utf8 ]; then
 	mkdir -p "$R"/usr/lib/locale
 	cp -R /usr/lib/locale/C.utf8 "$R"/usr/lib/locale/
 fi
+# The binary has the build tree's rules and locale paths compiled in;
+# point them at the copies so it works even without EXHUME_RULES_DIR.
+link_dir() {	# BUILD-PATH IMAGE-PATH
+	case $1 in /*) ;; *) return 0 ;; esac
+	[ -e "$R$1" ] && return 0
+	mkdir -p "$R$(dirname "$1")"
+	ln -s "$2" "$R$1"
+}
+link_dir "$RULES_DIR" /usr/share/exhume/rules
+[ -d "$R"/usr/share/locale ] && link_dir "$LOCALE_DIR" /usr/share/locale
 for t in l/linux v/vt100 v/vt220 x/xterm; do
 	for d in /usr/share/terminfo /lib/terminfo; do
 		[ -f "$d/$t" ] || continue
