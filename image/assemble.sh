@@ -1,0 +1,98 @@
+#!/bin/sh
+# assemble.sh OUT.img VMLINUZ INITRD EFIDIR: write the stick image.
+#
+# EFIDIR holds shimx64.efi, grubx64.efi and mmx64.efi (all signed).
+# Layout (MBR): p1 FAT32 0x0c active "EXHUME" 128 MiB, the boot partition
+# with a random per-build volume id that the kernel command line names
+# (exhume.bootid=) so /init can tell the stick from the suspect's disks;
+# p2 exFAT 0x07 "EXHUME-EVID" 256 MiB for the bundles.  Built in files with
+# mtools and sfdisk: no loop devices, no mounts, no root.
+set -eu
+img=$1 vmlinuz=$2 initrd=$3 efi=$4
+work=$(mktemp -d "${TMPDIR:-/tmp}/exhume-assemble.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+export MTOOLS_SKIP_CHECK=1
+
+p1_start=2048 p1_size=262144		# 128 MiB
+p2_start=264192 p2_size=524288		# 256 MiB
+volid=$(od -An -N4 -tx4 /dev/urandom | tr -d ' \n' | tr a-f A-F)
+disksig=$(od -An -N4 -tx4 /dev/urandom | tr -d ' \n')
+bootid=$(echo "$volid" | sed 's/^\(....\)/\1-/')
+# efi_pstore off: a kernel oops must not be written into the server's NVRAM
+cmdline="console=ttyS0,115200 console=tty0 exhume.bootid=$bootid efi_pstore.pstore_disable=1"
+
+cat > "$work/syslinux.cfg" <<EOF
+SERIAL 0 115200
+PROMPT 1
+TIMEOUT 30
+DEFAULT exhume
+SAY exhume: Enter or wait 3 s: interactive; type auto (unattended) or shell
+LABEL exhume
+  MENU LABEL exhume (interactive)
+  LINUX /boot/vmlinuz
+  INITRD /boot/initrd.img
+  APPEND $cmdline
+LABEL auto
+  MENU LABEL exhume (unattended triage, then power off)
+  LINUX /boot/vmlinuz
+  INITRD /boot/initrd.img
+  APPEND $cmdline exhume.auto=1
+LABEL shell
+  MENU LABEL exhume (shell only)
+  LINUX /boot/vmlinuz
+  INITRD /boot/initrd.img
+  APPEND $cmdline exhume.shell=1
+EOF
+# The signed grub reads $prefix/grub.cfg with prefix /EFI/debian on the
+# partition it came from; it never searches other disks for it.
+cat > "$work/grub.cfg" <<EOF
+set timeout=3
+set default=0
+menuentry "exhume (interactive)" {
+	linux /boot/vmlinuz $cmdline
+	initrd /boot/initrd.img
+}
+menuentry "exhume (unattended triage, then power off)" {
+	linux /boot/vmlinuz $cmdline exhume.auto=1
+	initrd /boot/initrd.img
+}
+menuentry "exhume (shell only)" {
+	linux /boot/vmlinuz $cmdline exhume.shell=1
+	initrd /boot/initrd.img
+}
+EOF
+
+boot=$work/boot.fat
+mkfs.fat -F 32 -n EXHUME -i "$volid" -h $p1_start -C "$boot" \
+    $((p1_size / 2)) >/dev/null
+mmd -i "$boot" ::/EFI ::/EFI/BOOT ::/EFI/debian ::/boot ::/syslinux
+# shim as the removable-media loader; no fbx64.efi: shim's fallback would
+# create Boot#### entries in the server's NVRAM.
+mcopy -i "$boot" "$efi/shimx64.efi" ::/EFI/BOOT/BOOTX64.EFI
+mcopy -i "$boot" "$efi/grubx64.efi" ::/EFI/BOOT/grubx64.efi
+mcopy -i "$boot" "$efi/mmx64.efi" ::/EFI/BOOT/mmx64.efi
+mcopy -i "$boot" "$work/grub.cfg" ::/EFI/debian/grub.cfg
+mcopy -i "$boot" "$vmlinuz" ::/boot/vmlinuz
+mcopy -i "$boot" "$initrd" ::/boot/initrd.img
+mcopy -i "$boot" "$work/syslinux.cfg" ::/syslinux/syslinux.cfg
+syslinux --install --directory /syslinux "$boot"
+
+evid=$work/evid.img
+truncate -s $((p2_size * 512)) "$evid"
+mkfs.exfat -L EXHUME-EVID "$evid" >/dev/null
+
+rm -f "$img"
+truncate -s $(((p2_start + p2_size) * 512)) "$img"
+sfdisk -q "$img" <<EOF
+label: dos
+label-id: 0x$disksig
+start=$p1_start, size=$p1_size, type=c, bootable
+start=$p2_start, size=$p2_size, type=7
+EOF
+dd if="$boot" of="$img" bs=1M seek=$((p1_start / 2048)) conv=notrunc,sparse \
+    status=none
+dd if="$evid" of="$img" bs=1M seek=$((p2_start / 2048)) conv=notrunc,sparse \
+    status=none
+dd if=/usr/lib/syslinux/mbr/mbr.bin of="$img" bs=440 count=1 conv=notrunc \
+    status=none
+echo "$bootid"
