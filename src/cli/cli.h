@@ -55,6 +55,10 @@ const char *cli_rules_dir(void);
 int cli_scan_logs(struct exh_volume *vol, const char *install_path,
     struct exh_findings *fs, FILE *report);
 
+struct exh_profile;
+/* The host profile from all opened volumes; prints its own error. */
+int cli_build_profile(struct cli_volumes *cv, struct exh_profile **out);
+
 int cmd_sources(int argc, char **argv);
 int cmd_files(int argc, char **argv);
 int cmd_scan(int argc, char **argv);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "exhume/findings.h"
+#include "exhume/hive.h"
 #include "exhume/rules.h"
 #include "exhume/scan.h"
 #include "cli.h"
@@ -220,9 +221,44 @@ load_rules(const struct scan_args *a, struct exh_rules **rules)
 }
 
 /* Roots for one volume: the triage scope, or the whole volume. */
+/* The Exchange folder from the registry when it is on this volume. */
+static char *
+profile_exchange(const struct exh_profile *p, char letter)
+{
+	size_t n;
+	char *dir;
+
+	if (p == NULL || !p->exchange_present || p->install_path == NULL ||
+	    strlen(p->install_path) < 4 ||
+	    (p->install_path[0] & ~0x20) != (letter & ~0x20) ||
+	    (dir = strdup(p->install_path)) == NULL)
+		return NULL;
+	n = strlen(dir);
+	while (n > 3 && dir[n - 1] == '\\')
+		dir[--n] = '\0';
+	return dir;
+}
+
+/* The root of the default web site's physical path on this volume. */
+static const char *
+profile_webroot(const struct exh_profile *p, char letter)
+{
+	size_t i;
+
+	for (i = 0; p != NULL && i < p->nvdirs; i++) {
+		const struct exh_iis_vdir *v = &p->vdirs[i];
+
+		if (v->physical_resolved != NULL && strcmp(v->app_path, "/") == 0 &&
+		    strcmp(v->vdir_path, "/") == 0 &&
+		    (v->physical_resolved[0] & ~0x20) == (letter & ~0x20))
+			return v->physical_resolved;
+	}
+	return NULL;
+}
+
 static int
 volume_roots(const struct scan_args *a, struct exh_volume *vol,
-    char ***roots, size_t *nroots)
+    const struct exh_profile *prof, char ***roots, size_t *nroots)
 {
 	struct exh_scope_vars vars;
 	struct exh_err err;
@@ -249,8 +285,16 @@ volume_roots(const struct scan_args *a, struct exh_volume *vol,
 		    letter);
 		vars.systemdrive = drive;
 		vars.windir = windir;
-		vars.webroot = webroot;
-		if (exh_scope_default_exchange(vol, scope, &exchange, &err) ==
+		vars.webroot = profile_webroot(prof, letter) ?
+		    profile_webroot(prof, letter) : webroot;
+		if ((exchange = profile_exchange(prof, letter)) != NULL) {
+			vars.exchange = exchange;
+			fputs("note: Exchange folder ", stderr);
+			cli_put_term(stderr, exchange);
+			fputs(" from ", stderr);
+			cli_put_term(stderr, prof->install_path_source);
+			fputc('\n', stderr);
+		} else if (exh_scope_default_exchange(vol, scope, &exchange, &err) ==
 		    EXH_OK) {
 			vars.exchange = exchange;
 			fputs("note: Exchange path not read from the registry; "
@@ -426,14 +470,17 @@ write_outputs(const struct scan_args *a, const struct exh_findings *fs)
 
 /* Logs live under the Exchange install folder (default path for now). */
 static int
-scan_logs(struct exh_volume *vol, struct exh_findings *fs)
+scan_logs(struct exh_volume *vol, const struct exh_profile *prof,
+    struct exh_findings *fs)
 {
 	char scope[4096], *exchange = NULL, *install = NULL;
 	struct exh_err err;
 	int rc;
 
 	snprintf(scope, sizeof(scope), "%s/scope.txt", cli_rules_dir());
-	if (exh_scope_default_exchange(vol, scope, &exchange, &err) == EXH_OK &&
+	exchange = profile_exchange(prof, exh_volume_info(vol)->letter);
+	if ((exchange != NULL || exh_scope_default_exchange(vol, scope,
+	    &exchange, &err) == EXH_OK) &&
 	    (install = malloc(strlen(exchange) + 2)) != NULL)
 		snprintf(install, strlen(exchange) + 2, "%s\\", exchange);
 	rc = cli_scan_logs(vol, install, fs, stderr);
@@ -444,7 +491,8 @@ scan_logs(struct exh_volume *vol, struct exh_findings *fs)
 
 static int
 scan_volumes(const struct scan_args *a, struct cli_volumes *cv,
-    struct exh_rules *rules, struct exh_findings *fs)
+    const struct exh_profile *prof, struct exh_rules *rules,
+    struct exh_findings *fs)
 {
 	struct exh_scan_options so;
 	struct exh_err err;
@@ -459,7 +507,8 @@ scan_volumes(const struct scan_args *a, struct cli_volumes *cv,
 		char **roots = NULL;
 		size_t nroots = 0;
 
-		if ((rc = volume_roots(a, cv->vols[i].vol, &roots, &nroots)) !=
+		if ((rc = volume_roots(a, cv->vols[i].vol, prof, &roots,
+		    &nroots)) !=
 		    EXH_OK)
 			break;
 		rc = exh_scan_volume(cv->vols[i].src, cv->vols[i].part,
@@ -468,7 +517,7 @@ scan_volumes(const struct scan_args *a, struct cli_volumes *cv,
 		if (rc != EXH_OK)
 			cli_error(exh_source_path(cv->vols[i].src), &err);
 		else if (exh_volume_is_system(cv->vols[i].vol))
-			rc = scan_logs(cv->vols[i].vol, fs);
+			rc = scan_logs(cv->vols[i].vol, prof, fs);
 		exh_scope_free(roots, nroots);
 	}
 	return rc;
@@ -480,6 +529,7 @@ cmd_scan(int argc, char **argv)
 	struct scan_args a;
 	struct exh_rules *rules = NULL;
 	struct exh_findings *fs = NULL;
+	struct exh_profile *prof = NULL;
 	struct cli_volumes cv;
 	struct exh_err err;
 	struct exh_stats st;
@@ -503,7 +553,11 @@ cmd_scan(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (scan_volumes(&a, &cv, rules, fs) != EXH_OK) {
+	/* The registry tells where Exchange and the web roots are. */
+	if (cli_build_profile(&cv, &prof) == EXH_OK &&
+	    exh_profile_findings(prof, fs, &err) != EXH_OK)
+		cli_error("host profile", &err);
+	if (scan_volumes(&a, &cv, prof, rules, fs) != EXH_OK) {
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -521,6 +575,7 @@ cmd_scan(int argc, char **argv)
 	else
 		rc = EXIT_CLEAN;
 out:
+	exh_profile_free(prof);
 	cli_close_volumes(&cv);
 	exh_findings_destroy(fs);
 	exh_rules_destroy(rules);

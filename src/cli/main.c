@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libxml/parser.h>
+
 #include "cli.h"
 
 static void
@@ -20,6 +22,7 @@ usage(FILE *fp)
 	    "                   [--full] [--threads N] [--max-size BYTES] "
 	    "[--out DIR]\n"
 	    "                   [--format text|jsonl]\n"
+	    "       exhume profile SOURCE... [--json] [--letter N=X,...]\n"
 	    "       exhume verify BUNDLE.zip [--password-file F] [--ca CERT.pem]\n"
 	    "       exhume --version\n"
 	    "SOURCE is a block device or a raw image of a disk or partition.\n"
@@ -35,6 +38,7 @@ static const struct command commands[] = {
 	{ "sources", cmd_sources },
 	{ "files", cmd_files },
 	{ "verify", cmd_verify },
+	{ "profile", cmd_profile },
 	{ "scan", cmd_scan },
 };
 
@@ -55,6 +59,8 @@ main(int argc, char **argv)
 		usage(stdout);
 		return EXIT_CLEAN;
 	}
+	/* libxml2 initialises lazily, which is not thread-safe. */
+	xmlInitParser();
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].run(argc - 1, argv + 1);

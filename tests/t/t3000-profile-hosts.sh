@@ -2,7 +2,7 @@
 # Host profile from NTFS images of the five fixture hosts: install path,
 # ExSetup.exe build, patch verdicts, exposure windows and host findings, as
 # a responder reads them; a broken SOFTWARE hive is a note, not a failure.
-# Runs tests/tools/profile-run until `exhume profile` exists.
+# Runs `exhume profile` the way a user does.
 . "$TOP/tests/lib/tap.sh"
 
 H="$TOP/tests/fixtures/hosts"
@@ -43,7 +43,7 @@ for h in e2013-cu23-nosu e2016-cu19-mar21 e2019-cu8-may21; do
 	image $h "$E15" || { ok 1 "build $h image"; continue; }
 	IMAGES="$TMP/$h.img"
 	before=$(hash_images)
-	"$RUN" --json "$TMP/$h.img" >"$TMP/$h.json" 2>"$TMP/err"
+	"$EXHUME" profile --json "$TMP/$h.img" >"$TMP/$h.json" 2>"$TMP/err"
 	ok $? "$h: profile built"
 	[ "$before" = "$(hash_images)" ]
 	ok $? "$h: image byte-identical after profiling"
@@ -71,8 +71,9 @@ ok $? "e2019 CU8 May SU: ProxyShell fixed since 2021-05-12"
 has "$j" '"family":"ProxyNotShell","verdict":"vulnerable"'
 ok $? "e2019 CU8 May SU: ProxyNotShell vulnerable"
 
-"$RUN" --findings "$TMP/e2016-cu19-mar21.img" >"$TMP/f16" 2>"$TMP/err"
-ok $? "e2016: host findings listed"
+"$EXHUME" scan --format jsonl "$TMP/e2016-cu19-mar21.img" >"$TMP/f16" 2>"$TMP/err"
+[ $? -le 1 ] && grep -q 'Exchange folder C:\\Program Files' "$TMP/err"
+ok $? "e2016: scan takes the Exchange folder from the registry and lists host findings"
 grep '"check":"C1/vdir-physical-path"' "$TMP/f16" | grep -q '"level":"alert"'
 ok $? "e2016: vdir under C:\\ProgramData\\COM1 is an alert"
 has "$TMP/f16" 'C1/eomt-rewrite-rule'
@@ -81,7 +82,7 @@ has "$TMP/f16" 'V1/proxyshell-still-vulnerable'
 ok $? "e2016: still-vulnerable finding for ProxyShell"
 
 if image e2010-sp3-ru31 "$E14"; then
-	"$RUN" --json "$TMP/e2010-sp3-ru31.img" >"$TMP/e10.json" 2>"$TMP/err"
+	"$EXHUME" profile --json "$TMP/e2010-sp3-ru31.img" >"$TMP/e10.json" 2>"$TMP/err"
 	has "$TMP/e10.json" '"family":"ProxyLogon","verdict":"vulnerable","build":"14.3.509.0"'
 	ok $? "e2010 SP3 RU31: ProxyLogon (CVE-2021-26857) vulnerable"
 	has "$TMP/e10.json" '"family":"ProxyShell","verdict":"not affected"'
@@ -92,7 +93,7 @@ fi
 
 # Exchange on a second volume mounted as E:.
 if image e2019-cu12-edrive '\Exchange' two; then
-	"$RUN" --json --letter 2=E "$TMP/e2019-cu12-edrive.img" \
+	"$EXHUME" profile --json --letter 2=E "$TMP/e2019-cu12-edrive.img" \
 	    >"$TMP/ee.json" 2>"$TMP/err"
 	has "$TMP/ee.json" '"exsetup_build":"15.2.1118.20"'
 	ok $? "E:\\Exchange: ExSetup.exe read from the second volume"
@@ -106,7 +107,7 @@ fi
 d="$TMP/e2016-cu19-mar21"
 head -c 6000 "$d/SOFTWARE" >"$d/SOFTWARE.cut" && mv "$d/SOFTWARE.cut" "$d/SOFTWARE"
 mkimage "$d/host.spec" "$TMP/broken.img"
-"$RUN" --json "$TMP/broken.img" >"$TMP/broken.json" 2>"$TMP/err"
+"$EXHUME" profile --json "$TMP/broken.img" >"$TMP/broken.json" 2>"$TMP/err"
 ok $? "broken SOFTWARE hive: profile still built"
 has "$TMP/broken.json" 'SOFTWARE hive: corrupt: '
 ok $? "broken SOFTWARE hive: note says corrupt"
