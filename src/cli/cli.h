@@ -50,10 +50,32 @@ int cli_hash_stream(struct exh_volume *vol, uint64_t mft, const char *stream,
 
 const char *cli_rules_dir(void);
 
+/* First line of a file (password), or NULL; the caller frees it. */
+char *cli_read_secret(const char *path);
+
 /* Analyses the Exchange/IIS logs and event logs of the system volume;
  * coverage lines go to report (may be NULL). */
 int cli_scan_logs(struct exh_volume *vol, const char *install_path,
     struct exh_findings *fs, FILE *report);
+
+/* Evidence bundle options (scan --bundle). */
+struct cli_bundle_args {
+	const char *path;
+	const char *password;	/* read from a file, never an argument */
+	uint64_t cap;		/* 0: the bundle's default */
+};
+
+struct cli_document {
+	const char *name;
+	const void *data;
+	size_t len;
+};
+
+/* Collects flagged streams, logs, event logs, hives, configs and NTFS
+ * metadata into a verified bundle; the documents go to its root. */
+int cli_write_bundle(const struct cli_bundle_args *ba, struct cli_volumes *cv,
+    const struct exh_findings *fs, const char *install,
+    const struct cli_document *docs, size_t ndocs);
 
 struct exh_profile;
 /* The host profile from all opened volumes; prints its own error. */

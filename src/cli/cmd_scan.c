@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "exhume/findings.h"
 #include "exhume/hive.h"
@@ -25,6 +26,12 @@ struct scan_args {
 	const char *out_dir;
 	const char *letters;
 	int only;
+	struct cli_bundle_args bundle;
+	const char *password_file;
+	const char *case_id, *evidence_id, *examiner, *notes;
+	int argc;
+	char **argv;
+	int64_t started;
 };
 
 static int
@@ -35,7 +42,11 @@ scan_usage(void)
 	    "                   [--iocs PATH]... [--no-default-rules] [--full] "
 	    "[--threads N]\n"
 	    "                   [--max-size BYTES] [--out DIR] "
-	    "[--format text|jsonl]\n");
+	    "[--format text|jsonl]\n"
+	    "                   [--bundle PATH.zip [--zip-password-file F] "
+	    "[--max-collect BYTES]\n"
+	    "                    [--case ID] [--evidence ID] [--examiner NAME] "
+	    "[--notes TEXT]]\n");
 	return EXIT_USAGE;
 }
 
@@ -67,6 +78,13 @@ parse_args(int argc, char **argv, struct scan_args *a)
 		{ "max-size", required_argument, NULL, 'm' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "bundle", required_argument, NULL, 'B' },
+		{ "zip-password-file", required_argument, NULL, 'P' },
+		{ "max-collect", required_argument, NULL, 'C' },
+		{ "case", required_argument, NULL, 'c' },
+		{ "evidence", required_argument, NULL, 'e' },
+		{ "examiner", required_argument, NULL, 'x' },
+		{ "notes", required_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
@@ -111,6 +129,29 @@ parse_args(int argc, char **argv, struct scan_args *a)
 			break;
 		case 'o':
 			a->out_dir = optarg;
+			break;
+		case 'B':
+			a->bundle.path = optarg;
+			break;
+		case 'P':
+			a->password_file = optarg;
+			break;
+		case 'C':
+			if (!parse_u64(optarg, &v) || v == 0)
+				return scan_usage();
+			a->bundle.cap = v;
+			break;
+		case 'c':
+			a->case_id = optarg;
+			break;
+		case 'e':
+			a->evidence_id = optarg;
+			break;
+		case 'x':
+			a->examiner = optarg;
+			break;
+		case 'N':
+			a->notes = optarg;
 			break;
 		case 'f':
 			if (strcmp(optarg, "jsonl") == 0)
@@ -439,8 +480,133 @@ write_file(const char *dir, const char *name, const struct exh_buf *b)
 	return EXH_OK;
 }
 
+/* Exchange's folder with a trailing backslash, from the registry or the
+ * default paths; NULL when there is none on this volume. */
+static char *
+install_dir(struct exh_volume *vol, const struct exh_profile *prof)
+{
+	char scope[4096], *exchange, *install = NULL;
+	struct exh_err err;
+
+	snprintf(scope, sizeof(scope), "%s/scope.txt", cli_rules_dir());
+	exchange = profile_exchange(prof, exh_volume_info(vol)->letter);
+	if ((exchange != NULL || exh_scope_default_exchange(vol, scope,
+	    &exchange, &err) == EXH_OK) &&
+	    (install = malloc(strlen(exchange) + 2)) != NULL)
+		snprintf(install, strlen(exchange) + 2, "%s\\", exchange);
+	free(exchange);
+	return install;
+}
+
+static void
+put_json_field(struct exh_buf *b, const char *key, const char *v, bool comma)
+{
+	exh_buf_printf(b, "%s\"%s\":\"", comma ? "," : "", key);
+	if (v != NULL)
+		exh_esc_json(b, v, strlen(v));
+	exh_buf_putc(b, '"');
+}
+
+/* The case record: who, what, how, when; never a password. */
+static void
+put_acquisition(struct exh_buf *b, const struct scan_args *a,
+    struct cli_volumes *cv, const struct exh_profile *prof,
+    const struct exh_rules *rules, const struct exh_findings *fs)
+{
+	struct exh_stats st = exh_findings_stats(fs);
+	struct exh_buf pj = { 0 };
+	char t1[32], t2[32];
+	size_t i;
+	int j;
+
+	exh_buf_puts(b, "{");
+	put_json_field(b, "tool", "exhume " EXH_VERSION, false);
+	put_json_field(b, "case", a->case_id, true);
+	put_json_field(b, "evidence", a->evidence_id, true);
+	put_json_field(b, "examiner", a->examiner, true);
+	put_json_field(b, "notes", a->notes, true);
+	put_json_field(b, "started", exh_filetime_iso(a->started, t1), true);
+	put_json_field(b, "ended", exh_filetime_iso(exh_unix_to_filetime(
+	    (int64_t)time(NULL)), t2), true);
+	put_json_field(b, "rules_sha256", exh_rules_set_sha256(rules), true);
+	exh_buf_puts(b, ",\"command_line\":[");
+	/* A password is only ever named by its file, so argv is safe. */
+	for (j = 0; j < a->argc; j++) {
+		exh_buf_puts(b, j ? ",\"" : "\"");
+		exh_esc_json(b, a->argv[j], strlen(a->argv[j]));
+		exh_buf_putc(b, '"');
+	}
+	exh_buf_puts(b, "],\"sources\":[");
+	for (i = 0; i < cv->nsrcs; i++) {
+		const struct exh_ro_state *ro = exh_source_ro_state(cv->srcs[i]);
+
+		exh_buf_puts(b, i ? ",{" : "{");
+		put_json_field(b, "path", exh_source_path(cv->srcs[i]), false);
+		exh_buf_printf(b, ",\"size\":%llu,\"block_device\":%s,"
+		    "\"ro_before\":%d,\"ro_after\":%d",
+		    (unsigned long long)exh_source_size(cv->srcs[i]),
+		    ro->is_block_device ? "true" : "false", ro->before,
+		    ro->after);
+		put_json_field(b, "read_only_method", ro->method, true);
+		exh_buf_putc(b, '}');
+	}
+	exh_buf_printf(b, "],\"streams\":{\"seen\":%llu,\"scanned\":%llu,"
+	    "\"skipped\":%llu,\"unreadable\":%llu}",
+	    (unsigned long long)st.streams_seen,
+	    (unsigned long long)st.streams_scanned,
+	    (unsigned long long)st.streams_skipped,
+	    (unsigned long long)st.streams_unreadable);
+	if (getenv("EXHUME_FIRMWARE_NOTES") != NULL)
+		put_json_field(b, "firmware_notes_file",
+		    getenv("EXHUME_FIRMWARE_NOTES"), true);
+	if (prof != NULL && exh_profile_to_json(prof, &pj) == EXH_OK &&
+	    pj.data != NULL)
+		exh_buf_printf(b, ",\"host\":%s", pj.data);
+	exh_buf_free(&pj);
+	exh_buf_puts(b, "}\n");
+}
+
 static int
-write_outputs(const struct scan_args *a, const struct exh_findings *fs)
+write_bundle(const struct scan_args *a, struct cli_volumes *cv,
+    const struct exh_profile *prof, const struct exh_rules *rules,
+    const struct exh_findings *fs, const struct exh_buf *json,
+    const struct exh_buf *text)
+{
+	struct cli_bundle_args ba = a->bundle;
+	struct cli_document docs[3];
+	struct exh_buf acq = { 0 };
+	char *password = NULL, *install = NULL;
+	int rc;
+
+	if (a->password_file != NULL &&
+	    (password = cli_read_secret(a->password_file)) == NULL) {
+		cli_warn("%s: cannot read the password file", a->password_file);
+		return EXH_EUSAGE;
+	}
+	ba.password = password;
+	put_acquisition(&acq, a, cv, prof, rules, fs);
+	docs[0] = (struct cli_document){ "findings.jsonl", json->data ?
+	    json->data : "", json->len };
+	docs[1] = (struct cli_document){ "summary.txt", text->data ?
+	    text->data : "", text->len };
+	docs[2] = (struct cli_document){ "acquisition.json", acq.data, acq.len };
+	for (size_t i = 0; i < cv->nvols && install == NULL; i++)
+		if (exh_volume_is_system(cv->vols[i].vol))
+			install = install_dir(cv->vols[i].vol, prof);
+	rc = cli_write_bundle(&ba, cv, fs, install, docs, 3);
+	free(install);
+	exh_buf_free(&acq);
+	if (password != NULL) {
+		explicit_bzero(password, strlen(password));
+		free(password);
+	}
+	return rc;
+}
+
+static int
+write_outputs(const struct scan_args *a, const struct exh_findings *fs,
+    struct cli_volumes *cv, const struct exh_profile *prof,
+    const struct exh_rules *rules)
 {
 	struct exh_buf text = { 0 }, json = { 0 };
 	int rc;
@@ -463,6 +629,8 @@ write_outputs(const struct scan_args *a, const struct exh_findings *fs)
 		if (rc == EXH_OK)
 			rc = write_file(a->out_dir, "summary.txt", &text);
 	}
+	if (rc == EXH_OK && a->bundle.path != NULL)
+		rc = write_bundle(a, cv, prof, rules, fs, &json, &text);
 	exh_buf_free(&text);
 	exh_buf_free(&json);
 	return rc;
@@ -473,19 +641,10 @@ static int
 scan_logs(struct exh_volume *vol, const struct exh_profile *prof,
     struct exh_findings *fs)
 {
-	char scope[4096], *exchange = NULL, *install = NULL;
-	struct exh_err err;
-	int rc;
+	char *install = install_dir(vol, prof);
+	int rc = cli_scan_logs(vol, install, fs, stderr);
 
-	snprintf(scope, sizeof(scope), "%s/scope.txt", cli_rules_dir());
-	exchange = profile_exchange(prof, exh_volume_info(vol)->letter);
-	if ((exchange != NULL || exh_scope_default_exchange(vol, scope,
-	    &exchange, &err) == EXH_OK) &&
-	    (install = malloc(strlen(exchange) + 2)) != NULL)
-		snprintf(install, strlen(exchange) + 2, "%s\\", exchange);
-	rc = cli_scan_logs(vol, install, fs, stderr);
 	free(install);
-	free(exchange);
 	return rc;
 }
 
@@ -538,6 +697,9 @@ cmd_scan(int argc, char **argv)
 
 	if ((rc = parse_args(argc, argv, &a)) != EXIT_CLEAN)
 		return rc;
+	a.argc = argc;
+	a.argv = argv;
+	a.started = exh_unix_to_filetime((int64_t)time(NULL));
 	/* Rules first: a run without rules never touches the evidence. */
 	if (load_rules(&a, &rules) != EXH_OK)
 		return EXIT_USAGE;
@@ -562,7 +724,7 @@ cmd_scan(int argc, char **argv)
 		goto out;
 	}
 	exh_findings_sort(fs);
-	if (write_outputs(&a, fs) != EXH_OK) {
+	if (write_outputs(&a, fs, &cv, prof, rules) != EXH_OK) {
 		rc = EXIT_USAGE;
 		goto out;
 	}

@@ -19,23 +19,6 @@ report(void *ctx, const char *what, const char *name, const char *detail)
 	putchar('\n');
 }
 
-/* The password comes from a file, never from the command line. */
-static char *
-read_password(const char *path)
-{
-	char buf[1024];
-	FILE *fp = fopen(path, "r");
-	size_t n;
-
-	if (fp == NULL)
-		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, fp);
-	fclose(fp);
-	buf[n] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
-	return strdup(buf);
-}
-
 int
 cmd_verify(int argc, char **argv)
 {
@@ -53,7 +36,7 @@ cmd_verify(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'p') {
 			free(password);
-			if ((password = read_password(optarg)) == NULL) {
+			if ((password = cli_read_secret(optarg)) == NULL) {
 				cli_warn("%s: cannot read the password file",
 				    optarg);
 				return EXIT_USAGE;

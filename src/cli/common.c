@@ -191,3 +191,22 @@ cli_hash_stream(struct exh_volume *vol, uint64_t mft, const char *stream,
 	exh_stream_close(st);
 	return rc;
 }
+
+/* Secrets come from a file, never from the command line or a log. */
+char *
+cli_read_secret(const char *path)
+{
+	char buf[1024], *copy;
+	FILE *fp = fopen(path, "r");
+	size_t n;
+
+	if (fp == NULL)
+		return NULL;
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	copy = strdup(buf);
+	explicit_bzero(buf, sizeof(buf));
+	return copy;
+}

@@ -31,8 +31,13 @@ build/rel/exhume sources "$d/demo.img"
 echo
 echo "== exhume scan $d/demo.img --out $d/out"
 set +e
-build/rel/exhume scan "$d/demo.img" --out "$d/out" 2>"$d/scan.err"
+build/rel/exhume scan "$d/demo.img" --out "$d/out" --bundle "$d/demo-case.zip" \
+    --case DEMO-1 --examiner demo 2>"$d/scan.err"
 rc=$?
-grep -E '^(note|log coverage)' "$d/scan.err"
+grep -E '^(note|log coverage|bundle)' "$d/scan.err"
 echo
-echo "exit status $rc (see exhume(8)); findings in $d/out/findings.jsonl, summary in $d/out/summary.txt"
+echo "== exhume verify $d/demo-case.zip"
+build/rel/exhume verify "$d/demo-case.zip"
+echo
+echo "scan exit status $rc (see exhume(8)); findings in $d/out/findings.jsonl,"
+echo "summary in $d/out/summary.txt, evidence bundle $d/demo-case.zip"
