@@ -23,6 +23,8 @@ usage(FILE *fp)
 	    "[--out DIR]\n"
 	    "                   [--format text|jsonl]\n"
 	    "       exhume profile SOURCE... [--json] [--letter N=X,...]\n"
+	    "       exhume auto --evidence-dir DIR [--case ID] [--examiner NAME]"
+	    " [--boot-id ID]\n"
 	    "       exhume verify BUNDLE.zip [--password-file F] [--ca CERT.pem]\n"
 	    "       exhume --version\n"
 	    "SOURCE is a block device or a raw image of a disk or partition.\n"
@@ -39,6 +41,7 @@ static const struct command commands[] = {
 	{ "files", cmd_files },
 	{ "verify", cmd_verify },
 	{ "profile", cmd_profile },
+	{ "auto", cmd_auto },
 	{ "scan", cmd_scan },
 };
 
