@@ -50,6 +50,9 @@ int cli_hash_stream(struct exh_volume *vol, uint64_t mft, const char *stream,
 
 const char *cli_rules_dir(void);
 
+/* A small local text file (at most max bytes), or NULL. */
+char *cli_read_file(const char *path, size_t max);
+
 /* First line of a file (password), or NULL; the caller frees it. */
 char *cli_read_secret(const char *path);
 

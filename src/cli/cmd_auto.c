@@ -15,6 +15,21 @@ run_command(int (*cmd)(int, char **), char **argv, int argc)
 	return cmd(argc, argv);
 }
 
+/* An empty CD drive or a dead disk must not stop the triage of the rest. */
+static bool
+usable(const char *dev)
+{
+	struct exh_source *src;
+	struct exh_err err;
+
+	if (exh_source_open(dev, &src, &err) != EXH_OK) {
+		cli_error("skipped", &err);
+		return false;
+	}
+	exh_source_close(src);
+	return true;
+}
+
 /* The bundle's SHA-256 as written next to it. */
 static const char *
 side_hash(const char *bundle, char hex[65])
@@ -83,7 +98,7 @@ cmd_auto(int argc, char **argv)
 	args[nargs++] = "--examiner";
 	args[nargs++] = (char *)examiner;
 	for (i = 0; i < n && nargs < MAX_ARGS - 1; i++)
-		if (!disks[i].is_boot_stick)
+		if (!disks[i].is_boot_stick && usable(disks[i].dev_path))
 			args[nargs++] = disks[i].dev_path;
 	args[nargs] = NULL;
 	if (nargs == 7) {
@@ -110,7 +125,8 @@ cmd_auto(int argc, char **argv)
 	    "complete, some objects unreadable" : "complete, nothing at "
 	    "warning or above");
 	printf("EXHUME-BUNDLE: %s SHA256 %s\n", name, side_hash(bundle, hex));
-	return rc;
+	/* Findings are a result: the triage itself succeeded. */
+	return EXIT_CLEAN;
 usage:
 	fprintf(stderr, "usage: exhume auto --evidence-dir DIR [--case ID] "
 	    "[--examiner NAME] [--boot-id XXXX-XXXX]\n");

@@ -556,9 +556,14 @@ put_acquisition(struct exh_buf *b, const struct scan_args *a,
 	    (unsigned long long)st.streams_scanned,
 	    (unsigned long long)st.streams_skipped,
 	    (unsigned long long)st.streams_unreadable);
-	if (getenv("EXHUME_FIRMWARE_NOTES") != NULL)
-		put_json_field(b, "firmware_notes_file",
-		    getenv("EXHUME_FIRMWARE_NOTES"), true);
+	if (getenv("EXHUME_FIRMWARE_NOTES") != NULL) {
+		/* Footprints the boot itself left (e.g. shim's SbatLevel). */
+		char *notes = cli_read_file(getenv("EXHUME_FIRMWARE_NOTES"),
+		    65536);
+
+		put_json_field(b, "firmware_notes", notes ? notes : "", true);
+		free(notes);
+	}
 	if (prof != NULL && exh_profile_to_json(prof, &pj) == EXH_OK &&
 	    pj.data != NULL)
 		exh_buf_printf(b, ",\"host\":%s", pj.data);

@@ -210,3 +210,21 @@ cli_read_secret(const char *path)
 	explicit_bzero(buf, sizeof(buf));
 	return copy;
 }
+
+/* A small local text file (at most max bytes), or NULL. */
+char *
+cli_read_file(const char *path, size_t max)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf;
+	size_t n;
+
+	if (fp == NULL)
+		return NULL;
+	if ((buf = malloc(max + 1)) != NULL) {
+		n = fread(buf, 1, max, fp);
+		buf[n] = '\0';
+	}
+	fclose(fp);
+	return buf;
+}
