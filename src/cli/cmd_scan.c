@@ -9,6 +9,7 @@
 
 #include "exhume/findings.h"
 #include "exhume/hive.h"
+#include "exhume/report.h"
 #include "exhume/rules.h"
 #include "exhume/scan.h"
 #include "cli.h"
@@ -575,10 +576,10 @@ static int
 write_bundle(const struct scan_args *a, struct cli_volumes *cv,
     const struct exh_profile *prof, const struct exh_rules *rules,
     const struct exh_findings *fs, const struct exh_buf *json,
-    const struct exh_buf *text)
+    const struct exh_buf *text, const struct exh_buf *timeline)
 {
 	struct cli_bundle_args ba = a->bundle;
-	struct cli_document docs[3];
+	struct cli_document docs[4];
 	struct exh_buf acq = { 0 };
 	char *password = NULL, *install = NULL;
 	int rc;
@@ -595,10 +596,12 @@ write_bundle(const struct scan_args *a, struct cli_volumes *cv,
 	docs[1] = (struct cli_document){ "summary.txt", text->data ?
 	    text->data : "", text->len };
 	docs[2] = (struct cli_document){ "acquisition.json", acq.data, acq.len };
+	docs[3] = (struct cli_document){ "timeline.csv", timeline->data,
+	    timeline->len };
 	for (size_t i = 0; i < cv->nvols && install == NULL; i++)
 		if (exh_volume_is_system(cv->vols[i].vol))
 			install = install_dir(cv->vols[i].vol, prof);
-	rc = cli_write_bundle(&ba, cv, fs, install, docs, 3);
+	rc = cli_write_bundle(&ba, cv, fs, install, docs, 4);
 	free(install);
 	exh_buf_free(&acq);
 	if (password != NULL) {
@@ -613,10 +616,14 @@ write_outputs(const struct scan_args *a, const struct exh_findings *fs,
     struct cli_volumes *cv, const struct exh_profile *prof,
     const struct exh_rules *rules)
 {
-	struct exh_buf text = { 0 }, json = { 0 };
+	struct exh_buf text = { 0 }, json = { 0 }, timeline = { 0 };
 	int rc;
 
 	put_summary(&text, fs);
+	if (exh_report_timeline_csv(fs, &timeline) != EXH_OK) {
+		exh_buf_free(&text);
+		return EXH_ENOMEM;
+	}
 	if ((rc = put_jsonl(&json, fs)) == EXH_OK) {
 		if (a->jsonl)
 			fwrite(json.data ? json.data : "", 1, json.len, stdout);
@@ -633,9 +640,13 @@ write_outputs(const struct scan_args *a, const struct exh_findings *fs,
 			rc = write_file(a->out_dir, "findings.jsonl", &json);
 		if (rc == EXH_OK)
 			rc = write_file(a->out_dir, "summary.txt", &text);
+		if (rc == EXH_OK)
+			rc = write_file(a->out_dir, "timeline.csv", &timeline);
 	}
 	if (rc == EXH_OK && a->bundle.path != NULL)
-		rc = write_bundle(a, cv, prof, rules, fs, &json, &text);
+		rc = write_bundle(a, cv, prof, rules, fs, &json, &text,
+		    &timeline);
+	exh_buf_free(&timeline);
 	exh_buf_free(&text);
 	exh_buf_free(&json);
 	return rc;

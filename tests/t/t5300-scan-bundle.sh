@@ -28,6 +28,18 @@ ok $? "acquisition.json records case and examiner"
 grep -q '"read_only_method":"image file opened O_RDONLY"' "$TMP/x/acquisition.json"
 ok $? "and how the source was kept read-only"
 [ -s "$TMP/x/findings.jsonl" ]; ok $? "findings.jsonl is in the bundle"
+python3 - "$TMP/x/timeline.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding='utf-8')))
+assert rows, 'empty timeline'
+assert set(['message', 'datetime', 'timestamp', 'timestamp_desc']) <= set(rows[0])
+times = [r['datetime'] for r in rows]
+assert times == sorted(times), 'not in time order'
+assert any(r['timestamp_desc'] == '$SI Creation Time' and
+           r['path'].endswith('supp0rt.aspx') for r in rows)
+assert any(r['timestamp_desc'] == '$FN Creation Time' for r in rows)
+PY
+ok $? "timeline.csv has Timesketch columns, time order, and the web shell's \$SI/\$FN times"
 
 printf 'infected\n' >"$TMP/pw"
 run scan "$TMP/ex.img" --bundle "$TMP/pw.zip" --zip-password-file "$TMP/pw"

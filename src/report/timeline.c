@@ -1,0 +1,145 @@
+/* timeline.csv: log, event and file-time findings merged in time order. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exhume/report.h"
+
+struct row {
+	int64_t time;
+	const char *desc;
+	const struct exh_finding *f;
+};
+
+struct rows {
+	struct row *v;
+	size_t n, cap;
+};
+
+static int
+push(struct rows *r, int64_t time, const char *desc,
+    const struct exh_finding *f)
+{
+	struct row *grown;
+
+	if (time == 0)
+		return EXH_OK;
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+
+		if ((grown = realloc(r->v, cap * sizeof(*grown))) == NULL)
+			return EXH_ENOMEM;
+		r->v = grown;
+		r->cap = cap;
+	}
+	r->v[r->n++] = (struct row){ time, desc, f };
+	return EXH_OK;
+}
+
+static int
+cmp_row(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	return strcmp(x->f->id, y->f->id);
+}
+
+static int
+file_rows(struct rows *r, const struct exh_finding *f)
+{
+	int rc = EXH_OK;
+
+	rc |= push(r, f->si.created, "$SI Creation Time", f);
+	rc |= push(r, f->si.modified, "$SI Modification Time", f);
+	rc |= push(r, f->si.mft_changed, "$SI Entry Modified Time", f);
+	rc |= push(r, f->si.accessed, "$SI Last Access Time", f);
+	rc |= push(r, f->fn.created, "$FN Creation Time", f);
+	rc |= push(r, f->fn.modified, "$FN Modification Time", f);
+	rc |= push(r, f->fn.mft_changed, "$FN Entry Modified Time", f);
+	rc |= push(r, f->fn.accessed, "$FN Last Access Time", f);
+	return rc ? EXH_ENOMEM : EXH_OK;
+}
+
+static int
+field(struct exh_buf *out, const char *s, bool last)
+{
+	int rc = exh_esc_csv(out, s ? s : "", s ? strlen(s) : 0);
+
+	return rc != EXH_OK ? rc : exh_buf_putc(out, last ? '\n' : ',');
+}
+
+/* "<level> <check or first reason>: <path>[:stream] (line N)" */
+static int
+message(const struct row *row, struct exh_buf *m)
+{
+	const struct exh_finding *f = row->f;
+	const char *what = f->check ? f->check :
+	    (f->nreasons > 0 ? f->reasons[0].name : "finding");
+
+	exh_buf_reset(m);
+	if (exh_buf_printf(m, "%s %s: %s", exh_level_name(f->level), what,
+	    f->path ? f->path : "") != EXH_OK)
+		return EXH_ENOMEM;
+	if (f->stream != NULL && f->stream[0] != '\0' &&
+	    exh_buf_printf(m, ":%s", f->stream) != EXH_OK)
+		return EXH_ENOMEM;
+	if (f->line > 0 && exh_buf_printf(m, " (line %llu)",
+	    (unsigned long long)f->line) != EXH_OK)
+		return EXH_ENOMEM;
+	if (f->record > 0 && exh_buf_printf(m, " (record %llu)",
+	    (unsigned long long)f->record) != EXH_OK)
+		return EXH_ENOMEM;
+	return EXH_OK;
+}
+
+static int
+put_row(struct exh_buf *out, const struct row *row, struct exh_buf *m)
+{
+	char iso[32], num[32], score[8];
+	int rc;
+
+	snprintf(num, sizeof(num), "%lld",
+	    (long long)((row->time - EXH_FILETIME_UNIX_EPOCH) / 10));
+	snprintf(score, sizeof(score), "%d", row->f->score);
+	if ((rc = message(row, m)) != EXH_OK ||
+	    (rc = field(out, m->data, false)) != EXH_OK ||
+	    (rc = field(out, exh_filetime_iso(row->time, iso), false)) ||
+	    (rc = field(out, num, false)) != EXH_OK ||
+	    (rc = field(out, row->desc, false)) != EXH_OK ||
+	    (rc = field(out, exh_level_name(row->f->level), false)) ||
+	    (rc = field(out, score, false)) != EXH_OK ||
+	    (rc = field(out, row->f->check, false)) != EXH_OK)
+		return rc;
+	return field(out, row->f->path, true);
+}
+
+int
+exh_report_timeline_csv(const struct exh_findings *fs, struct exh_buf *out)
+{
+	struct rows r = { NULL, 0, 0 };
+	struct exh_buf m = { 0 };
+	size_t i;
+	int rc = exh_buf_puts(out, "message,datetime,timestamp,timestamp_desc,"
+	    "level,score,check,path\n");
+
+	for (i = 0; rc == EXH_OK && i < exh_findings_count(fs); i++) {
+		const struct exh_finding *f = exh_findings_get(fs, i);
+
+		if (f->level < EXH_LEVEL_NOTICE)
+			continue;
+		if (f->kind == EXH_FIND_FILE)
+			rc = file_rows(&r, f);
+		else
+			rc = push(&r, f->time, f->kind == EXH_FIND_EVENT ?
+			    "Event Recorded" : "Log Entry", f);
+	}
+	if (rc == EXH_OK && r.n > 1)
+		qsort(r.v, r.n, sizeof(*r.v), cmp_row);
+	for (i = 0; rc == EXH_OK && i < r.n; i++)
+		rc = put_row(out, &r.v[i], &m);
+	free(r.v);
+	exh_buf_free(&m);
+	return rc;
+}
