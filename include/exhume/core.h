@@ -145,6 +145,9 @@ bool exh_ascii_istarts(const char *s, const char *prefix);
 bool exh_ascii_iends(const char *s, const char *suffix);
 const char *exh_ascii_istrstr(const char *hay, const char *needle);
 
+/* Value of one hex digit (either case), -1 when c is not one. */
+int exh_hexval(int c);
+
 /* Hex encoding of a digest into dst (2*n+1 bytes). */
 void exh_hex(const unsigned char *p, size_t n, char *dst);
 

@@ -52,6 +52,18 @@ exh_ascii_istrstr(const char *hay, const char *needle)
 	return NULL;
 }
 
+int
+exh_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 void
 exh_hex(const unsigned char *p, size_t n, char *dst)
 {

@@ -679,18 +679,6 @@ ip_listed(struct scan *sc, const char *v, size_t n)
 	return true;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool
 url_flagged(struct scan *sc, const char *v, size_t n)
 {
@@ -702,10 +690,10 @@ url_flagged(struct scan *sc, const char *v, size_t n)
 		if (n >= sizeof(dec) || memchr(v, '%', n) == NULL)
 			return false;
 		for (i = 0; i < n; i++) {
-			if (v[i] == '%' && i + 2 < n && hexval(v[i + 1]) >= 0 &&
-			    hexval(v[i + 2]) >= 0) {
-				dec[k++] = (char)(hexval(v[i + 1]) * 16 +
-				    hexval(v[i + 2]));
+			if (v[i] == '%' && i + 2 < n && exh_hexval(v[i + 1]) >= 0 &&
+			    exh_hexval(v[i + 2]) >= 0) {
+				dec[k++] = (char)(exh_hexval(v[i + 1]) * 16 +
+				    exh_hexval(v[i + 2]));
 				i += 2;
 			} else {
 				dec[k++] = v[i];

@@ -73,18 +73,6 @@ lines_next(struct line_iter *it, struct line *l)
 	return true;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Parses n hex digits into n/2 bytes; false on a non-hex digit. */
 static bool
 unhex(const char *s, size_t n, unsigned char *out)
@@ -93,8 +81,8 @@ unhex(const char *s, size_t n, unsigned char *out)
 	int hi, lo;
 
 	for (i = 0; i + 1 < n; i += 2) {
-		if ((hi = hexval((unsigned char)s[i])) < 0 ||
-		    (lo = hexval((unsigned char)s[i + 1])) < 0)
+		if ((hi = exh_hexval((unsigned char)s[i])) < 0 ||
+		    (lo = exh_hexval((unsigned char)s[i + 1])) < 0)
 			return false;
 		out[i / 2] = (unsigned char)(hi << 4 | lo);
 	}
@@ -106,7 +94,7 @@ hex_run(const char *s, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n && hexval((unsigned char)s[i]) >= 0; i++)
+	for (i = 0; i < n && exh_hexval((unsigned char)s[i]) >= 0; i++)
 		;
 	return i;
 }
@@ -305,8 +293,17 @@ hash_line(struct exh_rules *r, size_t fi, const struct line *l,
 	return add_hash(r, fi, l->no, hex, hexlen, score, desc, desclen);
 }
 
+typedef int (*entry_fn)(struct exh_rules *, size_t, const struct line *,
+    const char *, size_t);
+
+/*
+ * Loki/THOR list files: a '#' line describes the entries that follow it,
+ * until the next '#' line.  Each other non-empty line goes to fn with
+ * that description.
+ */
 static int
-parse_hashes(struct exh_rules *r, size_t fi, const char *text, size_t len)
+parse_described(struct exh_rules *r, size_t fi, const char *text, size_t len,
+    entry_fn fn)
 {
 	struct line_iter it;
 	struct line l;
@@ -324,10 +321,16 @@ parse_hashes(struct exh_rules *r, size_t fi, const char *text, size_t len)
 			trim(&comment, &commentlen);
 			continue;
 		}
-		if ((rc = hash_line(r, fi, &l, comment, commentlen)) != EXH_OK)
+		if ((rc = fn(r, fi, &l, comment, commentlen)) != EXH_OK)
 			return rc;
 	}
 	return EXH_OK;
+}
+
+static int
+parse_hashes(struct exh_rules *r, size_t fi, const char *text, size_t len)
+{
+	return parse_described(r, fi, text, len, hash_line);
 }
 
 static int
@@ -434,27 +437,7 @@ out:
 static int
 parse_pathiocs(struct exh_rules *r, size_t fi, const char *text, size_t len)
 {
-	struct line_iter it;
-	struct line l;
-	const char *comment = NULL;
-	size_t commentlen = 0;
-	int rc;
-
-	lines_begin(&it, text, len);
-	while (lines_next(&it, &l)) {
-		if (l.n == 0)
-			continue;
-		if (l.s[0] == '#') {
-			comment = l.s + 1;
-			commentlen = l.n - 1;
-			trim(&comment, &commentlen);
-			continue;
-		}
-		if ((rc = pathioc_line(r, fi, &l, comment, commentlen)) !=
-		    EXH_OK)
-			return rc;
-	}
-	return EXH_OK;
+	return parse_described(r, fi, text, len, pathioc_line);
 }
 
 bool
@@ -621,7 +604,7 @@ filetype_line(struct exh_rules *r, size_t fi, const struct line *l)
 	for (i = 0; l->s + i < semi; i++) {
 		if (is_blank(l->s[i]))
 			continue;
-		if ((v = hexval((unsigned char)l->s[i])) < 0)
+		if ((v = exh_hexval((unsigned char)l->s[i])) < 0)
 			return rules_reject(r, fi, l->no,
 			    "magic is not hexadecimal");
 		if (hi < 0) {
