@@ -320,100 +320,98 @@ parse_check(struct ev_check *c, char **col, const char **what)
 	return c->check[0] == '\0' ? EXH_EUSAGE : EXH_OK;
 }
 
-int
-ev_load_checks(struct exh_events *ev, const char *path, struct exh_err *err)
+/* One row of a data file; *what names the problem when it fails. */
+typedef int (*row_fn)(struct exh_events *ev, char **col, const char **what);
+
+/*
+ * Reads a tab-separated data file of rules/events/: '#' lines and blank
+ * lines are skipped, every other line must have ncols columns.  Errors name
+ * the file and line, so a responder editing the data can fix it.
+ */
+static int
+read_tsv(struct exh_events *ev, const char *path, size_t ncols, row_fn fn,
+    struct exh_err *err)
 {
 	FILE *fp;
 	char *line = NULL, *col[MAX_COLS];
-	size_t cap = 0;
+	size_t cap = 0, n;
 	unsigned long lineno = 0;
+	const char *what;
 	int rc = EXH_OK;
 
 	if ((fp = fopen(path, "re")) == NULL)
 		return exh_err_set(err, EXH_EIO, errno,
 		    "%s: cannot open: %s", path, strerror(errno));
 	while (rc == EXH_OK && getline(&line, &cap, fp) != -1) {
-		struct ev_check *nc;
-		const char *what = NULL;
-		size_t n;
-
 		lineno++;
 		if (line[0] == '#' || line[strspn(line, " \t\r\n")] == '\0')
 			continue;
-		n = split_tabs(line, col);
-		if (n != 11) {
-			rc = exh_err_set(err, EXH_EUSAGE, 0, "%s:%lu: want 11 "
-			    "tab-separated columns, got %zu", path, lineno, n);
+		if ((n = split_tabs(line, col)) != ncols) {
+			rc = exh_err_set(err, EXH_EUSAGE, 0, "%s:%lu: want %zu "
+			    "tab-separated columns, got %zu", path, lineno,
+			    ncols, n);
 			break;
 		}
-		nc = realloc(ev->checks, (ev->nchecks + 1) * sizeof(*nc));
-		if (nc == NULL) {
-			rc = exh_err_set(err, EXH_ENOMEM, ENOMEM,
-			    "%s: out of memory", path);
-			break;
-		}
-		ev->checks = nc;
-		memset(&nc[ev->nchecks], 0, sizeof(*nc));
-		rc = parse_check(&nc[ev->nchecks++], col, &what);
-		if (rc != EXH_OK)
-			exh_err_set(err, rc, 0, "%s:%lu: %s", path, lineno, what);
+		what = "out of memory";
+		if ((rc = fn(ev, col, &what)) != EXH_OK)
+			exh_err_set(err, rc, rc == EXH_ENOMEM ? ENOMEM : 0,
+			    "%s:%lu: %s", path, lineno, what);
 	}
 	if (rc == EXH_OK && ferror(fp))
 		rc = exh_err_set(err, EXH_EIO, errno, "%s: read error", path);
 	free(line);
 	fclose(fp);
+	return rc;
+}
+
+static int
+check_row(struct exh_events *ev, char **col, const char **what)
+{
+	struct ev_check *nc;
+
+	nc = realloc(ev->checks, (ev->nchecks + 1) * sizeof(*nc));
+	if (nc == NULL)
+		return EXH_ENOMEM;
+	ev->checks = nc;
+	memset(&nc[ev->nchecks], 0, sizeof(*nc));
+	return parse_check(&nc[ev->nchecks++], col, what);
+}
+
+int
+ev_load_checks(struct exh_events *ev, const char *path, struct exh_err *err)
+{
+	int rc = read_tsv(ev, path, 11, check_row, err);
+
 	if (rc == EXH_OK && ev->nchecks == 0)
 		rc = exh_err_set(err, EXH_EUSAGE, 0, "%s: no checks defined; "
 		    "refusing to scan with zero rules", path);
 	return rc;
 }
 
+static int
+log_row(struct exh_events *ev, char **col, const char **what)
+{
+	struct ev_log *nl, *l;
+
+	(void)what;
+	nl = realloc(ev->logs, (ev->nlogs + 1) * sizeof(*nl));
+	if (nl == NULL)
+		return EXH_ENOMEM;
+	ev->logs = nl;
+	l = &nl[ev->nlogs++];
+	memset(l, 0, sizeof(*l));
+	l->kind = dup_str(col[0]);
+	l->file = dup_str(col[1]);
+	l->channel = dup_str(col[2]);
+	if (l->kind == NULL || l->file == NULL || l->channel == NULL)
+		return EXH_ENOMEM;
+	return EXH_OK;
+}
+
 int
 ev_load_logs(struct exh_events *ev, const char *path, struct exh_err *err)
 {
-	FILE *fp;
-	char *line = NULL, *col[MAX_COLS];
-	size_t cap = 0;
-	unsigned long lineno = 0;
-	int rc = EXH_OK;
-
-	if ((fp = fopen(path, "re")) == NULL)
-		return exh_err_set(err, EXH_EIO, errno,
-		    "%s: cannot open: %s", path, strerror(errno));
-	while (rc == EXH_OK && getline(&line, &cap, fp) != -1) {
-		struct ev_log *nl;
-		size_t n;
-
-		lineno++;
-		if (line[0] == '#' || line[strspn(line, " \t\r\n")] == '\0')
-			continue;
-		n = split_tabs(line, col);
-		if (n != 3) {
-			rc = exh_err_set(err, EXH_EUSAGE, 0, "%s:%lu: want 3 "
-			    "tab-separated columns, got %zu", path, lineno, n);
-			break;
-		}
-		nl = realloc(ev->logs, (ev->nlogs + 1) * sizeof(*nl));
-		if (nl == NULL) {
-			rc = exh_err_set(err, EXH_ENOMEM, ENOMEM,
-			    "%s: out of memory", path);
-			break;
-		}
-		ev->logs = nl;
-		memset(&nl[ev->nlogs], 0, sizeof(*nl));
-		nl[ev->nlogs].kind = dup_str(col[0]);
-		nl[ev->nlogs].file = dup_str(col[1]);
-		nl[ev->nlogs].channel = dup_str(col[2]);
-		ev->nlogs++;
-		if (nl[ev->nlogs - 1].kind == NULL ||
-		    nl[ev->nlogs - 1].file == NULL ||
-		    nl[ev->nlogs - 1].channel == NULL)
-			rc = exh_err_set(err, EXH_ENOMEM, ENOMEM,
-			    "%s: out of memory", path);
-	}
-	free(line);
-	fclose(fp);
-	return rc;
+	return read_tsv(ev, path, 3, log_row, err);
 }
 
 static bool
