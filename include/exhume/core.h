@@ -2,6 +2,7 @@
 #ifndef EXHUME_CORE_H
 #define EXHUME_CORE_H
 
+#include <libintl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -177,5 +178,22 @@ exh_add_ok(size_t a, size_t b, size_t *out)
 {
 	return !__builtin_add_overflow(a, b, out);
 }
+
+/*
+ * Translations.  Every user-visible sentence goes through _() (gettext,
+ * domain "exhume"); N_() marks strings translated later.  The catalogs
+ * are looked up in $EXHUME_LOCALE_DIR, else the compiled-in directory.
+ * exh_i18n_set_lang switches the language of the whole process ("de",
+ * "en"; NULL or "" = from the environment): gettext keeps the language
+ * in the environment, which is the one process-wide state we accept.
+ * EXH_EUSAGE for a language without a catalog.
+ */
+#define EXH_TEXTDOMAIN "exhume"
+#define _(s) dgettext(EXH_TEXTDOMAIN, s)
+#define N_(s) (s)
+void exh_i18n_init(void);
+int exh_i18n_set_lang(const char *lang);
+/* The language in effect: "de" or "en". */
+const char *exh_i18n_lang(void);
 
 #endif /* EXHUME_CORE_H */
