@@ -26,6 +26,7 @@ usage(FILE *fp)
 	    "       exhume auto --evidence-dir DIR [--case ID] [--examiner NAME]"
 	    " [--boot-id ID]\n"
 	    "       exhume verify BUNDLE.zip [--password-file F] [--ca CERT.pem]\n"
+	    "       exhume tui [SOURCE...]\n"
 	    "       exhume --version\n"
 	    "SOURCE is a block device or a raw image of a disk or partition.\n"
 	    "See exhume(8).\n");
@@ -43,6 +44,7 @@ static const struct command commands[] = {
 	{ "profile", cmd_profile },
 	{ "auto", cmd_auto },
 	{ "scan", cmd_scan },
+	{ "tui", cmd_tui },
 };
 
 int
@@ -50,6 +52,12 @@ main(int argc, char **argv)
 {
 	size_t i;
 
+	if (argc < 2 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		/* On a console, no arguments mean the menu UI. */
+		exh_i18n_init();
+		xmlInitParser();
+		return cmd_tui(1, argv);
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
