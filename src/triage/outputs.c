@@ -213,16 +213,48 @@ triage_self_sha256(char out[65])
 }
 
 static void
-put_sources(struct exh_buf *b, const struct exh_triage *t)
+put_partitions(struct exh_buf *b, const struct exh_source *src)
 {
 	size_t i;
 
+	exh_buf_puts(b, ",\"partitions\":[");
+	for (i = 0; i < exh_source_partition_count(src); i++) {
+		const struct exh_partition *p = exh_source_partition(src, i);
+
+		exh_buf_printf(b, "%s{\"number\":%d,\"offset\":%llu,"
+		    "\"size\":%llu", i ? "," : "", p->number,
+		    (unsigned long long)p->offset, (unsigned long long)p->size);
+		put_json_field(b, "fs", p->fs_type, true);
+		put_json_field(b, "label", p->label, true);
+		put_json_field(b, "uuid", p->uuid, true);
+		exh_buf_putc(b, '}');
+	}
+	exh_buf_putc(b, ']');
+}
+
+static void
+put_sources(struct exh_buf *b, const struct exh_triage *t)
+{
+	struct exh_disk_info *disks = NULL;
+	struct exh_err err;
+	size_t i, j, ndisks = 0;
+
+	(void)exh_source_list_disks("/sys", NULL, &disks, &ndisks, &err);
 	exh_buf_puts(b, ",\"sources\":[");
 	for (i = 0; i < t->nsrcs; i++) {
 		const struct exh_ro_state *ro = exh_source_ro_state(t->srcs[i]);
+		const char *path = exh_source_path(t->srcs[i]);
 
 		exh_buf_puts(b, i ? ",{" : "{");
-		put_json_field(b, "path", exh_source_path(t->srcs[i]), false);
+		put_json_field(b, "path", path, false);
+		for (j = 0; j < ndisks; j++)
+			if (strcmp(disks[j].dev_path, path) == 0) {
+				put_json_field(b, "model", disks[j].model, true);
+				put_json_field(b, "serial", disks[j].serial,
+				    true);
+			}
+		put_json_field(b, "table", exh_source_table(t->srcs[i]), true);
+		put_partitions(b, t->srcs[i]);
 		exh_buf_printf(b, ",\"size\":%llu,\"block_device\":%s,"
 		    "\"ro_before\":%d,\"ro_after\":%d",
 		    (unsigned long long)exh_source_size(t->srcs[i]),
@@ -232,6 +264,7 @@ put_sources(struct exh_buf *b, const struct exh_triage *t)
 		exh_buf_putc(b, '}');
 	}
 	exh_buf_putc(b, ']');
+	free(disks);
 }
 
 static void

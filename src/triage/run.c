@@ -186,6 +186,9 @@ exh_triage_run(struct exh_triage *t, struct exh_err *err)
 		rc = exh_err_set(err, EXH_STOP, 0, "cancelled");
 	}
 	exh_findings_sort(t->fs);
+	/* The record's "after" state is read at the end, not assumed. */
+	for (i = 0; i < t->nsrcs; i++)
+		exh_source_recheck_ro(t->srcs[i]);
 	t->ended = exh_unix_to_filetime((int64_t)time(NULL));
 	return rc;
 }
