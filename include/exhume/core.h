@@ -161,6 +161,7 @@ struct exh_hasher;
 int exh_hasher_create(bool md5, bool sha1, struct exh_hasher **out);
 int exh_hasher_update(struct exh_hasher *h, const void *p, size_t n);
 /* Finishes and fills the hex strings; the hasher may then be reset. */
+/* md5 and sha1 may be NULL when not wanted. */
 int exh_hasher_final(struct exh_hasher *h, char md5[33], char sha1[41],
     char sha256[65]);
 int exh_hasher_reset(struct exh_hasher *h);

@@ -41,6 +41,7 @@ struct exh_triage_options {
 	uint64_t max_size;		/* 0 = scan default */
 	int only_volume;		/* 1-based; 0 = all */
 	const char *letters;		/* "--letter 2=D,..." */
+	bool no_profile;		/* open volumes only (exhume files) */
 	/* Case record. */
 	const char *case_id, *evidence_id, *examiner, *notes;
 	const char *command_line;	/* for the record; never a secret */
@@ -54,12 +55,15 @@ struct exh_triage_options {
 
 struct exh_triage;
 
-/* Creates the triage and loads the rules; a rule set without a single
- * rule, hash or IOC is EXH_EUSAGE (nothing gets scanned).  The rule
- * status is in exh_triage_rules.  opt's strings must outlive t. */
+/* Creates an empty triage; opt's strings must outlive t. */
 int exh_triage_create(const struct exh_triage_options *opt,
     struct exh_triage **out, struct exh_err *err);
 void exh_triage_destroy(struct exh_triage *t);
+
+/* Loads the rules (before any evidence is opened).  A rule set without a
+ * single rule, hash or IOC is EXH_EUSAGE: nothing gets scanned.  The
+ * status per rule file is in exh_triage_rules. */
+int exh_triage_load_rules(struct exh_triage *t, struct exh_err *err);
 
 /* Opens the sources read-only and their NTFS volumes, letters them and
  * builds the host profile.  A volume that cannot be opened becomes a run
@@ -69,7 +73,8 @@ int exh_triage_open(struct exh_triage *t, char *const *paths, size_t n,
     struct exh_err *err);
 
 /* Scans the scope (or whole volumes) and the logs.  EXH_STOP when
- * cancelled (findings marked partial), else EXH_OK or the first error. */
+ * cancelled (findings marked partial), EXH_EUSAGE without rules, else
+ * EXH_OK or the first error. */
 int exh_triage_run(struct exh_triage *t, struct exh_err *err);
 
 const struct exh_rules *exh_triage_rules(const struct exh_triage *t);
