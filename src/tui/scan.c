@@ -70,6 +70,7 @@ static int
 create_triage(struct tui *t, struct scan_run *r, struct exh_err *err)
 {
 	struct exh_triage_options *o = &t->opt;
+	int rc;
 
 	exh_triage_destroy(t->triage);
 	t->triage = NULL;
@@ -91,7 +92,9 @@ create_triage(struct tui *t, struct scan_run *r, struct exh_err *err)
 	o->progress = on_progress;
 	o->ctx = &r->snap;
 	o->cancel = &t->cancel;
-	return exh_triage_create(o, &t->triage, err);
+	if ((rc = exh_triage_create(o, &t->triage, err)) != EXH_OK)
+		return rc;
+	return exh_triage_load_rules(t->triage, err);
 }
 
 static void
@@ -348,8 +351,8 @@ setup(struct tui *t, struct scan_run *r)
 	char vols[TUI_LINE];
 
 	rule_status(t, &b);
-	tui_root(t, _("Scan"), _("Tab: next   Space: choose   F10: start   "
-	    "Esc: back"));
+	tui_root(t, _("Scan"), _("E: Exchange triage   F: full   S/F10: start"
+	    "   Esc: back"));
 	newtOpenWindow(2, 2, TUI_WIN_W, TUI_WIN_H, _("Scan"));
 	f = tui_form(t);
 	exch = newtRadiobutton(1, 1, _("Exchange triage (Exchange, IIS and "
@@ -370,18 +373,28 @@ setup(struct tui *t, struct scan_run *r)
 	    newtLabel(1, 5, _("Rule status:")), tb, start, back, NULL);
 	newtFormAddHotKey(f, NEWT_KEY_F10);
 	newtFormAddHotKey(f, NEWT_KEY_ESCAPE);
+	add_keys(f, "eEfFsS");
 	newtFormSetCurrent(f, start);
-	do
+	for (;;) {
 		ev = tui_run_form(t, f, &es);
-	while (ev == TUI_EV_TIMER || ev == TUI_EV_FD ||
-	    (ev == TUI_EV_COMPONENT && es.u.co != start && es.u.co != back));
+		if (ev == TUI_EV_KEY && (es.u.key == 'e' || es.u.key == 'E'))
+			newtRadioSetCurrent(exch);
+		else if (ev == TUI_EV_KEY && (es.u.key == 'f' ||
+		    es.u.key == 'F'))
+			newtRadioSetCurrent(full);
+		else if (ev != TUI_EV_TIMER && ev != TUI_EV_FD &&
+		    (ev != TUI_EV_COMPONENT || es.u.co == start ||
+		    es.u.co == back))
+			break;
+	}
 	t->full = newtRadioGetCurrent(exch) == full;
 	newtFormDestroy(f);
 	newtPopWindow();
 	exh_buf_free(&b);
 	(void)r;
 	return (ev == TUI_EV_COMPONENT && es.u.co == start) ||
-	    (ev == TUI_EV_KEY && es.u.key == NEWT_KEY_F10);
+	    (ev == TUI_EV_KEY && (es.u.key == NEWT_KEY_F10 ||
+	    es.u.key == 's' || es.u.key == 'S'));
 }
 
 static bool

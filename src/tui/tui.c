@@ -14,6 +14,14 @@
 
 #define KEY_CTRL_C 3
 
+/* Adds each character of keys as a hot key. */
+void
+add_keys(newtComponent f, const char *keys)
+{
+	for (; *keys != '\0'; keys++)
+		newtFormAddHotKey(f, (unsigned char)*keys);
+}
+
 /* A form that also wakes up for signals and takes Ctrl-C as a key. */
 newtComponent
 tui_form(struct tui *t)

@@ -121,6 +121,7 @@ int cmd_tui(int argc, char **argv);
 
 /* tui.c: the frame. */
 newtComponent tui_form(struct tui *t);
+void add_keys(newtComponent f, const char *keys);
 newtComponent tui_textbox(int left, int top, int width, int height,
     const char *text);
 enum tui_event tui_run_form(struct tui *t, newtComponent form,
