@@ -294,8 +294,8 @@ fill_findings(struct tui *t, newtComponent lb)
 			continue;
 		tui_printf(line, sizeof(line), "%s %s %3d %-5s %s", f->id,
 		    tui_fit_pad(t, level_word(f->level), 7, lvl), f->score,
-		    kind_word(f->kind), tui_fit(t, subject(f, subj,
-		    sizeof(subj)), TUI_WIN_W - 28, fit));
+		    kind_word(f->kind), tui_fit_tail(t, subject(f, subj,
+		    sizeof(subj)), TUI_WIN_W - 30, fit));
 		newtListboxAppendEntry(lb, line, (void *)(intptr_t)(i + 1));
 		shown++;
 	}
@@ -439,7 +439,7 @@ tui_timeline_screen(struct tui *t)
 	for (i = 0; i < n; i++)
 		(void)exh_buf_printf(&b, "%s %s %s %s\n", tui_time(e[i].when,
 		    when), tui_fit_pad(t, _(e[i].what), 16, what), e[i].f->id,
-		    tui_fit(t, subject(e[i].f, subj, sizeof(subj)),
+		    tui_fit_tail(t, subject(e[i].f, subj, sizeof(subj)),
 		    TUI_WIN_W - 2 - 21 - 17 - 6, fit));
 	if (n == 0)
 		tui_para(t, &b, _("(no timestamps)\n"), TUI_WIN_W - 4);

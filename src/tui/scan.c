@@ -183,7 +183,7 @@ draw_progress(struct tui *t, struct scan_run *r, struct progress_ui *u)
 	    tui_fit(t, s->phase[0] ? s->phase : s->note, 50, fit));
 	newtLabelSetText(u->phase, line);
 	tui_printf(line, sizeof(line), _("Current:  %s"),
-	    tui_fit(t, s->path, TUI_WIN_W - 12, fit));
+	    tui_fit_tail(t, s->path, TUI_WIN_W - 12, fit));
 	newtLabelSetText(u->path, line);
 	tui_printf(line, sizeof(line), _("Note:     %s"),
 	    tui_fit(t, s->note, TUI_WIN_W - 12, fit));

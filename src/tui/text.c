@@ -223,6 +223,64 @@ wrap_safe(const struct tui *t, struct exh_buf *out, const char *prefix,
 	exh_buf_free(&scratch);
 }
 
+/* Columns of escaped text s[0..n). */
+static int
+span_cols(const struct tui *t, const char *s, size_t n)
+{
+	size_t i = 0, len;
+	uint32_t cp;
+	int cols = 0;
+
+	while (i < n) {
+		len = exh_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+		if (len == 0)
+			len = 1, cp = '?';
+		cols += t->utf8 ? cp_width(cp) : 1;
+		i += len;
+	}
+	return cols;
+}
+
+/*
+ * raw escaped and cut at the front to width columns ("…\\x.aspx"): for
+ * paths, whose end (the file name) matters most.
+ */
+const char *
+tui_fit_tail(const struct tui *t, const char *raw, int width,
+    char dst[TUI_LINE])
+{
+	struct exh_buf esc = { 0 }, out = { 0 };
+	const char *ell = t->utf8 ? "\u2026" : "...";
+	int ellw = t->utf8 ? 1 : 3, cols, used;
+	size_t i = 0, len;
+	uint32_t cp;
+
+	dst[0] = '\0';
+	if (width <= ellw || escaped(raw, &esc) != EXH_OK || esc.data == NULL) {
+		exh_buf_free(&esc);
+		return tui_fit(t, raw, width, dst);
+	}
+	cols = span_cols(t, esc.data, esc.len);
+	if (cols > width) {
+		/* Drop characters from the front until the rest fits. */
+		while (i < esc.len && cols > width - ellw) {
+			len = exh_utf8_decode((const unsigned char *)esc.data +
+			    i, esc.len - i, &cp);
+			if (len == 0)
+				len = 1, cp = '?';
+			cols -= t->utf8 ? cp_width(cp) : 1;
+			i += len;
+		}
+		(void)exh_buf_puts(&out, ell);
+	}
+	(void)copy_cols(t, &out, esc.data + i, esc.len - i, width, &used);
+	if (out.data != NULL)
+		snprintf(dst, TUI_LINE, "%s", out.data);
+	exh_buf_free(&esc);
+	exh_buf_free(&out);
+	return dst;
+}
+
 /*
  * Appends raw, escaped, as lines of at most width columns: the first
  * starts with prefix, the others are indented as far.  Long names are

@@ -163,8 +163,12 @@ dialog(struct tui *t, const char *title, const char *text, const char *b1,
 	newtComponent f, tb, btn1, btn2 = NULL;
 	struct newtExitStruct es;
 	enum tui_event ev;
+	struct exh_buf wrapped = { 0 };
 	int lines, width, h, w, rc = 0, bw;
 
+	/* Our own text, but translations run longer: wrap it to the screen. */
+	tui_para(t, &wrapped, text, TUI_WIN_W - 4);
+	text = wrapped.data ? wrapped.data : "";
 	measure(text, &lines, &width);
 	w = width + 2;
 	bw = tui_columns(b1) + (b2 ? tui_columns(b2) : 0) + 12;
@@ -196,6 +200,7 @@ dialog(struct tui *t, const char *title, const char *text, const char *b1,
 		rc = es.u.co == btn1 ? 1 : es.u.co == btn2 ? 2 : 1;
 	newtFormDestroy(f);
 	newtPopWindow();
+	exh_buf_free(&wrapped);
 	return rc;
 }
 

@@ -138,6 +138,8 @@ const char *tui_fit(const struct tui *t, const char *raw, int width,
     char dst[TUI_LINE]);
 const char *tui_fit_pad(const struct tui *t, const char *raw, int width,
     char dst[TUI_LINE]);
+const char *tui_fit_tail(const struct tui *t, const char *raw, int width,
+    char dst[TUI_LINE]);
 int tui_wrap(const struct tui *t, struct exh_buf *out, const char *prefix,
     const char *raw, int width);
 int tui_columns(const char *s);

@@ -44,3 +44,7 @@ echo "scan exit status $rc (see exhume(8))"
 echo "report:          $d/out/report.html (and report.txt; also inside the bundle)"
 echo "findings:        $d/out/findings.jsonl, summary in $d/out/summary.txt"
 echo "evidence bundle: $d/demo-case.zip (side hash $d/demo-case.zip.sha256)"
+echo
+echo "== the menu UI on the demo disk (interactive, so not started here):"
+echo "   build/rel/exhume tui $d/demo.img"
+echo "   (keys: 2 case, 3 sources, 4 scan, 6 findings, 8 bundle, L Deutsch/English, Q quit)"
