@@ -47,13 +47,14 @@ start_text(struct tui *t, struct exh_buf *b)
 	    "evidence bundle for the investigators.\n\n"
 	    "exhume never writes to the server's disks. Every disk is opened\n"
 	    "read-only and marked read-only in the kernel before it is read.\n"
-	    "Only the evidence partition of the exhume stick is written.\n\n"), TUI_WIN_W - 4);
-	tui_para(t, b, _("Disks and their read-only state:\n"), TUI_WIN_W - 4);
+	    "Only the evidence partition of the exhume stick is written.\n\n"),
+	    TUI_TEXT_W);
+	tui_para(t, b, _("Disks and their read-only state:\n"), TUI_TEXT_W);
 	for (i = 0; i < t->nsrcs; i++)
 		ro_line(t, &t->srcs[i], b);
 	if (t->nsrcs == 0)
 		tui_para(t, b, _("  (no disks found; rescan on the "
-		    "Sources screen)\n"), TUI_WIN_W - 4);
+		    "Sources screen)\n"), TUI_TEXT_W);
 }
 
 /* Start: the promise, the read-only state, the language. */
@@ -92,11 +93,13 @@ tui_start_screen(struct tui *t)
 		newtFormDestroy(f);
 		newtPopWindow();
 		if ((ev == TUI_EV_COMPONENT && es.u.co == lang) ||
-		    (ev == TUI_EV_KEY && (es.u.key == 'l' || es.u.key == 'L'))) {
+		    (ev == TUI_EV_KEY && (es.u.key == 'l' ||
+		    es.u.key == 'L'))) {
 			tui_switch_language(t);
 			again = true;
 		} else if ((ev == TUI_EV_COMPONENT && es.u.co == quit) ||
-		    (ev == TUI_EV_KEY && (es.u.key == 'q' || es.u.key == 'Q')) ||
+		    (ev == TUI_EV_KEY && (es.u.key == 'q' ||
+		    es.u.key == 'Q')) ||
 		    ev == TUI_EV_INTERRUPT)
 			t->quit = tui_ask(t, _("Quit"), _("Leave exhume?"),
 			    _("Quit"), _("Stay"));
@@ -136,7 +139,7 @@ tui_case_form(struct tui *t)
 	f = tui_form(t);
 	newtFormAddComponent(f, newtTextboxReflowed(1, 0, _("These go into "
 	    "the case record of the evidence bundle (acquisition.json) and "
-	    "the report. All are optional."), TUI_WIN_W - 4, 0, 0, 0));
+	    "the report. All are optional."), TUI_TEXT_W, 0, 0, 0));
 	for (i = 0; i < 4; i++) {
 		newtFormAddComponent(f, newtLabel(1, 4 + 2 * i, _(labels[i])));
 		e[i] = newtEntry(20, 4 + 2 * i, fields[i], TUI_WIN_W - 22, NULL,

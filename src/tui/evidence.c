@@ -43,7 +43,7 @@ wait_job(struct tui *t, struct tui_job *j, const char *title, draw_fn draw,
 	struct newtExitStruct es;
 	enum tui_event ev;
 
-	newtCenteredWindow(TUI_WIN_W - 4, 5, title);
+	newtCenteredWindow(TUI_TEXT_W, 5, title);
 	f = tui_form(t);
 	label = newtLabel(1, 1, "");
 	scale = newtScale(1, 3, TUI_WIN_W - 6, 1000);
@@ -125,17 +125,17 @@ verify_bundle(struct tui *t, const char *path, const char *password,
 		    "match SHA256SUMS and the manifest%s."), v.res.entries,
 		    v.res.side_hash_present ? _(", the side hash matches") :
 		    "");
-		tui_para(t, b, line, TUI_WIN_W - 4);
+		tui_para(t, b, line, TUI_TEXT_W);
 	} else if (j.rc == EXH_ECORRUPT) {
 		tui_printf(line, sizeof(line), _("NOT VERIFIED: %zu altered, "
 		    "%zu missing, %zu extra."), v.res.altered, v.res.missing,
 		    v.res.extra);
-		tui_para(t, b, line, TUI_WIN_W - 4);
+		tui_para(t, b, line, TUI_TEXT_W);
 		problems_text(t, &v.problems, b);
 	} else {
 		tui_para(t, b, _("NOT VERIFIED: the bundle cannot be read."),
-		    TUI_WIN_W - 4);
-		(void)tui_wrap(t, b, "", j.err.msg, TUI_WIN_W - 4);
+		    TUI_TEXT_W);
+		(void)tui_wrap(t, b, "", j.err.msg, TUI_TEXT_W);
 	}
 	exh_buf_free(&v.problems);
 	return j.rc == EXH_OK;
@@ -156,7 +156,7 @@ tui_verify_screen(struct tui *t)
 	f = tui_form(t);
 	newtFormAddComponent(f, newtTextboxReflowed(1, 0, _("Checks every "
 	    "file of a bundle against SHA256SUMS and the manifest, and the "
-	    "bundle against its .sha256 file."), TUI_WIN_W - 4, 0, 0, 0));
+	    "bundle against its .sha256 file."), TUI_TEXT_W, 0, 0, 0));
 	path = newtEntry(22, 4, t->bundle_written ? t->bundle_path : "",
 	    TUI_WIN_W - 24, NULL, NEWT_FLAG_SCROLL);
 	pw = newtEntry(22, 6, "", 30, NULL, NEWT_FLAG_PASSWORD |
@@ -261,7 +261,8 @@ on_collect(void *ctx, size_t done, size_t total, const char *winpath)
 	pthread_mutex_lock(&r->mu);
 	r->done = done;
 	r->total = total;
-	tui_printf(r->current, sizeof(r->current), "%s", winpath ? winpath : "");
+	tui_printf(r->current, sizeof(r->current), "%s",
+	    winpath ? winpath : "");
 	pthread_mutex_unlock(&r->mu);
 }
 
@@ -314,18 +315,18 @@ written_screen(struct tui *t, struct bundle_run *r, const char *verify)
 	char size[32];
 
 	tui_para(t, &b, _("The evidence bundle is written and synced "
-	    "to disk.\n\n"), TUI_WIN_W - 4);
-	(void)tui_wrap(t, &b, _("File: "), r->bo.path, TUI_WIN_W - 4);
+	    "to disk.\n\n"), TUI_TEXT_W);
+	(void)tui_wrap(t, &b, _("File: "), r->bo.path, TUI_TEXT_W);
 	tui_size(r->res.collected_bytes, size, sizeof(size));
 	(void)exh_buf_printf(&b, _("Collected: %zu files (%s), %zu "
 	    "incomplete, %zu left out, %zu documents\n\n"), r->res.collected,
 	    size, r->res.incomplete, r->res.left_out, r->res.documents);
 	tui_para(t, &b, _("SHA-256 of the bundle - copy it onto the "
-	    "chain-of-custody form:\n"), TUI_WIN_W - 4);
+	    "chain-of-custody form:\n"), TUI_TEXT_W);
 	hash_text(r->res.zip_sha256, &b);
 	if (r->res.p7m_sha256[0] != '\0') {
 		tui_para(t, &b, _("\nSHA-256 of the encrypted "
-		    "envelope (.p7m):\n"), TUI_WIN_W - 4);
+		    "envelope (.p7m):\n"), TUI_TEXT_W);
 		hash_text(r->res.p7m_sha256, &b);
 	}
 	(void)exh_buf_puts(&b, "\n");
@@ -368,7 +369,7 @@ write_bundle(struct tui *t, struct bundle_run *r, const char *password)
 	if (r->bo.n_encrypt_certs > 0)
 		tui_para(t, &v, _("Encrypted for the certificate: it was "
 		    "read back and checked while writing; verify the .zip "
-		    "after decrypting it.\n"), TUI_WIN_W - 4);
+		    "after decrypting it.\n"), TUI_TEXT_W);
 	else
 		t->bundle_verified = verify_bundle(t, r->bo.path, password, &v);
 	written_screen(t, r, v.data ? v.data : "");
@@ -419,7 +420,7 @@ build_form(struct tui *t, newtComponent f, struct evidence_form *e,
 
 	newtFormAddComponent(f, newtTextboxReflowed(1, 0, _("Default: the "
 	    "evidence partition of the exhume stick. Password and "
-	    "certificate are optional."), TUI_WIN_W - 4, 0, 0, 0));
+	    "certificate are optional."), TUI_TEXT_W, 0, 0, 0));
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		newtFormAddComponent(f, newtLabel(1, rows[i].row,
 		    _(rows[i].label)));

@@ -6,7 +6,7 @@
 
 #include "tui_int.h"
 
-#define W (TUI_WIN_W - 4)
+#define W TUI_TEXT_W
 
 static const char *
 level_word(int level)
@@ -39,7 +39,7 @@ partial_banner(struct tui *t, struct exh_buf *b)
 	if (why == NULL)
 		return;
 	tui_para(t, b, _("*** PARTIAL RESULTS: the scan did not "
-	    "finish ***\n"), TUI_WIN_W - 4);
+	    "finish ***\n"), TUI_TEXT_W);
 	(void)tui_wrap(t, b, _("Reason: "), why, W);
 	(void)exh_buf_putc(b, '\n');
 }
@@ -63,7 +63,7 @@ verdicts(struct tui *t, const struct exh_profile *p, struct exh_buf *b)
 	char line[TUI_LINE], when[32];
 	int i;
 
-	tui_para(t, b, _("Patch level per vulnerability family:\n"), TUI_WIN_W - 4);
+	tui_para(t, b, _("Patch level per vulnerability family:\n"), W);
 	for (i = 0; i < EXH_FAM_COUNT; i++) {
 		const struct exh_family_verdict *v = &p->verdicts[i];
 
@@ -75,7 +75,7 @@ verdicts(struct tui *t, const struct exh_profile *p, struct exh_buf *b)
 		(void)exh_buf_putc(b, '\n');
 		if (v->still_vulnerable)
 			tui_para(t, b, _("      exposure window: still "
-			    "open, no fix installed\n"), TUI_WIN_W - 4);
+			    "open, no fix installed\n"), TUI_TEXT_W);
 		else if (v->fix_installed_since != 0)
 			(void)exh_buf_printf(b, _("      exposure window: "
 			    "until the fix was installed on %s\n"),
@@ -91,11 +91,11 @@ coverage(struct tui *t, struct exh_buf *b)
 	size_t i, n = exh_triage_coverage_count(t->triage);
 	char a[32], z[32];
 
-	tui_para(t, b, _("\nLog coverage:\n"), TUI_WIN_W - 4);
+	tui_para(t, b, _("\nLog coverage:\n"), TUI_TEXT_W);
 	if (n == 0)
 		tui_para(t, b, _("  WARNING: no Exchange or IIS logs "
 		    "were read. Exploitation over the web cannot be seen in "
-		    "logs.\n"), TUI_WIN_W - 4);
+		    "logs.\n"), TUI_TEXT_W);
 	for (i = 0; i < n; i++) {
 		const struct exh_log_coverage *c = exh_triage_coverage(
 		    t->triage, i);
@@ -109,7 +109,7 @@ coverage(struct tui *t, struct exh_buf *b)
 			    " damaged lines were skipped\n"), c->bad_lines);
 		if (c->lines == 0)
 			tui_para(t, b, _("      WARNING: no readable "
-			    "lines\n"), TUI_WIN_W - 4);
+			    "lines\n"), TUI_TEXT_W);
 	}
 }
 
@@ -123,17 +123,17 @@ status_text(struct tui *t, struct exh_buf *b)
 	partial_banner(t, b);
 	if (p == NULL)
 		tui_para(t, b, _("No Windows system volume was found: "
-		    "no host profile.\n"), TUI_WIN_W - 4);
+		    "no host profile.\n"), TUI_TEXT_W);
 	else {
 		(void)tui_wrap(t, b, _("Host:      "), p->computer_name, W);
 		(void)tui_wrap(t, b, _("Domain:    "), p->domain, W);
 		(void)tui_wrap(t, b, _("Windows:   "), p->product_name, W);
 		if (!p->exchange_present)
-			tui_para(t, b, _("Exchange:  not found\n"), TUI_WIN_W - 4);
+			tui_para(t, b, _("Exchange:  not found\n"), TUI_TEXT_W);
 		else {
-			tui_printf(line, sizeof(line), "%d, build %s (ExSetup %s)",
-			    p->exchange_version, p->registry_build,
-			    p->exsetup_build);
+			tui_printf(line, sizeof(line), "%d, build %s "
+			    "(ExSetup %s)", p->exchange_version,
+			    p->registry_build, p->exsetup_build);
 			(void)tui_wrap(t, b, _("Exchange:  "), line, W);
 			(void)tui_wrap(t, b, _("Installed: "), p->install_path,
 			    W);
@@ -147,7 +147,7 @@ status_text(struct tui *t, struct exh_buf *b)
 	    "notice (menu item 6)\n"), c[EXH_LEVEL_ALERT],
 	    c[EXH_LEVEL_WARNING], c[EXH_LEVEL_NOTICE]);
 	if (exh_triage_note_count(t->triage) > 0)
-		tui_para(t, b, _("\nNotes:\n"), TUI_WIN_W - 4);
+		tui_para(t, b, _("\nNotes:\n"), TUI_TEXT_W);
 	for (i = 0; i < exh_triage_note_count(t->triage); i++)
 		(void)tui_wrap(t, b, "  ", exh_triage_note(t->triage, i), W);
 }
@@ -186,11 +186,12 @@ reasons(struct tui *t, const struct exh_finding *f, struct exh_buf *b)
 	char head[TUI_LINE];
 	size_t i;
 
-	tui_para(t, b, _("\nReasons:\n"), TUI_WIN_W - 4);
+	tui_para(t, b, _("\nReasons:\n"), TUI_TEXT_W);
 	for (i = 0; i < f->nreasons; i++) {
 		const struct exh_reason *r = &f->reasons[i];
 
-		tui_printf(head, sizeof(head), "  [%s] ", r->kind ? r->kind : "");
+		tui_printf(head, sizeof(head), "  [%s] ",
+		    r->kind ? r->kind : "");
 		(void)tui_wrap(t, b, head, r->name, W);
 		(void)exh_buf_printf(b, _("      score %d\n"), r->score);
 		if (r->description != NULL && *r->description)
@@ -198,7 +199,8 @@ reasons(struct tui *t, const struct exh_finding *f, struct exh_buf *b)
 		if (r->reference != NULL && *r->reference)
 			(void)tui_wrap(t, b, _("      see "), r->reference, W);
 		if (r->detail != NULL && *r->detail)
-			(void)tui_wrap(t, b, _("      matched: "), r->detail, W);
+			(void)tui_wrap(t, b, _("      matched: "),
+			    r->detail, W);
 	}
 }
 
@@ -331,7 +333,8 @@ tui_findings_screen(struct tui *t)
 		    "K: kind   Esc: back"));
 		newtOpenWindow(2, 2, TUI_WIN_W, TUI_WIN_H, _("Findings"));
 		f = tui_form(t);
-		tui_printf(banner, sizeof(banner), "%s", exh_findings_partial(fs) ?
+		tui_printf(banner, sizeof(banner), "%s",
+		    exh_findings_partial(fs) ?
 		    _("PARTIAL RESULTS: the scan did not finish") : "");
 		filt = newtLabel(1, 0, "");
 		filter_label(t, filt);
@@ -435,14 +438,14 @@ tui_timeline_screen(struct tui *t)
 	qsort(e, n, sizeof(*e), tl_cmp);
 	partial_banner(t, &b);
 	tui_para(t, &b, _("Times of findings at notice and above, "
-	    "oldest first (UTC):\n\n"), TUI_WIN_W - 4);
+	    "oldest first (UTC):\n\n"), TUI_TEXT_W);
 	for (i = 0; i < n; i++)
 		(void)exh_buf_printf(&b, "%s %s %s %s\n", tui_time(e[i].when,
 		    when), tui_fit_pad(t, _(e[i].what), 16, what), e[i].f->id,
 		    tui_fit_tail(t, subject(e[i].f, subj, sizeof(subj)),
 		    TUI_WIN_W - 2 - 21 - 17 - 6, fit));
 	if (n == 0)
-		tui_para(t, &b, _("(no timestamps)\n"), TUI_WIN_W - 4);
+		tui_para(t, &b, _("(no timestamps)\n"), TUI_TEXT_W);
 	tui_text_screen(t, _("Timeline"), b.data ? b.data : "");
 	exh_buf_free(&b);
 	free(e);

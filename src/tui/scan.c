@@ -109,23 +109,23 @@ rule_status(struct tui *t, struct exh_buf *b)
 	    "(%zu allow-listed), %zu path IOCs; %zu files rejected."),
 	    c.yara_rules, c.md5 + c.sha1 + c.sha256, c.allow_hashes,
 	    c.path_iocs, c.files_rejected);
-	(void)tui_wrap(t, b, "", line, TUI_WIN_W - 4);
+	(void)tui_wrap(t, b, "", line, TUI_TEXT_W);
 	if (exh_rules_cache_note(r) != NULL)
 		(void)tui_wrap(t, b, _("Cache: "), exh_rules_cache_note(r),
-		    TUI_WIN_W - 4);
+		    TUI_TEXT_W);
 	for (i = 0; i < exh_rules_file_count(r); i++) {
 		const struct exh_rules_file *f = exh_rules_file(r, i);
 
 		if (f->error != NULL)
 			(void)tui_wrap(t, b, _("Rejected: "), f->name ?
-			    f->name : f->path, TUI_WIN_W - 4),
-			(void)tui_wrap(t, b, "  ", f->error, TUI_WIN_W - 4);
+			    f->name : f->path, TUI_TEXT_W),
+			(void)tui_wrap(t, b, "  ", f->error, TUI_TEXT_W);
 		for (j = 0; j < f->nrejects && j < 3; j++) {
 			tui_printf(line, sizeof(line), _("line %zu: %s"),
 			    f->rejects[j].line, f->rejects[j].reason);
 			(void)tui_wrap(t, b, f->name ? f->name : f->path, "",
-			    TUI_WIN_W - 4);
-			(void)tui_wrap(t, b, "  ", line, TUI_WIN_W - 4);
+			    TUI_TEXT_W);
+			(void)tui_wrap(t, b, "  ", line, TUI_TEXT_W);
 		}
 	}
 }
@@ -277,13 +277,14 @@ scan_result(struct tui *t)
 	if (t->run_rc == EXH_STOP || exh_findings_partial(fs) != NULL)
 		tui_para(t, &b, _("Scan cancelled: the results are "
 		    "PARTIAL.\nWhat was found so far is kept and marked "
-		    "partial.\n\n"), TUI_WIN_W - 4);
+		    "partial.\n\n"), TUI_TEXT_W);
 	else if (t->run_rc != EXH_OK) {
-		tui_para(t, &b, _("The scan stopped with an error:\n"), TUI_WIN_W - 4);
+		tui_para(t, &b, _("The scan stopped with an error:\n"),
+		    TUI_TEXT_W);
 		(void)tui_wrap(t, &b, "", t->run_err.msg, 60);
 		(void)exh_buf_puts(&b, "\n");
 	} else
-		tui_para(t, &b, _("Scan complete.\n\n"), TUI_WIN_W - 4);
+		tui_para(t, &b, _("Scan complete.\n\n"), TUI_TEXT_W);
 	(void)exh_buf_printf(&b, _("Findings: %zu alert, %zu warning, %zu "
 	    "notice\n"), c[EXH_LEVEL_ALERT], c[EXH_LEVEL_WARNING],
 	    c[EXH_LEVEL_NOTICE]);
@@ -363,8 +364,8 @@ setup(struct tui *t, struct scan_run *r)
 		tui_printf(vols, sizeof(vols), _("Volumes: only volume %d"),
 		    t->only_volume);
 	else
-		tui_printf(vols, sizeof(vols), _("Volumes: all %d NTFS volumes of "
-		    "the chosen sources"), t->nvolumes);
+		tui_printf(vols, sizeof(vols), _("Volumes: all %d NTFS "
+		    "volumes of the chosen sources"), t->nvolumes);
 	tb = tui_textbox(1, 6, TUI_WIN_W - 2, TUI_WIN_H - 10,
 	    b.data ? b.data : "");
 	start = newtButton(16, TUI_WIN_H - 4, _("Start"));

@@ -238,24 +238,25 @@ fill_list(struct tui *t, newtComponent lb)
 }
 
 static void
-warn_text(struct tui *t, const struct exh_partition *p, const struct tui_part *tp,
-    struct exh_buf *b)
+warn_text(struct tui *t, const struct exh_partition *p,
+    const struct tui_part *tp, struct exh_buf *b)
 {
 	if (p->fs == EXH_FS_BITLOCKER)
 		tui_para(t, b, _("BitLocker: encrypted. exhume cannot "
 		    "read it without the recovery key; it is listed, not "
-		    "scanned.\n"), TUI_WIN_W - 4);
+		    "scanned.\n"), TUI_TEXT_W);
 	if (p->dynamic_disk || p->fs == EXH_FS_LDM)
 		tui_para(t, b, _("Dynamic disk (LDM): volumes may span "
-		    "disks; exhume reads only simple volumes.\n"), TUI_WIN_W - 4);
+		    "disks; exhume reads only simple volumes.\n"),
+		    TUI_TEXT_W);
 	if (tp->ntfs_open && tp->vi.hibernated)
 		tui_para(t, b, _("Hibernated or Fast Startup: the newest "
 		    "changes may be only in hiberfil.sys. Read as it is on "
-		    "disk.\n"), TUI_WIN_W - 4);
+		    "disk.\n"), TUI_TEXT_W);
 	if (tp->ntfs_open && tp->vi.dirty)
 		tui_para(t, b, _("Dirty: not shut down cleanly. Changes "
 		    "still in $LogFile are not visible; nothing is "
-		    "replayed.\n"), TUI_WIN_W - 4);
+		    "replayed.\n"), TUI_TEXT_W);
 }
 
 static void
@@ -269,20 +270,20 @@ part_details(struct tui *t, const struct tui_source *s, size_t j,
 	tui_printf(line, sizeof(line), _("Partition %d at %" PRIu64 ", %s, "
 	    "type %s"), p->number, p->offset, exh_fs_kind_name(p->fs),
 	    p->table_type[0] ? p->table_type : "-");
-	(void)tui_wrap(t, b, "", line, TUI_WIN_W - 4);
+	(void)tui_wrap(t, b, "", line, TUI_TEXT_W);
 	(void)tui_wrap(t, b, _("Label: "), tp->ntfs_open ? tp->vi.label :
-	    p->label, TUI_WIN_W - 4);
+	    p->label, TUI_TEXT_W);
 	if (tp->ntfs_open) {
 		tui_printf(line, sizeof(line), _("NTFS %d.%d, serial %s%s"),
 		    tp->vi.ntfs_major, tp->vi.ntfs_minor, tp->vi.serial,
 		    tp->system ? _(", Windows system volume") : "");
-		(void)tui_wrap(t, b, "", line, TUI_WIN_W - 4);
+		(void)tui_wrap(t, b, "", line, TUI_TEXT_W);
 	}
 	if (tp->error[0] != '\0')
 		(void)tui_wrap(t, b, _("Cannot open NTFS: "), tp->error,
-		    TUI_WIN_W - 4);
+		    TUI_TEXT_W);
 	if (p->note[0] != '\0')
-		(void)tui_wrap(t, b, _("Note: "), p->note, TUI_WIN_W - 4);
+		(void)tui_wrap(t, b, _("Note: "), p->note, TUI_TEXT_W);
 	warn_text(t, p, tp, b);
 }
 
@@ -294,19 +295,19 @@ source_details(struct tui *t, const struct tui_source *s, struct exh_buf *b)
 	if (s->from_sysfs) {
 		tui_printf(line, sizeof(line), _("Model %s, serial %s, bus %s"),
 		    s->disk.model, s->disk.serial, s->disk.bus);
-		(void)tui_wrap(t, b, "", line, TUI_WIN_W - 4);
+		(void)tui_wrap(t, b, "", line, TUI_TEXT_W);
 	}
 	if (s->why_not[0] != '\0')
-		(void)tui_wrap(t, b, "", s->why_not, TUI_WIN_W - 4);
+		(void)tui_wrap(t, b, "", s->why_not, TUI_TEXT_W);
 	if (s->src == NULL && s->open_err.msg[0] != '\0')
-		(void)tui_wrap(t, b, "", s->open_err.msg, TUI_WIN_W - 4);
+		(void)tui_wrap(t, b, "", s->open_err.msg, TUI_TEXT_W);
 	if (s->src != NULL) {
 		(void)tui_wrap(t, b, _("Read-only: "),
-		    exh_source_ro_state(s->src)->method, TUI_WIN_W - 4);
+		    exh_source_ro_state(s->src)->method, TUI_TEXT_W);
 		tui_printf(line, sizeof(line), _("Partition table: %s"),
 		    exh_source_table(s->src)[0] ? exh_source_table(s->src) :
 		    _("none"));
-		(void)tui_wrap(t, b, "", line, TUI_WIN_W - 4);
+		(void)tui_wrap(t, b, "", line, TUI_TEXT_W);
 	}
 }
 

@@ -68,15 +68,16 @@ tui_power_screen(struct tui *t, bool reboot)
 
 	if (t->bundle_written) {
 		tui_para(t, &b, _("The evidence bundle was written and "
-		    "synced:\n"), TUI_WIN_W - 4);
+		    "synced:\n"), TUI_TEXT_W);
 		(void)tui_wrap(t, &b, "  ", t->bundle_path, 60);
 		(void)exh_buf_printf(&b, "  SHA-256 %.32s\n          %s\n\n",
 		    t->bundle_sha256, t->bundle_sha256 + 32);
 		tui_para(t, &b, _("Did you copy the SHA-256 onto the "
-		    "chain-of-custody form?\n"), TUI_WIN_W - 4);
+		    "chain-of-custody form?\n"), TUI_TEXT_W);
 	} else
 		tui_para(t, &b, _("NO evidence bundle was written in "
-		    "this session.\nEverything found so far is lost.\n"), TUI_WIN_W - 4);
+		    "this session.\nEverything found so far is lost.\n"),
+		    TUI_TEXT_W);
 	(void)exh_buf_puts(&b, reboot ? _("\nReboot now?") :
 	    _("\nPower off now?"));
 	if (tui_ask(t, title, b.data, title, _("Back"))) {

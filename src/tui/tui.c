@@ -167,7 +167,7 @@ dialog(struct tui *t, const char *title, const char *text, const char *b1,
 	int lines, width, h, w, rc = 0, bw;
 
 	/* Our own text, but translations run longer: wrap it to the screen. */
-	tui_para(t, &wrapped, text, TUI_WIN_W - 4);
+	tui_para(t, &wrapped, text, TUI_TEXT_W);
 	text = wrapped.data ? wrapped.data : "";
 	measure(text, &lines, &width);
 	w = width + 2;

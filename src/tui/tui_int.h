@@ -21,6 +21,7 @@
 #define TUI_ROWS	25
 #define TUI_WIN_W	76	/* inner width of a full window */
 #define TUI_WIN_H	20
+#define TUI_TEXT_W	(TUI_WIN_W - 4)	/* text in a window, with margins */
 #define TUI_LINE	1024	/* bytes for one fitted line (4 per column) */
 
 /* Exit statuses as in exhume(8). */

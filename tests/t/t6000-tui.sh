@@ -11,6 +11,10 @@ command -v tmux >/dev/null 2>&1 || { skip "tmux not installed"; done_testing; ex
 BIN=${EXHUME_TUI:-$EXHUME}
 TM="tmux -L exhume-t6000-$$ -f /dev/null"
 trap '$TM kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
+# libnewt does not free a form's watched-descriptor list and one internal
+# block; those are its leaks, not ours.
+printf 'leak:libnewt.so\n' >"$TMP/lsan.supp"
+export LSAN_OPTIONS="suppressions=$TMP/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 
 # ---- images ---------------------------------------------------------
 H="$TOP/tests/fixtures/hosts/e2016-cu19-mar21"
@@ -40,14 +44,14 @@ long=$(printf 'A%.0s' $(seq 1 200))
 mkimage "$TMP/host/hostile.spec" "$TMP/hostile.img"; ok $? "image with a hostile file name builds"
 # Many files, for a full scan to cancel.
 {
-	echo "disk gpt size=200M"
-	echo "part ntfs start=2048 size=160M label=DATA"
-	for i in $(seq 1 1000); do
+	echo "disk gpt size=300M"
+	echo "part ntfs start=2048 size=256M label=DATA"
+	for i in $(seq 1 2000); do
 		printf 'file \\data\\d%d\\f%d.bin size=64K fill=random:%d\n' \
 		    $((i % 10)) "$i" "$i"
 	done
 } >"$TMP/big.spec"
-mkimage "$TMP/big.spec" "$TMP/big.img"; ok $? "image with 1000 files builds"
+mkimage "$TMP/big.spec" "$TMP/big.img"; ok $? "image with 2000 files builds"
 IMAGES="$TMP/ex.img $TMP/hostile.img $TMP/big.img"
 before=$(hash_images)
 
@@ -182,9 +186,9 @@ start cancel "$TMP/big.img"
 wait_for Continue && keys Enter
 wait_for "Case number:" && keys F10
 wait_for "Main menu" && keys 4
-# Full scan, started and cancelled at once: the key waits in the terminal
-# until the progress screen reads it, while the scan is under way.
-wait_for "YARA" && keys f s c
+# Full scan of 2000 files; cancelled as soon as the progress screen shows.
+wait_for "YARA" && keys f s
+wait_for "Files:" 120 && keys c
 wait_for "PARTIAL" 300; ok $? "cancel: the scan stops and says the results are partial"
 keys Enter
 wait_for "Exchange status" && screen | grep -qF "PARTIAL RESULTS"
