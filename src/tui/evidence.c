@@ -210,7 +210,7 @@ disk_of(const char *path, char *dst, size_t dstlen)
 static const char *
 bad_destination(struct tui *t, const char *dir)
 {
-	struct stat st;
+	struct stat st, root;
 	char disk[64];
 	size_t i;
 
@@ -220,6 +220,11 @@ bad_destination(struct tui *t, const char *dir)
 		return _("The destination is not a directory.");
 	if (access(dir, W_OK) != 0)
 		return _("The destination directory is not writable.");
+	/* In the boot image "/" is RAM: a bundle there dies at power off. */
+	if (t->in_image && stat("/", &root) == 0 && root.st_dev == st.st_dev)
+		return _("The destination is in memory, not on a disk: the "
+		    "bundle would be lost at power off. Is the evidence "
+		    "partition mounted?");
 	disk_of(dir, disk, sizeof(disk));
 	for (i = 0; disk[0] != '\0' && i < t->nsrcs; i++)
 		if (t->srcs[i].selected && t->srcs[i].from_sysfs &&

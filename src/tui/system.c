@@ -96,8 +96,7 @@ void
 tui_power_now(struct tui *t)
 {
 	sync();
-	if (t->boot_id[0] == '\0' || getenv("EXHUME_BOOT_ID") == NULL ||
-	    *getenv("EXHUME_BOOT_ID") == '\0') {
+	if (!t->in_image) {
 		printf("exhume: %s\n", t->power == 1 ?
 		    _("not started from the boot image; not rebooting") :
 		    _("not started from the boot image; not powering off"));

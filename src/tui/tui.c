@@ -461,6 +461,7 @@ init_state(struct tui *t, int argc, char **argv)
 	t->kind_filter = -1;
 	t->min_level = EXH_LEVEL_NOTICE;
 	env = getenv("EXHUME_BOOT_ID");
+	t->in_image = env != NULL;	/* the image exports it, maybe empty */
 	tui_printf(t->boot_id, sizeof(t->boot_id), "%s", env ? env : "");
 	if (t->boot_id[0] == '\0')
 		exh_source_boot_id("/proc/cmdline", t->boot_id,

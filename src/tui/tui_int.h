@@ -79,6 +79,7 @@ struct tui {
 	bool full;		/* whole volumes, not the Exchange scope */
 
 	char boot_id[64];
+	bool in_image;		/* EXHUME_BOOT_ID is set: the boot image */
 	const char *boot_disk;	/* EXHUME_BOOT_DISK */
 	const char *firmware_notes;
 	const char *rules_dir;

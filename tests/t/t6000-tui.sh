@@ -239,6 +239,10 @@ back_to_menu "Main menu"
 keys 7
 wait_for "Timeline"; frame_ok; ok $? "hostile: the timeline keeps the frame"
 back_to_menu "Main menu"
+# A resize (SIGWINCH) redraws; back at 80x25 the frame is whole again.
+$TM resize-window -t ui -x 100 -y 30 && $TM resize-window -t ui -x 80 -y 25
+keys Down
+wait_for "Main menu" && frame_ok; ok $? "resize: the screen is redrawn whole"
 keys q
 wait_for "Leave exhume" && keys Enter
 wait_for "UI-EXIT 0"; ok $? "hostile: quits with status 0"
