@@ -39,11 +39,11 @@ report_collected(struct rw *w, const struct exh_report_input *in)
 		if (in->collected[i].status != NULL &&
 		    strcmp(in->collected[i].status, "collected") == 0)
 			nok++;
-	rw_paraf(w, RW_NORMAL, _("%1$zu entries, %2$zu of them stored "
-	    "complete."), in->ncollected, nok);
+	rw_paraf(w, RW_NORMAL, _("Entries: %1$zu; stored complete: "
+	    "%2$zu."), in->ncollected, nok);
 	if (nok < in->ncollected)
-		rw_paraf(w, RW_WARN, _("%zu entries were left out or are "
-		    "incomplete; the Note column says why."),
+		rw_paraf(w, RW_WARN, _("Entries left out or incomplete: %zu; "
+		    "the Note column says why."),
 		    in->ncollected - nok);
 	rw_table_begin(w, cols, sizeof(cols) / sizeof(cols[0]));
 	for (i = 0; i < in->ncollected; i++) {
@@ -139,8 +139,8 @@ report_skips(struct rw *w, const struct exh_findings *fs)
 		    "unreadable."));
 		return;
 	}
-	rw_paraf(w, RW_WARN, _("%zu streams or files could not be examined. "
-	    "Each is listed below, grouped by reason."), n);
+	rw_paraf(w, RW_WARN, _("Streams or files that could not be "
+	    "examined: %zu. Each is listed below, grouped by reason."), n);
 	/* Groups in order of first appearance; quadratic, but skips are few
 	 * next to the streams and the order stays stable. */
 	for (i = 0; i < n; i++) {

@@ -86,7 +86,7 @@ indicators(struct rw *w, const struct exh_findings *fs)
 			    "results)."), title);
 		else if (n > 0)
 			rw_itemf(w, RW_ALERT, _("%1$s: indicators found "
-			    "(%2$zu findings: %3$s)."), title, n, ids.data);
+			    "(%2$zu; findings %3$s)."), title, n, ids.data);
 		else
 			rw_itemf(w, RW_NORMAL, _("%s: no indicator found."),
 			    title);
@@ -155,9 +155,10 @@ gaps(struct rw *w, const struct exh_report_input *in)
 	if (fs != NULL) {
 		st = exh_findings_stats(fs);
 		if (exh_findings_skip_count(fs) > 0)
-			rw_itemf(w, RW_WARN, _("%1$zu streams or files could "
-			    "not be examined (%2$llu skipped by policy, %3$llu "
-			    "unreadable); see Skipped and unreadable streams."),
+			rw_itemf(w, RW_WARN, _("Streams or files that could not "
+			    "be examined: %1$zu (skipped by policy: %2$llu, "
+			    "unreadable: %3$llu); see Skipped and unreadable "
+			    "streams."),
 			    exh_findings_skip_count(fs),
 			    (unsigned long long)st.streams_skipped,
 			    (unsigned long long)st.streams_unreadable);
@@ -168,11 +169,12 @@ gaps(struct rw *w, const struct exh_report_input *in)
 	for (i = 0; i < in->nvolumes; i++)
 		nvol += in->volumes[i].error != NULL;
 	if (nvol > 0)
-		rw_itemf(w, RW_WARN, _("%zu volumes could not be examined."),
+		rw_itemf(w, RW_WARN, _("Volumes that could not be examined: "
+		    "%zu."),
 		    nvol);
 	if (in->rules != NULL && exh_rules_counts(in->rules).files_rejected)
-		rw_itemf(w, RW_WARN, _("%zu rule files were left out of the "
-		    "rule set."), exh_rules_counts(in->rules).files_rejected);
+		rw_itemf(w, RW_WARN, _("Rule files left out of the rule set: "
+		    "%zu."), exh_rules_counts(in->rules).files_rejected);
 	if (!in->full_scan)
 		rw_item(w, RW_NORMAL, _("Only the triage scope was examined, "
 		    "not every file on the volumes."));

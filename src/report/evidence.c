@@ -167,9 +167,9 @@ report_findings(struct rw *w, const struct exh_findings *fs)
 		return;
 	}
 	exh_findings_level_counts(fs, counts);
-	rw_paraf(w, RW_NORMAL, _("%1$zu alerts, %2$zu warnings, %3$zu "
-	    "notices; %4$zu informational records are in findings.jsonl and "
-	    "not listed here."), counts[EXH_LEVEL_ALERT],
+	rw_paraf(w, RW_NORMAL, _("Alerts: %1$zu; warnings: %2$zu; "
+	    "notices: %3$zu. Informational records (%4$zu) are in "
+	    "findings.jsonl and not listed here."), counts[EXH_LEVEL_ALERT],
 	    counts[EXH_LEVEL_WARNING], counts[EXH_LEVEL_NOTICE],
 	    counts[EXH_LEVEL_INFO]);
 	for (k = 0; k < sizeof(levels) / sizeof(levels[0]); k++) {
@@ -296,8 +296,8 @@ report_coverage(struct rw *w, const struct exh_report_input *in)
 	rw_table_end(w);
 	for (i = 0; i < in->ncoverage; i++)
 		if (in->coverage[i].bad_lines > 0)
-			rw_paraf(w, RW_WARN, _("%1$s: %2$llu damaged lines "
-			    "could not be read and were skipped."),
+			rw_paraf(w, RW_WARN, _("%1$s: damaged lines that could "
+			    "not be read and were skipped: %2$llu."),
 			    exh_log_family_name(in->coverage[i].family),
 			    (unsigned long long)in->coverage[i].bad_lines);
 	against_window(w, in);
