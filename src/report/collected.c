@@ -31,20 +31,20 @@ report_collected(struct rw *w, const struct exh_report_input *in)
 
 	rw_heading(w, 2, _("What was collected"));
 	if (in->collected == NULL || in->ncollected == 0) {
-		rw_para(w, RW_NORMAL, _("No evidence bundle was written in this "
-		    "run; nothing was collected."));
+		rw_para(w, RW_NORMAL, _("No evidence bundle was written in "
+		    "this run; nothing was collected."));
 		return;
 	}
 	for (i = 0; i < in->ncollected; i++)
 		if (in->collected[i].status != NULL &&
 		    strcmp(in->collected[i].status, "collected") == 0)
 			nok++;
-	rw_paraf(w, RW_NORMAL, _("Entries: %1$zu; stored complete: "
-	    "%2$zu."), in->ncollected, nok);
+	rw_para(w, RW_NORMAL, rw_fmt(w, _("Entries: %1$zu; stored complete: "
+	    "%2$zu."), in->ncollected, nok));
 	if (nok < in->ncollected)
-		rw_paraf(w, RW_WARN, _("Entries left out or incomplete: %zu; "
-		    "the Note column says why."),
-		    in->ncollected - nok);
+		rw_para(w, RW_WARN, rw_fmt(w, _("Entries left out or "
+		    "incomplete: %zu; the Note column says why."),
+		    in->ncollected - nok));
 	rw_table_begin(w, cols, sizeof(cols) / sizeof(cols[0]));
 	for (i = 0; i < in->ncollected; i++) {
 		const struct exh_report_collected *c = &in->collected[i];
@@ -54,7 +54,7 @@ report_collected(struct rw *w, const struct exh_report_input *in)
 		if (c->winpath == NULL)
 			rw_cell(w, _("(document written by exhume)"));
 		else if (c->stream != NULL && c->stream[0] != '\0')
-			rw_cellf(w, "%s:%s", c->winpath, c->stream);
+			rw_cell(w, rw_fmt(w, "%s:%s", c->winpath, c->stream));
 		else
 			rw_cell(w, c->winpath);
 		rw_cell(w, report_size(c->size, sz));
@@ -105,8 +105,8 @@ skip_group(struct rw *w, const struct exh_findings *fs, const char *reason,
 	char sz[48];
 	size_t i, n = exh_findings_skip_count(fs);
 
-	rw_headingf(w, 3, "%s: %s (%zu)", report_str(reason),
-	    skip_word(reason), count);
+	rw_heading(w, 3, rw_fmt(w, "%s: %s (%zu)", report_str(reason),
+	    skip_word(reason), count));
 	rw_table_begin(w, cols, sizeof(cols) / sizeof(cols[0]));
 	for (i = 0; i < n; i++) {
 		const struct exh_skip *s = exh_findings_skip(fs, i);
@@ -116,7 +116,7 @@ skip_group(struct rw *w, const struct exh_findings *fs, const char *reason,
 		rw_row_begin(w);
 		rw_cell(w, report_str(s->path));
 		rw_cell(w, report_str(s->stream));
-		rw_cellf(w, "%llu", (unsigned long long)s->mft);
+		rw_cell(w, rw_fmt(w, "%llu", (unsigned long long)s->mft));
 		rw_cell(w, report_size(s->size, sz));
 		rw_cell(w, report_str(s->detail));
 		rw_row_end(w);
@@ -139,8 +139,8 @@ report_skips(struct rw *w, const struct exh_findings *fs)
 		    "unreadable."));
 		return;
 	}
-	rw_paraf(w, RW_WARN, _("Streams or files that could not be "
-	    "examined: %zu. Each is listed below, grouped by reason."), n);
+	rw_para(w, RW_WARN, rw_fmt(w, _("Streams or files that could not be "
+	    "examined: %zu. Each is listed below, grouped by reason."), n));
 	/* Groups in order of first appearance; quadratic, but skips are few
 	 * next to the streams and the order stays stable. */
 	for (i = 0; i < n; i++) {
@@ -165,24 +165,25 @@ report_verify(struct rw *w, const struct exh_report_input *in)
 
 	rw_heading(w, 2, _("Verification"));
 	if (name == NULL || name[0] == '\0') {
-		rw_para(w, RW_NORMAL, _("No evidence bundle was written in this "
-		    "run; there is nothing to verify."));
+		rw_para(w, RW_NORMAL, _("No evidence bundle was written in "
+		    "this run; there is nothing to verify."));
 		return;
 	}
 	rw_kv_begin(w);
 	rw_kv(w, _("Bundle"), name);
-	rw_kvf(w, _("SHA-256 of the bundle"), _("in %s.sha256"), name);
+	rw_kv(w, _("SHA-256 of the bundle"), rw_fmt(w, _("in %s.sha256"),
+	    name));
 	rw_kv_end(w);
-	rw_paraf(w, RW_NORMAL, _("The SHA-256 of the bundle itself is in the "
-	    "file %s.sha256 next to it, because a file cannot contain its "
-	    "own hash. Check it first:"), name);
-	rw_codef(w, "sha256sum -c %s.sha256", name);
+	rw_para(w, RW_NORMAL, rw_fmt(w, _("The SHA-256 of the bundle itself is "
+	    "in the file %s.sha256 next to it, because a file cannot contain "
+	    "its own hash. Check it first:"), name));
+	rw_code(w, rw_fmt(w, "sha256sum -c %s.sha256", name));
 	rw_para(w, RW_NORMAL, _("Then check every entry against SHA256SUMS "
 	    "and manifest.jsonl with exhume:"));
-	rw_codef(w, "exhume verify %s", name);
+	rw_code(w, rw_fmt(w, "exhume verify %s", name));
 	rw_para(w, RW_NORMAL, _("or without exhume, with standard tools:"));
-	rw_codef(w, "unzip %s -d bundle && cd bundle && sha256sum -c SHA256SUMS",
-	    name);
+	rw_code(w, rw_fmt(w, "unzip %s -d bundle && cd bundle && sha256sum -c "
+	    "SHA256SUMS", name));
 	rw_para(w, RW_NORMAL, _("SHA256SUMS covers every file in the bundle; "
 	    "manifest.jsonl records for each entry its original path, MFT "
 	    "record, size, hashes, timestamps and why it was collected."));

@@ -82,14 +82,15 @@ indicators(struct rw *w, const struct exh_findings *fs)
 			n++;
 		}
 		if (fs == NULL)
-			rw_itemf(w, RW_WARN, _("%s: not examined (no scan "
-			    "results)."), title);
+			rw_item(w, RW_WARN, rw_fmt(w, _("%s: not examined (no "
+			    "scan results)."), title));
 		else if (n > 0)
-			rw_itemf(w, RW_ALERT, _("%1$s: indicators found "
-			    "(%2$zu; findings %3$s)."), title, n, ids.data);
+			rw_item(w, RW_ALERT, rw_fmt(w, _("%1$s: indicators "
+			    "found (%2$zu; findings %3$s)."), title, n,
+			    ids.data));
 		else
-			rw_itemf(w, RW_NORMAL, _("%s: no indicator found."),
-			    title);
+			rw_item(w, RW_NORMAL, rw_fmt(w, _("%s: no indicator "
+			    "found."), title));
 	}
 	exh_buf_free(&ids);
 }
@@ -124,22 +125,22 @@ coverage_fact(struct rw *w, const struct exh_report_input *in)
 		exposed = exposed || x.exposed;
 	}
 	if (p == NULL || (exposed && p->install_date == 0))
-		rw_itemf(w, RW_WARN, _("Whether the logs cover the exposure "
-		    "window cannot be said; the oldest log entry read is from "
-		    "%s."), report_time(oldest, a));
+		rw_item(w, RW_WARN, rw_fmt(w, _("Whether the logs cover the "
+		    "exposure window cannot be said; the oldest log entry read "
+		    "is from %s."), report_time(oldest, a)));
 	else if (!exposed)
-		rw_itemf(w, RW_NORMAL, _("No exposure window was found; the "
-		    "oldest log entry read is from %s."),
-		    report_time(oldest, a));
+		rw_item(w, RW_NORMAL, rw_fmt(w, _("No exposure window was "
+		    "found; the oldest log entry read is from %s."),
+		    report_time(oldest, a)));
 	else if (covered)
 		rw_item(w, RW_NORMAL, _("Every log family read reaches back to "
 		    "the start of the exposure window."));
 	else
-		rw_itemf(w, RW_WARN, _("The logs do not all reach back to the "
-		    "start of the exposure window (%1$s); the oldest entry is "
-		    "from %2$s. What happened before cannot be seen in those "
-		    "logs."), report_time(p->install_date, b),
-		    report_time(oldest, a));
+		rw_item(w, RW_WARN, rw_fmt(w, _("The logs do not all reach "
+		    "back to the start of the exposure window (%1$s); the "
+		    "oldest entry is from %2$s. What happened before cannot be "
+		    "seen in those logs."), report_time(p->install_date, b),
+		    report_time(oldest, a)));
 }
 
 static void
@@ -150,18 +151,17 @@ gaps(struct rw *w, const struct exh_report_input *in)
 	size_t i, nvol = 0;
 
 	if (fs != NULL && exh_findings_partial(fs) != NULL)
-		rw_itemf(w, RW_ALERT, _("The results are partial: %s."),
-		    exh_findings_partial(fs));
+		rw_item(w, RW_ALERT, rw_fmt(w, _("The results are partial: "
+		    "%s."), exh_findings_partial(fs)));
 	if (fs != NULL) {
 		st = exh_findings_stats(fs);
 		if (exh_findings_skip_count(fs) > 0)
-			rw_itemf(w, RW_WARN, _("Streams or files that could not "
-			    "be examined: %1$zu (skipped by policy: %2$llu, "
-			    "unreadable: %3$llu); see Skipped and unreadable "
-			    "streams."),
-			    exh_findings_skip_count(fs),
-			    (unsigned long long)st.streams_skipped,
-			    (unsigned long long)st.streams_unreadable);
+			rw_item(w, RW_WARN, rw_fmt(w, _("Streams or files that "
+			    "could not be examined: %1$zu (skipped by policy: "
+			    "%2$llu, unreadable: %3$llu); see Skipped and "
+			    "unreadable streams."), exh_findings_skip_count(fs),
+			    (unsigned long long)st.streams_skipped, (unsigned
+			    long long)st.streams_unreadable));
 		else
 			rw_item(w, RW_NORMAL, _("No stream in scope was "
 			    "skipped or unreadable."));
@@ -169,12 +169,12 @@ gaps(struct rw *w, const struct exh_report_input *in)
 	for (i = 0; i < in->nvolumes; i++)
 		nvol += in->volumes[i].error != NULL;
 	if (nvol > 0)
-		rw_itemf(w, RW_WARN, _("Volumes that could not be examined: "
-		    "%zu."),
-		    nvol);
+		rw_item(w, RW_WARN, rw_fmt(w, _("Volumes that could not be "
+		    "examined: %zu."), nvol));
 	if (in->rules != NULL && exh_rules_counts(in->rules).files_rejected)
-		rw_itemf(w, RW_WARN, _("Rule files left out of the rule set: "
-		    "%zu."), exh_rules_counts(in->rules).files_rejected);
+		rw_item(w, RW_WARN, rw_fmt(w, _("Rule files left out of the "
+		    "rule set: %zu."),
+		    exh_rules_counts(in->rules).files_rejected));
 	if (!in->full_scan)
 		rw_item(w, RW_NORMAL, _("Only the triage scope was examined, "
 		    "not every file on the volumes."));

@@ -55,9 +55,9 @@ macb(struct rw *w, const char *key, const struct exh_macb *t)
 	if (t->created == 0 && t->modified == 0 && t->mft_changed == 0 &&
 	    t->accessed == 0)
 		return;
-	rw_kvf(w, key, "%s | %s | %s | %s", report_time(t->created, a),
+	rw_kv(w, key, rw_fmt(w, "%s | %s | %s | %s", report_time(t->created, a),
 	    report_time(t->modified, b), report_time(t->mft_changed, c),
-	    report_time(t->accessed, d));
+	    report_time(t->accessed, d)));
 }
 
 static void
@@ -66,15 +66,15 @@ where(struct rw *w, const struct exh_finding *f)
 	char sz[48];
 
 	if (f->path != NULL && f->stream != NULL && f->stream[0] != '\0')
-		rw_kvf(w, _("Path"), "%s:%s", f->path, f->stream);
+		rw_kv(w, _("Path"), rw_fmt(w, "%s:%s", f->path, f->stream));
 	else if (f->path != NULL)
 		rw_kv(w, _("Path"), f->path);
 	if (f->kind != EXH_FIND_FILE)
 		return;
 	rw_kv(w, _("Size"), report_size(f->size, sz));
 	if (f->mft != 0)
-		rw_kvf(w, _("MFT record"), _("%1$llu (sequence %2$u)"),
-		    (unsigned long long)f->mft, (unsigned)f->seq);
+		rw_kv(w, _("MFT record"), rw_fmt(w, _("%1$llu (sequence %2$u)"),
+		    (unsigned long long)f->mft, (unsigned)f->seq));
 	if (f->md5[0] != '\0')
 		rw_kv(w, "MD5", f->md5);
 	if (f->sha1[0] != '\0')
@@ -94,10 +94,11 @@ what(struct rw *w, const struct exh_finding *f)
 	size_t i;
 
 	if (f->line > 0)
-		rw_kvf(w, _("Line"), "%llu", (unsigned long long)f->line);
+		rw_kv(w, _("Line"), rw_fmt(w, "%llu", (unsigned long
+		    long)f->line));
 	if (f->record > 0)
-		rw_kvf(w, _("Event record"), "%llu",
-		    (unsigned long long)f->record);
+		rw_kv(w, _("Event record"), rw_fmt(w, "%llu",
+		    (unsigned long long)f->record));
 	if (f->time != 0)
 		rw_kv(w, _("Time (UTC)"), report_time(f->time, t));
 	if (f->client_ip != NULL && f->client_ip[0] != '\0')
@@ -125,7 +126,7 @@ reasons(struct rw *w, const struct exh_finding *f)
 		rw_row_begin(w);
 		rw_cell(w, report_str(r->kind));
 		rw_cell(w, report_str(r->name));
-		rw_cellf(w, "%d", r->score);
+		rw_cell(w, rw_fmt(w, "%d", r->score));
 		rw_cell(w, report_str(r->description));
 		rw_cell(w, report_str(r->reference));
 		rw_cell(w, report_str(r->detail));
@@ -143,8 +144,8 @@ finding(struct rw *w, const struct exh_finding *f)
 	rw_heading(w, 4, title);
 	rw_kv_begin(w);
 	rw_kv(w, _("About"), finding_what(f));
-	rw_kvf(w, _("Level and score"), "%s, %d", level_word(f->level),
-	    f->score);
+	rw_kv(w, _("Level and score"), rw_fmt(w, "%s, %d", level_word(f->level),
+	    f->score));
 	rw_kv(w, _("Kind"), kind_word(f->kind));
 	if (f->check != NULL && f->check[0] != '\0')
 		rw_kv(w, _("Check"), f->check);
@@ -167,11 +168,11 @@ report_findings(struct rw *w, const struct exh_findings *fs)
 		return;
 	}
 	exh_findings_level_counts(fs, counts);
-	rw_paraf(w, RW_NORMAL, _("Alerts: %1$zu; warnings: %2$zu; "
+	rw_para(w, RW_NORMAL, rw_fmt(w, _("Alerts: %1$zu; warnings: %2$zu; "
 	    "notices: %3$zu. Informational records (%4$zu) are in "
 	    "findings.jsonl and not listed here."), counts[EXH_LEVEL_ALERT],
 	    counts[EXH_LEVEL_WARNING], counts[EXH_LEVEL_NOTICE],
-	    counts[EXH_LEVEL_INFO]);
+	    counts[EXH_LEVEL_INFO]));
 	for (k = 0; k < sizeof(levels) / sizeof(levels[0]); k++) {
 		int lv = levels[k];
 
@@ -213,10 +214,10 @@ against_window(struct rw *w, const struct exh_report_input *in)
 	int fam;
 
 	if (p == NULL) {
-		rw_paraf(w, RW_WARN, _("The exposure window is unknown (no "
-		    "host profile), so it cannot be said whether the logs "
-		    "cover it. The oldest log entry read is from %s."),
-		    report_time(oldest_log(in), a));
+		rw_para(w, RW_WARN, rw_fmt(w, _("The exposure window is "
+		    "unknown (no host profile), so it cannot be said whether "
+		    "the logs cover it. The oldest log entry read is from %s."),
+		    report_time(oldest_log(in), a)));
 		return;
 	}
 	for (fam = 0; fam < EXH_FAM_COUNT; fam++) {
@@ -229,17 +230,18 @@ against_window(struct rw *w, const struct exh_report_input *in)
 		    p->verdicts[fam].verdict == EXH_VERDICT_FIXED);
 	}
 	if (exposed && p->install_date == 0) {
-		rw_paraf(w, RW_WARN, _("The start of the exposure window is "
-		    "unknown (no Windows install date). The oldest log entry "
-		    "read is from %s."), report_time(oldest_log(in), a));
+		rw_para(w, RW_WARN, rw_fmt(w, _("The start of the exposure "
+		    "window is unknown (no Windows install date). The oldest "
+		    "log entry read is from %s."), report_time(oldest_log(in),
+		    a)));
 		return;
 	}
 	if (!exposed) {
 		if (unknown)
-			rw_paraf(w, RW_WARN, _("Whether and since when the "
-			    "server was exposed is unknown. The oldest log "
-			    "entry read is from %s."),
-			    report_time(oldest_log(in), a));
+			rw_para(w, RW_WARN, rw_fmt(w, _("Whether and since "
+			    "when the server was exposed is unknown. The "
+			    "oldest log entry read is from %s."),
+			    report_time(oldest_log(in), a)));
 		else
 			rw_para(w, RW_NORMAL, _("No vulnerability family was "
 			    "found exposed, so there is no exposure window "
@@ -251,16 +253,16 @@ against_window(struct rw *w, const struct exh_report_input *in)
 		const char *fname = exh_log_family_name(c->family);
 
 		if (c->first == 0 || c->first > p->install_date)
-			rw_paraf(w, RW_WARN, _("%1$s logs begin on %2$s, after "
-			    "the start of the exposure window (%3$s): the time "
-			    "before is not covered by these logs."), fname,
-			    report_time(c->first, a),
-			    report_time(p->install_date, b));
+			rw_para(w, RW_WARN, rw_fmt(w, _("%1$s logs begin on "
+			    "%2$s, after the start of the exposure window "
+			    "(%3$s): the time before is not covered by these "
+			    "logs."), fname, report_time(c->first, a),
+			    report_time(p->install_date, b)));
 		else
-			rw_paraf(w, RW_NORMAL, _("%1$s logs reach back to %2$s, "
-			    "before the start of the exposure window (%3$s)."),
-			    fname, report_time(c->first, a),
-			    report_time(p->install_date, b));
+			rw_para(w, RW_NORMAL, rw_fmt(w, _("%1$s logs reach "
+			    "back to %2$s, before the start of the exposure "
+			    "window (%3$s)."), fname, report_time(c->first, a),
+			    report_time(p->install_date, b)));
 	}
 }
 
@@ -286,9 +288,9 @@ report_coverage(struct rw *w, const struct exh_report_input *in)
 
 		rw_row_begin(w);
 		rw_cell(w, exh_log_family_name(c->family));
-		rw_cellf(w, "%llu", (unsigned long long)c->files);
-		rw_cellf(w, "%llu", (unsigned long long)c->lines);
-		rw_cellf(w, "%llu", (unsigned long long)c->bad_lines);
+		rw_cell(w, rw_fmt(w, "%llu", (unsigned long long)c->files));
+		rw_cell(w, rw_fmt(w, "%llu", (unsigned long long)c->lines));
+		rw_cell(w, rw_fmt(w, "%llu", (unsigned long long)c->bad_lines));
 		rw_cell(w, report_time(c->first, a));
 		rw_cell(w, report_time(c->last, b));
 		rw_row_end(w);
@@ -296,10 +298,10 @@ report_coverage(struct rw *w, const struct exh_report_input *in)
 	rw_table_end(w);
 	for (i = 0; i < in->ncoverage; i++)
 		if (in->coverage[i].bad_lines > 0)
-			rw_paraf(w, RW_WARN, _("%1$s: damaged lines that could "
-			    "not be read and were skipped: %2$llu."),
+			rw_para(w, RW_WARN, rw_fmt(w, _("%1$s: damaged lines "
+			    "that could not be read and were skipped: %2$llu."),
 			    exh_log_family_name(in->coverage[i].family),
-			    (unsigned long long)in->coverage[i].bad_lines);
+			    (unsigned long long)in->coverage[i].bad_lines));
 	against_window(w, in);
 }
 

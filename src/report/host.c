@@ -21,11 +21,11 @@ rule_files(struct rw *w, const struct exh_rules *r)
 		rw_row_begin(w);
 		rw_cell(w, report_str(f->path));
 		rw_cell(w, exh_rules_file_kind_name(f->kind));
-		rw_cellf(w, "%zu", f->loaded);
-		rw_cellf(w, "%zu", f->nrejects);
+		rw_cell(w, rw_fmt(w, "%zu", f->loaded));
+		rw_cell(w, rw_fmt(w, "%zu", f->nrejects));
 		rw_cell(w, report_str(f->sha256));
 		if (f->error != NULL)
-			rw_cellf(w, _("left out: %s"), f->error);
+			rw_cell(w, rw_fmt(w, _("left out: %s"), f->error));
 		else if (f->note != NULL)
 			rw_cell(w, f->note);
 		else
@@ -42,9 +42,9 @@ rule_files(struct rw *w, const struct exh_rules *r)
 		const struct exh_rules_file *f = exh_rules_file(r, i);
 
 		for (j = 0; j < f->nrejects; j++)
-			rw_itemf(w, RW_NORMAL, _("%1$s, line %2$zu: %3$s"),
-			    report_str(f->path), f->rejects[j].line,
-			    report_str(f->rejects[j].reason));
+			rw_item(w, RW_NORMAL, rw_fmt(w, _("%1$s, line %2$zu: "
+			    "%3$s"), report_str(f->path), f->rejects[j].line,
+			    report_str(f->rejects[j].reason)));
 	}
 	rw_list_end(w);
 }
@@ -62,21 +62,21 @@ report_rules(struct rw *w, const struct exh_rules *r)
 	}
 	c = exh_rules_counts(r);
 	rw_kv_begin(w);
-	rw_kvf(w, _("YARA rules"), "%zu", c.yara_rules);
-	rw_kvf(w, _("MD5 hashes"), "%zu", c.md5);
-	rw_kvf(w, _("SHA-1 hashes"), "%zu", c.sha1);
-	rw_kvf(w, _("SHA-256 hashes"), "%zu", c.sha256);
-	rw_kvf(w, _("Allow-list hashes"), "%zu", c.allow_hashes);
-	rw_kvf(w, _("Path IOCs"), "%zu", c.path_iocs);
-	rw_kvf(w, _("Files left out"), "%zu", c.files_rejected);
+	rw_kv(w, _("YARA rules"), rw_fmt(w, "%zu", c.yara_rules));
+	rw_kv(w, _("MD5 hashes"), rw_fmt(w, "%zu", c.md5));
+	rw_kv(w, _("SHA-1 hashes"), rw_fmt(w, "%zu", c.sha1));
+	rw_kv(w, _("SHA-256 hashes"), rw_fmt(w, "%zu", c.sha256));
+	rw_kv(w, _("Allow-list hashes"), rw_fmt(w, "%zu", c.allow_hashes));
+	rw_kv(w, _("Path IOCs"), rw_fmt(w, "%zu", c.path_iocs));
+	rw_kv(w, _("Files left out"), rw_fmt(w, "%zu", c.files_rejected));
 	rw_kv(w, _("SHA-256 of the rule set"),
 	    report_str(exh_rules_set_sha256(r)));
 	note = exh_rules_cache_note(r);
 	if (exh_rules_cache_used(r))
 		rw_kv(w, _("Compiled YARA rules"), _("taken from the cache"));
 	else if (note != NULL)
-		rw_kvf(w, _("Compiled YARA rules"),
-		    _("compiled for this run (%s)"), note);
+		rw_kv(w, _("Compiled YARA rules"), rw_fmt(w,
+		    _("compiled for this run (%s)"), note));
 	else
 		rw_kv(w, _("Compiled YARA rules"), _("compiled for this run"));
 	rw_kv_end(w);
@@ -126,34 +126,35 @@ report_exposure_list(struct rw *w, const struct exh_profile *p)
 
 		report_window(p, fam, &x);
 		if (verdict == EXH_VERDICT_NOT_AFFECTED)
-			rw_itemf(w, RW_NORMAL, _("%s: not affected."), name);
+			rw_item(w, RW_NORMAL, rw_fmt(w, _("%s: not affected."),
+			    name));
 		else if (verdict == EXH_VERDICT_UNKNOWN)
-			rw_itemf(w, RW_WARN, _("%s: the patch state could not "
-			    "be determined, so the exposure window is "
-			    "unknown."), name);
+			rw_item(w, RW_WARN, rw_fmt(w, _("%s: the patch state "
+			    "could not be determined, so the exposure window "
+			    "is unknown."), name));
 		else if (x.open && x.start != 0)
-			rw_itemf(w, RW_ALERT, _("%1$s: vulnerable since at "
-			    "least %2$s (Windows install date) and still "
-			    "vulnerable at the time of the examination."),
-			    name, report_time(x.start, a));
+			rw_item(w, RW_ALERT, rw_fmt(w, _("%1$s: vulnerable "
+			    "since at least %2$s (Windows install date) and "
+			    "still vulnerable at the time of the examination."),
+			    name, report_time(x.start, a)));
 		else if (x.open)
-			rw_itemf(w, RW_ALERT, _("%s: still vulnerable at the "
-			    "time of the examination; since when is unknown "
-			    "(no Windows install date)."), name);
+			rw_item(w, RW_ALERT, rw_fmt(w, _("%s: still vulnerable "
+			    "at the time of the examination; since when is "
+			    "unknown (no Windows install date)."), name));
 		else if (x.exposed && x.start != 0 && x.end >= x.start)
-			rw_itemf(w, RW_WARN, _("%1$s: exposed from %2$s "
-			    "(Windows install date) until the fixing update "
-			    "was installed on %3$s (%4$lld days)."), name,
-			    report_time(x.start, a), report_time(x.end, b),
-			    (long long)((x.end - x.start) / FILETIME_DAY));
+			rw_item(w, RW_WARN, rw_fmt(w, _("%1$s: exposed from "
+			    "%2$s (Windows install date) until the fixing "
+			    "update was installed on %3$s (%4$lld days)."),
+			    name, report_time(x.start, a), report_time(x.end,
+			    b), (long long)((x.end - x.start) / FILETIME_DAY)));
 		else if (x.exposed)
-			rw_itemf(w, RW_WARN, _("%1$s: exposed until the fixing "
-			    "update was installed on %2$s; since when is "
-			    "unknown."), name, report_time(x.end, b));
+			rw_item(w, RW_WARN, rw_fmt(w, _("%1$s: exposed until "
+			    "the fixing update was installed on %2$s; since "
+			    "when is unknown."), name, report_time(x.end, b)));
 		else
-			rw_itemf(w, RW_NORMAL, _("%s: fixed; when the fix was "
-			    "installed is not recorded (it may be part of the "
-			    "installed CU)."), name);
+			rw_item(w, RW_NORMAL, rw_fmt(w, _("%s: fixed; when the "
+			    "fix was installed is not recorded (it may be part "
+			    "of the installed CU)."), name));
 	}
 	rw_list_end(w);
 }
@@ -234,26 +235,27 @@ identity(struct rw *w, const struct exh_profile *p)
 	rw_kv_begin(w);
 	rw_kv(w, _("Computer name"), report_str(p->computer_name));
 	rw_kv(w, _("Domain"), report_str(p->domain));
-	rw_kvf(w, _("Windows"), _("%1$s (build %2$s)"),
-	    report_str(p->product_name), report_str(p->current_build));
+	rw_kv(w, _("Windows"), rw_fmt(w, _("%1$s (build %2$s)"),
+	    report_str(p->product_name), report_str(p->current_build)));
 	rw_kv(w, _("Windows installed (UTC)"), report_time(p->install_date, t));
-	rw_kvf(w, _("Time zone"), _("%1$s (UTC = local time + %2$d minutes)"),
-	    report_str(p->timezone_name), p->timezone_bias_minutes);
+	rw_kv(w, _("Time zone"), rw_fmt(w, _("%1$s (UTC = local time + %2$d "
+	    "minutes)"), report_str(p->timezone_name),
+	    p->timezone_bias_minutes));
 	rw_kv(w, _("Last shutdown (UTC)"), report_time(p->last_shutdown, t));
 	rw_kv(w, _("Exchange installed"), p->exchange_present ? _("yes") :
 	    _("not found"));
 	if (p->exchange_version != 0)
-		rw_kvf(w, _("Exchange version"), "%d (%s)",
-		    p->exchange_version, report_str(p->exchange_version_key));
+		rw_kv(w, _("Exchange version"), rw_fmt(w, "%d (%s)",
+		    p->exchange_version, report_str(p->exchange_version_key)));
 	else
 		rw_kv(w, _("Exchange version"), _("unknown"));
-	rw_kvf(w, _("Build from ExSetup.exe"), _("%1$s (file %2$s)"),
-	    report_str(p->exsetup_build), report_str(p->exsetup_path));
+	rw_kv(w, _("Build from ExSetup.exe"), rw_fmt(w, _("%1$s (file %2$s)"),
+	    report_str(p->exsetup_build), report_str(p->exsetup_path)));
 	rw_kv(w, _("Build from the registry"), report_str(p->registry_build));
 	rw_kv(w, _("Product version (Uninstall entry)"),
 	    report_str(p->product_display_version));
-	rw_kvf(w, _("Install path"), _("%1$s (from %2$s)"),
-	    report_str(p->install_path), report_str(p->install_path_source));
+	rw_kv(w, _("Install path"), rw_fmt(w, _("%1$s (from %2$s)"),
+	    report_str(p->install_path), report_str(p->install_path_source)));
 	for (i = 0; i < p->nroles; i++)
 		rw_kv(w, _("Role"), report_str(p->roles[i]));
 	rw_kv(w, _("Unified Messaging installed"),

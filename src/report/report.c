@@ -75,9 +75,9 @@ sources(struct rw *w, const struct exh_report_input *in)
 
 		if (s->ro != NULL && s->ro->is_block_device &&
 		    s->ro->after != 1)
-			rw_paraf(w, RW_ALERT, _("%s was not confirmed "
+			rw_para(w, RW_ALERT, rw_fmt(w, _("%s was not confirmed "
 			    "read-only after the examination."),
-			    report_str(s->path));
+			    report_str(s->path)));
 	}
 }
 
@@ -104,9 +104,9 @@ volumes(struct rw *w, const struct exh_report_input *in)
 		if (v->partition == 0)
 			rw_cell(w, _("whole device"));
 		else
-			rw_cellf(w, "%d", v->partition);
+			rw_cell(w, rw_fmt(w, "%d", v->partition));
 		if (v->letter != '?' && v->letter != '\0')
-			rw_cellf(w, "%c:", v->letter);
+			rw_cell(w, rw_fmt(w, "%c:", v->letter));
 		else
 			rw_cell(w, "-");
 		rw_cell(w, report_size(v->size, sz));
@@ -120,10 +120,11 @@ volumes(struct rw *w, const struct exh_report_input *in)
 	rw_table_end(w);
 	for (i = 0; i < in->nvolumes; i++)
 		if (in->volumes[i].error != NULL)
-			rw_paraf(w, RW_WARN, _("Partition %1$d of %2$s could "
-			    "not be examined: %3$s"), in->volumes[i].partition,
+			rw_para(w, RW_WARN, rw_fmt(w, _("Partition %1$d of "
+			    "%2$s could not be examined: %3$s"),
+			    in->volumes[i].partition,
 			    report_str(in->volumes[i].source_path),
-			    in->volumes[i].error);
+			    in->volumes[i].error));
 }
 
 static void
@@ -163,21 +164,21 @@ counts(struct rw *w, const struct exh_findings *fs)
 	}
 	st = exh_findings_stats(fs);
 	rw_kv_begin(w);
-	rw_kvf(w, _("Streams seen"), "%llu",
-	    (unsigned long long)st.streams_seen);
-	rw_kvf(w, _("Streams scanned"), "%llu",
-	    (unsigned long long)st.streams_scanned);
+	rw_kv(w, _("Streams seen"), rw_fmt(w, "%llu",
+	    (unsigned long long)st.streams_seen));
+	rw_kv(w, _("Streams scanned"), rw_fmt(w, "%llu",
+	    (unsigned long long)st.streams_scanned));
 	rw_kv(w, _("Bytes scanned"), report_size(st.bytes_scanned, sz));
-	rw_kvf(w, _("Streams skipped by policy"), "%llu",
-	    (unsigned long long)st.streams_skipped);
-	rw_kvf(w, _("Streams unreadable"), "%llu",
-	    (unsigned long long)st.streams_unreadable);
-	rw_kvf(w, _("Log files read"), "%llu",
-	    (unsigned long long)st.log_files);
-	rw_kvf(w, _("Log lines read"), "%llu",
-	    (unsigned long long)st.log_lines);
-	rw_kvf(w, _("Event records read"), "%llu",
-	    (unsigned long long)st.events);
+	rw_kv(w, _("Streams skipped by policy"), rw_fmt(w, "%llu",
+	    (unsigned long long)st.streams_skipped));
+	rw_kv(w, _("Streams unreadable"), rw_fmt(w, "%llu",
+	    (unsigned long long)st.streams_unreadable));
+	rw_kv(w, _("Log files read"), rw_fmt(w, "%llu",
+	    (unsigned long long)st.log_files));
+	rw_kv(w, _("Log lines read"), rw_fmt(w, "%llu",
+	    (unsigned long long)st.log_lines));
+	rw_kv(w, _("Event records read"), rw_fmt(w, "%llu",
+	    (unsigned long long)st.events));
 	rw_kv_end(w);
 }
 
@@ -194,8 +195,8 @@ run_notes(struct rw *w, const struct exh_report_input *in)
 	for (i = 0; i < in->nrun_notes; i++)
 		rw_item(w, RW_NORMAL, report_str(in->run_notes[i]));
 	if (in->firmware_notes != NULL && in->firmware_notes[0] != '\0')
-		rw_itemf(w, RW_NORMAL, _("Firmware footprint of the boot: %s"),
-		    in->firmware_notes);
+		rw_item(w, RW_NORMAL, rw_fmt(w, _("Firmware footprint of the "
+		    "boot: %s"), in->firmware_notes));
 	rw_list_end(w);
 }
 
@@ -222,9 +223,9 @@ partial(struct rw *w, const struct exh_findings *fs)
 		return;
 	}
 	if ((why = exh_findings_partial(fs)) != NULL)
-		rw_paraf(w, RW_ALERT, _("PARTIAL RESULTS: the examination did "
-		    "not complete (%s). Everything below covers only what was "
-		    "examined before it stopped."), why);
+		rw_para(w, RW_ALERT, rw_fmt(w, _("PARTIAL RESULTS: the "
+		    "examination did not complete (%s). Everything below "
+		    "covers only what was examined before it stopped."), why));
 }
 
 static int

@@ -46,41 +46,37 @@ struct rw {
 };
 
 void rw_init(struct rw *w, bool html, struct exh_buf *out);
+/*
+ * printf into the writer's scratch buffer, for handing to one of the
+ * functions below: rw_kv(w, key, rw_fmt(w, "%d", n)).  Valid until the
+ * next rw_fmt, so use one per call.  NULL after a failure, which every
+ * writer function then ignores.
+ */
+const char *rw_fmt(struct rw *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Releases scratch memory and returns the first error (or EXH_OK). */
 int rw_finish(struct rw *w);
 
 void rw_begin(struct rw *w, const char *lang, const char *title);
 void rw_end(struct rw *w);
 void rw_heading(struct rw *w, int level, const char *s);
-void rw_headingf(struct rw *w, int level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 void rw_para(struct rw *w, int style, const char *s);
-void rw_paraf(struct rw *w, int style, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 void rw_code(struct rw *w, const char *s);
-void rw_codef(struct rw *w, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 
 /* A key/value list: the record of one thing. */
 void rw_kv_begin(struct rw *w);
 void rw_kv(struct rw *w, const char *key, const char *value);
-void rw_kvf(struct rw *w, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 void rw_kv_end(struct rw *w);
 
 /* A bulleted list. */
 void rw_list_begin(struct rw *w);
 void rw_item(struct rw *w, int style, const char *s);
-void rw_itemf(struct rw *w, int style, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 void rw_list_end(struct rw *w);
 
 /* A table: column titles, then rows of cells. */
 void rw_table_begin(struct rw *w, const char *const *cols, size_t ncols);
 void rw_row_begin(struct rw *w);
 void rw_cell(struct rw *w, const char *s);
-void rw_cellf(struct rw *w, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 void rw_row_end(struct rw *w);
 void rw_table_end(struct rw *w);
 

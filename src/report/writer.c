@@ -70,17 +70,18 @@ esc(struct rw *w, const char *s)
 	    exh_esc_term(w->out, s, strlen(s));
 }
 
-/* Formats into the scratch buffer; NULL after a failure. */
-static const char *vfmt(struct rw *, const char *, va_list)
-    __attribute__((format(printf, 2, 0)));
-
-static const char *
-vfmt(struct rw *w, const char *fmt, va_list ap)
+const char *
+rw_fmt(struct rw *w, const char *fmt, ...)
 {
+	va_list ap;
+
 	if (w->rc != EXH_OK)
 		return NULL;
 	exh_buf_reset(&w->tmp);
-	if ((w->rc = exh_buf_vprintf(&w->tmp, fmt, ap)) != EXH_OK)
+	va_start(ap, fmt);
+	w->rc = exh_buf_vprintf(&w->tmp, fmt, ap);
+	va_end(ap);
+	if (w->rc != EXH_OK)
 		return NULL;
 	return w->tmp.data != NULL ? w->tmp.data : "";
 }
@@ -102,6 +103,24 @@ repeat(struct rw *w, char c, size_t n)
 {
 	while (n-- > 0 && w->rc == EXH_OK)
 		w->rc = exh_buf_putc(w->out, c);
+}
+
+/* <tag class="style">s</tag> */
+static void
+element(struct rw *w, const char *tag, int style, const char *s)
+{
+	put(w, "<");
+	put(w, tag);
+	if (style != RW_NORMAL) {
+		put(w, " class=\"");
+		put(w, style_class[style]);
+		put(w, "\"");
+	}
+	put(w, ">");
+	esc(w, s);
+	put(w, "</");
+	put(w, tag);
+	put(w, ">\n");
 }
 
 void
@@ -135,16 +154,11 @@ rw_end(struct rw *w)
 void
 rw_heading(struct rw *w, int level, const char *s)
 {
-	char tag[8];
+	char tag[4];
 
 	if (w->html) {
-		snprintf(tag, sizeof(tag), "h%d>", level);
-		put(w, "<");
-		put(w, tag);
-		esc(w, s);
-		put(w, "</");
-		put(w, tag);
-		put(w, "\n");
+		snprintf(tag, sizeof(tag), "h%d", level);
+		element(w, tag, RW_NORMAL, s);
 		return;
 	}
 	if (level > 1)
@@ -158,29 +172,10 @@ rw_heading(struct rw *w, int level, const char *s)
 }
 
 void
-rw_headingf(struct rw *w, int level, const char *fmt, ...)
-{
-	const char *s;
-	va_list ap;
-
-	va_start(ap, fmt);
-	s = vfmt(w, fmt, ap);
-	va_end(ap);
-	if (s != NULL)
-		rw_heading(w, level, s);
-}
-
-void
 rw_para(struct rw *w, int style, const char *s)
 {
 	if (w->html) {
-		put(w, style == RW_NORMAL ? "<p>" : "<p class=\"");
-		if (style != RW_NORMAL) {
-			put(w, style_class[style]);
-			put(w, "\">");
-		}
-		esc(w, s);
-		put(w, "</p>\n");
+		element(w, "p", style, s);
 		return;
 	}
 	put(w, text_mark[style]);
@@ -189,37 +184,11 @@ rw_para(struct rw *w, int style, const char *s)
 }
 
 void
-rw_paraf(struct rw *w, int style, const char *fmt, ...)
-{
-	const char *s;
-	va_list ap;
-
-	va_start(ap, fmt);
-	s = vfmt(w, fmt, ap);
-	va_end(ap);
-	if (s != NULL)
-		rw_para(w, style, s);
-}
-
-void
 rw_code(struct rw *w, const char *s)
 {
 	put(w, w->html ? "<pre>" : "    ");
 	esc(w, s);
 	put(w, w->html ? "</pre>\n" : "\n");
-}
-
-void
-rw_codef(struct rw *w, const char *fmt, ...)
-{
-	const char *s;
-	va_list ap;
-
-	va_start(ap, fmt);
-	s = vfmt(w, fmt, ap);
-	va_end(ap);
-	if (s != NULL)
-		rw_code(w, s);
 }
 
 void
@@ -252,19 +221,6 @@ rw_kv(struct rw *w, const char *key, const char *value)
 }
 
 void
-rw_kvf(struct rw *w, const char *key, const char *fmt, ...)
-{
-	const char *s;
-	va_list ap;
-
-	va_start(ap, fmt);
-	s = vfmt(w, fmt, ap);
-	va_end(ap);
-	if (s != NULL)
-		rw_kv(w, key, s);
-}
-
-void
 rw_kv_end(struct rw *w)
 {
 	if (w->html)
@@ -282,32 +238,13 @@ void
 rw_item(struct rw *w, int style, const char *s)
 {
 	if (w->html) {
-		put(w, style == RW_NORMAL ? "<li>" : "<li class=\"");
-		if (style != RW_NORMAL) {
-			put(w, style_class[style]);
-			put(w, "\">");
-		}
-		esc(w, s);
-		put(w, "</li>\n");
+		element(w, "li", style, s);
 		return;
 	}
 	put(w, "  - ");
 	put(w, text_mark[style]);
 	esc(w, s);
 	put(w, "\n");
-}
-
-void
-rw_itemf(struct rw *w, int style, const char *fmt, ...)
-{
-	const char *s;
-	va_list ap;
-
-	va_start(ap, fmt);
-	s = vfmt(w, fmt, ap);
-	va_end(ap);
-	if (s != NULL)
-		rw_item(w, style, s);
 }
 
 void
@@ -355,19 +292,6 @@ rw_cell(struct rw *w, const char *s)
 		esc(w, s);
 	}
 	w->cell++;
-}
-
-void
-rw_cellf(struct rw *w, const char *fmt, ...)
-{
-	const char *s;
-	va_list ap;
-
-	va_start(ap, fmt);
-	s = vfmt(w, fmt, ap);
-	va_end(ap);
-	if (s != NULL)
-		rw_cell(w, s);
 }
 
 void
