@@ -156,6 +156,7 @@ int
 exh_triage_run(struct exh_triage *t, struct exh_err *err)
 {
 	struct exh_scan_options so;
+	struct exh_err perr;
 	size_t i;
 	int rc = EXH_OK;
 
@@ -165,9 +166,6 @@ exh_triage_run(struct exh_triage *t, struct exh_err *err)
 	if (t->ran)
 		return exh_err_set(err, EXH_EUSAGE, 0, "triage already ran");
 	t->ran = true;
-	if (t->prof != NULL && exh_profile_findings(t->prof, t->fs, err) !=
-	    EXH_OK)
-		triage_note(t, "host profile: %s", err->msg);
 	memset(&so, 0, sizeof(so));
 	so.rules = t->rules;
 	so.threads = t->opt.threads;
@@ -184,6 +182,10 @@ exh_triage_run(struct exh_triage *t, struct exh_err *err)
 		if (exh_volume_is_system(t->vols[i].vol) &&
 		    (t->opt.cancel == NULL || *t->opt.cancel == 0))
 			rc = triage_scan_logs(t, t->vols[i].vol, err);
+	/* Host findings last: MsiInstaller events may have moved a verdict. */
+	if (t->prof != NULL && exh_profile_findings(t->prof, t->fs, &perr) !=
+	    EXH_OK)
+		triage_note(t, "host profile: %s", perr.msg);
 	if (rc == EXH_OK && t->opt.cancel != NULL && *t->opt.cancel != 0) {
 		exh_findings_set_partial(t->fs, "cancelled");
 		rc = exh_err_set(err, EXH_STOP, 0, "cancelled");
