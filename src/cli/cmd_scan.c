@@ -347,6 +347,13 @@ write_bundle(struct scan_args *a, struct exh_triage *t)
 	    "left out, written to ", res.collected, res.incomplete,
 	    res.left_out);
 	cli_put_term(stderr, a->bo.path);
+	/* Encrypted, only the envelope is on the disk: say so. */
+	if (res.p7m_sha256[0] != '\0')
+		fprintf(stderr, ".p7m (CMS envelope for %zu recipient%s)",
+		    a->bo.n_encrypt_certs, a->bo.n_encrypt_certs == 1 ? "" :
+		    "s");
+	if (a->bo.sign_key != NULL)
+		fputs(", SHA256SUMS signed (SHA256SUMS.p7s)", stderr);
 	fprintf(stderr, "\nbundle SHA-256: %s\n", res.zip_sha256);
 	if (res.p7m_sha256[0] != '\0')
 		fprintf(stderr, "bundle envelope SHA-256: %s\n",
