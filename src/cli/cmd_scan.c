@@ -289,7 +289,7 @@ static int
 write_out_dir(const struct scan_args *a, const struct exh_triage *t,
     const struct exh_buf *text, const struct exh_buf *json)
 {
-	struct exh_buf tl = { 0 }, html = { 0 }, txt = { 0 };
+	struct exh_buf tl = { 0 }, html = { 0 }, txt = { 0 }, acq = { 0 };
 	int rc;
 
 	if (mkdir(a->out_dir, 0755) != 0 && errno != EEXIST) {
@@ -298,7 +298,7 @@ write_out_dir(const struct scan_args *a, const struct exh_triage *t,
 	}
 	if ((rc = exh_report_timeline_csv(exh_triage_findings(t), &tl)) ==
 	    EXH_OK && (rc = exh_triage_report(t, a->lang, true, &html)) ==
-	    EXH_OK)
+	    EXH_OK && (rc = exh_triage_acquisition_json(t, &acq)) == EXH_OK)
 		rc = exh_triage_report(t, a->lang, false, &txt);
 	if (rc != EXH_OK)
 		cli_warn("building the report failed");
@@ -312,6 +312,9 @@ write_out_dir(const struct scan_args *a, const struct exh_triage *t,
 		rc = write_file(a->out_dir, "report.html", &html);
 	if (rc == EXH_OK)
 		rc = write_file(a->out_dir, "report.txt", &txt);
+	if (rc == EXH_OK)
+		rc = write_file(a->out_dir, "acquisition.json", &acq);
+	exh_buf_free(&acq);
 	exh_buf_free(&tl);
 	exh_buf_free(&html);
 	exh_buf_free(&txt);
