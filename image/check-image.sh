@@ -137,7 +137,7 @@ qemu() {
 # strip_term FILE: the serial log as text: no CR, no escape sequences
 # (CSI, charset selection, single-character ones), no SI/SO
 strip_term() {
-	sed -e 's/\x1b\[[0-9;?]*[ -\/]*[@-~]//g' -e 's/\x1b[()*+][@-~]//g' \
+	sed -e 's#\x1b\[[0-9;?]*[ -/]*[@-~]##g' -e 's/\x1b[()*+][0-9A-Za-z]//g' \
 	    -e 's/\x1b[=>78MDEHc]//g' "$1" | tr -d '\r\016\017'
 }
 
@@ -259,6 +259,7 @@ boot_ui() {
 	qemu "$stick" "$log"
 	state=timeout
 	while kill -0 $qpid 2>/dev/null; do
+		[ -f "$log" ] || { sleep 0.5; continue; }
 		strip_term "$log" > "$log.txt"
 		sed -n '/exhume: UI on/,$p' "$log.txt" > "$log.ui"
 		if grep -q 'read-only\|schreibgesch' "$log.ui"; then
