@@ -12,6 +12,8 @@
 #   BENCH_LOGS_SIZE  size of bench/logs.sh's big log (default 256M)
 #
 # Needs make all tools, /usr/bin/time, yara, tsk_recover, python3.
+# Option lists and number pairs are split on purpose:
+# shellcheck disable=SC2086,SC2046
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 tools=${TOOLS:-$top/build/tools}
@@ -94,12 +96,14 @@ for n in $threads; do
 	timed "$work/full-$n.out" "$exhume" scan "$img" $full_opts --threads "$n" \
 	    --out "$work/full-$n"
 	[ "$rc" -le 1 ] || die "exhume scan --full --threads $n: exit $rc: $(tail -3 "$work/full-$n.out.err")"
-	set -- $(streams "$work/full-$n")
+	sc=$(streams "$work/full-$n")
+	set -- $sc
 	row "exhume scan --full" "$n" "$1" "$2"
 done
 timed "$work/scope.out" "$exhume" scan "$img" --out "$work/scope"
 [ "$rc" -le 1 ] || die "exhume scan: exit $rc: $(tail -3 "$work/scope.out.err")"
-set -- $(streams "$work/scope")
+sc=$(streams "$work/scope")
+set -- $sc
 row "exhume scan (Exchange scope)" "$cores (default)" "$1" "$2"
 
 # ---- baselines: the same files extracted to a directory ---------------------------
@@ -110,7 +114,7 @@ set -- $(find "$ext" -type f -printf '%s\n' | awk '{ n++; b += $1 }
     END { printf "%d %.0f\n", n, b }')
 efiles=$1
 ebytes=$2
-row "tsk_recover -e (extract from the image)" 1 "$efiles" "$ebytes"
+row "tsk_recover -e (extracts the tree, writes it)" 1 "$efiles" "$ebytes"
 find "$ext" -type f -print0 | xargs -0 cat >/dev/null	# page cache warm
 
 # The yara CLI gets exhume's shipped rules compiled together, with neutral
@@ -126,7 +130,7 @@ for n in $threads; do
 	timed "$work/sha-$n.out" sh -c "find '$ext' -type f -print0 |
 	    xargs -0 -n 512 -P $n sha256sum"
 	[ "$rc" -eq 0 ] || die "sha256sum: exit $rc"
-	row "find | xargs -P $n sha256sum" "$n" "$efiles" "$ebytes"
+	row "sha256sum (find -print0, xargs -P $n)" "$n" "$efiles" "$ebytes"
 done
 
 # ---- correctness guard: planted shells found, same findings for every n ----------
