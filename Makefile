@@ -78,11 +78,15 @@ build/tools/%: tests/tools/%.c build/rel/libexhume.a $(HDRS)
 tools: $(TOOL_BIN)
 
 # ---- translations ----------------------------------------------------------
-PO := $(wildcard po/*.po)
-MO := $(PO:po/%.po=build/locale/%/LC_MESSAGES/exhume.mo)
-build/locale/%/LC_MESSAGES/exhume.mo: po/%.po
+# po/<lang>/*.po: one catalog part per front end or module (cli, tui,
+# report), merged into one "exhume" domain per language.
+LANGS := $(notdir $(wildcard po/*))
+MO := $(LANGS:%=build/locale/%/LC_MESSAGES/exhume.mo)
+.SECONDEXPANSION:
+build/locale/%/LC_MESSAGES/exhume.mo: $$(wildcard po/%/*.po)
 	@mkdir -p $(@D)
-	msgfmt --check -o $@ $<
+	msgcat --use-first -o $(@D)/exhume.po $^
+	msgfmt --check -o $@ $(@D)/exhume.po
 locale: $(MO)
 
 # ---- the two commands -----------------------------------------------------

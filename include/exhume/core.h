@@ -2,6 +2,7 @@
 #ifndef EXHUME_CORE_H
 #define EXHUME_CORE_H
 
+#include <libintl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -160,6 +161,7 @@ struct exh_hasher;
 int exh_hasher_create(bool md5, bool sha1, struct exh_hasher **out);
 int exh_hasher_update(struct exh_hasher *h, const void *p, size_t n);
 /* Finishes and fills the hex strings; the hasher may then be reset. */
+/* md5 and sha1 may be NULL when not wanted. */
 int exh_hasher_final(struct exh_hasher *h, char md5[33], char sha1[41],
     char sha256[65]);
 int exh_hasher_reset(struct exh_hasher *h);
@@ -177,5 +179,22 @@ exh_add_ok(size_t a, size_t b, size_t *out)
 {
 	return !__builtin_add_overflow(a, b, out);
 }
+
+/*
+ * Translations.  Every user-visible sentence goes through _() (gettext,
+ * domain "exhume"); N_() marks strings translated later.  The catalogs
+ * are looked up in $EXHUME_LOCALE_DIR, else the compiled-in directory.
+ * exh_i18n_set_lang switches the language of the whole process ("de",
+ * "en"; NULL or "" = from the environment): gettext keeps the language
+ * in the environment, which is the one process-wide state we accept.
+ * EXH_EUSAGE for a language without a catalog.
+ */
+#define EXH_TEXTDOMAIN "exhume"
+#define _(s) dgettext(EXH_TEXTDOMAIN, s)
+#define N_(s) (s)
+void exh_i18n_init(void);
+int exh_i18n_set_lang(const char *lang);
+/* The language in effect: "de" or "en". */
+const char *exh_i18n_lang(void);
 
 #endif /* EXHUME_CORE_H */

@@ -1,9 +1,17 @@
-/* Outputs built from findings: the timeline (report documents follow). */
+/* Outputs built from a triage: the timeline and the investigation report. */
 #ifndef EXHUME_REPORT_H
 #define EXHUME_REPORT_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 #include "exhume/core.h"
 #include "exhume/findings.h"
+#include "exhume/hive.h"
+#include "exhume/logscan.h"
+#include "exhume/rules.h"
+#include "exhume/source.h"
 
 /*
  * timeline.csv in Timesketch's columns (message, datetime, timestamp,
@@ -14,5 +22,82 @@
  * CSV-escaped with the formula guard.  Returns EXH_OK or EXH_ENOMEM.
  */
 int exh_report_timeline_csv(const struct exh_findings *fs, struct exh_buf *out);
+
+/* One examined source device with its read-only record. */
+struct exh_report_source {
+	const char *path;		/* "/dev/sda", "server.img" */
+	const char *model, *serial;	/* "" when unknown (images) */
+	uint64_t size;
+	const struct exh_ro_state *ro;
+};
+
+/* One NTFS volume that was opened (or could not be: error != NULL). */
+struct exh_report_volume {
+	const char *source_path;
+	int partition;			/* 0 = whole source */
+	char letter;			/* 'C'; '?' when not opened */
+	uint64_t size;
+	const char *label;		/* raw; may be attacker-chosen */
+	const char *serial;		/* NTFS serial, "" unknown */
+	bool system;			/* has \Windows */
+	const char *flags;		/* "dirty", "hibernated", ""... */
+	const char *error;		/* NULL when it was examined */
+};
+
+/* One stream or document in the evidence bundle. */
+struct exh_report_collected {
+	const char *entry;		/* name in the zip */
+	const char *winpath;		/* raw original path; NULL for documents */
+	const char *stream;		/* "" = unnamed */
+	uint64_t size;
+	const char *sha256;		/* hex; "" when not stored */
+	const char *reason;		/* "finding", "iis-log", "hive", ... */
+	const char *status;		/* "collected", "left-out", "incomplete" */
+	const char *why;		/* NULL unless left out / incomplete */
+};
+
+/*
+ * Everything the investigation record shows.  Strings are raw (possibly
+ * attacker-chosen) and escaped by the report.  Pointers may be NULL or
+ * counts 0 where a part was not done (no bundle: collected == NULL).
+ */
+struct exh_report_input {
+	const char *lang;		/* "de" or "en"; NULL = exh_i18n_lang() */
+	const char *case_id, *evidence_id, *examiner, *notes;
+	int64_t started, ended;		/* FILETIME, UTC */
+	const char *command_line;	/* or "exhume tui" */
+	const char *exhume_sha256;	/* of the running binary */
+	bool full_scan;			/* whole volumes, not the triage scope */
+	const char *const *scope;	/* roots examined, Windows paths */
+	size_t nscope;
+	const struct exh_report_source *sources;
+	size_t nsources;
+	const struct exh_report_volume *volumes;
+	size_t nvolumes;
+	const struct exh_rules *rules;
+	const struct exh_profile *profile;
+	const struct exh_log_coverage *coverage;
+	size_t ncoverage;
+	const struct exh_findings *findings;
+	const char *const *run_notes;	/* fall-backs and problems, in order */
+	size_t nrun_notes;
+	const char *firmware_notes;	/* when booted from the stick */
+	const struct exh_report_collected *collected;
+	size_t ncollected;
+	const char *bundle_name;	/* file name of the bundle, or NULL */
+};
+
+/*
+ * report.html: one self-contained page (inline CSS, no scripts, no
+ * external references) and report.txt, in in->lang.  The record of the
+ * investigation: what was examined and how, the patch verdict and
+ * exposure window, findings by severity with their evidence, log
+ * coverage, the timeline, what was collected with hashes, and the facts a
+ * notification decision (GDPR Art. 33) rests on.  Every attacker-chosen
+ * string is escaped (HTML, or for the terminal in the text form).
+ * EXH_OK, EXH_EUSAGE (unknown language) or EXH_ENOMEM.
+ */
+int exh_report_html(const struct exh_report_input *in, struct exh_buf *out);
+int exh_report_text(const struct exh_report_input *in, struct exh_buf *out);
 
 #endif /* EXHUME_REPORT_H */

@@ -261,7 +261,8 @@ cmd_files(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct inventory inv;
-	struct cli_volumes cv;
+	struct exh_triage_options to;
+	struct exh_triage *t;
 	struct exh_err err;
 	const char *letters = NULL;
 	char *end;
@@ -295,18 +296,18 @@ cmd_files(int argc, char **argv)
 	}
 	if ((format != 1 && format != 2) || optind >= argc)
 		return files_usage();
-	if (cli_open_volumes(argv + optind, (size_t)(argc - optind), only,
-	    letters, &cv) != EXH_OK) {
-		cli_close_volumes(&cv);
+	cli_triage_defaults(&to);
+	to.only_volume = only;
+	to.letters = letters;
+	to.no_profile = true;
+	if (cli_open_triage(&to, argv + optind, (size_t)(argc - optind),
+	    &t) != EXH_OK)
 		return EXIT_USAGE;
-	}
-	if (cv.nvols == 0)
-		cli_warn("no NTFS volume found");
-	for (i = 0; i < cv.nvols; i++) {
-		inv.vol = cv.vols[i].vol;
+	for (i = 0; i < exh_triage_volume_count(t); i++) {
+		inv.vol = exh_triage_volume(t, i);
 		if (exh_volume_walk(inv.vol, NULL, on_entry, &inv, &err) !=
 		    EXH_OK) {
-			cli_error(exh_source_path(cv.vols[i].src), &err);
+			cli_error(NULL, &err);
 			rc = EXIT_PARTIAL;
 		}
 	}
@@ -318,8 +319,6 @@ cmd_files(int argc, char **argv)
 		    "streams (listed above)", inv.broken, inv.unreadable);
 		rc = EXIT_PARTIAL;
 	}
-	if (cv.nvols == 0 && rc == EXIT_CLEAN)
-		rc = EXIT_USAGE;
-	cli_close_volumes(&cv);
+	exh_triage_destroy(t);
 	return rc;
 }

@@ -7,25 +7,6 @@
 #include "cli.h"
 
 int
-cli_build_profile(struct cli_volumes *cv, struct exh_profile **out)
-{
-	struct exh_volume **vols;
-	struct exh_err err;
-	size_t i;
-	int rc;
-
-	if ((vols = calloc(cv->nvols ? cv->nvols : 1, sizeof(*vols))) == NULL)
-		return EXH_ENOMEM;
-	for (i = 0; i < cv->nvols; i++)
-		vols[i] = cv->vols[i].vol;
-	rc = exh_profile_build(vols, cv->nvols, cli_rules_dir(), out, &err);
-	free(vols);
-	if (rc != EXH_OK)
-		cli_error("host profile", &err);
-	return rc;
-}
-
-int
 cmd_profile(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -33,9 +14,10 @@ cmd_profile(int argc, char **argv)
 		{ "letter", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct exh_profile *p = NULL;
+	const struct exh_profile *p;
+	struct exh_triage_options to;
+	struct exh_triage *t;
 	struct exh_buf b = { 0 };
-	struct cli_volumes cv;
 	const char *letters = NULL;
 	bool json = false;
 	int c, rc = EXIT_USAGE;
@@ -50,14 +32,12 @@ cmd_profile(int argc, char **argv)
 	}
 	if (optind >= argc)
 		goto usage;
-	if (cli_open_volumes(argv + optind, (size_t)(argc - optind), 0,
-	    letters, &cv) != EXH_OK || cv.nvols == 0) {
-		if (cv.nvols == 0)
-			cli_warn("no NTFS volume found");
-		cli_close_volumes(&cv);
+	cli_triage_defaults(&to);
+	to.letters = letters;
+	if (cli_open_triage(&to, argv + optind, (size_t)(argc - optind),
+	    &t) != EXH_OK)
 		return EXIT_USAGE;
-	}
-	if (cli_build_profile(&cv, &p) == EXH_OK &&
+	if ((p = exh_triage_profile(t)) != NULL &&
 	    (json ? exh_profile_to_json(p, &b) : exh_profile_to_text(p, &b)) ==
 	    EXH_OK) {
 		fputs(b.data ? b.data : "", stdout);
@@ -66,8 +46,7 @@ cmd_profile(int argc, char **argv)
 		rc = EXIT_CLEAN;
 	}
 	exh_buf_free(&b);
-	exh_profile_free(p);
-	cli_close_volumes(&cv);
+	exh_triage_destroy(t);
 	return rc;
 usage:
 	fprintf(stderr, "usage: exhume profile SOURCE... [--json] "

@@ -49,113 +49,39 @@ cli_rules_dir(void)
 	return (env != NULL && *env != '\0') ? env : EXH_RULES_DIR;
 }
 
-static int
-add_volume(struct cli_volumes *cv, struct exh_source *src, int part,
-    struct exh_volume *vol)
+void
+cli_note(void *ctx, const char *msg)
 {
-	struct cli_volume *grown;
-
-	grown = realloc(cv->vols, (cv->nvols + 1) * sizeof(*grown));
-	if (grown == NULL)
-		return EXH_ENOMEM;
-	cv->vols = grown;
-	cv->vols[cv->nvols].src = src;
-	cv->vols[cv->nvols].part = part;
-	cv->vols[cv->nvols].vol = vol;
-	cv->nvols++;
-	return EXH_OK;
-}
-
-static int
-open_source_volumes(struct cli_volumes *cv, struct exh_source *src)
-{
-	struct exh_err err;
-	struct exh_volume *vol;
-	size_t i;
-
-	for (i = 0; i < exh_source_partition_count(src); i++) {
-		const struct exh_partition *p = exh_source_partition(src, i);
-		char what[512];
-
-		if (p->fs != EXH_FS_NTFS) {
-			cv->not_ntfs++;
-			continue;
-		}
-		snprintf(what, sizeof(what), "%s: partition %d",
-		    exh_source_path(src), p->number);
-		if (exh_volume_open(src, p->number, &vol, &err) != EXH_OK) {
-			cli_error(what, &err);
-			continue;
-		}
-		if (add_volume(cv, src, p->number, vol) != EXH_OK) {
-			exh_volume_close(vol);
-			return EXH_ENOMEM;
-		}
-	}
-	return EXH_OK;
+	(void)ctx;
+	fputs("note: ", stderr);
+	cli_put_term(stderr, msg);
+	fputc('\n', stderr);
 }
 
 int
-cli_open_volumes(char *const *paths, size_t n, int only, const char *letters,
-    struct cli_volumes *out)
+cli_open_triage(const struct exh_triage_options *opt, char *const *paths,
+    size_t n, struct exh_triage **out)
 {
-	struct exh_volume **vols;
+	struct exh_triage *t;
 	struct exh_err err;
-	size_t i;
-	int rc = EXH_OK;
 
-	memset(out, 0, sizeof(*out));
-	if ((out->srcs = calloc(n ? n : 1, sizeof(*out->srcs))) == NULL)
-		return EXH_ENOMEM;
-	for (i = 0; i < n; i++) {
-		if (exh_source_open(paths[i], &out->srcs[out->nsrcs], &err)) {
-			cli_error(NULL, &err);
-			rc = err.status;
-			break;
-		}
-		out->nsrcs++;
-		if ((rc = open_source_volumes(out, out->srcs[i])) != EXH_OK)
-			break;
-	}
-	if (rc != EXH_OK)
-		return rc;
-	if ((vols = calloc(out->nvols ? out->nvols : 1, sizeof(*vols))) == NULL)
-		return EXH_ENOMEM;
-	for (i = 0; i < out->nvols; i++)
-		vols[i] = out->vols[i].vol;
-	rc = exh_volume_assign_letters(vols, out->nvols, letters, &err);
-	free(vols);
-	if (rc != EXH_OK) {
+	if (exh_triage_create(opt, &t, &err) != EXH_OK ||
+	    exh_triage_open(t, paths, n, &err) != EXH_OK) {
 		cli_error(NULL, &err);
-		return rc;
+		exh_triage_destroy(t);
+		return err.status;
 	}
-	if (only > 0) {
-		if ((size_t)only > out->nvols) {
-			cli_warn("--volume %d: there are %zu NTFS volumes", only,
-			    out->nvols);
-			return EXH_EUSAGE;
-		}
-		for (i = 0; i < out->nvols; i++)
-			if (i != (size_t)only - 1)
-				exh_volume_close(out->vols[i].vol);
-		out->vols[0] = out->vols[only - 1];
-		out->nvols = 1;
-	}
+	*out = t;
 	return EXH_OK;
 }
 
 void
-cli_close_volumes(struct cli_volumes *cv)
+cli_triage_defaults(struct exh_triage_options *opt)
 {
-	size_t i;
-
-	for (i = 0; i < cv->nvols; i++)
-		exh_volume_close(cv->vols[i].vol);
-	for (i = 0; i < cv->nsrcs; i++)
-		exh_source_close(cv->srcs[i]);
-	free(cv->vols);
-	free(cv->srcs);
-	memset(cv, 0, sizeof(*cv));
+	memset(opt, 0, sizeof(*opt));
+	opt->rules_dir = cli_rules_dir();
+	opt->note = cli_note;
+	opt->firmware_notes_path = getenv("EXHUME_FIRMWARE_NOTES");
 }
 
 int
@@ -209,22 +135,4 @@ cli_read_secret(const char *path)
 	copy = strdup(buf);
 	explicit_bzero(buf, sizeof(buf));
 	return copy;
-}
-
-/* A small local text file (at most max bytes), or NULL. */
-char *
-cli_read_file(const char *path, size_t max)
-{
-	FILE *fp = fopen(path, "r");
-	char *buf;
-	size_t n;
-
-	if (fp == NULL)
-		return NULL;
-	if ((buf = malloc(max + 1)) != NULL) {
-		n = fread(buf, 1, max, fp);
-		buf[n] = '\0';
-	}
-	fclose(fp);
-	return buf;
 }

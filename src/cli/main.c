@@ -62,6 +62,7 @@ main(int argc, char **argv)
 		usage(stdout);
 		return EXIT_CLEAN;
 	}
+	exh_i18n_init();
 	/* libxml2 initialises lazily, which is not thread-safe. */
 	xmlInitParser();
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

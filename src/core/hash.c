@@ -69,10 +69,13 @@ int
 exh_hasher_final(struct exh_hasher *h, char md5[33], char sha1[41],
     char sha256[65])
 {
-	md5[0] = sha1[0] = '\0';
+	if (md5 != NULL)
+		md5[0] = '\0';
+	if (sha1 != NULL)
+		sha1[0] = '\0';
 	if (finish(h->sha256, sha256) != EXH_OK ||
-	    (h->want_md5 && finish(h->md5, md5) != EXH_OK) ||
-	    (h->want_sha1 && finish(h->sha1, sha1) != EXH_OK))
+	    (h->want_md5 && md5 != NULL && finish(h->md5, md5) != EXH_OK) ||
+	    (h->want_sha1 && sha1 != NULL && finish(h->sha1, sha1) != EXH_OK))
 		return EXH_EFATAL;
 	return EXH_OK;
 }

@@ -34,10 +34,13 @@ set +e
 build/rel/exhume scan "$d/demo.img" --out "$d/out" --bundle "$d/demo-case.zip" \
     --case DEMO-1 --examiner demo 2>"$d/scan.err"
 rc=$?
-grep -E '^(note|log coverage|bundle)' "$d/scan.err"
+grep -E '^(note|bundle)' "$d/scan.err"
+grep -E '^(findings|streams|patch|log coverage):' "$d/out/summary.txt"
 echo
 echo "== exhume verify $d/demo-case.zip"
 build/rel/exhume verify "$d/demo-case.zip"
 echo
-echo "scan exit status $rc (see exhume(8)); findings in $d/out/findings.jsonl,"
-echo "summary in $d/out/summary.txt, evidence bundle $d/demo-case.zip"
+echo "scan exit status $rc (see exhume(8))"
+echo "report:          $d/out/report.html (and report.txt; also inside the bundle)"
+echo "findings:        $d/out/findings.jsonl, summary in $d/out/summary.txt"
+echo "evidence bundle: $d/demo-case.zip (side hash $d/demo-case.zip.sha256)"

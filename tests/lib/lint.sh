@@ -8,7 +8,7 @@ layer() {
 	case $1 in
 	core) echo 0 ;; findings) echo 1 ;; source) echo 2 ;; volume) echo 3 ;;
 	rules|hive|scan|logscan|events) echo 4 ;; report|bundle) echo 5 ;;
-	tui|cli) echo 6 ;; *) echo 9 ;;
+	triage) echo 6 ;; tui|cli) echo 7 ;; *) echo 9 ;;
 	esac
 }
 

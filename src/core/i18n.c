@@ -1,0 +1,78 @@
+/* Language selection for gettext: German or English, switchable at run time. */
+#include <libintl.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exhume/core.h"
+
+static const char *
+locale_dir(void)
+{
+	const char *env = getenv("EXHUME_LOCALE_DIR");
+
+	return (env != NULL && *env == '/') ? env : EXH_LOCALE_DIR;
+}
+
+/*
+ * glibc ignores LANGUAGE in the "C" locale, and a boot image has no
+ * other locale than C.UTF-8; that one is enough for LANGUAGE to work.
+ */
+void
+exh_i18n_init(void)
+{
+	const char *cur;
+
+	if (setlocale(LC_ALL, "") == NULL)
+		(void)setlocale(LC_ALL, "C.UTF-8");
+	cur = setlocale(LC_MESSAGES, NULL);
+	if (cur == NULL || strcmp(cur, "C") == 0 || strcmp(cur, "POSIX") == 0)
+		(void)setlocale(LC_MESSAGES, "C.UTF-8");
+	/* Numbers and dates stay machine-readable whatever the language. */
+	(void)setlocale(LC_NUMERIC, "C");
+	(void)setlocale(LC_TIME, "C");
+	(void)bindtextdomain(EXH_TEXTDOMAIN, locale_dir());
+	(void)bind_textdomain_codeset(EXH_TEXTDOMAIN, "UTF-8");
+}
+
+int
+exh_i18n_set_lang(const char *lang)
+{
+	const char *cur;
+	char name[128];
+
+	if (lang == NULL || *lang == '\0')
+		return EXH_OK;
+	if (strcmp(lang, "de") != 0 && strcmp(lang, "en") != 0)
+		return EXH_EUSAGE;
+	if (setenv("LANGUAGE", lang, 1) != 0)
+		return EXH_ENOMEM;
+	/* Re-setting the locale drops gettext's cached translations. */
+	if ((cur = setlocale(LC_MESSAGES, NULL)) != NULL &&
+	    snprintf(name, sizeof(name), "%s", cur) < (int)sizeof(name))
+		(void)setlocale(LC_MESSAGES, name);
+	return EXH_OK;
+}
+
+static bool
+starts_de(const char *v)
+{
+	return v != NULL && strncmp(v, "de", 2) == 0 &&
+	    (v[2] == '\0' || v[2] == '_' || v[2] == '.' || v[2] == ':' ||
+	    v[2] == '@');
+}
+
+const char *
+exh_i18n_lang(void)
+{
+	const char *v;
+
+	if ((v = getenv("LANGUAGE")) != NULL && *v != '\0')
+		return starts_de(v) ? "de" : "en";
+	if ((v = getenv("LC_ALL")) != NULL && *v != '\0')
+		return starts_de(v) ? "de" : "en";
+	if ((v = getenv("LC_MESSAGES")) != NULL && *v != '\0')
+		return starts_de(v) ? "de" : "en";
+	return starts_de(getenv("LANG")) ? "de" : "en";
+}

@@ -1,0 +1,125 @@
+/* Do the web logs reach back to the start of the exposure?  (rules/exposure.tsv) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "triage_int.h"
+
+struct exposure {
+	int64_t since;
+	char source[256];
+};
+
+/* Line "family<TAB>YYYY-MM-DD<TAB>source" for fam, or false. */
+static bool
+parse_line(char *line, int fam, struct exposure *e)
+{
+	char *f2, *f3, date[32];
+
+	line[strcspn(line, "\r\n")] = '\0';
+	if (line[0] == '#' || (f2 = strchr(line, '\t')) == NULL)
+		return false;
+	*f2++ = '\0';
+	if ((f3 = strchr(f2, '\t')) == NULL)
+		return false;
+	*f3++ = '\0';
+	if (strcasecmp(line, exh_family_name(fam)) != 0 ||
+	    snprintf(date, sizeof(date), "%sT00:00:00Z", f2) >=
+	    (int)sizeof(date) || exh_iso_to_filetime(date, &e->since) != EXH_OK)
+		return false;
+	snprintf(e->source, sizeof(e->source), "%s", f3);
+	return true;
+}
+
+static bool
+exposure_for(const struct exh_triage *t, int fam, struct exposure *e)
+{
+	char path[4096], line[1024];
+	bool found = false;
+	FILE *fp;
+
+	if (!triage_rules_path(t, "exposure.tsv", path, sizeof(path)) ||
+	    (fp = fopen(path, "r")) == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), fp) != NULL)
+		found = parse_line(line, fam, e);
+	fclose(fp);
+	return found;
+}
+
+/* Oldest row in the HttpProxy and IIS logs: where exploitation shows. */
+static int64_t
+web_logs_start(const struct exh_triage *t)
+{
+	int64_t first = 0;
+	size_t i;
+
+	for (i = 0; i < t->ncov; i++) {
+		const char *name = exh_log_family_name(t->cov[i].family);
+
+		if ((strcmp(name, "httpproxy") == 0 || strcmp(name, "iis") == 0) &&
+		    t->cov[i].first != 0 && (first == 0 || t->cov[i].first < first))
+			first = t->cov[i].first;
+	}
+	return first;
+}
+
+static void
+add_gap(struct exh_triage *t, int fam, const struct exposure *e, int64_t end,
+    int64_t logs)
+{
+	struct exh_finding *f = exh_finding_new(EXH_FIND_HOST);
+	char a[32], b[32], c[32], what[512];
+	struct exh_err err;
+
+	if (f == NULL)
+		return;
+	exh_filetime_iso(e->since, a);
+	exh_filetime_iso(end, b);
+	snprintf(what, sizeof(what), logs != 0 ?
+	    "exposed to %s from %s until %s; the HttpProxy/IIS logs begin %s: "
+	    "exploitation before that cannot be ruled out from the logs" :
+	    "exposed to %s from %s until %s; no HttpProxy/IIS log rows were "
+	    "found%s: exploitation cannot be ruled out from the logs",
+	    exh_family_name(fam), a, b, logs != 0 ? exh_filetime_iso(logs, c) :
+	    "");
+	f->time = e->since;
+	if (exh_finding_set(&f->check, "logs/coverage-gap") != EXH_OK ||
+	    exh_finding_set(&f->excerpt, what) != EXH_OK ||
+	    exh_finding_add_reason(f, "coverage", "logs/coverage-gap", 50,
+	    what, e->source, NULL) != EXH_OK) {
+		exh_finding_free(f);
+		return;
+	}
+	exh_finding_rescore(f);
+	(void)exh_findings_add(t->fs, f, &err);
+	triage_note(t, "log coverage: %s", what);
+}
+
+void
+triage_coverage_check(struct exh_triage *t)
+{
+	int64_t logs = web_logs_start(t), end;
+	struct exposure e;
+	int fam;
+
+	if (t->prof == NULL || !t->prof->exchange_present)
+		return;
+	for (fam = 0; fam < EXH_FAM_COUNT; fam++) {
+		const struct exh_family_verdict *v = &t->prof->verdicts[fam];
+
+		if (!exposure_for(t, fam, &e))
+			continue;
+		if (v->verdict == EXH_VERDICT_VULNERABLE)
+			end = exh_unix_to_filetime((int64_t)time(NULL));
+		else if (v->verdict == EXH_VERDICT_FIXED &&
+		    v->fix_installed_since > e.since)
+			end = v->fix_installed_since;
+		else
+			continue;
+		if (logs == 0 || logs > e.since)
+			add_gap(t, fam, &e, end, logs);
+	}
+}

@@ -1,0 +1,177 @@
+/* Fills the report's input from the triage: sources, volumes, results. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "triage_int.h"
+
+struct input_store {
+	struct exh_report_source *srcs;
+	struct exh_report_volume *vols;
+	struct exh_disk_info *disks;
+	size_t ndisks;
+	char self[65];
+	char *firmware;
+};
+
+static const struct exh_disk_info *
+disk_for(const struct input_store *s, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < s->ndisks; i++)
+		if (strcmp(s->disks[i].dev_path, path) == 0)
+			return &s->disks[i];
+	return NULL;
+}
+
+static int
+fill_sources(const struct exh_triage *t, struct input_store *s)
+{
+	struct exh_err err;
+	size_t i;
+
+	if ((s->srcs = calloc(t->nsrcs + 1, sizeof(*s->srcs))) == NULL)
+		return EXH_ENOMEM;
+	(void)exh_source_list_disks("/sys", NULL, &s->disks, &s->ndisks, &err);
+	for (i = 0; i < t->nsrcs; i++) {
+		const char *path = exh_source_path(t->srcs[i]);
+		const struct exh_disk_info *d = disk_for(s, path);
+
+		s->srcs[i].path = path;
+		s->srcs[i].model = d ? d->model : "";
+		s->srcs[i].serial = d ? d->serial : "";
+		s->srcs[i].size = exh_source_size(t->srcs[i]);
+		s->srcs[i].ro = exh_source_ro_state(t->srcs[i]);
+	}
+	return EXH_OK;
+}
+
+static const char *
+volume_flags(const struct exh_volume_info *vi)
+{
+	if (vi->dirty && vi->hibernated)
+		return "dirty, hibernated";
+	if (vi->hibernated)
+		return "hibernated";
+	return vi->dirty ? "dirty" : "";
+}
+
+static int
+fill_volumes(const struct exh_triage *t, struct input_store *s)
+{
+	size_t i, n = t->nvols + t->nfailed;
+
+	if ((s->vols = calloc(n + 1, sizeof(*s->vols))) == NULL)
+		return EXH_ENOMEM;
+	for (i = 0; i < t->nvols; i++) {
+		const struct exh_volume_info *vi =
+		    exh_volume_info(t->vols[i].vol);
+
+		s->vols[i].source_path = exh_source_path(t->vols[i].src);
+		s->vols[i].partition = t->vols[i].part;
+		s->vols[i].letter = vi->letter;
+		s->vols[i].size = vi->size;
+		s->vols[i].label = vi->label;
+		s->vols[i].serial = vi->serial;
+		s->vols[i].system = exh_volume_is_system(t->vols[i].vol);
+		s->vols[i].flags = volume_flags(vi);
+	}
+	for (i = 0; i < t->nfailed; i++) {
+		struct exh_report_volume *v = &s->vols[t->nvols + i];
+
+		v->source_path = t->failed[i].source_path;
+		v->partition = t->failed[i].part;
+		v->letter = '?';
+		v->label = v->serial = v->flags = "";
+		v->error = t->failed[i].error ? t->failed[i].error : "";
+	}
+	return EXH_OK;
+}
+
+static void
+free_store(struct input_store *s)
+{
+	free(s->srcs);
+	free(s->vols);
+	free(s->disks);
+	free(s->firmware);
+}
+
+static void
+fill_results(const struct exh_triage *t, struct exh_report_input *in)
+{
+	in->case_id = t->opt.case_id;
+	in->evidence_id = t->opt.evidence_id;
+	in->examiner = t->opt.examiner;
+	in->notes = t->opt.notes;
+	in->started = t->started;
+	in->ended = t->ended;
+	in->command_line = t->opt.command_line;
+	in->full_scan = t->opt.full;
+	in->scope = (const char *const *)t->scope;
+	in->nscope = t->nscope;
+	in->nsources = t->nsrcs;
+	in->nvolumes = t->nvols + t->nfailed;
+	in->rules = t->rules;
+	in->profile = t->prof;
+	in->coverage = t->cov;
+	in->ncoverage = t->ncov;
+	in->findings = t->fs;
+	in->run_notes = (const char *const *)t->notes;
+	in->nrun_notes = t->nnotes;
+}
+
+static char *
+read_notes(const char *path)
+{
+	struct exh_buf b = { 0 };
+	char chunk[4096];
+	size_t n;
+	FILE *fp;
+
+	if (path == NULL || *path == '\0' || (fp = fopen(path, "r")) == NULL)
+		return NULL;
+	while (b.len < 65536 && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		exh_buf_append(&b, chunk, n);
+	fclose(fp);
+	return b.data;
+}
+
+int
+triage_report(const struct exh_triage *t, const char *lang, bool html,
+    const struct exh_report_collected *col, size_t ncol,
+    const char *bundle_name, struct exh_buf *out)
+{
+	struct exh_report_input in;
+	struct input_store s;
+	int rc;
+
+	memset(&in, 0, sizeof(in));
+	memset(&s, 0, sizeof(s));
+	if (fill_sources(t, &s) != EXH_OK || fill_volumes(t, &s) != EXH_OK) {
+		free_store(&s);
+		return EXH_ENOMEM;
+	}
+	fill_results(t, &in);
+	triage_self_sha256(s.self);
+	s.firmware = read_notes(t->opt.firmware_notes_path);
+	in.lang = lang;
+	in.exhume_sha256 = s.self;
+	in.sources = s.srcs;
+	in.volumes = s.vols;
+	in.firmware_notes = s.firmware;
+	in.collected = col;
+	in.ncollected = ncol;
+	in.bundle_name = bundle_name;
+	rc = html ? exh_report_html(&in, out) : exh_report_text(&in, out);
+	free_store(&s);
+	return rc;
+}
+
+int
+exh_triage_report(const struct exh_triage *t, const char *lang, bool html,
+    struct exh_buf *out)
+{
+	return triage_report(t, lang, html, NULL, 0, NULL, out);
+}

@@ -1,0 +1,330 @@
+/* The triage handle: options, opened sources and volumes, notes, results. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "triage_int.h"
+
+int
+triage_push(char ***v, size_t *n, const char *s)
+{
+	char **grown, *copy;
+
+	if ((copy = strdup(s)) == NULL)
+		return EXH_ENOMEM;
+	if ((grown = realloc(*v, (*n + 1) * sizeof(*grown))) == NULL) {
+		free(copy);
+		return EXH_ENOMEM;
+	}
+	grown[(*n)++] = copy;
+	*v = grown;
+	return EXH_OK;
+}
+
+static void
+free_strings(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+triage_note(struct exh_triage *t, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	(void)triage_push(&t->notes, &t->nnotes, msg);
+	if (t->opt.note != NULL)
+		t->opt.note(t->opt.ctx, msg);
+}
+
+bool
+triage_rules_path(const struct exh_triage *t, const char *name, char *buf,
+    size_t len)
+{
+	return snprintf(buf, len, "%s/%s", t->opt.rules_dir, name) <
+	    (int)len;
+}
+
+int
+exh_triage_create(const struct exh_triage_options *opt,
+    struct exh_triage **out, struct exh_err *err)
+{
+	struct exh_triage *t;
+
+	if (opt == NULL || opt->rules_dir == NULL)
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "triage: no rules directory");
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, errno, "out of memory");
+	t->opt = *opt;
+	t->started = exh_unix_to_filetime((int64_t)time(NULL));
+	if (exh_findings_create(&t->fs, err) != EXH_OK) {
+		free(t);
+		return err->status;
+	}
+	*out = t;
+	return EXH_OK;
+}
+
+void
+exh_triage_destroy(struct exh_triage *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->nvols; i++)
+		exh_volume_close(t->vols[i].vol);
+	for (i = 0; i < t->nsrcs; i++)
+		exh_source_close(t->srcs[i]);
+	for (i = 0; i < t->nfailed; i++) {
+		free(t->failed[i].source_path);
+		free(t->failed[i].error);
+	}
+	free(t->failed);
+	free(t->vols);
+	free(t->srcs);
+	free_strings(t->notes, t->nnotes);
+	free_strings(t->scope, t->nscope);
+	free(t->cov);
+	exh_profile_free(t->prof);
+	exh_findings_destroy(t->fs);
+	exh_rules_destroy(t->rules);
+	free(t);
+}
+
+int
+exh_triage_load_rules(struct exh_triage *t, struct exh_err *err)
+{
+	struct exh_rules_options ro;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.default_dir = t->opt.rules_dir;
+	ro.no_default = t->opt.no_default_rules;
+	ro.yara_paths = t->opt.yara_paths;
+	ro.n_yara = t->opt.n_yara;
+	ro.ioc_paths = t->opt.ioc_paths;
+	ro.n_ioc = t->opt.n_ioc;
+	ro.cache_dir = t->opt.cache_dir;
+	exh_rules_destroy(t->rules);
+	t->rules = NULL;
+	return exh_rules_load(&ro, &t->rules, err);
+}
+
+static int
+add_volume(struct exh_triage *t, struct exh_source *src, int part,
+    struct exh_volume *vol)
+{
+	struct triage_volume *grown;
+
+	grown = realloc(t->vols, (t->nvols + 1) * sizeof(*grown));
+	if (grown == NULL)
+		return EXH_ENOMEM;
+	t->vols = grown;
+	t->vols[t->nvols++] = (struct triage_volume){ src, part, vol };
+	return EXH_OK;
+}
+
+static int
+add_failed(struct exh_triage *t, struct exh_source *src, int part,
+    const char *why)
+{
+	struct triage_failed *grown;
+
+	grown = realloc(t->failed, (t->nfailed + 1) * sizeof(*grown));
+	if (grown == NULL)
+		return EXH_ENOMEM;
+	t->failed = grown;
+	grown[t->nfailed].source_path = strdup(exh_source_path(src));
+	grown[t->nfailed].part = part;
+	grown[t->nfailed].error = strdup(why);
+	t->nfailed++;
+	return EXH_OK;
+}
+
+static int
+open_source_volumes(struct exh_triage *t, struct exh_source *src)
+{
+	struct exh_volume *vol;
+	struct exh_err err;
+	size_t i;
+
+	for (i = 0; i < exh_source_partition_count(src); i++) {
+		const struct exh_partition *p = exh_source_partition(src, i);
+
+		if (p->fs != EXH_FS_NTFS)
+			continue;
+		if (exh_volume_open(src, p->number, &vol, &err) != EXH_OK) {
+			triage_note(t, "%s: partition %d: %s",
+			    exh_source_path(src), p->number, err.msg);
+			if (add_failed(t, src, p->number, err.msg) != EXH_OK)
+				return EXH_ENOMEM;
+			continue;
+		}
+		if (add_volume(t, src, p->number, vol) != EXH_OK) {
+			exh_volume_close(vol);
+			return EXH_ENOMEM;
+		}
+	}
+	return EXH_OK;
+}
+
+/* --volume N keeps only the Nth NTFS volume. */
+static int
+keep_only(struct exh_triage *t, int only, struct exh_err *err)
+{
+	size_t i;
+
+	if (only <= 0)
+		return EXH_OK;
+	if ((size_t)only > t->nvols)
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "--volume %d: there are %zu NTFS volumes", only, t->nvols);
+	for (i = 0; i < t->nvols; i++)
+		if (i != (size_t)only - 1)
+			exh_volume_close(t->vols[i].vol);
+	t->vols[0] = t->vols[only - 1];
+	t->nvols = 1;
+	return EXH_OK;
+}
+
+static int
+letter_volumes(struct exh_triage *t, struct exh_err *err)
+{
+	struct exh_volume **vols;
+	size_t i;
+	int rc;
+
+	if ((vols = calloc(t->nvols ? t->nvols : 1, sizeof(*vols))) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, errno, "out of memory");
+	for (i = 0; i < t->nvols; i++)
+		vols[i] = t->vols[i].vol;
+	rc = exh_volume_assign_letters(vols, t->nvols, t->opt.letters, err);
+	free(vols);
+	return rc;
+}
+
+static void
+build_profile(struct exh_triage *t)
+{
+	struct exh_volume **vols;
+	struct exh_err err;
+	size_t i;
+
+	if ((vols = calloc(t->nvols ? t->nvols : 1, sizeof(*vols))) == NULL)
+		return;
+	for (i = 0; i < t->nvols; i++)
+		vols[i] = t->vols[i].vol;
+	if (exh_profile_build(vols, t->nvols, t->opt.rules_dir, &t->prof,
+	    &err) != EXH_OK)
+		triage_note(t, "host profile: %s", err.msg);
+	free(vols);
+}
+
+int
+exh_triage_open(struct exh_triage *t, char *const *paths, size_t n,
+    struct exh_err *err)
+{
+	size_t i;
+	int rc;
+
+	if ((t->srcs = calloc(n ? n : 1, sizeof(*t->srcs))) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, errno, "out of memory");
+	for (i = 0; i < n; i++) {
+		if ((rc = exh_source_open(paths[i], &t->srcs[t->nsrcs],
+		    err)) != EXH_OK)
+			return rc;
+		t->nsrcs++;
+		if (open_source_volumes(t, t->srcs[i]) != EXH_OK)
+			return exh_err_set(err, EXH_ENOMEM, 0,
+			    "out of memory");
+	}
+	if ((rc = letter_volumes(t, err)) != EXH_OK ||
+	    (rc = keep_only(t, t->opt.only_volume, err)) != EXH_OK)
+		return rc;
+	if (t->nvols == 0)
+		return exh_err_set(err, EXH_ENOTFOUND, 0,
+		    "no NTFS volume to examine");
+	if (!t->opt.no_profile)
+		build_profile(t);
+	return EXH_OK;
+}
+
+const struct exh_rules *
+exh_triage_rules(const struct exh_triage *t)
+{
+	return t->rules;
+}
+
+const struct exh_profile *
+exh_triage_profile(const struct exh_triage *t)
+{
+	return t->prof;
+}
+
+const struct exh_findings *
+exh_triage_findings(const struct exh_triage *t)
+{
+	return t->fs;
+}
+
+size_t
+exh_triage_coverage_count(const struct exh_triage *t)
+{
+	return t->ncov;
+}
+
+const struct exh_log_coverage *
+exh_triage_coverage(const struct exh_triage *t, size_t i)
+{
+	return i < t->ncov ? &t->cov[i] : NULL;
+}
+
+size_t
+exh_triage_note_count(const struct exh_triage *t)
+{
+	return t->nnotes;
+}
+
+const char *
+exh_triage_note(const struct exh_triage *t, size_t i)
+{
+	return i < t->nnotes ? t->notes[i] : NULL;
+}
+
+size_t
+exh_triage_volume_count(const struct exh_triage *t)
+{
+	return t->nvols;
+}
+
+struct exh_volume *
+exh_triage_volume(const struct exh_triage *t, size_t i)
+{
+	return i < t->nvols ? t->vols[i].vol : NULL;
+}
+
+int
+exh_triage_verdict_status(const struct exh_triage *t)
+{
+	struct exh_stats st = exh_findings_stats(t->fs);
+	size_t counts[4];
+
+	exh_findings_level_counts(t->fs, counts);
+	if (counts[EXH_LEVEL_WARNING] + counts[EXH_LEVEL_ALERT] > 0)
+		return 1;
+	if (st.streams_unreadable > 0 || exh_findings_partial(t->fs) != NULL)
+		return 3;
+	return 0;
+}

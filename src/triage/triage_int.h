@@ -1,0 +1,71 @@
+/* Private to src/triage. */
+#ifndef EXHUME_TRIAGE_INT_H
+#define EXHUME_TRIAGE_INT_H
+
+#include "exhume/triage.h"
+
+struct triage_volume {
+	struct exh_source *src;
+	int part;
+	struct exh_volume *vol;
+};
+
+/* A volume that could not be opened, for the record. */
+struct triage_failed {
+	char *source_path;
+	int part;
+	char *error;
+};
+
+struct exh_triage {
+	struct exh_triage_options opt;
+	int64_t started, ended;		/* FILETIME */
+	struct exh_rules *rules;
+	struct exh_findings *fs;
+	struct exh_profile *prof;
+	struct exh_source **srcs;
+	size_t nsrcs;
+	struct triage_volume *vols;
+	size_t nvols;
+	struct triage_failed *failed;
+	size_t nfailed;
+	char **notes;
+	size_t nnotes;
+	char **scope;			/* every root scanned, with letter */
+	size_t nscope;
+	struct exh_log_coverage *cov;
+	size_t ncov;
+	bool ran;
+};
+
+/* Records a note (and passes it to the front end). */
+void triage_note(struct exh_triage *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Appends a copy of s to a growable string array. */
+int triage_push(char ***v, size_t *n, const char *s);
+
+/* rules_dir/name into buf; false when it does not fit. */
+bool triage_rules_path(const struct exh_triage *t, const char *name,
+    char *buf, size_t len);
+
+/* The Exchange folder (trailing backslash) on vol, from the registry or
+ * the default paths; NULL when there is none. */
+char *triage_install_dir(const struct exh_triage *t, struct exh_volume *vol);
+
+/* The log and event-log analysis of one system volume. */
+int triage_scan_logs(struct exh_triage *t, struct exh_volume *vol,
+    struct exh_err *err);
+
+/* Warns when the logs do not reach back to the start of a period in
+ * which the installed build was exposed (rules/exposure.tsv). */
+void triage_coverage_check(struct exh_triage *t);
+
+/* SHA-256 of the running binary; "" when it cannot be read. */
+void triage_self_sha256(char out[65]);
+
+/* The report input with the bundle's collected list (may be NULL). */
+int triage_report(const struct exh_triage *t, const char *lang, bool html,
+    const struct exh_report_collected *col, size_t ncol,
+    const char *bundle_name, struct exh_buf *out);
+
+#endif /* EXHUME_TRIAGE_INT_H */
