@@ -105,7 +105,7 @@ check: deps
 lint: $(HDRS)
 	@sh tests/lib/lint.sh
 
-unit: $(UNIT_BIN)
+unit: locale $(UNIT_BIN)
 	@sh tests/lib/run-unit.sh $(UNIT_BIN)
 
 integration: $(EXHUME_SAN) $(EXHUME) $(TOOL_BIN) locale

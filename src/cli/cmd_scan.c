@@ -401,9 +401,13 @@ cmd_scan(int argc, char **argv)
 	char *cmdline = NULL, *cache = NULL;
 	int rc;
 
-	if ((rc = parse_args(argc, argv, &a)) != EXIT_CLEAN)
+	/* Joined before getopt permutes argv: the record shows what was typed. */
+	cmdline = join_args(argc, argv);
+	if ((rc = parse_args(argc, argv, &a)) != EXIT_CLEAN) {
+		free(cmdline);
 		return rc;
-	a.to.command_line = cmdline = join_args(argc, argv);
+	}
+	a.to.command_line = cmdline;
 	a.to.cache_dir = cache = cache_dir();
 	rc = EXIT_USAGE;
 	if (exh_triage_create(&a.to, &t, &err) != EXH_OK) {
