@@ -45,10 +45,11 @@ in_category(const struct exh_finding *f, size_t cat)
 {
 	size_t i;
 
-	/* The patch state is reported as the exposure window, not as an
-	 * indicator of an attack. */
+	/* The patch state and log coverage are reported as the exposure
+	 * window and coverage, not as indicators of an attack. */
 	if (f->kind == EXH_FIND_HOST && f->check != NULL &&
-	    strncmp(f->check, "V1/", 3) == 0)
+	    (strncmp(f->check, "V1/", 3) == 0 ||
+	    strncmp(f->check, "logs/", 5) == 0))
 		return false;
 	if (has_key(f->check, cat))
 		return true;
