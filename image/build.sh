@@ -15,15 +15,26 @@ RULES_DIR=${RULES_DIR:-$top/rules}
 LOCALE_DIR=${LOCALE_DIR:-$top/build/locale}
 IMAGE_DIR=$here
 export EXHUME_BIN RULES_DIR LOCALE_DIR IMAGE_DIR
-start=$(date +%s)
+start=$(date +%s.%N)
 
 [ -x "$EXHUME_BIN" ] || { echo "image: $EXHUME_BIN missing; run make first" >&2; exit 1; }
 mkdir -p "$out/debs" "$out/pkg"
 
 # The kernel ABI (linux-image-6.1.0-NN-amd64) moves with security updates:
 # resolve it from the metapackage every time.
-kpkg=$(apt-cache depends linux-image-amd64 |
-    awk '/Depends: linux-image-[0-9]/{print $2; exit}')
+resolve() {
+	apt-cache depends linux-image-amd64 2>/dev/null |
+	    awk '/Depends: linux-image-[0-9]/{print $2; exit}'
+}
+kpkg=$(resolve)
+if [ -z "$kpkg" ]; then
+	# A fresh machine (CI) may have no package lists yet.
+	SUDO=
+	[ "$(id -u)" = 0 ] || SUDO=sudo
+	echo "image: no package lists for linux-image-amd64; apt-get update" >&2
+	$SUDO apt-get update -qq >&2 || true
+	kpkg=$(resolve)
+fi
 [ -n "$kpkg" ] || { echo "image: cannot resolve linux-image-amd64; apt-get update?" >&2; exit 1; }
 kver=${kpkg#linux-image-}
 
@@ -62,7 +73,17 @@ bootid=$(sh "$here/assemble.sh" "$out/exhume.img.tmp" "$out/vmlinuz" \
     "$out/initrd.img" "$efi")
 mv "$out/exhume.img.tmp" "$out/exhume.img"
 echo "$bootid" > "$out/bootid"
-echo "image: $out/exhume.img kernel $kver boot id $bootid," \
-    "$(du -k --apparent-size "$out/exhume.img" | cut -f1) KiB apparent," \
-    "$(du -k "$out/exhume.img" | cut -f1) KiB allocated," \
-    "$(($(date +%s) - start)) s"
+# The binary inside the image, for check-image (which features to test).
+cp "$EXHUME_BIN" "$out/exhume-bin"
+
+size=$(stat -c %s "$out/exhume.img")
+alloc=$(($(stat -c %b "$out/exhume.img") * $(stat -c %B "$out/exhume.img")))
+secs=$(echo "$start $(date +%s.%N)" | awk '{printf "%.1f", $2 - $1}')
+echo "image: $out/exhume.img kernel $kver boot id $bootid"
+echo "image: size $size bytes ($((size / 1048576)) MiB, $((size / 1000000)) MB)" \
+    "apparent, $((alloc / 1048576)) MiB allocated;" \
+    "initrd $(($(stat -c %s "$out/initrd.img") / 1048576)) MiB"
+echo "image: built in $secs s"
+# The issue's limit: 200 MB, apparent size (what dd writes).
+[ "$size" -le 200000000 ] ||
+    { echo "image: $size bytes is over the 200 MB limit" >&2; exit 1; }

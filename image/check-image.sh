@@ -4,11 +4,17 @@
 # stick's exFAT partition without mounting it; check it and that the
 # suspect disk did not change.  TAP output; exit status 1 on failure.
 #
-# Runs (CHECK_IMAGE_RUNS, default "bios uefi-sb uefi"):
+# Runs (CHECK_IMAGE_RUNS, default "bios uefi-sb uefi bios-ui"):
 #   bios     SeaBIOS -> syslinux, suspect on SATA (AHCI)
 #   uefi-sb  OVMF with Microsoft keys and Secure Boot on -> shim -> grub,
 #            suspect on NVMe
 #   uefi     OVMF without Secure Boot, suspect on virtio
+#   bios-ui  SeaBIOS, the boot menu's default (interactive) entry as
+#            shipped, suspect on virtio-scsi: waits until the UI's first
+#            screen is on the serial console (TERM=vt100), then stops qemu.
+#            Skipped while the image's exhume has no `tui` command.
+# KVM is used only where /sys/module/kvm_intel or kvm_amd exists (and
+# /dev/kvm is usable), otherwise TCG; CHECK_IMAGE_ACCEL overrides that.
 # Environment: IMAGE_OUT (build/image), EXHUME_REL (build/rel/exhume, for
 # `exhume verify`), MKFIXTURE (build/tools/mkfixture), BOOT_TIMEOUT (300).
 set -u
@@ -18,16 +24,18 @@ out=${IMAGE_OUT:-$top/build/image}
 img=$out/exhume.img
 exhume=${EXHUME_REL:-$top/build/rel/exhume}
 mkfixture=${MKFIXTURE:-$top/build/tools/mkfixture}
-runs=${CHECK_IMAGE_RUNS:-bios uefi-sb uefi}
+runs=${CHECK_IMAGE_RUNS:-bios uefi-sb uefi bios-ui}
 tmo=${BOOT_TIMEOUT:-300}
-evid_start=264192	# p2 start sector, see assemble.sh
 work=$out/check
 export MTOOLS_SKIP_CHECK=1
-t_start=$(date +%s)
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+secs_since() { echo "$1 $(now_ms)" | awk '{printf "%.1f", ($2 - $1) / 1000}'; }
+t_start=$(now_ms)
 
 n=0 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+todo() { n=$((n + 1)); echo "not ok $n - $1 # TODO $2"; }
 check() {	# DESCRIPTION COMMAND...: ok if the command succeeds
 	d=$1; shift
 	if "$@" >/dev/null 2>&1; then ok "$d"; else notok "$d"; fi
@@ -35,6 +43,16 @@ check() {	# DESCRIPTION COMMAND...: ok if the command succeeds
 
 [ -f "$img" ] || { echo "Bail out! $img missing: make image"; exit 1; }
 rm -rf "$work" && mkdir -p "$work"
+
+# Partition starts (sectors) from the image's own table, not from a copy
+# of assemble.sh's numbers.
+part_start() {	# IMG N
+	sfdisk -d "$1" | sed -n "s|^$1$2 *: *start= *\([0-9]*\),.*|\1|p"
+}
+boot_start=$(part_start "$img" 1) evid_start=$(part_start "$img" 2)
+[ -n "$boot_start" ] && [ -n "$evid_start" ] ||
+    { echo "Bail out! cannot read the partition table of $img"; exit 1; }
+echo "# image $(($(stat -c %s "$img") / 1048576)) MiB; boot partition at sector $boot_start, evidence at $evid_start"
 
 # The suspect disk.  mkfixture builds nested directories; without it,
 # ntfscp can only write the root directory, so the shell lands there.
@@ -60,18 +78,20 @@ suspect_sha=$(sha256sum "$suspect" | cut -d' ' -f1)
 echo "# suspect disk sha256 $suspect_sha"
 
 accel="-accel tcg"
-if [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; then
+if { [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; } &&
+    [ -w /dev/kvm ]; then
 	accel="-accel kvm -cpu host"
 fi
+accel=${CHECK_IMAGE_ACCEL:-$accel}
 echo "# accelerator: $accel"
 
 # patch IMG: add the unattended options to every kernel command line
 patch_cfg() {
 	for f in ::/syslinux/syslinux.cfg ::/EFI/debian/grub.cfg; do
-		mtype -i "$1@@1M" "$f" |
+		mtype -i "$1@@$((boot_start * 512))" "$f" |
 		    sed 's/exhume\.bootid=[^ ]*/& exhume.auto=1 exhume.case=CI-1 exhume.examiner=ci/' \
 		    > "$work/cfg" &&
-		mcopy -o -i "$1@@1M" "$work/cfg" "$f" || return 1
+		mcopy -o -i "$1@@$((boot_start * 512))" "$work/cfg" "$f" || return 1
 	done
 }
 
@@ -80,45 +100,85 @@ bundle_text() {
 	tar -xOf "$1" 2>/dev/null || unzip -p "$1" 2>/dev/null || cat "$1"
 }
 
+# machine NAME: set $fw and $disk (qemu options) for the run NAME
+machine() {
+	case $1 in
+	bios)	fw="-machine pc"
+		disk="-device ahci,id=ahci -device ide-hd,drive=d0,bus=ahci.0" ;;
+	bios-ui) fw="-machine pc"
+		disk="-device virtio-scsi-pci,id=scsi -device scsi-hd,drive=d0,bus=scsi.0" ;;
+	uefi-sb) cp /usr/share/OVMF/OVMF_VARS_4M.ms.fd "$work/$1.vars"
+		fw="-machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on
+		    -drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.ms.fd
+		    -drive if=pflash,format=raw,unit=1,file=$work/$1.vars"
+		disk="-device nvme,drive=d0,serial=exhume0" ;;
+	uefi)	cp /usr/share/OVMF/OVMF_VARS_4M.fd "$work/$1.vars"
+		fw="-machine q35
+		    -drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd
+		    -drive if=pflash,format=raw,unit=1,file=$work/$1.vars"
+		disk="-device virtio-blk-pci,drive=d0" ;;
+	*)	return 1 ;;
+	esac
+}
+
+# qemu STICK LOG: start the machine set up by machine() in the background
+qemu() {
+	# shellcheck disable=SC2086
+	timeout "$tmo" qemu-system-x86_64 $accel $fw -m 1024 -smp 2 \
+	    -display none -monitor none -serial "file:$2" -no-reboot -net none \
+	    -device qemu-xhci,id=xhci \
+	    -drive if=none,id=stick,file="$1",format=raw \
+	    -device usb-storage,bus=xhci.0,drive=stick,bootindex=0,removable=on \
+	    -drive if=none,id=d0,file="$suspect",format=raw $disk \
+	    >"$work/$name.qemu" 2>&1 &
+	qpid=$!
+}
+
+# strip_term FILE: the serial log as text: no CR, no escape sequences
+# (CSI, charset selection, single-character ones), no SI/SO
+strip_term() {
+	sed -e 's#\x1b\[[0-9;?]*[ -/]*[@-~]##g' -e 's/\x1b[()*+][0-9A-Za-z]//g' \
+	    -e 's/\x1b[=>78MDEHc]//g' "$1" | tr -d '\r\016\017'
+}
+
+# disks_ro NAME: /init listed every disk as read-only before any write
+disks_ro() {
+	if grep -q 'exhume: disk /dev/.* ro=0' "$log.txt"; then
+		notok "$1: every disk read-only before the evidence write"
+	else
+		check "$1: every disk read-only before the evidence write" \
+		    grep -q 'exhume: disk /dev/.* ro=1' "$log.txt"
+	fi
+}
+
+# no_ro_writes NAME: the kernel logged no write to a read-only device.
+# 6.1 only logs such writes and lets them through, so the log is the
+# only place to see them.
+no_ro_writes() {
+	ro_writes=$(grep -o 'Trying to write to read-only block-device [a-z0-9]*' \
+	    "$log.txt" | sort | uniq -c | sed 's/^ *//')
+	if [ -z "$ro_writes" ]; then
+		ok "$1: no write to a read-only device in the kernel log"
+	else
+		echo "$ro_writes" | sed 's/^/# /'
+		notok "$1: no write to a read-only device in the kernel log"
+	fi
+}
+
 boot() {	# NAME
 	name=$1 stick=$work/$1.img log=$work/$1.log
 	cp --sparse=always "$img" "$stick"
 	check "$name: patch boot configs for unattended mode" patch_cfg "$stick"
-	case $name in
-	bios)	fw="-machine pc"
-		disk="-device ahci,id=ahci -device ide-hd,drive=d0,bus=ahci.0" ;;
-	uefi-sb) cp /usr/share/OVMF/OVMF_VARS_4M.ms.fd "$work/$name.vars"
-		fw="-machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on
-		    -drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.ms.fd
-		    -drive if=pflash,format=raw,unit=1,file=$work/$name.vars"
-		disk="-device nvme,drive=d0,serial=exhume0" ;;
-	uefi)	cp /usr/share/OVMF/OVMF_VARS_4M.fd "$work/$name.vars"
-		fw="-machine q35
-		    -drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd
-		    -drive if=pflash,format=raw,unit=1,file=$work/$name.vars"
-		disk="-device virtio-blk-pci,drive=d0" ;;
-	*)	notok "$name: unknown run"; return ;;
-	esac
-	t0=$(date +%s)
-	# shellcheck disable=SC2086
-	timeout "$tmo" qemu-system-x86_64 $accel $fw -m 1024 -smp 2 \
-	    -display none -monitor none -serial "file:$log" -no-reboot -net none \
-	    -device qemu-xhci,id=xhci \
-	    -drive if=none,id=stick,file="$stick",format=raw \
-	    -device usb-storage,bus=xhci.0,drive=stick,bootindex=0,removable=on \
-	    -drive if=none,id=d0,file="$suspect",format=raw $disk \
-	    >"$work/$name.qemu" 2>&1
-	rc=$? secs=$(($(date +%s) - t0))
+	machine "$name" || { notok "$name: unknown run"; return; }
+	t0=$(now_ms)
+	qemu "$stick" "$log"
+	wait $qpid
+	rc=$? secs=$(secs_since "$t0")
 	if [ $rc = 0 ]; then ok "$name: qemu powered off by itself ($secs s)"
 	else notok "$name: qemu exit status $rc after $secs s (124 = timeout); log $log"; fi
 	tr -d '\r' < "$log" > "$log.txt"
 	check "$name: boot stick found" grep -q 'exhume: boot stick /dev/' "$log.txt"
-	if grep -q 'exhume: disk /dev/.* ro=0' "$log.txt"; then
-		notok "$name: every disk read-only before the evidence write"
-	else
-		check "$name: every disk read-only before the evidence write" \
-		    grep -q 'exhume: disk /dev/.* ro=1' "$log.txt"
-	fi
+	disks_ro "$name"
 	check "$name: EXHUME-RESULT printed" grep -q 'EXHUME-RESULT:' "$log.txt"
 	if grep -q 'EXHUME-RESULT: failed' "$log.txt"; then
 		notok "$name: exhume auto succeeded"
@@ -128,7 +188,8 @@ boot() {	# NAME
 	    check "$name: kernel reports Secure Boot enabled" \
 	    grep -q 'secureboot: Secure boot enabled' "$log.txt"
 	done_s=$(sed -n 's/.*exhume: done after \([0-9.]*\) s since boot.*/\1/p' "$log.txt")
-	echo "# $name: boot-to-result ${done_s:-?} s since kernel start, $secs s qemu wall time"
+	echo "# $name: boot-to-result ${done_s:-?} s after kernel start, $secs s from power-on (qemu wall time)"
+	no_ro_writes "$name"
 
 	# Read the bundle back from the exFAT partition, without mounting.
 	bname=$(sed -n 's/.*EXHUME-BUNDLE: \([^ ]*\) SHA256 \([0-9a-f]*\).*/\1/p' "$log.txt" | tail -n 1)
@@ -146,10 +207,11 @@ boot() {	# NAME
 	fi
 	check "$name: bundle SHA-256 matches the printed one" \
 	    test "$(sha256sum "$bundle" | cut -d' ' -f1)" = "$bsha"
-	if [ -x "$exhume" ] && "$exhume" verify --help >/dev/null 2>&1; then
+	if [ -x "$exhume" ] && case $bname in *.zip) true ;; *) false ;; esac &&
+	    ! "$exhume" verify --help 2>&1 | grep -q 'unknown command'; then
 		check "$name: exhume verify accepts the bundle" "$exhume" verify "$bundle"
 	else
-		echo "# $name: no 'exhume verify' in $exhume; hash check only"
+		echo "# $name: no 'exhume verify' in $exhume or not a zip bundle; hash check only"
 	fi
 	bundle_text "$bundle" > "$bundle.txt"
 	check "$name: web shell finding in the bundle" grep -Eq "$expect" "$bundle.txt"
@@ -170,8 +232,71 @@ boot() {	# NAME
 	rm -f "$stick"
 }
 
-for r in $runs; do boot "$r"; done
-total=$(($(date +%s) - t_start))
-echo "# check-image: $total s in total"
+# has_tui: the exhume inside the image has a `tui` command.  Without one
+# it says "unknown command" and exits 2 (the stub answers like the CLI).
+has_tui() {
+	bin=$out/exhume-bin
+	[ -x "$bin" ] || return 1
+	timeout 20 "$bin" tui --help </dev/null >"$work/tui-help" 2>&1
+	rc=$?
+	! { [ $rc = 2 ] && grep -q 'unknown command' "$work/tui-help"; }
+}
+
+# boot_ui NAME: boot the stick as shipped (the menu's default entry,
+# interactive) and wait for the UI's first screen on the serial console.
+# The text looked for, "read-only" (or German "schreibgeschützt"), must
+# come after /init's "UI on" line: /init's own messages say read-only too.
+boot_ui() {
+	name=$1 stick=$work/$1.img log=$work/$1.log
+	if ! has_tui; then
+		ok "$name: UI first screen on the serial console # SKIP no tui yet"
+		return
+	fi
+	cp --sparse=always "$img" "$stick"
+	machine "$name"
+	t0=$(now_ms)
+	qemu "$stick" "$log"
+	state=timeout
+	while kill -0 $qpid 2>/dev/null; do
+		[ -f "$log" ] || { sleep 0.5; continue; }
+		strip_term "$log" > "$log.txt"
+		sed -n '/exhume: UI on/,$p' "$log.txt" > "$log.ui"
+		if grep -q 'read-only\|schreibgesch' "$log.ui"; then
+			state=ui; break
+		fi
+		if grep -q 'exhume tui exited' "$log.ui"; then
+			state=exited; break
+		fi
+		sleep 0.5
+	done
+	secs=$(secs_since "$t0")
+	kill $qpid 2>/dev/null
+	wait $qpid 2>/dev/null
+	strip_term "$log" > "$log.txt"
+	check "$name: boot stick found" grep -q 'exhume: boot stick /dev/' "$log.txt"
+	disks_ro "$name"
+	ui_s=$(sed -n 's/.*exhume: UI on .*; \([0-9.]*\) s since boot.*/\1/p' "$log.txt")
+	case $state in
+	ui)	ok "$name: UI first screen on the serial console after $secs s"
+		check "$name: the first screen names exhume" grep -q exhume "$log.ui"
+		echo "# $name: boot-to-UI $secs s from power-on (qemu wall time, includes the menu's 3 s); /init started the UI ${ui_s:-?} s after kernel start" ;;
+	exited)	notok "$name: UI first screen on the serial console (exhume tui exited after $secs s)"
+		sed -n '/exhume: UI on/,$p' "$log.txt" | tail -n 15 | sed 's/^/# /' ;;
+	*)	notok "$name: UI first screen on the serial console (none after $secs s; log $log)"
+		tail -n 15 "$log.txt" | sed 's/^/# /' ;;
+	esac
+	no_ro_writes "$name"
+	check "$name: suspect disk SHA-256 unchanged" \
+	    test "$(sha256sum "$suspect" | cut -d' ' -f1)" = "$suspect_sha"
+	rm -f "$stick"
+}
+
+for r in $runs; do
+	case $r in
+	*-ui) boot_ui "$r" ;;
+	*) boot "$r" ;;
+	esac
+done
+echo "# check-image: $(secs_since "$t_start") s in total ($accel)"
 echo "1..$n"
 [ $failed = 0 ] || { echo "# $failed of $n failed"; exit 1; }

@@ -1,6 +1,7 @@
 # image/image.mk: the bootable USB image (included by the top Makefile).
 #   make image         build/image/exhume.img (BIOS + UEFI + Secure Boot)
-#   make check-image   boot it in qemu against a suspect disk (TAP)
+#   make check-image   boot it in qemu against a suspect disk (TAP); the
+#                      last stage of `make check` (and so of .ci/run)
 # Host tools are installed with apt-get if missing; the kernel, shim and
 # grub are fetched with `apt-get download` by image/build.sh, never
 # installed on the host.

@@ -38,6 +38,10 @@ int cli_hash_stream(struct exh_volume *vol, uint64_t mft, const char *stream,
 
 const char *cli_rules_dir(void);
 
+/* Disks under /sys with the boot stick marked (EXHUME_BOOT_DISK or boot_id). */
+int cli_list_disks(const char *boot_id, struct exh_disk_info **out, size_t *n,
+    struct exh_err *err);
+
 /* First line of a file (password), or NULL; the caller frees it. */
 char *cli_read_secret(const char *path);
 

@@ -81,7 +81,7 @@ cmd_auto(int argc, char **argv)
 	}
 	if (dir == NULL)
 		goto usage;
-	if (exh_source_list_disks("/sys", boot_id, &disks, &n, &err) != EXH_OK) {
+	if (cli_list_disks(boot_id, &disks, &n, &err) != EXH_OK) {
 		cli_error(NULL, &err);
 		printf("EXHUME-RESULT: failed (no disks: %s)\n", err.msg);
 		return EXIT_USAGE;

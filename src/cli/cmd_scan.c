@@ -289,7 +289,7 @@ static int
 write_out_dir(const struct scan_args *a, const struct exh_triage *t,
     const struct exh_buf *text, const struct exh_buf *json)
 {
-	struct exh_buf tl = { 0 }, html = { 0 }, txt = { 0 };
+	struct exh_buf tl = { 0 }, html = { 0 }, txt = { 0 }, acq = { 0 };
 	int rc;
 
 	if (mkdir(a->out_dir, 0755) != 0 && errno != EEXIST) {
@@ -298,7 +298,7 @@ write_out_dir(const struct scan_args *a, const struct exh_triage *t,
 	}
 	if ((rc = exh_report_timeline_csv(exh_triage_findings(t), &tl)) ==
 	    EXH_OK && (rc = exh_triage_report(t, a->lang, true, &html)) ==
-	    EXH_OK)
+	    EXH_OK && (rc = exh_triage_acquisition_json(t, &acq)) == EXH_OK)
 		rc = exh_triage_report(t, a->lang, false, &txt);
 	if (rc != EXH_OK)
 		cli_warn("building the report failed");
@@ -312,6 +312,9 @@ write_out_dir(const struct scan_args *a, const struct exh_triage *t,
 		rc = write_file(a->out_dir, "report.html", &html);
 	if (rc == EXH_OK)
 		rc = write_file(a->out_dir, "report.txt", &txt);
+	if (rc == EXH_OK)
+		rc = write_file(a->out_dir, "acquisition.json", &acq);
+	exh_buf_free(&acq);
 	exh_buf_free(&tl);
 	exh_buf_free(&html);
 	exh_buf_free(&txt);
@@ -347,6 +350,13 @@ write_bundle(struct scan_args *a, struct exh_triage *t)
 	    "left out, written to ", res.collected, res.incomplete,
 	    res.left_out);
 	cli_put_term(stderr, a->bo.path);
+	/* Encrypted, only the envelope is on the disk: say so. */
+	if (res.p7m_sha256[0] != '\0')
+		fprintf(stderr, ".p7m (CMS envelope for %zu recipient%s)",
+		    a->bo.n_encrypt_certs, a->bo.n_encrypt_certs == 1 ? "" :
+		    "s");
+	if (a->bo.sign_key != NULL)
+		fputs(", SHA256SUMS signed (SHA256SUMS.p7s)", stderr);
 	fprintf(stderr, "\nbundle SHA-256: %s\n", res.zip_sha256);
 	if (res.p7m_sha256[0] != '\0')
 		fprintf(stderr, "bundle envelope SHA-256: %s\n",
@@ -401,9 +411,13 @@ cmd_scan(int argc, char **argv)
 	char *cmdline = NULL, *cache = NULL;
 	int rc;
 
-	if ((rc = parse_args(argc, argv, &a)) != EXIT_CLEAN)
+	/* Joined before getopt permutes argv: the record shows what was typed. */
+	cmdline = join_args(argc, argv);
+	if ((rc = parse_args(argc, argv, &a)) != EXIT_CLEAN) {
+		free(cmdline);
 		return rc;
-	a.to.command_line = cmdline = join_args(argc, argv);
+	}
+	a.to.command_line = cmdline;
 	a.to.cache_dir = cache = cache_dir();
 	rc = EXIT_USAGE;
 	if (exh_triage_create(&a.to, &t, &err) != EXH_OK) {

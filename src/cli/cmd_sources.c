@@ -185,7 +185,7 @@ list_system(struct out *o)
 	int rc = EXIT_CLEAN;
 
 	exh_source_boot_id("/proc/cmdline", boot_id, sizeof(boot_id));
-	if (exh_source_list_disks("/sys", boot_id, &disks, &n, &err)) {
+	if (cli_list_disks(boot_id, &disks, &n, &err)) {
 		cli_error(NULL, &err);
 		return EXIT_USAGE;
 	}

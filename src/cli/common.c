@@ -136,3 +136,27 @@ cli_read_secret(const char *path)
 	explicit_bzero(buf, sizeof(buf));
 	return copy;
 }
+
+/*
+ * When booted from the stick, /init names its disk in EXHUME_BOOT_DISK.
+ * Finding it by its volume id would mean opening it, and every open sets
+ * a disk read-only, while its evidence partition is mounted for writing.
+ */
+int
+cli_list_disks(const char *boot_id, struct exh_disk_info **out, size_t *n,
+    struct exh_err *err)
+{
+	const char *stick = getenv("EXHUME_BOOT_DISK");
+	size_t i;
+	int rc;
+
+	if (stick != NULL && *stick != '\0')
+		boot_id = NULL;
+	if ((rc = exh_source_list_disks("/sys", boot_id, out, n, err)) !=
+	    EXH_OK)
+		return rc;
+	for (i = 0; stick != NULL && i < *n; i++)
+		if (strcmp((*out)[i].name, stick) == 0)
+			(*out)[i].is_boot_stick = true;
+	return EXH_OK;
+}

@@ -52,6 +52,14 @@ exh_i18n_set_lang(const char *lang)
 	if ((cur = setlocale(LC_MESSAGES, NULL)) != NULL &&
 	    snprintf(name, sizeof(name), "%s", cur) < (int)sizeof(name))
 		(void)setlocale(LC_MESSAGES, name);
+	/*
+	 * glibc keeps the cache when the locale name did not change (it is
+	 * C.UTF-8 either way); a successful textdomain() call is its other
+	 * signal that catalogs changed (the gettext manual's advice).
+	 */
+	if ((cur = textdomain(NULL)) != NULL &&
+	    snprintf(name, sizeof(name), "%s", cur) < (int)sizeof(name))
+		(void)textdomain(name);
 	return EXH_OK;
 }
 

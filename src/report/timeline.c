@@ -4,15 +4,10 @@
 #include <string.h>
 
 #include "exhume/report.h"
-
-struct row {
-	int64_t time;
-	const char *desc;
-	const struct exh_finding *f;
-};
+#include "report_int.h"
 
 struct rows {
-	struct row *v;
+	struct report_row *v;
 	size_t n, cap;
 };
 
@@ -20,7 +15,7 @@ static int
 push(struct rows *r, int64_t time, const char *desc,
     const struct exh_finding *f)
 {
-	struct row *grown;
+	struct report_row *grown;
 
 	if (time == 0)
 		return EXH_OK;
@@ -32,14 +27,14 @@ push(struct rows *r, int64_t time, const char *desc,
 		r->v = grown;
 		r->cap = cap;
 	}
-	r->v[r->n++] = (struct row){ time, desc, f };
+	r->v[r->n++] = (struct report_row){ time, desc, f };
 	return EXH_OK;
 }
 
 static int
 cmp_row(const void *a, const void *b)
 {
-	const struct row *x = a, *y = b;
+	const struct report_row *x = a, *y = b;
 
 	if (x->time != y->time)
 		return x->time < y->time ? -1 : 1;
@@ -51,14 +46,14 @@ file_rows(struct rows *r, const struct exh_finding *f)
 {
 	int rc = EXH_OK;
 
-	rc |= push(r, f->si.created, "$SI Creation Time", f);
-	rc |= push(r, f->si.modified, "$SI Modification Time", f);
-	rc |= push(r, f->si.mft_changed, "$SI Entry Modified Time", f);
-	rc |= push(r, f->si.accessed, "$SI Last Access Time", f);
-	rc |= push(r, f->fn.created, "$FN Creation Time", f);
-	rc |= push(r, f->fn.modified, "$FN Modification Time", f);
-	rc |= push(r, f->fn.mft_changed, "$FN Entry Modified Time", f);
-	rc |= push(r, f->fn.accessed, "$FN Last Access Time", f);
+	rc |= push(r, f->si.created, N_("$SI Creation Time"), f);
+	rc |= push(r, f->si.modified, N_("$SI Modification Time"), f);
+	rc |= push(r, f->si.mft_changed, N_("$SI Entry Modified Time"), f);
+	rc |= push(r, f->si.accessed, N_("$SI Last Access Time"), f);
+	rc |= push(r, f->fn.created, N_("$FN Creation Time"), f);
+	rc |= push(r, f->fn.modified, N_("$FN Modification Time"), f);
+	rc |= push(r, f->fn.mft_changed, N_("$FN Entry Modified Time"), f);
+	rc |= push(r, f->fn.accessed, N_("$FN Last Access Time"), f);
 	return rc ? EXH_ENOMEM : EXH_OK;
 }
 
@@ -72,7 +67,7 @@ field(struct exh_buf *out, const char *s, bool last)
 
 /* "<level> <check or first reason>: <path>[:stream] (line N)" */
 static int
-message(const struct row *row, struct exh_buf *m)
+message(const struct report_row *row, struct exh_buf *m)
 {
 	const struct exh_finding *f = row->f;
 	const char *what = f->check ? f->check :
@@ -95,7 +90,7 @@ message(const struct row *row, struct exh_buf *m)
 }
 
 static int
-put_row(struct exh_buf *out, const struct row *row, struct exh_buf *m)
+put_row(struct exh_buf *out, const struct report_row *row, struct exh_buf *m)
 {
 	char iso[32], num[32], score[8];
 	int rc;
@@ -116,15 +111,15 @@ put_row(struct exh_buf *out, const struct row *row, struct exh_buf *m)
 }
 
 int
-exh_report_timeline_csv(const struct exh_findings *fs, struct exh_buf *out)
+report_timeline_rows(const struct exh_findings *fs, struct report_row **out,
+    size_t *n)
 {
 	struct rows r = { NULL, 0, 0 };
-	struct exh_buf m = { 0 };
 	size_t i;
-	int rc = exh_buf_puts(out, "message,datetime,timestamp,timestamp_desc,"
-	    "level,score,check,path\n");
+	int rc = EXH_OK;
 
-	for (i = 0; rc == EXH_OK && i < exh_findings_count(fs); i++) {
+	for (i = 0; rc == EXH_OK && fs != NULL &&
+	    i < exh_findings_count(fs); i++) {
 		const struct exh_finding *f = exh_findings_get(fs, i);
 
 		if (f->level < EXH_LEVEL_NOTICE)
@@ -133,13 +128,33 @@ exh_report_timeline_csv(const struct exh_findings *fs, struct exh_buf *out)
 			rc = file_rows(&r, f);
 		else
 			rc = push(&r, f->time, f->kind == EXH_FIND_EVENT ?
-			    "Event Recorded" : "Log Entry", f);
+			    N_("Event Recorded") : N_("Log Entry"), f);
 	}
-	if (rc == EXH_OK && r.n > 1)
+	if (rc != EXH_OK) {
+		free(r.v);
+		return rc;
+	}
+	if (r.n > 1)
 		qsort(r.v, r.n, sizeof(*r.v), cmp_row);
-	for (i = 0; rc == EXH_OK && i < r.n; i++)
-		rc = put_row(out, &r.v[i], &m);
-	free(r.v);
+	*out = r.v;
+	*n = r.n;
+	return EXH_OK;
+}
+
+int
+exh_report_timeline_csv(const struct exh_findings *fs, struct exh_buf *out)
+{
+	struct report_row *rows = NULL;
+	struct exh_buf m = { 0 };
+	size_t i, n = 0;
+	int rc = exh_buf_puts(out, "message,datetime,timestamp,timestamp_desc,"
+	    "level,score,check,path\n");
+
+	if (rc == EXH_OK)
+		rc = report_timeline_rows(fs, &rows, &n);
+	for (i = 0; rc == EXH_OK && i < n; i++)
+		rc = put_row(out, &rows[i], &m);
+	free(rows);
 	exh_buf_free(&m);
 	return rc;
 }

@@ -251,6 +251,8 @@ dedupe(struct strv *sv)
 {
 	size_t i, j, keep = 0;
 
+	if (sv->n == 0)		/* qsort(NULL, 0, ...) is undefined */
+		return;
 	qsort(sv->v, sv->n, sizeof(*sv->v), cmp_root);
 	for (i = 0; i < sv->n; i++) {
 		bool inside = false;

@@ -18,12 +18,31 @@ struct log_file {
 	char *path;
 	uint64_t mft;
 	uint64_t size;
+	int family;		/* enum exh_log_family; UNKNOWN = by path */
+	struct exh_volume *vol;	/* where it is: IIS may log to another one */
 };
 
 struct log_list {
 	struct log_file *files;
 	size_t n;
+	int hint;		/* family of W3C files in the folder walked */
+	struct exh_volume *vol;	/* the volume walked */
 };
+
+/* IIS names its W3C logs u_ex<date>.log; a folder set in
+ * applicationHost.config need not end in LogFiles, so its path alone does
+ * not tell the family. */
+static int
+family_hint(const struct log_list *l, const char *path)
+{
+	const char *base = strrchr(path, '\\');
+
+	base = base != NULL ? base + 1 : path;
+	if (l->hint == EXH_LOG_IIS && exh_ascii_istarts(base, "u_ex") &&
+	    (exh_ascii_iends(base, ".log") || exh_ascii_iends(base, ".log.gz")))
+		return EXH_LOG_IIS;
+	return EXH_LOG_UNKNOWN;
+}
 
 static int
 collect(const struct exh_entry *e, void *ctx)
@@ -41,6 +60,8 @@ collect(const struct exh_entry *e, void *ctx)
 		return EXH_WALK_STOP;
 	grown[l->n].mft = e->mft;
 	grown[l->n].size = e->streams[0].size;
+	grown[l->n].family = family_hint(l, e->path);
+	grown[l->n].vol = l->vol;
 	l->n++;
 	return EXH_WALK_NEXT;
 }
@@ -147,12 +168,18 @@ wanted_evtx(const char *path)
 	    "\\Microsoft-Windows-Windows Defender%4Operational.evtx");
 }
 
-static void
-walk_root(struct exh_volume *vol, const char *root, struct log_list *l)
+static int
+walk_root(struct exh_volume *vol, const char *root, int hint,
+    struct log_list *l)
 {
 	struct exh_err err;
+	int rc;
 
-	(void)exh_volume_walk(vol, root, collect, l, &err);
+	l->hint = hint;
+	l->vol = vol;
+	rc = exh_volume_walk(vol, root, collect, l, &err);
+	l->hint = EXH_LOG_UNKNOWN;
+	return rc;
 }
 
 /* A URL path for a flagged file under a virtual directory, into url. */
@@ -163,6 +190,8 @@ url_for(const struct exh_iis_vdir *v, const char *path, char *url, size_t len)
 	const char *rest;
 	int w;
 
+	while (n > 0 && v->physical_resolved[n - 1] == '\\')
+		n--;
 	if (n == 0 || strncasecmp(path, v->physical_resolved, n) != 0 ||
 	    path[n] != '\\')
 		return false;
@@ -201,22 +230,43 @@ register_flagged(const struct exh_triage *t, struct exh_logscan *ls)
 	}
 }
 
-/* IIS log folders: the configured ones and the default. */
+/* The opened volume with this drive letter, or NULL. */
+static struct exh_volume *
+volume_for(const struct exh_triage *t, char letter)
+{
+	size_t i;
+
+	for (i = 0; i < t->nvols; i++)
+		if ((exh_volume_info(t->vols[i].vol)->letter & ~0x20) ==
+		    (letter & ~0x20))
+			return t->vols[i].vol;
+	return NULL;
+}
+
+/* IIS log folders: the default and the ones applicationHost.config sets,
+ * on whichever opened volume has their drive letter. */
 static void
-walk_iis_logs(const struct exh_triage *t, struct exh_volume *vol,
+walk_iis_logs(struct exh_triage *t, struct exh_volume *vol,
     struct log_list *l)
 {
 	char root[4096], letter = exh_volume_info(vol)->letter;
+	struct exh_volume *on;
 	size_t i;
 
 	snprintf(root, sizeof(root), "%c:\\inetpub\\logs\\LogFiles", letter);
-	walk_root(vol, root, l);
+	(void)walk_root(vol, root, EXH_LOG_IIS, l);
 	for (i = 0; t->prof != NULL && i < t->prof->nsites; i++) {
 		const char *d = t->prof->sites[i].log_dir_resolved;
 
-		if (d != NULL && (d[0] & ~0x20) == (letter & ~0x20) &&
-		    strncasecmp(d, root, strlen(root)) != 0)
-			walk_root(vol, d, l);
+		if (d == NULL || strlen(d) < 3 || d[1] != ':' ||
+		    strncasecmp(d, root, strlen(root)) == 0)
+			continue;
+		if ((on = volume_for(t, d[0])) == NULL)
+			triage_note(t, "IIS site %s logs to %s, which is on no "
+			    "opened volume", t->prof->sites[i].name, d);
+		else if (walk_root(on, d, EXH_LOG_IIS, l) == EXH_ENOTFOUND)
+			triage_note(t, "IIS site %s logs to %s, which does "
+			    "not exist", t->prof->sites[i].name, d);
 	}
 }
 
@@ -254,24 +304,26 @@ apply_updates(struct exh_triage *t, const struct exh_events *ev)
 }
 
 static void
-scan_list(struct exh_triage *t, struct exh_volume *vol, struct exh_logscan *ls,
-    struct exh_events *ev, struct log_list *l, const char *install)
+scan_list(struct exh_triage *t, struct exh_logscan *ls, struct exh_events *ev,
+    struct log_list *l, const char *install)
 {
 	struct exh_err err;
 	size_t i;
 
 	for (i = 0; i < l->n; i++) {
-		int family = exh_log_family_for_path(l->files[i].path,
-		    install);
+		int family = l->files[i].family != EXH_LOG_UNKNOWN ?
+		    l->files[i].family : exh_log_family_for_path(
+		    l->files[i].path, install);
 
 		if (t->opt.cancel != NULL && *t->opt.cancel != 0)
 			exh_findings_add_skip(t->fs, l->files[i].path, "",
 			    l->files[i].mft, l->files[i].size, "cancelled",
 			    "scan cancelled before this log", &err);
 		else if (family != EXH_LOG_UNKNOWN)
-			scan_text_log(vol, ls, family, &l->files[i], t->fs);
+			scan_text_log(l->files[i].vol, ls, family,
+			    &l->files[i], t->fs);
 		else if (wanted_evtx(l->files[i].path))
-			scan_evtx(t, vol, ev, &l->files[i]);
+			scan_evtx(t, l->files[i].vol, ev, &l->files[i]);
 		free(l->files[i].path);
 	}
 	free(l->files);
@@ -283,7 +335,7 @@ triage_scan_logs(struct exh_triage *t, struct exh_volume *vol,
 {
 	struct exh_logscan *ls = NULL;
 	struct exh_events *ev = NULL;
-	struct log_list l = { NULL, 0 };
+	struct log_list l = { NULL, 0, EXH_LOG_UNKNOWN, NULL };
 	char root[4096], *install = triage_install_dir(t, vol);
 	char letter = exh_volume_info(vol)->letter;
 
@@ -297,13 +349,13 @@ triage_scan_logs(struct exh_triage *t, struct exh_volume *vol,
 	if (install != NULL) {
 		exh_logscan_set_install_path(ls, install);
 		snprintf(root, sizeof(root), "%sLogging", install);
-		walk_root(vol, root, &l);
+		(void)walk_root(vol, root, EXH_LOG_UNKNOWN, &l);
 	}
 	walk_iis_logs(t, vol, &l);
 	snprintf(root, sizeof(root), "%c:\\Windows\\System32\\winevt\\Logs",
 	    letter);
-	walk_root(vol, root, &l);
-	scan_list(t, vol, ls, ev, &l, install);
+	(void)walk_root(vol, root, EXH_LOG_UNKNOWN, &l);
+	scan_list(t, ls, ev, &l, install);
 	keep_coverage(t, ls);
 	apply_updates(t, ev);
 	triage_coverage_check(t);

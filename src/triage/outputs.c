@@ -116,8 +116,16 @@ put_verdicts(struct exh_buf *b, const struct exh_profile *p)
 	if (p == NULL || !p->exchange_present)
 		return;
 	for (fam = 0; fam < EXH_FAM_COUNT; fam++) {
-		exh_buf_printf(b, "patch: %s: ", exh_family_name(fam));
-		put_esc(b, p->verdicts[fam].reason);
+		const struct exh_family_verdict *v = &p->verdicts[fam];
+		char since[32];
+
+		exh_buf_printf(b, "patch: %s: %s", exh_family_name(fam),
+		    exh_verdict_name(v->verdict));
+		if (v->verdict == EXH_VERDICT_FIXED && v->fix_installed_since)
+			exh_buf_printf(b, ", fix installed %s",
+			    exh_filetime_iso(v->fix_installed_since, since));
+		exh_buf_puts(b, "; ");
+		put_esc(b, v->reason);
 		exh_buf_putc(b, '\n');
 	}
 }
@@ -289,6 +297,31 @@ put_rule_files(struct exh_buf *b, const struct exh_rules *r)
 	exh_buf_putc(b, ']');
 }
 
+/* The run notes (where Exchange was found, log coverage gaps, ...) and
+ * the time span of each log family, for the record. */
+static void
+put_run_record(struct exh_buf *b, const struct exh_triage *t)
+{
+	char a[32], c[32];
+	size_t i;
+
+	exh_buf_puts(b, ",\"run_notes\":[");
+	for (i = 0; i < t->nnotes; i++) {
+		exh_buf_puts(b, i ? ",\"" : "\"");
+		exh_esc_json(b, t->notes[i], strlen(t->notes[i]));
+		exh_buf_putc(b, '"');
+	}
+	exh_buf_puts(b, "],\"log_coverage\":[");
+	for (i = 0; i < t->ncov; i++)
+		exh_buf_printf(b, "%s{\"family\":\"%s\",\"files\":%" PRIu64
+		    ",\"lines\":%" PRIu64 ",\"first\":\"%s\",\"last\":\"%s\"}",
+		    i ? "," : "", exh_log_family_name(t->cov[i].family),
+		    t->cov[i].files, t->cov[i].lines,
+		    exh_filetime_iso(t->cov[i].first, a),
+		    exh_filetime_iso(t->cov[i].last, c));
+	exh_buf_putc(b, ']');
+}
+
 /* The case record: who, what, how, when; never a password. */
 int
 exh_triage_acquisition_json(const struct exh_triage *t, struct exh_buf *b)
@@ -330,6 +363,7 @@ exh_triage_acquisition_json(const struct exh_triage *t, struct exh_buf *b)
 		put_json_field(b, "firmware_notes", notes ? notes : "", true);
 		free(notes);
 	}
+	put_run_record(b, t);
 	if (t->prof != NULL && exh_profile_to_json(t->prof, &pj) == EXH_OK &&
 	    pj.data != NULL)
 		exh_buf_printf(b, ",\"host\":%s", pj.data);

@@ -149,9 +149,6 @@ scan_volume(struct exh_triage *t, struct triage_volume *tv,
 	rc = exh_scan_volume(tv->src, tv->part, tv->vol,
 	    (const char *const *)roots, nroots, so, t->fs, err);
 	exh_scope_free(roots, nroots);
-	if (rc == EXH_OK && exh_volume_is_system(tv->vol) &&
-	    (t->opt.cancel == NULL || *t->opt.cancel == 0))
-		rc = triage_scan_logs(t, tv->vol, err);
 	return rc;
 }
 
@@ -159,6 +156,7 @@ int
 exh_triage_run(struct exh_triage *t, struct exh_err *err)
 {
 	struct exh_scan_options so;
+	struct exh_err perr;
 	size_t i;
 	int rc = EXH_OK;
 
@@ -168,9 +166,6 @@ exh_triage_run(struct exh_triage *t, struct exh_err *err)
 	if (t->ran)
 		return exh_err_set(err, EXH_EUSAGE, 0, "triage already ran");
 	t->ran = true;
-	if (t->prof != NULL && exh_profile_findings(t->prof, t->fs, err) !=
-	    EXH_OK)
-		triage_note(t, "host profile: %s", err->msg);
 	memset(&so, 0, sizeof(so));
 	so.rules = t->rules;
 	so.threads = t->opt.threads;
@@ -181,6 +176,16 @@ exh_triage_run(struct exh_triage *t, struct exh_err *err)
 	so.progress_ctx = t->opt.ctx;
 	for (i = 0; i < t->nvols && rc == EXH_OK; i++)
 		rc = scan_volume(t, &t->vols[i], &so, err);
+	/* Logs last: IIS requests are matched against the files flagged on
+	 * every volume (a web root may be on D:). */
+	for (i = 0; i < t->nvols && rc == EXH_OK; i++)
+		if (exh_volume_is_system(t->vols[i].vol) &&
+		    (t->opt.cancel == NULL || *t->opt.cancel == 0))
+			rc = triage_scan_logs(t, t->vols[i].vol, err);
+	/* Host findings last: MsiInstaller events may have moved a verdict. */
+	if (t->prof != NULL && exh_profile_findings(t->prof, t->fs, &perr) !=
+	    EXH_OK)
+		triage_note(t, "host profile: %s", perr.msg);
 	if (rc == EXH_OK && t->opt.cancel != NULL && *t->opt.cancel != 0) {
 		exh_findings_set_partial(t->fs, "cancelled");
 		rc = exh_err_set(err, EXH_STOP, 0, "cancelled");

@@ -8,7 +8,7 @@ PATH="$PATH:/usr/sbin:/sbin"
 TAP_N=0
 TAP_FAILED=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/exhume-test.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+trap '[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 export EXHUME_RULES_DIR="${EXHUME_RULES_DIR:-$TOP/rules}"
 

@@ -269,6 +269,26 @@ check "truncated.spec builds an image cut to 40 MiB" sh -c \
 check "truncated: a file before the cut still reads" content_is "$T" 2048 \
     early.txt "$(sha 'written before the cut\n')"
 
+# ---- fill=from: (repeated sample, as the bench image uses) --------------------
+R=$WORK/repeat.img
+printf 'abc\n' >"$WORK/abc.txt"
+printf '' >"$WORK/empty.txt"
+printf 'disk none\npart ntfs start=0 size=16M\nfile \\r\\ten.txt size=10 fill=from:abc.txt\nfile \\r\\big.txt size=100001 fill=from:abc.txt\nfile \\r\\none.txt size=0 fill=from:abc.txt\n' \
+    >"$WORK/repeat.spec"
+check "fill=from: spec builds" "$MKFIXTURE" "$WORK/repeat.spec" "$R"
+check "fill=from: the sample repeats and is cut at size (10 bytes)" \
+    content_is "$R" 0 r/ten.txt "$(sha 'abc\nabc\nab')"
+check "fill=from: 100001 bytes cross 64 KiB write chunks mid-sample" \
+    content_is "$R" 0 r/big.txt \
+    "$(yes abc | head -c 100001 | sha256sum | cut -d' ' -f1)"
+check "fill=from: size=0 gives an empty file" content_is "$R" 0 r/none.txt \
+    "$(printf '' | sha256sum | cut -d' ' -f1)"
+printf 'disk none\npart ntfs start=0 size=16M\nfile \\e.txt size=4 fill=from:empty.txt\n' \
+    >"$WORK/repeat-empty.spec"
+check "fill=from: an empty sample is refused with its line" \
+    sh -c "'$MKFIXTURE' '$WORK/repeat-empty.spec' '$WORK/re.img' >'$WORK/re.out' 2>&1;
+    [ \$? -eq 1 ] && grep -F 'repeat-empty.spec:3:' '$WORK/re.out'"
+
 # ---- bad specs ---------------------------------------------------------------
 printf 'disk gpt size=8M\nfile \\x.txt text:orphan\n' >"$WORK/bad.spec"
 check "a content directive without an ntfs partition is refused with its line" \

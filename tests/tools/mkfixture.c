@@ -41,7 +41,8 @@
  *                            \xNN and \uXXXX (UTF-8 of that code point)
  *            hex:HEXDIGITS
  *            from:FILE       relative to the spec file's directory
- *            size=N [fill=0xNN|fill=random:SEED]
+ *            size=N [fill=0xNN|fill=random:SEED|fill=from:FILE]
+ *                            fill=from:FILE repeats FILE's bytes to N
  *   times    ISO-8601 UTC 2021-03-03T06:49:42[.fffffff]Z, or '-' to keep.
  *
  * Lines may be up to 256 KiB long.  Trailing "  # comment" text is removed
@@ -94,7 +95,7 @@ enum op_kind {
 	OP_ATTRIB, OP_HARDLINK, OP_JUNCTION, OP_CORRUPT_FIXUP,
 	OP_CORRUPT_ATTRLEN, OP_CORRUPT_INDEX
 };
-enum content_kind { CK_BYTES, CK_FILL, CK_RANDOM };
+enum content_kind { CK_BYTES, CK_FILL, CK_RANDOM, CK_REPEAT };
 
 struct upath {
 	size_t		 ncomp;
@@ -107,7 +108,7 @@ struct upath {
 
 struct content {
 	enum content_kind kind;
-	uint8_t		*bytes;
+	uint8_t		*bytes;		/* CK_REPEAT: shared, see struct tmpl. */
 	size_t		 len;
 	uint64_t	 size;
 	uint8_t		 fill;
@@ -145,8 +146,20 @@ struct part {
 	int		 line;
 };
 
+/*
+ * A fill=from: file, read once however many directives repeat it: the bench
+ * image fills thousands of files from a handful of samples.
+ */
+struct tmpl {
+	char		*path;
+	uint8_t		*bytes;
+	size_t		 len;
+	struct tmpl	*next;
+};
+
 struct spec {
 	char		 dir[PATH_MAX];
+	struct tmpl	*tmpls;
 	const char	*name;
 	char		 label[8];	/* gpt, dos or none. */
 	uint64_t	 size;
@@ -417,6 +430,42 @@ read_whole(const char *path, uint8_t **out, size_t *len)
 	return 0;
 }
 
+/* Points c at the bytes of FILE (relative to the spec), loaded once. */
+static int
+load_tmpl(struct spec *sp, int line, const char *file, struct content *c)
+{
+	char path[PATH_MAX];
+	struct tmpl *t;
+	int r;
+
+	for (t = sp->tmpls; t != NULL; t = t->next)
+		if (strcmp(t->path, file) == 0)
+			break;
+	if (t == NULL) {
+		t = xcalloc(1, sizeof(*t));
+		t->path = xstrdup(file);
+		r = snprintf(path, sizeof(path), "%s/%s", sp->dir, file);
+		if (r < 0 || (size_t)r >= sizeof(path) ||
+		    read_whole(path, &t->bytes, &t->len) != 0) {
+			say(sp, line, "cannot read %s: %s", file,
+			    strerror(errno));
+			free(t->path);
+			free(t);
+			return -1;
+		}
+		t->next = sp->tmpls;
+		sp->tmpls = t;
+	}
+	if (t->len == 0) {
+		say(sp, line, "fill=from:%s: the file is empty", file);
+		return -1;
+	}
+	c->kind = CK_REPEAT;
+	c->bytes = t->bytes;
+	c->len = t->len;
+	return 0;
+}
+
 static int
 parse_content(struct spec *sp, int line, char *s, struct content *c)
 {
@@ -478,7 +527,10 @@ parse_content(struct spec *sp, int line, char *s, struct content *c)
 		if (strncmp(tok, "size=", 5) == 0 &&
 		    parse_size(tok + 5, &x) == 0)
 			c->size = x;
-		else if (strncmp(tok, "fill=", 5) == 0 &&
+		else if (strncmp(tok, "fill=from:", 10) == 0) {
+			if (load_tmpl(sp, line, tok + 10, c) != 0)
+				return -1;
+		} else if (strncmp(tok, "fill=", 5) == 0 &&
 		    parse_fill(tok + 5, &kind, &c->fill, &c->seed) == 0)
 			c->kind = kind == 2 ? CK_RANDOM : CK_FILL;
 		else {
@@ -564,6 +616,16 @@ component(const char *s, size_t len, ntfschar **out, size_t *outlen)
 	return 0;
 }
 
+/* Reallocates *pp to n elements; keeps the larger block if that fails. */
+static void
+shrink(void **pp, size_t n, size_t size)
+{
+	void *q = realloc(*pp, (n ? n : 1) * size);
+
+	if (q != NULL)
+		*pp = q;
+}
+
 /* Splits "\a\b\c[:stream]" into UTF-16 components. */
 static int
 parse_path(struct spec *sp, int line, const char *s, int allow_stream,
@@ -611,6 +673,9 @@ parse_path(struct spec *sp, int line, const char *s, int allow_stream,
 		}
 		p->ncomp++;
 	}
+	/* Give back the MAXCOMP slots: the bench spec has 20,000 paths. */
+	shrink((void **)&p->comp, p->ncomp, sizeof(*p->comp));
+	shrink((void **)&p->len, p->ncomp, sizeof(*p->len));
 	return 0;
 }
 
@@ -1336,6 +1401,20 @@ open_parent(struct vol *v, const struct upath *p, size_t ncomp)
 	return ni;
 }
 
+/* The bytes at [off, off + n) of src repeated without end. */
+static void
+repeat_chunk(uint8_t *buf, size_t n, const uint8_t *src, size_t len,
+    uint64_t off)
+{
+	size_t at = (size_t)(off % len), k, i;
+
+	for (i = 0; i < n; i += k) {
+		k = len - at < n - i ? len - at : n - i;
+		memcpy(buf + i, src + at, k);
+		at = 0;
+	}
+}
+
 static int
 write_content(struct vol *v, ntfs_attr *na, const struct content *c)
 {
@@ -1356,7 +1435,10 @@ write_content(struct vol *v, ntfs_attr *na, const struct content *c)
 	buf = xcalloc(CHUNK, 1);
 	for (off = 0; off < c->size; off += n) {
 		n = c->size - off < CHUNK ? c->size - off : CHUNK;
-		fill_chunk(buf, n, c->kind, c->fill, &state);
+		if (c->kind == CK_REPEAT)
+			repeat_chunk(buf, n, c->bytes, c->len, off);
+		else
+			fill_chunk(buf, n, c->kind, c->fill, &state);
 		if (ntfs_attr_pwrite(na, (s64)off, (s64)n, buf) != (s64)n) {
 			free(buf);
 			goto fail;

@@ -1,0 +1,345 @@
+/* Report sections on the evidence: findings by severity, log coverage against the exposure window, timeline. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exhume/report.h"
+#include "report_int.h"
+
+static const char *
+level_word(int level)
+{
+	switch (level) {
+	case EXH_LEVEL_ALERT:
+		return _("alert");
+	case EXH_LEVEL_WARNING:
+		return _("warning");
+	case EXH_LEVEL_NOTICE:
+		return _("notice");
+	default:
+		return _("info");
+	}
+}
+
+static const char *
+kind_word(int kind)
+{
+	switch (kind) {
+	case EXH_FIND_LOG:
+		return _("log line");
+	case EXH_FIND_EVENT:
+		return _("event record");
+	case EXH_FIND_HOST:
+		return _("host configuration");
+	default:
+		return _("file");
+	}
+}
+
+/* What the finding is about, in one phrase: check, first rule, or path. */
+static const char *
+finding_what(const struct exh_finding *f)
+{
+	if (f->check != NULL && f->check[0] != '\0')
+		return f->check;
+	if (f->nreasons > 0 && f->reasons[0].name != NULL)
+		return f->reasons[0].name;
+	return report_str(f->path);
+}
+
+static void
+macb(struct rw *w, const char *key, const struct exh_macb *t)
+{
+	char a[32], b[32], c[32], d[32];
+
+	if (t->created == 0 && t->modified == 0 && t->mft_changed == 0 &&
+	    t->accessed == 0)
+		return;
+	rw_kv(w, key, rw_fmt(w, "%s | %s | %s | %s", report_time(t->created, a),
+	    report_time(t->modified, b), report_time(t->mft_changed, c),
+	    report_time(t->accessed, d)));
+}
+
+static void
+where(struct rw *w, const struct exh_finding *f)
+{
+	char sz[48];
+
+	if (f->path != NULL && f->stream != NULL && f->stream[0] != '\0')
+		rw_kv(w, _("Path"), rw_fmt(w, "%s:%s", f->path, f->stream));
+	else if (f->path != NULL)
+		rw_kv(w, _("Path"), f->path);
+	if (f->kind != EXH_FIND_FILE)
+		return;
+	rw_kv(w, _("Size"), report_size(f->size, sz));
+	if (f->mft != 0)
+		rw_kv(w, _("MFT record"), rw_fmt(w, _("%1$llu (sequence %2$u)"),
+		    (unsigned long long)f->mft, (unsigned)f->seq));
+	if (f->md5[0] != '\0')
+		rw_kv(w, "MD5", f->md5);
+	if (f->sha1[0] != '\0')
+		rw_kv(w, "SHA-1", f->sha1);
+	if (f->sha256[0] != '\0')
+		rw_kv(w, "SHA-256", f->sha256);
+	macb(w, _("$SI times (created | modified | MFT changed | accessed)"),
+	    &f->si);
+	macb(w, _("$FN times (created | modified | MFT changed | accessed)"),
+	    &f->fn);
+}
+
+static void
+what(struct rw *w, const struct exh_finding *f)
+{
+	char t[32];
+	size_t i;
+
+	if (f->line > 0)
+		rw_kv(w, _("Line"), rw_fmt(w, "%llu", (unsigned long
+		    long)f->line));
+	if (f->record > 0)
+		rw_kv(w, _("Event record"), rw_fmt(w, "%llu",
+		    (unsigned long long)f->record));
+	if (f->time != 0)
+		rw_kv(w, _("Time (UTC)"), report_time(f->time, t));
+	if (f->client_ip != NULL && f->client_ip[0] != '\0')
+		rw_kv(w, _("Client IP"), f->client_ip);
+	if (f->excerpt != NULL && f->excerpt[0] != '\0')
+		rw_kv(w, _("Log line or event data"), f->excerpt);
+	for (i = 0; i < f->nfields; i++)
+		rw_kv(w, report_str(f->fields[i].key),
+		    report_str(f->fields[i].value));
+}
+
+static void
+reasons(struct rw *w, const struct exh_finding *f)
+{
+	const char *cols[] = { _("Reason"), _("Name"), _("Score"),
+	    _("Description"), _("Reference"), _("Detail") };
+	size_t i;
+
+	if (f->nreasons == 0)
+		return;
+	rw_table_begin(w, cols, sizeof(cols) / sizeof(cols[0]));
+	for (i = 0; i < f->nreasons; i++) {
+		const struct exh_reason *r = &f->reasons[i];
+
+		rw_row_begin(w);
+		rw_cell(w, report_str(r->kind));
+		rw_cell(w, report_str(r->name));
+		rw_cell(w, rw_fmt(w, "%d", r->score));
+		rw_cell(w, report_str(r->description));
+		rw_cell(w, report_str(r->reference));
+		rw_cell(w, report_str(r->detail));
+		rw_row_end(w);
+	}
+	rw_table_end(w);
+}
+
+static void
+finding(struct rw *w, const struct exh_finding *f)
+{
+	char title[64];
+
+	snprintf(title, sizeof(title), "%s", f->id[0] != '\0' ? f->id : "-");
+	rw_heading(w, 4, title);
+	rw_kv_begin(w);
+	rw_kv(w, _("About"), finding_what(f));
+	rw_kv(w, _("Level and score"), rw_fmt(w, "%s, %d", level_word(f->level),
+	    f->score));
+	rw_kv(w, _("Kind"), kind_word(f->kind));
+	if (f->check != NULL && f->check[0] != '\0')
+		rw_kv(w, _("Check"), f->check);
+	where(w, f);
+	what(w, f);
+	rw_kv_end(w);
+	reasons(w, f);
+}
+
+void
+report_findings(struct rw *w, const struct exh_findings *fs)
+{
+	static const int levels[] = { EXH_LEVEL_ALERT, EXH_LEVEL_WARNING,
+	    EXH_LEVEL_NOTICE };
+	size_t counts[4], i, k;
+
+	rw_heading(w, 2, _("Findings by severity"));
+	if (fs == NULL) {
+		rw_para(w, RW_WARN, _("No scan results were provided."));
+		return;
+	}
+	exh_findings_level_counts(fs, counts);
+	rw_para(w, RW_NORMAL, rw_fmt(w, _("Alerts: %1$zu; warnings: %2$zu; "
+	    "notices: %3$zu. Informational records (%4$zu) are in "
+	    "findings.jsonl and not listed here."), counts[EXH_LEVEL_ALERT],
+	    counts[EXH_LEVEL_WARNING], counts[EXH_LEVEL_NOTICE],
+	    counts[EXH_LEVEL_INFO]));
+	for (k = 0; k < sizeof(levels) / sizeof(levels[0]); k++) {
+		int lv = levels[k];
+
+		rw_heading(w, 3, lv == EXH_LEVEL_ALERT ? _("Alerts") :
+		    lv == EXH_LEVEL_WARNING ? _("Warnings") : _("Notices"));
+		if (counts[lv] == 0)
+			rw_para(w, RW_NORMAL, _("None."));
+		for (i = 0; i < exh_findings_count(fs); i++) {
+			const struct exh_finding *f = exh_findings_get(fs, i);
+
+			if (f->level == lv)
+				finding(w, f);
+		}
+	}
+}
+
+/* Oldest first entry over all log families, 0 when none. */
+static int64_t
+oldest_log(const struct exh_report_input *in)
+{
+	int64_t t = 0;
+	size_t i;
+
+	for (i = 0; i < in->ncoverage; i++)
+		if (in->coverage[i].first != 0 &&
+		    (t == 0 || in->coverage[i].first < t))
+			t = in->coverage[i].first;
+	return t;
+}
+
+/* Compares each family's first entry with the start of the window. */
+static void
+against_window(struct rw *w, const struct exh_report_input *in)
+{
+	const struct exh_profile *p = in->profile;
+	bool exposed = false, unknown = false;
+	char a[32], b[32];
+	size_t i;
+	int fam;
+
+	if (p == NULL) {
+		rw_para(w, RW_WARN, rw_fmt(w, _("The exposure window is "
+		    "unknown (no host profile), so it cannot be said whether "
+		    "the logs cover it. The oldest log entry read is from %s."),
+		    report_time(oldest_log(in), a)));
+		return;
+	}
+	for (fam = 0; fam < EXH_FAM_COUNT; fam++) {
+		struct report_window x;
+
+		report_window(p, fam, &x);
+		exposed = exposed || x.exposed;
+		unknown = unknown || p->verdicts[fam].verdict ==
+		    EXH_VERDICT_UNKNOWN || (!x.exposed &&
+		    p->verdicts[fam].verdict == EXH_VERDICT_FIXED);
+	}
+	if (exposed && p->install_date == 0) {
+		rw_para(w, RW_WARN, rw_fmt(w, _("The start of the exposure "
+		    "window is unknown (no Windows install date). The oldest "
+		    "log entry read is from %s."), report_time(oldest_log(in),
+		    a)));
+		return;
+	}
+	if (!exposed) {
+		if (unknown)
+			rw_para(w, RW_WARN, rw_fmt(w, _("Whether and since "
+			    "when the server was exposed is unknown. The "
+			    "oldest log entry read is from %s."),
+			    report_time(oldest_log(in), a)));
+		else
+			rw_para(w, RW_NORMAL, _("No vulnerability family was "
+			    "found exposed, so there is no exposure window "
+			    "the logs must cover."));
+		return;
+	}
+	for (i = 0; i < in->ncoverage; i++) {
+		const struct exh_log_coverage *c = &in->coverage[i];
+		const char *fname = exh_log_family_name(c->family);
+
+		if (c->first == 0 || c->first > p->install_date)
+			rw_para(w, RW_WARN, rw_fmt(w, _("%1$s logs begin on "
+			    "%2$s, after the start of the exposure window "
+			    "(%3$s): the time before is not covered by these "
+			    "logs."), fname, report_time(c->first, a),
+			    report_time(p->install_date, b)));
+		else
+			rw_para(w, RW_NORMAL, rw_fmt(w, _("%1$s logs reach "
+			    "back to %2$s, before the start of the exposure "
+			    "window (%3$s)."), fname, report_time(c->first, a),
+			    report_time(p->install_date, b)));
+	}
+}
+
+void
+report_coverage(struct rw *w, const struct exh_report_input *in)
+{
+	const char *cols[] = { _("Log family"), _("Files"), _("Lines"),
+	    _("Damaged lines"), _("First entry (UTC)"),
+	    _("Last entry (UTC)") };
+	char a[32], b[32];
+	size_t i;
+
+	rw_heading(w, 2, _("Log coverage"));
+	if (in->ncoverage == 0 || in->coverage == NULL) {
+		rw_para(w, RW_WARN, _("No Exchange or IIS log was read. "
+		    "Exploitation through the web front end can neither be "
+		    "shown nor ruled out from logs."));
+		return;
+	}
+	rw_table_begin(w, cols, sizeof(cols) / sizeof(cols[0]));
+	for (i = 0; i < in->ncoverage; i++) {
+		const struct exh_log_coverage *c = &in->coverage[i];
+
+		rw_row_begin(w);
+		rw_cell(w, exh_log_family_name(c->family));
+		rw_cell(w, rw_fmt(w, "%llu", (unsigned long long)c->files));
+		rw_cell(w, rw_fmt(w, "%llu", (unsigned long long)c->lines));
+		rw_cell(w, rw_fmt(w, "%llu", (unsigned long long)c->bad_lines));
+		rw_cell(w, report_time(c->first, a));
+		rw_cell(w, report_time(c->last, b));
+		rw_row_end(w);
+	}
+	rw_table_end(w);
+	for (i = 0; i < in->ncoverage; i++)
+		if (in->coverage[i].bad_lines > 0)
+			rw_para(w, RW_WARN, rw_fmt(w, _("%1$s: damaged lines "
+			    "that could not be read and were skipped: %2$llu."),
+			    exh_log_family_name(in->coverage[i].family),
+			    (unsigned long long)in->coverage[i].bad_lines));
+	against_window(w, in);
+}
+
+void
+report_timeline(struct rw *w, const struct exh_findings *fs)
+{
+	const char *cols[] = { _("Time (UTC)"), _("Event"), _("Finding"),
+	    _("Level"), _("About"), _("Path") };
+	struct report_row *rows = NULL;
+	char t[32];
+	size_t i, n = 0;
+	int rc;
+
+	rw_heading(w, 2, _("Timeline"));
+	if ((rc = report_timeline_rows(fs, &rows, &n)) != EXH_OK) {
+		if (w->rc == EXH_OK)
+			w->rc = rc;
+		return;
+	}
+	if (n == 0) {
+		rw_para(w, RW_NORMAL, _("No dated finding."));
+		return;
+	}
+	rw_para(w, RW_NORMAL, _("Dated log and event findings and the "
+	    "$STANDARD_INFORMATION ($SI) and $FILE_NAME ($FN) times of flagged "
+	    "files, oldest first. $SI times can be changed by a program on "
+	    "the server; $FN times are harder to change."));
+	rw_table_begin(w, cols, sizeof(cols) / sizeof(cols[0]));
+	for (i = 0; i < n; i++) {
+		rw_row_begin(w);
+		rw_cell(w, report_time(rows[i].time, t));
+		rw_cell(w, _(rows[i].desc));
+		rw_cell(w, rows[i].f->id);
+		rw_cell(w, level_word(rows[i].f->level));
+		rw_cell(w, finding_what(rows[i].f));
+		rw_cell(w, report_str(rows[i].f->path));
+		rw_row_end(w);
+	}
+	rw_table_end(w);
+	free(rows);
+}

@@ -1,0 +1,118 @@
+/* Private to src/report: the timeline rows and the two-format document writer. */
+#ifndef EXHUME_REPORT_INT_H
+#define EXHUME_REPORT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "exhume/report.h"
+
+/* One dated moment: a log or event finding, or one $SI/$FN time of a file. */
+struct report_row {
+	int64_t time;			/* FILETIME, never 0 */
+	const char *desc;		/* Timesketch timestamp_desc (English) */
+	const struct exh_finding *f;	/* borrowed from the collector */
+};
+
+/*
+ * The rows timeline.csv shows, oldest first (findings of level notice and
+ * above).  *out is malloc'd (NULL when there are none); the caller frees
+ * it.  EXH_OK or EXH_ENOMEM.
+ */
+int report_timeline_rows(const struct exh_findings *fs,
+    struct report_row **out, size_t *n);
+
+/*
+ * The document writer.  The sections describe the report once; the
+ * writer renders each element as HTML or as plain text.  Every string
+ * handed to it, ours or the evidence's, is escaped for the format
+ * (exh_esc_html or exh_esc_term), so a section cannot forget.  The first
+ * failure is kept in rc and turns every later call into a no-op, so
+ * section code need not check each call.
+ */
+enum rw_style {
+	RW_NORMAL = 0,
+	RW_WARN,			/* a gap or limit the reader must see */
+	RW_ALERT,			/* partial results, indicators found */
+};
+
+struct rw {
+	bool html;
+	int rc;
+	struct exh_buf *out;
+	struct exh_buf tmp;		/* formatting scratch */
+	int cell;			/* cells written in the current row */
+};
+
+void rw_init(struct rw *w, bool html, struct exh_buf *out);
+/*
+ * printf into the writer's scratch buffer, for handing to one of the
+ * functions below: rw_kv(w, key, rw_fmt(w, "%d", n)).  Valid until the
+ * next rw_fmt, so use one per call.  NULL after a failure, which every
+ * writer function then ignores.
+ */
+const char *rw_fmt(struct rw *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Releases scratch memory and returns the first error (or EXH_OK). */
+int rw_finish(struct rw *w);
+
+void rw_begin(struct rw *w, const char *lang, const char *title);
+void rw_end(struct rw *w);
+void rw_heading(struct rw *w, int level, const char *s);
+void rw_para(struct rw *w, int style, const char *s);
+void rw_code(struct rw *w, const char *s);
+
+/* A key/value list: the record of one thing. */
+void rw_kv_begin(struct rw *w);
+void rw_kv(struct rw *w, const char *key, const char *value);
+void rw_kv_end(struct rw *w);
+
+/* A bulleted list. */
+void rw_list_begin(struct rw *w);
+void rw_item(struct rw *w, int style, const char *s);
+void rw_list_end(struct rw *w);
+
+/* A table: column titles, then rows of cells. */
+void rw_table_begin(struct rw *w, const char *const *cols, size_t ncols);
+void rw_row_begin(struct rw *w);
+void rw_cell(struct rw *w, const char *s);
+void rw_row_end(struct rw *w);
+void rw_table_end(struct rw *w);
+
+/* Small formatting helpers returning the caller's buffer. */
+const char *report_time(int64_t ft, char buf[32]);	/* "—" style when 0 */
+const char *report_size(uint64_t bytes, char buf[48]);
+const char *report_str(const char *s);			/* NULL/"" -> dash */
+
+/* The sections, in report order (report.c calls them). */
+void report_case(struct rw *w, const struct exh_report_input *in);
+void report_examined(struct rw *w, const struct exh_report_input *in);
+void report_rules(struct rw *w, const struct exh_rules *r);
+void report_host(struct rw *w, const struct exh_profile *p);
+void report_findings(struct rw *w, const struct exh_findings *fs);
+void report_coverage(struct rw *w, const struct exh_report_input *in);
+void report_timeline(struct rw *w, const struct exh_findings *fs);
+void report_collected(struct rw *w, const struct exh_report_input *in);
+void report_skips(struct rw *w, const struct exh_findings *fs);
+void report_verify(struct rw *w, const struct exh_report_input *in);
+void report_decision(struct rw *w, const struct exh_report_input *in);
+
+/*
+ * The exposure window of one family: from start (the Windows install
+ * date, the earliest the server can have run Exchange; 0 unknown) to end
+ * (the install of the first fixing update; 0 while open).  exposed is
+ * false for "not affected", "unknown" and for "fixed" without a fix date
+ * (the fix may have come with the CU: no window can be shown).
+ */
+struct report_window {
+	bool exposed;		/* vulnerable now or before the fix */
+	bool open;		/* still vulnerable */
+	int64_t start, end;
+};
+void report_window(const struct exh_profile *p, int family,
+    struct report_window *out);
+/* One list item per family saying how long it was exposed. */
+void report_exposure_list(struct rw *w, const struct exh_profile *p);
+
+#endif /* EXHUME_REPORT_INT_H */

@@ -1,0 +1,340 @@
+/* The report's document writer: one description, rendered as HTML or as plain text, everything escaped. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "exhume/report.h"
+#include "report_int.h"
+
+/*
+ * Printable and self-contained: no script, no external reference.  The
+ * Content-Security-Policy forbids both even if a browser met something
+ * the escaping let through.
+ */
+static const char css[] =
+    "body{font-family:sans-serif;font-size:10.5pt;margin:2em;color:#111}"
+    "h1{font-size:1.6em;border-bottom:2px solid #333}"
+    "h2{font-size:1.3em;border-bottom:1px solid #999;margin-top:1.6em;"
+    "page-break-after:avoid}"
+    "h3{font-size:1.05em;margin-bottom:.3em;page-break-after:avoid}"
+    "table{border-collapse:collapse;margin:.4em 0 1em 0}"
+    "th,td{border:1px solid #bbb;padding:2px 5px;text-align:left;"
+    "vertical-align:top;overflow-wrap:anywhere}"
+    "th{background:#eee}"
+    "table.kv th{width:16em;background:#f5f5f5;font-weight:normal}"
+    "tr{page-break-inside:avoid}"
+    "p.warn,li.warn{background:#fff4d0;border-left:4px solid #d90;"
+    "padding:3px 6px}"
+    "p.alert,li.alert{background:#fde0e0;border-left:4px solid #c00;"
+    "padding:3px 6px;font-weight:bold}"
+    "pre{background:#f3f3f3;padding:4px 8px;white-space:pre-wrap}"
+    "@media print{body{margin:0;font-size:9pt}}";
+
+static const char *const style_class[] = { "", "warn", "alert" };
+static const char *const text_mark[] = { "", "[!] ", "[!!] " };
+
+void
+rw_init(struct rw *w, bool html, struct exh_buf *out)
+{
+	memset(w, 0, sizeof(*w));
+	w->html = html;
+	w->out = out;
+	w->rc = EXH_OK;
+}
+
+int
+rw_finish(struct rw *w)
+{
+	exh_buf_free(&w->tmp);
+	return w->rc;
+}
+
+/* Structure we write ourselves: never escaped. */
+static void
+put(struct rw *w, const char *s)
+{
+	if (w->rc == EXH_OK)
+		w->rc = exh_buf_puts(w->out, s);
+}
+
+/* Content, ours or the evidence's: always escaped. */
+static void
+esc(struct rw *w, const char *s)
+{
+	if (w->rc != EXH_OK)
+		return;
+	if (s == NULL)
+		s = "";
+	w->rc = w->html ? exh_esc_html(w->out, s, strlen(s)) :
+	    exh_esc_term(w->out, s, strlen(s));
+}
+
+const char *
+rw_fmt(struct rw *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (w->rc != EXH_OK)
+		return NULL;
+	exh_buf_reset(&w->tmp);
+	va_start(ap, fmt);
+	w->rc = exh_buf_vprintf(&w->tmp, fmt, ap);
+	va_end(ap);
+	if (w->rc != EXH_OK)
+		return NULL;
+	return w->tmp.data != NULL ? w->tmp.data : "";
+}
+
+/* Code points, for underlines and padding in the text form. */
+static size_t
+width(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+static void
+repeat(struct rw *w, char c, size_t n)
+{
+	while (n-- > 0 && w->rc == EXH_OK)
+		w->rc = exh_buf_putc(w->out, c);
+}
+
+/* <tag class="style">s</tag> */
+static void
+element(struct rw *w, const char *tag, int style, const char *s)
+{
+	put(w, "<");
+	put(w, tag);
+	if (style != RW_NORMAL) {
+		put(w, " class=\"");
+		put(w, style_class[style]);
+		put(w, "\"");
+	}
+	put(w, ">");
+	esc(w, s);
+	put(w, "</");
+	put(w, tag);
+	put(w, ">\n");
+}
+
+void
+rw_begin(struct rw *w, const char *lang, const char *title)
+{
+	if (!w->html) {
+		rw_heading(w, 1, title);
+		return;
+	}
+	put(w, "<!DOCTYPE html>\n<html lang=\"");
+	esc(w, lang);
+	put(w, "\">\n<head>\n<meta charset=\"utf-8\">\n"
+	    "<meta http-equiv=\"Content-Security-Policy\" "
+	    "content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+	    "<title>");
+	esc(w, title);
+	put(w, "</title>\n<style>");
+	put(w, css);
+	put(w, "</style>\n</head>\n<body>\n<h1>");
+	esc(w, title);
+	put(w, "</h1>\n");
+}
+
+void
+rw_end(struct rw *w)
+{
+	if (w->html)
+		put(w, "</body>\n</html>\n");
+}
+
+void
+rw_heading(struct rw *w, int level, const char *s)
+{
+	char tag[4];
+
+	if (w->html) {
+		snprintf(tag, sizeof(tag), "h%d", level);
+		element(w, tag, RW_NORMAL, s);
+		return;
+	}
+	if (level > 1)
+		put(w, "\n");
+	esc(w, s);
+	put(w, "\n");
+	if (level <= 2) {
+		repeat(w, level == 1 ? '=' : '-', width(s));
+		put(w, "\n");
+	}
+}
+
+void
+rw_para(struct rw *w, int style, const char *s)
+{
+	if (w->html) {
+		element(w, "p", style, s);
+		return;
+	}
+	put(w, text_mark[style]);
+	esc(w, s);
+	put(w, "\n");
+}
+
+void
+rw_code(struct rw *w, const char *s)
+{
+	put(w, w->html ? "<pre>" : "    ");
+	esc(w, s);
+	put(w, w->html ? "</pre>\n" : "\n");
+}
+
+void
+rw_kv_begin(struct rw *w)
+{
+	if (w->html)
+		put(w, "<table class=\"kv\">\n");
+}
+
+void
+rw_kv(struct rw *w, const char *key, const char *value)
+{
+	size_t kw;
+
+	if (w->html) {
+		put(w, "<tr><th>");
+		esc(w, key);
+		put(w, "</th><td>");
+		esc(w, value);
+		put(w, "</td></tr>\n");
+		return;
+	}
+	put(w, "  ");
+	esc(w, key);
+	put(w, ":");
+	kw = width(key);
+	repeat(w, ' ', kw < 30 ? 30 - kw : 1);
+	esc(w, value);
+	put(w, "\n");
+}
+
+void
+rw_kv_end(struct rw *w)
+{
+	if (w->html)
+		put(w, "</table>\n");
+}
+
+void
+rw_list_begin(struct rw *w)
+{
+	if (w->html)
+		put(w, "<ul>\n");
+}
+
+void
+rw_item(struct rw *w, int style, const char *s)
+{
+	if (w->html) {
+		element(w, "li", style, s);
+		return;
+	}
+	put(w, "  - ");
+	put(w, text_mark[style]);
+	esc(w, s);
+	put(w, "\n");
+}
+
+void
+rw_list_end(struct rw *w)
+{
+	if (w->html)
+		put(w, "</ul>\n");
+}
+
+void
+rw_table_begin(struct rw *w, const char *const *cols, size_t ncols)
+{
+	size_t i;
+
+	put(w, w->html ? "<table>\n<tr>" : "  ");
+	for (i = 0; i < ncols; i++) {
+		if (w->html) {
+			put(w, "<th>");
+			esc(w, cols[i]);
+			put(w, "</th>");
+		} else {
+			put(w, i > 0 ? " | " : "");
+			esc(w, cols[i]);
+		}
+	}
+	put(w, w->html ? "</tr>\n" : "\n");
+}
+
+void
+rw_row_begin(struct rw *w)
+{
+	w->cell = 0;
+	put(w, w->html ? "<tr>" : "  ");
+}
+
+void
+rw_cell(struct rw *w, const char *s)
+{
+	if (w->html) {
+		put(w, "<td>");
+		esc(w, s);
+		put(w, "</td>");
+	} else {
+		put(w, w->cell > 0 ? " | " : "");
+		esc(w, s);
+	}
+	w->cell++;
+}
+
+void
+rw_row_end(struct rw *w)
+{
+	put(w, w->html ? "</tr>\n" : "\n");
+}
+
+void
+rw_table_end(struct rw *w)
+{
+	put(w, w->html ? "</table>\n" : "\n");
+}
+
+const char *
+report_time(int64_t ft, char buf[32])
+{
+	if (ft == 0)
+		return "-";
+	return exh_filetime_iso(ft, buf);
+}
+
+const char *
+report_size(uint64_t bytes, char buf[48])
+{
+	static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)bytes;
+	int u = -1;
+
+	while (v >= 1024.0 && u < 3) {
+		v /= 1024.0;
+		u++;
+	}
+	if (u < 0)
+		snprintf(buf, 48, "%" PRIu64 " B", bytes);
+	else
+		snprintf(buf, 48, "%" PRIu64 " B (%.1f %s)", bytes, v,
+		    unit[u]);
+	return buf;
+}
+
+const char *
+report_str(const char *s)
+{
+	return (s == NULL || *s == '\0') ? "-" : s;
+}
