@@ -343,7 +343,7 @@ can_start(struct tui *t)
 
 /* The set-up window: mode and rule status.  true: start. */
 static bool
-setup(struct tui *t, struct scan_run *r)
+setup(struct tui *t)
 {
 	newtComponent f, exch, full, tb, start, back;
 	struct newtExitStruct es;
@@ -392,7 +392,6 @@ setup(struct tui *t, struct scan_run *r)
 	newtFormDestroy(f);
 	newtPopWindow();
 	exh_buf_free(&b);
-	(void)r;
 	return (ev == TUI_EV_COMPONENT && es.u.co == start) ||
 	    (ev == TUI_EV_KEY && (es.u.key == NEWT_KEY_F10 ||
 	    es.u.key == 's' || es.u.key == 'S'));
@@ -448,7 +447,7 @@ tui_scan_screen(struct tui *t)
 		pthread_mutex_init(&r->snap.mu, NULL);
 		t->scan_state = r;
 	}
-	if (!load_rules(t, r) || !setup(t, r) || t->quit)
+	if (!load_rules(t, r) || !setup(t) || t->quit)
 		return;
 	/* The options are read when the triage is created. */
 	if (t->full != t->opt.full && !load_rules(t, r))

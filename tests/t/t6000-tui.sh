@@ -177,7 +177,7 @@ W_VERIFIED="VERIFIED:" W_LEAVE="Leave exhume"
 flow en
 
 W_CONTINUE=Continue W_CASE="Fallnummer:" W_MENU="Hauptmenü"
-W_DONE="Scan abgeschlossen" W_VULN=VERWUNDBAR W_PATH="Pfad:" W_FINDINGS="Funde"
+W_DONE="Scan abgeschlossen" W_VULN=VERWUNDBAR W_PATH="Pfad:" W_FINDINGS="Befunde"
 W_VERIFIED="GEPRÜFT:" W_LEAVE="exhume verlassen"
 flow de
 
