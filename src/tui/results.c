@@ -85,6 +85,22 @@ verdicts(struct tui *t, const struct exh_profile *p, struct exh_buf *b)
 	}
 }
 
+/* Exposure windows the logs do not cover (the triage's coverage check). */
+static void
+gaps(struct tui *t, struct exh_buf *b)
+{
+	const struct exh_findings *fs = exh_triage_findings(t->triage);
+	size_t i;
+
+	for (i = 0; i < exh_findings_count(fs); i++) {
+		const struct exh_finding *f = exh_findings_get(fs, i);
+
+		if (f->check != NULL && f->excerpt != NULL &&
+		    strcmp(f->check, "logs/coverage-gap") == 0)
+			(void)tui_wrap(t, b, _("  WARNING: "), f->excerpt, W);
+	}
+}
+
 static void
 coverage(struct tui *t, struct exh_buf *b)
 {
@@ -100,9 +116,10 @@ coverage(struct tui *t, struct exh_buf *b)
 		const struct exh_log_coverage *c = exh_triage_coverage(
 		    t->triage, i);
 
-		(void)exh_buf_printf(b, _("  %-11s %4" PRIu64 " files %8"
-		    PRIu64 " lines  %s .. %s\n"), exh_log_family_name(
-		    c->family), c->files, c->lines, tui_time(c->first, a),
+		(void)exh_buf_printf(b, _("  %s: %" PRIu64 " files, %" PRIu64
+		    " lines\n"), exh_log_family_name(c->family), c->files,
+		    c->lines);
+		(void)exh_buf_printf(b, "      %s .. %s\n", tui_time(c->first, a),
 		    tui_time(c->last, z));
 		if (c->bad_lines > 0)
 			(void)exh_buf_printf(b, _("      WARNING: %" PRIu64
@@ -111,6 +128,7 @@ coverage(struct tui *t, struct exh_buf *b)
 			tui_para(t, b, _("      WARNING: no readable "
 			    "lines\n"), TUI_TEXT_W);
 	}
+	gaps(t, b);
 }
 
 static void
