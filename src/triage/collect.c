@@ -117,18 +117,6 @@ take(struct plan *p, struct exh_volume *vol, const char *path,
 	(void)exh_volume_walk(vol, path, on_entry, p, &err);
 }
 
-static struct exh_volume *
-volume_for(const struct exh_triage *t, char letter)
-{
-	size_t i;
-
-	for (i = 0; i < t->nvols; i++)
-		if ((exh_volume_info(t->vols[i].vol)->letter & ~0x20) ==
-		    (letter & ~0x20))
-			return t->vols[i].vol;
-	return NULL;
-}
-
 /* Flagged streams first: the size cap is first come, first served. */
 static void
 plan_findings(struct plan *p, const struct exh_triage *t)
@@ -143,7 +131,7 @@ plan_findings(struct plan *p, const struct exh_triage *t)
 
 		if (f->kind != EXH_FIND_FILE || f->path == NULL ||
 		    f->level < EXH_LEVEL_NOTICE ||
-		    (vol = volume_for(t, f->path[0])) == NULL)
+		    (vol = triage_volume_for(t, f->path[0])) == NULL)
 			continue;
 		take(p, vol, f->path, f->stream ? f->stream : "", NULL,
 		    "finding");

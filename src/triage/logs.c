@@ -230,19 +230,6 @@ register_flagged(const struct exh_triage *t, struct exh_logscan *ls)
 	}
 }
 
-/* The opened volume with this drive letter, or NULL. */
-static struct exh_volume *
-volume_for(const struct exh_triage *t, char letter)
-{
-	size_t i;
-
-	for (i = 0; i < t->nvols; i++)
-		if ((exh_volume_info(t->vols[i].vol)->letter & ~0x20) ==
-		    (letter & ~0x20))
-			return t->vols[i].vol;
-	return NULL;
-}
-
 /* IIS log folders: the default and the ones applicationHost.config sets,
  * on whichever opened volume has their drive letter. */
 static void
@@ -261,7 +248,7 @@ walk_iis_logs(struct exh_triage *t, struct exh_volume *vol,
 		if (d == NULL || strlen(d) < 3 || d[1] != ':' ||
 		    strncasecmp(d, root, strlen(root)) == 0)
 			continue;
-		if ((on = volume_for(t, d[0])) == NULL)
+		if ((on = triage_volume_for(t, d[0])) == NULL)
 			triage_note(t, "IIS site %s logs to %s, which is on no "
 			    "opened volume", t->prof->sites[i].name, d);
 		else if (walk_root(on, d, EXH_LOG_IIS, l) == EXH_ENOTFOUND)

@@ -303,6 +303,18 @@ exh_triage_note(const struct exh_triage *t, size_t i)
 	return i < t->nnotes ? t->notes[i] : NULL;
 }
 
+struct exh_volume *
+triage_volume_for(const struct exh_triage *t, char letter)
+{
+	size_t i;
+
+	for (i = 0; i < t->nvols; i++)
+		if ((exh_volume_info(t->vols[i].vol)->letter & ~0x20) ==
+		    (letter & ~0x20))
+			return t->vols[i].vol;
+	return NULL;
+}
+
 size_t
 exh_triage_volume_count(const struct exh_triage *t)
 {

@@ -44,6 +44,9 @@ void triage_note(struct exh_triage *t, const char *fmt, ...)
 /* Appends a copy of s to a growable string array. */
 int triage_push(char ***v, size_t *n, const char *s);
 
+/* The opened volume with this drive letter, or NULL. */
+struct exh_volume *triage_volume_for(const struct exh_triage *t, char letter);
+
 /* rules_dir/name into buf; false when it does not fit. */
 bool triage_rules_path(const struct exh_triage *t, const char *name,
     char *buf, size_t len);
