@@ -107,6 +107,21 @@ dup_or_empty(const char *s)
 	return strdup(s != NULL ? s : "");
 }
 
+/* Called with the lock held. */
+static bool
+has_skip(const struct exh_findings *c, const struct exh_skip *s)
+{
+	size_t i;
+
+	for (i = 0; i < c->nskips; i++)
+		if (c->skips[i].mft == s->mft &&
+		    strcmp(c->skips[i].reason, s->reason) == 0 &&
+		    strcmp(c->skips[i].path, s->path) == 0 &&
+		    strcmp(c->skips[i].stream, s->stream) == 0)
+			return true;
+	return false;
+}
+
 int
 exh_findings_add_skip(struct exh_findings *c, const char *path,
     const char *stream, uint64_t mft, uint64_t size, const char *reason,
@@ -130,7 +145,9 @@ exh_findings_add_skip(struct exh_findings *c, const char *path,
 		return exh_err_set(err, EXH_ENOMEM, 0, "findings: out of memory");
 	}
 	pthread_mutex_lock(&c->lock);
-	if (grow((void **)&c->skips, &c->capskips, c->nskips + 1,
+	if (has_skip(c, &s))
+		free_skip(&s);	/* the file scan and a log walk both saw it */
+	else if (grow((void **)&c->skips, &c->capskips, c->nskips + 1,
 	    sizeof(*c->skips)))
 		c->skips[c->nskips++] = s;
 	else

@@ -27,6 +27,7 @@ struct log_list {
 	size_t n;
 	int hint;		/* family of W3C files in the folder walked */
 	struct exh_volume *vol;	/* the volume walked */
+	struct exh_findings *fs;	/* damaged entries become skips */
 };
 
 /* IIS names its W3C logs u_ex<date>.log; a folder set in
@@ -50,8 +51,17 @@ collect(const struct exh_entry *e, void *ctx)
 	struct log_list *l = ctx;
 	struct log_file *grown;
 
-	if (e->is_dir || e->status != EXH_ENTRY_OK || e->nstreams == 0 ||
-	    e->streams[0].name[0] != '\0')
+	struct exh_err err;
+
+	/* A log whose record is damaged is not analysed, and says so. */
+	if (!e->is_dir && e->status != EXH_ENTRY_OK) {
+		exh_findings_add_skip(l->fs, e->path, "", e->mft, 0,
+		    e->status == EXH_ENTRY_UNREADABLE ? "unreadable" : "corrupt",
+		    e->problem ? e->problem : "damaged record in a log folder",
+		    &err);
+		return EXH_WALK_NEXT;
+	}
+	if (e->is_dir || e->nstreams == 0 || e->streams[0].name[0] != '\0')
 		return EXH_WALK_NEXT;
 	if ((grown = realloc(l->files, (l->n + 1) * sizeof(*grown))) == NULL)
 		return EXH_WALK_STOP;
@@ -179,6 +189,10 @@ walk_root(struct exh_volume *vol, const char *root, int hint,
 	l->vol = vol;
 	rc = exh_volume_walk(vol, root, collect, l, &err);
 	l->hint = EXH_LOG_UNKNOWN;
+	/* A folder that exists but cannot be walked is a gap, not silence. */
+	if (rc != EXH_OK && rc != EXH_ENOTFOUND)
+		exh_findings_add_skip(l->fs, root, "", 0, 0, rc == EXH_ECORRUPT ?
+		    "corrupt" : "unreadable", err.msg, &err);
 	return rc;
 }
 
@@ -322,7 +336,7 @@ triage_scan_logs(struct exh_triage *t, struct exh_volume *vol,
 {
 	struct exh_logscan *ls = NULL;
 	struct exh_events *ev = NULL;
-	struct log_list l = { NULL, 0, EXH_LOG_UNKNOWN, NULL };
+	struct log_list l = { NULL, 0, EXH_LOG_UNKNOWN, NULL, t->fs };
 	char root[4096], *install = triage_install_dir(t, vol);
 	char letter = exh_volume_info(vol)->letter;
 
@@ -336,12 +350,14 @@ triage_scan_logs(struct exh_triage *t, struct exh_volume *vol,
 	if (install != NULL) {
 		exh_logscan_set_install_path(ls, install);
 		snprintf(root, sizeof(root), "%sLogging", install);
-		(void)walk_root(vol, root, EXH_LOG_UNKNOWN, &l);
+		if (walk_root(vol, root, EXH_LOG_UNKNOWN, &l) == EXH_ENOTFOUND)
+			triage_note(t, "no Exchange log folder %s", root);
 	}
 	walk_iis_logs(t, vol, &l);
 	snprintf(root, sizeof(root), "%c:\\Windows\\System32\\winevt\\Logs",
 	    letter);
-	(void)walk_root(vol, root, EXH_LOG_UNKNOWN, &l);
+	if (walk_root(vol, root, EXH_LOG_UNKNOWN, &l) == EXH_ENOTFOUND)
+		triage_note(t, "no event log folder %s", root);
 	scan_list(t, ls, ev, &l, install);
 	keep_coverage(t, ls);
 	apply_updates(t, ev);
