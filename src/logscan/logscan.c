@@ -912,6 +912,19 @@ add_fields(struct scan *sc, struct exh_finding *f, const struct ls_rule *r,
 	return rc;
 }
 
+/* Scores f and adds it to the results; rc is how building it went. */
+static int
+hand_over(struct scan *sc, struct exh_finding *f, int rc)
+{
+	if (rc != EXH_OK) {
+		exh_finding_free(f);
+		return exh_err_set(sc->err, EXH_ENOMEM, 0,
+		    "log: finding: out of memory");
+	}
+	exh_finding_rescore(f);
+	return exh_findings_add(sc->out, f, sc->err);
+}
+
 static int
 emit(struct scan *sc, const struct ls_rule *r, const char *hit)
 {
@@ -959,13 +972,7 @@ emit(struct scan *sc, const struct ls_rule *r, const char *hit)
 		rc = exh_finding_add_reason(f, "log", chk->id, r->score,
 		    chk->desc, chk->ref, detail.data);
 	exh_buf_free(&detail);
-	if (rc != EXH_OK) {
-		exh_finding_free(f);
-		return exh_err_set(sc->err, EXH_ENOMEM, 0,
-		    "log: finding: out of memory");
-	}
-	exh_finding_rescore(f);
-	return exh_findings_add(sc->out, f, sc->err);
+	return hand_over(sc, f, rc);
 }
 
 static int
@@ -1220,13 +1227,7 @@ note_damage(struct scan *sc)
 		    "Damaged log content was skipped; the rest was analysed",
 		    "", d.data);
 	exh_buf_free(&d);
-	if (rc != EXH_OK) {
-		exh_finding_free(f);
-		return exh_err_set(sc->err, EXH_ENOMEM, 0,
-		    "log: finding: out of memory");
-	}
-	exh_finding_rescore(f);
-	return exh_findings_add(sc->out, f, sc->err);
+	return hand_over(sc, f, rc);
 }
 
 static void
