@@ -138,8 +138,8 @@ void exh_findings_destroy(struct exh_findings *c);
 /* Takes ownership of f (also on failure, when it is freed). */
 int exh_findings_add(struct exh_findings *c, struct exh_finding *f,
     struct exh_err *err);
-/* Records an object not examined; the same object (path, stream, MFT
- * record, reason) seen by two analysers is listed once. */
+/* Records an object not examined; the same skip (path, stream, MFT
+ * record, reason, detail) reported by two analysers is listed once. */
 int exh_findings_add_skip(struct exh_findings *c, const char *path,
     const char *stream, uint64_t mft, uint64_t size, const char *reason,
     const char *detail, struct exh_err *err);

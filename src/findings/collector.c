@@ -117,7 +117,8 @@ has_skip(const struct exh_findings *c, const struct exh_skip *s)
 		if (c->skips[i].mft == s->mft &&
 		    strcmp(c->skips[i].reason, s->reason) == 0 &&
 		    strcmp(c->skips[i].path, s->path) == 0 &&
-		    strcmp(c->skips[i].stream, s->stream) == 0)
+		    strcmp(c->skips[i].stream, s->stream) == 0 &&
+		    strcmp(c->skips[i].detail, s->detail) == 0)
 			return true;
 	return false;
 }

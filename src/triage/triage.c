@@ -163,8 +163,14 @@ open_source_volumes(struct exh_triage *t, struct exh_source *src)
 	for (i = 0; i < exh_source_partition_count(src); i++) {
 		const struct exh_partition *p = exh_source_partition(src, i);
 
-		if (p->fs != EXH_FS_NTFS)
+		if (p->fs != EXH_FS_NTFS) {
+			/* BitLocker, FAT, unknown: on the record, not silent. */
+			triage_note(t, "%s: partition %d (%s): not examined%s%s",
+			    exh_source_path(src), p->number, p->fs_type[0] ?
+			    p->fs_type : "unknown", p->note[0] ? ": " : "",
+			    p->note);
 			continue;
+		}
 		if (exh_volume_open(src, p->number, &vol, &err) != EXH_OK) {
 			triage_note(t, "%s: partition %d: %s",
 			    exh_source_path(src), p->number, err.msg);

@@ -37,5 +37,11 @@ LANGUAGE= LC_ALL= LANG=de_DE.UTF-8 run scan "$TMP/h.img" --out "$TMP/loc"
 grep -q 'Untersuchungsprotokoll' "$TMP/loc/report.txt"; ok $? "without --lang the locale decides (de_DE)"
 run scan "$TMP/h.img" --lang fr
 [ "$RC" -eq 2 ]; ok $? "an unknown language is a usage error"
+mkimage "$TOP/tests/fixtures/basic.spec" "$TMP/basic.img" || ok 1 "basic fixture builds"
+IMAGES="$IMAGES $TMP/basic.img"
+run scan "$TMP/basic.img" --lang en --out "$TMP/b"
+grep -q 'partition 4 (BitLocker): not examined: BitLocker-encrypted' "$TMP/b/report.txt" &&
+    grep -q 'partition 4 (BitLocker): not examined' "$TMP/err"
+ok $? "a BitLocker partition is on the record as not examined (report and terminal)"
 report_unchanged
 done_testing
