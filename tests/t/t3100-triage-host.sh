@@ -171,6 +171,14 @@ run scan --letter 2=D "$TMP/b.img"
 grep -q '^patch: ProxyLogon: fixed, fix installed 2021-03-10T12:00:00.0000000Z; ' "$TMP/out"
 ok $? "B: summary: the event dates a fix the registry did not list"
 
+# Logs and event logs are read on several threads: the result must not
+# depend on how many.
+run scan --letter 2=D "$TMP/b.img" --threads 1 --out "$TMP/b1"
+run scan --letter 2=D "$TMP/b.img" --threads 3 --out "$TMP/b3"
+cmp -s "$TMP/b1/findings.jsonl" "$TMP/b3/findings.jsonl" &&
+    cmp -s "$TMP/b1/summary.txt" "$TMP/b3/summary.txt"
+ok $? "B: --threads 1 and 3 give the same log findings, coverage and notes"
+
 run scan "$TMP/b.img" --volume 1
 grep -q 'note: IIS site Default Web Site logs to D:\\IISLogs\\W3SVC1, which is on no opened volume' "$TMP/err"
 ok $? "B: a log folder on a volume that was not opened is a run note"
