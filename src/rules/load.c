@@ -385,9 +385,17 @@ add_default(struct exh_rules *r, const char *dir, struct exh_err *err)
 	if ((rc = join(path, sizeof(path), dir, "file-type-signatures.txt",
 	    err)) != EXH_OK)
 		return rc;
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (rc = add_file(r, path, "file-type-signatures.txt",
+	    EXH_RF_FILETYPE, NULL, &st, err)) != EXH_OK)
+		return rc;
+	/* Optional: without it owners are shown as SIDs. */
+	if ((rc = join(path, sizeof(path), dir, "well-known-sids.tsv", err)) !=
+	    EXH_OK)
+		return rc;
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-		return add_file(r, path, "file-type-signatures.txt",
-		    EXH_RF_FILETYPE, NULL, &st, err);
+		return add_file(r, path, "well-known-sids.tsv",
+		    EXH_RF_SIDNAMES, NULL, &st, err);
 	return EXH_OK;
 }
 
@@ -706,6 +714,8 @@ exh_rules_file_kind_name(int kind)
 		return "file-type";
 	case EXH_RF_IGNORED:
 		return "ignored";
+	case EXH_RF_SIDNAMES:
+		return "sid-names";
 	default:
 		return "unknown";
 	}
