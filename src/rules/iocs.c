@@ -877,9 +877,15 @@ finish_sids(struct exh_rules *r)
 		struct sid_name *e = &r->sidn[i];
 
 		if (k > 0 && strcmp(r->sidn[k - 1].sid, e->sid) == 0) {
-			if (rules_reject(r, e->file, e->line,
-			    "duplicate of line %u",
-			    (unsigned)r->sidn[k - 1].line) != EXH_OK)
+			const struct sid_name *first = &r->sidn[k - 1];
+			int rc = first->file == e->file ?
+			    rules_reject(r, e->file, e->line,
+			    "duplicate of line %u", (unsigned)first->line) :
+			    rules_reject(r, e->file, e->line,
+			    "already named in %s line %u",
+			    r->files[first->file].name, (unsigned)first->line);
+
+			if (rc != EXH_OK)
 				return EXH_ENOMEM;
 			r->files[e->file].loaded--;
 			free(e->sid);

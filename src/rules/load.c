@@ -97,6 +97,10 @@ classify_ioc(const char *name, const char **note)
 		return EXH_RF_FILETYPE;
 	if (has_ext(name, ".csv"))
 		return RF_CSV;
+	/* Names for SIDs: the shipped list, or the responder's own with the
+	 * domain accounts of this case. */
+	if (exh_ascii_istrstr(name, "sids") != NULL && has_ext(name, ".tsv"))
+		return EXH_RF_SIDNAMES;
 	if (exh_ascii_istrstr(name, "hash") != NULL) {
 		if (exh_ascii_istrstr(name, "falsepositive") != NULL ||
 		    exh_ascii_istrstr(name, "trusted") != NULL)
