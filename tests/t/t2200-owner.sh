@@ -85,6 +85,9 @@ sys.exit(1 if bad else 0)
 PY
 ok $? "findings.jsonl carries owner (name) and owner_sid for each file"
 
+grep -q 'NT AUTHORITY\\SYSTEM' "$TMP/o/report.txt"
+ok $? "the report's finding detail names the owner"
+
 # Without the SID list the owner is the SID text.
 cat >"$R/owner-sys.yar" <<'YAR'
 rule sys { strings: $m = "MARKER" condition: $m and owner == "S-1-5-18" }
