@@ -43,6 +43,8 @@
  *            from:FILE       relative to the spec file's directory
  *            size=N [fill=0xNN|fill=random:SEED|fill=from:FILE]
  *                            fill=from:FILE repeats FILE's bytes to N
+ *   owner=   file, compressed and encrypted take "owner=SID" or
+ *            "owner=none" before CONTENT (see tests/fixtures/README).
  *   times    ISO-8601 UTC 2021-03-03T06:49:42[.fffffff]Z, or '-' to keep.
  *
  * Lines may be up to 256 KiB long.  Trailing "  # comment" text is removed
