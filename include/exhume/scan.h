@@ -18,7 +18,8 @@ struct exh_scan_progress {
 	uint64_t bytes_done;
 	const char *current_path;	/* raw; escape before printing */
 	size_t by_level[4];	/* findings so far, by enum exh_level */
-	const char *phase;	/* "counting", "scanning", "done" */
+	const char *phase;	/* "counting", "scanning", "done"; the triage
+				   adds "logs" (log files done/total) */
 };
 
 struct exh_scan_options {

@@ -259,9 +259,14 @@ exh_findings_level_counts(const struct exh_findings *c, size_t counts[4])
 	size_t i;
 
 	memset(counts, 0, 4 * sizeof(counts[0]));
-	for (i = 0; c != NULL && i < c->n; i++)
+	if (c == NULL)
+		return;
+	/* Log threads ask while others still add. */
+	pthread_mutex_lock((pthread_mutex_t *)&c->lock);
+	for (i = 0; i < c->n; i++)
 		if (c->items[i]->level >= 0 && c->items[i]->level <= 3)
 			counts[c->items[i]->level]++;
+	pthread_mutex_unlock((pthread_mutex_t *)&c->lock);
 }
 
 void

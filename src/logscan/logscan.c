@@ -77,6 +77,9 @@ struct scan {
 	const char *capp;		/* oab-outside capture */
 	size_t capn;
 	bool cap_fallback;
+	struct ls_rx rx;		/* for the regex clauses */
+	uint64_t *memo_at;		/* line a shared clause result is for */
+	bool *memo_val;
 };
 
 const char *
@@ -766,7 +769,7 @@ oab_outside(struct scan *sc, const struct ls_clause *c, const char *v,
 }
 
 static bool
-clause_true(struct scan *sc, const struct ls_clause *c)
+clause_test(struct scan *sc, const struct ls_clause *c)
 {
 	const char *v;
 	size_t n, i;
@@ -775,10 +778,10 @@ clause_true(struct scan *sc, const struct ls_clause *c)
 	getf(sc, c->field, &v, &n);
 	switch (c->op) {
 	case LS_OP_LIKE:
-		r = exh_like(v, n, c->pat, c->plen);
+		r = ls_like_match(c, v, n);
 		break;
 	case LS_OP_REGEX:
-		r = ls_regex_match(&c->re, v, n);
+		r = ls_regex_match(c, &sc->rx, v, n);
 		break;
 	case LS_OP_SUBSTR:
 		r = ls_icontains(v, n, c->pat, c->plen);
@@ -806,8 +809,8 @@ clause_true(struct scan *sc, const struct ls_clause *c)
 			const struct ls_clause *it = &set->items[i];
 
 			r = it->op == LS_OP_REGEX ?
-			    ls_regex_match(&it->re, v, n) :
-			    exh_like(v, n, it->pat, it->plen);
+			    ls_regex_match(it, &sc->rx, v, n) :
+			    ls_like_match(it, v, n);
 		}
 		break;
 	}
@@ -823,6 +826,21 @@ clause_true(struct scan *sc, const struct ls_clause *c)
 	default:
 		break;
 	}
+	return r;
+}
+
+static bool
+clause_true(struct scan *sc, const struct ls_clause *c)
+{
+	bool r;
+
+	if (c->memo < 0)
+		return clause_test(sc, c) != c->neg;
+	if (sc->memo_at[c->memo] != sc->lineno) {
+		sc->memo_val[c->memo] = clause_test(sc, c);
+		sc->memo_at[c->memo] = sc->lineno;
+	}
+	r = sc->memo_val[c->memo];
 	return r != c->neg;
 }
 
@@ -832,7 +850,7 @@ rule_true(struct scan *sc, const struct ls_rule *r)
 	size_t i;
 
 	for (i = 0; i < r->ncl; i++)
-		if (!clause_true(sc, &r->cl[i]))
+		if (!clause_true(sc, &r->cl[r->order[i]]))
 			return false;
 	return true;
 }
@@ -1241,6 +1259,9 @@ scan_free(struct scan *sc)
 	free(sc->f);
 	free(sc->hdr);
 	free(sc->col_of);
+	ls_rx_free(&sc->rx);
+	free(sc->memo_at);
+	free(sc->memo_val);
 }
 
 static void
@@ -1302,8 +1323,11 @@ exh_logscan_file(struct exh_logscan *ls, const char *winpath, int family,
 	sc.scratch = malloc(sc.cap);
 	sc.f = calloc(MAXCOLS, sizeof(*sc.f));
 	sc.col_of = malloc((ls->nfields + 1) * sizeof(int));
+	sc.memo_at = calloc(ls->nmemo + 1, sizeof(*sc.memo_at));
+	sc.memo_val = calloc(ls->nmemo + 1, sizeof(*sc.memo_val));
 	if (sc.zin == NULL || sc.buf == NULL || sc.scratch == NULL ||
-	    sc.f == NULL || sc.col_of == NULL) {
+	    sc.f == NULL || sc.col_of == NULL || sc.memo_at == NULL ||
+	    sc.memo_val == NULL || ls_rx_init(&sc.rx) != EXH_OK) {
 		scan_free(&sc);
 		return exh_err_set(err, EXH_ENOMEM, 0,
 		    "log %s: out of memory", winpath);

@@ -4,7 +4,6 @@
 
 #include <sys/types.h>
 
-#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,6 +11,9 @@
 #include "exhume/core.h"
 #include "exhume/findings.h"
 #include "exhume/logscan.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #define LS_MAGIC	0x4c4f4753u	/* "LOGS" */
 #define LS_FIELD_LINE	(-1)		/* the pseudo-field _line */
@@ -31,6 +33,16 @@ enum ls_op {
 	LS_OP_OAB_OUTSIDE,
 };
 
+/* What a -like pattern reduces to, so most lines are decided by one
+ * comparison instead of the general wildcard matcher. */
+enum ls_like_kind {
+	LS_LIKE_GENERAL,	/* wildcards inside: prefilters, then exh_like */
+	LS_LIKE_EXACT,		/* no wildcard at all */
+	LS_LIKE_PREFIX,		/* "lit*" */
+	LS_LIKE_SUFFIX,		/* "*lit" */
+	LS_LIKE_CONTAINS,	/* "*lit*" */
+};
+
 /* One condition on one column (or the raw line). */
 struct ls_clause {
 	int field;		/* interned field id or LS_FIELD_LINE */
@@ -38,8 +50,14 @@ struct ls_clause {
 	bool neg;
 	char *pat;		/* owned */
 	size_t plen;
-	bool has_re;
-	regex_t re;
+	pcre2_code *re;		/* REGEX, caseless, JIT-compiled if possible */
+	int like;		/* enum ls_like_kind */
+	const char *lit;	/* literal part of a reduced -like (in pat) */
+	size_t litlen;
+	size_t head, tail;	/* GENERAL: literal prefix and suffix length */
+	const char *need;	/* GENERAL: longest literal run, must occur */
+	size_t needlen;
+	int memo;		/* result slot shared by identical clauses, or -1 */
 	char **alts;		/* IN members, or OAB before/after/subdir */
 	size_t *altlen;
 	size_t nalts;
@@ -56,6 +74,7 @@ struct ls_rule {
 	char src[64];		/* "patterns.tsv:12" */
 	struct ls_clause *cl;
 	size_t ncl;
+	size_t *order;		/* cl indices, cheapest test first */
 };
 
 struct ls_check {
@@ -94,6 +113,7 @@ struct exh_logscan {
 	size_t fam_count[EXH_LOG_NFAMILIES];
 	struct ls_pset *sets;
 	size_t nsets;
+	size_t nmemo;		/* distinct side-effect-free rule clauses */
 	char **fields;		/* interned field names */
 	size_t nfields;
 	struct ls_strset ips;
@@ -102,6 +122,14 @@ struct exh_logscan {
 	struct exh_log_coverage cov[EXH_LOG_NFAMILIES];
 	struct exh_log_coverage covlist[EXH_LOG_NFAMILIES];
 	size_t ncov;
+};
+
+/* Per-scan state of the regex matcher (match data is not shareable). */
+struct ls_rx {
+	pcre2_match_data *md;
+	pcre2_match_context *mc;	/* a low backtracking limit */
+	int *ws;			/* DFA workspace, grown on demand */
+	size_t nws;
 };
 
 /* rules.c */
@@ -115,7 +143,12 @@ int ls_field_intern(struct exh_logscan *ls, const char *name, size_t n);
 bool ls_iequal(const char *a, size_t alen, const char *b, size_t blen);
 bool ls_icontains(const char *hay, size_t hlen, const char *needle,
     size_t nlen);
-bool ls_regex_match(const regex_t *re, const char *s, size_t n);
+void ls_like_compile(struct ls_clause *c);
+bool ls_like_match(const struct ls_clause *c, const char *s, size_t n);
+int ls_rx_init(struct ls_rx *rx);
+void ls_rx_free(struct ls_rx *rx);
+bool ls_regex_match(const struct ls_clause *c, struct ls_rx *rx,
+    const char *s, size_t n);
 int ls_strset_put(struct ls_strset *set, const char *key, size_t klen,
     const char *val);
 const char *ls_strset_get(const struct ls_strset *set, const char *key,

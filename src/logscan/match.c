@@ -1,7 +1,6 @@
 /* Matchers for log fields: PowerShell -like, substrings, regexes, sets, times. */
 #include <sys/types.h>
 
-#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,16 +123,162 @@ ls_icontains(const char *hay, size_t hlen, const char *needle, size_t nlen)
 	return false;
 }
 
-bool
-ls_regex_match(const regex_t *re, const char *s, size_t n)
-{
-	regmatch_t m[1];
+#define LS_BACKTRACK_LIMIT	200000
+#define LS_DFA_FIRST		16384		/* ints */
+#define LS_DFA_MAX		(4u << 20)
 
-	/* REG_STARTEND lets glibc match inside the line buffer without a
-	 * NUL-terminated copy. */
-	m[0].rm_so = 0;
-	m[0].rm_eo = (regoff_t)n;
-	return regexec(re, s, 1, m, REG_STARTEND) == 0;
+int
+ls_rx_init(struct ls_rx *rx)
+{
+	memset(rx, 0, sizeof(*rx));
+	rx->md = pcre2_match_data_create(1, NULL);
+	rx->mc = pcre2_match_context_create(NULL);
+	rx->nws = LS_DFA_FIRST;
+	rx->ws = malloc(rx->nws * sizeof(*rx->ws));
+	if (rx->md == NULL || rx->mc == NULL || rx->ws == NULL) {
+		ls_rx_free(rx);
+		return EXH_ENOMEM;
+	}
+	pcre2_set_match_limit(rx->mc, LS_BACKTRACK_LIMIT);
+	return EXH_OK;
+}
+
+void
+ls_rx_free(struct ls_rx *rx)
+{
+	pcre2_match_data_free(rx->md);
+	pcre2_match_context_free(rx->mc);
+	free(rx->ws);
+	memset(rx, 0, sizeof(*rx));
+}
+
+/*
+ * Backtracking (JIT) first: fast on the short fields most patterns test.
+ * A pattern like "Set-.+VirtualDirectory.+Url.*<...>" can backtrack for
+ * ages on a long line that almost matches; past the limit the DFA
+ * matcher, which never backtracks, gives the answer instead.  Should even
+ * that run out of room the line counts as a match: a human looks at a
+ * doubtful line rather than the check passing it silently.
+ */
+bool
+ls_regex_match(const struct ls_clause *c, struct ls_rx *rx, const char *s,
+    size_t n)
+{
+	int rc = pcre2_match(c->re, (PCRE2_SPTR)s, n, 0, 0, rx->md, rx->mc);
+	int *grown;
+
+	if (rc >= 0 || rc == PCRE2_ERROR_NOMATCH)
+		return rc >= 0;
+	for (;;) {
+		rc = pcre2_dfa_match(c->re, (PCRE2_SPTR)s, n, 0, 0, rx->md,
+		    NULL, rx->ws, rx->nws);
+		if (rc != PCRE2_ERROR_DFA_WSSIZE || rx->nws >= LS_DFA_MAX)
+			break;
+		if ((grown = realloc(rx->ws, 2 * rx->nws * sizeof(*grown))) ==
+		    NULL)
+			break;
+		rx->ws = grown;
+		rx->nws *= 2;
+	}
+	return rc >= 0 || rc != PCRE2_ERROR_NOMATCH;
+}
+
+static bool
+like_special(char ch)
+{
+	return ch == '*' || ch == '?' || ch == '[' || ch == '`';
+}
+
+/* The longest run of plain characters; every match contains it. */
+static void
+like_need(struct ls_clause *c)
+{
+	const char *p = c->pat, *end = p + c->plen, *run = p;
+
+	for (; p <= end; p++) {
+		if (p < end && !like_special(*p))
+			continue;
+		if ((size_t)(p - run) > c->needlen) {
+			c->need = run;
+			c->needlen = (size_t)(p - run);
+		}
+		if (p < end && *p == '`' && p + 1 < end)
+			p++;		/* the escaped character */
+		else if (p < end && *p == '[') {
+			const char *q = p + 1;
+
+			while (q < end && *q != ']')
+				q++;
+			if (q < end)
+				p = q;	/* the whole [set] */
+		}
+		run = p + 1;
+	}
+}
+
+void
+ls_like_compile(struct ls_clause *c)
+{
+	const char *p = c->pat;
+	size_t n = c->plen, i, stars_front = 0, stars_back = 0;
+
+	for (i = 0; i < n && !like_special(p[i]); i++)
+		;
+	c->head = i;
+	for (i = n; i > 0 && !like_special(p[i - 1]) && p[i - 1] != ']'; i--)
+		;
+	c->tail = n - i;
+	c->like = LS_LIKE_GENERAL;
+	if (c->head == n) {
+		c->like = LS_LIKE_EXACT;
+		c->lit = p;
+		c->litlen = n;
+		return;
+	}
+	while (stars_front < n && p[stars_front] == '*')
+		stars_front++;
+	while (stars_back < n - stars_front && p[n - 1 - stars_back] == '*')
+		stars_back++;
+	c->lit = p + stars_front;
+	c->litlen = n - stars_front - stars_back;
+	for (i = 0; i < c->litlen && !like_special(c->lit[i]); i++)
+		;
+	if (i == c->litlen && c->litlen > 0 && stars_front <= 1 &&
+	    stars_back <= 1) {
+		if (stars_front == 0)
+			c->like = LS_LIKE_PREFIX;
+		else if (stars_back == 0)
+			c->like = LS_LIKE_SUFFIX;
+		else
+			c->like = LS_LIKE_CONTAINS;
+		return;
+	}
+	like_need(c);
+}
+
+bool
+ls_like_match(const struct ls_clause *c, const char *s, size_t n)
+{
+	size_t k = c->litlen;
+
+	switch (c->like) {
+	case LS_LIKE_EXACT:
+		return ls_iequal(s, n, c->lit, k);
+	case LS_LIKE_PREFIX:
+		return n >= k && ls_iequal(s, k, c->lit, k);
+	case LS_LIKE_SUFFIX:
+		return n >= k && ls_iequal(s + n - k, k, c->lit, k);
+	case LS_LIKE_CONTAINS:
+		return ls_icontains(s, n, c->lit, k);
+	default:
+		break;
+	}
+	if (n < c->head || n < c->tail ||
+	    !ls_iequal(s, c->head, c->pat, c->head) ||
+	    !ls_iequal(s + n - c->tail, c->tail, c->pat + c->plen - c->tail,
+	    c->tail) || !ls_icontains(s, n, c->need, c->needlen))
+		return false;
+	return exh_like(s, n, c->pat, c->plen);
 }
 
 static uint64_t

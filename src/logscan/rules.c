@@ -2,7 +2,6 @@
 #include <sys/types.h>
 
 #include <errno.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,8 +148,7 @@ ls_clause_free(struct ls_clause *c)
 	if (c == NULL)
 		return;
 	free(c->pat);
-	if (c->has_re)
-		regfree(&c->re);
+	pcre2_code_free(c->re);
 	for (i = 0; i < c->nalts; i++)
 		free(c->alts[i]);
 	free(c->alts);
@@ -179,6 +177,29 @@ split_alts(struct ls_clause *c)
 		c->nalts++;
 		p = bar ? bar + 1 : p;
 	}
+	return EXH_OK;
+}
+
+/* Patterns are PCRE2, caseless, the dialect of the IOC files; JIT when
+ * the machine allows it (the interpreter gives the same answers). */
+static int
+compile_regex(struct ls_clause *c, char *msg, size_t len)
+{
+	PCRE2_UCHAR why[120];
+	PCRE2_SIZE at;
+	int code;
+
+	c->re = pcre2_compile((PCRE2_SPTR)c->pat, c->plen, PCRE2_CASELESS,
+	    &code, &at, NULL);
+	if (c->re == NULL) {
+		if (code == PCRE2_ERROR_NOMEMORY)
+			return EXH_ENOMEM;
+		pcre2_get_error_message(code, why, sizeof(why));
+		snprintf(msg, len, "bad regex at offset %zu: %s", (size_t)at,
+		    (const char *)why);
+		return EXH_EUSAGE;
+	}
+	(void)pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE);
 	return EXH_OK;
 }
 
@@ -224,16 +245,12 @@ compile_clause(struct exh_logscan *ls, struct ls_clause *c, const char *field,
 	c->plen = strlen(c->pat);
 	switch (c->op) {
 	case LS_OP_REGEX:
-		rc = regcomp(&c->re, c->pat, REG_EXTENDED | REG_ICASE |
-		    REG_NOSUB);
-		if (rc != 0) {
-			char why[128];
-
-			regerror(rc, &c->re, why, sizeof(why));
-			snprintf(msg, sizeof(msg), "bad regex: %s", why);
-			return bad(err, s, msg);
-		}
-		c->has_re = true;
+		if ((rc = compile_regex(c, msg, sizeof(msg))) != EXH_OK)
+			return rc == EXH_ENOMEM ? exh_err_set(err, rc, 0,
+			    "rules: out of memory") : bad(err, s, msg);
+		break;
+	case LS_OP_LIKE:
+		ls_like_compile(c);
 		break;
 	case LS_OP_IN:
 		if (split_alts(c) != EXH_OK)
@@ -538,8 +555,57 @@ rule_free(struct ls_rule *r)
 	for (i = 0; i < r->ncl; i++)
 		ls_clause_free(&r->cl[i]);
 	free(r->cl);
+	free(r->order);
 	free(r->label);
 	memset(r, 0, sizeof(*r));
+}
+
+static int
+clause_cost(const struct ls_clause *c)
+{
+	switch (c->op) {
+	case LS_OP_EMPTY:
+	case LS_OP_NONEMPTY:
+		return 0;
+	case LS_OP_EQUALS:
+	case LS_OP_PREFIX:
+	case LS_OP_IN:
+		return 1;
+	case LS_OP_LIKE:
+		return c->like == LS_LIKE_GENERAL && c->head == 0 ? 3 : 2;
+	case LS_OP_SUBSTR:
+		return 3;
+	case LS_OP_IPLIST:
+	case LS_OP_FLAGGED:
+		return 4;
+	case LS_OP_INSET:
+		return 5;
+	case LS_OP_REGEX:
+		return 6;
+	default:
+		return 7;
+	}
+}
+
+/* All clauses of a rule must hold, so the order they are tried in is
+ * free: the cheap comparisons decide most lines before a set or a regex
+ * runs.  The written order stays in cl (it is the order of the fields a
+ * finding shows). */
+static int
+order_clauses(struct ls_rule *r)
+{
+	size_t i, j, k;
+
+	if ((r->order = calloc(r->ncl, sizeof(*r->order))) == NULL)
+		return EXH_ENOMEM;
+	for (i = 0; i < r->ncl; i++) {
+		k = i;
+		for (j = i; j > 0 && clause_cost(&r->cl[r->order[j - 1]]) >
+		    clause_cost(&r->cl[k]); j--)
+			r->order[j] = r->order[j - 1];
+		r->order[j] = k;
+	}
+	return EXH_OK;
 }
 
 static int
@@ -606,6 +672,9 @@ load_patterns(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 		for (i = 5; i < n && status == EXH_OK; i++)
 			if (col[i][0] != '\0')
 				status = extra_column(ls, r, col[i], &s, err);
+		if (status == EXH_OK && order_clauses(r) != EXH_OK)
+			status = exh_err_set(err, EXH_ENOMEM, 0,
+			    "rules: out of memory");
 		if (status != EXH_OK) {
 			rule_free(r);
 			break;
@@ -629,6 +698,47 @@ rule_cmp(const void *a, const void *b)
 	return x->srcline < y->srcline ? -1 : x->srcline > y->srcline;
 }
 
+static bool
+clause_pure(const struct ls_clause *c)
+{
+	/* iplist, flagged and oab-outside leave a detail for the finding. */
+	return c->op != LS_OP_IPLIST && c->op != LS_OP_FLAGGED &&
+	    c->op != LS_OP_OAB_OUTSIDE;
+}
+
+/* Rules of one family repeat clauses ("cs-method equals POST"); each
+ * distinct one is worked out once per line and remembered. */
+static void
+share_results(struct exh_logscan *ls)
+{
+	size_t i, j, k, l;
+
+	for (i = 0; i < ls->nrules; i++)
+		for (j = 0; j < ls->rules[i].ncl; j++) {
+			struct ls_clause *c = &ls->rules[i].cl[j];
+
+			c->memo = -1;
+			if (!clause_pure(c))
+				continue;
+			for (k = 0; k <= i && c->memo < 0; k++)
+				for (l = 0; l < ls->rules[k].ncl; l++) {
+					const struct ls_clause *o =
+					    &ls->rules[k].cl[l];
+
+					if (o == c)
+						break;
+					if (o->memo >= 0 && o->field == c->field &&
+					    o->op == c->op &&
+					    strcmp(o->pat, c->pat) == 0) {
+						c->memo = o->memo;
+						break;
+					}
+				}
+			if (c->memo < 0)
+				c->memo = (int)ls->nmemo++;
+		}
+}
+
 int
 ls_load_rules(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 {
@@ -650,6 +760,7 @@ ls_load_rules(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 	/* Group rules by family, then by check, so one pass over a family's
 	 * rules can keep the best-scoring alternative of each check. */
 	qsort(ls->rules, ls->nrules, sizeof(*ls->rules), rule_cmp);
+	share_results(ls);
 	for (i = ls->nrules; i-- > 0;) {
 		ls->fam_first[ls->rules[i].family] = i;
 		ls->fam_count[ls->rules[i].family]++;

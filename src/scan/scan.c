@@ -11,6 +11,7 @@
 #define DEFAULT_MAX_SIZE	(100ull << 20)
 #define DEFAULT_CHUNK		((size_t)16 << 20)
 #define CHUNK_OVERLAP		((size_t)1 << 20)
+#define READ_STEP		((size_t)256 << 10)
 #define MAX_THREADS		64
 #define REPORT_SCORE		40
 
@@ -235,23 +236,31 @@ add_skip(struct scan *s, const struct item *it, const char *reason,
 	return EXH_OK;
 }
 
-/* Fills w->buf from have up to the chunk size or the end of the stream. */
+/*
+ * Fills w->buf from have up to the chunk size or the end of the stream,
+ * hashing each piece right after it is read, while it is still in the
+ * CPU cache (the chunk is larger than the cache; YARA reads it again).
+ */
 static int
 fill(struct worker *w, struct exh_stream *st, size_t *have, uint64_t *off,
     bool *eof, struct exh_err *e)
 {
-	size_t got;
+	size_t got, want;
 	int rc;
 
 	while (*have < w->s->chunk) {
-		rc = exh_stream_pread(st, w->buf + *have, w->s->chunk - *have,
-		    *off, &got, e);
+		want = w->s->chunk - *have;
+		if (want > READ_STEP)
+			want = READ_STEP;
+		rc = exh_stream_pread(st, w->buf + *have, want, *off, &got, e);
 		if (rc != EXH_OK)
 			return rc;
 		if (got == 0) {
 			*eof = true;
 			break;
 		}
+		exh_hasher_update(w->hasher, w->buf + *have, got);
+		w->stats.bytes_scanned += got;
 		*have += got;
 		*off += got;
 	}
@@ -272,7 +281,7 @@ read_and_scan(struct worker *w, const struct item *it, struct exh_finding *f,
 	struct exh_stream *st;
 	struct exh_err e;
 	uint64_t off = 0, base = 0;
-	size_t have = 0, fresh, overlap;
+	size_t have = 0, overlap;
 	char filetype[64];
 	bool eof = false, single = it->size <= s->chunk;
 	int rc;
@@ -297,11 +306,8 @@ read_and_scan(struct worker *w, const struct item *it, struct exh_finding *f,
 	t.owner = owner_name(s, it);
 	t.filetype = filetype;
 	for (;;) {
-		fresh = have;
 		if ((rc = fill(w, st, &have, &off, &eof, &e)) != EXH_OK)
 			goto read_failed;
-		exh_hasher_update(w->hasher, w->buf + fresh, have - fresh);
-		w->stats.bytes_scanned += have - fresh;
 		if (base == 0)
 			snprintf(filetype, sizeof(filetype), "%s",
 			    exh_rules_filetype(s->rules, w->buf, have));

@@ -2,6 +2,8 @@
 #include <sys/mman.h>
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,31 +143,35 @@ evtx_to_memfd(struct exh_volume *vol, const struct log_file *f, int *out,
 	return EXH_OK;
 }
 
+/* The per-file note goes to note (empty when there is none): log threads
+ * hand notes back in file order so the record reads the same every run. */
 static void
-scan_evtx(struct exh_triage *t, struct exh_volume *vol, struct exh_events *ev,
-    const struct log_file *f)
+scan_evtx(struct exh_findings *fs, struct exh_volume *vol,
+    struct exh_events *ev, const struct log_file *f, char *note,
+    size_t notelen)
 {
 	struct exh_events_stats st;
 	struct exh_err err;
 	char a[32], b[32];
 	int fd, rc;
 
+	note[0] = '\0';
 	if (f->size > EVTX_MAX) {
-		exh_findings_add_skip(t->fs, f->path, "", f->mft, f->size,
+		exh_findings_add_skip(fs, f->path, "", f->mft, f->size,
 		    "too-large", "event log larger than 1 GiB", &err);
 		return;
 	}
 	memset(&st, 0, sizeof(st));
 	if ((rc = evtx_to_memfd(vol, f, &fd, &err)) == EXH_OK) {
-		rc = exh_events_scan_fd(ev, fd, f->path, t->fs, &st, &err);
+		rc = exh_events_scan_fd(ev, fd, f->path, fs, &st, &err);
 		close(fd);
 	}
 	if (rc == EXH_OK || rc == EXH_ECORRUPT)
-		triage_note(t, "event log %s: %llu records, %s .. %s", f->path,
-		    (unsigned long long)st.records, exh_filetime_iso(st.first, a),
-		    exh_filetime_iso(st.last, b));
+		snprintf(note, notelen, "event log %s: %llu records, %s .. %s",
+		    f->path, (unsigned long long)st.records,
+		    exh_filetime_iso(st.first, a), exh_filetime_iso(st.last, b));
 	else
-		exh_findings_add_skip(t->fs, f->path, "", f->mft, f->size,
+		exh_findings_add_skip(fs, f->path, "", f->mft, f->size,
 		    "unreadable", err.msg, &err);
 }
 
@@ -271,22 +277,45 @@ walk_iis_logs(struct exh_triage *t, struct exh_volume *vol,
 	}
 }
 
+/* Adds one handle's coverage into cov[family]. */
 static void
-keep_coverage(struct exh_triage *t, const struct exh_logscan *ls)
+add_coverage(struct exh_log_coverage *cov, const struct exh_logscan *ls)
 {
 	size_t i, n = exh_logscan_coverage_count(ls);
-	struct exh_log_coverage *grown;
 
 	for (i = 0; i < n; i++) {
 		const struct exh_log_coverage *c = exh_logscan_coverage(ls, i);
+		struct exh_log_coverage *to;
 
-		if (c->files == 0)
+		if (c->files == 0 || c->family <= EXH_LOG_UNKNOWN ||
+		    c->family >= EXH_LOG_NFAMILIES)
+			continue;
+		to = &cov[c->family];
+		to->family = c->family;
+		to->files += c->files;
+		to->lines += c->lines;
+		to->bad_lines += c->bad_lines;
+		if (c->first != 0 && (to->first == 0 || c->first < to->first))
+			to->first = c->first;
+		if (c->last > to->last)
+			to->last = c->last;
+	}
+}
+
+static void
+keep_coverage(struct exh_triage *t, const struct exh_log_coverage *cov)
+{
+	struct exh_log_coverage *grown;
+	int f;
+
+	for (f = 0; f < EXH_LOG_NFAMILIES; f++) {
+		if (cov[f].files == 0)
 			continue;
 		grown = realloc(t->cov, (t->ncov + 1) * sizeof(*grown));
 		if (grown == NULL)
 			return;
 		t->cov = grown;
-		t->cov[t->ncov++] = *c;
+		t->cov[t->ncov++] = cov[f];
 	}
 }
 
@@ -304,51 +333,257 @@ apply_updates(struct exh_triage *t, const struct exh_events *ev)
 	}
 }
 
-static void
-scan_list(struct exh_triage *t, struct exh_logscan *ls, struct exh_events *ev,
-    struct log_list *l, const char *install)
+/* ---- the log files, on several threads --------------------------------- */
+
+/* Shared by the log threads; everything below lock is under it. */
+struct log_run {
+	struct exh_triage *t;
+	struct log_list *l;
+	const char *install;
+	size_t *order;		/* file indices, largest first */
+	char **notes;		/* per file: what an event log held */
+	pthread_mutex_t lock;
+	size_t next, done;
+	uint64_t bytes;
+};
+
+struct log_worker {
+	struct log_run *run;
+	pthread_t tid;
+	bool started;
+	struct exh_logscan *ls;
+	struct exh_events *ev;
+	struct exh_volume **vols;	/* own handles, by index in t->vols */
+};
+
+/* libntfs-3g handles are not shared between threads: each log thread
+ * reads through its own handle of the file's volume. */
+static struct exh_volume *
+worker_volume(struct log_worker *w, struct exh_volume *main_vol,
+    struct exh_err *err)
 {
-	struct exh_err err;
+	struct exh_triage *t = w->run->t;
 	size_t i;
 
-	for (i = 0; i < l->n; i++) {
-		int family = l->files[i].family != EXH_LOG_UNKNOWN ?
-		    l->files[i].family : exh_log_family_for_path(
-		    l->files[i].path, install);
-
-		if (t->opt.cancel != NULL && *t->opt.cancel != 0)
-			exh_findings_add_skip(t->fs, l->files[i].path, "",
-			    l->files[i].mft, l->files[i].size, "cancelled",
-			    "scan cancelled before this log", &err);
-		else if (family != EXH_LOG_UNKNOWN)
-			scan_text_log(l->files[i].vol, ls, family,
-			    &l->files[i], t->fs);
-		else if (wanted_evtx(l->files[i].path))
-			scan_evtx(t, l->files[i].vol, ev, &l->files[i]);
-		free(l->files[i].path);
+	for (i = 0; i < t->nvols && t->vols[i].vol != main_vol; i++)
+		;
+	if (i == t->nvols) {
+		exh_err_set(err, EXH_EUSAGE, 0, "volume not open");
+		return NULL;
 	}
+	if (w->vols[i] == NULL && exh_volume_open(t->vols[i].src,
+	    t->vols[i].part, &w->vols[i], err) != EXH_OK)
+		return NULL;
+	return w->vols[i];
+}
+
+static void
+log_progress(struct log_run *run, const struct log_file *f)
+{
+	struct exh_triage *t = run->t;
+	struct exh_scan_progress p;
+
+	pthread_mutex_lock(&run->lock);
+	run->done++;
+	run->bytes += f->size;
+	if (t->opt.progress != NULL) {
+		memset(&p, 0, sizeof(p));
+		p.phase = "logs";
+		p.streams_done = run->done;
+		p.streams_total = run->l->n;
+		p.bytes_done = run->bytes;
+		p.current_path = f->path;
+		exh_findings_level_counts(t->fs, p.by_level);
+		t->opt.progress(t->opt.ctx, &p);
+	}
+	pthread_mutex_unlock(&run->lock);
+}
+
+static void
+scan_one(struct log_worker *w, size_t k)
+{
+	struct log_run *run = w->run;
+	struct exh_triage *t = run->t;
+	struct log_file *f = &run->l->files[k];
+	struct exh_volume *vol;
+	struct exh_err err;
+	char note[2048];
+	int family = f->family != EXH_LOG_UNKNOWN ? f->family :
+	    exh_log_family_for_path(f->path, run->install);
+
+	if (t->opt.cancel != NULL && *t->opt.cancel != 0)
+		exh_findings_add_skip(t->fs, f->path, "", f->mft, f->size,
+		    "cancelled", "scan cancelled before this log", &err);
+	else if (family == EXH_LOG_UNKNOWN && !wanted_evtx(f->path))
+		;	/* another event log: not one the checks read */
+	else if ((vol = worker_volume(w, f->vol, &err)) == NULL)
+		exh_findings_add_skip(t->fs, f->path, "", f->mft, f->size,
+		    "unreadable", err.msg, &err);
+	else if (family != EXH_LOG_UNKNOWN)
+		scan_text_log(vol, w->ls, family, f, t->fs);
+	else {
+		scan_evtx(t->fs, vol, w->ev, f, note, sizeof(note));
+		if (note[0] != '\0')
+			run->notes[k] = strdup(note);
+	}
+	log_progress(run, f);
+}
+
+static void *
+log_thread(void *arg)
+{
+	struct log_worker *w = arg;
+	struct log_run *run = w->run;
+	size_t k;
+
+	for (;;) {
+		pthread_mutex_lock(&run->lock);
+		k = run->next < run->l->n ? run->order[run->next++] :
+		    SIZE_MAX;
+		pthread_mutex_unlock(&run->lock);
+		if (k == SIZE_MAX)
+			return NULL;
+		scan_one(w, k);
+	}
+}
+
+static int
+worker_init(struct log_worker *w, struct log_run *run, struct exh_err *err)
+{
+	struct exh_triage *t = run->t;
+
+	w->run = run;
+	if ((w->vols = calloc(t->nvols + 1, sizeof(*w->vols))) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
+	if (exh_logscan_create(t->opt.rules_dir, &w->ls, err) != EXH_OK ||
+	    exh_events_create(t->opt.rules_dir, &w->ev, err) != EXH_OK)
+		return err->status;
+	register_flagged(t, w->ls);
+	if (run->install != NULL)
+		exh_logscan_set_install_path(w->ls, run->install);
+	return EXH_OK;
+}
+
+static void
+worker_fini(struct log_worker *w, size_t nvols)
+{
+	size_t i;
+
+	for (i = 0; w->vols != NULL && i < nvols; i++)
+		exh_volume_close(w->vols[i]);
+	free(w->vols);
+	exh_events_destroy(w->ev);
+	exh_logscan_destroy(w->ls);
+}
+
+static int
+larger_first(const void *a, const void *b, void *ctx)
+{
+	const struct log_list *l = ctx;
+	uint64_t x = l->files[*(const size_t *)a].size;
+	uint64_t y = l->files[*(const size_t *)b].size;
+
+	if (x != y)
+		return x > y ? -1 : 1;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+static unsigned
+log_threads(const struct exh_triage *t, size_t nfiles)
+{
+	long n = t->opt.threads;
+
+	if (n <= 0)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	if (n > 64)
+		n = 64;
+	return (size_t)n > nfiles ? (unsigned)(nfiles ? nfiles : 1) :
+	    (unsigned)n;
+}
+
+/*
+ * Every log file once, on as many threads as the file scan used: the big
+ * IIS and HttpProxy folders of a real server take minutes on one core.
+ * Findings go straight to the collector (sorted at the end); coverage,
+ * MsiInstaller updates and notes are merged afterwards in a fixed order.
+ */
+static int
+scan_list(struct exh_triage *t, struct log_list *l, const char *install,
+    struct exh_err *err)
+{
+	struct exh_log_coverage cov[EXH_LOG_NFAMILIES];
+	struct log_worker *w;
+	struct log_run run;
+	unsigned n = log_threads(t, l->n), i;
+	size_t k;
+	int rc = EXH_OK, prc;
+
+	memset(&run, 0, sizeof(run));
+	run.t = t;
+	run.l = l;
+	run.install = install;
+	pthread_mutex_init(&run.lock, NULL);
+	run.order = calloc(l->n + 1, sizeof(*run.order));
+	run.notes = calloc(l->n + 1, sizeof(*run.notes));
+	w = calloc(n, sizeof(*w));
+	if (run.order == NULL || run.notes == NULL || w == NULL)
+		rc = exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
+	for (k = 0; rc == EXH_OK && k < l->n; k++)
+		run.order[k] = k;
+	if (rc == EXH_OK)
+		qsort_r(run.order, l->n, sizeof(*run.order), larger_first, l);
+	for (i = 0; rc == EXH_OK && i < n; i++)
+		rc = worker_init(&w[i], &run, err);
+	/* Threads that did start finish the whole list between them. */
+	for (i = 0; rc == EXH_OK && i < n; i++) {
+		if ((prc = pthread_create(&w[i].tid, NULL, log_thread,
+		    &w[i])) != 0) {
+			if (i == 0)
+				rc = exh_err_set(err, EXH_EFATAL, prc, "logs: "
+				    "cannot start a thread: %s", strerror(prc));
+			break;
+		}
+		w[i].started = true;
+	}
+	memset(cov, 0, sizeof(cov));
+	for (i = 0; w != NULL && i < n; i++) {
+		if (w[i].started)
+			pthread_join(w[i].tid, NULL);
+		if (w[i].ls != NULL)
+			add_coverage(cov, w[i].ls);
+		if (w[i].ev != NULL)
+			apply_updates(t, w[i].ev);
+		worker_fini(&w[i], t->nvols);
+	}
+	if (rc == EXH_OK)
+		keep_coverage(t, cov);
+	for (k = 0; k < l->n; k++) {
+		if (run.notes != NULL && run.notes[k] != NULL) {
+			triage_note(t, "%s", run.notes[k]);
+			free(run.notes[k]);
+		}
+		free(l->files[k].path);
+	}
+	free(run.notes);
+	free(run.order);
+	free(w);
 	free(l->files);
+	pthread_mutex_destroy(&run.lock);
+	return rc;
 }
 
 int
 triage_scan_logs(struct exh_triage *t, struct exh_volume *vol,
     struct exh_err *err)
 {
-	struct exh_logscan *ls = NULL;
-	struct exh_events *ev = NULL;
 	struct log_list l = { NULL, 0, EXH_LOG_UNKNOWN, NULL, t->fs };
 	char root[4096], *install = triage_install_dir(t, vol);
 	char letter = exh_volume_info(vol)->letter;
+	int rc;
 
-	if (exh_logscan_create(t->opt.rules_dir, &ls, err) != EXH_OK ||
-	    exh_events_create(t->opt.rules_dir, &ev, err) != EXH_OK) {
-		exh_logscan_destroy(ls);
-		free(install);
-		return err->status;
-	}
-	register_flagged(t, ls);
 	if (install != NULL) {
-		exh_logscan_set_install_path(ls, install);
 		snprintf(root, sizeof(root), "%sLogging", install);
 		if (walk_root(vol, root, EXH_LOG_UNKNOWN, &l) == EXH_ENOTFOUND)
 			triage_note(t, "no Exchange log folder %s", root);
@@ -358,12 +593,9 @@ triage_scan_logs(struct exh_triage *t, struct exh_volume *vol,
 	    letter);
 	if (walk_root(vol, root, EXH_LOG_UNKNOWN, &l) == EXH_ENOTFOUND)
 		triage_note(t, "no event log folder %s", root);
-	scan_list(t, ls, ev, &l, install);
-	keep_coverage(t, ls);
-	apply_updates(t, ev);
-	triage_coverage_check(t);
-	exh_events_destroy(ev);
-	exh_logscan_destroy(ls);
+	rc = scan_list(t, &l, install, err);
+	if (rc == EXH_OK)
+		triage_coverage_check(t);
 	free(install);
-	return EXH_OK;
+	return rc;
 }

@@ -139,6 +139,8 @@ phase_name(const char *phase)
 		return _("counting files");
 	if (strcmp(phase, "scanning") == 0)
 		return _("scanning files");
+	if (strcmp(phase, "logs") == 0)
+		return _("analysing logs and event logs");
 	if (strcmp(phase, "done") == 0)
 		return _("files done");
 	return NULL;

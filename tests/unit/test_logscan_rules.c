@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "logscan_test.h"
+#include "logscan/logscan_int.h"
 
 static bool
 like(const char *s, const char *p)
@@ -278,12 +279,99 @@ misuse_of_a_handle_is_reported_not_crashing(void **state)
 	exh_findings_destroy(fs);
 }
 
+/* The reduced forms (exact, prefix, suffix, contains, prefiltered) are an
+ * optimisation only: they must answer exactly as the wildcard matcher. */
+static void
+reduced_like_forms_agree_with_the_wildcard_matcher(void **state)
+{
+	static const char *pats[] = {
+		"/owa/auth/x.js", "/ecp/*", "*/autodiscover.json",
+		"*/autodiscover.json*", "*schema=Reset*VirtualDirectory*",
+		"a`*b", "*`**", "[23]??", "/rpc/*?", "x=a*", "*$", "**ab**",
+		"ab*cd", "*", "", "a[b", "[]]x", "*a]b*", "ab`", "?*ab",
+		"Mozilla/5.0 (compatible; Googlebot/2.1*",
+	};
+	static const char *strs[] = {
+		"/owa/auth/x.js", "/OWA/AUTH/X.JS", "/ecp/", "/ecp/y.js", "/ecp",
+		"/x/autodiscover.json", "/autodiscover.json?a", "autodiscover.json",
+		"&schema=ResetOABVirtualDirectory&x", "schema=Reset",
+		"a*b", "axb", "*", "**", "241", "401", "/rpc/x", "/rpc/",
+		"x=abc", "x=", "host$", "$", "ab", "xaby", "abcd", "abxxcd", "",
+		"a[b", "]]x", "[]]x", "za]bz", "ab`", "zab",
+		"Mozilla/5.0 (compatible; Googlebot/2.1; +http://x)",
+	};
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
+		struct ls_clause c;
+
+		memset(&c, 0, sizeof(c));
+		c.pat = (char *)pats[i];
+		c.plen = strlen(pats[i]);
+		ls_like_compile(&c);
+		for (j = 0; j < sizeof(strs) / sizeof(strs[0]); j++)
+			if (ls_like_match(&c, strs[j], strlen(strs[j])) !=
+			    like(strs[j], pats[i]))
+				fail_msg("pattern '%s' on '%s' differs", pats[i],
+				    strs[j]);
+	}
+}
+
+static bool
+rx_match(const char *re, const char *s, size_t n)
+{
+	struct ls_clause c;
+	struct ls_rx rx;
+	PCRE2_SIZE at;
+	int code;
+	bool r;
+
+	memset(&c, 0, sizeof(c));
+	c.re = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
+	    PCRE2_CASELESS, &code, &at, NULL);
+	assert_non_null(c.re);
+	(void)pcre2_jit_compile(c.re, PCRE2_JIT_COMPLETE);
+	assert_int_equal(ls_rx_init(&rx), EXH_OK);
+	r = ls_regex_match(&c, &rx, s, n);
+	ls_rx_free(&rx);
+	pcre2_code_free(c.re);
+	return r;
+}
+
+/* The ECP check's regex backtracks badly on a long line that almost
+ * matches; the answer must still be right, not "no match" by limit. */
+static void
+regex_that_backtracks_badly_still_gives_the_right_answer(void **state)
+{
+	static const char re[] = "Set-.+VirtualDirectory.+Url.*<[[:alnum:]_]+"
+	    ".*>.*</[[:alnum:]_]+>.+VirtualDirectory";
+	size_t cap = 16384, k, i;
+	char *line = malloc(cap);
+
+	(void)state;
+	assert_non_null(line);
+	k = (size_t)snprintf(line, cap, "Set-x ");
+	for (i = 0; i < 150; i++)
+		k += (size_t)snprintf(line + k, cap - k, "VirtualDirectory "
+		    "Url <a> ");
+	for (i = 0; i < 150; i++)
+		k += (size_t)snprintf(line + k, cap - k, "</a> ");
+	/* No VirtualDirectory after a closing tag: no match. */
+	assert_false(rx_match(re, line, k));
+	k += (size_t)snprintf(line + k, cap - k, "VirtualDirectory");
+	assert_true(rx_match(re, line, k));
+	free(line);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(like_matches_whole_value_case_insensitively),
 		cmocka_unit_test(like_supports_sets_ranges_and_backtick_escape),
+		cmocka_unit_test(reduced_like_forms_agree_with_the_wildcard_matcher),
+		cmocka_unit_test(regex_that_backtracks_badly_still_gives_the_right_answer),
 		cmocka_unit_test(log_families_are_recognised_by_windows_path),
 		cmocka_unit_test(responder_can_add_a_pattern_without_recompiling),
 		cmocka_unit_test(bad_rule_line_is_rejected_with_file_and_line),
