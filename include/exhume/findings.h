@@ -57,6 +57,9 @@ struct exh_finding {
 	char sha256[65];
 	struct exh_macb si;
 	struct exh_macb fn;
+	char *owner;		/* account name of a well-known owner SID, else
+				   the SID; "" or NULL when unknown */
+	char *owner_sid;	/* "S-1-5-18"; "" or NULL when unknown */
 
 	/* What: log lines and events. */
 	uint64_t line;		/* 1-based; 0 when not a log line */

@@ -31,6 +31,7 @@ enum exh_rules_file_kind {
 	EXH_RF_MSTIC,
 	EXH_RF_FILETYPE,
 	EXH_RF_IGNORED,
+	EXH_RF_SIDNAMES,	/* well-known-sids.tsv: SID TAB account name */
 };
 
 struct exh_rules_reject {
@@ -91,6 +92,14 @@ bool exh_rules_wants_sha1(const struct exh_rules *r);
 /* Label of the longest magic prefix of head[0..len), "" if none. */
 const char *exh_rules_filetype(const struct exh_rules *r, const void *head,
     size_t len);
+
+/*
+ * The account name Windows shows for a well-known SID ("S-1-5-18" ->
+ * "NT AUTHORITY\\SYSTEM"), from well-known-sids.tsv in the shipped rules
+ * directory; NULL when the SID is not listed (or the file was not loaded).
+ * Thread-safe.
+ */
+const char *exh_rules_sid_name(const struct exh_rules *r, const char *sid);
 
 /* One per thread: owns its YR_SCANNER.  r must outlive it. */
 struct exh_matcher;

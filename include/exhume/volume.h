@@ -52,6 +52,9 @@ struct exh_entry {
 	uint32_t reparse_tag;	/* 0 when not a reparse point; never followed */
 	char *reparse_target;	/* junction/symlink target (UTF-8) or NULL */
 	struct exh_macb si;	/* $STANDARD_INFORMATION */
+	const char *owner_sid;	/* owner from the security descriptor,
+				   "S-1-5-18"; "" when it cannot be read
+				   (never NULL from exh_volume_walk) */
 	struct exh_macb fn;	/* $FILE_NAME of this name */
 	const struct exh_stream_info *streams;	/* $DATA streams, unnamed first */
 	size_t nstreams;
@@ -114,6 +117,20 @@ bool exh_volume_is_system(struct exh_volume *vol);
  */
 int exh_volume_walk(struct exh_volume *vol, const char *start,
     exh_walk_fn fn, void *ctx, struct exh_err *err);
+
+/* Longest SID text plus NUL: "S-1-0x" + 12 hex + 15 * "-4294967295". */
+#define EXH_SID_MAX 192
+
+/*
+ * Writes the owner SID of the self-relative SECURITY_DESCRIPTOR sd[0..len)
+ * as text ("S-1-5-21-1-2-3-500") into out (outlen >= EXH_SID_MAX).  The
+ * bytes are untrusted: every offset and count is checked against len.
+ * Returns EXH_OK, EXH_ENOTFOUND (the descriptor names no owner),
+ * EXH_ECORRUPT (truncated, bad revision, owner outside the buffer, more
+ * than 15 sub-authorities) or EXH_EUSAGE; out is "" on failure.
+ */
+int exh_volume_sd_owner(const void *sd, size_t len, char *out, size_t outlen,
+    struct exh_err *err);
 
 /* Looks up a Windows-form path; fills mft (and is_dir when not NULL). */
 int exh_volume_lookup(struct exh_volume *vol, const char *path,

@@ -160,7 +160,8 @@ json_line(struct inventory *inv, const struct exh_entry *e,
 			printf("%s\"%s\"", first ? "" : ",", attr_names[i].name);
 			first = false;
 		}
-	printf("]");
+	printf("],\"owner_sid\":");
+	put_json_str(e->owner_sid ? e->owner_sid : "");
 	put_times("si", &e->si);
 	put_times("fn", &e->fn);
 	if (e->reparse_tag != 0) {

@@ -42,6 +42,8 @@ exh_finding_free(struct exh_finding *f)
 	free(f->check);
 	free(f->path);
 	free(f->stream);
+	free(f->owner);
+	free(f->owner_sid);
 	free(f->client_ip);
 	free(f->excerpt);
 	free(f);
@@ -147,6 +149,8 @@ exh_finding_dup(const struct exh_finding *f)
 	rc |= dup_str(&d->check, f->check);
 	rc |= dup_str(&d->path, f->path);
 	rc |= dup_str(&d->stream, f->stream);
+	rc |= dup_str(&d->owner, f->owner);
+	rc |= dup_str(&d->owner_sid, f->owner_sid);
 	rc |= dup_str(&d->client_ip, f->client_ip);
 	rc |= dup_str(&d->excerpt, f->excerpt);
 	for (i = 0; rc == EXH_OK && i < f->nreasons; i++) {

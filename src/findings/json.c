@@ -76,6 +76,12 @@ put_file_part(struct exh_buf *out, const struct exh_finding *f)
 	    ",\"seq\":%u,\"attributes\":%" PRIu32, f->size, f->mft,
 	    (unsigned)f->seq, f->attributes);
 
+	/* Not chosen by an attacker, but escaped like every disk string. */
+	if (rc == EXH_OK)
+		rc = put_str(out, "owner", f->owner ? f->owner : "", true);
+	if (rc == EXH_OK)
+		rc = put_str(out, "owner_sid", f->owner_sid ? f->owner_sid :
+		    "", true);
 	if (rc == EXH_OK && f->md5[0] != '\0')
 		rc = exh_buf_printf(out, ",\"md5\":\"%s\"", f->md5);
 	if (rc == EXH_OK && f->sha1[0] != '\0')

@@ -75,6 +75,8 @@ where(struct rw *w, const struct exh_finding *f)
 	if (f->mft != 0)
 		rw_kv(w, _("MFT record"), rw_fmt(w, _("%1$llu (sequence %2$u)"),
 		    (unsigned long long)f->mft, (unsigned)f->seq));
+	if (f->owner != NULL && f->owner[0] != '\0')
+		rw_kv(w, _("Owner"), f->owner);
 	if (f->md5[0] != '\0')
 		rw_kv(w, "MD5", f->md5);
 	if (f->sha1[0] != '\0')

@@ -664,6 +664,129 @@ parse_filetypes(struct exh_rules *r, size_t fi, const char *text, size_t len)
 	return EXH_OK;
 }
 
+/*
+ * Parses SID text strictly and writes it back in canonical form (decimal
+ * authority below 2^32, else 0x and 12 upper-case hex digits, no leading
+ * zeros), the form the volume layer produces.  False when malformed.
+ */
+static bool
+canonical_sid(const char *s, size_t n, char *out, size_t outlen)
+{
+	const char *p = s, *end = s + n;
+	uint64_t v;
+	size_t used;
+	int count = 0, w, digits;
+	bool hex;
+
+	if (n < 5 || memcmp(s, "S-1-", 4) != 0)
+		return false;
+	p += 4;
+	w = snprintf(out, outlen, "S-1-");
+	for (;;) {
+		hex = count == 0 && end - p > 2 && p[0] == '0' &&
+		    (p[1] == 'x' || p[1] == 'X');
+		if (hex)
+			p += 2;
+		v = 0;
+		for (digits = 0; p < end && *p != '-'; p++, digits++) {
+			int d = hex ? exh_hexval((unsigned char)*p) :
+			    (*p >= '0' && *p <= '9' ? *p - '0' : -1);
+
+			if (d < 0 || digits >= 15)
+				return false;
+			v = v * (hex ? 16 : 10) + (uint64_t)d;
+		}
+		if (digits == 0 || (count == 0 && v >> 48) ||
+		    (count > 0 && v > UINT32_MAX) || count > 15)
+			return false;
+		used = (size_t)w;
+		if (count == 0 && v >> 32)
+			w = snprintf(out + used, outlen - used, "0x%012llX",
+			    (unsigned long long)v);
+		else
+			w = snprintf(out + used, outlen - used, "%s%llu",
+			    count > 0 ? "-" : "", (unsigned long long)v);
+		if (w < 0 || (size_t)w >= outlen - used)
+			return false;
+		w += (int)used;
+		count++;
+		if (p == end)
+			return true;
+		p++;			/* the '-' */
+		if (p == end)
+			return false;
+	}
+}
+
+/* "SID<TAB>NAME", as Windows shows the account. */
+static int
+sid_line(struct exh_rules *r, size_t fi, const struct line *l)
+{
+	const char *tab = memchr(l->s, '\t', l->n), *name;
+	char canon[200], sid[200];
+	size_t sidlen, namelen, i;
+	struct sid_name e;
+
+	if (tab == NULL)
+		return rules_reject(r, fi, l->no, "expected SID<TAB>NAME");
+	sidlen = (size_t)(tab - l->s);
+	name = tab + 1;
+	namelen = l->n - sidlen - 1;
+	trim(&name, &namelen);
+	if (sidlen >= sizeof(sid) ||
+	    !canonical_sid(l->s, sidlen, canon, sizeof(canon)))
+		return rules_reject(r, fi, l->no, "not a SID (S-1-AUTHORITY"
+		    "-SUBAUTHORITY..., at most 15 sub-authorities)");
+	memcpy(sid, l->s, sidlen);
+	sid[sidlen] = '\0';
+	if (strcmp(sid, canon) != 0)
+		return rules_reject(r, fi, l->no, "SID not in canonical form; "
+		    "write %s", canon);
+	if (namelen == 0)
+		return rules_reject(r, fi, l->no, "no account name");
+	for (i = 0; i < namelen; i++)
+		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+			return rules_reject(r, fi, l->no,
+			    "control character in the account name");
+	if (r->nsidn == r->capsidn) {
+		size_t cap = r->capsidn == 0 ? 64 : r->capsidn * 2;
+		struct sid_name *nv = realloc(r->sidn, cap * sizeof(*nv));
+
+		if (nv == NULL)
+			return EXH_ENOMEM;
+		r->sidn = nv;
+		r->capsidn = cap;
+	}
+	e.file = (uint32_t)fi;
+	e.line = (uint32_t)l->no;
+	if ((e.sid = rules_strdup(canon)) == NULL)
+		return EXH_ENOMEM;
+	if ((e.name = rules_strndup(name, namelen)) == NULL) {
+		free(e.sid);
+		return EXH_ENOMEM;
+	}
+	r->sidn[r->nsidn++] = e;
+	r->files[fi].loaded++;
+	return EXH_OK;
+}
+
+static int
+parse_sids(struct exh_rules *r, size_t fi, const char *text, size_t len)
+{
+	struct line_iter it;
+	struct line l;
+	int rc;
+
+	lines_begin(&it, text, len);
+	while (lines_next(&it, &l)) {
+		if (l.n == 0 || l.s[0] == '#')
+			continue;
+		if ((rc = sid_line(r, fi, &l)) != EXH_OK)
+			return rc;
+	}
+	return EXH_OK;
+}
+
 int
 iocs_parse(struct exh_rules *r, size_t fi, const char *text, size_t len,
     struct exh_err *err)
@@ -683,6 +806,9 @@ iocs_parse(struct exh_rules *r, size_t fi, const char *text, size_t len,
 		break;
 	case EXH_RF_FILETYPE:
 		rc = parse_filetypes(r, fi, text, len);
+		break;
+	case EXH_RF_SIDNAMES:
+		rc = parse_sids(r, fi, text, len);
 		break;
 	default:
 		rc = EXH_OK;
@@ -726,6 +852,52 @@ cmp_ftype(const void *a, const void *b)
 	return x->len > y->len ? -1 : x->len < y->len;
 }
 
+static int
+cmp_sid(const void *a, const void *b)
+{
+	const struct sid_name *x = a, *y = b;
+	int c = strcmp(x->sid, y->sid);
+
+	if (c != 0)
+		return c;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* Sorts the SID names; a SID listed twice keeps its first name. */
+static int
+finish_sids(struct exh_rules *r)
+{
+	size_t i, k = 0;
+
+	if (r->nsidn > 1)
+		qsort(r->sidn, r->nsidn, sizeof(*r->sidn), cmp_sid);
+	for (i = 0; i < r->nsidn; i++) {
+		struct sid_name *e = &r->sidn[i];
+
+		if (k > 0 && strcmp(r->sidn[k - 1].sid, e->sid) == 0) {
+			const struct sid_name *first = &r->sidn[k - 1];
+			int rc = first->file == e->file ?
+			    rules_reject(r, e->file, e->line,
+			    "duplicate of line %u", (unsigned)first->line) :
+			    rules_reject(r, e->file, e->line,
+			    "already named in %s line %u",
+			    r->files[first->file].name, (unsigned)first->line);
+
+			if (rc != EXH_OK)
+				return EXH_ENOMEM;
+			r->files[e->file].loaded--;
+			free(e->sid);
+			free(e->name);
+			continue;
+		}
+		r->sidn[k++] = *e;
+	}
+	r->nsidn = k;
+	return EXH_OK;
+}
+
 /* Sorts a table and drops repeats of a hash within the same list. */
 static int
 finish_tab(struct exh_rules *r, struct hash_tab *t)
@@ -760,7 +932,8 @@ iocs_finish(struct exh_rules *r, struct exh_err *err)
 
 	if (finish_tab(r, &r->md5) != EXH_OK ||
 	    finish_tab(r, &r->sha1) != EXH_OK ||
-	    finish_tab(r, &r->sha256) != EXH_OK)
+	    finish_tab(r, &r->sha256) != EXH_OK ||
+	    finish_sids(r) != EXH_OK)
 		return ERR_NOMEM(err);
 	for (i = 0; i < r->nfiles; i++)
 		if (r->files[i].nrejects > 1)
@@ -802,6 +975,29 @@ iocs_free(struct exh_rules *r)
 		free(r->ft[i].label);
 	}
 	free(r->ft);
+	for (i = 0; i < r->nsidn; i++) {
+		free(r->sidn[i].sid);
+		free(r->sidn[i].name);
+	}
+	free(r->sidn);
+}
+
+static int
+cmp_sid_key(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct sid_name *)elem)->sid);
+}
+
+const char *
+exh_rules_sid_name(const struct exh_rules *r, const char *sid)
+{
+	const struct sid_name *e;
+
+	if (r == NULL || r->magic != EXH_RULES_MAGIC || sid == NULL ||
+	    r->nsidn == 0)
+		return NULL;
+	e = bsearch(sid, r->sidn, r->nsidn, sizeof(*r->sidn), cmp_sid_key);
+	return e != NULL ? e->name : NULL;
 }
 
 const char *

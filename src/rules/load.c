@@ -97,6 +97,10 @@ classify_ioc(const char *name, const char **note)
 		return EXH_RF_FILETYPE;
 	if (has_ext(name, ".csv"))
 		return RF_CSV;
+	/* Names for SIDs: the shipped list, or the responder's own with the
+	 * domain accounts of this case. */
+	if (exh_ascii_istrstr(name, "sids") != NULL && has_ext(name, ".tsv"))
+		return EXH_RF_SIDNAMES;
 	if (exh_ascii_istrstr(name, "hash") != NULL) {
 		if (exh_ascii_istrstr(name, "falsepositive") != NULL ||
 		    exh_ascii_istrstr(name, "trusted") != NULL)
@@ -385,9 +389,17 @@ add_default(struct exh_rules *r, const char *dir, struct exh_err *err)
 	if ((rc = join(path, sizeof(path), dir, "file-type-signatures.txt",
 	    err)) != EXH_OK)
 		return rc;
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (rc = add_file(r, path, "file-type-signatures.txt",
+	    EXH_RF_FILETYPE, NULL, &st, err)) != EXH_OK)
+		return rc;
+	/* Optional: without it owners are shown as SIDs. */
+	if ((rc = join(path, sizeof(path), dir, "well-known-sids.tsv", err)) !=
+	    EXH_OK)
+		return rc;
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-		return add_file(r, path, "file-type-signatures.txt",
-		    EXH_RF_FILETYPE, NULL, &st, err);
+		return add_file(r, path, "well-known-sids.tsv",
+		    EXH_RF_SIDNAMES, NULL, &st, err);
 	return EXH_OK;
 }
 
@@ -706,6 +718,8 @@ exh_rules_file_kind_name(int kind)
 		return "file-type";
 	case EXH_RF_IGNORED:
 		return "ignored";
+	case EXH_RF_SIDNAMES:
+		return "sid-names";
 	default:
 		return "unknown";
 	}

@@ -65,6 +65,13 @@ struct ftype {
 	char *label;
 };
 
+/* A well-known SID and the name Windows shows for it. */
+struct sid_name {
+	char *sid;		/* canonical text, "S-1-5-32-544" */
+	char *name;		/* "BUILTIN\\Administrators" */
+	uint32_t file, line;
+};
+
 struct rfile_int {
 	dev_t dev;
 	ino_t ino;
@@ -91,6 +98,8 @@ struct exh_rules {
 	size_t npsuf, cappsuf;
 	struct ftype *ft;
 	size_t nft, capft;
+	struct sid_name *sidn;	/* sorted by sid after loading */
+	size_t nsidn, capsidn;
 
 	/* Digests of "", "\n" and "\r\n" per algorithm, refused in lists. */
 	unsigned char empty_md5[3][16], empty_sha1[3][20], empty_sha256[3][32];

@@ -19,6 +19,7 @@
 struct item {
 	char *path;
 	char *stream;
+	char *owner_sid;	/* "" when the descriptor could not be read */
 	uint64_t mft;
 	uint16_t seq;
 	uint64_t size;
@@ -86,6 +87,7 @@ item_free(struct item *it)
 {
 	free(it->path);
 	free(it->stream);
+	free(it->owner_sid);
 	memset(it, 0, sizeof(*it));
 }
 
@@ -186,15 +188,26 @@ progress_note(struct scan *s, const char *path, uint64_t bytes, bool done,
 
 /* ---- examining one stream ----------------------------------------------- */
 
+/* The name Windows shows for a well-known owner, else the SID itself. */
+static const char *
+owner_name(const struct scan *s, const struct item *it)
+{
+	const char *name = exh_rules_sid_name(s->rules, it->owner_sid);
+
+	return name != NULL ? name : it->owner_sid;
+}
+
 static struct exh_finding *
-new_finding(const struct item *it)
+new_finding(const struct scan *s, const struct item *it)
 {
 	struct exh_finding *f = exh_finding_new(EXH_FIND_FILE);
 
 	if (f == NULL)
 		return NULL;
 	if (exh_finding_set(&f->path, it->path) != EXH_OK ||
-	    exh_finding_set(&f->stream, it->stream) != EXH_OK) {
+	    exh_finding_set(&f->stream, it->stream) != EXH_OK ||
+	    exh_finding_set(&f->owner_sid, it->owner_sid) != EXH_OK ||
+	    exh_finding_set(&f->owner, owner_name(s, it)) != EXH_OK) {
 		exh_finding_free(f);
 		return NULL;
 	}
@@ -290,6 +303,7 @@ read_and_scan(struct worker *w, const struct item *it, struct exh_finding *f,
 	t.path = it->path;
 	t.stream = it->stream;
 	t.size = it->size;
+	t.owner = owner_name(s, it);
 	t.filetype = filetype;
 	for (;;) {
 		if ((rc = fill(w, st, &have, &off, &eof, &e)) != EXH_OK)
@@ -348,7 +362,7 @@ examine(struct worker *w, const struct item *it)
 	bool allowed = false;
 	int rc = EXH_OK, level = -1;
 
-	if ((f = new_finding(it)) == NULL)
+	if ((f = new_finding(s, it)) == NULL)
 		return EXH_ENOMEM;
 	if (!it->path_only) {
 		w->stats.streams_seen++;
@@ -445,7 +459,8 @@ make_item(const struct exh_entry *e, const struct exh_stream_info *si,
 	memset(it, 0, sizeof(*it));
 	it->path = strdup(e->path);
 	it->stream = strdup(si != NULL ? si->name : "");
-	if (it->path == NULL || it->stream == NULL) {
+	it->owner_sid = strdup(e->owner_sid != NULL ? e->owner_sid : "");
+	if (it->path == NULL || it->stream == NULL || it->owner_sid == NULL) {
 		item_free(it);
 		return EXH_ENOMEM;
 	}

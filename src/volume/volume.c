@@ -134,6 +134,9 @@ exh_volume_close(struct exh_volume *v)
 {
 	if (v == NULL)
 		return;
+	if (v->sds != NULL)
+		ntfs_attr_close(v->sds);
+	volume_owner_cache_free(&v->owners);
 	/* ntfs_umount frees the device as well. */
 	if (v->vol != NULL)
 		ntfs_umount(v->vol, FALSE);

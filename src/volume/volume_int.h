@@ -30,6 +30,13 @@ struct window {
 	struct exh_err last;	/* the last read error, for messages */
 };
 
+/* Owner SID text by security_id ($Secure), so shared ids are read once. */
+struct sid_cache {
+	uint32_t *ids;		/* 0 = free slot (security_id 0 is "none") */
+	char **sids;
+	size_t cap, n;
+};
+
 struct exh_volume {
 	unsigned magic;
 	struct exh_source *src;
@@ -37,6 +44,9 @@ struct exh_volume {
 	struct ntfs_device *dev;
 	ntfs_volume *vol;
 	struct exh_volume_info info;
+	struct sid_cache owners;
+	ntfs_attr *sds;		/* $Secure:$SDS, opened on first use */
+	bool sds_failed;
 };
 
 struct ntfs_device *window_device(struct window *w, const char *name);
@@ -49,5 +59,11 @@ int volume_ntfs_path(const char *winpath, struct exh_buf *out);
 int volume_name_utf8(const ntfschar *name, int len, struct exh_buf *out);
 
 int64_t volume_time(sle64 t);
+
+/* owner.c: the owner SID text of ni, "" when none can be read.  Returns a
+ * string from the volume's cache or buf; valid until the next call. */
+const char *volume_owner(struct exh_volume *v, ntfs_inode *ni,
+    char buf[EXH_SID_MAX]);
+void volume_owner_cache_free(struct sid_cache *c);
 
 #endif /* EXHUME_VOLUME_INT_H */

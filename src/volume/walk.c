@@ -363,6 +363,7 @@ yield_broken(struct walker *w, const char *name, uint64_t mref, int status,
 	e.status = status;
 	e.problem = problem;
 	e.first_link = true;
+	e.owner_sid = "";
 	return w->fn(&e, w->ctx);
 }
 
@@ -371,7 +372,7 @@ visit(struct walker *w, const struct item *it, uint64_t parent)
 {
 	struct exh_entry e;
 	struct streams s = { 0 };
-	char problem[160];
+	char problem[160], owner[EXH_SID_MAX];
 	ntfs_inode *ni;
 	int verdict, rc = EXH_OK, i;
 
@@ -390,6 +391,7 @@ visit(struct walker *w, const struct item *it, uint64_t parent)
 	e.mft = MREF(it->mref);
 	e.depth = w->depth;
 	read_si(ni, &e);
+	e.owner_sid = volume_owner(w->v, ni, owner);
 	if (MSEQNO(it->mref) != 0 && MSEQNO(it->mref) != e.seq) {
 		snprintf(problem, sizeof(problem), "directory entry names "
 		    "sequence %u but MFT record %llu has %u (stale index entry)",

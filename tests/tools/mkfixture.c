@@ -43,6 +43,8 @@
  *            from:FILE       relative to the spec file's directory
  *            size=N [fill=0xNN|fill=random:SEED|fill=from:FILE]
  *                            fill=from:FILE repeats FILE's bytes to N
+ *   owner=   file, compressed and encrypted take "owner=SID" or
+ *            "owner=none" before CONTENT (see tests/fixtures/README).
  *   times    ISO-8601 UTC 2021-03-03T06:49:42[.fffffff]Z, or '-' to keep.
  *
  * Lines may be up to 256 KiB long.  Trailing "  # comment" text is removed
@@ -79,6 +81,7 @@
 #include <ntfs-3g/dir.h>
 #include <ntfs-3g/index.h>
 #include <ntfs-3g/reparse.h>
+#include <ntfs-3g/security.h>
 #include <ntfs-3g/logging.h>
 
 extern char **environ;
@@ -127,6 +130,9 @@ struct op {
 	int		 has_si, has_fn;
 	int64_t		 si[4], fn[4];	/* NTFS time; -1 keeps the value. */
 	uint8_t		 si_set[4], fn_set[4];
+	int		 has_owner;	/* 1: owner=SID, 2: owner=none. */
+	uint8_t		 owner[8 + 4 * 15];	/* Binary SID. */
+	size_t		 owner_len;
 	uint64_t	 offset;	/* Damage: absolute record offset. */
 	uint32_t	 recsize;
 };
@@ -897,6 +903,49 @@ last_ntfs(const struct spec *sp)
 	return -1;
 }
 
+/*
+ * "S-1-5-21-1-2-3-500" into a binary SID: revision 1, sub-authority
+ * count, 48-bit big-endian authority, little-endian sub-authorities.
+ * "none" asks for a record without any security descriptor.
+ */
+static int
+parse_owner(const char *s, struct op *o)
+{
+	unsigned long long v;
+	char *end;
+	int n = 0, i;
+
+	if (strcmp(s, "none") == 0) {
+		o->has_owner = 2;
+		return 0;
+	}
+	if (strncmp(s, "S-1-", 4) != 0)
+		return -1;
+	errno = 0;
+	v = strtoull(s + 4, &end, 10);
+	if (errno != 0 || end == s + 4 || v >> 48)
+		return -1;
+	o->owner[0] = 1;
+	for (i = 0; i < 6; i++)
+		o->owner[2 + i] = (uint8_t)(v >> (8 * (5 - i)));
+	while (*end == '-') {
+		s = end + 1;
+		errno = 0;
+		v = strtoull(s, &end, 10);
+		if (errno != 0 || end == s || v > 0xffffffffULL || n == 15)
+			return -1;
+		for (i = 0; i < 4; i++)
+			o->owner[8 + 4 * n + i] = (uint8_t)(v >> (8 * i));
+		n++;
+	}
+	if (*end != '\0')
+		return -1;
+	o->owner[1] = (uint8_t)n;
+	o->owner_len = 8 + 4 * (size_t)n;
+	o->has_owner = 1;
+	return 0;
+}
+
 static int
 parse_op(struct spec *sp, int line, const char *verb, char *rest)
 {
@@ -938,6 +987,21 @@ parse_op(struct spec *sp, int line, const char *verb, char *rest)
 	}
 	if (parse_path(sp, line, path, o->kind == OP_ADS, &o->path) != 0)
 		return -1;
+	if (o->kind != OP_ADS && o->kind != OP_MKDIR &&
+	    strncmp(rest, "owner=", 6) == 0) {
+		w = word(&rest);
+		if (o->kind != OP_FILE && o->kind != OP_COMPRESSED &&
+		    o->kind != OP_ENCRYPTED) {
+			say(sp, line, "owner= only goes with file, compressed "
+			    "and encrypted");
+			return -1;
+		}
+		if (parse_owner(w + 6, o) != 0) {
+			say(sp, line, "bad owner %s (want owner=S-1-5-... or "
+			    "owner=none)", w + 6);
+			return -1;
+		}
+	}
 	switch (o->kind) {
 	case OP_FILE:
 	case OP_ADS:
@@ -1461,6 +1525,73 @@ op_mkdir(struct vol *v, const struct op *o)
 	return ntfs_inode_close(ni);
 }
 
+static void
+put_le16(uint8_t *p, unsigned v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void
+put_le32(uint8_t *p, uint32_t v)
+{
+	put_le16(p, v & 0xffff);
+	put_le16(p + 2, v >> 16);
+}
+
+/*
+ * owner=SID: a self-relative descriptor with that owner and group and a
+ * DACL letting Everyone read, stored by libntfs-3g the v3 way (in
+ * $Secure:$SDS, the record's $STANDARD_INFORMATION naming its
+ * security_id, the old attribute removed), as Windows stores it.
+ * owner=none: the record keeps no descriptor at all.
+ */
+static int
+set_owner(struct vol *v, ntfs_inode *ni, const struct op *o)
+{
+	static const uint8_t everyone[12] = { 1, 1, 0, 0, 0, 0, 0, 1 };
+	struct SECURITY_CONTEXT scx;
+	uint8_t sd[20 + 2 * sizeof(o->owner) + 8 + 20];
+	size_t off = 20, acl;
+
+	if (o->has_owner == 2) {
+		if (ntfs_attr_remove(ni, AT_SECURITY_DESCRIPTOR, AT_UNNAMED,
+		    0) != 0) {
+			say(v->sp, v->line, "%s: cannot remove the security "
+			    "descriptor: %s", o->path.text, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	memset(sd, 0, sizeof(sd));
+	sd[0] = 1;				/* revision */
+	put_le16(sd + 2, 0x8004);		/* self-relative, DACL present */
+	put_le32(sd + 4, (uint32_t)off);	/* owner */
+	memcpy(sd + off, o->owner, o->owner_len);
+	off += o->owner_len;
+	put_le32(sd + 8, (uint32_t)off);	/* group: the same SID */
+	memcpy(sd + off, o->owner, o->owner_len);
+	off += o->owner_len;
+	acl = off;
+	put_le32(sd + 16, (uint32_t)acl);	/* DACL */
+	sd[acl] = 2;				/* ACL revision */
+	put_le16(sd + acl + 2, 8 + 20);		/* ACL size */
+	put_le16(sd + acl + 4, 1);		/* one ACE */
+	sd[acl + 8] = 0;			/* ACCESS_ALLOWED */
+	put_le16(sd + acl + 10, 20);		/* ACE size */
+	put_le32(sd + acl + 12, 0x120089);	/* FILE_GENERIC_READ */
+	memcpy(sd + acl + 16, everyone, sizeof(everyone));
+	off = acl + 28;
+	memset(&scx, 0, sizeof(scx));
+	scx.vol = v->vol;
+	if (ntfs_set_ntfs_acl(&scx, ni, (const char *)sd, off, 0) != 0) {
+		say(v->sp, v->line, "%s: cannot set the security descriptor: "
+		    "%s", o->path.text, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int
 op_file(struct vol *v, const struct op *o)
 {
@@ -1519,6 +1650,8 @@ op_file(struct vol *v, const struct op *o)
 		set_nino_flag(ni, FileNameDirty);
 		ntfs_inode_mark_dirty(ni);
 	}
+	if (o->has_owner && set_owner(v, ni, o) != 0)
+		goto fail;
 	rc = ntfs_inode_close_in_dir(ni, dir);
 	ntfs_inode_close(dir);
 	return rc;
