@@ -647,8 +647,10 @@ filetype_line(struct exh_rules *r, size_t fi, const struct line *l)
 	return EXH_OK;
 }
 
+/* Every non-empty, non-comment line of a simple data file through fn. */
 static int
-parse_filetypes(struct exh_rules *r, size_t fi, const char *text, size_t len)
+parse_lines(struct exh_rules *r, size_t fi, const char *text, size_t len,
+    int (*fn)(struct exh_rules *, size_t, const struct line *))
 {
 	struct line_iter it;
 	struct line l;
@@ -658,7 +660,7 @@ parse_filetypes(struct exh_rules *r, size_t fi, const char *text, size_t len)
 	while (lines_next(&it, &l)) {
 		if (l.n == 0 || l.s[0] == '#')
 			continue;
-		if ((rc = filetype_line(r, fi, &l)) != EXH_OK)
+		if ((rc = fn(r, fi, &l)) != EXH_OK)
 			return rc;
 	}
 	return EXH_OK;
@@ -770,23 +772,6 @@ sid_line(struct exh_rules *r, size_t fi, const struct line *l)
 	return EXH_OK;
 }
 
-static int
-parse_sids(struct exh_rules *r, size_t fi, const char *text, size_t len)
-{
-	struct line_iter it;
-	struct line l;
-	int rc;
-
-	lines_begin(&it, text, len);
-	while (lines_next(&it, &l)) {
-		if (l.n == 0 || l.s[0] == '#')
-			continue;
-		if ((rc = sid_line(r, fi, &l)) != EXH_OK)
-			return rc;
-	}
-	return EXH_OK;
-}
-
 int
 iocs_parse(struct exh_rules *r, size_t fi, const char *text, size_t len,
     struct exh_err *err)
@@ -805,10 +790,10 @@ iocs_parse(struct exh_rules *r, size_t fi, const char *text, size_t len,
 		rc = parse_mstic(r, fi, text, len);
 		break;
 	case EXH_RF_FILETYPE:
-		rc = parse_filetypes(r, fi, text, len);
+		rc = parse_lines(r, fi, text, len, filetype_line);
 		break;
 	case EXH_RF_SIDNAMES:
-		rc = parse_sids(r, fi, text, len);
+		rc = parse_lines(r, fi, text, len, sid_line);
 		break;
 	default:
 		rc = EXH_OK;
