@@ -65,6 +65,10 @@ int exh_scan_volume(struct exh_source *src, int part, struct exh_volume *vol,
     const struct exh_scan_options *opt, struct exh_findings *out,
     struct exh_err *err);
 
+/* Threads a scan uses when asked for n: n, or the number of cores for 0,
+ * at most 64.  The triage's log threads follow the same count. */
+unsigned exh_scan_thread_count(unsigned n);
+
 /* Values for the scope variables; NULL = unknown (lines using it are left
  * out).  Strings are Windows paths without a trailing backslash. */
 struct exh_scope_vars {

@@ -557,8 +557,8 @@ count_entry(const struct exh_entry *e, void *ctx)
 
 /* ---- set-up ------------------------------------------------------------- */
 
-static unsigned
-thread_count(unsigned asked)
+unsigned
+exh_scan_thread_count(unsigned asked)
 {
 	long n;
 
@@ -683,7 +683,7 @@ exh_scan_volume(struct exh_source *src, int part, struct exh_volume *vol,
 	s.timeout = opt->timeout_sec ? opt->timeout_sec : 60;
 	s.md5 = exh_rules_wants_md5(s.rules);
 	s.sha1 = exh_rules_wants_sha1(s.rules);
-	s.nworkers = thread_count(opt->threads);
+	s.nworkers = exh_scan_thread_count(opt->threads);
 	pthread_mutex_init(&s.plock, NULL);
 	if (opt->count_first) {
 		s.prog.phase = "counting";

@@ -491,16 +491,9 @@ larger_first(const void *a, const void *b, void *ctx)
 static unsigned
 log_threads(const struct exh_triage *t, size_t nfiles)
 {
-	long n = t->opt.threads;
+	unsigned n = exh_scan_thread_count(t->opt.threads);
 
-	if (n <= 0)
-		n = sysconf(_SC_NPROCESSORS_ONLN);
-	if (n < 1)
-		n = 1;
-	if (n > 64)
-		n = 64;
-	return (size_t)n > nfiles ? (unsigned)(nfiles ? nfiles : 1) :
-	    (unsigned)n;
+	return nfiles == 0 ? 1 : (size_t)n > nfiles ? (unsigned)nfiles : n;
 }
 
 /*

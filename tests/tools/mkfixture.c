@@ -84,6 +84,8 @@
 #include <ntfs-3g/security.h>
 #include <ntfs-3g/logging.h>
 
+#include "exhume/core.h"
+
 extern char **environ;
 
 #define MAXLINE		(256 * 1024)
@@ -288,25 +290,13 @@ parse_u64(const char *s, uint64_t *out)
 }
 
 static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int
 hexn(const char *s, int n, uint32_t *out)
 {
 	uint32_t v = 0;
 	int i, h;
 
 	for (i = 0; i < n; i++) {
-		if ((h = hexval((unsigned char)s[i])) < 0)
+		if ((h = exh_hexval((unsigned char)s[i])) < 0)
 			return -1;
 		v = v << 4 | (uint32_t)h;
 	}
