@@ -21,6 +21,7 @@ struct exh_rules_options {
 	const char *const *ioc_paths;	/* --iocs: files or dirs, kind by name */
 	size_t n_ioc;
 	const char *cache_dir;		/* compiled-rule cache, NULL = none */
+	bool no_prefilter;		/* YARA reads every stream whole */
 };
 
 enum exh_rules_file_kind {
@@ -86,6 +87,9 @@ bool exh_rules_cache_used(const struct exh_rules *r);
 /* Why the cache could not be used or written, or NULL. */
 const char *exh_rules_cache_note(const struct exh_rules *r);
 
+/* "on: ..." or "off: why" for the YARA prefilter (exh_matcher_needs_all). */
+const char *exh_rules_prefilter_note(const struct exh_rules *r);
+
 bool exh_rules_wants_md5(const struct exh_rules *r);
 bool exh_rules_wants_sha1(const struct exh_rules *r);
 
@@ -133,6 +137,21 @@ struct exh_scan_target {
 int exh_matcher_scan(struct exh_matcher *m, const struct exh_scan_target *t,
     const void *data, size_t len, uint64_t base_offset,
     struct exh_finding *f, struct exh_err *err);
+
+/* Bytes of a stream's head that exh_matcher_needs_all looks at. */
+#define EXH_MATCHER_HEAD 4096
+
+/*
+ * The prefilter.  False when, for this stream, every rule that searches
+ * the data has a size, magic or name test that fails: then a scan of the
+ * first EXH_MATCHER_HEAD bytes (with t->size as the full size) matches
+ * exactly what a scan of the whole stream would.  head holds the first
+ * len bytes (len >= EXH_MATCHER_HEAD unless the stream is shorter).
+ * True when in doubt, when the prefilter is off, or on bad arguments.
+ * t->md5 is not looked at, so it may be asked before the stream is hashed.
+ */
+bool exh_matcher_needs_all(struct exh_matcher *m,
+    const struct exh_scan_target *t, const void *head, size_t len);
 
 /*
  * Adds a "path" reason for every path IOC matching winpath (and, for an

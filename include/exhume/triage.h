@@ -32,6 +32,7 @@ struct exh_triage_options {
 	const char *rules_dir;		/* rules/ (scope, builds, log rules) */
 	const char *cache_dir;		/* compiled-rule cache; NULL = none */
 	bool no_default_rules;
+	bool no_prefilter;		/* YARA reads every stream whole */
 	const char *yara_paths[EXH_TRIAGE_MAX_PATHS];
 	size_t n_yara;
 	const char *ioc_paths[EXH_TRIAGE_MAX_PATHS];

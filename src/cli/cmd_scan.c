@@ -28,6 +28,7 @@ scan_usage(void)
 	    "[--letter N=X,...] [--rules PATH]...\n"
 	    "                   [--iocs PATH]... [--no-default-rules] [--full] "
 	    "[--threads N]\n"
+	    "                   [--no-prefilter]\n"
 	    "                   [--max-size BYTES] [--out DIR] "
 	    "[--format text|jsonl]\n"
 	    "                   [--lang de|en] [--case ID] [--evidence ID] "
@@ -62,6 +63,7 @@ parse_args(int argc, char **argv, struct scan_args *a)
 		{ "rules", required_argument, NULL, 'r' },
 		{ "iocs", required_argument, NULL, 'i' },
 		{ "no-default-rules", no_argument, NULL, 'n' },
+		{ "no-prefilter", no_argument, NULL, 'p' },
 		{ "full", no_argument, NULL, 'F' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "max-size", required_argument, NULL, 'm' },
@@ -107,6 +109,9 @@ parse_args(int argc, char **argv, struct scan_args *a)
 			break;
 		case 'n':
 			a->to.no_default_rules = true;
+			break;
+		case 'p':
+			a->to.no_prefilter = true;
 			break;
 		case 'F':
 			a->to.full = true;
@@ -240,6 +245,9 @@ print_rule_status(const struct exh_rules *r)
 	    "hashes, %zu allow-listed, %zu path IOCs, %zu files rejected\n",
 	    c.yara_rules, c.md5, c.sha1, c.sha256, c.allow_hashes,
 	    c.path_iocs, c.files_rejected);
+	fputs("rules: YARA prefilter ", stderr);
+	cli_put_term(stderr, exh_rules_prefilter_note(r));
+	fputc('\n', stderr);
 	if (exh_rules_cache_note(r) != NULL) {
 		fputs("rules: cache: ", stderr);
 		cli_put_term(stderr, exh_rules_cache_note(r));

@@ -79,6 +79,7 @@ report_rules(struct rw *w, const struct exh_rules *r)
 		    _("compiled for this run (%s)"), note));
 	else
 		rw_kv(w, _("Compiled YARA rules"), _("compiled for this run"));
+	rw_kv(w, _("YARA prefilter"), report_str(exh_rules_prefilter_note(r)));
 	rw_kv_end(w);
 	rule_files(w, r);
 }

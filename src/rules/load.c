@@ -638,6 +638,11 @@ exh_rules_load(const struct exh_rules_options *opt, struct exh_rules **out,
 	    (rc = yara_build(r, opt->cache_dir, err)) != EXH_OK ||
 	    (rc = check_counts(r, err)) != EXH_OK)
 		goto fail;
+	if (prefilter_build(r, opt->no_prefilter) != EXH_OK) {
+		rc = exh_err_set(err, EXH_ENOMEM, ENOMEM,
+		    "rules: out of memory");
+		goto fail;
+	}
 	for (i = 0; i < r->nfiles; i++) {
 		free(r->fint[i].text);
 		r->fint[i].text = NULL;
@@ -672,8 +677,11 @@ exh_rules_destroy(struct exh_rules *r)
 	free(r->files);
 	free(r->fint);
 	free(r->cache_note);
+	free(r->prefilter_note);
 	if (r->yr != NULL)
 		yr_rules_destroy(r->yr);
+	if (r->gates != NULL)
+		yr_rules_destroy(r->gates);
 	if (r->yr_initialized)
 		yr_finalize();
 	r->magic = 0;
@@ -773,6 +781,15 @@ const char *
 exh_rules_cache_note(const struct exh_rules *r)
 {
 	return valid(r) ? r->cache_note : NULL;
+}
+
+const char *
+exh_rules_prefilter_note(const struct exh_rules *r)
+{
+	if (!valid(r))
+		return NULL;
+	return r->prefilter_note != NULL ? r->prefilter_note :
+	    "off: no YARA rules";
 }
 
 bool

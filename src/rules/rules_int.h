@@ -106,6 +106,12 @@ struct exh_rules {
 
 	size_t yara_rules;
 	char setsha[65];
+
+	/* The prefilter (prefilter.c): gate rules, NULL when no rule
+	 * searches the data; prefilter false = every stream is read whole. */
+	YR_RULES *gates;
+	bool prefilter;
+	char *prefilter_note;
 };
 
 /* load.c */
@@ -122,7 +128,12 @@ bool iocs_is_mstic(const char *text, size_t len);
 int iocs_finish(struct exh_rules *r, struct exh_err *err);
 void iocs_free(struct exh_rules *r);
 
+/* prefilter.c: never fails for rules it does not understand (it stays
+ * off and says why); EXH_OK or EXH_ENOMEM. */
+int prefilter_build(struct exh_rules *r, bool disabled);
+
 /* yara.c */
+int yara_compiler(YR_COMPILER **out);
 int yara_build(struct exh_rules *r, const char *cache_dir,
     struct exh_err *err);
 

@@ -47,8 +47,9 @@ compile_cb(int level, const char *file, int line, const YR_RULE *rule,
 	c->msg = exh_buf_take(&b);
 }
 
-static int
-new_compiler(YR_COMPILER **out, struct compile_ctx *ctx)
+/* A compiler with the externals defined, as every scan sets them. */
+int
+yara_compiler(YR_COMPILER **out)
 {
 	YR_COMPILER *c;
 	size_t i;
@@ -63,12 +64,20 @@ new_compiler(YR_COMPILER **out, struct compile_ctx *ctx)
 	if (yr_compiler_define_integer_variable(c, "filemode", 0) !=
 	    ERROR_SUCCESS)
 		goto fail;
-	yr_compiler_set_callback(c, compile_cb, ctx);
 	*out = c;
 	return EXH_OK;
 fail:
 	yr_compiler_destroy(c);
 	return EXH_ENOMEM;
+}
+
+static int
+new_compiler(YR_COMPILER **out, struct compile_ctx *ctx)
+{
+	if (yara_compiler(out) != EXH_OK)
+		return EXH_ENOMEM;
+	yr_compiler_set_callback(*out, compile_cb, ctx);
+	return EXH_OK;
 }
 
 /* Compiles one file alone; fills files[i].error when it fails. */
@@ -307,6 +316,7 @@ struct exh_matcher {
 	uint32_t magic;
 	struct exh_rules *r;
 	YR_SCANNER *sc;
+	YR_SCANNER *gates;	/* the prefilter's; NULL when it has none */
 	unsigned timeout;
 };
 
@@ -326,8 +336,10 @@ exh_matcher_create(struct exh_rules *r, unsigned timeout_sec,
 		    timeout_sec);
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return ERR_NOMEM(err);
-	if (yr_scanner_create(r->yr, &m->sc) != ERROR_SUCCESS) {
-		free(m);
+	if (yr_scanner_create(r->yr, &m->sc) != ERROR_SUCCESS ||
+	    (r->gates != NULL &&
+	    yr_scanner_create(r->gates, &m->gates) != ERROR_SUCCESS)) {
+		exh_matcher_destroy(m);
 		return ERR_NOMEM(err);
 	}
 	m->magic = EXH_MATCHER_MAGIC;
@@ -345,6 +357,8 @@ exh_matcher_destroy(struct exh_matcher *m)
 		return;
 	if (m->sc != NULL)
 		yr_scanner_destroy(m->sc);
+	if (m->gates != NULL)
+		yr_scanner_destroy(m->gates);
 	m->magic = 0;
 	free(m);
 }
@@ -569,26 +583,21 @@ it_size(YR_MEMORY_BLOCK_ITERATOR *it)
 	return ((struct block_it *)it->context)->size;
 }
 
-int
-exh_matcher_scan(struct exh_matcher *m, const struct exh_scan_target *t,
-    const void *data, size_t len, uint64_t base_offset,
-    struct exh_finding *f, struct exh_err *err)
+/* Scans data as the block at base of a stream of t->size bytes. */
+static int
+scan_block(YR_SCANNER *sc, const struct exh_scan_target *t, const void *data,
+    size_t len, uint64_t base, YR_CALLBACK_FUNC cb, void *ud)
 {
-	struct scan_ctx sc = { .f = f, .status = EXH_OK };
 	struct block_it bi = { 0 };
 	YR_MEMORY_BLOCK_ITERATOR it = { 0 };
 	int rc;
 
-	if (m == NULL || m->magic != EXH_MATCHER_MAGIC || t == NULL ||
-	    t->path == NULL || f == NULL || (data == NULL && len > 0))
-		return exh_err_set(err, EXH_EUSAGE, 0,
-		    "rules: scan: bad handle or argument");
-	if ((rc = set_externals(m->sc, t)) != ERROR_SUCCESS)
-		return ERR_NOMEM(err);
+	if ((rc = set_externals(sc, t)) != ERROR_SUCCESS)
+		return rc;
 	bi.data = data != NULL ? data : (const uint8_t *)"";
-	bi.size = t->size > base_offset + len ? t->size : base_offset + len;
+	bi.size = t->size > base + len ? t->size : base + len;
 	bi.block.size = len;
-	bi.block.base = base_offset;
+	bi.block.base = base;
 	bi.block.context = &bi;
 	bi.block.fetch_data = block_fetch;
 	it.context = &bi;
@@ -596,8 +605,23 @@ exh_matcher_scan(struct exh_matcher *m, const struct exh_scan_target *t,
 	it.next = it_next;
 	it.file_size = it_size;
 	/* Match offsets come back as block base + offset: stream offsets. */
-	yr_scanner_set_callback(m->sc, scan_cb, &sc);
-	rc = yr_scanner_scan_mem_blocks(m->sc, &it);
+	yr_scanner_set_callback(sc, cb, ud);
+	return yr_scanner_scan_mem_blocks(sc, &it);
+}
+
+int
+exh_matcher_scan(struct exh_matcher *m, const struct exh_scan_target *t,
+    const void *data, size_t len, uint64_t base_offset,
+    struct exh_finding *f, struct exh_err *err)
+{
+	struct scan_ctx sc = { .f = f, .status = EXH_OK };
+	int rc;
+
+	if (m == NULL || m->magic != EXH_MATCHER_MAGIC || t == NULL ||
+	    t->path == NULL || f == NULL || (data == NULL && len > 0))
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "rules: scan: bad handle or argument");
+	rc = scan_block(m->sc, t, data, len, base_offset, scan_cb, &sc);
 	if (sc.status != EXH_OK)
 		return ERR_NOMEM(err);
 	switch (rc) {
@@ -615,4 +639,34 @@ exh_matcher_scan(struct exh_matcher *m, const struct exh_scan_target *t,
 		return exh_err_set(err, EXH_EIO, 0, "yara: scan failed "
 		    "(libyara error %d)", rc);
 	}
+}
+
+static int
+gate_cb(YR_SCAN_CONTEXT *ctx, int message, void *data, void *ud)
+{
+	(void)ctx;
+	(void)data;
+	if (message == CALLBACK_MSG_RULE_MATCHING)
+		*(bool *)ud = true;
+	return CALLBACK_CONTINUE;
+}
+
+bool
+exh_matcher_needs_all(struct exh_matcher *m, const struct exh_scan_target *t,
+    const void *head, size_t len)
+{
+	bool passed = false;
+
+	if (m == NULL || m->magic != EXH_MATCHER_MAGIC || t == NULL ||
+	    t->path == NULL || (head == NULL && len > 0) || !m->r->prefilter)
+		return true;
+	if (m->gates == NULL)
+		return false;	/* every rule is decided by the head */
+	if (len > EXH_MATCHER_HEAD)
+		len = EXH_MATCHER_HEAD;
+	/* A gate that cannot be worked out counts as passed. */
+	if (scan_block(m->gates, t, head, len, 0, gate_cb, &passed) !=
+	    ERROR_SUCCESS)
+		return true;
+	return passed;
 }

@@ -267,10 +267,20 @@ fill(struct worker *w, struct exh_stream *st, size_t *have, uint64_t *off,
 	return EXH_OK;
 }
 
+/* YARA over the head alone: the prefilter found no rule that needs more. */
+static int
+scan_head(struct worker *w, const struct exh_scan_target *t, size_t have,
+    struct exh_finding *f, struct exh_err *e)
+{
+	return exh_matcher_scan(w->matcher, t, w->buf,
+	    have < EXH_MATCHER_HEAD ? have : EXH_MATCHER_HEAD, 0, f, e);
+}
+
 /*
  * Reads the whole stream once: hashes it and runs YARA over it, in one
  * buffer when it fits, else in chunks overlapping by CHUNK_OVERLAP so a
- * string across a chunk border is still seen.
+ * string across a chunk border is still seen.  When the prefilter says
+ * no rule needs more than the head, YARA gets the head only.
  */
 static int
 read_and_scan(struct worker *w, const struct item *it, struct exh_finding *f,
@@ -283,7 +293,8 @@ read_and_scan(struct worker *w, const struct item *it, struct exh_finding *f,
 	uint64_t off = 0, base = 0;
 	size_t have = 0, overlap;
 	char filetype[64];
-	bool eof = false, single = it->size <= s->chunk;
+	bool eof = false, first = true, whole = true;
+	bool single = it->size <= s->chunk;
 	int rc;
 
 	*skip_reason = NULL;
@@ -308,16 +319,27 @@ read_and_scan(struct worker *w, const struct item *it, struct exh_finding *f,
 	for (;;) {
 		if ((rc = fill(w, st, &have, &off, &eof, &e)) != EXH_OK)
 			goto read_failed;
-		if (base == 0)
+		if (first) {
+			first = false;
 			snprintf(filetype, sizeof(filetype), "%s",
 			    exh_rules_filetype(s->rules, w->buf, have));
+			whole = exh_matcher_needs_all(w->matcher, &t, w->buf,
+			    have);
+			if (!whole && (rc = scan_head(w, &t, have, f, &e)) !=
+			    EXH_OK)
+				goto yara_failed;
+		}
 		if (single)
 			break;
-		if ((rc = exh_matcher_scan(w->matcher, &t, w->buf, have, base,
-		    f, &e)) != EXH_OK)
+		if (whole && (rc = exh_matcher_scan(w->matcher, &t, w->buf,
+		    have, base, f, &e)) != EXH_OK)
 			goto yara_failed;
 		if (eof || have < s->chunk || off >= it->size)
 			break;
+		if (!whole) {
+			have = 0;
+			continue;
+		}
 		memmove(w->buf, w->buf + have - overlap, overlap);
 		base += have - overlap;
 		have = overlap;
@@ -326,7 +348,7 @@ read_and_scan(struct worker *w, const struct item *it, struct exh_finding *f,
 	if ((rc = exh_hasher_final(w->hasher, f->md5, f->sha1, f->sha256)) !=
 	    EXH_OK)
 		goto out;
-	if (single) {
+	if (single && whole) {
 		t.md5 = f->md5;
 		if ((rc = exh_matcher_scan(w->matcher, &t, w->buf, have, 0, f,
 		    &e)) != EXH_OK)

@@ -117,6 +117,7 @@ exh_triage_load_rules(struct exh_triage *t, struct exh_err *err)
 	ro.ioc_paths = t->opt.ioc_paths;
 	ro.n_ioc = t->opt.n_ioc;
 	ro.cache_dir = t->opt.cache_dir;
+	ro.no_prefilter = t->opt.no_prefilter;
 	exh_rules_destroy(t->rules);
 	t->rules = NULL;
 	return exh_rules_load(&ro, &t->rules, err);

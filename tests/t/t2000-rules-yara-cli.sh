@@ -215,15 +215,17 @@ awk -F';' '
 check "every hash-list line is HASH;SCORE;DESCRIPTION with 32/40/64 hex digits, no duplicates"
 
 # Published hashes that must be present, including the full form of the one
-# community copies truncate, and one MD5/SHA-1 pair from the MSTIC JSON.
+# community copies truncate, and an MD5 published alone.
 for h in 097549cf7d0f76f0d99edf8b2d91c60977fd6a96e4b8c3c94b0b1733dc026d3e \
     b75f163ca9b9240bf4b37ad92bc7556b40a17e27c2b8ed5c8991385fe07d17d0 \
-    4b3039cf227c611c45d2242d1228a121 \
-    0ba9a76f55aaa495670d74d21850d0155ff5d6a5 \
+    0fd9bffa49c76ee12e51e3b8ae0609ac \
     5f7d898ade3162bfb0c8d3006c42e934ff81fab3b4ad3b51c13441fd63e438cb \
     219468c10d2b9d61a8ae70dc8b6d2824ca8fbe4e53bbd925eeca270fef0fd640; do
 	grep -qi "^$h;" "$H" || say "missing $h" >>"$TMP/err"
 done
+# The MSTIC JSON's MD5 and SHA-1 of a listed SHA-256 are named in its line.
+grep -qi '^b75f163ca9b9240bf4b37ad92bc7556b40a17e27c2b8ed5c8991385fe07d17d0;.*\[MD5 4b3039cf227c611c45d2242d1228a121, SHA-1 0ba9a76f55aaa495670d74d21850d0155ff5d6a5\]' "$H" ||
+	say "MSTIC MD5/SHA-1 of b75f163c... not named in its line" >>"$TMP/err"
 c64=$(grep -c '^[0-9a-f]\{64\};' "$H")
 [ "$c64" -ge 63 ] || say "only $c64 SHA-256 entries" >>"$TMP/err"
 check "hash list holds the published hashes (MS blog, MSTIC SHA-256+MD5+SHA-1, others)"
