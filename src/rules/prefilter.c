@@ -515,6 +515,8 @@ same_rules(struct exh_rules *r, struct parsed *ps)
 	return n == ps->n;
 }
 
+/* Records why the prefilter stays off.  EXH_ECORRUPT ("off"), or
+ * EXH_ENOMEM. */
 static int
 set_off(struct exh_rules *r, const char *why, const char *file,
     const char *rule)
@@ -523,11 +525,14 @@ set_off(struct exh_rules *r, const char *why, const char *file,
 
 	if (exh_buf_printf(&b, "off: %s", why) != EXH_OK ||
 	    (file != NULL && exh_buf_printf(&b, " (%s%s%s)", file,
-	    rule != NULL ? ", rule " : "", rule != NULL ? rule : "") != EXH_OK))
+	    rule != NULL ? ", rule " : "", rule != NULL ? rule : "") !=
+	    EXH_OK)) {
+		exh_buf_free(&b);
 		return EXH_ENOMEM;
+	}
 	free(r->prefilter_note);
 	r->prefilter_note = exh_buf_take(&b);
-	return EXH_OK;
+	return EXH_ECORRUPT;
 }
 
 /* Compiles the generated gate rules with the scan's externals. */
@@ -570,8 +575,7 @@ gate_source(struct exh_rules *r, struct parsed *ps, struct exh_buf *src,
 			exh_buf_free(&gate);
 			return set_off(r, "a rule with no size, magic or name "
 			    "test reads every stream",
-			    r->files[ps->v[i].file].path, ps->v[i].id) ==
-			    EXH_OK ? EXH_ECORRUPT : EXH_ENOMEM;
+			    r->files[ps->v[i].file].path, ps->v[i].id);
 		}
 		if (*gated % GATES_PER_RULE != 0)
 			rc = exh_buf_printf(src, " or\n  (%s)", gate.data);
@@ -603,30 +607,25 @@ prefilter_build(struct exh_rules *r, bool disabled)
 	if (r->yr == NULL)
 		return EXH_OK;
 	if (disabled)
-		return set_off(r, "--no-prefilter given", NULL, NULL);
+		rc = set_off(r, "--no-prefilter given", NULL, NULL);
 	for (i = 0; i < r->nfiles && rc == EXH_OK; i++) {
 		if (r->files[i].kind != EXH_RF_YARA || r->files[i].loaded == 0)
 			continue;
-		if (r->fint[i].text == NULL) {
-			rc = EXH_ECORRUPT;
-			break;
-		}
-		rc = parse_file(&ps, i, r->fint[i].text);
+		rc = r->fint[i].text == NULL ? EXH_ECORRUPT :
+		    parse_file(&ps, i, r->fint[i].text);
 		if (rc == EXH_ECORRUPT)
 			rc = set_off(r, "a rule file the prefilter cannot "
-			    "read", r->files[i].path, NULL) == EXH_OK ?
-			    EXH_ECORRUPT : EXH_ENOMEM;
+			    "read", r->files[i].path, NULL);
 	}
 	if (rc == EXH_OK && !same_rules(r, &ps))
 		rc = set_off(r, "the compiled rules differ from the sources",
-		    NULL, NULL) == EXH_OK ? EXH_ECORRUPT : EXH_ENOMEM;
+		    NULL, NULL);
 	if (rc == EXH_OK)
 		rc = gate_source(r, &ps, &src, &early, &gated);
 	if (rc == EXH_OK && gated > 0 &&
 	    (rc = compile_gates(src.data, &r->gates)) == EXH_ECORRUPT)
 		rc = set_off(r, "the size, magic and name tests do not "
-		    "compile on their own", NULL, NULL) == EXH_OK ?
-		    EXH_ECORRUPT : EXH_ENOMEM;
+		    "compile on their own", NULL, NULL);
 	if (rc == EXH_OK) {
 		r->prefilter = true;
 		exh_buf_reset(&src);
