@@ -87,7 +87,7 @@ bool exh_rules_cache_used(const struct exh_rules *r);
 /* Why the cache could not be used or written, or NULL. */
 const char *exh_rules_cache_note(const struct exh_rules *r);
 
-/* "on: ..." or "off: why" for the YARA prefilter (exh_matcher_needs_all). */
+/* "on: ..." or "off: why" for the YARA prefilter (exh_matcher_prepare). */
 const char *exh_rules_prefilter_note(const struct exh_rules *r);
 
 bool exh_rules_wants_md5(const struct exh_rules *r);
@@ -121,6 +121,7 @@ struct exh_scan_target {
 	const char *owner;	/* may be "" or NULL */
 	const char *filetype;	/* exh_rules_filetype of the first bytes */
 	const char *md5;	/* hex MD5 when computed, else NULL or "" */
+	unsigned rule_set;	/* set by exh_matcher_prepare; 0 = all rules */
 };
 
 /*
@@ -138,20 +139,29 @@ int exh_matcher_scan(struct exh_matcher *m, const struct exh_scan_target *t,
     const void *data, size_t len, uint64_t base_offset,
     struct exh_finding *f, struct exh_err *err);
 
-/* Bytes of a stream's head that exh_matcher_needs_all looks at. */
+/* Bytes of a stream's head that exh_matcher_prepare looks at. */
 #define EXH_MATCHER_HEAD 4096
 
 /*
- * The prefilter.  False when, for this stream, every rule that searches
- * the data has a size, magic or name test that fails: then a scan of the
- * first EXH_MATCHER_HEAD bytes (with t->size as the full size) matches
- * exactly what a scan of the whole stream would.  head holds the first
- * len bytes (len >= EXH_MATCHER_HEAD unless the stream is shorter).
- * True when in doubt, when the prefilter is off, or on bad arguments.
- * t->md5 is not looked at, so it may be asked before the stream is hashed.
+ * The prefilter, asked once per stream before exh_matcher_scan.  Returns
+ * false when, for this stream, every rule that searches the data has a
+ * size, magic or name test that fails: then a scan of the first
+ * EXH_MATCHER_HEAD bytes (with t->size as the full size) matches exactly
+ * what a scan of the whole stream would.  When it returns true, it sets
+ * t->rule_set to a copy of the rules in which the rules whose tests fail
+ * are false (0 = all rules); exh_matcher_scan then runs that copy, with
+ * the same matches and less work.  head holds the first len bytes (len >=
+ * EXH_MATCHER_HEAD unless the stream is shorter).  True, rule_set 0, when
+ * in doubt, when the prefilter is off, or on bad arguments.  t->md5 is not
+ * looked at, so it may be asked before the stream is hashed.  Any matcher
+ * of the same rules may scan t afterwards.
  */
-bool exh_matcher_needs_all(struct exh_matcher *m,
-    const struct exh_scan_target *t, const void *head, size_t len);
+bool exh_matcher_prepare(struct exh_matcher *m, struct exh_scan_target *t,
+    const void *head, size_t len);
+
+/* Reduced rule sets compiled so far (see exh_matcher_prepare); for tests
+ * and statistics, read when no scan runs. */
+size_t exh_rules_subsets_compiled(const struct exh_rules *r);
 
 /*
  * Adds a "path" reason for every path IOC matching winpath (and, for an

@@ -643,9 +643,17 @@ exh_rules_load(const struct exh_rules_options *opt, struct exh_rules **out,
 		    "rules: out of memory");
 		goto fail;
 	}
+	/* Reduced rule sets are compiled from the sources during the scan. */
 	for (i = 0; i < r->nfiles; i++) {
+		if (r->subsets_on && r->files[i].kind == EXH_RF_YARA)
+			continue;
 		free(r->fint[i].text);
 		r->fint[i].text = NULL;
+	}
+	if ((rc = subset_init(r)) != EXH_OK) {
+		exh_err_set(err, rc, 0, "rules: cannot set up the reduced "
+		    "rule sets");
+		goto fail;
 	}
 	*out = r;
 	return EXH_OK;
@@ -682,6 +690,8 @@ exh_rules_destroy(struct exh_rules *r)
 		yr_rules_destroy(r->yr);
 	if (r->gates != NULL)
 		yr_rules_destroy(r->gates);
+	free(r->bodies);
+	subset_free(r);
 	if (r->yr_initialized)
 		yr_finalize();
 	r->magic = 0;

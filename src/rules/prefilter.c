@@ -25,9 +25,6 @@
 #include "exhume/rules.h"
 #include "rules_int.h"
 
-/* Gates per generated rule: keeps each condition short. */
-#define GATES_PER_RULE 32
-
 enum tok_kind { TK_END, TK_ID, TK_NUM, TK_STR, TK_RE, TK_VAR, TK_PUNCT,
 	TK_BAD };
 
@@ -45,6 +42,7 @@ struct lexer {
 struct rule_src {
 	size_t file;
 	char *id;
+	size_t body, body_end;	/* between the braces, as offsets */
 	bool has_strings;
 	struct tok *cond;	/* condition tokens */
 	size_t ncond;
@@ -299,8 +297,10 @@ parse_file(struct parsed *ps, size_t fi, const char *text)
 		while ((t = next_tok(&lx)).kind == TK_ID ||
 		    (t.kind == TK_PUNCT && tok_is(&t, ":")))
 			;
+		rs.body = (size_t)(lx.p - text);
 		rc = t.kind == TK_PUNCT && tok_is(&t, "{") ?
 		    parse_body(&lx, &rs) : EXH_ECORRUPT;
+		rs.body_end = (size_t)(lx.p - text) - 1;
 		if (rc == EXH_OK)
 			rc = add_rule(ps, &rs);
 		if (rc != EXH_OK) {
@@ -551,22 +551,38 @@ compile_gates(const char *src, YR_RULES **out)
 	return rc;
 }
 
-/* The gate source: rules exh_gate_N, each an "or" of up to 32 gates. */
 static int
-gate_source(struct exh_rules *r, struct parsed *ps, struct exh_buf *src,
+cmp_body(const void *a, const void *b)
+{
+	const struct pf_body *x = a, *y = b;
+
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/*
+ * Lifts each searching rule's early tests into gates[] and notes its
+ * body in r->bodies.  EXH_OK, EXH_ENOMEM, or EXH_ECORRUPT ("off") for a
+ * searching rule without an early test.
+ */
+static int
+collect_gates(struct exh_rules *r, struct parsed *ps, char **gates,
     size_t *early, size_t *gated)
 {
 	struct exh_buf gate = { 0 };
+	struct pf_body *b;
 	bool all_early;
 	size_t i;
-	int got, rc;
+	int got;
 
 	*early = *gated = 0;
 	for (i = 0; i < ps->n; i++) {
 		exh_buf_reset(&gate);
-		got = early_operands(&ps->v[i], &gate, &all_early);
-		if (got < 0)
-			goto nomem;
+		if ((got = early_operands(&ps->v[i], &gate, &all_early)) < 0) {
+			exh_buf_free(&gate);
+			return EXH_ENOMEM;
+		}
 		if (!ps->v[i].has_strings && all_early) {
 			(*early)++;
 			continue;
@@ -577,23 +593,60 @@ gate_source(struct exh_rules *r, struct parsed *ps, struct exh_buf *src,
 			    "test reads every stream",
 			    r->files[ps->v[i].file].path, ps->v[i].id);
 		}
-		if (*gated % GATES_PER_RULE != 0)
-			rc = exh_buf_printf(src, " or\n  (%s)", gate.data);
-		else
-			rc = exh_buf_printf(src, "%srule exh_gate_%zu {\n"
-			    " condition:\n  (%s)", *gated ? "\n}\n" : "",
-			    *gated / GATES_PER_RULE, gate.data);
-		if (rc != EXH_OK)
-			goto nomem;
-		(*gated)++;
+		b = &r->bodies[(*gated)];
+		b->file = ps->v[i].file;
+		b->start = ps->v[i].body;
+		b->end = ps->v[i].body_end;
+		gates[(*gated)++] = exh_buf_take(&gate);
 	}
 	exh_buf_free(&gate);
-	if (*gated > 0 && exh_buf_printf(src, "\n}\n") != EXH_OK)
-		return EXH_ENOMEM;
 	return EXH_OK;
-nomem:
-	exh_buf_free(&gate);
-	return EXH_ENOMEM;
+}
+
+/*
+ * The gate source: rules exh_gate_<group>, each an "or" of the gates of
+ * a run of searching rules, at most PF_GROUPS_MAX of them, so a stream's
+ * passing gates fit one 64-bit mask.
+ */
+static int
+gate_source(struct exh_rules *r, struct parsed *ps, struct exh_buf *src,
+    size_t *early, size_t *gated)
+{
+	char **gates;
+	size_t i, per;
+	int rc;
+
+	if ((gates = calloc(ps->n + 1, sizeof(*gates))) == NULL ||
+	    (r->bodies = calloc(ps->n + 1, sizeof(*r->bodies))) == NULL) {
+		free(gates);
+		return EXH_ENOMEM;
+	}
+	rc = collect_gates(r, ps, gates, early, gated);
+	per = (*gated + PF_GROUPS_MAX - 1) / PF_GROUPS_MAX;
+	for (i = 0; i < *gated && rc == EXH_OK; i++) {
+		if (gates[i] == NULL)
+			rc = EXH_ENOMEM;
+		else if (i % per != 0)
+			rc = exh_buf_printf(src, " or\n  (%s)", gates[i]);
+		else
+			rc = exh_buf_printf(src, "%srule exh_gate_%zu {\n"
+			    " condition:\n  (%s)", i > 0 ? "\n}\n" : "",
+			    i / per, gates[i]);
+		r->bodies[i].group = (unsigned)(i / per);
+	}
+	if (rc == EXH_OK && *gated > 0 && exh_buf_printf(src, "\n}\n") !=
+	    EXH_OK)
+		rc = EXH_ENOMEM;
+	if (rc == EXH_OK) {
+		r->nbodies = *gated;
+		r->ngroups = *gated > 0 ? (unsigned)((*gated - 1) / per + 1) :
+		    0;
+		qsort(r->bodies, r->nbodies, sizeof(*r->bodies), cmp_body);
+	}
+	for (i = 0; i < *gated; i++)
+		free(gates[i]);
+	free(gates);
+	return rc;
 }
 
 int
@@ -628,11 +681,13 @@ prefilter_build(struct exh_rules *r, bool disabled)
 		    "compile on their own", NULL, NULL);
 	if (rc == EXH_OK) {
 		r->prefilter = true;
+		r->subsets_on = gated > 0 && r->yara_rules <= SUBSET_RULES_MAX;
 		exh_buf_reset(&src);
 		if (exh_buf_printf(&src, "on: %zu rules decided from size, "
 		    "magic and name alone, %zu search a stream's bytes only "
-		    "when their size, magic or name test passes", early,
-		    gated) != EXH_OK)
+		    "when their size, magic or name test passes%s", early,
+		    gated, !r->subsets_on ? "" : ", and only those whose "
+		    "test passes search it") != EXH_OK)
 			rc = EXH_ENOMEM;
 		else {
 			free(r->prefilter_note);

@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -72,6 +73,31 @@ struct sid_name {
 	uint32_t file, line;
 };
 
+/*
+ * A rule that searches the data: where its body ("{" to "}") sits in its
+ * file's text and which gate rule (exh_gate_<group>) holds its tests.
+ */
+struct pf_body {
+	size_t file;
+	size_t start, end;	/* text[start..end) lies between the braces */
+	unsigned group;
+};
+
+/* Gate rules: one bit each in a 64-bit mask. */
+#define PF_GROUPS_MAX 64
+/* Reduced rule sets compiled per run, at most, and only for rule sets
+ * small enough to compile in milliseconds. */
+#define SUBSETS_MAX 64
+#define SUBSET_RULES_MAX 1000
+/* Compile time after which no further reduced set is made. */
+#define SUBSET_BUDGET_NS 2000000000ull
+
+/* The rules compiled with every searching rule outside mask made false. */
+struct rule_subset {
+	uint64_t mask;
+	YR_RULES *yr;
+};
+
 struct rfile_int {
 	dev_t dev;
 	ino_t ino;
@@ -112,6 +138,17 @@ struct exh_rules {
 	YR_RULES *gates;
 	bool prefilter;
 	char *prefilter_note;
+	struct pf_body *bodies;	/* sorted by file and start */
+	size_t nbodies;
+	unsigned ngroups;
+
+	/* Reduced rule sets (subset.c), shared by the matchers. */
+	pthread_mutex_t subset_lock;
+	bool subset_lock_ok;
+	bool subsets_on;
+	struct rule_subset subsets[SUBSETS_MAX];
+	size_t nsubsets;
+	uint64_t subset_ns;	/* spent compiling them */
 };
 
 /* load.c */
@@ -132,8 +169,15 @@ void iocs_free(struct exh_rules *r);
  * off and says why); EXH_OK or EXH_ENOMEM. */
 int prefilter_build(struct exh_rules *r, bool disabled);
 
+/* subset.c */
+int subset_init(struct exh_rules *r);
+void subset_free(struct exh_rules *r);
+unsigned subset_get(struct exh_rules *r, uint64_t mask);
+YR_RULES *subset_rules(struct exh_rules *r, unsigned idx);
+
 /* yara.c */
 int yara_compiler(YR_COMPILER **out);
+void yara_compact(YR_RULES **rules);
 int yara_build(struct exh_rules *r, const char *cache_dir,
     struct exh_err *err);
 

@@ -151,6 +151,53 @@ compile_all(struct exh_rules *r, YR_RULES **out)
 	return rc == ERROR_SUCCESS ? EXH_OK : EXH_ENOMEM;
 }
 
+/* An in-memory YR_STREAM. */
+struct mem_stream {
+	struct exh_buf b;
+	size_t off;
+};
+
+static size_t
+mem_write(const void *p, size_t size, size_t count, void *ud)
+{
+	struct mem_stream *m = ud;
+
+	return exh_buf_append(&m->b, p, size * count) == EXH_OK ? count : 0;
+}
+
+static size_t
+mem_read(void *p, size_t size, size_t count, void *ud)
+{
+	struct mem_stream *m = ud;
+
+	if (size * count > m->b.len - m->off)
+		return 0;
+	memcpy(p, m->b.data + m->off, size * count);
+	m->off += size * count;
+	return count;
+}
+
+/*
+ * Freshly compiled rules keep the compiler's generously sized tables
+ * (about 10 MB for our rules); saved and loaded again they take what they
+ * use (a few hundred KB).  On any failure *rules stays as it was.
+ */
+void
+yara_compact(YR_RULES **rules)
+{
+	struct mem_stream m = { 0 };
+	YR_STREAM ws = { .user_data = &m, .write = mem_write };
+	YR_STREAM rs = { .user_data = &m, .read = mem_read };
+	YR_RULES *loaded;
+
+	if (yr_rules_save_stream(*rules, &ws) == ERROR_SUCCESS &&
+	    yr_rules_load_stream(&rs, &loaded) == ERROR_SUCCESS) {
+		yr_rules_destroy(*rules);
+		*rules = loaded;
+	}
+	exh_buf_free(&m.b);
+}
+
 struct ns_ent {
 	const char *path;
 	size_t file;
@@ -304,6 +351,7 @@ yara_build(struct exh_rules *r, const char *cache_dir, struct exh_err *err)
 			return ERR_NOMEM(err);
 	if (compile_all(r, &r->yr) != EXH_OK)
 		return ERR_NOMEM(err);
+	yara_compact(&r->yr);
 	if (count_rules(r, &consistent) != EXH_OK)
 		return ERR_NOMEM(err);
 	if (cpath[0] != '\0' && r->yara_rules > 0 &&
@@ -312,13 +360,32 @@ yara_build(struct exh_rules *r, const char *cache_dir, struct exh_err *err)
 	return EXH_OK;
 }
 
+/* Gate masks a matcher has looked up, so most streams need no lock. */
+#define MASKS_SEEN 128
+
+struct mask_seen {
+	uint64_t mask;
+	unsigned set;		/* subset_get's answer */
+};
+
 struct exh_matcher {
 	uint32_t magic;
 	struct exh_rules *r;
 	YR_SCANNER *sc;
 	YR_SCANNER *gates;	/* the prefilter's; NULL when it has none */
+	YR_SCANNER *sub[SUBSETS_MAX];	/* for the reduced sets, made late */
+	struct mask_seen seen[MASKS_SEEN];
+	size_t nseen;
 	unsigned timeout;
 };
+
+/* Rules that do not match are of no interest: no callback for them. */
+static void
+set_scanner_options(YR_SCANNER *sc, unsigned timeout_sec)
+{
+	yr_scanner_set_timeout(sc, (int)timeout_sec);
+	yr_scanner_set_flags(sc, SCAN_FLAGS_REPORT_RULES_MATCHING);
+}
 
 int
 exh_matcher_create(struct exh_rules *r, unsigned timeout_sec,
@@ -345,7 +412,9 @@ exh_matcher_create(struct exh_rules *r, unsigned timeout_sec,
 	m->magic = EXH_MATCHER_MAGIC;
 	m->r = r;
 	m->timeout = timeout_sec;
-	yr_scanner_set_timeout(m->sc, (int)timeout_sec);
+	set_scanner_options(m->sc, timeout_sec);
+	if (m->gates != NULL)
+		set_scanner_options(m->gates, 0);
 	*out = m;
 	return EXH_OK;
 }
@@ -353,12 +422,17 @@ exh_matcher_create(struct exh_rules *r, unsigned timeout_sec,
 void
 exh_matcher_destroy(struct exh_matcher *m)
 {
+	size_t i;
+
 	if (m == NULL)
 		return;
 	if (m->sc != NULL)
 		yr_scanner_destroy(m->sc);
 	if (m->gates != NULL)
 		yr_scanner_destroy(m->gates);
+	for (i = 0; i < SUBSETS_MAX; i++)
+		if (m->sub[i] != NULL)
+			yr_scanner_destroy(m->sub[i]);
 	m->magic = 0;
 	free(m);
 }
@@ -609,6 +683,25 @@ scan_block(YR_SCANNER *sc, const struct exh_scan_target *t, const void *data,
 	return yr_scanner_scan_mem_blocks(sc, &it);
 }
 
+/* The scanner for the rule set a target was given by exh_matcher_prepare. */
+static YR_SCANNER *
+scanner_for(struct exh_matcher *m, unsigned set)
+{
+	YR_RULES *yr;
+
+	if (set == 0 || set > SUBSETS_MAX)
+		return m->sc;
+	if (m->sub[set - 1] == NULL) {
+		if ((yr = subset_rules(m->r, set)) == NULL ||
+		    yr_scanner_create(yr, &m->sub[set - 1]) != ERROR_SUCCESS) {
+			m->sub[set - 1] = NULL;
+			return m->sc;
+		}
+		set_scanner_options(m->sub[set - 1], m->timeout);
+	}
+	return m->sub[set - 1];
+}
+
 int
 exh_matcher_scan(struct exh_matcher *m, const struct exh_scan_target *t,
     const void *data, size_t len, uint64_t base_offset,
@@ -621,7 +714,8 @@ exh_matcher_scan(struct exh_matcher *m, const struct exh_scan_target *t,
 	    t->path == NULL || f == NULL || (data == NULL && len > 0))
 		return exh_err_set(err, EXH_EUSAGE, 0,
 		    "rules: scan: bad handle or argument");
-	rc = scan_block(m->sc, t, data, len, base_offset, scan_cb, &sc);
+	rc = scan_block(scanner_for(m, t->rule_set), t, data, len,
+	    base_offset, scan_cb, &sc);
 	if (sc.status != EXH_OK)
 		return ERR_NOMEM(err);
 	switch (rc) {
@@ -641,32 +735,69 @@ exh_matcher_scan(struct exh_matcher *m, const struct exh_scan_target *t,
 	}
 }
 
+/* Sets the bit of every gate rule (exh_gate_<group>) that passes. */
 static int
 gate_cb(YR_SCAN_CONTEXT *ctx, int message, void *data, void *ud)
 {
+	const YR_RULE *rule = data;
+	unsigned long g;
+	char *end;
+
 	(void)ctx;
-	(void)data;
-	if (message == CALLBACK_MSG_RULE_MATCHING)
-		*(bool *)ud = true;
+	if (message != CALLBACK_MSG_RULE_MATCHING)
+		return CALLBACK_CONTINUE;
+	g = strtoul(rule->identifier + strlen("exh_gate_"), &end, 10);
+	/* Not one of ours: count every group as passed. */
+	*(uint64_t *)ud |= *end == '\0' && g < PF_GROUPS_MAX ?
+	    (uint64_t)1 << g : ~(uint64_t)0;
 	return CALLBACK_CONTINUE;
 }
 
+/* The reduced set for a mask of passing gates; 0 = the full set. */
+static unsigned
+set_for_mask(struct exh_matcher *m, uint64_t mask)
+{
+	unsigned set;
+	size_t i;
+	uint64_t all = m->r->ngroups >= PF_GROUPS_MAX ? ~(uint64_t)0 :
+	    ((uint64_t)1 << m->r->ngroups) - 1;
+
+	if (mask == all)
+		return 0;
+	for (i = 0; i < m->nseen; i++)
+		if (m->seen[i].mask == mask)
+			return m->seen[i].set;
+	set = subset_get(m->r, mask);
+	if (m->nseen < MASKS_SEEN) {
+		m->seen[m->nseen].mask = mask;
+		m->seen[m->nseen].set = set;
+		m->nseen++;
+	}
+	return set;
+}
+
 bool
-exh_matcher_needs_all(struct exh_matcher *m, const struct exh_scan_target *t,
+exh_matcher_prepare(struct exh_matcher *m, struct exh_scan_target *t,
     const void *head, size_t len)
 {
-	bool passed = false;
+	uint64_t mask = 0;
 
-	if (m == NULL || m->magic != EXH_MATCHER_MAGIC || t == NULL ||
-	    t->path == NULL || (head == NULL && len > 0) || !m->r->prefilter)
+	if (t == NULL)
+		return true;
+	t->rule_set = 0;
+	if (m == NULL || m->magic != EXH_MATCHER_MAGIC || t->path == NULL ||
+	    (head == NULL && len > 0) || !m->r->prefilter)
 		return true;
 	if (m->gates == NULL)
 		return false;	/* every rule is decided by the head */
 	if (len > EXH_MATCHER_HEAD)
 		len = EXH_MATCHER_HEAD;
 	/* A gate that cannot be worked out counts as passed. */
-	if (scan_block(m->gates, t, head, len, 0, gate_cb, &passed) !=
+	if (scan_block(m->gates, t, head, len, 0, gate_cb, &mask) !=
 	    ERROR_SUCCESS)
 		return true;
-	return passed;
+	if (mask == 0)
+		return false;
+	t->rule_set = set_for_mask(m, mask);
+	return true;
 }

@@ -323,7 +323,7 @@ read_and_scan(struct worker *w, const struct item *it, struct exh_finding *f,
 			first = false;
 			snprintf(filetype, sizeof(filetype), "%s",
 			    exh_rules_filetype(s->rules, w->buf, have));
-			whole = exh_matcher_needs_all(w->matcher, &t, w->buf,
+			whole = exh_matcher_prepare(w->matcher, &t, w->buf,
 			    have);
 			if (!whole && (rc = scan_head(w, &t, have, f, &e)) !=
 			    EXH_OK)

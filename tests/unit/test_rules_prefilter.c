@@ -1,4 +1,4 @@
-/* Tests: the YARA prefilter gives exactly the matches of a whole-stream scan, and stays off for rules it cannot decide. */
+/* Tests: the YARA prefilter and the reduced rule sets give exactly the matches of a whole-stream scan with every rule, and stay off for rules they cannot decide. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -56,8 +56,20 @@ struct env {
 	struct exh_matcher *m;
 };
 
+/* A second rule file: a global rule and rules that refer to others. */
+static const char global_rules[] =
+    "global rule big_enough { strings: $g = \"xxxxxxxx\" condition: "
+    "filesize > 2KB and $g }\n"
+    "private rule has_tail { strings: $t = \"TAILMARK\" condition: "
+    "filesize < 60KB and $t }\n"
+    "rule tail_not_mz { condition: has_tail and not (uint16(0) == "
+    "0x5a4d) }\n"
+    "rule no_tail_mz { strings: $m = \"MZMARK\" condition: "
+    "uint16(0) == 0x5a4d and filesize < 8KB and $m and not has_tail }\n";
+
 static void
-env_load(struct env *e, const char *rule_text, bool no_prefilter)
+env_load2(struct env *e, const char *rule_text, const char *more_rules,
+    bool no_prefilter)
 {
 	struct exh_rules_options o = { 0 };
 	struct exh_err err = { 0 };
@@ -66,6 +78,8 @@ env_load(struct env *e, const char *rule_text, bool no_prefilter)
 
 	fx_init(&e->x);
 	fx_write(&e->x, "yara/r.yar", rule_text);
+	if (more_rules != NULL)
+		fx_write(&e->x, "yara/s.yar", more_rules);
 	fx_write(&e->x, "iocs/hash-iocs.txt", ONE_HASH);
 	snprintf(y, sizeof(y), "%s/yara", e->x.dir);
 	snprintf(i, sizeof(i), "%s/iocs", e->x.dir);
@@ -77,6 +91,12 @@ env_load(struct env *e, const char *rule_text, bool no_prefilter)
 	o.no_prefilter = no_prefilter;
 	assert_int_equal(exh_rules_load(&o, &e->r, &err), EXH_OK);
 	assert_int_equal(exh_matcher_create(e->r, 0, &e->m, &err), EXH_OK);
+}
+
+static void
+env_load(struct env *e, const char *rule_text, bool no_prefilter)
+{
+	env_load2(e, rule_text, NULL, no_prefilter);
 }
 
 static void
@@ -143,7 +163,7 @@ same_both_ways(struct env *e, const char *path, const char *data, size_t len,
 	t.filetype = "";
 	scan_into(e, &t, data, len, whole, sizeof(whole));
 	*matched += whole[0] != '\0';
-	all = exh_matcher_needs_all(e->m, &t, data, len);
+	all = exh_matcher_prepare(e->m, &t, data, len);
 	scan_into(e, &t, data, all || len < EXH_MATCHER_HEAD ? len :
 	    EXH_MATCHER_HEAD, pre, sizeof(pre));
 	if (strcmp(whole, pre) != 0)
@@ -167,8 +187,13 @@ make_stream(char *buf, size_t size, const char *magic, const char *mark)
 	return size;
 }
 
+/*
+ * Scans 810 stream variants (sizes around the head size, MZ/MDMP/no
+ * magic, markers near the end, three paths) both ways.
+ */
 static void
-head_scan_matches_exactly_what_a_whole_stream_scan_matches(void **state)
+all_variants_both_ways(struct env *e, size_t *head_only, size_t *total,
+    size_t *matched)
 {
 	static const size_t sizes[] = { 0, 3, 200, 900, 1500, 3000, 4096,
 	    5000, 9000, 70000 };
@@ -178,28 +203,86 @@ head_scan_matches_exactly_what_a_whole_stream_scan_matches(void **state)
 	static const char *const paths[] = {
 	    "C:\\x\\owa\\auth\\evil.aspx", "C:\\x\\logs\\u_ex1.log",
 	    "C:\\x\\auth\\page.ashx" };
-	struct env e = { 0 };
-	size_t si, mi, ki, pi, head_only = 0, total = 0, matched = 0;
+	size_t si, mi, ki, pi;
 	char *buf = malloc(70000);
 
-	(void)state;
 	assert_non_null(buf);
-	env_load(&e, gated_rules, false);
-	assert_true(strncmp(exh_rules_prefilter_note(e.r), "on:", 3) == 0);
 	for (si = 0; si < sizeof(sizes) / sizeof(*sizes); si++)
 		for (mi = 0; mi < 3; mi++)
 			for (ki = 0; ki < sizeof(marks) / sizeof(*marks); ki++)
 				for (pi = 0; pi < 3; pi++) {
 					make_stream(buf, sizes[si], magics[mi],
 					    marks[ki]);
-					head_only += same_both_ways(&e,
-					    paths[pi], buf, sizes[si], &matched);
-					total++;
+					*head_only += same_both_ways(e,
+					    paths[pi], buf, sizes[si], matched);
+					(*total)++;
 				}
+	free(buf);
+}
+
+static void
+head_scan_matches_exactly_what_a_whole_stream_scan_matches(void **state)
+{
+	struct env e = { 0 };
+	size_t head_only = 0, total = 0, matched = 0;
+
+	(void)state;
+	env_load(&e, gated_rules, false);
+	assert_true(strncmp(exh_rules_prefilter_note(e.r), "on:", 3) == 0);
+	all_variants_both_ways(&e, &head_only, &total, &matched);
 	/* Rules matched, and the prefilter spared work, not everywhere. */
 	assert_true(matched > total / 4);
 	assert_true(head_only > 0);
 	assert_true(head_only < total);
+	/* Streams read whole were scanned with reduced rule sets. */
+	assert_true(exh_rules_subsets_compiled(e.r) > 1);
+	env_free(&e);
+}
+
+/*
+ * In a reduced set a rule whose test failed is false: a global rule then
+ * makes its whole file false, and rules that refer to it see false, just
+ * as they would have.
+ */
+static void
+reduced_sets_keep_global_rules_and_references_exact(void **state)
+{
+	struct env e = { 0 };
+	size_t head_only = 0, total = 0, matched = 0;
+
+	(void)state;
+	env_load2(&e, gated_rules, global_rules, false);
+	all_variants_both_ways(&e, &head_only, &total, &matched);
+	assert_true(matched > total / 4);
+	assert_true(exh_rules_subsets_compiled(e.r) > 1);
+	env_free(&e);
+}
+
+/* One rule left in play: the stream gets a reduced set and still matches. */
+static void
+stream_with_one_passing_test_gets_a_reduced_set(void **state)
+{
+	struct exh_scan_target t = { 0 };
+	struct env e = { 0 };
+	char *buf = malloc(70000), got[1024];
+
+	(void)state;
+	assert_non_null(buf);
+	env_load(&e, gated_rules, false);
+	t.path = "C:\\inetpub\\logs\\u_ex1.log";
+	t.stream = "";
+	t.owner = "";
+	t.filetype = "";
+	/* 70000 bytes, no magic: only big_tail's test (> 8KB) passes. */
+	t.size = make_stream(buf, 70000, NULL, "TAILMARK");
+	assert_true(exh_matcher_prepare(e.m, &t, buf, t.size));
+	assert_int_not_equal(t.rule_set, 0);
+	scan_into(&e, &t, buf, t.size, got, sizeof(got));
+	assert_string_equal(got, "big_tail ");
+	/* A zeroed target is scanned with every rule. */
+	t.rule_set = 0;
+	scan_into(&e, &t, buf, t.size, got, sizeof(got));
+	assert_string_equal(got, "big_tail ");
 	free(buf);
 	env_free(&e);
 }
@@ -220,14 +303,14 @@ large_log_without_magic_or_name_needs_the_head_only(void **state)
 	t.filetype = "";
 	/* 70000 bytes: big_tail (> 8KB) may match, so all of it is read. */
 	t.size = make_stream(buf, 70000, NULL, NULL);
-	assert_true(exh_matcher_needs_all(e.m, &t, buf, t.size));
+	assert_true(exh_matcher_prepare(e.m, &t, buf, t.size));
 	/* 6000 bytes, no MZ, not evil.aspx: every searching rule's size,
 	 * magic or name test fails. */
 	t.size = make_stream(buf, 6000, NULL, NULL);
-	assert_false(exh_matcher_needs_all(e.m, &t, buf, t.size));
+	assert_false(exh_matcher_prepare(e.m, &t, buf, t.size));
 	/* The same with an MZ header: mz_only must search. */
 	t.size = make_stream(buf, 6000, "MZ", NULL);
-	assert_true(exh_matcher_needs_all(e.m, &t, buf, t.size));
+	assert_true(exh_matcher_prepare(e.m, &t, buf, t.size));
 	free(buf);
 	env_free(&e);
 }
@@ -248,7 +331,7 @@ rule_without_size_magic_or_name_test_turns_the_prefilter_off(void **state)
 	t.path = "C:\\a.txt";
 	t.stream = "";
 	t.size = make_stream(buf, sizeof(buf), NULL, NULL);
-	assert_true(exh_matcher_needs_all(e.m, &t, buf, t.size));
+	assert_true(exh_matcher_prepare(e.m, &t, buf, t.size));
 	env_free(&e);
 }
 
@@ -310,7 +393,7 @@ no_prefilter_option_reads_every_stream_whole(void **state)
 	t.owner = "";
 	t.filetype = "";
 	t.size = make_stream(buf, sizeof(buf), NULL, NULL);
-	assert_true(exh_matcher_needs_all(e.m, &t, buf, t.size));
+	assert_true(exh_matcher_prepare(e.m, &t, buf, t.size));
 	env_free(&e);
 }
 
@@ -336,6 +419,10 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
 		    head_scan_matches_exactly_what_a_whole_stream_scan_matches),
+		cmocka_unit_test(
+		    reduced_sets_keep_global_rules_and_references_exact),
+		cmocka_unit_test(
+		    stream_with_one_passing_test_gets_a_reduced_set),
 		cmocka_unit_test(
 		    large_log_without_magic_or_name_needs_the_head_only),
 		cmocka_unit_test(
