@@ -144,6 +144,19 @@ scan_into(struct env *e, const struct exh_scan_target *t, const char *data,
 	exh_finding_free(f);
 }
 
+/* A target for a stream at path; the caller sets the size. */
+static struct exh_scan_target
+target_at(const char *path)
+{
+	struct exh_scan_target t = { 0 };
+
+	t.path = path;
+	t.stream = "";
+	t.owner = "";
+	t.filetype = "";
+	return t;
+}
+
 /*
  * Scans data both ways and asserts the same rule names.  Returns whether
  * the prefilter let YARA see the head only.
@@ -152,15 +165,11 @@ static bool
 same_both_ways(struct env *e, const char *path, const char *data, size_t len,
     size_t *matched)
 {
-	struct exh_scan_target t = { 0 };
+	struct exh_scan_target t = target_at(path);
 	char whole[1024], pre[1024];
 	bool all;
 
-	t.path = path;
-	t.stream = "";
 	t.size = len;
-	t.owner = "";
-	t.filetype = "";
 	scan_into(e, &t, data, len, whole, sizeof(whole));
 	*matched += whole[0] != '\0';
 	all = exh_matcher_prepare(e->m, &t, data, len);
@@ -269,10 +278,7 @@ stream_with_one_passing_test_gets_a_reduced_set(void **state)
 	(void)state;
 	assert_non_null(buf);
 	env_load(&e, gated_rules, false);
-	t.path = "C:\\inetpub\\logs\\u_ex1.log";
-	t.stream = "";
-	t.owner = "";
-	t.filetype = "";
+	t = target_at("C:\\inetpub\\logs\\u_ex1.log");
 	/* 70000 bytes, no magic: only big_tail's test (> 8KB) passes. */
 	t.size = make_stream(buf, 70000, NULL, "TAILMARK");
 	assert_true(exh_matcher_prepare(e.m, &t, buf, t.size));
@@ -297,10 +303,7 @@ large_log_without_magic_or_name_needs_the_head_only(void **state)
 	(void)state;
 	assert_non_null(buf);
 	env_load(&e, gated_rules, false);
-	t.path = "C:\\inetpub\\logs\\u_ex1.log";
-	t.stream = "";
-	t.owner = "";
-	t.filetype = "";
+	t = target_at("C:\\inetpub\\logs\\u_ex1.log");
 	/* 70000 bytes: big_tail (> 8KB) may match, so all of it is read. */
 	t.size = make_stream(buf, 70000, NULL, NULL);
 	assert_true(exh_matcher_prepare(e.m, &t, buf, t.size));
@@ -328,8 +331,7 @@ rule_without_size_magic_or_name_test_turns_the_prefilter_off(void **state)
 	    "filesize == 12345 }\n", false);
 	assert_non_null(strstr(exh_rules_prefilter_note(e.r), "off: "));
 	assert_non_null(strstr(exh_rules_prefilter_note(e.r), "rule b"));
-	t.path = "C:\\a.txt";
-	t.stream = "";
+	t = target_at("C:\\a.txt");
 	t.size = make_stream(buf, sizeof(buf), NULL, NULL);
 	assert_true(exh_matcher_prepare(e.m, &t, buf, t.size));
 	env_free(&e);
@@ -388,10 +390,7 @@ no_prefilter_option_reads_every_stream_whole(void **state)
 	env_load(&e, gated_rules, true);
 	assert_string_equal(exh_rules_prefilter_note(e.r),
 	    "off: --no-prefilter given");
-	t.path = "C:\\a.log";
-	t.stream = "";
-	t.owner = "";
-	t.filetype = "";
+	t = target_at("C:\\a.log");
 	t.size = make_stream(buf, sizeof(buf), NULL, NULL);
 	assert_true(exh_matcher_prepare(e.m, &t, buf, t.size));
 	env_free(&e);
