@@ -3,7 +3,8 @@
 # 20,700 files and 2.4 GB, against yara and sha256sum over the same files
 # extracted to a plain directory, plus bench/logs.sh.  Speed is measured and
 # printed, never asserted; the run fails only when a planted web shell is not
-# reported or the findings differ between thread counts or with --no-prefilter.
+# reported or the findings differ between thread counts, with --no-prefilter
+# or (file findings) with --no-logs.
 #
 #   BENCH_DIR        work directory (default build/bench); the image is kept
 #                    there and rebuilt only when its spec changes
@@ -100,6 +101,16 @@ for n in $threads; do
 	set -- $sc
 	row "exhume scan --full" "$n" "$1" "$2"
 done
+# What the target names, walk + hashes + YARA: the same scan without the
+# log analysis.  File findings must not differ (checked below).
+for n in $threads; do
+	timed "$work/nologs-$n.out" "$exhume" scan "$img" $full_opts \
+	    --threads "$n" --no-logs --out "$work/nologs-$n"
+	[ "$rc" -le 1 ] || die "exhume scan --no-logs --threads $n: exit $rc: $(tail -3 "$work/nologs-$n.out.err")"
+	sc=$(streams "$work/nologs-$n")
+	set -- $sc
+	row "exhume scan --full --no-logs (walk + hashes + YARA)" "$n" "$1" "$2"
+done
 # What the YARA prefilter saves: the same scan with every stream given to
 # YARA whole.  The findings must not differ (checked below).
 n=${threads##* }
@@ -185,6 +196,11 @@ ref = sorted(map(key, load(runs[0])))
 for r in runs[1:len(ns) + 1]:
     if sorted(map(key, load(r))) != ref:
         print("%s: findings differ from %s" % (r, runs[0]))
+        bad += 1
+files = lambda d: sorted(key(o) for o in load(d) if o.get("kind") == "file")
+for n in ns:
+    if files("nologs-" + n) != files(runs[0]):
+        print("nologs-%s: file findings differ from %s" % (n, runs[0]))
         bad += 1
 sys.exit(1 if bad else 0)
 PY

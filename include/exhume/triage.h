@@ -33,6 +33,7 @@ struct exh_triage_options {
 	const char *cache_dir;		/* compiled-rule cache; NULL = none */
 	bool no_default_rules;
 	bool no_prefilter;		/* YARA reads every stream whole */
+	bool no_logs;			/* no log or event-log analysis */
 	const char *yara_paths[EXH_TRIAGE_MAX_PATHS];
 	size_t n_yara;
 	const char *ioc_paths[EXH_TRIAGE_MAX_PATHS];

@@ -28,7 +28,7 @@ scan_usage(void)
 	    "[--letter N=X,...] [--rules PATH]...\n"
 	    "                   [--iocs PATH]... [--no-default-rules] [--full] "
 	    "[--threads N]\n"
-	    "                   [--no-prefilter]\n"
+	    "                   [--no-prefilter] [--no-logs]\n"
 	    "                   [--max-size BYTES] [--out DIR] "
 	    "[--format text|jsonl]\n"
 	    "                   [--lang de|en] [--case ID] [--evidence ID] "
@@ -64,6 +64,7 @@ parse_args(int argc, char **argv, struct scan_args *a)
 		{ "iocs", required_argument, NULL, 'i' },
 		{ "no-default-rules", no_argument, NULL, 'n' },
 		{ "no-prefilter", no_argument, NULL, 'p' },
+		{ "no-logs", no_argument, NULL, 'g' },
 		{ "full", no_argument, NULL, 'F' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "max-size", required_argument, NULL, 'm' },
@@ -112,6 +113,9 @@ parse_args(int argc, char **argv, struct scan_args *a)
 			break;
 		case 'p':
 			a->to.no_prefilter = true;
+			break;
+		case 'g':
+			a->to.no_logs = true;
 			break;
 		case 'F':
 			a->to.full = true;

@@ -178,7 +178,10 @@ exh_triage_run(struct exh_triage *t, struct exh_err *err)
 		rc = scan_volume(t, &t->vols[i], &so, err);
 	/* Logs last: IIS requests are matched against the files flagged on
 	 * every volume (a web root may be on D:). */
-	for (i = 0; i < t->nvols && rc == EXH_OK; i++)
+	if (t->opt.no_logs)
+		triage_note(t, "log analysis not run (--no-logs): no Exchange, "
+		    "IIS or event log was examined");
+	for (i = 0; i < t->nvols && rc == EXH_OK && !t->opt.no_logs; i++)
 		if (exh_volume_is_system(t->vols[i].vol) &&
 		    (t->opt.cancel == NULL || *t->opt.cancel == 0))
 			rc = triage_scan_logs(t, t->vols[i].vol, err);

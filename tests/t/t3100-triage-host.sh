@@ -107,6 +107,25 @@ ok $? "A: and a run note says so"
 has "$TMP/a.gap" 'ProxyShell'
 [ $? -ne 0 ]; ok $? "A: no gap for ProxyShell: the logs begin before its exploitation"
 
+# --no-logs: the same file findings, no log finding, and the report says so.
+run scan --no-logs --format jsonl --out "$TMP/a-nologs" "$TMP/a.img"
+python3 - "$TMP/a.jsonl" "$TMP/out" <<'PY'
+import json, sys
+def rows(p):
+    return [json.loads(l) for l in open(p, encoding='utf-8')]
+full, nolog = rows(sys.argv[1]), rows(sys.argv[2])
+files = lambda rs: sorted((r['path'], r.get('stream'), r['score']) for r in rs
+                          if r['kind'] == 'file')
+assert files(full) == files(nolog) and files(full), (files(full), files(nolog))
+assert not [r for r in nolog if r['kind'] == 'log'], 'log finding with --no-logs'
+assert not [r for r in nolog if r['check'] == 'logs/coverage-gap'], 'coverage gap'
+PY
+ok $? "A --no-logs: the same file findings, no log finding and no coverage gap"
+has "$TMP/err" 'note: log analysis not run (--no-logs)' &&
+    has "$TMP/a-nologs/report.txt" 'log analysis not run (--no-logs)' &&
+    has "$TMP/a-nologs/report.txt" 'No Exchange or IIS log was read.'
+ok $? "A --no-logs: stderr and the report say that no log was examined"
+
 run scan "$TMP/a.img"
 grep -q '^patch: ProxyLogon: fixed, fix installed 2021-03-04T01:00:00.0000000Z; ' "$TMP/out"
 ok $? "A: summary: ProxyLogon fixed, fix installed at the event's time (registry gave the day only)"
