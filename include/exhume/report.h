@@ -8,7 +8,7 @@
 
 #include "exhume/core.h"
 #include "exhume/findings.h"
-#include "exhume/hive.h"
+#include "exhume/host.h"
 #include "exhume/logscan.h"
 #include "exhume/rules.h"
 #include "exhume/source.h"

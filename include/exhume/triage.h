@@ -18,7 +18,7 @@
 #include "exhume/bundle.h"
 #include "exhume/core.h"
 #include "exhume/findings.h"
-#include "exhume/hive.h"
+#include "exhume/host.h"
 #include "exhume/logscan.h"
 #include "exhume/report.h"
 #include "exhume/rules.h"

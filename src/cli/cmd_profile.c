@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exhume/hive.h"
+#include "exhume/host.h"
 #include "cli.h"
 
 int

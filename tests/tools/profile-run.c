@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "exhume/findings.h"
-#include "exhume/hive.h"
+#include "exhume/host.h"
 #include "exhume/source.h"
 #include "exhume/volume.h"
 

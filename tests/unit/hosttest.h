@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "exhume/hive.h"
+#include "exhume/host.h"
 
 #include "../lib/hivespec.h"
 #include "../lib/pespec.h"

@@ -10,7 +10,7 @@
 
 #include "exhume/core.h"
 #include "exhume/findings.h"
-#include "exhume/hive.h"
+#include "exhume/host.h"
 #include "exhume/report.h"
 
 /* Script, attribute break-out, RTL override, ESC sequence, invalid UTF-8. */

@@ -1,6 +1,6 @@
 /* Exchange host profile from the offline disk: hives, ExSetup.exe, IIS config, patch verdicts. */
-#ifndef EXHUME_HIVE_H
-#define EXHUME_HIVE_H
+#ifndef EXHUME_HOST_H
+#define EXHUME_HOST_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -224,4 +224,4 @@ int exh_builds_verdict(const struct exh_builds *b, const char *build,
 const char *exh_family_name(int family);	/* "ProxyLogon" ... */
 const char *exh_verdict_name(int verdict);	/* "vulnerable" ... */
 
-#endif /* EXHUME_HIVE_H */
+#endif /* EXHUME_HOST_H */

@@ -3,13 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exhume/hive.h"
-#include "hive_int.h"
+#include "exhume/host.h"
+#include "host_int.h"
 
 static int
 set(char **field, const char *s)
 {
-	char *c = hive_strdup(s);
+	char *c = host_strdup(s);
 
 	if (c == NULL)
 		return EXH_ENOMEM;
@@ -42,7 +42,7 @@ first_fix(const struct exh_profile *p, const struct exh_builds *b,
 	for (i = 0; i < p->nupdates; i++) {
 		const struct exh_update *u = &p->updates[i];
 
-		if (u->failed || hive_builds_fix_kb(b, family,
+		if (u->failed || host_builds_fix_kb(b, family,
 		    kb_number(u->kb)) == 0)
 			continue;
 		if (best == NULL || (u->install_date != 0 &&
@@ -58,7 +58,7 @@ same_cu(const char *a, const char *b)
 {
 	unsigned x[4], y[4];
 
-	if (hive_parse_build(a, x) != 0 || hive_parse_build(b, y) != 0)
+	if (host_parse_build(a, x) != 0 || host_parse_build(b, y) != 0)
 		return true;
 	return x[0] == y[0] && x[1] == y[1] && x[2] == y[2];
 }
@@ -170,7 +170,7 @@ one_family(struct exh_profile *p, const struct exh_builds *b, int family)
 }
 
 int
-hive_compute_verdicts(struct exh_profile *p, const struct exh_builds *b)
+host_compute_verdicts(struct exh_profile *p, const struct exh_builds *b)
 {
 	unsigned v[4];
 	const char *build = p->exsetup_build[0] != '\0' ? p->exsetup_build :
@@ -178,7 +178,7 @@ hive_compute_verdicts(struct exh_profile *p, const struct exh_builds *b)
 	int f, rc;
 
 	p->exchange_version = 0;
-	if (hive_parse_build(build, v) == 0) {
+	if (host_parse_build(build, v) == 0) {
 		if (v[0] == 14)
 			p->exchange_version = 2010;
 		else if (v[0] == 15 && v[1] <= 2)
@@ -207,7 +207,7 @@ exh_profile_add_update_event(struct exh_profile *p, int64_t time,
 		    u->install_date != 0 && time >= u->install_date &&
 		    time < u->install_date + day) {
 			u->install_date = time;
-			return hive_compute_verdicts(p, p->builds);
+			return host_compute_verdicts(p, p->builds);
 		}
 	}
 	grown = realloc(p->updates, (p->nupdates + 1) * sizeof(*p->updates));
@@ -216,14 +216,14 @@ exh_profile_add_update_event(struct exh_profile *p, int64_t time,
 	p->updates = grown;
 	u = &p->updates[p->nupdates];
 	memset(u, 0, sizeof(*u));
-	u->kb = hive_strdup(kb);
-	u->display_name = hive_strdup(failed ? "MsiInstaller: install failed" :
+	u->kb = host_strdup(kb);
+	u->display_name = host_strdup(failed ? "MsiInstaller: install failed" :
 	    "MsiInstaller: installed");
-	u->source = hive_strdup("Application.evtx MsiInstaller event");
+	u->source = host_strdup("Application.evtx MsiInstaller event");
 	u->install_date = time;
 	u->failed = failed;
 	p->nupdates++;
 	if (u->kb == NULL || u->display_name == NULL || u->source == NULL)
 		return EXH_ENOMEM;
-	return hive_compute_verdicts(p, p->builds);
+	return host_compute_verdicts(p, p->builds);
 }

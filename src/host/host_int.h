@@ -1,44 +1,44 @@
-/* Private declarations of the hive module (host profile). */
-#ifndef EXHUME_HIVE_INT_H
-#define EXHUME_HIVE_INT_H
+/* Private declarations of the host module (host profile). */
+#ifndef EXHUME_HOST_INT_H
+#define EXHUME_HOST_INT_H
 
 #include <libxml/tree.h>
 
-#include "exhume/hive.h"
+#include "exhume/host.h"
 
 /* Parses "15.1.2176.9" (each part 0..65535); 0 on success. */
-int hive_parse_build(const char *s, unsigned v[4]);
-int hive_build_cmp(const unsigned a[4], const unsigned b[4]);
+int host_parse_build(const char *s, unsigned v[4]);
+int host_build_cmp(const unsigned a[4], const unsigned b[4]);
 
 /* The lowest KB number that fixes family, or 0 when the table has none. */
-unsigned long hive_builds_fix_kb(const struct exh_builds *b, int family,
+unsigned long host_builds_fix_kb(const struct exh_builds *b, int family,
     unsigned long kb);
 
 /* Profile construction pieces (profile.c). */
-int hive_note(struct exh_profile *p, const char *fmt, ...)
+int host_note(struct exh_profile *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-int hive_strlist_add(char ***list, size_t *n, const char *s);
-char *hive_strdup(const char *s);
+int host_strlist_add(char ***list, size_t *n, const char *s);
+char *host_strdup(const char *s);
 
 /* Reads the SOFTWARE / SYSTEM hive bytes into p (reg.c).  Problems become
  * notes; EXH_ENOMEM only. */
-int hive_read_software(struct exh_profile *p, const void *data, size_t len);
-int hive_read_system(struct exh_profile *p, const void *data, size_t len);
+int host_read_software(struct exh_profile *p, const void *data, size_t len);
+int host_read_system(struct exh_profile *p, const void *data, size_t len);
 
 /* Parses applicationHost.config bytes into p (iis.c).  Problems become
  * notes; EXH_ENOMEM only. */
-int hive_read_iis(struct exh_profile *p, const char *data, size_t len);
+int host_read_iis(struct exh_profile *p, const char *data, size_t len);
 
 /* Expands %SystemDrive%, %SystemRoot%, %windir%, %ProgramFiles%,
  * %ProgramData% and %ExchangeInstallPath% (case-insensitive) from p;
  * unknown variables stay.  A malloc'd string or NULL on ENOMEM. */
-char *hive_expand_env(const struct exh_profile *p, const char *s);
+char *host_expand_env(const struct exh_profile *p, const char *s);
 
 /* Recomputes p->verdicts from the builds and the update list. */
-int hive_compute_verdicts(struct exh_profile *p, const struct exh_builds *b);
+int host_compute_verdicts(struct exh_profile *p, const struct exh_builds *b);
 
 /* A host check result, before it becomes an exh_finding. */
-struct hive_check {
+struct host_check {
 	const char *check;	/* static id, e.g. "C1/vdir-programdata" */
 	int level;		/* enum exh_level */
 	int score;
@@ -48,8 +48,8 @@ struct hive_check {
 };
 
 /* Runs the host checks over p; *out is a malloc'd array. */
-int hive_host_checks(const struct exh_profile *p, struct hive_check **out,
+int host_checks(const struct exh_profile *p, struct host_check **out,
     size_t *n);
-void hive_host_checks_free(struct hive_check *c, size_t n);
+void host_checks_free(struct host_check *c, size_t n);
 
-#endif /* EXHUME_HIVE_INT_H */
+#endif /* EXHUME_HOST_INT_H */

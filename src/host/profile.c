@@ -5,35 +5,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exhume/hive.h"
-#include "hive_int.h"
+#include "exhume/host.h"
+#include "host_int.h"
 
 #define SYSTEM_HIVE	"C:\\Windows\\System32\\config\\SYSTEM"
 #define SOFTWARE_HIVE	"C:\\Windows\\System32\\config\\SOFTWARE"
 #define MAX_NOTES	256
 
 char *
-hive_strdup(const char *s)
+host_strdup(const char *s)
 {
 	return strdup(s != NULL ? s : "");
 }
 
 int
-hive_strlist_add(char ***list, size_t *n, const char *s)
+host_strlist_add(char ***list, size_t *n, const char *s)
 {
 	char **grown = realloc(*list, (*n + 1) * sizeof(**list));
 
 	if (grown == NULL)
 		return EXH_ENOMEM;
 	*list = grown;
-	if ((grown[*n] = hive_strdup(s)) == NULL)
+	if ((grown[*n] = host_strdup(s)) == NULL)
 		return EXH_ENOMEM;
 	(*n)++;
 	return EXH_OK;
 }
 
 int
-hive_note(struct exh_profile *p, const char *fmt, ...)
+host_note(struct exh_profile *p, const char *fmt, ...)
 {
 	struct exh_buf b = { 0 };
 	va_list ap;
@@ -45,7 +45,7 @@ hive_note(struct exh_profile *p, const char *fmt, ...)
 	rc = exh_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
 	if (rc == EXH_OK)
-		rc = hive_strlist_add(&p->notes, &p->nnotes, b.data);
+		rc = host_strlist_add(&p->notes, &p->nnotes, b.data);
 	exh_buf_free(&b);
 	return rc;
 }
@@ -171,7 +171,7 @@ exh_profile_free(struct exh_profile *p)
 static int
 set(char **field, const char *s)
 {
-	char *c = hive_strdup(s);
+	char *c = host_strdup(s);
 
 	if (c == NULL)
 		return EXH_ENOMEM;
@@ -192,7 +192,7 @@ system_drive(const struct exh_profile *p)
 }
 
 char *
-hive_expand_env(const struct exh_profile *p, const char *s)
+host_expand_env(const struct exh_profile *p, const char *s)
 {
 	struct exh_buf b = { 0 };
 	char drive[3] = { system_drive(p), ':', '\0' };
@@ -297,7 +297,7 @@ default_dirs(const char *rules_dir, char ***dirs, size_t *n)
 		if ((d = with_slash(s)) == NULL)
 			rc = EXH_ENOMEM;
 		else {
-			rc = hive_strlist_add(dirs, n, d);
+			rc = host_strlist_add(dirs, n, d);
 			free(d);
 		}
 	}
@@ -305,10 +305,10 @@ default_dirs(const char *rules_dir, char ***dirs, size_t *n)
 	if (f != NULL)
 		fclose(f);
 	if (rc == EXH_OK && *n == 0) {
-		rc = hive_strlist_add(dirs, n, "C:\\Program Files\\Microsoft\\"
+		rc = host_strlist_add(dirs, n, "C:\\Program Files\\Microsoft\\"
 		    "Exchange Server\\V15\\");
 		if (rc == EXH_OK)
-			rc = hive_strlist_add(dirs, n, "C:\\Program Files\\"
+			rc = host_strlist_add(dirs, n, "C:\\Program Files\\"
 			    "Microsoft\\Exchange Server\\V14\\");
 	}
 	return rc;
@@ -335,7 +335,7 @@ fetch(struct exh_profile *p, const struct reader *r, const char *what,
 	if (rc == EXH_ENOMEM)
 		return EXH_ENOMEM;
 	if (!(quiet_missing && rc == EXH_ENOTFOUND) &&
-	    hive_note(p, "%s: not read: %s", what, e.msg[0] != '\0' ? e.msg :
+	    host_note(p, "%s: not read: %s", what, e.msg[0] != '\0' ? e.msg :
 	    exh_status_name(rc)) != EXH_OK)
 		return EXH_ENOMEM;
 	return rc == EXH_OK ? EXH_EIO : rc;
@@ -365,7 +365,7 @@ read_exsetup(struct exh_profile *p, const struct reader *r,
 			if (rc == EXH_OK)
 				rc = set(&p->exsetup_path, path.data);
 		} else {
-			rc = hive_note(p, "%s: no version: %s", path.data,
+			rc = host_note(p, "%s: no version: %s", path.data,
 			    e.msg) != EXH_OK ? EXH_ENOMEM : EXH_ECORRUPT;
 			/* The file exists even though it is damaged. */
 			if (rc == EXH_ECORRUPT &&
@@ -394,7 +394,7 @@ locate_exchange(struct exh_profile *p, const struct reader *r,
 		p->install_path = d;
 		if (p->env_install_path[0] != '\0' &&
 		    !same_dir(p->env_install_path, p->install_path) &&
-		    hive_note(p, "install path disagreement: MsiInstallPath "
+		    host_note(p, "install path disagreement: MsiInstallPath "
 		    "%s, ExchangeInstallPath %s", p->install_path,
 		    p->env_install_path) != EXH_OK)
 			return EXH_ENOMEM;
@@ -425,7 +425,7 @@ locate_exchange(struct exh_profile *p, const struct reader *r,
 	}
 	rc = EXH_OK;
 	if (i == n) {
-		rc = hive_note(p, "Exchange not found: no install path in the "
+		rc = host_note(p, "Exchange not found: no install path in the "
 		    "hives and no Bin\\ExSetup.exe under the default paths");
 		goto out;
 	}
@@ -436,7 +436,7 @@ locate_exchange(struct exh_profile *p, const struct reader *r,
 	    "there") != EXH_OK)
 		rc = EXH_ENOMEM;
 	else
-		rc = hive_note(p, "install path %s is a default path, not "
+		rc = host_note(p, "install path %s is a default path, not "
 		    "read from the registry", dirs[i]);
 out:
 	free_list(dirs, n);
@@ -454,8 +454,8 @@ read_hive(struct exh_profile *p, const struct reader *r, const char *what,
 	snprintf(label, sizeof(label), "%s hive", what);
 	rc = fetch(p, r, label, path, EXH_HIVE_MAX_BYTES, &b, false);
 	if (rc == EXH_OK)
-		rc = what[1] == 'O' ? hive_read_software(p, b.data, b.len) :
-		    hive_read_system(p, b.data, b.len);
+		rc = what[1] == 'O' ? host_read_software(p, b.data, b.len) :
+		    host_read_system(p, b.data, b.len);
 	exh_buf_free(&b);
 	return rc == EXH_ENOMEM ? rc : EXH_OK;
 }
@@ -472,7 +472,7 @@ read_iis(struct exh_profile *p, const struct reader *r)
 	rc = fetch(p, r, "applicationHost.config", path.data,
 	    EXH_IISCONF_MAX_BYTES, &b, false);
 	if (rc == EXH_OK)
-		rc = hive_read_iis(p, b.data, b.len);
+		rc = host_read_iis(p, b.data, b.len);
 	exh_buf_free(&b);
 	exh_buf_free(&path);
 	return rc == EXH_ENOMEM ? rc : EXH_OK;
@@ -498,14 +498,14 @@ exh_profile_build_from(exh_profile_read_fn read, void *ctx,
 	rc = exh_builds_load(path, &p->builds, &e);
 	if (rc == EXH_ENOMEM)
 		goto nomem;
-	if (rc != EXH_OK && hive_note(p, "build table: %s; verdicts unknown",
+	if (rc != EXH_OK && host_note(p, "build table: %s; verdicts unknown",
 	    e.msg) != EXH_OK)
 		goto nomem;
 	if (read_hive(p, &r, "SYSTEM", SYSTEM_HIVE) != EXH_OK ||
 	    read_hive(p, &r, "SOFTWARE", SOFTWARE_HIVE) != EXH_OK ||
 	    locate_exchange(p, &r, rules_dir) != EXH_OK ||
 	    read_iis(p, &r) != EXH_OK ||
-	    hive_compute_verdicts(p, p->builds) != EXH_OK)
+	    host_compute_verdicts(p, p->builds) != EXH_OK)
 		goto nomem;
 	*out = p;
 	return EXH_OK;

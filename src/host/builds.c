@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exhume/hive.h"
-#include "hive_int.h"
+#include "exhume/host.h"
+#include "host_int.h"
 
 #define FIX_NONE	0	/* "-": this CU never got the fix */
 #define FIX_BUILD	1	/* fixing build (low == high unless disputed) */
@@ -65,7 +65,7 @@ exh_verdict_name(int verdict)
 }
 
 int
-hive_parse_build(const char *s, unsigned v[4])
+host_parse_build(const char *s, unsigned v[4])
 {
 	int i;
 	char *end;
@@ -90,7 +90,7 @@ hive_parse_build(const char *s, unsigned v[4])
 }
 
 int
-hive_build_cmp(const unsigned a[4], const unsigned b[4])
+host_build_cmp(const unsigned a[4], const unsigned b[4])
 {
 	int i;
 
@@ -132,7 +132,7 @@ fix_parse(const char *s, const unsigned base[4], struct fix *f)
 	}
 	bar = strchr(s, '|');
 	if (bar == NULL) {
-		if (hive_parse_build(s, f->low) != 0)
+		if (host_parse_build(s, f->low) != 0)
 			return -1;
 		memcpy(f->high, f->low, sizeof(f->high));
 		return 0;
@@ -141,9 +141,9 @@ fix_parse(const char *s, const unsigned base[4], struct fix *f)
 		return -1;
 	memcpy(low, s, (size_t)(bar - s));
 	low[bar - s] = '\0';
-	if (hive_parse_build(low, f->low) != 0 ||
-	    hive_parse_build(bar + 1, f->high) != 0 ||
-	    hive_build_cmp(f->low, f->high) > 0)
+	if (host_parse_build(low, f->low) != 0 ||
+	    host_parse_build(bar + 1, f->high) != 0 ||
+	    host_build_cmp(f->low, f->high) > 0)
 		return -1;
 	f->disputed = true;
 	return 0;
@@ -200,7 +200,7 @@ parse_line(struct exh_builds *b, char *line, struct exh_err *err,
 	else
 		goto bad;
 	if (strlen(f[1]) >= sizeof(row.cu) ||
-	    hive_parse_build(f[2], row.base) != 0)
+	    host_parse_build(f[2], row.base) != 0)
 		goto bad;
 	memcpy(row.cu, f[1], strlen(f[1]) + 1);
 	for (i = 0; i < EXH_FAM_COUNT; i++)
@@ -274,7 +274,7 @@ exh_builds_free(struct exh_builds *b)
 }
 
 unsigned long
-hive_builds_fix_kb(const struct exh_builds *b, int family, unsigned long kb)
+host_builds_fix_kb(const struct exh_builds *b, int family, unsigned long kb)
 {
 	unsigned long best = 0;
 	size_t i;
@@ -323,9 +323,9 @@ fmt_fix(char *dst, size_t len, const struct fix *f)
 static int
 judge(const unsigned v[4], const struct fix *f)
 {
-	if (hive_build_cmp(v, f->high) >= 0)
+	if (host_build_cmp(v, f->high) >= 0)
 		return EXH_VERDICT_FIXED;
-	if (hive_build_cmp(v, f->low) >= 0)
+	if (host_build_cmp(v, f->low) >= 0)
 		return EXH_VERDICT_UNKNOWN;
 	return EXH_VERDICT_VULNERABLE;
 }
@@ -345,7 +345,7 @@ exh_builds_verdict(const struct exh_builds *b, const char *build, int family,
 	memset(out, 0, sizeof(*out));
 	out->family = family;
 	out->verdict = EXH_VERDICT_UNKNOWN;
-	if (hive_parse_build(build, v) != 0) {
+	if (host_parse_build(build, v) != 0) {
 		snprintf(out->reason, sizeof(out->reason),
 		    "no usable build number");
 		return EXH_EUSAGE;
@@ -355,12 +355,12 @@ exh_builds_verdict(const struct exh_builds *b, const char *build, int family,
 		r = &b->rows[i];
 		if (r->version != version)
 			continue;
-		if (r->base[2] == v[2] && hive_build_cmp(r->base, v) <= 0)
+		if (r->base[2] == v[2] && host_build_cmp(r->base, v) <= 0)
 			own = r;
 		if (r->fix[family].kind == FIX_NA)
 			any_na = 1;
 		if (r->fix[family].kind == FIX_BUILD && (newest == NULL ||
-		    hive_build_cmp(r->base, newest->base) > 0))
+		    host_build_cmp(r->base, newest->base) > 0))
 			newest = r;
 	}
 	if (own != NULL) {
@@ -385,7 +385,7 @@ exh_builds_verdict(const struct exh_builds *b, const char *build, int family,
 		return EXH_OK;
 	}
 	/* Newer than the newest fixed CU's fix: contains the fix. */
-	if (hive_build_cmp(v, newest->fix[family].high) >= 0) {
+	if (host_build_cmp(v, newest->fix[family].high) >= 0) {
 		out->verdict = EXH_VERDICT_FIXED;
 		fmt_fix(fix, sizeof(fix), &newest->fix[family]);
 		snprintf(out->reason, sizeof(out->reason),

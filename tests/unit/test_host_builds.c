@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "exhume/hive.h"
+#include "exhume/host.h"
 
 static struct exh_builds *table;
 

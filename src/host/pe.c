@@ -2,7 +2,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "exhume/hive.h"
+#include "exhume/host.h"
 
 #define RT_VERSION	16
 #define FFI_SIGNATURE	0xfeef04bdu

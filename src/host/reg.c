@@ -8,8 +8,8 @@
 
 #include <hivex.h>
 
-#include "exhume/hive.h"
-#include "hive_int.h"
+#include "exhume/host.h"
+#include "host_int.h"
 
 #define EXCH_PRODUCT_1619 "{CD981244-E9B8-405A-9026-6AEB9DCEF1F1}"
 #define EXCH_PRODUCT_1013 "{4934D1EA-BE46-48B1-8847-F1AF20E892C1}"
@@ -32,7 +32,7 @@ open_mem(const void *data, size_t len, const char *what,
 	*rc = EXH_OK;
 	fd = memfd_create("exhume-hive", MFD_CLOEXEC);
 	if (fd < 0) {
-		*rc = hive_note(p, "%s hive: not examined: memfd_create: %s",
+		*rc = host_note(p, "%s hive: not examined: memfd_create: %s",
 		    what, strerror(errno));
 		return NULL;
 	}
@@ -44,7 +44,7 @@ open_mem(const void *data, size_t len, const char *what,
 		if (w <= 0) {
 			e = errno;
 			close(fd);
-			*rc = hive_note(p, "%s hive: not examined: copy to "
+			*rc = host_note(p, "%s hive: not examined: copy to "
 			    "memory: %s", what, strerror(e));
 			return NULL;
 		}
@@ -56,7 +56,7 @@ open_mem(const void *data, size_t len, const char *what,
 	e = errno;
 	close(fd);
 	if (h == NULL)
-		*rc = hive_note(p, "%s hive: corrupt: %s", what,
+		*rc = host_note(p, "%s hive: corrupt: %s", what,
 		    e != 0 ? strerror(e) : "rejected by hivex");
 	return h;
 }
@@ -122,7 +122,7 @@ str_value(hive_h *h, hive_node_h n, const char *name, int *nomem)
 		snprintf(num, sizeof(num), "%u", (unsigned)(u[0] |
 		    u[1] << 8 | u[2] << 16 | (unsigned)u[3] << 24));
 		free(raw);
-		if ((raw = hive_strdup(num)) == NULL)
+		if ((raw = host_strdup(num)) == NULL)
 			*nomem = 1;
 		return raw;
 	}
@@ -261,9 +261,9 @@ add_update(struct exh_profile *p, const char *kb, const char *display,
 	p->updates = grown;
 	u = &p->updates[p->nupdates];
 	memset(u, 0, sizeof(*u));
-	u->kb = hive_strdup(kb);
-	u->display_name = hive_strdup(display);
-	u->source = hive_strdup(source);
+	u->kb = host_strdup(kb);
+	u->display_name = host_strdup(display);
+	u->source = host_strdup(source);
 	u->install_date = date;
 	p->nupdates++;
 	if (u->kb == NULL || u->display_name == NULL || u->source == NULL)
@@ -283,7 +283,7 @@ read_uninstall(struct exh_profile *p, hive_h *h, hive_node_h root)
 		return EXH_OK;
 	kids = hivex_node_children(h, un);
 	if (kids == NULL)
-		return hive_note(p, "SOFTWARE hive: corrupt: cannot list %s",
+		return host_note(p, "SOFTWARE hive: corrupt: cannot list %s",
 		    base);
 	for (i = 0; kids[i] != 0 && i < MAX_SUBKEYS && rc == EXH_OK; i++) {
 		char *kname = hivex_node_name(h, kids[i]);
@@ -305,7 +305,7 @@ read_uninstall(struct exh_profile *p, hive_h *h, hive_node_h root)
 			    kname);
 			rc = add_update(p, kb, disp, yyyymmdd(date), src);
 			if (rc == EXH_OK && yyyymmdd(date) == 0)
-				rc = hive_note(p, "update %s: no usable "
+				rc = host_note(p, "update %s: no usable "
 				    "InstallDate in %s", kb, src);
 			free(date);
 		}
@@ -326,7 +326,7 @@ read_roles(struct exh_profile *p, hive_h *h, hive_node_h ex)
 	int rc = EXH_OK;
 
 	if (kids == NULL)
-		return hive_note(p, "SOFTWARE hive: corrupt: cannot list the "
+		return host_note(p, "SOFTWARE hive: corrupt: cannot list the "
 		    "Exchange roles");
 	for (i = 0; kids[i] != 0 && i < MAX_SUBKEYS && rc == EXH_OK; i++) {
 		char *name = hivex_node_name(h, kids[i]), label[300];
@@ -340,7 +340,7 @@ read_roles(struct exh_profile *p, hive_h *h, hive_node_h ex)
 
 			snprintf(label, sizeof(label), "%s%s", name,
 			    incomplete ? " (setup incomplete)" : "");
-			rc = hive_strlist_add(&p->roles, &p->nroles, label);
+			rc = host_strlist_add(&p->roles, &p->nroles, label);
 			if (exh_ascii_iequal(name, "UnifiedMessagingRole"))
 				p->um_installed = true;
 		}
@@ -365,13 +365,13 @@ read_exchange(struct exh_profile *p, hive_h *h, hive_node_h root)
 		ex = ex != 0 ? hivex_node_get_child(h, ex, keys[i]) : 0;
 		if (ex != 0) {
 			free(p->exchange_version_key);
-			p->exchange_version_key = hive_strdup(keys[i]);
+			p->exchange_version_key = host_strdup(keys[i]);
 			if (p->exchange_version_key == NULL)
 				return EXH_ENOMEM;
 		}
 	}
 	if (ex == 0)
-		return hive_note(p, "SOFTWARE hive: no Microsoft\\"
+		return host_note(p, "SOFTWARE hive: no Microsoft\\"
 		    "ExchangeServer\\v15 or v14 key");
 	p->exchange_present = true;
 	setup = hivex_node_get_child(h, ex, "Setup");
@@ -384,7 +384,7 @@ read_exchange(struct exh_profile *p, hive_h *h, hive_node_h root)
 			    "ExchangeServer\\%s\\Setup\\MsiInstallPath",
 			    p->exchange_version_key);
 			free(p->install_path_source);
-			if ((p->install_path_source = hive_strdup(buf)) == NULL)
+			if ((p->install_path_source = host_strdup(buf)) == NULL)
 				return EXH_ENOMEM;
 		}
 		if (dword_value(h, setup, "MsiProductMajor", &part[0]) == 0 &&
@@ -394,12 +394,12 @@ read_exchange(struct exh_profile *p, hive_h *h, hive_node_h root)
 			snprintf(buf, sizeof(buf), "%u.%u.%u.%u", part[0],
 			    part[1], part[2], part[3]);
 			free(p->registry_build);
-			if ((p->registry_build = hive_strdup(buf)) == NULL)
+			if ((p->registry_build = host_strdup(buf)) == NULL)
 				return EXH_ENOMEM;
-		} else if ((rc = hive_note(p, "SOFTWARE hive: Exchange Setup "
+		} else if ((rc = host_note(p, "SOFTWARE hive: Exchange Setup "
 		    "key lacks the Msi version values")) != EXH_OK)
 			return rc;
-	} else if ((rc = hive_note(p, "SOFTWARE hive: no Exchange %s\\Setup "
+	} else if ((rc = host_note(p, "SOFTWARE hive: no Exchange %s\\Setup "
 	    "key", p->exchange_version_key)) != EXH_OK)
 		return rc;
 	return read_roles(p, h, ex);
@@ -441,7 +441,7 @@ read_msert(struct exh_profile *p, hive_h *h, hive_node_h root)
 }
 
 int
-hive_read_software(struct exh_profile *p, const void *data, size_t len)
+host_read_software(struct exh_profile *p, const void *data, size_t len)
 {
 	hive_h *h;
 	hive_node_h root, cv;
@@ -455,7 +455,7 @@ hive_read_software(struct exh_profile *p, const void *data, size_t len)
 	root = hivex_root(h);
 	cv = node_at(h, root, "Microsoft\\Windows NT\\CurrentVersion");
 	if (cv == 0)
-		rc = hive_note(p, "SOFTWARE hive: no Microsoft\\Windows NT\\"
+		rc = host_note(p, "SOFTWARE hive: no Microsoft\\Windows NT\\"
 		    "CurrentVersion key");
 	else {
 		rc = set_str(&p->product_name, h, cv, "ProductName");
@@ -465,7 +465,7 @@ hive_read_software(struct exh_profile *p, const void *data, size_t len)
 			rc = set_str(&p->system_root, h, cv, "SystemRoot");
 		if (rc == EXH_OK && p->system_root[0] == '\0') {
 			free(p->system_root);
-			if ((p->system_root = hive_strdup("C:\\Windows")) ==
+			if ((p->system_root = host_strdup("C:\\Windows")) ==
 			    NULL)
 				rc = EXH_ENOMEM;
 		}
@@ -494,7 +494,7 @@ read_services(struct exh_profile *p, hive_h *h, hive_node_h cs)
 	int seen = 0, disabled = 0;
 
 	if (svc == 0)
-		return hive_note(p, "SYSTEM hive: no Services key");
+		return host_note(p, "SYSTEM hive: no Services key");
 	for (i = 0; i < 2; i++) {
 		n = hivex_node_get_child(h, svc, um[i]);
 		if (n == 0)
@@ -514,7 +514,7 @@ read_services(struct exh_profile *p, hive_h *h, hive_node_h cs)
 }
 
 int
-hive_read_system(struct exh_profile *p, const void *data, size_t len)
+host_read_system(struct exh_profile *p, const void *data, size_t len)
 {
 	hive_h *h;
 	hive_node_h root, cs, n;
@@ -529,14 +529,14 @@ hive_read_system(struct exh_profile *p, const void *data, size_t len)
 	if (dword_value(h, node_at(h, root, "Select"), "Current", &cur) != 0 ||
 	    cur == 0 || cur > 999) {
 		cur = 1;
-		rc = hive_note(p, "SYSTEM hive: no usable Select\\Current; "
+		rc = host_note(p, "SYSTEM hive: no usable Select\\Current; "
 		    "using ControlSet001");
 	}
 	snprintf(name, sizeof(name), "ControlSet%03u", cur);
 	cs = hivex_node_get_child(h, root, name);
 	if (cs == 0) {
 		hivex_close(h);
-		return rc != EXH_OK ? rc : hive_note(p, "SYSTEM hive: "
+		return rc != EXH_OK ? rc : host_note(p, "SYSTEM hive: "
 		    "current control set %s missing", name);
 	}
 	p->control_set = (int)cur;

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exhume/hive.h"
-#include "hive_int.h"
+#include "exhume/host.h"
+#include "host_int.h"
 
 /* Folder names ProxyShell actors used under ProgramData: Windows device
  * names (hard to delete in Explorer) and a few observed words. */
@@ -22,7 +22,7 @@ static const char *const eomt_rules[] = {
 };
 
 struct acc {
-	struct hive_check *c;
+	struct host_check *c;
 	size_t n;
 	int rc;
 };
@@ -36,7 +36,7 @@ static void
 add(struct acc *a, const char *check, int level, int score, const char *path,
     const char *detail, const char *fmt, ...)
 {
-	struct hive_check *grown, *c;
+	struct host_check *grown, *c;
 	struct exh_buf b = { 0 };
 	va_list ap;
 
@@ -57,8 +57,8 @@ add(struct acc *a, const char *check, int level, int score, const char *path,
 	a->rc = exh_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
 	c->description = exh_buf_take(&b);
-	c->path = path != NULL ? hive_strdup(path) : NULL;
-	c->detail = detail != NULL ? hive_strdup(detail) : NULL;
+	c->path = path != NULL ? host_strdup(path) : NULL;
+	c->detail = detail != NULL ? host_strdup(detail) : NULL;
 	if (c->description == NULL || (path != NULL && c->path == NULL) ||
 	    (detail != NULL && c->detail == NULL))
 		a->rc = EXH_ENOMEM;
@@ -145,7 +145,7 @@ rule_checks(struct acc *a, const struct exh_profile *p)
 }
 
 int
-hive_host_checks(const struct exh_profile *p, struct hive_check **out,
+host_checks(const struct exh_profile *p, struct host_check **out,
     size_t *n)
 {
 	struct acc a = { NULL, 0, EXH_OK };
@@ -178,7 +178,7 @@ hive_host_checks(const struct exh_profile *p, struct hive_check **out,
 			    "vulnerable to %s", p->verdicts[f].build,
 			    exh_family_name(f));
 	if (a.rc != EXH_OK) {
-		hive_host_checks_free(a.c, a.n);
+		host_checks_free(a.c, a.n);
 		return a.rc;
 	}
 	*out = a.c;
@@ -187,7 +187,7 @@ hive_host_checks(const struct exh_profile *p, struct hive_check **out,
 }
 
 void
-hive_host_checks_free(struct hive_check *c, size_t n)
+host_checks_free(struct host_check *c, size_t n)
 {
 	size_t i;
 

@@ -2,9 +2,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "exhume/hive.h"
+#include "exhume/host.h"
 #include "exhume/volume.h"
-#include "hive_int.h"
+#include "host_int.h"
 
 struct vols {
 	struct exh_volume *const *v;

@@ -1,21 +1,21 @@
 /* Host findings: turns the profile's host checks into EXH_FIND_HOST findings. */
 #include <errno.h>
 
-#include "exhume/hive.h"
-#include "hive_int.h"
+#include "exhume/host.h"
+#include "host_int.h"
 
 int
 exh_profile_findings(const struct exh_profile *p, struct exh_findings *out,
     struct exh_err *err)
 {
-	struct hive_check *c = NULL;
+	struct host_check *c = NULL;
 	size_t n = 0, i;
 	int rc;
 
 	if (p == NULL || out == NULL)
 		return exh_err_set(err, EXH_EUSAGE, 0,
 		    "profile findings: no profile or collector");
-	if (hive_host_checks(p, &c, &n) != EXH_OK)
+	if (host_checks(p, &c, &n) != EXH_OK)
 		return exh_err_set(err, EXH_ENOMEM, ENOMEM,
 		    "profile findings: out of memory");
 	for (i = 0, rc = EXH_OK; i < n && rc == EXH_OK; i++) {
@@ -39,6 +39,6 @@ exh_profile_findings(const struct exh_profile *p, struct exh_findings *out,
 			f->level = EXH_LEVEL_INFO;
 		rc = exh_findings_add(out, f, err);
 	}
-	hive_host_checks_free(c, n);
+	host_checks_free(c, n);
 	return rc;
 }

@@ -7,8 +7,8 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "exhume/hive.h"
-#include "hive_int.h"
+#include "exhume/host.h"
+#include "host_int.h"
 
 #define MAX_SITES	4096
 #define MAX_VDIRS	65536
@@ -58,7 +58,7 @@ named(xmlNodePtr n, const char *name)
 static char *
 dup_or_empty(char *s)
 {
-	return s != NULL ? s : hive_strdup("");
+	return s != NULL ? s : host_strdup("");
 }
 
 static int
@@ -76,13 +76,13 @@ add_vdir(struct exh_profile *p, const char *site, const char *app_path,
 	p->vdirs = grown;
 	v = &p->vdirs[p->nvdirs++];
 	memset(v, 0, sizeof(*v));
-	v->site = hive_strdup(site);
-	v->app_path = hive_strdup(app_path);
-	v->app_pool = hive_strdup(pool);
+	v->site = host_strdup(site);
+	v->app_path = host_strdup(app_path);
+	v->app_pool = host_strdup(pool);
 	v->vdir_path = dup_or_empty(attr(vd, "path", &nomem));
 	v->physical_path = dup_or_empty(attr(vd, "physicalPath", &nomem));
 	if (v->physical_path != NULL)
-		v->physical_resolved = hive_expand_env(p, v->physical_path);
+		v->physical_resolved = host_expand_env(p, v->physical_path);
 	if (nomem || v->site == NULL || v->app_path == NULL ||
 	    v->app_pool == NULL || v->vdir_path == NULL ||
 	    v->physical_path == NULL || v->physical_resolved == NULL)
@@ -116,10 +116,10 @@ site_log_dir(struct exh_profile *p, struct exh_iis_site *s,
 	char *base;
 	struct exh_buf b = { 0 };
 
-	s->log_dir = hive_strdup(dir);
+	s->log_dir = host_strdup(dir);
 	if (s->log_dir == NULL)
 		return EXH_ENOMEM;
-	base = hive_expand_env(p, dir);
+	base = host_expand_env(p, dir);
 	if (base == NULL)
 		return EXH_ENOMEM;
 	if (exh_buf_printf(&b, "%s%sW3SVC%ld", base,
@@ -208,7 +208,7 @@ collect_rules(struct exh_profile *p, xmlNodePtr n, int depth)
 
 			if (nomem)
 				return EXH_ENOMEM;
-			rc = hive_strlist_add(&p->rewrite_rules,
+			rc = host_strlist_add(&p->rewrite_rules,
 			    &p->nrewrite_rules, name != NULL ? name : "");
 			free(name);
 		}
@@ -287,7 +287,7 @@ parse(const char *data, size_t len, char *why, size_t whylen)
 }
 
 int
-hive_read_iis(struct exh_profile *p, const char *data, size_t len)
+host_read_iis(struct exh_profile *p, const char *data, size_t len)
 {
 	xmlDocPtr doc;
 	xmlNodePtr root, c, sites = NULL, site;
@@ -295,15 +295,15 @@ hive_read_iis(struct exh_profile *p, const char *data, size_t len)
 	int rc = EXH_OK, nomem = 0;
 
 	if (len > EXH_IISCONF_MAX_BYTES || len > (size_t)INT32_MAX)
-		return hive_note(p, "applicationHost.config: not parsed: "
+		return host_note(p, "applicationHost.config: not parsed: "
 		    "larger than %u bytes", EXH_IISCONF_MAX_BYTES);
 	doc = parse(data, len, why, sizeof(why));
 	if (doc == NULL)
-		return hive_note(p, "applicationHost.config: not parsed: %s",
+		return host_note(p, "applicationHost.config: not parsed: %s",
 		    why[0] != '\0' ? why : "out of memory");
 	p->iis_config_found = true;
 	if (doc->intSubset != NULL)
-		rc = hive_note(p, "applicationHost.config: has a DOCTYPE; "
+		rc = host_note(p, "applicationHost.config: has a DOCTYPE; "
 		    "entities were not expanded");
 	root = xmlDocGetRootElement(doc);
 	for (c = root != NULL ? root->children : NULL; c != NULL; c = c->next)
@@ -315,7 +315,7 @@ hive_read_iis(struct exh_profile *p, const char *data, size_t len)
 			break;
 		}
 	if (sites == NULL && rc == EXH_OK)
-		rc = hive_note(p, "applicationHost.config: no "
+		rc = host_note(p, "applicationHost.config: no "
 		    "system.applicationHost/sites section");
 	for (site = sites != NULL ? sites->children : NULL; site != NULL &&
 	    default_log == NULL && !nomem; site = site->next)

@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "hosttest.h"
-#include "hive/hive_int.h"
+#include "host/host_int.h"
 
 #define APPHOST "C:\\Windows\\System32\\inetsrv\\config\\applicationHost.config"
 
@@ -51,8 +51,8 @@ from_vdirs(const char *apps)
 	return p;
 }
 
-static const struct hive_check *
-find_check(const struct hive_check *c, size_t n, const char *id)
+static const struct host_check *
+find_check(const struct host_check *c, size_t n, const char *id)
 {
 	size_t i;
 
@@ -99,15 +99,15 @@ programdata_com1_vdir_and_eomt_rules_raise_host_checks(void **state)
 {
 	struct ht_host h;
 	struct exh_profile *p;
-	struct hive_check *c;
-	const struct hive_check *x;
+	struct host_check *c;
+	const struct host_check *x;
 	size_t n;
 
 	(void)state;
 	assert_int_equal(ht_load("e2016-cu19-mar21", HT_E15, &h), 0);
 	p = ht_profile(&h, NULL);
 	assert_non_null(p);
-	assert_int_equal(hive_host_checks(p, &c, &n), EXH_OK);
+	assert_int_equal(host_checks(p, &c, &n), EXH_OK);
 	x = find_check(c, n, "C1/vdir-physical-path");
 	assert_non_null(x);
 	assert_int_equal(x->level, EXH_LEVEL_ALERT);
@@ -122,7 +122,7 @@ programdata_com1_vdir_and_eomt_rules_raise_host_checks(void **state)
 	assert_int_equal(x->level, EXH_LEVEL_WARNING);
 	assert_null(find_check(c, n, "V1/proxylogon-still-vulnerable"));
 	assert_null(find_check(c, n, "R1/dearcry-msupdate-service"));
-	hive_host_checks_free(c, n);
+	host_checks_free(c, n);
 	exh_profile_free(p);
 	ht_free(&h);
 }
@@ -132,15 +132,15 @@ msupdate_service_and_disabled_um_are_reported(void **state)
 {
 	struct ht_host h;
 	struct exh_profile *p;
-	struct hive_check *c;
-	const struct hive_check *x;
+	struct host_check *c;
+	const struct host_check *x;
 	size_t n;
 
 	(void)state;
 	assert_int_equal(ht_load("e2013-cu23-nosu", HT_E15, &h), 0);
 	p = ht_profile(&h, NULL);
 	assert_non_null(p);
-	assert_int_equal(hive_host_checks(p, &c, &n), EXH_OK);
+	assert_int_equal(host_checks(p, &c, &n), EXH_OK);
 	x = find_check(c, n, "R1/dearcry-msupdate-service");
 	assert_non_null(x);
 	assert_int_equal(x->level, EXH_LEVEL_ALERT);
@@ -150,7 +150,7 @@ msupdate_service_and_disabled_um_are_reported(void **state)
 	assert_int_equal(x->level, EXH_LEVEL_INFO);
 	assert_non_null(find_check(c, n, "V1/proxylogon-still-vulnerable"));
 	assert_null(find_check(c, n, "C1/vdir-physical-path"));
-	hive_host_checks_free(c, n);
+	host_checks_free(c, n);
 	exh_profile_free(p);
 	ht_free(&h);
 }
@@ -165,12 +165,12 @@ users_and_device_name_vdirs_are_flagged_case_insensitively(void **state)
 	    "physicalPath=\"%SystemDrive%\\Users\\Public\\w\"/></application>"
 	    "<application path=\"/c\"><virtualDirectory path=\"/\" "
 	    "physicalPath=\"C:\\ProgramDataX\\ok\"/></application>");
-	struct hive_check *c;
+	struct host_check *c;
 	size_t n, k, flagged = 0;
 
 	(void)state;
 	assert_int_equal(p->nvdirs, 3);
-	assert_int_equal(hive_host_checks(p, &c, &n), EXH_OK);
+	assert_int_equal(host_checks(p, &c, &n), EXH_OK);
 	for (k = 0; k < n; k++) {
 		if (strcmp(c[k].check, "C1/vdir-physical-path") != 0)
 			continue;
@@ -183,7 +183,7 @@ users_and_device_name_vdirs_are_flagged_case_insensitively(void **state)
 		}
 	}
 	assert_int_equal(flagged, 2);
-	hive_host_checks_free(c, n);
+	host_checks_free(c, n);
 	exh_profile_free(p);
 }
 

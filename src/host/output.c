@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "exhume/hive.h"
-#include "hive_int.h"
+#include "exhume/host.h"
+#include "host_int.h"
 
 struct jw {
 	struct exh_buf *b;

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "exhume/hive.h"
+#include "exhume/host.h"
 
 #include "../lib/pespec.h"
 
