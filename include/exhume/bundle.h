@@ -14,6 +14,10 @@
 
 /* Longest entry path component we write (Windows and most zip tools). */
 #define EXH_BUNDLE_NAME_MAX 255
+/* Longest whole entry name: well inside what zip, unzip and PATH_MAX take,
+ * so an attacker's deep path can neither overflow a writer nor make the
+ * bundle uncheckable (the original path is kept in the manifest). */
+#define EXH_BUNDLE_PATH_MAX 1024
 
 /*
  * Files produced for opt->path = "D/case.zip":
@@ -133,6 +137,9 @@ void exh_bundle_abort(struct exh_bundle *b);
  * original.  Any other path ("\\\\?\\", UNC, relative, other drive,
  * overlong) gets "%~" and 16 hex digits of the SHA-256 of the original
  * appended to its last component, so distinct originals stay distinct.
+ * The whole name is at most EXH_BUNDLE_PATH_MAX bytes: a deeper path keeps
+ * its leading components, replaces the middle ones by one "%~N" component
+ * (N of them left out) and is tagged.
  * EXH_EUSAGE when drive is not a letter or winpath is NULL or empty.
  */
 int exh_bundle_entry_name(char drive, const char *winpath, const char *stream,

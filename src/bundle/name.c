@@ -243,59 +243,125 @@ is_irregular(const char *p, const char *stream, bool *irregular)
 	return EXH_OK;
 }
 
+/*
+ * A deep path keeps its leading components while they leave room for the
+ * marker, the last component and its tag; the middle ones are replaced by
+ * one "%~N" component (N dropped).  A regular name never holds "%~", so
+ * the marker cannot be mistaken for an original name; the tag, a hash of
+ * the whole original, keeps two deep paths apart, and the manifest keeps
+ * the original path.
+ */
+#define DEEP_MARK_MAX (1 + 2 + 20)
+#define DEEP_LEAD_MAX \
+	(EXH_BUNDLE_PATH_MAX - DEEP_MARK_MAX - 1 - EXH_BUNDLE_NAME_MAX)
+
+struct name_walk {
+	char drive;
+	const char *winpath;	/* the original, for the tag */
+	const char *stream;
+	bool irregular;
+	bool deep;		/* the whole name must be cut down */
+	size_t dropped;		/* middle components left out (deep) */
+};
+
+/* Appends one encoded component; a deep walk drops it when it would not
+ * leave room for the rest. */
+static int
+put_middle(struct name_walk *w, struct exh_buf *comp, struct exh_buf *out)
+{
+	int rc;
+
+	if (comp->len == 0)
+		return EXH_OK;	/* empty components: the tag keeps them apart */
+	if (comp->len > EXH_BUNDLE_NAME_MAX &&
+	    (rc = shorten(comp, EXH_BUNDLE_NAME_MAX)) != EXH_OK)
+		return rc;
+	if (w->deep && (w->dropped > 0 ||
+	    out->len + 1 + comp->len > DEEP_LEAD_MAX)) {
+		w->dropped++;
+		return EXH_OK;
+	}
+	if (exh_buf_putc(out, '/') != EXH_OK ||
+	    exh_buf_append(out, comp->data, comp->len) != EXH_OK)
+		return EXH_ENOMEM;
+	return EXH_OK;
+}
+
+static int
+put_last(struct name_walk *w, struct exh_buf *comp, struct exh_buf *out)
+{
+	size_t max = EXH_BUNDLE_NAME_MAX - (w->irregular ? TAG_LEN : 0);
+	int rc;
+
+	if (w->dropped > 0 &&
+	    exh_buf_printf(out, "/%%~%zu", w->dropped) != EXH_OK)
+		return EXH_ENOMEM;
+	if (comp->len > max && (rc = shorten(comp, max)) != EXH_OK)
+		return rc;
+	if (exh_buf_putc(out, '/') != EXH_OK ||
+	    exh_buf_append(out, comp->data, comp->len) != EXH_OK)
+		return EXH_ENOMEM;
+	return w->irregular ? put_tag(out, w->drive, w->winpath, w->stream) :
+	    EXH_OK;
+}
+
+/* Encodes the components of p (the path after "D:\") into out. */
+static int
+put_components(struct name_walk *w, const char *p, struct exh_buf *out)
+{
+	struct exh_buf comp = { 0 };
+	const char *q, *e, *end = p + strlen(p);
+	int rc = EXH_OK;
+
+	if (exh_buf_printf(out, "files/%c", w->drive) != EXH_OK)
+		return EXH_ENOMEM;
+	for (q = p;; q = e + 1) {
+		if ((e = strchr(q, '\\')) == NULL)
+			e = end;
+		exh_buf_reset(&comp);
+		if (exh_buf_append(&comp, "", 0) != EXH_OK ||
+		    (e == end ? encode_last(&comp, q, (size_t)(e - q),
+		    w->stream) : encode_comp(&comp, q, (size_t)(e - q),
+		    true)) != EXH_OK) {
+			rc = EXH_ENOMEM;
+			break;
+		}
+		if (e == end) {
+			rc = put_last(w, &comp, out);
+			break;
+		}
+		if ((rc = put_middle(w, &comp, out)) != EXH_OK)
+			break;
+	}
+	exh_buf_free(&comp);
+	return rc;
+}
+
 static int
 build(char d, const char *winpath, const char *stream, struct exh_buf *out)
 {
-	struct exh_buf comp = { 0 };
-	const char *p = winpath, *q, *e, *end;
-	bool irregular = false, last;
-	size_t max;
-	int rc = EXH_OK;
+	struct name_walk w = { d, winpath, stream, false, false, 0 };
+	const char *p = winpath;
+	int rc;
 
 	if (p[0] == d && p[1] == ':' && p[2] == '\\')
 		p += 3;
 	else {
-		irregular = true;
+		w.irregular = true;
 		p = skip_device_prefix(p);
 		if (toupper((unsigned char)p[0]) == d && p[1] == ':' &&
 		    p[2] == '\\')
 			p += 3;
 	}
-	if (!irregular && is_irregular(p, stream, &irregular) != EXH_OK)
+	if (!w.irregular && is_irregular(p, stream, &w.irregular) != EXH_OK)
 		return EXH_ENOMEM;
-	if (exh_buf_printf(out, "files/%c", d) != EXH_OK)
-		return EXH_ENOMEM;
-	end = p + strlen(p);
-	for (q = p; rc == EXH_OK; q = e + 1) {
-		if ((e = strchr(q, '\\')) == NULL)
-			e = end;
-		last = (e == end);
-		exh_buf_reset(&comp);
-		if (exh_buf_append(&comp, "", 0) != EXH_OK ||
-		    (last ? encode_last(&comp, q, (size_t)(e - q), stream) :
-		    encode_comp(&comp, q, (size_t)(e - q), true)) != EXH_OK) {
-			rc = EXH_ENOMEM;
-			break;
-		}
-		/* Empty components are dropped; the tag keeps them apart. */
-		if (comp.len > 0 || last) {
-			max = EXH_BUNDLE_NAME_MAX -
-			    (last && irregular ? TAG_LEN : 0);
-			if (comp.len > max &&
-			    (rc = shorten(&comp, max)) != EXH_OK)
-				break;
-			if (exh_buf_putc(out, '/') != EXH_OK ||
-			    exh_buf_append(out, comp.data, comp.len) != EXH_OK)
-				rc = EXH_ENOMEM;
-		}
-		if (last) {
-			if (rc == EXH_OK && irregular)
-				rc = put_tag(out, d, winpath, stream);
-			break;
-		}
-	}
-	exh_buf_free(&comp);
-	return rc;
+	if ((rc = put_components(&w, p, out)) != EXH_OK ||
+	    out->len <= EXH_BUNDLE_PATH_MAX)
+		return rc;
+	/* Too long as a whole (zip, unzip and PATH_MAX all have limits). */
+	exh_buf_reset(out);
+	w.irregular = w.deep = true;
+	return put_components(&w, p, out);
 }
 
 int

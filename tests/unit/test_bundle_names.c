@@ -45,6 +45,7 @@ assert_safe(const char *name, char drive)
 
 	snprintf(prefix, sizeof(prefix), "files/%c/", drive);
 	assert_true(strncmp(name, prefix, strlen(prefix)) == 0);
+	assert_true(strlen(name) <= EXH_BUNDLE_PATH_MAX);
 	assert_null(strstr(name, ".."));
 	assert_null(strchr(name, '\\'));
 	assert_true(exh_utf8_valid(name, strlen(name)));
@@ -322,6 +323,70 @@ distinct_originals_never_share_a_name(void **state)
 	free(names);
 }
 
+/* A deep path of long components (about 128 KB, legal on NTFS) once made
+ * the zip writer overflow; the whole name must stay bounded, keep where it
+ * began and what it was, and stay distinct from its neighbours. */
+static char *
+deep_path(size_t depth, size_t comp_len, const char *last)
+{
+	struct exh_buf b = { 0 };
+	size_t i, k;
+
+	assert_int_equal(exh_buf_puts(&b, "C:\\inetpub"), EXH_OK);
+	for (i = 0; i < depth; i++) {
+		assert_int_equal(exh_buf_putc(&b, '\\'), EXH_OK);
+		for (k = 0; k < comp_len; k++)
+			assert_int_equal(exh_buf_putc(&b,
+			    (char)('a' + (i + k) % 26)), EXH_OK);
+	}
+	assert_int_equal(exh_buf_printf(&b, "\\%s", last), EXH_OK);
+	return exh_buf_take(&b);
+}
+
+static void
+deep_paths_are_bounded_as_a_whole_and_stay_distinct(void **state)
+{
+	char *p1 = deep_path(512, 250, "shell.aspx");
+	char *p2 = deep_path(512, 250, "shell2.aspx");
+	char *p3 = deep_path(513, 250, "shell.aspx");
+	char *n1, *n2, *n3, *n1s;
+
+	(void)state;
+	assert_true(strlen(p1) > 128000);
+	n1 = name_of('C', p1, "");
+	n2 = name_of('C', p2, "");
+	n3 = name_of('C', p3, "");
+	n1s = name_of('C', p1, "hidden");
+	assert_true(strncmp(n1, "files/C/inetpub/", 16) == 0);
+	assert_non_null(strstr(n1, "/%~"));	/* dropped middle marked */
+	assert_non_null(strstr(n1, "/shell.aspx%~"));
+	assert_non_null(strstr(n1s, "/shell.aspx%3Ahidden%~"));
+	assert_string_not_equal(n1, n2);
+	assert_string_not_equal(n1, n3);
+	assert_string_not_equal(n1, n1s);
+	free(n1);
+	free(n2);
+	free(n3);
+	free(n1s);
+	free(p1);
+	free(p2);
+	free(p3);
+}
+
+static void
+a_path_just_within_the_bound_keeps_every_component(void **state)
+{
+	/* 3 components of 250: about 780 bytes, under the whole-name bound. */
+	char *p = deep_path(3, 250, "x.aspx");
+	char *n = name_of('C', p, "");
+
+	(void)state;
+	assert_null(strstr(n, "%~"));	/* regular: nothing dropped, no tag */
+	assert_non_null(strstr(n, "/x.aspx"));
+	free(n);
+	free(p);
+}
+
 int
 main(void)
 {
@@ -338,6 +403,10 @@ main(void)
 		cmocka_unit_test(device_and_unc_prefixes_stay_under_the_drive),
 		cmocka_unit_test(bad_arguments_are_usage_errors),
 		cmocka_unit_test(distinct_originals_never_share_a_name),
+		cmocka_unit_test(
+		    deep_paths_are_bounded_as_a_whole_and_stay_distinct),
+		cmocka_unit_test(
+		    a_path_just_within_the_bound_keeps_every_component),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
