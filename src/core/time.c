@@ -15,16 +15,29 @@ floor_div(int64_t a, int64_t b)
 	return q;
 }
 
+/* FILETIME counts from 1601; the Unix epoch is a whole number of seconds
+ * after it, so both conversions can work in whole seconds and never
+ * overflow, whatever 64-bit value a hostile record holds. */
+#define TICKS_PER_SEC 10000000
+#define EPOCH_SECS (EXH_FILETIME_UNIX_EPOCH / TICKS_PER_SEC)
+
 int64_t
 exh_filetime_to_unix(int64_t ft)
 {
-	return floor_div(ft - EXH_FILETIME_UNIX_EPOCH, 10000000);
+	return floor_div(ft, TICKS_PER_SEC) - EPOCH_SECS;
 }
 
 int64_t
 exh_unix_to_filetime(int64_t secs)
 {
-	return secs * 10000000 + EXH_FILETIME_UNIX_EPOCH;
+	int64_t ticks;
+
+	if (secs > INT64_MAX / TICKS_PER_SEC - EPOCH_SECS)
+		return INT64_MAX;
+	if (secs < INT64_MIN / TICKS_PER_SEC)
+		return INT64_MIN;
+	ticks = secs * TICKS_PER_SEC;
+	return ticks + EXH_FILETIME_UNIX_EPOCH;
 }
 
 const char *
@@ -38,10 +51,10 @@ exh_filetime_iso(int64_t ft, char buf[32])
 	if (ft == 0)
 		return buf;
 	secs = exh_filetime_to_unix(ft);
-	frac = ft - exh_unix_to_filetime(secs);
+	frac = ft - floor_div(ft, TICKS_PER_SEC) * TICKS_PER_SEC;
 	t = (time_t)secs;
-	if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 > 9999 ||
-	    tm.tm_year + 1900 < 1601)
+	if (gmtime_r(&t, &tm) == NULL || tm.tm_year > 9999 - 1900 ||
+	    tm.tm_year < 1601 - 1900)
 		return buf;
 	if (snprintf(buf, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%07lldZ",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
