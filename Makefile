@@ -40,7 +40,7 @@ EXHUME     := build/rel/exhume
 EXHUME_SAN := build/san/exhume
 
 .PHONY: all deps demo check check-fast lint unit integration bench image check-image \
-        clean install tools locale
+        clean install tools locale fuzz fuzz-smoke
 all: $(EXHUME) locale
 
 # ---- build ----------------------------------------------------------------
@@ -108,6 +108,7 @@ check-fast: deps
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory fuzz-smoke
 
 lint: $(HDRS)
 	@sh tests/lib/lint.sh
@@ -119,6 +120,36 @@ integration: $(EXHUME_SAN) $(EXHUME) $(TOOL_BIN) locale
 	@EXHUME=$(CURDIR)/$(EXHUME_SAN) EXHUME_REL=$(CURDIR)/$(EXHUME) \
 	    TOOLS=$(CURDIR)/build/tools TOP=$(CURDIR) \
 	    prove -f --ext .sh $(PROVE_FLAGS) tests/t/
+
+# ---- fuzzing ---------------------------------------------------------------
+# libFuzzer harnesses tests/fuzz/fuzz_<parser>.c, linked against the library
+# built by clang with coverage, ASan and UBSan.  fuzz-smoke (in check-fast)
+# replays every saved regression input, then fuzzes each harness for
+# FUZZ_SMOKE_SECONDS from its seeds; `make fuzz` fuzzes each FUZZ_SECONDS.
+FUZZ_CC     ?= clang-14
+FUZZ_CFLAGS := -std=c17 -g -O1 -fno-omit-frame-pointer \
+               -fsanitize=fuzzer-no-link,address,undefined \
+               -fno-sanitize-recover=undefined
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/bin/%)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build/fuzz/%.o)
+FUZZ_SMOKE_SECONDS ?= 15
+FUZZ_SECONDS ?= 600
+
+build/fuzz/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	@echo "  CC fuzz $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) $(CPPFLAGS_ALL) -c $< -o $@
+build/fuzz/libexhume.a: $(FUZZ_LIB_OBJ)
+	@rm -f $@; ar rcs $@ $^
+build/fuzz/bin/%: tests/fuzz/%.c build/fuzz/libexhume.a $(HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(CPPFLAGS_ALL) -Isrc \
+	    -o $@ $< build/fuzz/libexhume.a $(PKG_LIBS)
+fuzz-smoke: $(FUZZ_BIN)
+	@sh tests/lib/fuzz.sh $(FUZZ_SMOKE_SECONDS) $(FUZZ_BIN)
+fuzz: $(FUZZ_BIN)
+	@sh tests/lib/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
 
 bench: deps
 	@$(MAKE) --no-print-directory all tools

@@ -135,4 +135,20 @@ int bundle_write_failed(struct exh_bundle *b, const char *what,
 int bundle_put_whole(struct exh_bundle *b, const char *name, const void *data,
     size_t len, struct manifest_line *m, struct exh_err *err);
 
+/* Reports one structural problem of a zip; name is "" for the archive. */
+typedef void (*bundle_zip_problem_fn)(void *ctx, const char *name,
+    const char *detail);
+
+/*
+ * Checks the zip at path as exhume writes it: every central-directory
+ * entry agrees with its local header (name, flags, method, time, CRC,
+ * sizes, data descriptor), the entries tile the file from offset 0 to the
+ * central directory, and the end record closes the file (no comment, no
+ * trailing data).  Each disagreement is passed to fn and counted in
+ * *problems.  EXH_OK when the check ran (problems or not); EXH_EIO or
+ * EXH_ENOMEM when it could not.
+ */
+int bundle_check_zip_structure(const char *path, bundle_zip_problem_fn fn,
+    void *ctx, size_t *problems, struct exh_err *err);
+
 #endif /* EXHUME_BUNDLE_INT_H */

@@ -344,13 +344,16 @@ entry(void *ctx, const char *name, const unsigned char sha[32],
 static void
 parse_sums(struct vctx *v)
 {
-	const char *p = v->sums.data, *end = p + v->sums.len, *nl, *name;
+	const char *p = v->sums.data, *end, *nl, *name;
 	struct btab_ent *e;
 	char detail[80];
 	size_t lineno = 0;
 	bool created;
 
-	while (p != NULL && p < end) {
+	if (p == NULL)		/* an empty SHA256SUMS: nothing listed */
+		return;
+	end = p + v->sums.len;
+	while (p < end) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
 		lineno++;
@@ -502,6 +505,15 @@ check_side_hash(struct vctx *v, const char *path, struct exh_err *err)
 		v->res->side_hash_ok = true;
 }
 
+static void
+zip_problem(void *ctx, const char *name, const char *detail)
+{
+	struct vctx *v = ctx;
+
+	v->res->manifest_ok = false;
+	report(v, "archive", *name != '\0' ? name : "(zip structure)", detail);
+}
+
 int
 exh_bundle_verify(const char *path, const char *zip_password,
     const char *ca_cert, exh_verify_report_fn fn, void *ctx,
@@ -511,6 +523,7 @@ exh_bundle_verify(const char *path, const char *zip_password,
 	struct bundle_walk w = { 0 };
 	struct exh_err inner = { 0 };
 	struct vctx v = { 0 };
+	size_t nzip = 0;
 	int rc;
 
 	if (path == NULL)
@@ -534,6 +547,13 @@ exh_bundle_verify(const char *path, const char *zip_password,
 		    "CERT.pem -inkey KEY.pem -out BUNDLE.zip, then verify "
 		    "BUNDLE.zip", path, path);
 	check_side_hash(&v, path, &inner);
+	memset(&inner, 0, sizeof(inner));
+	if ((rc = bundle_check_zip_structure(path, zip_problem, &v, &nzip,
+	    &inner)) != EXH_OK) {
+		exh_err_set(err, rc, inner.sys_errno, "verify: %s", inner.msg);
+		goto out;
+	}
+	memset(&inner, 0, sizeof(inner));
 	w.ctx = &v;
 	w.want = want;
 	w.data = data;

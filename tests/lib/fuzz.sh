@@ -1,0 +1,42 @@
+#!/bin/sh
+# fuzz.sh SECONDS HARNESS...: for each libFuzzer harness, replays the saved
+# regression inputs (tests/fuzz/regress/<harness>/), then fuzzes it for
+# SECONDS from its seeds (tests/fuzz/seeds/<harness>/) in a scratch corpus.
+# Any crash, leak, sanitizer report or timeout fails the run; the input
+# that caused it is kept under build/fuzz/crash/<harness>/ to be added to
+# regress/ once fixed.
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+secs=$1
+shift
+status=0
+for bin in "$@"; do
+	name=$(basename "$bin")
+	seeds=tests/fuzz/seeds/$name
+	regress=tests/fuzz/regress/$name
+	crash=build/fuzz/crash/$name
+	work=$(mktemp -d "${TMPDIR:-/tmp}/exhume-fuzz.XXXXXX")
+	mkdir -p "$crash" "$seeds"
+	if [ -n "$(ls -A "$regress" 2>/dev/null)" ]; then
+		if ! "$bin" -timeout=10 -rss_limit_mb=2048 "$regress"/* \
+		    >"$work/replay.log" 2>&1; then
+			echo "not ok - $name: a saved regression input fails again"
+			tail -n 30 "$work/replay.log"
+			status=1
+		fi
+	fi
+	if "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+	    -max_len=1048576 -artifact_prefix="$crash/" -print_final_stats=1 \
+	    "$work" "$seeds" >"$work/fuzz.log" 2>&1; then
+		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' \
+		    "$work/fuzz.log")
+		echo "ok - $name: ${runs:-?} inputs in ${secs} s, no finding"
+	else
+		echo "not ok - $name: see $crash/"
+		grep -E 'ERROR|SUMMARY|runtime error|Test unit written' \
+		    "$work/fuzz.log" | head -n 20
+		status=1
+	fi
+	rm -rf "$work"
+done
+exit $status
