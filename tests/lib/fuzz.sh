@@ -9,6 +9,9 @@ set -u
 cd "$(dirname "$0")/../.." || exit 2
 secs=$1
 shift
+# Known leaks inside third-party libraries (see the file); ours still count.
+LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS
 status=0
 for bin in "$@"; do
 	name=$(basename "$bin")
