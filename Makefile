@@ -146,9 +146,9 @@ build/fuzz/bin/%: tests/fuzz/%.c build/fuzz/libexhume.a $(HDRS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(CPPFLAGS_ALL) -Isrc \
 	    -o $@ $< build/fuzz/libexhume.a $(PKG_LIBS)
-fuzz-smoke: $(FUZZ_BIN)
+fuzz-smoke: $(FUZZ_BIN) build/tools/mkfixture
 	@sh tests/lib/fuzz.sh $(FUZZ_SMOKE_SECONDS) $(FUZZ_BIN)
-fuzz: $(FUZZ_BIN)
+fuzz: $(FUZZ_BIN) build/tools/mkfixture
 	@sh tests/lib/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
 
 bench: deps

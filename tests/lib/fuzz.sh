@@ -12,6 +12,13 @@ shift
 # Known leaks inside third-party libraries (see the file); ours still count.
 LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export LSAN_OPTIONS
+# fuzz_ntfs patches a small volume built from our own spec.
+if [ -z "${EXHUME_FUZZ_NTFS_IMAGE:-}" ]; then
+	EXHUME_FUZZ_NTFS_IMAGE=$PWD/build/fuzz/ntfs-base.img
+	build/tools/mkfixture tests/fuzz/ntfs-base.spec "$EXHUME_FUZZ_NTFS_IMAGE" ||
+	    { echo "not ok - fuzz: the base NTFS image does not build"; exit 1; }
+fi
+export EXHUME_FUZZ_NTFS_IMAGE
 status=0
 for bin in "$@"; do
 	name=$(basename "$bin")
