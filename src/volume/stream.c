@@ -24,6 +24,31 @@ utf8_to_ntfs(const char *name, ntfschar **out, int *len)
 	return *len < 0 ? EXH_EUSAGE : EXH_OK;
 }
 
+/*
+ * The sizes of a non-resident $DATA come from the record, which an
+ * attacker can forge: a data size far beyond the allocated clusters makes
+ * libntfs-3g return zeros past the initialized size for as long as it is
+ * asked (2^48 bytes is hours of hashing).  Sparse and compressed streams
+ * legitimately allocate less than their size; all others cannot, and no
+ * stream allocates more than the volume holds.
+ */
+static bool
+size_plausible(ntfs_attr *na, const ntfs_volume *vol)
+{
+	s64 volume_bytes = vol->nr_clusters * (s64)vol->cluster_size;
+
+	if (!NAttrNonResident(na))
+		return true;
+	if (na->data_size < 0 || na->allocated_size < 0 ||
+	    na->initialized_size < 0 ||
+	    na->initialized_size > na->data_size ||
+	    na->allocated_size > volume_bytes)
+		return false;
+	if (NAttrSparse(na) || NAttrCompressed(na))
+		return true;
+	return na->data_size <= na->allocated_size;
+}
+
 int
 exh_stream_open(struct exh_volume *v, uint64_t mft, const char *name,
     struct exh_stream **out, struct exh_err *err)
@@ -64,6 +89,16 @@ exh_stream_open(struct exh_volume *v, uint64_t mft, const char *name,
 		return exh_err_set(err, EXH_EIO, EACCES,
 		    "MFT record %llu: EFS-encrypted; content cannot be read",
 		    (unsigned long long)mft);
+	}
+	if (!size_plausible(st->na, v->vol)) {
+		exh_err_set(err, EXH_ECORRUPT, 0, "MFT record %llu: $DATA "
+		    "claims %lld bytes on %lld allocated (initialized %lld): "
+		    "damaged or forged sizes; not read",
+		    (unsigned long long)mft, (long long)st->na->data_size,
+		    (long long)st->na->allocated_size,
+		    (long long)st->na->initialized_size);
+		exh_stream_close(st);
+		return EXH_ECORRUPT;
 	}
 	st->size = (uint64_t)st->na->data_size;
 	*out = st;

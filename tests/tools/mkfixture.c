@@ -28,6 +28,7 @@
  *   junction PATH TARGET
  *   corrupt-fixup PATH
  *   corrupt-attrlen PATH
+ *   corrupt-datasize PATH
  *   corrupt-index DIR
  *   truncate size=N
  *
@@ -98,7 +99,7 @@ enum part_kind { PK_NTFS, PK_FAT, PK_BITLOCKER, PK_RAW };
 enum op_kind {
 	OP_MKDIR, OP_FILE, OP_ADS, OP_COMPRESSED, OP_ENCRYPTED, OP_TIMES,
 	OP_ATTRIB, OP_HARDLINK, OP_JUNCTION, OP_CORRUPT_FIXUP,
-	OP_CORRUPT_ATTRLEN, OP_CORRUPT_INDEX
+	OP_CORRUPT_ATTRLEN, OP_CORRUPT_INDEX, OP_CORRUPT_DATASIZE
 };
 enum content_kind { CK_BYTES, CK_FILL, CK_RANDOM, CK_REPEAT };
 
@@ -950,6 +951,7 @@ parse_op(struct spec *sp, int line, const char *verb, char *rest)
 		{ "junction", OP_JUNCTION },
 		{ "corrupt-fixup", OP_CORRUPT_FIXUP },
 		{ "corrupt-attrlen", OP_CORRUPT_ATTRLEN },
+		{ "corrupt-datasize", OP_CORRUPT_DATASIZE },
 		{ "corrupt-index", OP_CORRUPT_INDEX },
 	};
 	struct op *o;
@@ -1931,6 +1933,7 @@ fill_ntfs(struct spec *sp, int pi)
 			case OP_CORRUPT_FIXUP:
 			case OP_CORRUPT_ATTRLEN:
 			case OP_CORRUPT_INDEX:
+			case OP_CORRUPT_DATASIZE:
 				rc = pass == 2 ? locate(&v, o) : 0;
 				break;
 			}
@@ -2132,6 +2135,18 @@ damage(const struct spec *sp, int fd, const struct op *o)
 		if ((a = find_attr(rec, o->recsize, 0x80)) == NULL)
 			a = rec + (rec[20] | rec[21] << 8);
 		put32(a + 4, 0x7ffffff0u);
+	} else if (o->kind == OP_CORRUPT_DATASIZE) {
+		/* A non-resident $DATA claims 2^48-1 bytes on the clusters
+		 * it really has; its initialized size stays true, so a
+		 * reader that trusts the size reads zeros for ever. */
+		if ((a = find_attr(rec, o->recsize, 0x80)) == NULL ||
+		    a[8] != 1) {
+			say(sp, o->line, "%s: no non-resident $DATA",
+			    o->path.text);
+			goto out;
+		}
+		put32(a + 0x30, 0xffffffffu);
+		put32(a + 0x34, 0xffffu);
 	} else {
 		/*
 		 * The $I30 root's index header says its entries start far
