@@ -1,4 +1,5 @@
 /* exhume files: an inventory of every file and stream, as a body file or JSON lines. */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -9,7 +10,8 @@
 struct inventory {
 	struct exh_volume *vol;
 	bool bodyfile, hash;
-	uint64_t broken, unreadable;
+	uint64_t max_size;	/* streams above it are listed, not hashed */
+	uint64_t broken, unreadable, skipped;
 	/* Hashes of records with several names, so their data is read once. */
 	struct linked {
 		uint64_t mft;
@@ -65,12 +67,13 @@ status_name(const struct exh_entry *e, int stream_status)
 	if (e->status == EXH_ENTRY_CYCLE)
 		return "cycle";
 	return stream_status == 1 ? "encrypted" :
-	    stream_status == 2 ? "unreadable" : "ok";
+	    stream_status == 2 ? "unreadable" :
+	    stream_status == 3 ? "skipped" : "ok";
 }
 
 struct hashes {
 	char md5[33], sha1[41], sha256[65];
-	int status;		/* 0 ok, 1 encrypted, 2 unreadable */
+	int status;		/* 0 ok, 1 encrypted, 2 unreadable, 3 skipped */
 	char problem[EXH_ERR_MSG_MAX];
 };
 
@@ -115,6 +118,14 @@ hash_stream(struct inventory *inv, const struct exh_entry *e,
 	struct linked *l;
 
 	memset(h, 0, sizeof(*h));
+	if (inv->max_size > 0 && si->size > inv->max_size) {
+		h->status = 3;
+		snprintf(h->problem, sizeof(h->problem), "%" PRIu64 " bytes, "
+		    "above --max-size %" PRIu64 "; not hashed", si->size,
+		    inv->max_size);
+		inv->skipped++;
+		return;
+	}
 	if (e->links > 1 && (l = find_linked(inv, e->mft, si->name)) != NULL) {
 		memcpy(h->md5, l->md5, sizeof(h->md5));
 		memcpy(h->sha1, l->sha1, sizeof(h->sha1));
@@ -246,7 +257,8 @@ static int
 files_usage(void)
 {
 	fprintf(stderr, "usage: exhume files SOURCE... [--volume N] "
-	    "[--letter N=X,...] (--bodyfile | --jsonl) [--hash]\n");
+	    "[--letter N=X,...] (--bodyfile | --jsonl) [--hash]\n"
+	    "                   [--max-size BYTES]\n");
 	return EXIT_USAGE;
 }
 
@@ -259,6 +271,7 @@ cmd_files(int argc, char **argv)
 		{ "hash", no_argument, NULL, 'H' },
 		{ "volume", required_argument, NULL, 'v' },
 		{ "letter", required_argument, NULL, 'L' },
+		{ "max-size", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct inventory inv;
@@ -291,6 +304,13 @@ cmd_files(int argc, char **argv)
 		case 'L':
 			letters = optarg;
 			break;
+		case 'm':
+			errno = 0;
+			inv.max_size = strtoull(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || inv.max_size == 0 ||
+			    optarg[0] == '-')
+				return files_usage();
+			break;
 		default:
 			return files_usage();
 		}
@@ -315,9 +335,10 @@ cmd_files(int argc, char **argv)
 	for (i = 0; i < inv.nlinked; i++)
 		free(inv.linked[i].stream);
 	free(inv.linked);
-	if (inv.broken > 0 || inv.unreadable > 0) {
+	if (inv.broken > 0 || inv.unreadable > 0 || inv.skipped > 0) {
 		cli_warn("%" PRIu64 " damaged records, %" PRIu64 " unreadable "
-		    "streams (listed above)", inv.broken, inv.unreadable);
+		    "streams, %" PRIu64 " streams above --max-size not hashed "
+		    "(listed above)", inv.broken, inv.unreadable, inv.skipped);
 		rc = EXIT_PARTIAL;
 	}
 	exh_triage_destroy(t);

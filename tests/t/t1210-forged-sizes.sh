@@ -27,4 +27,10 @@ ok $? "the forged stream is listed as unreadable with the reason"
 grep 'ok.aspx' "$TMP/out" | grep -q '"sha256":"[0-9a-f]\{64\}"'
 ok $? "the other file is still hashed"
 grep -q '1 unreadable streams' "$TMP/err"; ok $? "the unreadable stream is counted"
+
+run_guarded files "$TMP/forged.img" --jsonl --hash --max-size 1048576
+[ "$RC" -eq 3 ]; ok $? "files --hash --max-size ends with exit 3 (something not hashed)"
+grep 'big.aspx' "$TMP/out" | grep '"status":"skipped"' | grep -q 'above --max-size 1048576; not hashed'
+ok $? "a stream above --max-size is listed as skipped with the reason, not read"
+grep -q '1 streams above --max-size not hashed' "$TMP/err"; ok $? "and counted"
 done_testing
