@@ -125,7 +125,8 @@ integration: $(EXHUME_SAN) $(EXHUME) $(TOOL_BIN) locale
 # libFuzzer harnesses tests/fuzz/fuzz_<parser>.c, linked against the library
 # built by clang with coverage, ASan and UBSan.  fuzz-smoke (in check-fast)
 # replays every saved regression input, then fuzzes each harness for
-# FUZZ_SMOKE_SECONDS from its seeds; `make fuzz` fuzzes each FUZZ_SECONDS.
+# FUZZ_SMOKE_SECONDS from its seeds; `make fuzz` fuzzes each FUZZ_SECONDS
+# and then runs FUZZ_MUTANTS mutated disks through the CLI (t1300).
 FUZZ_CC     ?= clang-14
 FUZZ_CFLAGS := -std=c17 -g -O1 -fno-omit-frame-pointer \
                -fsanitize=fuzzer-no-link,address,undefined \
@@ -135,6 +136,8 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/bin/%)
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build/fuzz/%.o)
 FUZZ_SMOKE_SECONDS ?= 15
 FUZZ_SECONDS ?= 600
+FUZZ_MUTANTS ?= 3000
+FUZZ_MUTANT_SEED ?= 1000
 
 build/fuzz/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
@@ -148,8 +151,11 @@ build/fuzz/bin/%: tests/fuzz/%.c build/fuzz/libexhume.a $(HDRS)
 	    -o $@ $< build/fuzz/libexhume.a $(PKG_LIBS)
 fuzz-smoke: $(FUZZ_BIN) build/tools/mkfixture
 	@sh tests/lib/fuzz.sh $(FUZZ_SMOKE_SECONDS) $(FUZZ_BIN)
-fuzz: $(FUZZ_BIN) build/tools/mkfixture
+fuzz: $(FUZZ_BIN) build/tools/mkfixture $(EXHUME_SAN)
 	@sh tests/lib/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+	@MUTANTS=$(FUZZ_MUTANTS) MUTANT_SEED=$(FUZZ_MUTANT_SEED) \
+	    EXHUME=$(CURDIR)/$(EXHUME_SAN) TOOLS=$(CURDIR)/build/tools \
+	    TOP=$(CURDIR) prove -v tests/t/t1300-mutated-disks.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory all tools
