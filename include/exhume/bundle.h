@@ -145,15 +145,28 @@ void exh_bundle_abort(struct exh_bundle *b);
 int exh_bundle_entry_name(char drive, const char *winpath, const char *stream,
     struct exh_buf *out);
 
+/*
+ * Lists the partial files an interrupted run left next to the bundle at
+ * path (PATH.partial-XXXXXX, PATH.sha256.partial-XXXXXX,
+ * PATH.p7m.partial-XXXXXX): their names without the directory, in *out
+ * (free with exh_bundle_free_names), their number in *n.  EXH_OK,
+ * EXH_EIO (the directory cannot be read), EXH_ENOMEM.
+ */
+int exh_bundle_stale_partials(const char *path, char ***out, size_t *n,
+    struct exh_err *err);
+void exh_bundle_free_names(char **v, size_t n);
+
 struct exh_verify_result {
 	size_t entries, ok, altered, missing, extra;
+	size_t stale_partials;	/* left by interrupted runs; see "stale" */
 	bool side_hash_ok, side_hash_present;
 	bool signature_present, signature_ok;
 	bool manifest_ok;
 };
 
 /* what: "altered", "missing", "extra", "side-hash", "signature",
- * "manifest"; name: the entry (raw bytes from the archive; escape before
+ * "manifest", "archive", or "stale" (a partial file next to the bundle:
+ * reported, not counted as a problem of the bundle); name: the entry (raw bytes from the archive; escape before
  * printing) or NULL; detail: a short explanation. */
 typedef void (*exh_verify_report_fn)(void *ctx, const char *what,
     const char *name, const char *detail);

@@ -505,6 +505,24 @@ check_side_hash(struct vctx *v, const char *path, struct exh_err *err)
 		v->res->side_hash_ok = true;
 }
 
+/* Partial files of interrupted runs are named, but they are not part of
+ * the bundle, so they do not fail its verification. */
+static void
+report_stale(struct vctx *v, const char *path)
+{
+	struct exh_err e = { 0 };
+	char **names;
+	size_t n, i;
+
+	if (exh_bundle_stale_partials(path, &names, &n, &e) != EXH_OK)
+		return;
+	v->res->stale_partials = n;
+	for (i = 0; i < n && v->fn != NULL; i++)
+		v->fn(v->fnctx, "stale", names[i], "a partial file left by an "
+		    "interrupted run; not part of this bundle");
+	exh_bundle_free_names(names, n);
+}
+
 static void
 zip_problem(void *ctx, const char *name, const char *detail)
 {
@@ -538,6 +556,7 @@ exh_bundle_verify(const char *path, const char *zip_password,
 	if (access(path, R_OK) != 0) {
 		rc = exh_err_set(err, EXH_EIO, errno, "verify %s: %s", path,
 		    strerror(errno));
+		report_stale(&v, path);
 		return rc;
 	}
 	if (exh_ascii_iends(path, ".p7m"))
@@ -546,6 +565,7 @@ exh_bundle_verify(const char *path, const char *zip_password,
 		    "openssl cms -decrypt -binary -inform DER -in %s -recip "
 		    "CERT.pem -inkey KEY.pem -out BUNDLE.zip, then verify "
 		    "BUNDLE.zip", path, path);
+	report_stale(&v, path);
 	check_side_hash(&v, path, &inner);
 	memset(&inner, 0, sizeof(inner));
 	if ((rc = bundle_check_zip_structure(path, zip_problem, &v, &nzip,

@@ -28,4 +28,13 @@ ok $? "and the altered entry is named"
 
 run verify "$TMP/missing.zip"
 [ "$RC" -eq 2 ]; ok $? "a missing bundle is exit 2"
+# A run killed between its renames leaves NAME.partial-XXXXXX behind.
+cp "$TMP/b.zip" "$TMP/b.zip.partial-Q7x2Lm"
+run verify "$TMP/b.zip"
+[ "$RC" -eq 0 ] && grep -q '^stale: b.zip.partial-Q7x2Lm: ' "$TMP/out"
+ok $? "a stale partial file next to the bundle is named; the bundle still verifies"
+mv "$TMP/b.zip" "$TMP/b.moved"
+run verify "$TMP/b.zip"
+[ "$RC" -eq 2 ] && grep -q '^stale: b.zip.partial-Q7x2Lm: ' "$TMP/out"
+ok $? "when only the partial is left, verify fails (exit 2) and names it"
 done_testing
