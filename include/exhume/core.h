@@ -215,6 +215,15 @@ int exh_hasher_final(struct exh_hasher *h, char md5[33], char sha1[41],
 int exh_hasher_reset(struct exh_hasher *h);
 void exh_hasher_destroy(struct exh_hasher *h);
 
+/* SHA-256 (hex) of the running binary, for the record; "" when it
+ * cannot be read. */
+void exh_hash_self(char out[65]);
+
+/* The first max bytes of a local text file, NUL-terminated and malloc'd
+ * (as a string it ends at the first NUL byte); NULL when it cannot be
+ * opened or memory runs out.  For notes and settings, never evidence. */
+char *exh_file_read_small(const char *path, size_t max);
+
 /* Safe multiply/add helpers; return false on overflow. */
 static inline bool
 exh_mul_ok(size_t a, size_t b, size_t *out)
