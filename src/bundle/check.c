@@ -1,4 +1,4 @@
-/* Bundle preflight: everything about the destination and the key material that can fail, before any evidence is opened. */
+/* Bundle preflight: destination, disks and key material, before evidence is opened. */
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>

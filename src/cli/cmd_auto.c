@@ -33,7 +33,8 @@ usable(const char *dev)
 /* The bundle's destination, checked against every disk that may be read
  * before any of them is opened. */
 static int
-preflight(const char *bundle, const struct exh_disk_info *disks, size_t n)
+check_destination(const char *bundle, const struct exh_disk_info *disks,
+    size_t n)
 {
 	struct exh_bundle_options bo;
 	const char *srcs[MAX_ARGS];
@@ -120,7 +121,7 @@ cmd_auto(int argc, char **argv)
 		free(disks);
 		return EXIT_USAGE;
 	}
-	if (preflight(bundle, disks, n) != EXH_OK) {
+	if (check_destination(bundle, disks, n) != EXH_OK) {
 		free(disks);
 		return EXIT_USAGE;
 	}

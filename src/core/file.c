@@ -1,4 +1,4 @@
-/* Small local files the record needs: the running binary's hash, a short text file. */
+/* Small local files for the record: the running binary's hash, a short text. */
 #include <stdio.h>
 #include <stdlib.h>
 

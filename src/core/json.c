@@ -1,4 +1,4 @@
-/* The one JSON writer: containers with automatic commas, escaped keys and strings, numbers, times. */
+/* The one JSON writer: automatic commas, escaped keys and strings, numbers, times. */
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* The host profile as a document: JSON (stable key order) and terminal text, every string escaped. */
+/* The host profile as a document: JSON (fixed key order) and terminal text. */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* Fills the report's input from the triage and hands it to report: every document of a run. */
+/* Every document of a run: the report input filled from the triage, handed to report. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
