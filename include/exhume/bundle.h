@@ -60,6 +60,26 @@ struct exh_bundle_item {
 struct exh_bundle;
 
 /*
+ * Preflight, called before any evidence is opened, so that a run does not
+ * end after a long scan on something that was wrong from the start.
+ * Checks, in this order: opt->path and its side files do not exist; the
+ * directory exists and is a directory; it is not on a disk being
+ * examined (sources: the paths of the sources to be read; a block device
+ * source rules out every file system on the same disk, also through LVM,
+ * dm-crypt or md; an image file source rules out nothing more, since the
+ * image itself exists and is refused as a name); a file can be created
+ * there (and is removed again); the zip password is not empty; the
+ * signing key (with sign_key_password), its certificate and the recipient
+ * certificates load; and, when estimated_bytes > 0, the free space as
+ * exh_bundle_create computes it.  Nothing is left behind.  EXH_OK,
+ * EXH_EUSAGE with a message naming the problem, EXH_EIO (free space
+ * cannot be read) or EXH_ENOMEM.
+ */
+int exh_bundle_check(const struct exh_bundle_options *opt,
+    const char *const *sources, size_t nsources, uint64_t estimated_bytes,
+    struct exh_err *err);
+
+/*
  * Checks free space on the destination file system against
  * min(estimated_bytes, cap) plus a margin (twice that when encrypting,
  * since the clear zip exists until the envelope is written) and opens

@@ -134,6 +134,54 @@ int64_t exh_unix_to_filetime(int64_t secs);
 int exh_iso_to_filetime(const char *s, int64_t *out);
 
 /*
+ * The JSON writer every document uses.  It appends to out; a container
+ * (object '{' or array '[') is opened with a key inside an object and
+ * with key NULL inside an array or at the top, and commas are put between
+ * the values of one level automatically.  Keys and strings are escaped
+ * with exh_esc_json, so hostile bytes come out as valid JSON and valid
+ * UTF-8.  The first failure (EXH_ENOMEM) is kept and makes every later
+ * call a no-op; exh_json_status returns it.  The writer does not check
+ * that brackets match.
+ */
+struct exh_json {
+	struct exh_buf *out;
+	int rc;			/* first failure, EXH_OK so far */
+	bool first;		/* no value yet at the current level */
+};
+
+/* How an absent time (FILETIME 0) is written: null, or an empty string
+ * (findings.jsonl, acquisition.json and the host profile kept "" when
+ * they were first published). */
+enum exh_json_absent {
+	EXH_JSON_ABSENT_NULL,
+	EXH_JSON_ABSENT_EMPTY,
+};
+
+void exh_json_init(struct exh_json *w, struct exh_buf *out);
+void exh_json_open(struct exh_json *w, const char *key, char bracket);
+void exh_json_close(struct exh_json *w, char bracket);
+/* The comma and "key": before a value written with exh_json_raw. */
+void exh_json_key(struct exh_json *w, const char *key);
+/* Appends text as it is (ready JSON, a newline between lines). */
+void exh_json_raw(struct exh_json *w, const char *text);
+/* s NULL is written as null. */
+void exh_json_str(struct exh_json *w, const char *key, const char *s);
+/* s NULL is written as "". */
+void exh_json_text(struct exh_json *w, const char *key, const char *s);
+void exh_json_int(struct exh_json *w, const char *key, int64_t v);
+void exh_json_uint(struct exh_json *w, const char *key, uint64_t v);
+void exh_json_bool(struct exh_json *w, const char *key, bool v);
+void exh_json_null(struct exh_json *w, const char *key);
+/* "2021-03-03T06:49:42.1620000Z" (exh_filetime_iso). */
+void exh_json_time(struct exh_json *w, const char *key, int64_t ft,
+    enum exh_json_absent absent);
+/* {"created":..,"modified":..,"mft_changed":..,"accessed":..} */
+void exh_json_macb(struct exh_json *w, const char *key,
+    const struct exh_macb *m, enum exh_json_absent absent);
+/* EXH_OK, or EXH_ENOMEM when anything could not be appended. */
+int exh_json_status(const struct exh_json *w);
+
+/*
  * A pull-style reader, so analysers and the bundle can consume a stream
  * from a volume, a local file or memory alike.  *got is 0 at the end.
  */
@@ -166,6 +214,15 @@ int exh_hasher_final(struct exh_hasher *h, char md5[33], char sha1[41],
     char sha256[65]);
 int exh_hasher_reset(struct exh_hasher *h);
 void exh_hasher_destroy(struct exh_hasher *h);
+
+/* SHA-256 (hex) of the running binary, for the record; "" when it
+ * cannot be read. */
+void exh_hash_self(char out[65]);
+
+/* The first max bytes of a local text file, NUL-terminated and malloc'd
+ * (as a string it ends at the first NUL byte); NULL when it cannot be
+ * opened or memory runs out.  For notes and settings, never evidence. */
+char *exh_file_read_small(const char *path, size_t max);
 
 /* Safe multiply/add helpers; return false on overflow. */
 static inline bool

@@ -91,7 +91,7 @@ struct exh_family_verdict {
  * The host profile: a transparent record.  Every string is owned by the
  * profile, never NULL after exh_profile_build* succeeds (possibly ""),
  * and raw: registry values and config text are attacker-reachable, so
- * escape them at output (exh_profile_to_json/_text do).
+ * escape them at output (exh_report_profile_json/_text do).
  */
 struct exh_profile {
 	/* Windows (SYSTEM and SOFTWARE hives). */
@@ -183,11 +183,6 @@ void exh_profile_free(struct exh_profile *p);
  */
 int exh_profile_add_update_event(struct exh_profile *p, int64_t time,
     const char *kb, bool failed);
-
-/* One JSON object, keys in fixed order, strings escaped; EXH_ENOMEM. */
-int exh_profile_to_json(const struct exh_profile *p, struct exh_buf *out);
-/* Human-readable lines, escaped for the terminal; EXH_ENOMEM. */
-int exh_profile_to_text(const struct exh_profile *p, struct exh_buf *out);
 
 /*
  * Adds host findings (kind EXH_FIND_HOST) to out: suspicious vdir

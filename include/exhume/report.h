@@ -26,7 +26,10 @@ int exh_report_timeline_csv(const struct exh_findings *fs, struct exh_buf *out);
 /* One examined source device with its read-only record. */
 struct exh_report_source {
 	const char *path;		/* "/dev/sda", "server.img" */
-	const char *model, *serial;	/* "" when unknown (images) */
+	const char *model, *serial;	/* NULL: not a listed disk (images) */
+	const char *table;		/* "gpt", "dos", "" */
+	const struct exh_partition *partitions;
+	size_t npartitions;
 	uint64_t size;
 	const struct exh_ro_state *ro;
 };
@@ -99,5 +102,29 @@ struct exh_report_input {
  */
 int exh_report_html(const struct exh_report_input *in, struct exh_buf *out);
 int exh_report_text(const struct exh_report_input *in, struct exh_buf *out);
+
+/*
+ * The plain documents of a run, each a complete file appended to out.
+ * Every attacker-chosen string is escaped (terminal or JSON).
+ *   summary.txt       findings, counts, patch verdicts, log coverage and
+ *                     skips: in->findings, in->profile, in->coverage;
+ *   findings.jsonl    one exh_finding_to_json object per line;
+ *   acquisition.json  the case record (who, what, how, when; never a
+ *                     password): the case fields, rules, sources with
+ *                     their read-only record, counts, run notes, log
+ *                     coverage and the host profile.
+ * EXH_OK or EXH_ENOMEM.
+ */
+int exh_report_summary_text(const struct exh_report_input *in,
+    struct exh_buf *out);
+int exh_report_findings_jsonl(const struct exh_findings *fs,
+    struct exh_buf *out);
+int exh_report_acquisition_json(const struct exh_report_input *in,
+    struct exh_buf *out);
+
+/* The host profile: one JSON object (keys in fixed order), or lines of
+ * text escaped for the terminal.  EXH_OK or EXH_ENOMEM. */
+int exh_report_profile_json(const struct exh_profile *p, struct exh_buf *out);
+int exh_report_profile_text(const struct exh_profile *p, struct exh_buf *out);
 
 #endif /* EXHUME_REPORT_H */

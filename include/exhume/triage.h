@@ -104,12 +104,7 @@ int exh_triage_report(const struct exh_triage *t, const char *lang,
     bool html, struct exh_buf *out);
 
 struct exh_triage_bundle_options {
-	const char *path;		/* PATH.zip; must not exist */
-	const char *zip_password;	/* NULL = none */
-	const char *const *encrypt_certs;
-	size_t n_encrypt_certs;
-	const char *sign_key, *sign_cert;
-	uint64_t max_collect_bytes;	/* 0 = bundle default */
+	struct exh_bundle_options bundle; /* where and how (bundle.h) */
 	const char *lang;		/* report language */
 	/* Called per collected stream (done of total). */
 	void (*progress)(void *ctx, size_t done, size_t total,

@@ -125,6 +125,23 @@ struct exh_bundle {
 	unsigned char *chunk;
 };
 
+/* Loads the signing key and certificate (checking that they belong
+ * together) and the recipient certificates of opt into b.  EXH_EUSAGE
+ * names the file that cannot be used; EXH_ENOMEM. */
+int bundle_load_material(struct exh_bundle *b,
+    const struct exh_bundle_options *opt, struct exh_err *err);
+
+/* EXH_EUSAGE when PATH or one of the side files the bundle writes
+ * (PATH.sha256, PATH.p7m, PATH.p7m.sha256) exists already. */
+int bundle_check_targets(const char *path, struct exh_err *err);
+/* Bytes the destination must have free for an estimate: the estimate
+ * capped by the collection cap, twice when encrypting (the clear zip and
+ * its envelope exist side by side for a moment), plus BUNDLE_MARGIN. */
+uint64_t bundle_space_needed(const struct exh_bundle_options *opt,
+    uint64_t estimated);
+/* EXH_EUSAGE ("need X, have Y") or EXH_EIO when statvfs fails. */
+int bundle_check_space(const char *dir, uint64_t need, struct exh_err *err);
+
 /* Removes the partial file and marks b dead (EFATAL from then on). */
 void bundle_fail(struct exh_bundle *b);
 void bundle_destroy(struct exh_bundle *b);

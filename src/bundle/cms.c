@@ -83,6 +83,45 @@ bundle_load_key(const char *path, const char *pass, EVP_PKEY **out,
 }
 
 int
+bundle_load_material(struct exh_bundle *b, const struct exh_bundle_options *opt,
+    struct exh_err *err)
+{
+	X509 *x;
+	size_t i;
+	int rc;
+
+	if ((opt->sign_key == NULL) != (opt->sign_cert == NULL))
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "bundle: signing needs both a key and a certificate");
+	if (opt->sign_key != NULL) {
+		if ((rc = bundle_load_cert(opt->sign_cert, &b->sign_cert,
+		    err)) != EXH_OK ||
+		    (rc = bundle_load_key(opt->sign_key, opt->sign_key_password,
+		    &b->sign_key, err)) != EXH_OK)
+			return exh_err_prefix(err, "bundle");
+		if (X509_check_private_key(b->sign_cert, b->sign_key) != 1)
+			return exh_err_set(err, EXH_EUSAGE, 0,
+			    "bundle: %s does not belong to %s", opt->sign_key,
+			    opt->sign_cert);
+	}
+	if (opt->n_encrypt_certs == 0)
+		return EXH_OK;
+	if ((b->recipients = sk_X509_new_null()) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, 0, "bundle: out of memory");
+	for (i = 0; i < opt->n_encrypt_certs; i++) {
+		if ((rc = bundle_load_cert(opt->encrypt_certs[i], &x, err)) !=
+		    EXH_OK)
+			return exh_err_prefix(err, "bundle");
+		if (sk_X509_push(b->recipients, x) <= 0) {
+			X509_free(x);
+			return exh_err_set(err, EXH_ENOMEM, 0,
+			    "bundle: out of memory");
+		}
+	}
+	return EXH_OK;
+}
+
+int
 bundle_sign(X509 *cert, EVP_PKEY *key, const void *data, size_t len,
     struct exh_buf *out, struct exh_err *err)
 {

@@ -93,94 +93,6 @@ bundle_write_failed(struct exh_bundle *b, const char *what, struct exh_err *err)
 	    "the scan results are kept", b->path, what, why);
 }
 
-static bool
-exists(const char *path)
-{
-	struct stat st;
-
-	return lstat(path, &st) == 0;
-}
-
-static int
-check_targets(const char *path, struct exh_err *err)
-{
-	static const char *const suffix[] = { "", ".sha256", ".p7m",
-	    ".p7m.sha256" };
-	char p[4096];
-	size_t i;
-	int n;
-
-	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
-		n = snprintf(p, sizeof(p), "%s%s", path, suffix[i]);
-		if (n < 0 || (size_t)n >= sizeof(p))
-			return exh_err_set(err, EXH_EUSAGE, 0,
-			    "bundle: path too long");
-		if (exists(p))
-			return exh_err_set(err, EXH_EUSAGE, 0,
-			    "bundle %s: already exists; choose another name "
-			    "(a bundle is never overwritten)", p);
-	}
-	return EXH_OK;
-}
-
-static int
-check_space(const char *dir, uint64_t need, struct exh_err *err)
-{
-	struct statvfs vfs;
-	uint64_t have;
-
-	if (statvfs(dir, &vfs) != 0)
-		return exh_err_set(err, EXH_EIO, errno,
-		    "bundle: cannot check free space in %s: %s", dir,
-		    strerror(errno));
-	have = (uint64_t)vfs.f_bavail * vfs.f_frsize;
-	if (need > have)
-		return exh_err_set(err, EXH_EUSAGE, 0,
-		    "bundle: not enough space in %s: need %" PRIu64
-		    " bytes, have %" PRIu64 "; use a larger destination or a "
-		    "lower collection cap", dir, need, have);
-	return EXH_OK;
-}
-
-static int
-load_material(struct exh_bundle *b, const struct exh_bundle_options *opt,
-    struct exh_err *err)
-{
-	X509 *x;
-	size_t i;
-	int rc;
-
-	if ((opt->sign_key == NULL) != (opt->sign_cert == NULL))
-		return exh_err_set(err, EXH_EUSAGE, 0,
-		    "bundle: signing needs both a key and a certificate");
-	if (opt->sign_key != NULL) {
-		if ((rc = bundle_load_cert(opt->sign_cert, &b->sign_cert,
-		    err)) != EXH_OK ||
-		    (rc = bundle_load_key(opt->sign_key, opt->sign_key_password,
-		    &b->sign_key, err)) != EXH_OK)
-			return exh_err_prefix(err, "bundle");
-		if (X509_check_private_key(b->sign_cert, b->sign_key) != 1)
-			return exh_err_set(err, EXH_EUSAGE, 0,
-			    "bundle: %s does not belong to %s", opt->sign_key,
-			    opt->sign_cert);
-	}
-	if (opt->n_encrypt_certs == 0)
-		return EXH_OK;
-	if ((b->recipients = sk_X509_new_null()) == NULL)
-		return exh_err_set(err, EXH_ENOMEM, 0, "bundle: out of memory");
-	for (i = 0; i < opt->n_encrypt_certs; i++) {
-		if ((rc = bundle_load_cert(opt->encrypt_certs[i], &x, err)) !=
-		    EXH_OK)
-			return exh_err_prefix(err, "bundle");
-		if (sk_X509_push(b->recipients, x) <= 0) {
-			X509_free(x);
-			return exh_err_set(err, EXH_ENOMEM, 0,
-			    "bundle: out of memory");
-		}
-	}
-	return EXH_OK;
-}
-
 static int
 open_zip(struct exh_bundle *b, struct exh_err *err)
 {
@@ -232,16 +144,11 @@ setup(struct exh_bundle *b, const struct exh_bundle_options *opt,
 			return exh_err_set(err, EXH_ENOMEM, 0,
 			    "bundle: out of memory");
 	}
-	if ((rc = check_targets(opt->path, err)) != EXH_OK ||
-	    (rc = load_material(b, opt, err)) != EXH_OK)
+	if ((rc = bundle_check_targets(opt->path, err)) != EXH_OK ||
+	    (rc = bundle_load_material(b, opt, err)) != EXH_OK)
 		return rc;
-	/* The clear zip and its envelope exist side by side for a moment. */
-	need = estimated < b->cap ? estimated : b->cap;
-	if (b->recipients != NULL)
-		need = need > UINT64_MAX / 2 ? UINT64_MAX : need * 2;
-	need = need > UINT64_MAX - BUNDLE_MARGIN ? UINT64_MAX :
-	    need + BUNDLE_MARGIN;
-	if ((rc = check_space(b->dir, need, err)) != EXH_OK)
+	need = bundle_space_needed(opt, estimated);
+	if ((rc = bundle_check_space(b->dir, need, err)) != EXH_OK)
 		return rc;
 	if ((tmp = malloc(strlen(opt->path) + 32)) == NULL)
 		return exh_err_set(err, EXH_ENOMEM, 0, "bundle: out of memory");

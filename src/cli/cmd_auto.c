@@ -30,6 +30,31 @@ usable(const char *dev)
 	return true;
 }
 
+/* The bundle's destination, checked against every disk that may be read
+ * before any of them is opened. */
+static int
+check_destination(const char *bundle, const struct exh_disk_info *disks,
+    size_t n)
+{
+	struct exh_bundle_options bo;
+	const char *srcs[MAX_ARGS];
+	struct exh_err err;
+	size_t i, k = 0;
+
+	for (i = 0; i < n && k < MAX_ARGS; i++)
+		if (!disks[i].is_boot_stick)
+			srcs[k++] = disks[i].dev_path;
+	memset(&bo, 0, sizeof(bo));
+	bo.path = bundle;
+	if (exh_bundle_check(&bo, srcs, k, 0, &err) == EXH_OK)
+		return EXH_OK;
+	cli_error(NULL, &err);
+	fputs("EXHUME-RESULT: failed (", stdout);
+	cli_put_term(stdout, err.msg);
+	fputs(")\n", stdout);
+	return EXH_EUSAGE;
+}
+
 /* The bundle's SHA-256 as written next to it. */
 static const char *
 side_hash(const char *bundle, char hex[65])
@@ -89,7 +114,17 @@ cmd_auto(int argc, char **argv)
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 	snprintf(name, sizeof(name), "exhume-%s.zip", stamp);
-	snprintf(bundle, sizeof(bundle), "%s/%s", dir, name);
+	if (snprintf(bundle, sizeof(bundle), "%s/%s", dir, name) >=
+	    (int)sizeof(bundle)) {
+		printf("EXHUME-RESULT: failed (evidence directory path too "
+		    "long)\n");
+		free(disks);
+		return EXIT_USAGE;
+	}
+	if (check_destination(bundle, disks, n) != EXH_OK) {
+		free(disks);
+		return EXIT_USAGE;
+	}
 	args[nargs++] = "scan";
 	args[nargs++] = "--bundle";
 	args[nargs++] = bundle;

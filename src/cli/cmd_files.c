@@ -33,30 +33,6 @@ static const struct {
 	{ EXH_ATTR_ENCRYPTED, "encrypted" },
 };
 
-static void
-put_json_str(const char *s)
-{
-	struct exh_buf b = { 0 };
-
-	putchar('"');
-	if (s != NULL && exh_esc_json(&b, s, strlen(s)) == EXH_OK && b.data)
-		fputs(b.data, stdout);
-	putchar('"');
-	exh_buf_free(&b);
-}
-
-static void
-put_times(const char *key, const struct exh_macb *t)
-{
-	char a[32], b[32], c[32], d[32];
-
-	printf(",\"%s\":{\"created\":\"%s\",\"modified\":\"%s\","
-	    "\"mft_changed\":\"%s\",\"accessed\":\"%s\"}", key,
-	    exh_filetime_iso(t->created, a), exh_filetime_iso(t->modified, b),
-	    exh_filetime_iso(t->mft_changed, c),
-	    exh_filetime_iso(t->accessed, d));
-}
-
 static const char *
 status_name(const struct exh_entry *e, int stream_status)
 {
@@ -147,48 +123,55 @@ static void
 json_line(struct inventory *inv, const struct exh_entry *e,
     const struct exh_stream_info *si)
 {
+	struct exh_buf b = { 0 };
+	struct exh_json w;
 	struct hashes h;
+	char tag[16];
 	size_t i;
-	bool first = true;
 
 	memset(&h, 0, sizeof(h));
 	if (inv->hash && si != NULL && e->status == EXH_ENTRY_OK)
 		hash_stream(inv, e, si, &h);
-	printf("{\"path\":");
-	put_json_str(e->path);
-	printf(",\"stream\":");
+	exh_json_init(&w, &b);
+	exh_json_open(&w, NULL, '{');
+	exh_json_text(&w, "path", e->path);
 	if (si != NULL)
-		put_json_str(si->name);
+		exh_json_text(&w, "stream", si->name);
 	else
-		printf("null");
-	printf(",\"type\":\"%s\",\"size\":%" PRIu64 ",\"allocated\":%" PRIu64
-	    ",\"mft\":%" PRIu64 ",\"seq\":%u,\"links\":%u",
-	    e->is_dir ? "dir" : "file", si ? si->size : 0,
-	    si ? si->alloc_size : 0, e->mft, (unsigned)e->seq, e->links);
-	printf(",\"attributes\":[");
+		exh_json_null(&w, "stream");
+	exh_json_str(&w, "type", e->is_dir ? "dir" : "file");
+	exh_json_uint(&w, "size", si ? si->size : 0);
+	exh_json_uint(&w, "allocated", si ? si->alloc_size : 0);
+	exh_json_uint(&w, "mft", e->mft);
+	exh_json_uint(&w, "seq", e->seq);
+	exh_json_uint(&w, "links", e->links);
+	exh_json_open(&w, "attributes", '[');
 	for (i = 0; i < sizeof(attr_names) / sizeof(attr_names[0]); i++)
-		if (e->attributes & attr_names[i].bit) {
-			printf("%s\"%s\"", first ? "" : ",", attr_names[i].name);
-			first = false;
-		}
-	printf("],\"owner_sid\":");
-	put_json_str(e->owner_sid ? e->owner_sid : "");
-	put_times("si", &e->si);
-	put_times("fn", &e->fn);
+		if (e->attributes & attr_names[i].bit)
+			exh_json_str(&w, NULL, attr_names[i].name);
+	exh_json_close(&w, ']');
+	exh_json_text(&w, "owner_sid", e->owner_sid);
+	exh_json_macb(&w, "si", &e->si, EXH_JSON_ABSENT_EMPTY);
+	exh_json_macb(&w, "fn", &e->fn, EXH_JSON_ABSENT_EMPTY);
 	if (e->reparse_tag != 0) {
-		printf(",\"reparse_tag\":\"0x%08" PRIX32 "\",\"reparse_target\":",
-		    e->reparse_tag);
-		put_json_str(e->reparse_target ? e->reparse_target : "");
+		snprintf(tag, sizeof(tag), "0x%08" PRIX32, e->reparse_tag);
+		exh_json_str(&w, "reparse_tag", tag);
+		exh_json_text(&w, "reparse_target", e->reparse_target);
 	}
-	printf(",\"status\":\"%s\"", status_name(e, h.status));
-	if (e->problem != NULL || h.problem[0] != '\0') {
-		printf(",\"problem\":");
-		put_json_str(e->problem ? e->problem : h.problem);
+	exh_json_str(&w, "status", status_name(e, h.status));
+	if (e->problem != NULL || h.problem[0] != '\0')
+		exh_json_text(&w, "problem", e->problem ? e->problem :
+		    h.problem);
+	if (inv->hash && h.sha256[0] != '\0') {
+		exh_json_str(&w, "md5", h.md5);
+		exh_json_str(&w, "sha1", h.sha1);
+		exh_json_str(&w, "sha256", h.sha256);
 	}
-	if (inv->hash && h.sha256[0] != '\0')
-		printf(",\"md5\":\"%s\",\"sha1\":\"%s\",\"sha256\":\"%s\"",
-		    h.md5, h.sha1, h.sha256);
-	printf("}\n");
+	exh_json_close(&w, '}');
+	exh_json_raw(&w, "\n");
+	if (exh_json_status(&w) == EXH_OK)
+		fputs(b.data, stdout);
+	exh_buf_free(&b);
 }
 
 /* The Sleuth Kit body format, one line for $SI and one for $FN times. */

@@ -38,8 +38,8 @@ cmd_profile(int argc, char **argv)
 	    &t) != EXH_OK)
 		return EXIT_USAGE;
 	if ((p = exh_triage_profile(t)) != NULL &&
-	    (json ? exh_profile_to_json(p, &b) : exh_profile_to_text(p, &b)) ==
-	    EXH_OK) {
+	    (json ? exh_report_profile_json(p, &b) :
+	    exh_report_profile_text(p, &b)) == EXH_OK) {
 		fputs(b.data ? b.data : "", stdout);
 		if (json)
 			putchar('\n');

@@ -13,11 +13,13 @@
 
 struct scan_args {
 	struct exh_triage_options to;
-	struct exh_triage_bundle_options bo;
+	struct exh_triage_bundle_options tb;
+	struct exh_bundle_options *bo;	/* &tb.bundle */
 	const char *certs[MAX_PATHS];
 	bool jsonl;
 	const char *out_dir;
-	const char *password_file;
+	const char *password_file, *sign_password_file;
+	char *password, *sign_password;	/* read by the preflight */
 	const char *lang;
 };
 
@@ -36,7 +38,8 @@ scan_usage(void)
 	    "                   [--bundle PATH.zip [--zip-password-file F] "
 	    "[--max-collect BYTES]\n"
 	    "                    [--encrypt-to CERT.pem]... "
-	    "[--sign KEY.pem --cert CERT.pem]]\n");
+	    "[--sign KEY.pem --cert CERT.pem\n"
+	    "                     [--sign-password-file F]]]\n");
 	return EXIT_USAGE;
 }
 
@@ -81,12 +84,14 @@ parse_args(int argc, char **argv, struct scan_args *a)
 		{ "encrypt-to", required_argument, NULL, 'E' },
 		{ "sign", required_argument, NULL, 'S' },
 		{ "cert", required_argument, NULL, 'T' },
+		{ "sign-password-file", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
 	int c;
 
 	memset(a, 0, sizeof(*a));
+	a->bo = &a->tb.bundle;
 	cli_triage_defaults(&a->to);
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -134,15 +139,18 @@ parse_args(int argc, char **argv, struct scan_args *a)
 			a->out_dir = optarg;
 			break;
 		case 'B':
-			a->bo.path = optarg;
+			a->bo->path = optarg;
 			break;
 		case 'P':
 			a->password_file = optarg;
 			break;
+		case 'K':
+			a->sign_password_file = optarg;
+			break;
 		case 'C':
 			if (!parse_u64(optarg, &v) || v == 0)
 				return scan_usage();
-			a->bo.max_collect_bytes = v;
+			a->bo->max_collect_bytes = v;
 			break;
 		case 'c':
 			a->to.case_id = optarg;
@@ -162,15 +170,15 @@ parse_args(int argc, char **argv, struct scan_args *a)
 			a->lang = optarg;
 			break;
 		case 'E':
-			if (a->bo.n_encrypt_certs == MAX_PATHS)
+			if (a->bo->n_encrypt_certs == MAX_PATHS)
 				return scan_usage();
-			a->certs[a->bo.n_encrypt_certs++] = optarg;
+			a->certs[a->bo->n_encrypt_certs++] = optarg;
 			break;
 		case 'S':
-			a->bo.sign_key = optarg;
+			a->bo->sign_key = optarg;
 			break;
 		case 'T':
-			a->bo.sign_cert = optarg;
+			a->bo->sign_cert = optarg;
 			break;
 		case 'f':
 			if (strcmp(optarg, "jsonl") == 0)
@@ -182,12 +190,13 @@ parse_args(int argc, char **argv, struct scan_args *a)
 			return scan_usage();
 		}
 	}
-	if (optind >= argc || (a->bo.sign_key == NULL) !=
-	    (a->bo.sign_cert == NULL) || (a->bo.path == NULL &&
-	    (a->bo.n_encrypt_certs > 0 || a->bo.sign_key != NULL ||
-	    a->password_file != NULL)))
+	if (optind >= argc || (a->bo->sign_key == NULL) !=
+	    (a->bo->sign_cert == NULL) || (a->bo->path == NULL &&
+	    (a->bo->n_encrypt_certs > 0 || a->bo->sign_key != NULL ||
+	    a->password_file != NULL)) || (a->sign_password_file != NULL &&
+	    a->bo->sign_key == NULL))
 		return scan_usage();
-	a->bo.encrypt_certs = a->certs;
+	a->bo->encrypt_certs = a->certs;
 	return EXIT_CLEAN;
 }
 
@@ -333,41 +342,80 @@ write_out_dir(const struct scan_args *a, const struct exh_triage *t,
 	return rc;
 }
 
+static char *
+read_secret(const char *path, const char *what)
+{
+	char *s;
+
+	if (path == NULL)
+		return NULL;
+	if ((s = cli_read_secret(path)) == NULL)
+		cli_warn("%s: cannot read the %s file", path, what);
+	return s;
+}
+
+static void
+forget(char **secret)
+{
+	if (*secret != NULL) {
+		explicit_bzero(*secret, strlen(*secret));
+		free(*secret);
+		*secret = NULL;
+	}
+}
+
+/*
+ * Everything about the bundle that can fail without the evidence is
+ * checked first (exh_bundle_check), so a run never ends after a long scan
+ * on a name that exists, a missing directory or an unusable key.
+ */
+static int
+preflight(struct scan_args *a, char **sources, size_t n)
+{
+	struct exh_err err;
+
+	if (a->bo->path == NULL)
+		return EXH_OK;
+	if ((a->password_file != NULL && (a->password =
+	    read_secret(a->password_file, "password")) == NULL) ||
+	    (a->sign_password_file != NULL && (a->sign_password =
+	    read_secret(a->sign_password_file, "signing key password")) ==
+	    NULL))
+		return EXH_EUSAGE;
+	a->bo->zip_password = a->password;
+	a->bo->sign_key_password = a->sign_password;
+	if (exh_bundle_check(a->bo, (const char *const *)sources, n, 0,
+	    &err) != EXH_OK) {
+		cli_error(NULL, &err);
+		fputs("exhume: nothing was opened or written\n", stderr);
+		return EXH_EUSAGE;
+	}
+	return EXH_OK;
+}
+
 static int
 write_bundle(struct scan_args *a, struct exh_triage *t)
 {
 	struct exh_bundle_result res;
 	struct exh_err err;
-	char *password = NULL;
 	int rc;
 
-	if (a->password_file != NULL &&
-	    (password = cli_read_secret(a->password_file)) == NULL) {
-		cli_warn("%s: cannot read the password file", a->password_file);
-		return EXH_EUSAGE;
-	}
-	a->bo.zip_password = password;
-	a->bo.lang = a->lang;
-	rc = exh_triage_write_bundle(t, &a->bo, &res, &err);
-	if (password != NULL) {
-		explicit_bzero(password, strlen(password));
-		free(password);
-	}
-	a->bo.zip_password = NULL;
+	a->tb.lang = a->lang;
+	rc = exh_triage_write_bundle(t, &a->tb, &res, &err);
 	if (rc != EXH_OK) {
-		cli_error(a->bo.path, &err);
+		cli_error(a->bo->path, &err);
 		return rc;
 	}
 	fprintf(stderr, "bundle: %zu streams collected, %zu incomplete, %zu "
 	    "left out, written to ", res.collected, res.incomplete,
 	    res.left_out);
-	cli_put_term(stderr, a->bo.path);
+	cli_put_term(stderr, a->bo->path);
 	/* Encrypted, only the envelope is on the disk: say so. */
 	if (res.p7m_sha256[0] != '\0')
 		fprintf(stderr, ".p7m (CMS envelope for %zu recipient%s)",
-		    a->bo.n_encrypt_certs, a->bo.n_encrypt_certs == 1 ? "" :
+		    a->bo->n_encrypt_certs, a->bo->n_encrypt_certs == 1 ? "" :
 		    "s");
-	if (a->bo.sign_key != NULL)
+	if (a->bo->sign_key != NULL)
 		fputs(", SHA256SUMS signed (SHA256SUMS.p7s)", stderr);
 	fprintf(stderr, "\nbundle SHA-256: %s\n", res.zip_sha256);
 	if (res.p7m_sha256[0] != '\0')
@@ -391,7 +439,7 @@ write_outputs(struct scan_args *a, struct exh_triage *t)
 	}
 	if (rc == EXH_OK && a->out_dir != NULL)
 		rc = write_out_dir(a, t, &text, &json);
-	if (rc == EXH_OK && a->bo.path != NULL)
+	if (rc == EXH_OK && a->bo->path != NULL)
 		rc = write_bundle(a, t);
 	exh_buf_free(&text);
 	exh_buf_free(&json);
@@ -430,8 +478,10 @@ cmd_scan(int argc, char **argv)
 		return rc;
 	}
 	a.to.command_line = cmdline;
-	a.to.cache_dir = cache = cache_dir();
 	rc = EXIT_USAGE;
+	if (preflight(&a, argv + optind, (size_t)(argc - optind)) != EXH_OK)
+		goto out;
+	a.to.cache_dir = cache = cache_dir();
 	if (exh_triage_create(&a.to, &t, &err) != EXH_OK) {
 		cli_error(NULL, &err);
 		goto out;
@@ -451,6 +501,8 @@ cmd_scan(int argc, char **argv)
 		rc = exh_triage_verdict_status(t);
 out:
 	exh_triage_destroy(t);
+	forget(&a.password);
+	forget(&a.sign_password);
 	free(cache);
 	free(cmdline);
 	return rc;

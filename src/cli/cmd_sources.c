@@ -6,23 +6,12 @@
 
 #include "cli.h"
 
+/* With --json everything goes through one writer and is printed at the end. */
 struct out {
 	bool json;
-	bool first;
+	struct exh_buf buf;
+	struct exh_json w;
 };
-
-static void
-json_str(const char *key, const char *v, bool comma)
-{
-	struct exh_buf b = { 0 };
-
-	if (exh_esc_json(&b, v ? v : "", v ? strlen(v) : 0) != EXH_OK) {
-		exh_buf_free(&b);
-		return;
-	}
-	printf("%s\"%s\":\"%s\"", comma ? "," : "", key, b.data ? b.data : "");
-	exh_buf_free(&b);
-}
 
 static void
 print_volume_state(struct exh_source *src, const struct exh_partition *p,
@@ -36,7 +25,7 @@ print_volume_state(struct exh_source *src, const struct exh_partition *p,
 		return;
 	if (exh_volume_open(src, p->number, &vol, &err) != EXH_OK) {
 		if (o->json)
-			json_str("ntfs_error", err.msg, true);
+			exh_json_text(&o->w, "ntfs_error", err.msg);
 		else {
 			printf("      cannot open NTFS: ");
 			cli_put_term(stdout, err.msg);
@@ -46,12 +35,11 @@ print_volume_state(struct exh_source *src, const struct exh_partition *p,
 	}
 	vi = exh_volume_info(vol);
 	if (o->json) {
-		json_str("ntfs_serial", vi->serial, true);
-		json_str("ntfs_label", vi->label, true);
-		printf(",\"dirty\":%s,\"hibernated\":%s,\"system\":%s",
-		    vi->dirty ? "true" : "false",
-		    vi->hibernated ? "true" : "false",
-		    exh_volume_is_system(vol) ? "true" : "false");
+		exh_json_text(&o->w, "ntfs_serial", vi->serial);
+		exh_json_text(&o->w, "ntfs_label", vi->label);
+		exh_json_bool(&o->w, "dirty", vi->dirty);
+		exh_json_bool(&o->w, "hibernated", vi->hibernated);
+		exh_json_bool(&o->w, "system", exh_volume_is_system(vol));
 	} else {
 		printf("      NTFS %d.%d serial %s", vi->ntfs_major,
 		    vi->ntfs_minor, vi->serial);
@@ -72,23 +60,26 @@ print_volume_state(struct exh_source *src, const struct exh_partition *p,
 
 static void
 print_partition(struct exh_source *src, const struct exh_partition *p,
-    struct out *o, bool comma)
+    struct out *o)
 {
+	struct exh_json *w = &o->w;
+
 	if (o->json) {
-		printf("%s{\"number\":%d,\"offset\":%" PRIu64 ",\"size\":%" PRIu64,
-		    comma ? "," : "", p->number, p->offset, p->size);
-		json_str("table_type", p->table_type, true);
-		json_str("name", p->part_name, true);
-		printf(",\"fs\":\"%s\"", exh_fs_kind_name(p->fs));
-		json_str("fs_type", p->fs_type, true);
-		json_str("label", p->label, true);
-		json_str("uuid", p->uuid, true);
-		printf(",\"bitlocker\":%s,\"dynamic_disk\":%s",
-		    p->fs == EXH_FS_BITLOCKER ? "true" : "false",
-		    p->dynamic_disk ? "true" : "false");
-		json_str("note", p->note, true);
+		exh_json_open(w, NULL, '{');
+		exh_json_int(w, "number", p->number);
+		exh_json_uint(w, "offset", p->offset);
+		exh_json_uint(w, "size", p->size);
+		exh_json_text(w, "table_type", p->table_type);
+		exh_json_text(w, "name", p->part_name);
+		exh_json_str(w, "fs", exh_fs_kind_name(p->fs));
+		exh_json_text(w, "fs_type", p->fs_type);
+		exh_json_text(w, "label", p->label);
+		exh_json_text(w, "uuid", p->uuid);
+		exh_json_bool(w, "bitlocker", p->fs == EXH_FS_BITLOCKER);
+		exh_json_bool(w, "dynamic_disk", p->dynamic_disk);
+		exh_json_text(w, "note", p->note);
 		print_volume_state(src, p, o);
-		putchar('}');
+		exh_json_close(w, '}');
 		return;
 	}
 	printf("  #%-2d offset %-12" PRIu64 " size %-12" PRIu64 " %-9s",
@@ -116,15 +107,15 @@ print_source(struct exh_source *src, struct out *o)
 	size_t i;
 
 	if (o->json) {
-		printf("%s{", o->first ? "" : ",");
-		json_str("path", exh_source_path(src), false);
-		printf(",\"size\":%" PRIu64, exh_source_size(src));
-		json_str("table", exh_source_table(src), true);
-		printf(",\"block_device\":%s,\"ro_before\":%d,\"ro_after\":%d",
-		    ro->is_block_device ? "true" : "false", ro->before,
-		    ro->after);
-		json_str("ro_method", ro->method, true);
-		printf(",\"partitions\":[");
+		exh_json_open(&o->w, NULL, '{');
+		exh_json_text(&o->w, "path", exh_source_path(src));
+		exh_json_uint(&o->w, "size", exh_source_size(src));
+		exh_json_text(&o->w, "table", exh_source_table(src));
+		exh_json_bool(&o->w, "block_device", ro->is_block_device);
+		exh_json_int(&o->w, "ro_before", ro->before);
+		exh_json_int(&o->w, "ro_after", ro->after);
+		exh_json_text(&o->w, "ro_method", ro->method);
+		exh_json_open(&o->w, "partitions", '[');
 	} else {
 		cli_put_term(stdout, exh_source_path(src));
 		printf(": %" PRIu64 " bytes, %s, read-only: %s\n",
@@ -132,10 +123,11 @@ print_source(struct exh_source *src, struct out *o)
 		    exh_source_table(src) : "no partition table", ro->method);
 	}
 	for (i = 0; i < exh_source_partition_count(src); i++)
-		print_partition(src, exh_source_partition(src, i), o, i > 0);
-	if (o->json)
-		printf("]}");
-	o->first = false;
+		print_partition(src, exh_source_partition(src, i), o);
+	if (o->json) {
+		exh_json_close(&o->w, ']');
+		exh_json_close(&o->w, '}');
+	}
 }
 
 static int
@@ -222,8 +214,11 @@ cmd_sources(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct out o = { false, true };
+	struct out o;
 	int c, rc;
+
+	memset(&o, 0, sizeof(o));
+	exh_json_init(&o.w, &o.buf);
 
 	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
 		if (c != 'j') {
@@ -233,13 +228,19 @@ cmd_sources(int argc, char **argv)
 		}
 		o.json = true;
 	}
-	if (o.json)
-		putchar('[');
+	exh_json_open(&o.w, NULL, '[');
 	if (optind < argc)
 		rc = list_given(argv + optind, argc - optind, &o);
 	else
 		rc = list_system(&o);
-	if (o.json)
-		printf("]\n");
+	exh_json_close(&o.w, ']');
+	if (o.json) {
+		if (exh_json_status(&o.w) != EXH_OK) {
+			cli_warn("sources: out of memory");
+			rc = EXIT_USAGE;
+		} else
+			printf("%s\n", o.buf.data);
+	}
+	exh_buf_free(&o.buf);
 	return rc;
 }

@@ -1,137 +1,90 @@
 /* One JSON object per finding, the shape of findings.jsonl. */
-#include <inttypes.h>
 #include <string.h>
 
 #include "exhume/findings.h"
 
-static int
-put_str(struct exh_buf *out, const char *key, const char *value, bool comma)
-{
-	int rc = exh_buf_printf(out, "%s\"%s\":", comma ? "," : "", key);
-
-	if (rc != EXH_OK)
-		return rc;
-	if (value == NULL)
-		return exh_buf_puts(out, "null");
-	if ((rc = exh_buf_putc(out, '"')) != EXH_OK ||
-	    (rc = exh_esc_json(out, value, strlen(value))) != EXH_OK)
-		return rc;
-	return exh_buf_putc(out, '"');
-}
-
-static int
-put_times(struct exh_buf *out, const char *key, const struct exh_macb *t)
-{
-	char a[32], b[32], c[32], d[32];
-
-	return exh_buf_printf(out, ",\"%s\":{\"created\":\"%s\","
-	    "\"modified\":\"%s\",\"mft_changed\":\"%s\",\"accessed\":\"%s\"}",
-	    key, exh_filetime_iso(t->created, a), exh_filetime_iso(t->modified, b),
-	    exh_filetime_iso(t->mft_changed, c), exh_filetime_iso(t->accessed, d));
-}
-
-static int
-put_reasons(struct exh_buf *out, const struct exh_finding *f)
+static void
+put_reasons(struct exh_json *w, const struct exh_finding *f)
 {
 	size_t i;
-	int rc = exh_buf_puts(out, ",\"reasons\":[");
 
-	for (i = 0; rc == EXH_OK && i < f->nreasons; i++) {
+	exh_json_open(w, "reasons", '[');
+	for (i = 0; i < f->nreasons; i++) {
 		const struct exh_reason *r = &f->reasons[i];
 
-		rc = exh_buf_puts(out, i ? ",{" : "{");
-		if (rc == EXH_OK)
-			rc = put_str(out, "kind", r->kind, false);
-		if (rc == EXH_OK)
-			rc = put_str(out, "name", r->name, true);
-		if (rc == EXH_OK)
-			rc = exh_buf_printf(out, ",\"score\":%d", r->score);
-		if (rc == EXH_OK)
-			rc = put_str(out, "description", r->description, true);
-		if (rc == EXH_OK)
-			rc = put_str(out, "reference", r->reference, true);
-		if (rc == EXH_OK)
-			rc = put_str(out, "detail", r->detail, true);
-		if (rc == EXH_OK)
-			rc = exh_buf_putc(out, '}');
+		exh_json_open(w, NULL, '{');
+		exh_json_str(w, "kind", r->kind);
+		exh_json_str(w, "name", r->name);
+		exh_json_int(w, "score", r->score);
+		exh_json_str(w, "description", r->description);
+		exh_json_str(w, "reference", r->reference);
+		exh_json_str(w, "detail", r->detail);
+		exh_json_close(w, '}');
 	}
-	return rc == EXH_OK ? exh_buf_putc(out, ']') : rc;
+	exh_json_close(w, ']');
 }
 
-static int
-put_fields(struct exh_buf *out, const struct exh_finding *f)
+static void
+put_fields(struct exh_json *w, const struct exh_finding *f)
 {
 	size_t i;
-	int rc = exh_buf_puts(out, ",\"fields\":{");
 
-	for (i = 0; rc == EXH_OK && i < f->nfields; i++)
-		rc = put_str(out, f->fields[i].key, f->fields[i].value, i > 0);
-	return rc == EXH_OK ? exh_buf_putc(out, '}') : rc;
+	exh_json_open(w, "fields", '{');
+	for (i = 0; i < f->nfields; i++)
+		exh_json_str(w, f->fields[i].key, f->fields[i].value);
+	exh_json_close(w, '}');
 }
 
-static int
-put_file_part(struct exh_buf *out, const struct exh_finding *f)
+static void
+put_file_part(struct exh_json *w, const struct exh_finding *f)
 {
-	int rc = exh_buf_printf(out, ",\"size\":%" PRIu64 ",\"mft\":%" PRIu64
-	    ",\"seq\":%u,\"attributes\":%" PRIu32, f->size, f->mft,
-	    (unsigned)f->seq, f->attributes);
-
+	exh_json_uint(w, "size", f->size);
+	exh_json_uint(w, "mft", f->mft);
+	exh_json_uint(w, "seq", f->seq);
+	exh_json_uint(w, "attributes", f->attributes);
 	/* Not chosen by an attacker, but escaped like every disk string. */
-	if (rc == EXH_OK)
-		rc = put_str(out, "owner", f->owner ? f->owner : "", true);
-	if (rc == EXH_OK)
-		rc = put_str(out, "owner_sid", f->owner_sid ? f->owner_sid :
-		    "", true);
-	if (rc == EXH_OK && f->md5[0] != '\0')
-		rc = exh_buf_printf(out, ",\"md5\":\"%s\"", f->md5);
-	if (rc == EXH_OK && f->sha1[0] != '\0')
-		rc = exh_buf_printf(out, ",\"sha1\":\"%s\"", f->sha1);
-	if (rc == EXH_OK)
-		rc = exh_buf_printf(out, ",\"sha256\":\"%s\"", f->sha256);
-	if (rc == EXH_OK)
-		rc = put_times(out, "si", &f->si);
-	if (rc == EXH_OK)
-		rc = put_times(out, "fn", &f->fn);
-	return rc;
+	exh_json_text(w, "owner", f->owner);
+	exh_json_text(w, "owner_sid", f->owner_sid);
+	if (f->md5[0] != '\0')
+		exh_json_str(w, "md5", f->md5);
+	if (f->sha1[0] != '\0')
+		exh_json_str(w, "sha1", f->sha1);
+	exh_json_str(w, "sha256", f->sha256);
+	exh_json_macb(w, "si", &f->si, EXH_JSON_ABSENT_EMPTY);
+	exh_json_macb(w, "fn", &f->fn, EXH_JSON_ABSENT_EMPTY);
 }
 
-static int
-put_record_part(struct exh_buf *out, const struct exh_finding *f)
+static void
+put_record_part(struct exh_json *w, const struct exh_finding *f)
 {
-	char t[32];
-	int rc = put_str(out, "file", f->path, true);
-
-	if (rc == EXH_OK)
-		rc = exh_buf_printf(out, ",\"line\":%" PRIu64 ",\"record\":%"
-		    PRIu64 ",\"time\":\"%s\"", f->line, f->record,
-		    exh_filetime_iso(f->time, t));
-	if (rc == EXH_OK)
-		rc = put_str(out, "client_ip", f->client_ip, true);
-	if (rc == EXH_OK)
-		rc = put_str(out, "excerpt", f->excerpt, true);
-	if (rc == EXH_OK)
-		rc = put_fields(out, f);
-	return rc;
+	exh_json_str(w, "file", f->path);
+	exh_json_uint(w, "line", f->line);
+	exh_json_uint(w, "record", f->record);
+	exh_json_time(w, "time", f->time, EXH_JSON_ABSENT_EMPTY);
+	exh_json_str(w, "client_ip", f->client_ip);
+	exh_json_str(w, "excerpt", f->excerpt);
+	put_fields(w, f);
 }
 
 int
 exh_finding_to_json(const struct exh_finding *f, struct exh_buf *out)
 {
-	int rc;
+	struct exh_json w;
 
-	rc = exh_buf_printf(out, "{\"id\":\"%s\",\"kind\":\"%s\","
-	    "\"level\":\"%s\",\"score\":%d", f->id,
-	    exh_finding_kind_name(f->kind), exh_level_name(f->level), f->score);
-	if (rc == EXH_OK)
-		rc = put_str(out, "check", f->check, true);
-	if (rc == EXH_OK)
-		rc = put_str(out, "path", f->path, true);
-	if (rc == EXH_OK)
-		rc = put_str(out, "stream", f->stream ? f->stream : "", true);
-	if (rc == EXH_OK)
-		rc = f->kind == EXH_FIND_FILE ? put_file_part(out, f) :
-		    put_record_part(out, f);
-	if (rc == EXH_OK)
-		rc = put_reasons(out, f);
-	return rc == EXH_OK ? exh_buf_putc(out, '}') : rc;
+	exh_json_init(&w, out);
+	exh_json_open(&w, NULL, '{');
+	exh_json_str(&w, "id", f->id);
+	exh_json_str(&w, "kind", exh_finding_kind_name(f->kind));
+	exh_json_str(&w, "level", exh_level_name(f->level));
+	exh_json_int(&w, "score", f->score);
+	exh_json_str(&w, "check", f->check);
+	exh_json_str(&w, "path", f->path);
+	exh_json_text(&w, "stream", f->stream);
+	if (f->kind == EXH_FIND_FILE)
+		put_file_part(&w, f);
+	else
+		put_record_part(&w, f);
+	put_reasons(&w, f);
+	exh_json_close(&w, '}');
+	return exh_json_status(&w);
 }

@@ -85,6 +85,11 @@ const char *report_time(int64_t ft, char buf[32]);	/* "—" style when 0 */
 const char *report_size(uint64_t bytes, char buf[48]);
 const char *report_str(const char *s);			/* NULL/"" -> dash */
 
+/* The host profile as one JSON value under key (NULL in an array or at
+ * the top): the object of exh_report_profile_json, nested. */
+void report_profile_json(struct exh_json *w, const char *key,
+    const struct exh_profile *p);
+
 /* The sections, in report order (report.c calls them). */
 void report_case(struct rw *w, const struct exh_report_input *in);
 void report_examined(struct rw *w, const struct exh_report_input *in);

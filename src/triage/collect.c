@@ -367,10 +367,10 @@ build_documents(const struct exh_triage *t, const struct plan *p,
     const struct exh_triage_bundle_options *bo, struct doc d[6])
 {
 	struct exh_report_collected *col = collected_list(p);
-	const char *base = strrchr(bo->path, '/');
+	const char *base = strrchr(bo->bundle.path, '/');
 	int rc;
 
-	base = base ? base + 1 : bo->path;
+	base = base ? base + 1 : bo->bundle.path;
 	d[0].name = "findings.jsonl";
 	d[1].name = "summary.txt";
 	d[2].name = "acquisition.json";
@@ -417,22 +417,14 @@ exh_triage_write_bundle(struct exh_triage *t,
     const struct exh_triage_bundle_options *bo, struct exh_bundle_result *res,
     struct exh_err *err)
 {
-	struct exh_bundle_options opt;
 	struct exh_bundle *b;
 	struct plan p;
 	size_t i;
 	int rc = EXH_OK;
 
 	make_plan(t, &p);
-	memset(&opt, 0, sizeof(opt));
-	opt.path = bo->path;
-	opt.zip_password = bo->zip_password;
-	opt.encrypt_certs = bo->encrypt_certs;
-	opt.n_encrypt_certs = bo->n_encrypt_certs;
-	opt.sign_key = bo->sign_key;
-	opt.sign_cert = bo->sign_cert;
-	opt.max_collect_bytes = bo->max_collect_bytes;
-	if ((rc = exh_bundle_create(&opt, p.bytes, &b, err)) != EXH_OK) {
+	if ((rc = exh_bundle_create(&bo->bundle, p.bytes, &b, err)) !=
+	    EXH_OK) {
 		free_plan(&p);
 		return rc;
 	}

@@ -1,4 +1,4 @@
-/* Fills the report's input from the triage: sources, volumes, results. */
+/* Every document of a run: the report input filled from the triage, handed to report. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +7,7 @@
 
 struct input_store {
 	struct exh_report_source *srcs;
+	struct exh_partition **parts;	/* per source */
 	struct exh_report_volume *vols;
 	struct exh_disk_info *disks;
 	size_t ndisks;
@@ -26,12 +27,28 @@ disk_for(const struct input_store *s, const char *path)
 }
 
 static int
+fill_partitions(const struct exh_source *src, struct exh_report_source *rs,
+    struct exh_partition **store)
+{
+	size_t i, n = exh_source_partition_count(src);
+
+	if ((*store = calloc(n + 1, sizeof(**store))) == NULL)
+		return EXH_ENOMEM;
+	for (i = 0; i < n; i++)
+		(*store)[i] = *exh_source_partition(src, i);
+	rs->partitions = *store;
+	rs->npartitions = n;
+	return EXH_OK;
+}
+
+static int
 fill_sources(const struct exh_triage *t, struct input_store *s)
 {
 	struct exh_err err;
 	size_t i;
 
-	if ((s->srcs = calloc(t->nsrcs + 1, sizeof(*s->srcs))) == NULL)
+	if ((s->srcs = calloc(t->nsrcs + 1, sizeof(*s->srcs))) == NULL ||
+	    (s->parts = calloc(t->nsrcs + 1, sizeof(*s->parts))) == NULL)
 		return EXH_ENOMEM;
 	(void)exh_source_list_disks("/sys", NULL, &s->disks, &s->ndisks, &err);
 	for (i = 0; i < t->nsrcs; i++) {
@@ -39,10 +56,14 @@ fill_sources(const struct exh_triage *t, struct input_store *s)
 		const struct exh_disk_info *d = disk_for(s, path);
 
 		s->srcs[i].path = path;
-		s->srcs[i].model = d ? d->model : "";
-		s->srcs[i].serial = d ? d->serial : "";
+		s->srcs[i].model = d ? d->model : NULL;
+		s->srcs[i].serial = d ? d->serial : NULL;
+		s->srcs[i].table = exh_source_table(t->srcs[i]);
 		s->srcs[i].size = exh_source_size(t->srcs[i]);
 		s->srcs[i].ro = exh_source_ro_state(t->srcs[i]);
+		if (fill_partitions(t->srcs[i], &s->srcs[i], &s->parts[i]) !=
+		    EXH_OK)
+			return EXH_ENOMEM;
 	}
 	return EXH_OK;
 }
@@ -90,8 +111,13 @@ fill_volumes(const struct exh_triage *t, struct input_store *s)
 }
 
 static void
-free_store(struct input_store *s)
+free_store(struct input_store *s, size_t nsrcs)
 {
+	size_t i;
+
+	for (i = 0; s->parts != NULL && i < nsrcs; i++)
+		free(s->parts[i]);
+	free(s->parts);
 	free(s->srcs);
 	free(s->vols);
 	free(s->disks);
@@ -122,20 +148,31 @@ fill_results(const struct exh_triage *t, struct exh_report_input *in)
 	in->nrun_notes = t->nnotes;
 }
 
-static char *
-read_notes(const char *path)
+/* The whole record of the run, without the bundle's collected list.  The
+ * store holds what in points to; free it with free_store. */
+static int
+fill_input(const struct exh_triage *t, struct exh_report_input *in,
+    struct input_store *s)
 {
-	struct exh_buf b = { 0 };
-	char chunk[4096];
-	size_t n;
-	FILE *fp;
+	const char *fw = t->opt.firmware_notes_path;
 
-	if (path == NULL || *path == '\0' || (fp = fopen(path, "r")) == NULL)
-		return NULL;
-	while (b.len < 65536 && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		exh_buf_append(&b, chunk, n);
-	fclose(fp);
-	return b.data;
+	memset(in, 0, sizeof(*in));
+	memset(s, 0, sizeof(*s));
+	if (fill_sources(t, s) != EXH_OK || fill_volumes(t, s) != EXH_OK) {
+		free_store(s, t->nsrcs);
+		return EXH_ENOMEM;
+	}
+	fill_results(t, in);
+	exh_hash_self(s->self);
+	in->exhume_sha256 = s->self;
+	in->sources = s->srcs;
+	in->volumes = s->vols;
+	/* Asked for but unreadable is recorded as empty, not left out. */
+	if (fw != NULL && *fw != '\0') {
+		s->firmware = exh_file_read_small(fw, 65536);
+		in->firmware_notes = s->firmware ? s->firmware : "";
+	}
+	return EXH_OK;
 }
 
 int
@@ -147,25 +184,14 @@ triage_report(const struct exh_triage *t, const char *lang, bool html,
 	struct input_store s;
 	int rc;
 
-	memset(&in, 0, sizeof(in));
-	memset(&s, 0, sizeof(s));
-	if (fill_sources(t, &s) != EXH_OK || fill_volumes(t, &s) != EXH_OK) {
-		free_store(&s);
+	if (fill_input(t, &in, &s) != EXH_OK)
 		return EXH_ENOMEM;
-	}
-	fill_results(t, &in);
-	triage_self_sha256(s.self);
-	s.firmware = read_notes(t->opt.firmware_notes_path);
 	in.lang = lang;
-	in.exhume_sha256 = s.self;
-	in.sources = s.srcs;
-	in.volumes = s.vols;
-	in.firmware_notes = s.firmware;
 	in.collected = col;
 	in.ncollected = ncol;
 	in.bundle_name = bundle_name;
 	rc = html ? exh_report_html(&in, out) : exh_report_text(&in, out);
-	free_store(&s);
+	free_store(&s, t->nsrcs);
 	return rc;
 }
 
@@ -174,4 +200,38 @@ exh_triage_report(const struct exh_triage *t, const char *lang, bool html,
     struct exh_buf *out)
 {
 	return triage_report(t, lang, html, NULL, 0, NULL, out);
+}
+
+int
+exh_triage_summary_text(const struct exh_triage *t, struct exh_buf *out)
+{
+	struct exh_report_input in;
+	struct input_store s;
+	int rc;
+
+	if (fill_input(t, &in, &s) != EXH_OK)
+		return EXH_ENOMEM;
+	rc = exh_report_summary_text(&in, out);
+	free_store(&s, t->nsrcs);
+	return rc;
+}
+
+int
+exh_triage_findings_jsonl(const struct exh_triage *t, struct exh_buf *out)
+{
+	return exh_report_findings_jsonl(t->fs, out);
+}
+
+int
+exh_triage_acquisition_json(const struct exh_triage *t, struct exh_buf *out)
+{
+	struct exh_report_input in;
+	struct input_store s;
+	int rc;
+
+	if (fill_input(t, &in, &s) != EXH_OK)
+		return EXH_ENOMEM;
+	rc = exh_report_acquisition_json(&in, out);
+	free_store(&s, t->nsrcs);
+	return rc;
 }

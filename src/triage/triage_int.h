@@ -63,9 +63,6 @@ int triage_scan_logs(struct exh_triage *t, struct exh_volume *vol,
  * which the installed build was exposed (rules/exposure.tsv). */
 void triage_coverage_check(struct exh_triage *t);
 
-/* SHA-256 of the running binary; "" when it cannot be read. */
-void triage_self_sha256(char out[65]);
-
 /* The report input with the bundle's collected list (may be NULL). */
 int triage_report(const struct exh_triage *t, const char *lang, bool html,
     const struct exh_report_collected *col, size_t ncol,

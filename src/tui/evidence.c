@@ -321,7 +321,7 @@ written_screen(struct tui *t, struct bundle_run *r, const char *verify)
 
 	tui_para(t, &b, _("The evidence bundle is written and synced "
 	    "to disk.\n\n"), TUI_TEXT_W);
-	(void)tui_wrap(t, &b, _("File: "), r->bo.path, TUI_TEXT_W);
+	(void)tui_wrap(t, &b, _("File: "), r->bo.bundle.path, TUI_TEXT_W);
 	tui_size(r->res.collected_bytes, size, sizeof(size));
 	(void)exh_buf_printf(&b, _("Collected: %zu files (%s), %zu "
 	    "incomplete, %zu left out, %zu documents\n\n"), r->res.collected,
@@ -368,15 +368,15 @@ write_bundle(struct tui *t, struct bundle_run *r, const char *password)
 	}
 	sync();
 	t->bundle_written = true;
-	tui_printf(t->bundle_path, sizeof(t->bundle_path), "%s", r->bo.path);
+	tui_printf(t->bundle_path, sizeof(t->bundle_path), "%s", r->bo.bundle.path);
 	tui_printf(t->bundle_sha256, sizeof(t->bundle_sha256), "%s",
 	    r->res.zip_sha256);
-	if (r->bo.n_encrypt_certs > 0)
+	if (r->bo.bundle.n_encrypt_certs > 0)
 		tui_para(t, &v, _("Encrypted for the certificate: it was "
 		    "read back and checked while writing; verify the .zip "
 		    "after decrypting it.\n"), TUI_TEXT_W);
 	else
-		t->bundle_verified = verify_bundle(t, r->bo.path, password, &v);
+		t->bundle_verified = verify_bundle(t, r->bo.bundle.path, password, &v);
 	written_screen(t, r, v.data ? v.data : "");
 	exh_buf_free(&v);
 }
@@ -521,12 +521,12 @@ tui_evidence_screen(struct tui *t)
 	newtPopWindow();
 	if (go && bad == NULL) {
 		memset(&r, 0, sizeof(r));
-		r.bo.path = path;
-		r.bo.zip_password = pw[0] ? pw : NULL;
+		r.bo.bundle.path = path;
+		r.bo.bundle.zip_password = pw[0] ? pw : NULL;
 		if (cert[0] != '\0') {
 			r.certs[0] = cert;
-			r.bo.encrypt_certs = r.certs;
-			r.bo.n_encrypt_certs = 1;
+			r.bo.bundle.encrypt_certs = r.certs;
+			r.bo.bundle.n_encrypt_certs = 1;
 		}
 		write_bundle(t, &r, pw[0] ? pw : NULL);
 	}

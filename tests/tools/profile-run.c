@@ -5,6 +5,7 @@
 
 #include "exhume/findings.h"
 #include "exhume/host.h"
+#include "exhume/report.h"
 #include "exhume/source.h"
 #include "exhume/volume.h"
 
@@ -93,8 +94,8 @@ main(int argc, char **argv)
 		if (strcmp(mode, "findings") == 0)
 			rc = print_findings(p);
 		else if ((strcmp(mode, "json") == 0 ?
-		    exh_profile_to_json(p, &b) : exh_profile_to_text(p, &b)) ==
-		    EXH_OK)
+		    exh_report_profile_json(p, &b) :
+		    exh_report_profile_text(p, &b)) == EXH_OK)
 			printf("%s\n", b.data);
 		exh_profile_free(p);
 	}

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "exhume/host.h"
+#include "exhume/report.h"
 
 #include "../lib/hivespec.h"
 #include "../lib/pespec.h"

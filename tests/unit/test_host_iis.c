@@ -200,11 +200,11 @@ control_and_bidi_characters_in_paths_leave_escaped(void **state)
 	assert_int_equal(p->nvdirs, 1);
 	assert_string_equal(p->vdirs[0].physical_path,
 	    "C:\\evil\nINJECTED\xe2\x80\xaetxt.aspx");
-	assert_int_equal(exh_profile_to_text(p, &b), EXH_OK);
+	assert_int_equal(exh_report_profile_text(p, &b), EXH_OK);
 	assert_null(strstr(b.data, "\nINJECTED"));
 	assert_null(strstr(b.data, "\xe2\x80\xae"));
 	exh_buf_reset(&b);
-	assert_int_equal(exh_profile_to_json(p, &b), EXH_OK);
+	assert_int_equal(exh_report_profile_json(p, &b), EXH_OK);
 	assert_non_null(strstr(b.data, "evil\\nINJECTED\\u202e"));
 	exh_buf_free(&b);
 	exh_profile_free(p);
@@ -232,7 +232,7 @@ entities_are_never_expanded_nor_external_files_read(void **state)
 	assert_int_equal(p->nvdirs, 1);
 	assert_string_equal(p->vdirs[0].physical_path, "C:\\&e;");
 	assert_string_equal(p->sites[0].name, "S&e;");
-	assert_int_equal(exh_profile_to_json(p, &b), EXH_OK);
+	assert_int_equal(exh_report_profile_json(p, &b), EXH_OK);
 	assert_null(strstr(b.data, "EXPANDED"));
 	exh_buf_free(&b);
 	exh_profile_free(p);

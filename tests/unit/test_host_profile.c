@@ -358,7 +358,7 @@ json_output_has_stable_keys_and_escaped_values(void **state)
 	(void)state;
 	free(p->computer_name);
 	p->computer_name = strdup("EVIL\x1b[31m\"x");
-	assert_int_equal(exh_profile_to_json(p, &b), EXH_OK);
+	assert_int_equal(exh_report_profile_json(p, &b), EXH_OK);
 	assert_non_null(strstr(b.data, "{\"windows\":{\"computer_name\":"
 	    "\"EVIL\\u001b[31m\\\"x\""));
 	assert_null(strchr(b.data, '\x1b'));
@@ -367,7 +367,7 @@ json_output_has_stable_keys_and_escaped_values(void **state)
 	assert_non_null(strstr(b.data, "\"fix_installed_since\":"
 	    "\"2021-03-04T00:00:00.0000000Z\""));
 	exh_buf_reset(&b);
-	assert_int_equal(exh_profile_to_text(p, &b), EXH_OK);
+	assert_int_equal(exh_report_profile_text(p, &b), EXH_OK);
 	assert_null(strchr(b.data, '\x1b'));
 	assert_non_null(strstr(b.data, "STILL VULNERABLE"));
 	exh_buf_free(&b);

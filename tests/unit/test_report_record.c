@@ -149,7 +149,7 @@ setup(void **state)
 	fx->scope[1] = HOSTILE;
 	fx->ro = (struct exh_ro_state){ true, 0, 1, 1, "BLKROSET" };
 	fx->src = (struct exh_report_source){ "/dev/sdb", HOSTILE, HOSTILE,
-	    1ULL << 36, &fx->ro };
+	    "gpt", NULL, 0, 1ULL << 36, &fx->ro };
 	fx->vols[0] = (struct exh_report_volume){ "/dev/sdb", 2, 'C',
 	    1ULL << 35, HOSTILE, "1234-ABCD", true, "dirty", NULL };
 	fx->vols[1] = (struct exh_report_volume){ "/dev/sdb", 3, '?', 1, "",

@@ -1,217 +1,153 @@
-/* Host profile output: JSON (stable key order) and terminal text, every string escaped. */
+/* The host profile as a document: JSON (fixed key order) and terminal text. */
 #include <stdio.h>
 #include <string.h>
 
-#include "exhume/host.h"
-#include "host_int.h"
-
-struct jw {
-	struct exh_buf *b;
-	int rc;
-	bool first;
-};
+#include "report_int.h"
 
 static void
-jraw(struct jw *w, const char *s)
-{
-	if (w->rc == EXH_OK)
-		w->rc = exh_buf_puts(w->b, s);
-}
-
-static void
-jkey(struct jw *w, const char *key)
-{
-	if (!w->first)
-		jraw(w, ",");
-	w->first = false;
-	if (key != NULL && w->rc == EXH_OK)
-		w->rc = exh_buf_printf(w->b, "\"%s\":", key);
-}
-
-static void
-jstr(struct jw *w, const char *key, const char *val)
-{
-	jkey(w, key);
-	jraw(w, "\"");
-	if (w->rc == EXH_OK && val != NULL)
-		w->rc = exh_esc_json(w->b, val, strlen(val));
-	jraw(w, "\"");
-}
-
-static void
-jint(struct jw *w, const char *key, long long v)
-{
-	jkey(w, key);
-	if (w->rc == EXH_OK)
-		w->rc = exh_buf_printf(w->b, "%lld", v);
-}
-
-static void
-jbool(struct jw *w, const char *key, bool v)
-{
-	jkey(w, key);
-	jraw(w, v ? "true" : "false");
-}
-
-static void
-jtime(struct jw *w, const char *key, int64_t ft)
-{
-	char iso[32];
-
-	if (ft == 0) {
-		jkey(w, key);
-		jraw(w, "null");
-	} else
-		jstr(w, key, exh_filetime_iso(ft, iso));
-}
-
-static void
-jopen(struct jw *w, const char *key, const char *bracket)
-{
-	jkey(w, key);
-	jraw(w, bracket);
-	w->first = true;
-}
-
-static void
-jclose(struct jw *w, const char *bracket)
-{
-	jraw(w, bracket);
-	w->first = false;
-}
-
-static void
-jlist(struct jw *w, const char *key, char *const *l, size_t n)
+jlist(struct exh_json *w, const char *key, char *const *l, size_t n)
 {
 	size_t i;
 
-	jopen(w, key, "[");
+	exh_json_open(w, key, '[');
 	for (i = 0; i < n; i++)
-		jstr(w, NULL, l[i]);
-	jclose(w, "]");
+		exh_json_text(w, NULL, l[i]);
+	exh_json_close(w, ']');
 }
 
 static void
-json_iis(struct jw *w, const struct exh_profile *p)
+json_iis(struct exh_json *w, const struct exh_profile *p)
 {
 	size_t i, k;
 
-	jopen(w, "iis", "{");
-	jbool(w, "config_found", p->iis_config_found);
-	jopen(w, "sites", "[");
+	exh_json_open(w, "iis", '{');
+	exh_json_bool(w, "config_found", p->iis_config_found);
+	exh_json_open(w, "sites", '[');
 	for (i = 0; i < p->nsites; i++) {
 		const struct exh_iis_site *s = &p->sites[i];
 
-		jopen(w, NULL, "{");
-		jint(w, "id", s->id);
-		jstr(w, "name", s->name);
-		jopen(w, "bindings", "[");
+		exh_json_open(w, NULL, '{');
+		exh_json_int(w, "id", s->id);
+		exh_json_text(w, "name", s->name);
+		exh_json_open(w, "bindings", '[');
 		for (k = 0; k < s->nbindings; k++) {
-			jopen(w, NULL, "{");
-			jstr(w, "protocol", s->bindings[k].protocol);
-			jstr(w, "info", s->bindings[k].info);
-			jclose(w, "}");
+			exh_json_open(w, NULL, '{');
+			exh_json_text(w, "protocol", s->bindings[k].protocol);
+			exh_json_text(w, "info", s->bindings[k].info);
+			exh_json_close(w, '}');
 		}
-		jclose(w, "]");
-		jstr(w, "log_dir", s->log_dir);
-		jstr(w, "log_dir_resolved", s->log_dir_resolved);
-		jclose(w, "}");
+		exh_json_close(w, ']');
+		exh_json_text(w, "log_dir", s->log_dir);
+		exh_json_text(w, "log_dir_resolved", s->log_dir_resolved);
+		exh_json_close(w, '}');
 	}
-	jclose(w, "]");
-	jopen(w, "vdirs", "[");
+	exh_json_close(w, ']');
+	exh_json_open(w, "vdirs", '[');
 	for (i = 0; i < p->nvdirs; i++) {
 		const struct exh_iis_vdir *v = &p->vdirs[i];
 
-		jopen(w, NULL, "{");
-		jstr(w, "site", v->site);
-		jstr(w, "app_path", v->app_path);
-		jstr(w, "vdir_path", v->vdir_path);
-		jstr(w, "app_pool", v->app_pool);
-		jstr(w, "physical_path", v->physical_path);
-		jstr(w, "physical_resolved", v->physical_resolved);
-		jclose(w, "}");
+		exh_json_open(w, NULL, '{');
+		exh_json_text(w, "site", v->site);
+		exh_json_text(w, "app_path", v->app_path);
+		exh_json_text(w, "vdir_path", v->vdir_path);
+		exh_json_text(w, "app_pool", v->app_pool);
+		exh_json_text(w, "physical_path", v->physical_path);
+		exh_json_text(w, "physical_resolved", v->physical_resolved);
+		exh_json_close(w, '}');
 	}
-	jclose(w, "]");
+	exh_json_close(w, ']');
 	jlist(w, "rewrite_rules", p->rewrite_rules, p->nrewrite_rules);
-	jclose(w, "}");
+	exh_json_close(w, '}');
 }
 
-int
-exh_profile_to_json(const struct exh_profile *p, struct exh_buf *out)
+void
+report_profile_json(struct exh_json *w, const char *key,
+    const struct exh_profile *p)
 {
-	struct jw w = { out, EXH_OK, true };
 	size_t i;
 	int f;
 
-	jraw(&w, "{");
-	w.first = true;
-	jopen(&w, "windows", "{");
-	jstr(&w, "computer_name", p->computer_name);
-	jstr(&w, "domain", p->domain);
-	jstr(&w, "product_name", p->product_name);
-	jstr(&w, "current_build", p->current_build);
-	jtime(&w, "install_date", p->install_date);
-	jstr(&w, "system_root", p->system_root);
-	jstr(&w, "timezone_name", p->timezone_name);
-	jint(&w, "timezone_bias_minutes", p->timezone_bias_minutes);
-	jint(&w, "rtc_is_utc", p->rtc_is_utc);
-	jtime(&w, "last_shutdown", p->last_shutdown);
-	jint(&w, "control_set", p->control_set);
-	jclose(&w, "}");
+	exh_json_open(w, key, '{');
+	exh_json_open(w, "windows", '{');
+	exh_json_text(w, "computer_name", p->computer_name);
+	exh_json_text(w, "domain", p->domain);
+	exh_json_text(w, "product_name", p->product_name);
+	exh_json_text(w, "current_build", p->current_build);
+	exh_json_time(w, "install_date", p->install_date,
+	    EXH_JSON_ABSENT_NULL);
+	exh_json_text(w, "system_root", p->system_root);
+	exh_json_text(w, "timezone_name", p->timezone_name);
+	exh_json_int(w, "timezone_bias_minutes", p->timezone_bias_minutes);
+	exh_json_int(w, "rtc_is_utc", p->rtc_is_utc);
+	exh_json_time(w, "last_shutdown", p->last_shutdown,
+	    EXH_JSON_ABSENT_NULL);
+	exh_json_int(w, "control_set", p->control_set);
+	exh_json_close(w, '}');
 
-	jopen(&w, "exchange", "{");
-	jbool(&w, "present", p->exchange_present);
-	jint(&w, "version", p->exchange_version);
-	jstr(&w, "version_key", p->exchange_version_key);
-	jstr(&w, "install_path", p->install_path);
-	jstr(&w, "install_path_source", p->install_path_source);
-	jstr(&w, "env_install_path", p->env_install_path);
-	jstr(&w, "registry_build", p->registry_build);
-	jstr(&w, "exsetup_build", p->exsetup_build);
-	jstr(&w, "exsetup_path", p->exsetup_path);
-	jstr(&w, "product_display_version", p->product_display_version);
-	jlist(&w, "roles", p->roles, p->nroles);
-	jbool(&w, "um_installed", p->um_installed);
-	jbool(&w, "um_services_disabled", p->um_services_disabled);
-	jbool(&w, "msupdate_service", p->msupdate_service);
-	jstr(&w, "msupdate_image", p->msupdate_image);
-	jbool(&w, "msert_patchstate", p->msert_patchstate);
-	jstr(&w, "msert_detail", p->msert_detail);
-	jopen(&w, "updates", "[");
+	exh_json_open(w, "exchange", '{');
+	exh_json_bool(w, "present", p->exchange_present);
+	exh_json_int(w, "version", p->exchange_version);
+	exh_json_text(w, "version_key", p->exchange_version_key);
+	exh_json_text(w, "install_path", p->install_path);
+	exh_json_text(w, "install_path_source", p->install_path_source);
+	exh_json_text(w, "env_install_path", p->env_install_path);
+	exh_json_text(w, "registry_build", p->registry_build);
+	exh_json_text(w, "exsetup_build", p->exsetup_build);
+	exh_json_text(w, "exsetup_path", p->exsetup_path);
+	exh_json_text(w, "product_display_version", p->product_display_version);
+	jlist(w, "roles", p->roles, p->nroles);
+	exh_json_bool(w, "um_installed", p->um_installed);
+	exh_json_bool(w, "um_services_disabled", p->um_services_disabled);
+	exh_json_bool(w, "msupdate_service", p->msupdate_service);
+	exh_json_text(w, "msupdate_image", p->msupdate_image);
+	exh_json_bool(w, "msert_patchstate", p->msert_patchstate);
+	exh_json_text(w, "msert_detail", p->msert_detail);
+	exh_json_open(w, "updates", '[');
 	for (i = 0; i < p->nupdates; i++) {
-		jopen(&w, NULL, "{");
-		jstr(&w, "kb", p->updates[i].kb);
-		jstr(&w, "display_name", p->updates[i].display_name);
-		jtime(&w, "install_date", p->updates[i].install_date);
-		jstr(&w, "source", p->updates[i].source);
-		jbool(&w, "failed", p->updates[i].failed);
-		jclose(&w, "}");
+		exh_json_open(w, NULL, '{');
+		exh_json_text(w, "kb", p->updates[i].kb);
+		exh_json_text(w, "display_name", p->updates[i].display_name);
+		exh_json_time(w, "install_date", p->updates[i].install_date,
+		    EXH_JSON_ABSENT_NULL);
+		exh_json_text(w, "source", p->updates[i].source);
+		exh_json_bool(w, "failed", p->updates[i].failed);
+		exh_json_close(w, '}');
 	}
-	jclose(&w, "]");
-	jclose(&w, "}");
+	exh_json_close(w, ']');
+	exh_json_close(w, '}');
 
-	json_iis(&w, p);
+	json_iis(w, p);
 
-	jopen(&w, "verdicts", "[");
+	exh_json_open(w, "verdicts", '[');
 	for (f = 0; f < EXH_FAM_COUNT; f++) {
 		const struct exh_family_verdict *v = &p->verdicts[f];
 
-		jopen(&w, NULL, "{");
-		jstr(&w, "family", exh_family_name(v->family));
-		jstr(&w, "verdict", exh_verdict_name(v->verdict));
-		jstr(&w, "build", v->build);
-		jstr(&w, "cu", v->cu);
-		jstr(&w, "fixed_build", v->fixed_build);
-		jtime(&w, "fix_installed_since", v->fix_installed_since);
-		jbool(&w, "still_vulnerable", v->still_vulnerable);
-		jstr(&w, "reason", v->reason);
-		jstr(&w, "evidence", v->evidence);
-		jclose(&w, "}");
+		exh_json_open(w, NULL, '{');
+		exh_json_text(w, "family", exh_family_name(v->family));
+		exh_json_text(w, "verdict", exh_verdict_name(v->verdict));
+		exh_json_text(w, "build", v->build);
+		exh_json_text(w, "cu", v->cu);
+		exh_json_text(w, "fixed_build", v->fixed_build);
+		exh_json_time(w, "fix_installed_since", v->fix_installed_since,
+		    EXH_JSON_ABSENT_NULL);
+		exh_json_bool(w, "still_vulnerable", v->still_vulnerable);
+		exh_json_text(w, "reason", v->reason);
+		exh_json_text(w, "evidence", v->evidence);
+		exh_json_close(w, '}');
 	}
-	jclose(&w, "]");
-	jlist(&w, "notes", p->notes, p->nnotes);
-	jraw(&w, "}");
-	return w.rc;
+	exh_json_close(w, ']');
+	jlist(w, "notes", p->notes, p->nnotes);
+	exh_json_close(w, '}');
+}
+
+int
+exh_report_profile_json(const struct exh_profile *p, struct exh_buf *out)
+{
+	struct exh_json w;
+
+	exh_json_init(&w, out);
+	report_profile_json(&w, NULL, p);
+	return exh_json_status(&w);
 }
 
 /* "label: value\n" with value escaped for the terminal. */
@@ -277,7 +213,7 @@ text_iis(const struct exh_profile *p, struct exh_buf *b)
 }
 
 int
-exh_profile_to_text(const struct exh_profile *p, struct exh_buf *out)
+exh_report_profile_text(const struct exh_profile *p, struct exh_buf *out)
 {
 	char iso[32], num[64];
 	size_t i;

@@ -1,0 +1,150 @@
+/* acquisition.json: the case record (who, what, how, when; never a password). */
+#include <string.h>
+
+#include "report_int.h"
+
+static void
+put_partitions(struct exh_json *w, const struct exh_report_source *s)
+{
+	size_t i;
+
+	exh_json_open(w, "partitions", '[');
+	for (i = 0; i < s->npartitions; i++) {
+		const struct exh_partition *p = &s->partitions[i];
+
+		exh_json_open(w, NULL, '{');
+		exh_json_int(w, "number", p->number);
+		exh_json_uint(w, "offset", p->offset);
+		exh_json_uint(w, "size", p->size);
+		exh_json_text(w, "fs", p->fs_type);
+		exh_json_text(w, "label", p->label);
+		exh_json_text(w, "uuid", p->uuid);
+		exh_json_close(w, '}');
+	}
+	exh_json_close(w, ']');
+}
+
+static void
+put_sources(struct exh_json *w, const struct exh_report_input *in)
+{
+	size_t i;
+
+	exh_json_open(w, "sources", '[');
+	for (i = 0; i < in->nsources; i++) {
+		const struct exh_report_source *s = &in->sources[i];
+
+		exh_json_open(w, NULL, '{');
+		exh_json_text(w, "path", s->path);
+		/* Listed disks only: an image file has no model. */
+		if (s->model != NULL) {
+			exh_json_text(w, "model", s->model);
+			exh_json_text(w, "serial", s->serial);
+		}
+		exh_json_text(w, "table", s->table);
+		put_partitions(w, s);
+		exh_json_uint(w, "size", s->size);
+		exh_json_bool(w, "block_device", s->ro->is_block_device);
+		exh_json_int(w, "ro_before", s->ro->before);
+		exh_json_int(w, "ro_after", s->ro->after);
+		exh_json_text(w, "read_only_method", s->ro->method);
+		exh_json_close(w, '}');
+	}
+	exh_json_close(w, ']');
+}
+
+static void
+put_rule_files(struct exh_json *w, const struct exh_rules *r)
+{
+	size_t i;
+
+	exh_json_open(w, "rule_files", '[');
+	for (i = 0; r != NULL && i < exh_rules_file_count(r); i++) {
+		const struct exh_rules_file *f = exh_rules_file(r, i);
+
+		exh_json_open(w, NULL, '{');
+		exh_json_text(w, "path", f->path);
+		exh_json_text(w, "kind", exh_rules_file_kind_name(f->kind));
+		exh_json_uint(w, "loaded", f->loaded);
+		exh_json_uint(w, "rejected_lines", f->nrejects);
+		if (f->error != NULL)
+			exh_json_text(w, "error", f->error);
+		exh_json_close(w, '}');
+	}
+	exh_json_close(w, ']');
+}
+
+static void
+put_streams(struct exh_json *w, const struct exh_findings *fs)
+{
+	struct exh_stats st = exh_findings_stats(fs);
+
+	exh_json_open(w, "streams", '{');
+	exh_json_uint(w, "seen", st.streams_seen);
+	exh_json_uint(w, "scanned", st.streams_scanned);
+	exh_json_uint(w, "skipped", st.streams_skipped);
+	exh_json_uint(w, "unreadable", st.streams_unreadable);
+	exh_json_close(w, '}');
+}
+
+/* The run notes (where Exchange was found, log coverage gaps, ...) and
+ * the time span of each log family, for the record. */
+static void
+put_run_record(struct exh_json *w, const struct exh_report_input *in)
+{
+	size_t i;
+
+	exh_json_open(w, "run_notes", '[');
+	for (i = 0; i < in->nrun_notes; i++)
+		exh_json_text(w, NULL, in->run_notes[i]);
+	exh_json_close(w, ']');
+	exh_json_open(w, "log_coverage", '[');
+	for (i = 0; i < in->ncoverage; i++) {
+		const struct exh_log_coverage *c = &in->coverage[i];
+
+		exh_json_open(w, NULL, '{');
+		exh_json_text(w, "family", exh_log_family_name(c->family));
+		exh_json_uint(w, "files", c->files);
+		exh_json_uint(w, "lines", c->lines);
+		exh_json_time(w, "first", c->first, EXH_JSON_ABSENT_EMPTY);
+		exh_json_time(w, "last", c->last, EXH_JSON_ABSENT_EMPTY);
+		exh_json_close(w, '}');
+	}
+	exh_json_close(w, ']');
+}
+
+int
+exh_report_acquisition_json(const struct exh_report_input *in,
+    struct exh_buf *out)
+{
+	const char *partial = exh_findings_partial(in->findings);
+	struct exh_json w;
+
+	exh_json_init(&w, out);
+	exh_json_open(&w, NULL, '{');
+	exh_json_text(&w, "tool", "exhume " EXH_VERSION);
+	exh_json_text(&w, "tool_sha256", in->exhume_sha256);
+	exh_json_text(&w, "case", in->case_id);
+	exh_json_text(&w, "evidence", in->evidence_id);
+	exh_json_text(&w, "examiner", in->examiner);
+	exh_json_text(&w, "notes", in->notes);
+	exh_json_time(&w, "started", in->started, EXH_JSON_ABSENT_EMPTY);
+	exh_json_time(&w, "ended", in->ended, EXH_JSON_ABSENT_EMPTY);
+	exh_json_text(&w, "command_line", in->command_line);
+	exh_json_text(&w, "scope", in->full_scan ? "full" : "exchange-triage");
+	exh_json_text(&w, "rules_sha256", in->rules ?
+	    exh_rules_set_sha256(in->rules) : "");
+	put_rule_files(&w, in->rules);
+	put_sources(&w, in);
+	put_streams(&w, in->findings);
+	if (partial != NULL)
+		exh_json_text(&w, "partial", partial);
+	/* Footprints the boot itself left (e.g. shim's SbatLevel). */
+	if (in->firmware_notes != NULL)
+		exh_json_text(&w, "firmware_notes", in->firmware_notes);
+	put_run_record(&w, in);
+	if (in->profile != NULL)
+		report_profile_json(&w, "host", in->profile);
+	exh_json_close(&w, '}');
+	exh_json_raw(&w, "\n");
+	return exh_json_status(&w);
+}

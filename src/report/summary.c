@@ -1,0 +1,168 @@
+/* summary.txt and findings.jsonl: the result for a terminal and for tools. */
+#include <inttypes.h>
+#include <string.h>
+
+#include "report_int.h"
+
+static void
+put_esc(struct exh_buf *b, const char *s)
+{
+	if (s != NULL)
+		exh_esc_term(b, s, strlen(s));
+}
+
+static void
+put_finding_text(struct exh_buf *b, const struct exh_finding *f)
+{
+	size_t i;
+
+	exh_buf_printf(b, "%s %s %d ", f->id, exh_level_name(f->level),
+	    f->score);
+	put_esc(b, f->path ? f->path : "");
+	if (f->stream != NULL && f->stream[0] != '\0') {
+		exh_buf_putc(b, ':');
+		put_esc(b, f->stream);
+	}
+	if (f->sha256[0] != '\0')
+		exh_buf_printf(b, "\n    sha256 %s", f->sha256);
+	exh_buf_putc(b, '\n');
+	for (i = 0; i < f->nreasons; i++) {
+		const struct exh_reason *r = &f->reasons[i];
+
+		exh_buf_printf(b, "    %s %d ", r->kind ? r->kind : "",
+		    r->score);
+		put_esc(b, r->name);
+		if (r->description != NULL && r->description[0] != '\0') {
+			exh_buf_puts(b, ": ");
+			put_esc(b, r->description);
+		}
+		exh_buf_putc(b, '\n');
+	}
+}
+
+/* "skipped by reason: too-large 3 unreadable 1" */
+static void
+put_skip_counts(struct exh_buf *b, const struct exh_findings *fs)
+{
+	size_t i, j, n = exh_findings_skip_count(fs), nreasons = 0, per[64];
+	const char *reasons[64];
+
+	for (i = 0; i < n; i++) {
+		const char *r = exh_findings_skip(fs, i)->reason;
+
+		for (j = 0; j < nreasons && strcmp(reasons[j], r) != 0; j++)
+			;
+		if (j == nreasons && nreasons < 64) {
+			reasons[nreasons] = r;
+			per[nreasons++] = 0;
+		}
+		if (j < 64)
+			per[j]++;
+	}
+	if (nreasons == 0)
+		return;
+	exh_buf_puts(b, "skipped by reason:");
+	for (j = 0; j < nreasons; j++)
+		exh_buf_printf(b, " %s %zu", reasons[j], per[j]);
+	exh_buf_putc(b, '\n');
+}
+
+static void
+put_skips(struct exh_buf *b, const struct exh_findings *fs)
+{
+	size_t i;
+
+	for (i = 0; i < exh_findings_skip_count(fs); i++) {
+		const struct exh_skip *s = exh_findings_skip(fs, i);
+
+		exh_buf_printf(b, "skipped %s ", s->reason);
+		put_esc(b, s->path ? s->path : "");
+		if (s->stream != NULL && s->stream[0] != '\0') {
+			exh_buf_putc(b, ':');
+			put_esc(b, s->stream);
+		}
+		exh_buf_printf(b, " (%" PRIu64 " bytes)", s->size);
+		if (s->detail != NULL && s->detail[0] != '\0') {
+			exh_buf_puts(b, ": ");
+			put_esc(b, s->detail);
+		}
+		exh_buf_putc(b, '\n');
+	}
+}
+
+static void
+put_coverage(struct exh_buf *b, const struct exh_report_input *in)
+{
+	const struct exh_log_coverage *cov = in->coverage;
+	char a[32], c[32];
+	size_t i;
+
+	for (i = 0; i < in->ncoverage; i++)
+		exh_buf_printf(b, "log coverage: %-10s %4" PRIu64 " files %9"
+		    PRIu64 " lines, %s .. %s\n",
+		    exh_log_family_name(cov[i].family), cov[i].files,
+		    cov[i].lines, exh_filetime_iso(cov[i].first, a),
+		    exh_filetime_iso(cov[i].last, c));
+}
+
+static void
+put_verdicts(struct exh_buf *b, const struct exh_profile *p)
+{
+	int fam;
+
+	if (p == NULL || !p->exchange_present)
+		return;
+	for (fam = 0; fam < EXH_FAM_COUNT; fam++) {
+		const struct exh_family_verdict *v = &p->verdicts[fam];
+		char since[32];
+
+		exh_buf_printf(b, "patch: %s: %s", exh_family_name(fam),
+		    exh_verdict_name(v->verdict));
+		if (v->verdict == EXH_VERDICT_FIXED && v->fix_installed_since)
+			exh_buf_printf(b, ", fix installed %s",
+			    exh_filetime_iso(v->fix_installed_since, since));
+		exh_buf_puts(b, "; ");
+		put_esc(b, v->reason);
+		exh_buf_putc(b, '\n');
+	}
+}
+
+int
+exh_report_summary_text(const struct exh_report_input *in, struct exh_buf *b)
+{
+	const struct exh_findings *fs = in->findings;
+	struct exh_stats st = exh_findings_stats(fs);
+	size_t counts[4], i;
+
+	for (i = 0; i < exh_findings_count(fs); i++)
+		put_finding_text(b, exh_findings_get(fs, i));
+	exh_findings_level_counts(fs, counts);
+	exh_buf_printf(b, "findings: %zu alert, %zu warning, %zu notice\n",
+	    counts[EXH_LEVEL_ALERT], counts[EXH_LEVEL_WARNING],
+	    counts[EXH_LEVEL_NOTICE]);
+	exh_buf_printf(b, "streams: %" PRIu64 " seen, %" PRIu64 " scanned (%"
+	    PRIu64 " bytes), %" PRIu64 " skipped, %" PRIu64 " unreadable\n",
+	    st.streams_seen, st.streams_scanned, st.bytes_scanned,
+	    st.streams_skipped, st.streams_unreadable);
+	put_verdicts(b, in->profile);
+	put_coverage(b, in);
+	put_skip_counts(b, fs);
+	put_skips(b, fs);
+	if (exh_findings_partial(fs) != NULL)
+		exh_buf_printf(b, "results are partial: %s\n",
+		    exh_findings_partial(fs));
+	return EXH_OK;
+}
+
+int
+exh_report_findings_jsonl(const struct exh_findings *fs, struct exh_buf *b)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < exh_findings_count(fs); i++)
+		if ((rc = exh_finding_to_json(exh_findings_get(fs, i), b)) !=
+		    EXH_OK || (rc = exh_buf_putc(b, '\n')) != EXH_OK)
+			return rc;
+	return EXH_OK;
+}
