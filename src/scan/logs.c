@@ -301,10 +301,11 @@ exh_scan_logs(const struct exh_scan_logs_input *in, struct exh_findings *out,
 	size_t k;
 	int rc;
 
+	if (res != NULL)
+		memset(res, 0, sizeof(*res));
 	if (in == NULL || in->vol == NULL || in->rules_dir == NULL ||
 	    out == NULL || res == NULL || (in->vols == NULL && in->nvols > 0))
 		return exh_err_set(err, EXH_EUSAGE, 0, "logs: invalid call");
-	memset(res, 0, sizeof(*res));
 	memset(&l, 0, sizeof(l));
 	l.hint = EXH_LOG_UNKNOWN;
 	l.fs = out;

@@ -161,6 +161,7 @@ scan_logs(struct exh_triage *t, struct exh_volume *vol, struct exh_err *err)
 	struct exh_scan_logs_result res;
 	struct exh_volume **vols;
 	struct exh_log_coverage *grown;
+	char *install;
 	size_t i;
 	int rc;
 
@@ -172,7 +173,7 @@ scan_logs(struct exh_triage *t, struct exh_volume *vol, struct exh_err *err)
 	in.vol = vol;
 	in.vols = vols;
 	in.nvols = t->nvols;
-	in.install_dir = triage_install_dir(t, vol);
+	in.install_dir = install = triage_install_dir(t, vol);
 	if (t->prof != NULL) {
 		in.sites = t->prof->sites;
 		in.nsites = t->prof->nsites;
@@ -185,24 +186,30 @@ scan_logs(struct exh_triage *t, struct exh_volume *vol, struct exh_err *err)
 	in.cancel = t->opt.cancel;
 	in.progress = t->opt.progress;
 	in.progress_ctx = t->opt.ctx;
+	memset(&res, 0, sizeof(res));
 	rc = exh_scan_logs(&in, t->fs, &res, err);
 	for (i = 0; t->prof != NULL && i < res.nupdates; i++)
 		if (res.updates[i].kb[0] != '\0')
 			(void)exh_profile_add_update_event(t->prof,
 			    res.updates[i].time, res.updates[i].kb,
 			    res.updates[i].failed);
-	if (res.ncov > 0 && (grown = realloc(t->cov, (t->ncov + res.ncov) *
-	    sizeof(*grown))) != NULL) {
-		t->cov = grown;
-		memcpy(t->cov + t->ncov, res.cov, res.ncov * sizeof(*grown));
-		t->ncov += res.ncov;
+	if (res.ncov > 0) {
+		grown = realloc(t->cov, (t->ncov + res.ncov) * sizeof(*grown));
+		if (grown == NULL && rc == EXH_OK)
+			rc = exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
+		if (grown != NULL) {
+			t->cov = grown;
+			memcpy(t->cov + t->ncov, res.cov, res.ncov *
+			    sizeof(*grown));
+			t->ncov += res.ncov;
+		}
 	}
 	for (i = 0; i < res.nnotes; i++)
 		triage_note(t, "%s", res.notes[i]);
 	if (rc == EXH_OK)
 		triage_coverage_check(t);
 	exh_scan_logs_result_free(&res);
-	free((char *)in.install_dir);
+	free(install);
 	free(vols);
 	return rc;
 }
