@@ -75,7 +75,7 @@ scan_add_skip(struct file_scan *s, const struct scan_item *it,
 
 /* Workers count; the calling thread reports (see scan.c). */
 static void
-count_done(struct file_scan *s, uint64_t bytes, bool done, int level)
+count_stream(struct file_scan *s, uint64_t bytes, bool done, int level)
 {
 	pthread_mutex_lock(&s->plock);
 	if (done)
@@ -296,7 +296,7 @@ scan_examine(void *ctx, struct pool_worker *pw, void *item,
 	x.w = &x.s->workers[pool_worker_index(pw)];
 	if ((rc = pool_volume(pw, x.s->vol, &x.vol, err)) == EXH_OK)
 		rc = examine(&x, it, &level, err);
-	count_done(x.s, it->path_only ? 0 : it->size, !it->path_only, level);
+	count_stream(x.s, it->path_only ? 0 : it->size, !it->path_only, level);
 	/* The cause stays; the message says which file it concerned. */
 	if (rc != EXH_OK)
 		exh_err_prefix(err, "worker: %s", exh_esc_term_str(it->path,

@@ -55,7 +55,7 @@ family_hint(const struct log_list *l, const char *path)
 }
 
 static int
-collect(const struct exh_entry *e, void *ctx)
+collect_log(const struct exh_entry *e, void *ctx)
 {
 	struct log_list *l = ctx;
 	struct log_file *grown, *f;
@@ -100,7 +100,7 @@ walk_root(struct exh_volume *vol, const char *root, int hint,
 
 	l->hint = hint;
 	l->vol = vol;
-	rc = exh_volume_walk(vol, root, collect, l, &err);
+	rc = exh_volume_walk(vol, root, collect_log, l, &err);
 	l->hint = EXH_LOG_UNKNOWN;
 	/* A folder that exists but cannot be walked is a gap, not silence. */
 	if (rc != EXH_OK && rc != EXH_ENOTFOUND && rc != EXH_STOP &&

@@ -25,9 +25,9 @@ struct log_run {
 	size_t last;		/* index of the file done last; SIZE_MAX */
 };
 
-/* Workers count; the calling thread reports (report below). */
+/* Workers count; the calling thread reports (report_logs below). */
 static void
-count_done(struct log_run *run, size_t k)
+count_file(struct log_run *run, size_t k)
 {
 	pthread_mutex_lock(&run->lock);
 	run->done++;
@@ -37,7 +37,7 @@ count_done(struct log_run *run, size_t k)
 }
 
 static void
-report(void *ctx)
+report_logs(void *ctx)
 {
 	struct log_run *run = ctx;
 	struct exh_scan_progress p;
@@ -77,7 +77,7 @@ keep_updates(struct exh_events *ev, size_t from, struct log_file *f,
 }
 
 static int
-work(void *ctx, struct pool_worker *pw, void *item, struct exh_err *err)
+analyse_file(void *ctx, struct pool_worker *pw, void *item, struct exh_err *err)
 {
 	struct log_run *run = ctx;
 	struct log_worker *w = &run->workers[pool_worker_index(pw)];
@@ -103,7 +103,7 @@ work(void *ctx, struct pool_worker *pw, void *item, struct exh_err *err)
 		    EXH_OK)
 			rc = keep_updates(w->ev, from, f, err);
 	}
-	count_done(run, k);
+	count_file(run, k);
 	if (rc != EXH_OK)
 		exh_err_prefix(err, "worker: %s", exh_esc_term_str(f->path,
 		    name, sizeof(name)));
@@ -112,7 +112,7 @@ work(void *ctx, struct pool_worker *pw, void *item, struct exh_err *err)
 
 /* After a cancel every log left is recorded, not silently dropped. */
 static void
-cancelled(void *ctx, struct pool_worker *pw, void *item)
+skip_cancelled(void *ctx, struct pool_worker *pw, void *item)
 {
 	struct log_run *run = ctx;
 	size_t k = *(size_t *)item;
@@ -122,7 +122,7 @@ cancelled(void *ctx, struct pool_worker *pw, void *item)
 	(void)pw;
 	(void)exh_findings_add_skip(run->out, f->path, "", f->mft, f->size,
 	    "cancelled", "scan cancelled before this log", &e);
-	count_done(run, k);
+	count_file(run, k);
 }
 
 static int
@@ -184,7 +184,7 @@ keep_coverage(const struct log_run *run, unsigned nworkers,
 /* Each worker's logscan and events handles, made on the calling thread
  * so a bad rule set stops the run before it starts. */
 static int
-workers_prepare(struct log_run *run, unsigned n, struct exh_err *err)
+prepare_analysers(struct log_run *run, unsigned n, struct exh_err *err)
 {
 	const struct exh_scan_logs_input *in = run->in;
 	unsigned i;
@@ -226,7 +226,7 @@ feed(struct log_run *run, struct pool *pool, struct exh_err *err)
 }
 
 static int
-run_pool(struct log_run *run, struct exh_scan_logs_result *res,
+logs_on_pool(struct log_run *run, struct exh_scan_logs_result *res,
     struct exh_err *err)
 {
 	const struct exh_scan_logs_input *in = run->in;
@@ -240,21 +240,21 @@ run_pool(struct log_run *run, struct exh_scan_logs_result *res,
 	memset(&pc, 0, sizeof(pc));
 	pc.nthreads = n;
 	pc.item_size = sizeof(size_t);
-	pc.work = work;
-	pc.cancelled = cancelled;
-	pc.tick = report;
+	pc.work = analyse_file;
+	pc.cancelled = skip_cancelled;
+	pc.tick = report_logs;
 	pc.ctx = run;
 	pc.cancel = in->cancel;
 	if ((rc = pool_create(&pc, &pool, err)) != EXH_OK)
 		return rc;
-	if ((rc = workers_prepare(run, n, err)) == EXH_OK &&
+	if ((rc = prepare_analysers(run, n, err)) == EXH_OK &&
 	    (rc = pool_start(pool, err)) == EXH_OK)
 		rc = feed(run, pool, err);
 	if ((prc = pool_finish(pool, err)) != EXH_OK && rc == EXH_OK)
 		rc = prc;
 	pool_destroy(pool);
 	if (rc == EXH_OK)
-		report(run);
+		report_logs(run);
 	if (rc == EXH_OK)
 		rc = keep_coverage(run, n, res, err);
 	for (i = 0; run->workers != NULL && i < n; i++) {
@@ -317,7 +317,7 @@ exh_scan_logs(const struct exh_scan_logs_input *in, struct exh_findings *out,
 	run.last = SIZE_MAX;
 	pthread_mutex_init(&run.lock, NULL);
 	if ((rc = log_find(in, &l, err)) == EXH_OK)
-		rc = run_pool(&run, res, err);
+		rc = logs_on_pool(&run, res, err);
 	if (merge(&l, res) != EXH_OK && rc == EXH_OK)
 		rc = exh_err_set(err, EXH_ENOMEM, 0, "logs: out of memory");
 	for (k = 0; k < l.n; k++) {

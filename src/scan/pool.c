@@ -55,7 +55,7 @@ slot(struct pool *p, size_t i)
 }
 
 static bool
-cancelled(const struct pool *p)
+cancel_requested(const struct pool *p)
 {
 	return p->cfg.cancel != NULL && *p->cfg.cancel != 0;
 }
@@ -185,7 +185,7 @@ worker_main(void *arg)
 		pthread_cond_signal(&p->not_full);
 		failed = p->rc != EXH_OK;
 		pthread_mutex_unlock(&p->lock);
-		if (failed || cancelled(p))
+		if (failed || cancel_requested(p))
 			drop(p, w, item, !failed);
 		else {
 			exh_err_clear(&e);

@@ -9,7 +9,7 @@
 #define DEFAULT_CHUNK		((size_t)16 << 20)
 
 static bool
-cancelled(const struct file_scan *s)
+walk_cancelled(const struct file_scan *s)
 {
 	return s->opt->cancel != NULL && *s->opt->cancel != 0;
 }
@@ -17,7 +17,7 @@ cancelled(const struct file_scan *s)
 /* ---- progress, on the calling thread ------------------------------------ */
 
 static void
-report(void *ctx)
+report_scan(void *ctx)
 {
 	struct file_scan *s = ctx;
 	struct exh_scan_progress copy;
@@ -145,13 +145,13 @@ queue_streams(struct file_scan *s, const struct exh_entry *e)
 }
 
 static int
-on_entry(const struct exh_entry *e, void *ctx)
+queue_entry(const struct exh_entry *e, void *ctx)
 {
 	static const char *damage[] = { "", "corrupt", "unreadable", "cycle" };
 	struct file_scan *s = ctx;
 	int rc;
 
-	if (cancelled(s))
+	if (walk_cancelled(s))
 		return EXH_WALK_STOP;
 	if (e->status != EXH_ENTRY_OK) {
 		s->rc = walk_skip(s, e, e->status <= EXH_ENTRY_CYCLE ?
@@ -179,7 +179,7 @@ count_entry(const struct exh_entry *e, void *ctx)
 {
 	struct file_scan *s = ctx;
 
-	if (cancelled(s))
+	if (walk_cancelled(s))
 		return EXH_WALK_STOP;
 	s->prog.streams_total += e->nstreams;
 	return e->reparse_tag != 0 ? EXH_WALK_PRUNE : EXH_WALK_NEXT;
@@ -193,7 +193,7 @@ walk_roots(struct file_scan *s, const char *const *roots, size_t nroots,
 	size_t i;
 	int rc;
 
-	for (i = 0; i < nroots && !cancelled(s) && !s->stopped; i++) {
+	for (i = 0; i < nroots && !walk_cancelled(s) && !s->stopped; i++) {
 		rc = exh_volume_walk(s->vol, roots[i], fn, s, &e);
 		if (s->rc != EXH_OK) {
 			*s->err = s->werr;
@@ -225,7 +225,7 @@ walk_roots(struct file_scan *s, const char *const *roots, size_t nroots,
 /* Each worker's matcher, hasher, buffer and volume handle, made on the
  * calling thread so a failure stops the scan before it starts. */
 static int
-workers_prepare(struct file_scan *s, struct exh_err *err)
+prepare_scanners(struct file_scan *s, struct exh_err *err)
 {
 	struct exh_volume *vol;
 	unsigned i, n = pool_threads(s->pool);
@@ -250,7 +250,7 @@ workers_prepare(struct file_scan *s, struct exh_err *err)
 }
 
 static void
-workers_free(struct file_scan *s, unsigned n)
+free_scanners(struct file_scan *s, unsigned n)
 {
 	unsigned i;
 
@@ -267,7 +267,7 @@ workers_free(struct file_scan *s, unsigned n)
 }
 
 static int
-run_pool(struct file_scan *s, const char *const *roots, size_t nroots,
+walk_on_pool(struct file_scan *s, const char *const *roots, size_t nroots,
     struct exh_err *err)
 {
 	struct pool_config pc;
@@ -279,21 +279,21 @@ run_pool(struct file_scan *s, const char *const *roots, size_t nroots,
 	pc.item_size = sizeof(struct scan_item);
 	pc.work = scan_examine;
 	pc.item_free = scan_item_free;
-	pc.tick = report;
+	pc.tick = report_scan;
 	pc.ctx = s;
 	pc.cancel = s->opt->cancel;
 	if ((rc = pool_create(&pc, &s->pool, err)) != EXH_OK)
 		return rc;
 	n = pool_threads(s->pool);
-	if ((rc = workers_prepare(s, err)) == EXH_OK &&
+	if ((rc = prepare_scanners(s, err)) == EXH_OK &&
 	    (rc = pool_start(s->pool, err)) == EXH_OK)
-		rc = walk_roots(s, roots, nroots, on_entry, true);
+		rc = walk_roots(s, roots, nroots, queue_entry, true);
 	/* A worker's failure comes first: it is why the walk stopped. */
 	if ((prc = pool_finish(s->pool, err)) != EXH_OK)
 		rc = prc;
 	pool_destroy(s->pool);
 	s->pool = NULL;
-	workers_free(s, n);
+	free_scanners(s, n);
 	return rc;
 }
 
@@ -328,14 +328,14 @@ exh_scan_volume(struct exh_volume *vol, const char *const *roots,
 	}
 	s.prog.phase = "scanning";
 	if (rc == EXH_OK)
-		rc = run_pool(&s, roots, nroots, err);
+		rc = walk_on_pool(&s, roots, nroots, err);
 	exh_findings_stats_add(out, &s.wstats);
 	free(s.linked);
 	s.prog.phase = "done";
 	if (rc == EXH_OK)
-		report(&s);
+		report_scan(&s);
 	pthread_mutex_destroy(&s.plock);
-	if (rc == EXH_OK && cancelled(&s)) {
+	if (rc == EXH_OK && walk_cancelled(&s)) {
 		exh_findings_set_partial(out, "cancelled");
 		return EXH_STOP;
 	}
