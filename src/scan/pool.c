@@ -1,7 +1,5 @@
 /* The one worker pool of the scan module: a bounded queue, N threads, each with its own volume handles. */
-#include <errno.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>

@@ -58,9 +58,10 @@ int pool_volume(struct pool_worker *w, struct exh_volume *vol,
 /* Starts the threads.  When some cannot start, the others do all the
  * work; EXH_EFATAL when none starts. */
 int pool_start(struct pool *p, struct exh_err *err);
-/* Queues a copy of item, waiting while the queue is full.  Returns the
- * pool's failure status once a worker has failed (the caller should stop
- * feeding it), else EXH_OK. */
+/* Queues a copy of item (after pool_start), waiting while the queue is
+ * full.  Returns the pool's failure status once a worker has failed (the
+ * caller should stop feeding it), else EXH_OK.  With no thread left the
+ * item is dropped and the status is the failure, or EXH_EFATAL. */
 int pool_push(struct pool *p, void *item);
 /* No more items: waits until every queued item is done, ticking, and
  * joins the threads.  Returns EXH_OK or the first worker failure (err
