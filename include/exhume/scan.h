@@ -1,4 +1,4 @@
-/* The detection pipeline: walk a scope, read every stream once, hash, match rules. */
+/* The detection pipeline: the file scan and the log analysis, on one worker pool. */
 #ifndef EXHUME_SCAN_H
 #define EXHUME_SCAN_H
 
@@ -7,20 +7,33 @@
 #include <stdint.h>
 
 #include "exhume/core.h"
+#include "exhume/events.h"
 #include "exhume/findings.h"
+#include "exhume/host.h"
+#include "exhume/logscan.h"
 #include "exhume/rules.h"
-#include "exhume/source.h"
 #include "exhume/volume.h"
 
+/*
+ * Progress of a scan.  The callback is called on the thread that called
+ * exh_scan_volume or exh_scan_logs, never on a worker: workers only add
+ * to shared counters; the calling thread, which feeds the pool and waits
+ * for it, reports about every 100 ms and once at the end.  Calls never
+ * overlap.  The struct and its strings are borrowed for the call.
+ */
 struct exh_scan_progress {
 	uint64_t streams_done;
 	uint64_t streams_total;	/* 0 if not counted */
 	uint64_t bytes_done;
-	const char *current_path;	/* raw; escape before printing */
+	const char *current_path;	/* raw; escape before printing; NULL
+					   when there is none */
 	size_t by_level[4];	/* findings so far, by enum exh_level */
-	const char *phase;	/* "counting", "scanning", "done"; the triage
-				   adds "logs" (log files done/total) */
+	const char *phase;	/* "counting", "scanning", "done"; "logs"
+				   for exh_scan_logs (log files done/total) */
 };
+
+typedef void (*exh_scan_progress_fn)(void *ctx,
+    const struct exh_scan_progress *p);
 
 struct exh_scan_options {
 	struct exh_rules *rules;
@@ -32,15 +45,15 @@ struct exh_scan_options {
 	unsigned timeout_sec;	/* per YARA call; 0 = 60 */
 	bool count_first;	/* pre-walk to know the total */
 	volatile int *cancel;	/* non-zero: stop cleanly, results partial */
-	void (*progress)(void *ctx, const struct exh_scan_progress *p);
+	exh_scan_progress_fn progress;	/* on the calling thread; may be NULL */
 	void *progress_ctx;
 };
 
 /*
  * Scans every stream below each root (Windows paths on vol, with or
  * without drive letter; "\\" = whole volume).  The caller's vol is used
- * for the walk on the calling thread; each worker opens its own handle
- * with exh_volume_open(src, part) and the letter of vol.  Every stream
+ * for the walk on the calling thread; each worker thread of the pool reads
+ * through its own handle from exh_volume_clone(vol).  Every stream
  * (ADS included) is read once: hashed (SHA-256, MD5/SHA-1 when the rules
  * want them), YARA-scanned (streams above opt->chunk in overlapping
  * chunks), matched against hash lists (an allow-listed digest drops the
@@ -55,19 +68,76 @@ struct exh_scan_options {
  * as unreadable).  Stats are added to out.
  *
  * Results do not depend on opt->threads once out is sorted.  Memory per
- * worker is one chunk; the work queue is bounded.  On cancel the walk
- * stops, queued work is dropped, out is marked partial ("cancelled") and
- * EXH_STOP is returned.  Returns EXH_OK, EXH_STOP, EXH_EUSAGE, EXH_ENOMEM
- * or the status of a worker volume that could not be opened.
+ * worker is one chunk; the work queue is bounded.  Progress: see struct
+ * exh_scan_progress.  On cancel the walk stops, queued work is dropped,
+ * out is marked partial ("cancelled") and EXH_STOP is returned.  Returns
+ * EXH_OK, EXH_STOP, EXH_EUSAGE, EXH_ENOMEM, the status of a worker volume
+ * that could not be cloned, or the status of a worker's failure with its
+ * cause ("worker: <path>: <why>").
  */
-int exh_scan_volume(struct exh_source *src, int part, struct exh_volume *vol,
-    const char *const *roots, size_t nroots,
-    const struct exh_scan_options *opt, struct exh_findings *out,
-    struct exh_err *err);
+int exh_scan_volume(struct exh_volume *vol, const char *const *roots,
+    size_t nroots, const struct exh_scan_options *opt,
+    struct exh_findings *out, struct exh_err *err);
 
 /* Threads a scan uses when asked for n: n, or the number of cores for 0,
- * at most 64.  The triage's log threads follow the same count. */
+ * at most 64.  exh_scan_logs uses the same count (at most one per file). */
 unsigned exh_scan_thread_count(unsigned n);
+
+/* What the log and event-log analysis of one system volume needs. */
+struct exh_scan_logs_input {
+	struct exh_volume *vol;		/* the system volume */
+	struct exh_volume *const *vols;	/* every opened volume, lettered:
+					   an IIS site may log to another */
+	size_t nvols;
+	const char *install_dir;	/* the Exchange folder on vol, with a
+					   trailing backslash; NULL = none */
+	const struct exh_iis_site *sites;	/* their log folders */
+	size_t nsites;
+	const struct exh_iis_vdir *vdirs;	/* URLs of flagged files */
+	size_t nvdirs;
+	const struct exh_findings *flagged;	/* file findings (notice and
+						   up) from the file scan */
+	const char *rules_dir;		/* rules/logs and rules/events */
+	unsigned threads;		/* 0 = number of cores */
+	volatile int *cancel;		/* non-zero: the logs left are
+					   recorded as skips "cancelled" */
+	exh_scan_progress_fn progress;	/* phase "logs", calling thread */
+	void *progress_ctx;
+};
+
+/* What it found besides findings and skips.  Everything is malloc'd and
+ * freed by exh_scan_logs_result_free. */
+struct exh_scan_logs_result {
+	struct exh_log_coverage *cov;	/* per family with files, enum order */
+	size_t ncov;
+	struct exh_update_event *updates;	/* MsiInstaller records, in
+						   file order */
+	size_t nupdates;
+	char **notes;			/* run notes, in order (raw) */
+	size_t nnotes;
+};
+
+/*
+ * The log and event-log analysis of one system volume: finds the
+ * Exchange logs below in->install_dir "Logging", the IIS W3C logs (the
+ * default folder and every site's, on whichever volume has its letter)
+ * and the event logs in Windows\System32\winevt\Logs; then reads
+ * every file once on the worker pool, each worker with its own logscan
+ * and events handles and its own volume clones, the largest files first.
+ * IIS requests to files in in->flagged under in->vdirs are findings of
+ * their own.  Findings and skips (damaged records, unreadable files, an
+ * event log over 1 GiB) go to out; coverage, update events and notes go
+ * to res (zeroed first), merged in file order so the result does not
+ * depend on in->threads.  res is filled as far as the run got even on
+ * failure; the coverage only on success.  Returns EXH_OK, EXH_ENOMEM,
+ * EXH_EUSAGE, the status of a log or event rule set that cannot be
+ * loaded, or EXH_EFATAL when no thread can start.
+ */
+int exh_scan_logs(const struct exh_scan_logs_input *in,
+    struct exh_findings *out, struct exh_scan_logs_result *res,
+    struct exh_err *err);
+/* Frees what res holds and zeroes it; accepts NULL. */
+void exh_scan_logs_result_free(struct exh_scan_logs_result *res);
 
 /* Values for the scope variables; NULL = unknown (lines using it are left
  * out).  Strings are Windows paths without a trailing backslash. */

@@ -5,8 +5,8 @@
  * roots are; the scope (or whole volumes) is scanned; Exchange/IIS logs
  * and event logs are analysed; outputs and the evidence bundle are built
  * from the result.  A triage handle is used by one thread at a time; the
- * scan itself runs worker threads and reports progress from the calling
- * thread.
+ * file scan and the log analysis run on the scan module's worker pool,
+ * and progress and notes are reported from the calling thread only.
  */
 #ifndef EXHUME_TRIAGE_H
 #define EXHUME_TRIAGE_H
@@ -48,7 +48,11 @@ struct exh_triage_options {
 	const char *case_id, *evidence_id, *examiner, *notes;
 	const char *command_line;	/* for the record; never a secret */
 	const char *firmware_notes_path; /* EXHUME_FIRMWARE_NOTES */
-	/* Front-end hooks (all optional).  Strings are raw: escape them. */
+	/* Front-end hooks (all optional).  Strings are raw: escape them.
+	 * Both are called on the thread that called exh_triage_open or
+	 * exh_triage_run, never on a worker thread; progress about every
+	 * 100 ms and at the end of each phase (see struct
+	 * exh_scan_progress). */
 	void (*note)(void *ctx, const char *msg);
 	void (*progress)(void *ctx, const struct exh_scan_progress *p);
 	void *ctx;

@@ -95,11 +95,24 @@ struct exh_volume_info {
  * device whose write operations fail with EROFS.  Hibernated and dirty
  * volumes open read-only; exh_volume_info says so.  Returns EXH_OK,
  * EXH_EUSAGE (not NTFS: the message says what it is), EXH_ECORRUPT or
- * EXH_EIO.  Several volumes may be opened on one source (one per thread).
+ * EXH_EIO.  Further handles on the same volume come from exh_volume_clone.
  */
 int exh_volume_open(struct exh_source *src, int part, struct exh_volume **out,
     struct exh_err *err);
 void exh_volume_close(struct exh_volume *vol);
+
+/*
+ * A second, independent handle on the volume vol: the same partition of
+ * the same source, mounted again with NTFS_MNT_RDONLY on the same
+ * read-only device, with vol's info (drive letter included).  libntfs-3g
+ * handles are not shared between threads: each worker thread reads
+ * through a clone of its own.  vol may be cloned while another thread
+ * uses it.  Close the clone with exh_volume_close; it does not depend on
+ * vol staying open, only on the source.  Returns EXH_OK, EXH_EUSAGE (not
+ * a volume handle), EXH_ENOMEM, EXH_ECORRUPT or EXH_EIO.
+ */
+int exh_volume_clone(struct exh_volume *vol, struct exh_volume **out,
+    struct exh_err *err);
 
 const struct exh_volume_info *exh_volume_info(const struct exh_volume *vol);
 void exh_volume_set_letter(struct exh_volume *vol, char letter);

@@ -146,9 +146,71 @@ scan_volume(struct exh_triage *t, struct triage_volume *tv,
 	if ((rc = volume_roots(t, tv->vol, &roots, &nroots, err)) != EXH_OK)
 		return rc;
 	record_scope(t, tv->vol, roots, nroots);
-	rc = exh_scan_volume(tv->src, tv->part, tv->vol,
-	    (const char *const *)roots, nroots, so, t->fs, err);
+	rc = exh_scan_volume(tv->vol, (const char *const *)roots, nroots, so,
+	    t->fs, err);
 	exh_scope_free(roots, nroots);
+	return rc;
+}
+
+/* Triage's side of the log analysis: what the scan layer needs from the
+ * profile and the opened volumes, and its results into the triage. */
+static int
+scan_logs(struct exh_triage *t, struct exh_volume *vol, struct exh_err *err)
+{
+	struct exh_scan_logs_input in;
+	struct exh_scan_logs_result res;
+	struct exh_volume **vols;
+	struct exh_log_coverage *grown;
+	char *install;
+	size_t i;
+	int rc;
+
+	if ((vols = calloc(t->nvols + 1, sizeof(*vols))) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
+	for (i = 0; i < t->nvols; i++)
+		vols[i] = t->vols[i].vol;
+	memset(&in, 0, sizeof(in));
+	in.vol = vol;
+	in.vols = vols;
+	in.nvols = t->nvols;
+	in.install_dir = install = triage_install_dir(t, vol);
+	if (t->prof != NULL) {
+		in.sites = t->prof->sites;
+		in.nsites = t->prof->nsites;
+		in.vdirs = t->prof->vdirs;
+		in.nvdirs = t->prof->nvdirs;
+	}
+	in.flagged = t->fs;
+	in.rules_dir = t->opt.rules_dir;
+	in.threads = t->opt.threads;
+	in.cancel = t->opt.cancel;
+	in.progress = t->opt.progress;
+	in.progress_ctx = t->opt.ctx;
+	memset(&res, 0, sizeof(res));
+	rc = exh_scan_logs(&in, t->fs, &res, err);
+	for (i = 0; t->prof != NULL && i < res.nupdates; i++)
+		if (res.updates[i].kb[0] != '\0')
+			(void)exh_profile_add_update_event(t->prof,
+			    res.updates[i].time, res.updates[i].kb,
+			    res.updates[i].failed);
+	if (res.ncov > 0) {
+		grown = realloc(t->cov, (t->ncov + res.ncov) * sizeof(*grown));
+		if (grown == NULL && rc == EXH_OK)
+			rc = exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
+		if (grown != NULL) {
+			t->cov = grown;
+			memcpy(t->cov + t->ncov, res.cov, res.ncov *
+			    sizeof(*grown));
+			t->ncov += res.ncov;
+		}
+	}
+	for (i = 0; i < res.nnotes; i++)
+		triage_note(t, "%s", res.notes[i]);
+	if (rc == EXH_OK)
+		triage_coverage_check(t);
+	exh_scan_logs_result_free(&res);
+	free(install);
+	free(vols);
 	return rc;
 }
 
@@ -184,7 +246,7 @@ exh_triage_run(struct exh_triage *t, struct exh_err *err)
 	for (i = 0; i < t->nvols && rc == EXH_OK && !t->opt.no_logs; i++)
 		if (exh_volume_is_system(t->vols[i].vol) &&
 		    (t->opt.cancel == NULL || *t->opt.cancel == 0))
-			rc = triage_scan_logs(t, t->vols[i].vol, err);
+			rc = scan_logs(t, t->vols[i].vol, err);
 	/* Host findings last: MsiInstaller events may have moved a verdict. */
 	if (t->prof != NULL && exh_profile_findings(t->prof, t->fs, &perr) !=
 	    EXH_OK)

@@ -55,10 +55,6 @@ bool triage_rules_path(const struct exh_triage *t, const char *name,
  * the default paths; NULL when there is none. */
 char *triage_install_dir(const struct exh_triage *t, struct exh_volume *vol);
 
-/* The log and event-log analysis of one system volume. */
-int triage_scan_logs(struct exh_triage *t, struct exh_volume *vol,
-    struct exh_err *err);
-
 /* Warns when the logs do not reach back to the start of a period in
  * which the installed build was exposed (rules/exposure.tsv). */
 void triage_coverage_check(struct exh_triage *t);

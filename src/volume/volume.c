@@ -83,31 +83,25 @@ fill_info(struct exh_volume *v)
 	check_hibernation(v);
 }
 
-int
-exh_volume_open(struct exh_source *src, int part, struct exh_volume **out,
-    struct exh_err *err)
+/*
+ * Mounts the window [offset, offset + size) of src as NTFS, read-only.
+ * part only names the volume in messages and the device name.
+ */
+static int
+mount_window(struct exh_source *src, int part, uint64_t offset, uint64_t size,
+    struct exh_volume **out, struct exh_err *err)
 {
-	const struct exh_partition *p;
 	struct exh_volume *v;
 	char name[64];
 
-	if (src == NULL || out == NULL)
-		return exh_err_set(err, EXH_EUSAGE, 0, "volume: no source");
-	if ((p = find_partition(src, part)) == NULL)
-		return exh_err_set(err, EXH_EUSAGE, 0,
-		    "partition %d: no such partition", part);
-	if (p->fs != EXH_FS_NTFS)
-		return exh_err_set(err, EXH_EUSAGE, 0, "partition %d: %s", part,
-		    p->note[0] ? p->note : "not NTFS");
-	/* libntfs-3g reports through its own logger; our caller reports. */
-	ntfs_log_set_handler(ntfs_log_handler_null);
 	if ((v = calloc(1, sizeof(*v))) == NULL)
 		return exh_err_set(err, EXH_ENOMEM, 0, "volume: out of memory");
 	v->magic = VOLUME_MAGIC;
 	v->src = src;
+	v->part = part;
 	v->win.src = src;
-	v->win.offset = p->offset;
-	v->win.size = p->size;
+	v->win.offset = offset;
+	v->win.size = size;
 	snprintf(name, sizeof(name), "exhume-part%d", part);
 	if ((v->dev = window_device(&v->win, name)) == NULL) {
 		free(v);
@@ -124,7 +118,51 @@ exh_volume_open(struct exh_source *src, int part, struct exh_volume **out,
 		    "partition %d: libntfs-3g cannot open the NTFS volume: %s",
 		    part, strerror(e));
 	}
+	*out = v;
+	return EXH_OK;
+}
+
+int
+exh_volume_open(struct exh_source *src, int part, struct exh_volume **out,
+    struct exh_err *err)
+{
+	const struct exh_partition *p;
+	struct exh_volume *v;
+	int rc;
+
+	if (src == NULL || out == NULL)
+		return exh_err_set(err, EXH_EUSAGE, 0, "volume: no source");
+	if ((p = find_partition(src, part)) == NULL)
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "partition %d: no such partition", part);
+	if (p->fs != EXH_FS_NTFS)
+		return exh_err_set(err, EXH_EUSAGE, 0, "partition %d: %s", part,
+		    p->note[0] ? p->note : "not NTFS");
+	/* libntfs-3g reports through its own logger; our caller reports. */
+	ntfs_log_set_handler(ntfs_log_handler_null);
+	if ((rc = mount_window(src, part, p->offset, p->size, &v, err)) !=
+	    EXH_OK)
+		return rc;
 	fill_info(v);
+	*out = v;
+	return EXH_OK;
+}
+
+int
+exh_volume_clone(struct exh_volume *vol, struct exh_volume **out,
+    struct exh_err *err)
+{
+	struct exh_volume *v;
+	int rc;
+
+	if (vol == NULL || vol->magic != VOLUME_MAGIC || out == NULL)
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "volume: invalid handle");
+	if ((rc = mount_window(vol->src, vol->part, vol->win.offset,
+	    vol->win.size, &v, err)) != EXH_OK)
+		return rc;
+	/* The same volume: its state was read once, by the first open. */
+	v->info = vol->info;
 	*out = v;
 	return EXH_OK;
 }

@@ -40,6 +40,7 @@ struct sid_cache {
 struct exh_volume {
 	unsigned magic;
 	struct exh_source *src;
+	int part;		/* partition number, for messages */
 	struct window win;
 	struct ntfs_device *dev;
 	ntfs_volume *vol;

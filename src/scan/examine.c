@@ -1,0 +1,305 @@
+/* Examining one stream on a worker: read once, hash, YARA, hash lists, path IOCs. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scan_int.h"
+
+#define CHUNK_OVERLAP		((size_t)1 << 20)
+#define READ_STEP		((size_t)256 << 10)
+#define REPORT_SCORE		40
+
+/* A worker's view while it examines one item. */
+struct examiner {
+	struct file_scan *s;
+	struct scan_worker *w;
+	struct exh_volume *vol;
+};
+
+void
+scan_item_free(void *item)
+{
+	struct scan_item *it = item;
+
+	free(it->path);
+	free(it->stream);
+	free(it->owner_sid);
+	memset(it, 0, sizeof(*it));
+}
+
+/* The name Windows shows for a well-known owner, else the SID itself. */
+static const char *
+owner_name(const struct file_scan *s, const struct scan_item *it)
+{
+	const char *name = exh_rules_sid_name(s->rules, it->owner_sid);
+
+	return name != NULL ? name : it->owner_sid;
+}
+
+static struct exh_finding *
+new_finding(const struct file_scan *s, const struct scan_item *it)
+{
+	struct exh_finding *f = exh_finding_new(EXH_FIND_FILE);
+
+	if (f == NULL)
+		return NULL;
+	if (exh_finding_set(&f->path, it->path) != EXH_OK ||
+	    exh_finding_set(&f->stream, it->stream) != EXH_OK ||
+	    exh_finding_set(&f->owner_sid, it->owner_sid) != EXH_OK ||
+	    exh_finding_set(&f->owner, owner_name(s, it)) != EXH_OK) {
+		exh_finding_free(f);
+		return NULL;
+	}
+	f->size = it->size;
+	f->mft = it->mft;
+	f->seq = it->seq;
+	f->attributes = it->attributes;
+	f->si = it->si;
+	f->fn = it->fn;
+	return f;
+}
+
+int
+scan_add_skip(struct file_scan *s, const struct scan_item *it,
+    const char *reason, const char *detail, struct exh_stats *st,
+    bool unreadable, struct exh_err *err)
+{
+	if (unreadable)
+		st->streams_unreadable++;
+	else
+		st->streams_skipped++;
+	return exh_findings_add_skip(s->out, it->path, it->stream, it->mft,
+	    it->size, reason, detail, err);
+}
+
+/* Workers count; the calling thread reports (see scan.c). */
+static void
+count_stream(struct file_scan *s, uint64_t bytes, bool done, int level)
+{
+	pthread_mutex_lock(&s->plock);
+	if (done)
+		s->prog.streams_done++;
+	s->prog.bytes_done += bytes;
+	if (level >= 0 && level < 4)
+		s->prog.by_level[level]++;
+	pthread_mutex_unlock(&s->plock);
+}
+
+/*
+ * Fills the buffer from have up to the chunk size or the end of the
+ * stream, hashing each piece right after it is read, while it is still in
+ * the CPU cache (the chunk is larger than the cache; YARA reads it again).
+ */
+static int
+fill(struct examiner *x, struct exh_stream *st, size_t *have, uint64_t *off,
+    bool *eof, struct exh_err *e)
+{
+	struct scan_worker *w = x->w;
+	size_t got, want;
+	int rc;
+
+	while (*have < x->s->chunk) {
+		want = x->s->chunk - *have;
+		if (want > READ_STEP)
+			want = READ_STEP;
+		rc = exh_stream_pread(st, w->buf + *have, want, *off, &got, e);
+		if (rc != EXH_OK)
+			return rc;
+		if (got == 0) {
+			*eof = true;
+			break;
+		}
+		exh_hasher_update(w->hasher, w->buf + *have, got);
+		w->stats.bytes_scanned += got;
+		*have += got;
+		*off += got;
+	}
+	return EXH_OK;
+}
+
+/* YARA over the head alone: the prefilter found no rule that needs more. */
+static int
+scan_head(struct scan_worker *w, const struct exh_scan_target *t, size_t have,
+    struct exh_finding *f, struct exh_err *e)
+{
+	return exh_matcher_scan(w->matcher, t, w->buf,
+	    have < EXH_MATCHER_HEAD ? have : EXH_MATCHER_HEAD, 0, f, e);
+}
+
+/*
+ * Reads the whole stream once: hashes it and runs YARA over it, in one
+ * buffer when it fits, else in chunks overlapping by CHUNK_OVERLAP so a
+ * string across a chunk border is still seen.  When the prefilter says
+ * no rule needs more than the head, YARA gets the head only.  A stream
+ * that cannot be read or scanned sets *skip_reason and detail; the
+ * status is then EXH_OK.  Any other status is a failure (e says why).
+ */
+static int
+read_and_scan(struct examiner *x, const struct scan_item *it,
+    struct exh_finding *f, const char **skip_reason, char *detail,
+    size_t detail_len, struct exh_err *e)
+{
+	struct file_scan *s = x->s;
+	struct scan_worker *w = x->w;
+	struct exh_scan_target t;
+	struct exh_stream *st;
+	uint64_t off = 0, base = 0;
+	size_t have = 0, overlap;
+	char filetype[64];
+	bool eof = false, first = true, whole = true;
+	bool single = it->size <= s->chunk;
+	int rc;
+
+	*skip_reason = NULL;
+	if ((rc = exh_stream_open(x->vol, it->mft, it->stream, &st, e)) !=
+	    EXH_OK) {
+		if (rc == EXH_ENOMEM)
+			return rc;
+		*skip_reason = (rc == EXH_EIO && e->sys_errno == EACCES) ?
+		    "encrypted" : rc == EXH_ECORRUPT ? "corrupt" :
+		    "unreadable";
+		snprintf(detail, detail_len, "%s", e->msg);
+		return EXH_OK;
+	}
+	exh_hasher_reset(w->hasher);
+	overlap = s->chunk / 2 < CHUNK_OVERLAP ? s->chunk / 2 : CHUNK_OVERLAP;
+	memset(&t, 0, sizeof(t));
+	t.path = it->path;
+	t.stream = it->stream;
+	t.size = it->size;
+	t.owner = owner_name(s, it);
+	t.filetype = filetype;
+	for (;;) {
+		if ((rc = fill(x, st, &have, &off, &eof, e)) != EXH_OK)
+			goto read_failed;
+		if (first) {
+			first = false;
+			snprintf(filetype, sizeof(filetype), "%s",
+			    exh_rules_filetype(s->rules, w->buf, have));
+			whole = exh_matcher_prepare(w->matcher, &t, w->buf,
+			    have);
+			if (!whole && (rc = scan_head(w, &t, have, f, e)) !=
+			    EXH_OK)
+				goto yara_failed;
+		}
+		if (single)
+			break;
+		if (whole && (rc = exh_matcher_scan(w->matcher, &t, w->buf,
+		    have, base, f, e)) != EXH_OK)
+			goto yara_failed;
+		if (eof || have < s->chunk || off >= it->size)
+			break;
+		if (!whole) {
+			have = 0;
+			continue;
+		}
+		memmove(w->buf, w->buf + have - overlap, overlap);
+		base += have - overlap;
+		have = overlap;
+	}
+	/* Hash before a single-buffer scan, so YARA's md5 external is set. */
+	if ((rc = exh_hasher_final(w->hasher, f->md5, f->sha1, f->sha256)) !=
+	    EXH_OK) {
+		exh_err_set(e, rc, 0, "hashing failed: %s",
+		    exh_status_name(rc));
+		goto out;
+	}
+	if (single && whole) {
+		t.md5 = f->md5;
+		if ((rc = exh_matcher_scan(w->matcher, &t, w->buf, have, 0, f,
+		    e)) != EXH_OK)
+			goto yara_failed;
+	}
+	goto out;
+read_failed:
+	if (rc != EXH_ENOMEM) {
+		*skip_reason = rc == EXH_ECORRUPT ? "corrupt" : "unreadable";
+		snprintf(detail, detail_len, "%s", e->msg);
+		rc = EXH_OK;
+	}
+	goto out;
+yara_failed:
+	if (rc == EXH_EIO) {
+		*skip_reason = "timeout";
+		snprintf(detail, detail_len, "%s", e->msg);
+		rc = EXH_OK;
+	}
+out:
+	exh_stream_close(st);
+	return rc;
+}
+
+/* Reads the stream (unless it is a further name only) and matches rules;
+ * a finding that scores enough goes to the collector. */
+static int
+examine(struct examiner *x, const struct scan_item *it, int *level,
+    struct exh_err *e)
+{
+	struct file_scan *s = x->s;
+	struct exh_stats *st = &x->w->stats;
+	struct exh_finding *f;
+	const char *skip = NULL;
+	char detail[EXH_ERR_MSG_MAX] = "";
+	bool allowed = false;
+	int rc = EXH_OK;
+
+	if ((f = new_finding(s, it)) == NULL)
+		return exh_err_set(e, EXH_ENOMEM, 0, "out of memory");
+	if (!it->path_only) {
+		st->streams_seen++;
+		if (it->size > s->max_size) {
+			skip = "too-large";
+			snprintf(detail, sizeof(detail), "%llu bytes, above "
+			    "the limit of %llu", (unsigned long long)it->size,
+			    (unsigned long long)s->max_size);
+		} else if ((rc = read_and_scan(x, it, f, &skip, detail,
+		    sizeof(detail), e)) != EXH_OK)
+			goto out;
+		if (skip != NULL) {
+			bool bad = strcmp(skip, "too-large") != 0;
+
+			if ((rc = scan_add_skip(s, it, skip, detail, st, bad,
+			    e)) != EXH_OK)
+				goto out;
+		} else {
+			st->streams_scanned++;
+			if ((rc = exh_rules_match_hashes(s->rules, f->md5,
+			    f->sha1, f->sha256, f, &allowed, e)) != EXH_OK)
+				goto out;
+		}
+	}
+	if ((rc = exh_rules_match_path(s->rules, it->path, it->stream, f,
+	    e)) != EXH_OK)
+		goto out;
+	exh_finding_rescore(f);
+	if (!allowed && f->nreasons > 0 && f->score >= REPORT_SCORE) {
+		*level = f->level;
+		rc = exh_findings_add(s->out, f, e);
+		f = NULL;
+	}
+out:
+	exh_finding_free(f);
+	return rc;
+}
+
+int
+scan_examine(void *ctx, struct pool_worker *pw, void *item,
+    struct exh_err *err)
+{
+	struct scan_item *it = item;
+	struct examiner x;
+	char name[256];
+	int rc, level = -1;
+
+	x.s = ctx;
+	x.w = &x.s->workers[pool_worker_index(pw)];
+	if ((rc = pool_volume(pw, x.s->vol, &x.vol, err)) == EXH_OK)
+		rc = examine(&x, it, &level, err);
+	count_stream(x.s, it->path_only ? 0 : it->size, !it->path_only, level);
+	/* The cause stays; the message says which file it concerned. */
+	if (rc != EXH_OK)
+		exh_err_prefix(err, "worker: %s", exh_esc_term_str(it->path,
+		    name, sizeof(name)));
+	return rc;
+}

@@ -1,0 +1,234 @@
+/* Finding the logs of a system volume: Exchange Logging, IIS W3C folders, winevt\Logs; flagged URLs. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "scan_int.h"
+
+int
+log_note(struct exh_scan_logs_result *res, const char *fmt, ...)
+{
+	struct exh_buf b = { 0 };
+	char **grown;
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = exh_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	grown = rc == EXH_OK ? realloc(res->notes, (res->nnotes + 1) *
+	    sizeof(*grown)) : NULL;
+	if (grown == NULL) {
+		exh_buf_free(&b);
+		return EXH_ENOMEM;
+	}
+	res->notes = grown;
+	res->notes[res->nnotes++] = exh_buf_take(&b);
+	return EXH_OK;
+}
+
+/* Keeps the first failure of the discovery; the walk goes on. */
+static void
+keep_failure(struct log_list *l, const struct exh_err *e)
+{
+	if (l->rc == EXH_OK) {
+		l->rc = e->status;
+		l->err = *e;
+	}
+}
+
+/* IIS names its W3C logs u_ex<date>.log; a folder set in
+ * applicationHost.config need not end in LogFiles, so its path alone does
+ * not tell the family. */
+static int
+family_hint(const struct log_list *l, const char *path)
+{
+	const char *base = strrchr(path, '\\');
+
+	base = base != NULL ? base + 1 : path;
+	if (l->hint == EXH_LOG_IIS && exh_ascii_istarts(base, "u_ex") &&
+	    (exh_ascii_iends(base, ".log") || exh_ascii_iends(base, ".log.gz")))
+		return EXH_LOG_IIS;
+	return EXH_LOG_UNKNOWN;
+}
+
+static int
+collect_log(const struct exh_entry *e, void *ctx)
+{
+	struct log_list *l = ctx;
+	struct log_file *grown, *f;
+	struct exh_err err;
+
+	/* A log whose record is damaged is not analysed, and says so. */
+	if (!e->is_dir && e->status != EXH_ENTRY_OK) {
+		if (exh_findings_add_skip(l->fs, e->path, "", e->mft, 0,
+		    e->status == EXH_ENTRY_UNREADABLE ? "unreadable" :
+		    "corrupt", e->problem ? e->problem : "damaged record in a "
+		    "log folder", &err) != EXH_OK)
+			keep_failure(l, &err);
+		return EXH_WALK_NEXT;
+	}
+	if (e->is_dir || e->nstreams == 0 || e->streams[0].name[0] != '\0')
+		return EXH_WALK_NEXT;
+	if ((grown = realloc(l->files, (l->n + 1) * sizeof(*grown))) == NULL)
+		goto nomem;
+	l->files = grown;
+	f = &grown[l->n];
+	memset(f, 0, sizeof(*f));
+	if ((f->path = strdup(e->path)) == NULL)
+		goto nomem;
+	f->mft = e->mft;
+	f->size = e->streams[0].size;
+	f->family = family_hint(l, e->path);
+	f->vol = l->vol;
+	l->n++;
+	return EXH_WALK_NEXT;
+nomem:
+	exh_err_set(&err, EXH_ENOMEM, 0, "logs: out of memory");
+	keep_failure(l, &err);
+	return EXH_WALK_STOP;
+}
+
+static int
+walk_root(struct exh_volume *vol, const char *root, int hint,
+    struct log_list *l)
+{
+	struct exh_err err, serr;
+	int rc;
+
+	l->hint = hint;
+	l->vol = vol;
+	rc = exh_volume_walk(vol, root, collect_log, l, &err);
+	l->hint = EXH_LOG_UNKNOWN;
+	/* A folder that exists but cannot be walked is a gap, not silence. */
+	if (rc != EXH_OK && rc != EXH_ENOTFOUND && rc != EXH_STOP &&
+	    exh_findings_add_skip(l->fs, root, "", 0, 0, rc == EXH_ECORRUPT ?
+	    "corrupt" : "unreadable", err.msg, &serr) != EXH_OK)
+		keep_failure(l, &serr);
+	return rc;
+}
+
+/* The opened volume with this drive letter, or NULL. */
+static struct exh_volume *
+volume_for(const struct exh_scan_logs_input *in, char letter)
+{
+	size_t i;
+
+	for (i = 0; i < in->nvols; i++)
+		if ((exh_volume_info(in->vols[i])->letter & ~0x20) ==
+		    (letter & ~0x20))
+			return in->vols[i];
+	return NULL;
+}
+
+/* IIS log folders: the default and the ones applicationHost.config sets,
+ * on whichever opened volume has their drive letter. */
+static int
+walk_iis_logs(const struct exh_scan_logs_input *in, struct log_list *l)
+{
+	char root[4096], letter = exh_volume_info(in->vol)->letter;
+	struct exh_volume *on;
+	size_t i;
+	int rc = EXH_OK;
+
+	snprintf(root, sizeof(root), "%c:\\inetpub\\logs\\LogFiles", letter);
+	(void)walk_root(in->vol, root, EXH_LOG_IIS, l);
+	for (i = 0; i < in->nsites && rc == EXH_OK; i++) {
+		const char *d = in->sites[i].log_dir_resolved;
+
+		if (d == NULL || strlen(d) < 3 || d[1] != ':' ||
+		    strncasecmp(d, root, strlen(root)) == 0)
+			continue;
+		if ((on = volume_for(in, d[0])) == NULL)
+			rc = log_note(l->res, "IIS site %s logs to %s, which "
+			    "is on no opened volume", in->sites[i].name, d);
+		else if (walk_root(on, d, EXH_LOG_IIS, l) == EXH_ENOTFOUND)
+			rc = log_note(l->res, "IIS site %s logs to %s, which "
+			    "does not exist", in->sites[i].name, d);
+	}
+	return rc;
+}
+
+int
+log_find(const struct exh_scan_logs_input *in, struct log_list *l,
+    struct exh_err *err)
+{
+	char root[4096], letter = exh_volume_info(in->vol)->letter;
+	int rc = EXH_OK;
+	int w;
+
+	if (in->install_dir != NULL) {
+		w = snprintf(root, sizeof(root), "%sLogging", in->install_dir);
+		if (w < 0 || (size_t)w >= sizeof(root))
+			return exh_err_set(err, EXH_EUSAGE, 0, "logs: "
+			    "Exchange folder path too long");
+		if (walk_root(in->vol, root, EXH_LOG_UNKNOWN, l) ==
+		    EXH_ENOTFOUND)
+			rc = log_note(l->res, "no Exchange log folder %s",
+			    root);
+	}
+	if (rc == EXH_OK)
+		rc = walk_iis_logs(in, l);
+	snprintf(root, sizeof(root), "%c:\\Windows\\System32\\winevt\\Logs",
+	    letter);
+	if (rc == EXH_OK && walk_root(in->vol, root, EXH_LOG_UNKNOWN, l) ==
+	    EXH_ENOTFOUND)
+		rc = log_note(l->res, "no event log folder %s", root);
+	if (rc != EXH_OK)
+		return exh_err_set(err, rc, 0, "logs: out of memory");
+	if (l->rc != EXH_OK) {
+		*err = l->err;
+		return exh_err_prefix(err, "logs");
+	}
+	return EXH_OK;
+}
+
+/* A URL path for a flagged file under a virtual directory, into url. */
+static bool
+url_for(const struct exh_iis_vdir *v, const char *path, char *url, size_t len)
+{
+	size_t n = strlen(v->physical_resolved), i;
+	const char *rest;
+	int w;
+
+	while (n > 0 && v->physical_resolved[n - 1] == '\\')
+		n--;
+	if (n == 0 || strncasecmp(path, v->physical_resolved, n) != 0 ||
+	    path[n] != '\\')
+		return false;
+	rest = path + n;
+	w = snprintf(url, len, "%s%s%s", strcmp(v->app_path, "/") == 0 ? "" :
+	    v->app_path, strcmp(v->vdir_path, "/") == 0 ? "" : v->vdir_path,
+	    rest);
+	if (w < 0 || (size_t)w >= len)
+		return false;
+	for (i = 0; url[i] != '\0'; i++)
+		if (url[i] == '\\')
+			url[i] = '/';
+	return true;
+}
+
+void
+log_register_flagged(const struct exh_scan_logs_input *in,
+    struct exh_logscan *ls)
+{
+	struct exh_err err;
+	char url[4096];
+	size_t i, j;
+
+	for (i = 0; in->flagged != NULL && i < exh_findings_count(in->flagged);
+	    i++) {
+		const struct exh_finding *f = exh_findings_get(in->flagged, i);
+
+		if (f->kind != EXH_FIND_FILE || f->level < EXH_LEVEL_NOTICE ||
+		    f->path == NULL)
+			continue;
+		for (j = 0; j < in->nvdirs; j++)
+			if (in->vdirs[j].physical_resolved != NULL &&
+			    url_for(&in->vdirs[j], f->path, url, sizeof(url)))
+				(void)exh_logscan_add_flagged_url(ls, url,
+				    f->id[0] ? f->id : f->check, &err);
+	}
+}
