@@ -209,24 +209,6 @@ parse_action(struct ev_check *c, const char *s)
 	return EXH_OK;
 }
 
-/* Splits line on tabs into cols; returns the count. */
-static size_t
-split_tabs(char *line, char **cols)
-{
-	size_t n = 0;
-
-	line[strcspn(line, "\r\n")] = '\0';
-	cols[n++] = line;
-	for (; *line != '\0'; line++)
-		if (*line == '\t') {
-			*line = '\0';
-			if (n == MAX_COLS)
-				return n;
-			cols[n++] = line + 1;
-		}
-	return n;
-}
-
 static void
 free_term(struct ev_term *t)
 {
@@ -332,34 +314,33 @@ static int
 read_tsv(struct exh_events *ev, const char *path, size_t ncols, row_fn fn,
     struct exh_err *err)
 {
+	struct exh_lines *lr = NULL;
 	FILE *fp;
-	char *line = NULL, *col[MAX_COLS];
-	size_t cap = 0, n;
-	unsigned long lineno = 0;
+	char *line, *col[MAX_COLS];
+	size_t len, n;
 	const char *what;
-	int rc = EXH_OK;
+	int rc;
 
 	if ((fp = fopen(path, "re")) == NULL)
 		return exh_err_set(err, EXH_EIO, errno,
 		    "%s: cannot open: %s", path, strerror(errno));
-	while (rc == EXH_OK && getline(&line, &cap, fp) != -1) {
-		lineno++;
-		if (line[0] == '#' || line[strspn(line, " \t\r\n")] == '\0')
+	rc = exh_lines_open(fp, path, EXH_LINES_SKIP_COMMENT, &lr, err);
+	while (rc == EXH_OK &&
+	    (rc = exh_lines_next(lr, &line, &len, err)) == EXH_OK) {
+		if (line[strspn(line, " \t\r")] == '\0')
 			continue;
-		if ((n = split_tabs(line, col)) != ncols) {
-			rc = exh_err_set(err, EXH_EUSAGE, 0, "%s:%lu: want %zu "
-			    "tab-separated columns, got %zu", path, lineno,
-			    ncols, n);
+		if ((n = exh_fields_split(line, col, MAX_COLS)) != ncols) {
+			rc = exh_lines_fail(lr, err, EXH_EUSAGE, "want %zu "
+			    "tab-separated columns, got %zu", ncols, n);
 			break;
 		}
 		what = "out of memory";
 		if ((rc = fn(ev, col, &what)) != EXH_OK)
-			exh_err_set(err, rc, rc == EXH_ENOMEM ? ENOMEM : 0,
-			    "%s:%lu: %s", path, lineno, what);
+			exh_lines_fail(lr, err, rc, "%s", what);
 	}
-	if (rc == EXH_OK && ferror(fp))
-		rc = exh_err_set(err, EXH_EIO, errno, "%s: read error", path);
-	free(line);
+	if (rc == EXH_STOP)
+		rc = EXH_OK;
+	exh_lines_close(lr);
 	fclose(fp);
 	return rc;
 }

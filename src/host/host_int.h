@@ -17,7 +17,6 @@ unsigned long host_builds_fix_kb(const struct exh_builds *b, int family,
 /* Profile construction pieces (profile.c). */
 int host_note(struct exh_profile *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-int host_strlist_add(char ***list, size_t *n, const char *s);
 char *host_strdup(const char *s);
 
 /* Reads the SOFTWARE / SYSTEM hive bytes into p (reg.c).  Problems become

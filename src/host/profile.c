@@ -19,20 +19,6 @@ host_strdup(const char *s)
 }
 
 int
-host_strlist_add(char ***list, size_t *n, const char *s)
-{
-	char **grown = realloc(*list, (*n + 1) * sizeof(**list));
-
-	if (grown == NULL)
-		return EXH_ENOMEM;
-	*list = grown;
-	if ((grown[*n] = host_strdup(s)) == NULL)
-		return EXH_ENOMEM;
-	(*n)++;
-	return EXH_OK;
-}
-
-int
 host_note(struct exh_profile *p, const char *fmt, ...)
 {
 	struct exh_buf b = { 0 };
@@ -45,7 +31,7 @@ host_note(struct exh_profile *p, const char *fmt, ...)
 	rc = exh_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
 	if (rc == EXH_OK)
-		rc = host_strlist_add(&p->notes, &p->nnotes, b.data);
+		rc = exh_strvec_push(&p->notes, &p->nnotes, b.data);
 	exh_buf_free(&b);
 	return rc;
 }
@@ -93,16 +79,6 @@ fail:
 	return NULL;
 }
 
-static void
-free_list(char **l, size_t n)
-{
-	size_t i;
-
-	for (i = 0; l != NULL && i < n; i++)
-		free(l[i]);
-	free(l);
-}
-
 void
 exh_profile_free(struct exh_profile *p)
 {
@@ -127,7 +103,7 @@ exh_profile_free(struct exh_profile *p)
 	free(p->product_display_version);
 	free(p->msupdate_image);
 	free(p->msert_detail);
-	free_list(p->roles, p->nroles);
+	exh_strvec_free(p->roles, p->nroles);
 	for (i = 0; p->updates != NULL && i < p->nupdates; i++) {
 		free(p->updates[i].kb);
 		free(p->updates[i].display_name);
@@ -154,7 +130,7 @@ exh_profile_free(struct exh_profile *p)
 		free(p->vdirs[i].app_pool);
 	}
 	free(p->vdirs);
-	free_list(p->rewrite_rules, p->nrewrite_rules);
+	exh_strvec_free(p->rewrite_rules, p->nrewrite_rules);
 	for (f = 0; f < EXH_FAM_COUNT; f++) {
 		free(p->verdicts[f].build);
 		free(p->verdicts[f].cu);
@@ -162,7 +138,7 @@ exh_profile_free(struct exh_profile *p)
 		free(p->verdicts[f].evidence);
 		free(p->verdicts[f].reason);
 	}
-	free_list(p->notes, p->nnotes);
+	exh_strvec_free(p->notes, p->nnotes);
 	exh_builds_free(p->builds);
 	free(p);
 }
@@ -272,22 +248,30 @@ with_slash(const char *dir)
 static int
 default_dirs(const char *rules_dir, char ***dirs, size_t *n)
 {
-	char path[4096], *line = NULL;
-	size_t cap = 0;
-	ssize_t got;
+	char path[4096], *line;
+	struct exh_lines *lr = NULL;
+	struct exh_err err;
+	size_t len;
 	FILE *f;
-	int rc = EXH_OK;
+	int rc = EXH_OK, got;
 
 	snprintf(path, sizeof(path), "%s/scope.txt", rules_dir);
-	f = fopen(path, "re");
-	while (f != NULL && rc == EXH_OK &&
-	    (got = getline(&line, &cap, f)) >= 0) {
+	if ((f = fopen(path, "re")) != NULL)
+		rc = exh_lines_open(f, path, EXH_LINES_TRIM |
+		    EXH_LINES_SKIP_BLANK | EXH_LINES_SKIP_COMMENT, &lr, &err);
+	/* A damaged line or a read error only costs the lines it hides:
+	 * the scope reader reports them, and the defaults remain. */
+	while (lr != NULL && rc == EXH_OK &&
+	    (got = exh_lines_next(lr, &line, &len, &err)) != EXH_STOP &&
+	    got != EXH_EIO) {
 		char *s = line, *d;
 
-		while (got > 0 && (line[got - 1] == '\n' ||
-		    line[got - 1] == '\r' || line[got - 1] == ' '))
-			line[--got] = '\0';
-		if (strncmp(s, "default-exchange", 16) != 0 ||
+		if (got == EXH_ENOMEM) {
+			rc = got;
+			break;
+		}
+		if (got != EXH_OK ||
+		    strncmp(s, "default-exchange", 16) != 0 ||
 		    (s[16] != ' ' && s[16] != '\t'))
 			continue;
 		for (s += 16; *s == ' ' || *s == '\t'; s++)
@@ -297,18 +281,18 @@ default_dirs(const char *rules_dir, char ***dirs, size_t *n)
 		if ((d = with_slash(s)) == NULL)
 			rc = EXH_ENOMEM;
 		else {
-			rc = host_strlist_add(dirs, n, d);
+			rc = exh_strvec_push(dirs, n, d);
 			free(d);
 		}
 	}
-	free(line);
+	exh_lines_close(lr);
 	if (f != NULL)
 		fclose(f);
 	if (rc == EXH_OK && *n == 0) {
-		rc = host_strlist_add(dirs, n, "C:\\Program Files\\Microsoft\\"
+		rc = exh_strvec_push(dirs, n, "C:\\Program Files\\Microsoft\\"
 		    "Exchange Server\\V15\\");
 		if (rc == EXH_OK)
-			rc = host_strlist_add(dirs, n, "C:\\Program Files\\"
+			rc = exh_strvec_push(dirs, n, "C:\\Program Files\\"
 			    "Microsoft\\Exchange Server\\V14\\");
 	}
 	return rc;
@@ -439,7 +423,7 @@ locate_exchange(struct exh_profile *p, const struct reader *r,
 		rc = host_note(p, "install path %s is a default path, not "
 		    "read from the registry", dirs[i]);
 out:
-	free_list(dirs, n);
+	exh_strvec_free(dirs, n);
 	return rc;
 }
 

@@ -12,71 +12,60 @@
 
 #define MAXCOLS 32
 
-/* Where we are while reading one data file, for error messages. */
+/* One data file of rules/logs/ being read, for error messages. */
 struct src {
 	const char *name;	/* "patterns.tsv" */
-	unsigned long line;
+	FILE *fp;
+	struct exh_lines *lr;
 };
 
 static int
 bad(struct exh_err *err, const struct src *s, const char *what)
 {
-	return exh_err_set(err, EXH_ECORRUPT, 0,
-	    "rules/logs/%s:%lu: %s", s->name, s->line, what);
+	return exh_lines_fail(s->lr, err, EXH_ECORRUPT, "%s", what);
 }
 
-/* Splits line in place at tabs; returns the number of columns. */
-static size_t
-split_tabs(char *line, char **col, size_t max)
+static int
+open_data(const char *dir, struct src *s, struct exh_err *err)
 {
-	size_t n = 0;
-	char *p = line, *t;
-
-	while (n < max) {
-		col[n++] = p;
-		if ((t = strchr(p, '\t')) == NULL)
-			break;
-		*t = '\0';
-		p = t + 1;
-	}
-	return n;
-}
-
-/* Strips the newline and a CR; returns false for blank and # lines. */
-static bool
-content(char *line)
-{
-	size_t n = strlen(line);
-
-	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-		line[--n] = '\0';
-	return n > 0 && line[0] != '#';
-}
-
-static FILE *
-open_data(const char *dir, const char *name, bool optional, int *status,
-    struct exh_err *err)
-{
-	char path[4096];
-	FILE *fp;
+	char path[4096], label[256];
 	int n;
 
-	n = snprintf(path, sizeof(path), "%s/logs/%s", dir, name);
-	if (n < 0 || (size_t)n >= sizeof(path)) {
-		*status = exh_err_set(err, EXH_EUSAGE, 0,
-		    "rules: %s: path too long", name);
-		return NULL;
-	}
-	fp = fopen(path, "re");
-	if (fp == NULL) {
-		if (optional && errno == ENOENT) {
-			*status = EXH_OK;
-			return NULL;
-		}
-		*status = exh_err_set(err, EXH_EIO, errno,
+	n = snprintf(path, sizeof(path), "%s/logs/%s", dir, s->name);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "rules: %s: path too long", s->name);
+	n = snprintf(label, sizeof(label), "rules/logs/%s", s->name);
+	if (n < 0 || (size_t)n >= sizeof(label))
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "rules: %s: name too long", s->name);
+	if ((s->fp = fopen(path, "re")) == NULL)
+		return exh_err_set(err, EXH_EIO, errno,
 		    "rules: %s: cannot open: %s", path, strerror(errno));
-	}
-	return fp;
+	return exh_lines_open(s->fp, label, EXH_LINES_SKIP_BLANK |
+	    EXH_LINES_SKIP_COMMENT, &s->lr, err);
+}
+
+/* The next content line; false at the end (*status EXH_OK) or on error. */
+static bool
+next_line(struct src *s, char **line, int *status, struct exh_err *err)
+{
+	size_t len;
+
+	*status = exh_lines_next(s->lr, line, &len, err);
+	if (*status == EXH_STOP)
+		*status = EXH_OK;
+	else if (*status == EXH_OK)
+		return true;
+	return false;
+}
+
+static void
+close_data(struct src *s)
+{
+	exh_lines_close(s->lr);
+	if (s->fp != NULL)
+		fclose(s->fp);
 }
 
 int
@@ -294,23 +283,21 @@ parse_int(const char *s, long lo, long hi, long *out)
 static int
 load_checks(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 {
-	struct src s = { "checks.tsv", 0 };
-	char *line = NULL, *col[MAXCOLS];
-	size_t cap = 0, n;
-	int status = EXH_OK;
-	FILE *fp;
+	struct src s = { "checks.tsv", NULL, NULL };
+	char *line, *col[MAXCOLS];
+	size_t n;
+	int status;
 
-	if ((fp = open_data(dir, s.name, false, &status, err)) == NULL)
+	if ((status = open_data(dir, &s, err)) != EXH_OK) {
+		close_data(&s);
 		return status;
-	while (status == EXH_OK && getline(&line, &cap, fp) != -1) {
+	}
+	while (status == EXH_OK && next_line(&s, &line, &status, err)) {
 		struct ls_check *c, *nc;
 		long score;
 		int lvl;
 
-		s.line++;
-		if (!content(line))
-			continue;
-		n = split_tabs(line, col, MAXCOLS);
+		n = exh_fields_split(line, col, MAXCOLS);
 		if (n < 6) {
 			status = bad(err, &s, "need 6 tab-separated columns");
 			break;
@@ -382,8 +369,7 @@ load_checks(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 			}
 		}
 	}
-	free(line);
-	fclose(fp);
+	close_data(&s);
 	return status;
 }
 
@@ -393,24 +379,22 @@ static int
 load_sets(struct exh_logscan *ls, const char *dir, const char *name,
     bool with_type, struct exh_err *err)
 {
-	struct src s = { name, 0 };
-	char *line = NULL, *col[MAXCOLS];
-	size_t cap = 0, n;
-	int status = EXH_OK;
-	FILE *fp;
+	struct src s = { name, NULL, NULL };
+	char *line, *col[MAXCOLS];
+	size_t n;
+	int status;
 
-	if ((fp = open_data(dir, name, false, &status, err)) == NULL)
+	if ((status = open_data(dir, &s, err)) != EXH_OK) {
+		close_data(&s);
 		return status;
-	while (status == EXH_OK && getline(&line, &cap, fp) != -1) {
+	}
+	while (status == EXH_OK && next_line(&s, &line, &status, err)) {
 		struct ls_pset *set;
 		struct ls_clause *ni;
 		const char *type, *pat;
 		int k;
 
-		s.line++;
-		if (!content(line))
-			continue;
-		n = split_tabs(line, col, MAXCOLS);
+		n = exh_fields_split(line, col, MAXCOLS);
 		if (n != (with_type ? 3u : 2u)) {
 			status = bad(err, &s, with_type ?
 			    "need SET<tab>like|regex<tab>PATTERN" :
@@ -462,28 +446,24 @@ load_sets(struct exh_logscan *ls, const char *dir, const char *name,
 		else
 			ls_clause_free(&ni[set->n]);
 	}
-	free(line);
-	fclose(fp);
+	close_data(&s);
 	return status;
 }
 
 static int
 load_ips(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 {
-	struct src s = { "attacker-ips.txt", 0 };
-	char *line = NULL;
-	size_t cap = 0;
-	int status = EXH_OK;
-	FILE *fp;
+	struct src s = { "attacker-ips.txt", NULL, NULL };
+	char *line;
+	int status;
 
-	if ((fp = open_data(dir, s.name, false, &status, err)) == NULL)
+	if ((status = open_data(dir, &s, err)) != EXH_OK) {
+		close_data(&s);
 		return status;
-	while (status == EXH_OK && getline(&line, &cap, fp) != -1) {
+	}
+	while (status == EXH_OK && next_line(&s, &line, &status, err)) {
 		char *semi, *p;
 
-		s.line++;
-		if (!content(line))
-			continue;
 		semi = strchr(line, ';');
 		if (semi != NULL)
 			*semi = '\0';
@@ -500,8 +480,7 @@ load_ips(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 		    semi ? semi + 1 : "") != EXH_OK)
 			status = exh_err_set(err, EXH_ENOMEM, 0, "rules: out of memory");
 	}
-	free(line);
-	fclose(fp);
+	close_data(&s);
 	return status;
 }
 
@@ -611,22 +590,20 @@ order_clauses(struct ls_rule *r)
 static int
 load_patterns(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 {
-	struct src s = { "patterns.tsv", 0 };
-	char *line = NULL, *col[MAXCOLS];
-	size_t cap = 0, n, i;
-	int status = EXH_OK;
-	FILE *fp;
+	struct src s = { "patterns.tsv", NULL, NULL };
+	char *line, *col[MAXCOLS];
+	size_t n, i;
+	int status;
 
-	if ((fp = open_data(dir, s.name, false, &status, err)) == NULL)
+	if ((status = open_data(dir, &s, err)) != EXH_OK) {
+		close_data(&s);
 		return status;
-	while (status == EXH_OK && getline(&line, &cap, fp) != -1) {
+	}
+	while (status == EXH_OK && next_line(&s, &line, &status, err)) {
 		struct ls_rule *r, *nr;
 		int check;
 
-		s.line++;
-		if (!content(line))
-			continue;
-		n = split_tabs(line, col, MAXCOLS);
+		n = exh_fields_split(line, col, MAXCOLS);
 		if (n < 5) {
 			status = bad(err, &s, "need FAMILY CHECK FIELD MATCH "
 			    "PATTERN [CONDITION...]");
@@ -647,8 +624,9 @@ load_patterns(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 		r->family = exh_log_family_parse(col[0]);
 		r->check = check;
 		r->score = ls->checks[check].score;
-		r->srcline = s.line;
-		snprintf(r->src, sizeof(r->src), "patterns.tsv:%lu", s.line);
+		r->srcline = exh_lines_no(s.lr);
+		snprintf(r->src, sizeof(r->src), "patterns.tsv:%zu",
+		    exh_lines_no(s.lr));
 		if (r->family == EXH_LOG_UNKNOWN ||
 		    r->family != ls->checks[check].family) {
 			status = bad(err, &s, "family unknown or not the "
@@ -681,8 +659,7 @@ load_patterns(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 		}
 		ls->nrules++;
 	}
-	free(line);
-	fclose(fp);
+	close_data(&s);
 	return status;
 }
 

@@ -22,9 +22,12 @@ struct line {
 	size_t no;		/* 1-based */
 };
 
+/* The core line reader over one file's text; lines it refuses (too long,
+ * a NUL byte) are rejected like any bad entry, and parsing goes on. */
 struct line_iter {
-	const char *p, *end;
-	size_t no;
+	struct exh_lines *lr;
+	struct exh_rules *r;	/* NULL: skip refused lines silently */
+	size_t fi;
 };
 
 static bool
@@ -44,33 +47,41 @@ trim(const char **s, size_t *n)
 		(*n)--;
 }
 
-static void
-lines_begin(struct line_iter *it, const char *text, size_t len)
+static int
+lines_begin(struct line_iter *it, struct exh_rules *r, size_t fi,
+    const char *name, const char *text, size_t len)
 {
-	it->p = text;
-	it->end = text + len;
-	it->no = 0;
-	/* A UTF-8 byte order mark is not part of the first line. */
-	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
-		it->p += 3;
+	struct exh_err err;
+
+	it->r = r;
+	it->fi = fi;
+	it->lr = NULL;
+	return exh_lines_open_mem(text, len, name, EXH_LINES_BOM |
+	    EXH_LINES_TRIM, &it->lr, &err);
 }
 
-static bool
+/* EXH_OK with *l filled, EXH_STOP at the end, or EXH_ENOMEM. */
+static int
 lines_next(struct line_iter *it, struct line *l)
 {
-	const char *nl;
+	struct exh_err err;
+	char *s;
+	size_t n;
+	int rc;
 
-	if (it->p >= it->end)
-		return false;
-	nl = memchr(it->p, '\n', (size_t)(it->end - it->p));
-	if (nl == NULL)
-		nl = it->end;
-	l->s = it->p;
-	l->n = (size_t)(nl - it->p);
-	l->no = ++it->no;
-	it->p = nl < it->end ? nl + 1 : nl;
+	while ((rc = exh_lines_next(it->lr, &s, &n, &err)) == EXH_ECORRUPT) {
+		if (it->r != NULL && (rc = rules_reject(it->r, it->fi,
+		    exh_lines_no(it->lr), "%s", exh_lines_why(it->lr))) !=
+		    EXH_OK)
+			return rc;
+	}
+	if (rc != EXH_OK)
+		return rc;
+	l->s = s;
+	l->n = n;
+	l->no = exh_lines_no(it->lr);
 	trim(&l->s, &l->n);
-	return true;
+	return EXH_OK;
 }
 
 /* Parses n hex digits into n/2 bytes; false on a non-hex digit. */
@@ -307,24 +318,35 @@ parse_described(struct exh_rules *r, size_t fi, const char *text, size_t len,
 {
 	struct line_iter it;
 	struct line l;
-	const char *comment = NULL;
+	const char *c;
+	char *comment = NULL;
 	size_t commentlen = 0;
 	int rc;
 
-	lines_begin(&it, text, len);
-	while (lines_next(&it, &l)) {
+	if ((rc = lines_begin(&it, r, fi, r->files[fi].name, text, len)) !=
+	    EXH_OK)
+		return rc;
+	while ((rc = lines_next(&it, &l)) == EXH_OK) {
 		if (l.n == 0)
 			continue;
 		if (l.s[0] == '#') {
-			comment = l.s + 1;
+			/* The reader reuses its line buffer: keep a copy. */
+			c = l.s + 1;
 			commentlen = l.n - 1;
-			trim(&comment, &commentlen);
+			trim(&c, &commentlen);
+			free(comment);
+			if ((comment = rules_strndup(c, commentlen)) == NULL) {
+				rc = EXH_ENOMEM;
+				break;
+			}
 			continue;
 		}
 		if ((rc = fn(r, fi, &l, comment, commentlen)) != EXH_OK)
-			return rc;
+			break;
 	}
-	return EXH_OK;
+	free(comment);
+	exh_lines_close(it.lr);
+	return rc == EXH_STOP ? EXH_OK : rc;
 }
 
 static int
@@ -445,10 +467,14 @@ iocs_is_mstic(const char *text, size_t len)
 {
 	struct line_iter it;
 	struct line l;
+	bool yes;
 
-	lines_begin(&it, text, len);
-	return lines_next(&it, &l) && l.n == strlen(MSTIC_HEADER) &&
-	    memcmp(l.s, MSTIC_HEADER, l.n) == 0;
+	if (lines_begin(&it, NULL, 0, "", text, len) != EXH_OK)
+		return false;
+	yes = lines_next(&it, &l) == EXH_OK && l.no == 1 &&
+	    l.n == strlen(MSTIC_HEADER) && memcmp(l.s, MSTIC_HEADER, l.n) == 0;
+	exh_lines_close(it.lr);
+	return yes;
 }
 
 /*
@@ -578,15 +604,18 @@ parse_mstic(struct exh_rules *r, size_t fi, const char *text, size_t len)
 	struct line l;
 	int rc;
 
-	lines_begin(&it, text, len);
-	lines_next(&it, &l);	/* the header, checked by iocs_is_mstic */
-	while (lines_next(&it, &l)) {
-		if (l.n == 0)
+	if ((rc = lines_begin(&it, r, fi, r->files[fi].name, text, len)) !=
+	    EXH_OK)
+		return rc;
+	while ((rc = lines_next(&it, &l)) == EXH_OK) {
+		/* Line 1 is the header, checked by iocs_is_mstic. */
+		if (l.no == 1 || l.n == 0)
 			continue;
 		if ((rc = mstic_row(r, fi, &l)) != EXH_OK)
-			return rc;
+			break;
 	}
-	return EXH_OK;
+	exh_lines_close(it.lr);
+	return rc == EXH_STOP ? EXH_OK : rc;
 }
 
 /* "HEX BYTES;LABEL", spaces in the hex ignored. */
@@ -656,14 +685,17 @@ parse_lines(struct exh_rules *r, size_t fi, const char *text, size_t len,
 	struct line l;
 	int rc;
 
-	lines_begin(&it, text, len);
-	while (lines_next(&it, &l)) {
+	if ((rc = lines_begin(&it, r, fi, r->files[fi].name, text, len)) !=
+	    EXH_OK)
+		return rc;
+	while ((rc = lines_next(&it, &l)) == EXH_OK) {
 		if (l.n == 0 || l.s[0] == '#')
 			continue;
 		if ((rc = fn(r, fi, &l)) != EXH_OK)
-			return rc;
+			break;
 	}
-	return EXH_OK;
+	exh_lines_close(it.lr);
+	return rc == EXH_STOP ? EXH_OK : rc;
 }
 
 /*
