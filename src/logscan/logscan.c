@@ -77,7 +77,7 @@ struct scan {
 	const char *capp;		/* oab-outside capture */
 	size_t capn;
 	bool cap_fallback;
-	struct ls_rx rx;		/* for the regex clauses */
+	struct logscan_rx rx;		/* for the regex clauses */
 	uint64_t *memo_at;		/* line a shared clause result is for */
 	bool *memo_val;
 };
@@ -116,8 +116,8 @@ exh_logscan_create(const char *rules_dir, struct exh_logscan **out,
 	if ((ls = calloc(1, sizeof(*ls))) == NULL)
 		return exh_err_set(err, EXH_ENOMEM, 0,
 		    "logscan: create: out of memory");
-	ls->magic = LS_MAGIC;
-	if ((status = ls_load_rules(ls, rules_dir, err)) != EXH_OK) {
+	ls->magic = LOGSCAN_MAGIC;
+	if ((status = logscan_load_rules(ls, rules_dir, err)) != EXH_OK) {
 		exh_logscan_destroy(ls);
 		return status;
 	}
@@ -130,8 +130,8 @@ exh_logscan_destroy(struct exh_logscan *ls)
 {
 	if (ls == NULL)
 		return;
-	ls_free_rules(ls);
-	ls_strset_free(&ls->flagged);
+	logscan_free_rules(ls);
+	logscan_strset_free(&ls->flagged);
 	free(ls->install);
 	ls->magic = 0;
 	free(ls);
@@ -142,7 +142,7 @@ exh_logscan_set_install_path(struct exh_logscan *ls, const char *path)
 {
 	size_t n;
 
-	if (ls == NULL || ls->magic != LS_MAGIC)
+	if (ls == NULL || ls->magic != LOGSCAN_MAGIC)
 		return;
 	free(ls->install);
 	ls->install = NULL;
@@ -164,11 +164,11 @@ int
 exh_logscan_add_flagged_url(struct exh_logscan *ls, const char *url_path,
     const char *finding_id, struct exh_err *err)
 {
-	if (ls == NULL || ls->magic != LS_MAGIC || url_path == NULL ||
+	if (ls == NULL || ls->magic != LOGSCAN_MAGIC || url_path == NULL ||
 	    url_path[0] == '\0')
 		return exh_err_set(err, EXH_EUSAGE, 0,
 		    "logscan: flagged URL: bad handle or empty path");
-	if (ls_strset_put(&ls->flagged, url_path, strlen(url_path),
+	if (logscan_strset_put(&ls->flagged, url_path, strlen(url_path),
 	    finding_id) != EXH_OK)
 		return exh_err_set(err, EXH_ENOMEM, 0,
 		    "logscan: flagged URL: out of memory");
@@ -178,13 +178,13 @@ exh_logscan_add_flagged_url(struct exh_logscan *ls, const char *url_path,
 size_t
 exh_logscan_coverage_count(const struct exh_logscan *ls)
 {
-	return (ls != NULL && ls->magic == LS_MAGIC) ? ls->ncov : 0;
+	return (ls != NULL && ls->magic == LOGSCAN_MAGIC) ? ls->ncov : 0;
 }
 
 const struct exh_log_coverage *
 exh_logscan_coverage(const struct exh_logscan *ls, size_t i)
 {
-	if (ls == NULL || ls->magic != LS_MAGIC || i >= ls->ncov)
+	if (ls == NULL || ls->magic != LOGSCAN_MAGIC || i >= ls->ncov)
 		return NULL;
 	return &ls->covlist[i];
 }
@@ -548,7 +548,7 @@ split(struct scan *sc, const char *p, size_t n, size_t need)
 static bool
 name_is(const struct fld *f, const char *name)
 {
-	return ls_iequal(f->p, f->n, name, strlen(name));
+	return logscan_iequal(f->p, f->n, name, strlen(name));
 }
 
 static int
@@ -594,7 +594,7 @@ set_header(struct scan *sc, const char *text, size_t n)
 		const struct fld *f = &sc->f[k];
 
 		for (i = 0; i < ls->nfields; i++)
-			if (sc->col_of[i] < 0 && ls_iequal(f->p, f->n,
+			if (sc->col_of[i] < 0 && logscan_iequal(f->p, f->n,
 			    ls->fields[i], strlen(ls->fields[i])))
 				sc->col_of[i] = (int)k;
 		if (sc->c_time < 0 && (name_is(f, "DateTime") ||
@@ -652,7 +652,7 @@ getf(struct scan *sc, int id, const char **p, size_t *n)
 {
 	int col;
 
-	if (id == LS_FIELD_LINE) {
+	if (id == LOGSCAN_FIELD_LINE) {
 		*p = sc->line;
 		*n = sc->linelen;
 		return;
@@ -675,7 +675,7 @@ ifind(const char *hay, size_t hn, const char *nd, size_t nn)
 	size_t i;
 
 	for (i = 0; nn <= hn && i <= hn - nn; i++)
-		if (ls_iequal(hay + i, nn, nd, nn))
+		if (logscan_iequal(hay + i, nn, nd, nn))
 			return hay + i;
 	return NULL;
 }
@@ -698,7 +698,7 @@ ip_listed(struct scan *sc, const char *v, size_t n)
 	if (colon != NULL && memchr(colon + 1, ':', n - (size_t)(colon - v) -
 	    1) == NULL && memchr(v, '.', n) != NULL)
 		n = (size_t)(colon - v);
-	if ((src = ls_strset_get(&sc->ls->ips, v, n)) == NULL)
+	if ((src = logscan_strset_get(&sc->ls->ips, v, n)) == NULL)
 		return false;
 	snprintf(sc->hit, sizeof(sc->hit), "%.*s listed by %s", (int)n, v,
 	    src[0] ? src : "attacker-ips.txt");
@@ -712,7 +712,7 @@ url_flagged(struct scan *sc, const char *v, size_t n)
 	const char *id;
 	size_t i, k = 0;
 
-	if ((id = ls_strset_get(&sc->ls->flagged, v, n)) == NULL) {
+	if ((id = logscan_strset_get(&sc->ls->flagged, v, n)) == NULL) {
 		if (n >= sizeof(dec) || memchr(v, '%', n) == NULL)
 			return false;
 		for (i = 0; i < n; i++) {
@@ -725,7 +725,7 @@ url_flagged(struct scan *sc, const char *v, size_t n)
 				dec[k++] = v[i];
 			}
 		}
-		if ((id = ls_strset_get(&sc->ls->flagged, dec, k)) == NULL)
+		if ((id = logscan_strset_get(&sc->ls->flagged, dec, k)) == NULL)
 			return false;
 	}
 	snprintf(sc->hit, sizeof(sc->hit), "request for a file the file "
@@ -736,7 +736,7 @@ url_flagged(struct scan *sc, const char *v, size_t n)
 /* CVE-2021-26858: the capture between BEFORE and AFTER must start with
  * "'" + install path + SUBDIR, as Test-ProxyLogon checks it. */
 static bool
-oab_outside(struct scan *sc, const struct ls_clause *c, const char *v,
+oab_outside(struct scan *sc, const struct logscan_clause *c, const char *v,
     size_t n)
 {
 	const char *a, *b, *cap, *inst = sc->ls->install;
@@ -764,12 +764,12 @@ oab_outside(struct scan *sc, const struct ls_clause *c, const char *v,
 	w = snprintf(want, sizeof(want), "'%s%s", inst, c->alts[2]);
 	if (w < 0 || (size_t)w >= sizeof(want))
 		return true;
-	return !(capn >= (size_t)w && ls_iequal(cap, (size_t)w, want,
+	return !(capn >= (size_t)w && logscan_iequal(cap, (size_t)w, want,
 	    (size_t)w));
 }
 
 static bool
-clause_test(struct scan *sc, const struct ls_clause *c)
+clause_test(struct scan *sc, const struct logscan_clause *c)
 {
 	const char *v;
 	size_t n, i;
@@ -777,50 +777,50 @@ clause_test(struct scan *sc, const struct ls_clause *c)
 
 	getf(sc, c->field, &v, &n);
 	switch (c->op) {
-	case LS_OP_LIKE:
-		r = ls_like_match(c, v, n);
+	case LOGSCAN_OP_LIKE:
+		r = logscan_like_match(c, v, n);
 		break;
-	case LS_OP_REGEX:
-		r = ls_regex_match(c, &sc->rx, v, n);
+	case LOGSCAN_OP_REGEX:
+		r = logscan_regex_match(c, &sc->rx, v, n);
 		break;
-	case LS_OP_SUBSTR:
-		r = ls_icontains(v, n, c->pat, c->plen);
+	case LOGSCAN_OP_SUBSTR:
+		r = logscan_icontains(v, n, c->pat, c->plen);
 		break;
-	case LS_OP_EQUALS:
-		r = ls_iequal(v, n, c->pat, c->plen);
+	case LOGSCAN_OP_EQUALS:
+		r = logscan_iequal(v, n, c->pat, c->plen);
 		break;
-	case LS_OP_PREFIX:
-		r = n >= c->plen && ls_iequal(v, c->plen, c->pat, c->plen);
+	case LOGSCAN_OP_PREFIX:
+		r = n >= c->plen && logscan_iequal(v, c->plen, c->pat, c->plen);
 		break;
-	case LS_OP_IN:
+	case LOGSCAN_OP_IN:
 		for (i = 0; i < c->nalts && !r; i++)
-			r = ls_iequal(v, n, c->alts[i], c->altlen[i]);
+			r = logscan_iequal(v, n, c->alts[i], c->altlen[i]);
 		break;
-	case LS_OP_EMPTY:
+	case LOGSCAN_OP_EMPTY:
 		r = n == 0;
 		break;
-	case LS_OP_NONEMPTY:
+	case LOGSCAN_OP_NONEMPTY:
 		r = n > 0;
 		break;
-	case LS_OP_INSET: {
-		const struct ls_pset *set = &sc->ls->sets[c->set];
+	case LOGSCAN_OP_INSET: {
+		const struct logscan_pset *set = &sc->ls->sets[c->set];
 
 		for (i = 0; i < set->n && !r; i++) {
-			const struct ls_clause *it = &set->items[i];
+			const struct logscan_clause *it = &set->items[i];
 
-			r = it->op == LS_OP_REGEX ?
-			    ls_regex_match(it, &sc->rx, v, n) :
-			    ls_like_match(it, v, n);
+			r = it->op == LOGSCAN_OP_REGEX ?
+			    logscan_regex_match(it, &sc->rx, v, n) :
+			    logscan_like_match(it, v, n);
 		}
 		break;
 	}
-	case LS_OP_IPLIST:
+	case LOGSCAN_OP_IPLIST:
 		r = n > 0 && ip_listed(sc, v, n);
 		break;
-	case LS_OP_FLAGGED:
+	case LOGSCAN_OP_FLAGGED:
 		r = n > 0 && url_flagged(sc, v, n);
 		break;
-	case LS_OP_OAB_OUTSIDE:
+	case LOGSCAN_OP_OAB_OUTSIDE:
 		r = oab_outside(sc, c, v, n);
 		break;
 	default:
@@ -830,7 +830,7 @@ clause_test(struct scan *sc, const struct ls_clause *c)
 }
 
 static bool
-clause_true(struct scan *sc, const struct ls_clause *c)
+clause_true(struct scan *sc, const struct logscan_clause *c)
 {
 	bool r;
 
@@ -845,7 +845,7 @@ clause_true(struct scan *sc, const struct ls_clause *c)
 }
 
 static bool
-rule_true(struct scan *sc, const struct ls_rule *r)
+rule_true(struct scan *sc, const struct logscan_rule *r)
 {
 	size_t i;
 
@@ -907,8 +907,8 @@ seen(const int *ids, size_t n, int id)
 }
 
 static int
-add_fields(struct scan *sc, struct exh_finding *f, const struct ls_rule *r,
-    const struct ls_check *chk)
+add_fields(struct scan *sc, struct exh_finding *f, const struct logscan_rule *r,
+    const struct logscan_check *chk)
 {
 	int done[64];
 	size_t nd = 0, i;
@@ -944,9 +944,9 @@ hand_over(struct scan *sc, struct exh_finding *f, int rc)
 }
 
 static int
-emit(struct scan *sc, const struct ls_rule *r, const char *hit)
+emit(struct scan *sc, const struct logscan_rule *r, const char *hit)
 {
-	const struct ls_check *chk = &sc->ls->checks[r->check];
+	const struct logscan_check *chk = &sc->ls->checks[r->check];
 	struct exh_finding *f;
 	struct exh_buf detail = { 0 };
 	const char *ip;
@@ -1004,12 +1004,12 @@ run_rules(struct scan *sc)
 
 	while (i < end) {
 		int check = ls->rules[i].check;
-		const struct ls_rule *best = NULL;
+		const struct logscan_rule *best = NULL;
 
 		/* Alternatives of one check: the best-scoring match wins,
 		 * one finding per line and check. */
 		for (; i < end && ls->rules[i].check == check; i++) {
-			const struct ls_rule *r = &ls->rules[i];
+			const struct logscan_rule *r = &ls->rules[i];
 
 			if (best != NULL && r->score <= best->score)
 				continue;
@@ -1060,7 +1060,7 @@ row_time(struct scan *sc)
 		if ((size_t)sc->c_time >= sc->nf)
 			return false;
 		a = &sc->f[sc->c_time];
-		return ls_parse_time(a->p, a->n, &sc->t);
+		return logscan_parse_time(a->p, a->n, &sc->t);
 	}
 	if (sc->c_date >= 0) {
 		if ((size_t)sc->c_date >= sc->nf ||
@@ -1068,7 +1068,7 @@ row_time(struct scan *sc)
 			return false;
 		a = &sc->f[sc->c_date];
 		b = &sc->f[sc->c_clock];
-		return ls_parse_date_time(a->p, a->n, b->p, b->n, &sc->t);
+		return logscan_parse_date_time(a->p, a->n, b->p, b->n, &sc->t);
 	}
 	return true;
 }
@@ -1096,7 +1096,7 @@ raw_row(struct scan *sc, const char *p, size_t n)
 	}
 	for (k = 0; k < n && k < 40 && p[k] != ',' && p[k] != ' '; k++)
 		;
-	if (!ls_parse_time(p, k, &sc->t))
+	if (!logscan_parse_time(p, k, &sc->t))
 		sc->t = 0;
 	sc->nf = 0;
 	sc->sdone = true;
@@ -1114,7 +1114,7 @@ is_header_again(const struct scan *sc, const char *p, size_t n)
 	 * same first column name (DateTime, TimeStamp ...). */
 	return !sc->space_sep && sc->first_name_len > 0 &&
 	    n > sc->first_name_len && p[sc->first_name_len] == ',' &&
-	    ls_iequal(p, sc->first_name_len, sc->hdr, sc->first_name_len) &&
+	    logscan_iequal(p, sc->first_name_len, sc->hdr, sc->first_name_len) &&
 	    looks_like_header(p, n);
 }
 
@@ -1135,7 +1135,7 @@ do_line(struct scan *sc, char *p, size_t n, bool terminated)
 	sc->linelen = n;
 	sc->capp = NULL;
 	if (p[0] == '#') {
-		if (n >= 8 && ls_iequal(p, 8, "#Fields:", 8))
+		if (n >= 8 && logscan_iequal(p, 8, "#Fields:", 8))
 			return set_header(sc, p + 8, n - 8);
 		return EXH_OK;
 	}
@@ -1259,7 +1259,7 @@ scan_free(struct scan *sc)
 	free(sc->f);
 	free(sc->hdr);
 	free(sc->col_of);
-	ls_rx_free(&sc->rx);
+	logscan_rx_free(&sc->rx);
 	free(sc->memo_at);
 	free(sc->memo_val);
 }
@@ -1293,7 +1293,7 @@ exh_logscan_file(struct exh_logscan *ls, const char *winpath, int family,
 	struct scan sc;
 	int status;
 
-	if (ls == NULL || ls->magic != LS_MAGIC || rd == NULL || out == NULL)
+	if (ls == NULL || ls->magic != LOGSCAN_MAGIC || rd == NULL || out == NULL)
 		return exh_err_set(err, EXH_EUSAGE, 0,
 		    "logscan: file: bad handle or missing reader");
 	if (winpath == NULL)
@@ -1327,7 +1327,7 @@ exh_logscan_file(struct exh_logscan *ls, const char *winpath, int family,
 	sc.memo_val = calloc(ls->nmemo + 1, sizeof(*sc.memo_val));
 	if (sc.zin == NULL || sc.buf == NULL || sc.scratch == NULL ||
 	    sc.f == NULL || sc.col_of == NULL || sc.memo_at == NULL ||
-	    sc.memo_val == NULL || ls_rx_init(&sc.rx) != EXH_OK) {
+	    sc.memo_val == NULL || logscan_rx_init(&sc.rx) != EXH_OK) {
 		scan_free(&sc);
 		return exh_err_set(err, EXH_ENOMEM, 0,
 		    "log %s: out of memory", winpath);
