@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <zlib.h>
 
 #include "exhume/core.h"
 #include "exhume/findings.h"
@@ -157,5 +158,81 @@ void logscan_strset_free(struct logscan_strset *set);
 bool logscan_parse_time(const char *s, size_t n, int64_t *out);
 bool logscan_parse_date_time(const char *d, size_t dn, const char *t, size_t tn,
     int64_t *out);
+
+#define LOGSCAN_CHUNK		(256u * 1024u)	/* one read */
+#define LOGSCAN_LINE_CAP	(1024u * 1024u)	/* longer lines are skipped */
+#define LOGSCAN_ZIN_SIZE	(64u * 1024u)
+#define LOGSCAN_MAXCOLS		1024u
+#define LOGSCAN_EXCERPT_MAX	4096u
+
+struct logscan_fld {
+	const char *p;
+	size_t n;
+};
+
+/* State for one file; allocated once per file, never per line. */
+struct logscan_filestate {
+	struct exh_logscan *ls;
+	int family;
+	const char *winpath;
+	struct exh_findings *out;
+	struct exh_err *err;
+
+	exh_read_fn rd;
+	void *rctx;
+	bool started, gz, zinit, zeof, zend;
+	z_stream z;
+	unsigned char *zin;
+	size_t zpend_pos, zpend_len;	/* plain bytes peeked for the magic */
+
+	char *buf;
+	size_t cap;
+	char *scratch;
+	size_t sused;
+	struct logscan_fld *f;
+	size_t nf;			/* columns split so far */
+	const char *sp_p;		/* the text being split */
+	size_t sp_n, sp;
+	bool sdone;
+
+	char *hdr;			/* raw text of the current header */
+	size_t hdrlen, hdrcap, first_name_len;
+	bool have_hdr, space_sep;
+	size_t ncols, need;
+	int *col_of;
+	int c_time, c_date, c_clock, c_ip, c_ua, c_stem;
+
+	uint64_t lineno, rows, nbad, first_bad;
+	uint64_t junk, trunc, overlong, nohdr;
+	char zwhy[160];
+	int64_t first, last;
+
+	const char *line;
+	size_t linelen;
+	int64_t t;
+	char hit[512];			/* detail from the last matching set */
+	const char *capp;		/* oab-outside capture */
+	size_t capn;
+	bool cap_fallback;
+	struct logscan_rx rx;		/* for the regex clauses */
+	uint64_t *memo_at;		/* line a shared clause result is for */
+	bool *memo_val;
+};
+
+/* input.c */
+int logscan_next_bytes(struct logscan_filestate *sc, char *dst, size_t len, size_t *got);
+
+/* columns.c */
+void logscan_more_columns(struct logscan_filestate *sc, size_t need);
+bool logscan_looks_like_header(const char *p, size_t n);
+int logscan_set_header(struct logscan_filestate *sc, const char *text, size_t n);
+void logscan_split(struct logscan_filestate *sc, const char *p, size_t n, size_t need);
+
+/* evaluate.c */
+int logscan_run_rules(struct logscan_filestate *sc);
+int logscan_hand_over(struct logscan_filestate *sc, struct exh_finding *f, int rc);
+
+/* rows.c */
+int logscan_pump(struct logscan_filestate *sc);
 
 #endif /* EXHUME_LOGSCAN_INT_H */
