@@ -111,7 +111,7 @@ read_raw(struct exh_lines *lr, size_t *n, bool *nul)
 }
 
 static void
-trim(char **s, size_t *n)
+strip_blanks(char **s, size_t *n)
 {
 	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
 		(*n)--;
@@ -154,7 +154,7 @@ exh_lines_next(struct exh_lines *lr, char **line, size_t *len,
 		if (n > 0 && s[n - 1] == '\r')
 			n--;
 		if (lr->flags & EXH_LINES_TRIM)
-			trim(&s, &n);
+			strip_blanks(&s, &n);
 		s[n] = '\0';
 		if ((lr->flags & EXH_LINES_SKIP_BLANK) && n == 0)
 			continue;

@@ -26,7 +26,7 @@
 #define CHUNK_HDR 512u
 
 /* What one scan needs besides the loaded rules. */
-struct scan {
+struct evtx_scan {
 	struct exh_events *ev;
 	const char *winpath;
 	const char *file_kind;	/* from the file name, "" if unknown */
@@ -121,12 +121,12 @@ cut_len(const char *s, size_t n, size_t max)
 }
 
 static int
-damage(struct scan *sc, const char *fmt, ...)
+damage(struct evtx_scan *sc, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* Reports one damaged region as a skip and counts it. */
 static int
-damage(struct scan *sc, const char *fmt, ...)
+damage(struct evtx_scan *sc, const char *fmt, ...)
 {
 	char detail[512];
 	va_list ap;
@@ -165,7 +165,7 @@ all_zero(const unsigned char *p, size_t n)
 
 /* Checks one whole chunk's signature and checksums. */
 static int
-survey_chunk(struct scan *sc, const unsigned char *c, size_t idx)
+survey_chunk(struct evtx_scan *sc, const unsigned char *c, size_t idx)
 {
 	uint32_t free_off, crc;
 	uint64_t first = le64(c + 24), last = le64(c + 32);
@@ -199,7 +199,7 @@ survey_chunk(struct scan *sc, const unsigned char *c, size_t idx)
  * dirty header, chunks with bad checksums, a file cut inside a chunk.
  */
 static int
-survey(struct scan *sc, int fd)
+survey(struct evtx_scan *sc, int fd)
 {
 	unsigned char hdr[128], *chunk;
 	struct stat sb;
@@ -283,7 +283,7 @@ libevtx_msg(libevtx_error_t **e, char *buf, size_t len)
 }
 
 static int
-add_update(struct scan *sc, const struct events_check *c)
+add_update(struct evtx_scan *sc, const struct events_check *c)
 {
 	struct exh_events *ev = sc->ev;
 	struct exh_update_event *u;
@@ -338,7 +338,7 @@ um_context(int um)
 }
 
 static int
-add_fields(struct exh_finding *f, const struct events_record *r)
+add_record_fields(struct exh_finding *f, const struct events_record *r)
 {
 	char num[32], key[32];
 	struct exh_buf v = { 0 };
@@ -370,7 +370,7 @@ add_fields(struct exh_finding *f, const struct events_record *r)
 }
 
 static int
-add_finding(struct scan *sc, const struct events_check *c)
+add_finding(struct evtx_scan *sc, const struct events_check *c)
 {
 	const struct events_record *r = &sc->rec;
 	struct exh_finding *f;
@@ -399,7 +399,7 @@ add_finding(struct scan *sc, const struct events_check *c)
 	if (rc == EXH_OK && (rc = exh_finding_set(&f->check, c->check)) ==
 	    EXH_OK && (rc = exh_finding_set(&f->path, sc->winpath)) == EXH_OK &&
 	    (rc = exh_finding_set(&f->excerpt, ex.data)) == EXH_OK &&
-	    (rc = add_fields(f, r)) == EXH_OK)
+	    (rc = add_record_fields(f, r)) == EXH_OK)
 		rc = exh_finding_add_reason(f, "event", c->check, c->score,
 		    desc.data, c->reference, det.data ? det.data : "");
 	exh_buf_free(&ex);
@@ -432,7 +432,7 @@ join_data(struct events_record *r)
 }
 
 static int
-check_record(struct scan *sc)
+check_record(struct evtx_scan *sc)
 {
 	const char *kind;
 	size_t i;
@@ -460,7 +460,7 @@ check_record(struct scan *sc)
 
 /* Reads one record (normal or recovered) and runs the checks on it. */
 static int
-one_record(struct scan *sc, libevtx_file_t *file, int idx, bool recovered,
+one_record(struct evtx_scan *sc, libevtx_file_t *file, int idx, bool recovered,
     uint64_t *prev_id)
 {
 	libevtx_record_t *rec = NULL;
@@ -521,7 +521,7 @@ one_record(struct scan *sc, libevtx_file_t *file, int idx, bool recovered,
 }
 
 static int
-walk(struct scan *sc, libevtx_file_t *file)
+walk(struct evtx_scan *sc, libevtx_file_t *file)
 {
 	libevtx_error_t *e = NULL;
 	char msg[256];
@@ -552,7 +552,7 @@ exh_events_scan_fd(struct exh_events *ev, int fd, const char *winpath,
     struct exh_err *err)
 {
 	struct exh_events_stats local;
-	struct scan sc;
+	struct evtx_scan sc;
 	libevtx_file_t *file = NULL;
 	libevtx_error_t *e = NULL;
 	char path[64], msg[256];

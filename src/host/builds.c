@@ -150,7 +150,7 @@ fix_parse(const char *s, const unsigned base[4], struct fix *f)
 }
 
 static int
-parse_line(struct exh_builds *b, char *line, const struct exh_lines *lr,
+parse_build_row(struct exh_builds *b, char *line, const struct exh_lines *lr,
     const char *path, struct exh_err *err)
 {
 	char *f[8];
@@ -228,7 +228,7 @@ exh_builds_load(const char *tsv_path, struct exh_builds **out,
 	    EXH_LINES_SKIP_COMMENT, &lr, err);
 	while (rc == EXH_OK &&
 	    (rc = exh_lines_next(lr, &line, &len, err)) == EXH_OK)
-		rc = parse_line(b, line, lr, tsv_path, err);
+		rc = parse_build_row(b, line, lr, tsv_path, err);
 	if (rc == EXH_STOP)
 		rc = EXH_OK;
 	exh_lines_close(lr);

@@ -206,7 +206,7 @@ default_dirs(const char *rules_dir, char ***dirs, size_t *n)
 	return rc;
 }
 
-struct reader {
+struct profile_reader {
 	exh_profile_read_fn fn;
 	void *ctx;
 };
@@ -214,7 +214,7 @@ struct reader {
 /* Reads path; on failure records "what: not read: why" and returns the
  * local status (EXH_ENOMEM passes through as ENOMEM). */
 static int
-fetch(struct exh_profile *p, const struct reader *r, const char *what,
+fetch(struct exh_profile *p, const struct profile_reader *r, const char *what,
     const char *path, size_t max, struct exh_buf *out, bool quiet_missing)
 {
 	struct exh_err e = { 0 };
@@ -234,7 +234,7 @@ fetch(struct exh_profile *p, const struct reader *r, const char *what,
 }
 
 static int
-read_exsetup(struct exh_profile *p, const struct reader *r,
+read_exsetup(struct exh_profile *p, const struct profile_reader *r,
     const char *dir, bool quiet_missing)
 {
 	struct exh_buf b = { 0 }, path = { 0 };
@@ -272,7 +272,7 @@ read_exsetup(struct exh_profile *p, const struct reader *r,
 
 /* Install path from the registry, the environment, or the defaults. */
 static int
-locate_exchange(struct exh_profile *p, const struct reader *r,
+locate_exchange(struct exh_profile *p, const struct profile_reader *r,
     const char *rules_dir)
 {
 	char **dirs = NULL, *d;
@@ -336,7 +336,7 @@ out:
 }
 
 static int
-read_hive(struct exh_profile *p, const struct reader *r, const char *what,
+read_hive(struct exh_profile *p, const struct profile_reader *r, const char *what,
     const char *path)
 {
 	struct exh_buf b = { 0 };
@@ -353,7 +353,7 @@ read_hive(struct exh_profile *p, const struct reader *r, const char *what,
 }
 
 static int
-read_iis(struct exh_profile *p, const struct reader *r)
+read_iis(struct exh_profile *p, const struct profile_reader *r)
 {
 	struct exh_buf b = { 0 }, path = { 0 };
 	int rc;
@@ -375,7 +375,7 @@ exh_profile_build_from(exh_profile_read_fn read, void *ctx,
     const char *rules_dir, struct exh_profile **out, struct exh_err *err)
 {
 	struct exh_profile *p;
-	struct reader r = { read, ctx };
+	struct profile_reader r = { read, ctx };
 	struct exh_err e = { 0 };
 	char path[4096];
 	int rc;

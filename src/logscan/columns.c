@@ -145,7 +145,8 @@ logscan_more_columns(struct logscan_filestate *sc, size_t need)
 
 /* Starts splitting p[0..n) and splits the first need columns. */
 void
-logscan_split(struct logscan_filestate *sc, const char *p, size_t n, size_t need)
+logscan_split(struct logscan_filestate *sc, const char *p, size_t n,
+    size_t need)
 {
 	sc->sp_p = p;
 	sc->sp_n = n;

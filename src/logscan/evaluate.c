@@ -104,7 +104,8 @@ url_flagged(struct logscan_filestate *sc, const char *v, size_t n)
 /* CVE-2021-26858: the capture between BEFORE and AFTER must start with
  * "'" + install path + SUBDIR, as Test-ProxyLogon checks it. */
 static bool
-oab_outside(struct logscan_filestate *sc, const struct logscan_clause *c, const char *v,
+oab_outside(struct logscan_filestate *sc, const struct logscan_clause *c,
+    const char *v,
     size_t n)
 {
 	const char *a, *b, *cap, *inst = sc->ls->install;
@@ -273,7 +274,8 @@ seen(const int *ids, size_t n, int id)
 }
 
 static int
-add_fields(struct logscan_filestate *sc, struct exh_finding *f, const struct logscan_rule *r,
+add_row_fields(struct logscan_filestate *sc, struct exh_finding *f,
+    const struct logscan_rule *r,
     const struct logscan_check *chk)
 {
 	int done[64];
@@ -310,7 +312,8 @@ logscan_hand_over(struct logscan_filestate *sc, struct exh_finding *f, int rc)
 }
 
 static int
-emit(struct logscan_filestate *sc, const struct logscan_rule *r, const char *hit)
+emit(struct logscan_filestate *sc, const struct logscan_rule *r,
+    const char *hit)
 {
 	const struct logscan_check *chk = &sc->ls->checks[r->check];
 	struct exh_finding *f;
@@ -340,7 +343,7 @@ emit(struct logscan_filestate *sc, const struct logscan_rule *r, const char *hit
 		rc = set_n(&f->excerpt, sc->line, sc->linelen < LOGSCAN_EXCERPT_MAX ?
 		    sc->linelen : LOGSCAN_EXCERPT_MAX);
 	if (rc == EXH_OK && sc->have_hdr)
-		rc = add_fields(sc, f, r, chk);
+		rc = add_row_fields(sc, f, r, chk);
 	if (rc == EXH_OK && chk->family == EXH_LOG_OABGEN && sc->capp != NULL)
 		rc = add_field_n(f, "DownloadPath", sc->capp, sc->capn);
 	if (rc == EXH_OK && r->label != NULL)

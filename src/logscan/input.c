@@ -119,7 +119,8 @@ gz_read(struct logscan_filestate *sc, char *dst, size_t len, size_t *got)
 }
 
 int
-logscan_next_bytes(struct logscan_filestate *sc, char *dst, size_t len, size_t *got)
+logscan_next_bytes(struct logscan_filestate *sc, char *dst, size_t len,
+    size_t *got)
 {
 	int status;
 

@@ -145,14 +145,16 @@ bool logscan_iequal(const char *a, size_t alen, const char *b, size_t blen);
 bool logscan_icontains(const char *hay, size_t hlen, const char *needle,
     size_t nlen);
 void logscan_like_compile(struct logscan_clause *c);
-bool logscan_like_match(const struct logscan_clause *c, const char *s, size_t n);
+bool logscan_like_match(const struct logscan_clause *c, const char *s,
+    size_t n);
 int logscan_rx_init(struct logscan_rx *rx);
 void logscan_rx_free(struct logscan_rx *rx);
 bool logscan_regex_match(const struct logscan_clause *c, struct logscan_rx *rx,
     const char *s, size_t n);
 int logscan_strset_put(struct logscan_strset *set, const char *key, size_t klen,
     const char *val);
-const char *logscan_strset_get(const struct logscan_strset *set, const char *key,
+const char *logscan_strset_get(const struct logscan_strset *set,
+    const char *key,
     size_t klen);
 void logscan_strset_free(struct logscan_strset *set);
 bool logscan_parse_time(const char *s, size_t n, int64_t *out);
@@ -220,17 +222,21 @@ struct logscan_filestate {
 };
 
 /* input.c */
-int logscan_next_bytes(struct logscan_filestate *sc, char *dst, size_t len, size_t *got);
+int logscan_next_bytes(struct logscan_filestate *sc, char *dst, size_t len,
+    size_t *got);
 
 /* columns.c */
 void logscan_more_columns(struct logscan_filestate *sc, size_t need);
 bool logscan_looks_like_header(const char *p, size_t n);
-int logscan_set_header(struct logscan_filestate *sc, const char *text, size_t n);
-void logscan_split(struct logscan_filestate *sc, const char *p, size_t n, size_t need);
+int logscan_set_header(struct logscan_filestate *sc, const char *text,
+    size_t n);
+void logscan_split(struct logscan_filestate *sc, const char *p, size_t n,
+    size_t need);
 
 /* evaluate.c */
 int logscan_run_rules(struct logscan_filestate *sc);
-int logscan_hand_over(struct logscan_filestate *sc, struct exh_finding *f, int rc);
+int logscan_hand_over(struct logscan_filestate *sc, struct exh_finding *f,
+    int rc);
 
 /* rows.c */
 int logscan_pump(struct logscan_filestate *sc);

@@ -161,7 +161,8 @@ logscan_rx_free(struct logscan_rx *rx)
  * doubtful line rather than the check passing it silently.
  */
 bool
-logscan_regex_match(const struct logscan_clause *c, struct logscan_rx *rx, const char *s,
+logscan_regex_match(const struct logscan_clause *c, struct logscan_rx *rx,
+    const char *s,
     size_t n)
 {
 	int rc = pcre2_match(c->re, (PCRE2_SPTR)s, n, 0, 0, rx->md, rx->mc);
@@ -355,7 +356,8 @@ logscan_strset_put(struct logscan_strset *set, const char *key, size_t klen,
 }
 
 const char *
-logscan_strset_get(const struct logscan_strset *set, const char *key, size_t klen)
+logscan_strset_get(const struct logscan_strset *set, const char *key,
+    size_t klen)
 {
 	size_t j;
 

@@ -197,7 +197,8 @@ compile_regex(struct logscan_clause *c, char *msg, size_t len)
  * c.  OP may carry a leading '!' for negation.
  */
 static int
-compile_clause(struct exh_logscan *ls, struct logscan_clause *c, const char *field,
+compile_clause(struct exh_logscan *ls, struct logscan_clause *c,
+    const char *field,
     const char *opname, const char *value, const struct src *s,
     struct exh_err *err)
 {

@@ -132,7 +132,8 @@ rules_looks_like_int(const char *s, size_t n)
  * that description.
  */
 int
-rules_parse_described(struct exh_rules *r, size_t fi, const char *text, size_t len,
+rules_parse_described(struct exh_rules *r, size_t fi, const char *text,
+    size_t len,
     rules_entry_fn fn)
 {
 	struct rules_line_iter it;

@@ -111,7 +111,8 @@ out:
 }
 
 int
-rules_parse_pathiocs(struct exh_rules *r, size_t fi, const char *text, size_t len)
+rules_parse_pathiocs(struct exh_rules *r, size_t fi, const char *text,
+    size_t len)
 {
 	return rules_parse_described(r, fi, text, len, pathioc_line);
 }
