@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define EXH_VERSION "0.1.0"
 
@@ -187,6 +188,63 @@ int exh_json_status(const struct exh_json *w);
  */
 typedef int (*exh_read_fn)(void *ctx, void *buf, size_t len, size_t *got,
     struct exh_err *err);
+
+/*
+ * Line reader for rules and data files (one place for CR, comments, tabs,
+ * length bounds and "file:line: message" errors).  A reader reads a FILE
+ * the caller opened and closes (exh_lines_open) or text in memory
+ * (exh_lines_open_mem); the text is borrowed and must outlive the reader.
+ * Each line loses its '\n' and exactly one '\r' before it; the flags
+ * below decide what else happens.  Line numbers count every line, skipped
+ * or not, from 1.
+ */
+#define EXH_LINE_MAX 65536	/* longest line accepted, in bytes */
+
+enum exh_lines_flag {
+	EXH_LINES_TRIM = 1 << 0,	/* strip leading/trailing ' ', '\t' */
+	EXH_LINES_SKIP_BLANK = 1 << 1,	/* skip lines empty (after TRIM) */
+	EXH_LINES_SKIP_COMMENT = 1 << 2, /* skip lines starting with '#' */
+	EXH_LINES_BOM = 1 << 3,		/* drop a UTF-8 BOM before line 1 */
+};
+
+struct exh_lines;
+
+/* name (copied) is what error messages call the file.  EXH_OK or
+ * EXH_ENOMEM. */
+int exh_lines_open(FILE *fp, const char *name, unsigned flags,
+    struct exh_lines **out, struct exh_err *err);
+int exh_lines_open_mem(const char *text, size_t len, const char *name,
+    unsigned flags, struct exh_lines **out, struct exh_err *err);
+/*
+ * The next line: *line is NUL-terminated and writable (callers split it
+ * in place), *len its length; both are borrowed until the next call.
+ * EXH_OK, EXH_STOP at the end, EXH_ECORRUPT for a line longer than
+ * EXH_LINE_MAX or one holding a NUL byte (the reader has moved past it,
+ * so the caller may go on), EXH_EIO for a read error, EXH_ENOMEM.
+ */
+int exh_lines_next(struct exh_lines *lr, char **line, size_t *len,
+    struct exh_err *err);
+/* Number of the line last returned (or refused). */
+size_t exh_lines_no(const struct exh_lines *lr);
+/* Why the last line was refused, without the "file:line: " prefix. */
+const char *exh_lines_why(const struct exh_lines *lr);
+/* Fills err with "name:line: <message>" and returns status. */
+int exh_lines_fail(const struct exh_lines *lr, struct exh_err *err,
+    int status, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void exh_lines_close(struct exh_lines *lr);
+
+/* Splits line in place at tabs into at most max fields (the last keeps any
+ * further tabs); returns the count, at least 1.  Empty fields stay. */
+size_t exh_fields_split(char *line, char **fields, size_t max);
+
+/*
+ * A vector of owned strings, kept as (char **v, size_t n) so it can live
+ * in public structs.  push appends a copy of s (NULL is stored as "");
+ * EXH_OK or EXH_ENOMEM, and on failure the vector is unchanged.  free
+ * frees every string and the array and accepts NULL.
+ */
+int exh_strvec_push(char ***v, size_t *n, const char *s);
+void exh_strvec_free(char **v, size_t n);
 
 /* Case-insensitive ASCII helpers (Windows paths compare this way). */
 bool exh_ascii_iequal(const char *a, const char *b);

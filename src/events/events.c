@@ -26,15 +26,15 @@
 #define CHUNK_HDR 512u
 
 /* What one scan needs besides the loaded rules. */
-struct scan {
+struct evtx_scan {
 	struct exh_events *ev;
 	const char *winpath;
 	const char *file_kind;	/* from the file name, "" if unknown */
 	struct exh_findings *out;
 	struct exh_events_stats *st;
 	struct exh_err *err;
-	struct ev_record rec;
-	const struct ev_pat **matched;
+	struct events_record rec;
+	const struct events_pat **matched;
 	size_t nmatched;
 };
 
@@ -52,7 +52,7 @@ exh_events_create(const char *rules_dir, struct exh_events **out,
 	if ((ev = calloc(1, sizeof(*ev))) == NULL)
 		return exh_err_set(err, EXH_ENOMEM, ENOMEM,
 		    "events: create: out of memory");
-	ev->magic = EV_MAGIC;
+	ev->magic = EVENTS_MAGIC;
 	ev->um_installed = -1;
 	if (snprintf(path, sizeof(path), "%s/events/checks.tsv", rules_dir) >=
 	    (int)sizeof(path)) {
@@ -60,12 +60,12 @@ exh_events_create(const char *rules_dir, struct exh_events **out,
 		return exh_err_set(err, EXH_EUSAGE, 0,
 		    "events: rules directory path too long");
 	}
-	if ((rc = ev_load_checks(ev, path, err)) != EXH_OK) {
+	if ((rc = events_load_checks(ev, path, err)) != EXH_OK) {
 		exh_events_destroy(ev);
 		return exh_err_prefix(err, "events: loading checks");
 	}
 	snprintf(path, sizeof(path), "%s/events/logs.tsv", rules_dir);
-	if ((rc = ev_load_logs(ev, path, err)) != EXH_OK) {
+	if ((rc = events_load_logs(ev, path, err)) != EXH_OK) {
 		exh_events_destroy(ev);
 		return exh_err_prefix(err, "events: loading log kinds");
 	}
@@ -78,7 +78,7 @@ exh_events_destroy(struct exh_events *ev)
 {
 	if (ev == NULL)
 		return;
-	ev_free_rules(ev);
+	events_free_rules(ev);
 	free(ev->updates);
 	ev->magic = 0;
 	free(ev);
@@ -87,20 +87,20 @@ exh_events_destroy(struct exh_events *ev)
 void
 exh_events_set_um_installed(struct exh_events *ev, int um_installed)
 {
-	if (ev != NULL && ev->magic == EV_MAGIC)
+	if (ev != NULL && ev->magic == EVENTS_MAGIC)
 		ev->um_installed = um_installed < 0 ? -1 : um_installed != 0;
 }
 
 size_t
 exh_events_update_count(const struct exh_events *ev)
 {
-	return ev != NULL && ev->magic == EV_MAGIC ? ev->nupdates : 0;
+	return ev != NULL && ev->magic == EVENTS_MAGIC ? ev->nupdates : 0;
 }
 
 const struct exh_update_event *
 exh_events_update(const struct exh_events *ev, size_t i)
 {
-	if (ev == NULL || ev->magic != EV_MAGIC || i >= ev->nupdates)
+	if (ev == NULL || ev->magic != EVENTS_MAGIC || i >= ev->nupdates)
 		return NULL;
 	return &ev->updates[i];
 }
@@ -121,12 +121,12 @@ cut_len(const char *s, size_t n, size_t max)
 }
 
 static int
-damage(struct scan *sc, const char *fmt, ...)
+damage(struct evtx_scan *sc, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* Reports one damaged region as a skip and counts it. */
 static int
-damage(struct scan *sc, const char *fmt, ...)
+damage(struct evtx_scan *sc, const char *fmt, ...)
 {
 	char detail[512];
 	va_list ap;
@@ -165,7 +165,7 @@ all_zero(const unsigned char *p, size_t n)
 
 /* Checks one whole chunk's signature and checksums. */
 static int
-survey_chunk(struct scan *sc, const unsigned char *c, size_t idx)
+survey_chunk(struct evtx_scan *sc, const unsigned char *c, size_t idx)
 {
 	uint32_t free_off, crc;
 	uint64_t first = le64(c + 24), last = le64(c + 32);
@@ -199,7 +199,7 @@ survey_chunk(struct scan *sc, const unsigned char *c, size_t idx)
  * dirty header, chunks with bad checksums, a file cut inside a chunk.
  */
 static int
-survey(struct scan *sc, int fd)
+survey(struct evtx_scan *sc, int fd)
 {
 	unsigned char hdr[128], *chunk;
 	struct stat sb;
@@ -264,7 +264,7 @@ kind_of(const struct exh_events *ev, const char *winpath, bool channel)
 		const char *g = channel ? ev->logs[i].channel :
 		    ev->logs[i].file;
 
-		if (ev_glob(g, strlen(g), base, strlen(base)))
+		if (events_glob(g, strlen(g), base, strlen(base)))
 			return ev->logs[i].kind;
 	}
 	return "";
@@ -283,7 +283,7 @@ libevtx_msg(libevtx_error_t **e, char *buf, size_t len)
 }
 
 static int
-add_update(struct scan *sc, const struct ev_check *c)
+add_update(struct evtx_scan *sc, const struct events_check *c)
 {
 	struct exh_events *ev = sc->ev;
 	struct exh_update_event *u;
@@ -306,7 +306,7 @@ add_update(struct scan *sc, const struct ev_check *c)
 	memset(u, 0, sizeof(*u));
 	u->time = sc->rec.time;
 	u->event_id = sc->rec.event_id;
-	u->failed = c->action == EV_ACT_UPDATE_FAILED;
+	u->failed = c->action == EVENTS_ACT_UPDATE_FAILED;
 	n = cut_len(j, sc->rec.joined.len, sizeof(u->text) - 1);
 	memcpy(u->text, j, n);
 	/* The KB number: "KB" and 6 to 8 digits, not inside a word. */
@@ -338,7 +338,7 @@ um_context(int um)
 }
 
 static int
-add_fields(struct exh_finding *f, const struct ev_record *r)
+add_record_fields(struct exh_finding *f, const struct events_record *r)
 {
 	char num[32], key[32];
 	struct exh_buf v = { 0 };
@@ -370,9 +370,9 @@ add_fields(struct exh_finding *f, const struct ev_record *r)
 }
 
 static int
-add_finding(struct scan *sc, const struct ev_check *c)
+add_finding(struct evtx_scan *sc, const struct events_check *c)
 {
-	const struct ev_record *r = &sc->rec;
+	const struct events_record *r = &sc->rec;
 	struct exh_finding *f;
 	struct exh_buf ex = { 0 }, desc = { 0 }, det = { 0 };
 	size_t i;
@@ -399,7 +399,7 @@ add_finding(struct scan *sc, const struct ev_check *c)
 	if (rc == EXH_OK && (rc = exh_finding_set(&f->check, c->check)) ==
 	    EXH_OK && (rc = exh_finding_set(&f->path, sc->winpath)) == EXH_OK &&
 	    (rc = exh_finding_set(&f->excerpt, ex.data)) == EXH_OK &&
-	    (rc = add_fields(f, r)) == EXH_OK)
+	    (rc = add_record_fields(f, r)) == EXH_OK)
 		rc = exh_finding_add_reason(f, "event", c->check, c->score,
 		    desc.data, c->reference, det.data ? det.data : "");
 	exh_buf_free(&ex);
@@ -416,7 +416,7 @@ add_finding(struct scan *sc, const struct ev_check *c)
 
 /* Joins the data strings for matching and the excerpt. */
 static int
-join_data(struct ev_record *r)
+join_data(struct events_record *r)
 {
 	size_t i;
 	int rc = exh_buf_append(&r->joined, "", 0);
@@ -432,7 +432,7 @@ join_data(struct ev_record *r)
 }
 
 static int
-check_record(struct scan *sc)
+check_record(struct evtx_scan *sc)
 {
 	const char *kind;
 	size_t i;
@@ -443,11 +443,11 @@ check_record(struct scan *sc)
 	if (kind[0] == '\0')
 		kind = sc->file_kind;
 	for (i = 0; i < sc->ev->nchecks && rc == EXH_OK; i++) {
-		const struct ev_check *c = &sc->ev->checks[i];
+		const struct events_check *c = &sc->ev->checks[i];
 
-		if (!ev_check_matches(c, kind, &sc->rec, sc->matched))
+		if (!events_check_matches(c, kind, &sc->rec, sc->matched))
 			continue;
-		if (c->action == EV_ACT_FINDING)
+		if (c->action == EVENTS_ACT_FINDING)
 			rc = add_finding(sc, c);
 		else {
 			rc = add_update(sc, c);
@@ -460,7 +460,7 @@ check_record(struct scan *sc)
 
 /* Reads one record (normal or recovered) and runs the checks on it. */
 static int
-one_record(struct scan *sc, libevtx_file_t *file, int idx, bool recovered,
+one_record(struct evtx_scan *sc, libevtx_file_t *file, int idx, bool recovered,
     uint64_t *prev_id)
 {
 	libevtx_record_t *rec = NULL;
@@ -495,8 +495,8 @@ one_record(struct scan *sc, libevtx_file_t *file, int idx, bool recovered,
 	}
 	libevtx_record_free(&rec, NULL);
 	*prev_id = id;
-	ev_record_reset(&sc->rec);
-	rc = ev_xml_parse(xml, sz, &sc->rec);
+	events_record_reset(&sc->rec);
+	rc = events_xml_parse(xml, sz, &sc->rec);
 	free(xml);
 	if (rc == EXH_ENOMEM)
 		return exh_err_set(sc->err, rc, ENOMEM, "out of memory");
@@ -521,7 +521,7 @@ one_record(struct scan *sc, libevtx_file_t *file, int idx, bool recovered,
 }
 
 static int
-walk(struct scan *sc, libevtx_file_t *file)
+walk(struct evtx_scan *sc, libevtx_file_t *file)
 {
 	libevtx_error_t *e = NULL;
 	char msg[256];
@@ -552,14 +552,14 @@ exh_events_scan_fd(struct exh_events *ev, int fd, const char *winpath,
     struct exh_err *err)
 {
 	struct exh_events_stats local;
-	struct scan sc;
+	struct evtx_scan sc;
 	libevtx_file_t *file = NULL;
 	libevtx_error_t *e = NULL;
 	char path[64], msg[256];
 	size_t i, most = 1;
 	int rc;
 
-	if (ev == NULL || ev->magic != EV_MAGIC || fd < 0 || winpath == NULL ||
+	if (ev == NULL || ev->magic != EVENTS_MAGIC || fd < 0 || winpath == NULL ||
 	    out == NULL)
 		return exh_err_set(err, EXH_EUSAGE, 0,
 		    "events: scan: bad arguments");
@@ -596,7 +596,7 @@ done:
 	if (file != NULL)
 		libevtx_file_free(&file, NULL);
 	free(sc.matched);
-	ev_record_free(&sc.rec);
+	events_record_free(&sc.rec);
 	if (rc != EXH_OK) {
 		char w[128];
 

@@ -9,16 +9,16 @@
 #include "exhume/core.h"
 #include "exhume/events.h"
 
-#define EV_MAGIC 0x45565453u
+#define EVENTS_MAGIC 0x45565453u
 
-enum ev_action {
-	EV_ACT_FINDING = 0,
-	EV_ACT_UPDATE = 1,		/* MsiInstaller update installed */
-	EV_ACT_UPDATE_FAILED = 2,	/* MsiInstaller update failed */
+enum events_action {
+	EVENTS_ACT_FINDING = 0,
+	EVENTS_ACT_UPDATE = 1,		/* MsiInstaller update installed */
+	EVENTS_ACT_UPDATE_FAILED = 2,	/* MsiInstaller update failed */
 };
 
 /* One pattern, compiled to a case-insensitive glob over the whole text. */
-struct ev_pat {
+struct events_pat {
 	char *src;		/* as written in the rules file */
 	char *glob;		/* with '*' added where the pattern is open */
 	size_t len;
@@ -26,12 +26,12 @@ struct ev_pat {
 };
 
 /* A term matches when any of its alternatives does. */
-struct ev_term {
-	struct ev_pat *alts;
+struct events_term {
+	struct events_pat *alts;
 	size_t nalts;
 };
 
-struct ev_check {
+struct events_check {
 	char *check;
 	char *log;		/* log kind or "*" */
 	char *provider;		/* glob over the whole provider name */
@@ -39,17 +39,17 @@ struct ev_check {
 	size_t nids;
 	int *levels;		/* NULL: any */
 	size_t nlevels;
-	struct ev_term *terms;	/* all must match */
+	struct events_term *terms;	/* all must match */
 	size_t nterms;
-	struct ev_term excl;	/* none may match */
+	struct events_term excl;	/* none may match */
 	int score;
-	int action;		/* enum ev_action */
+	int action;		/* enum events_action */
 	bool um;		/* word with the Unified Messaging state */
 	char *description;
 	char *reference;
 };
 
-struct ev_log {
+struct events_log {
 	char *kind;
 	char *file;		/* glob over the file name */
 	char *channel;		/* glob over the record's channel */
@@ -57,9 +57,9 @@ struct ev_log {
 
 struct exh_events {
 	uint32_t magic;
-	struct ev_check *checks;
+	struct events_check *checks;
 	size_t nchecks;
-	struct ev_log *logs;
+	struct events_log *logs;
 	size_t nlogs;
 	int um_installed;
 	struct exh_update_event *updates;
@@ -68,7 +68,7 @@ struct exh_events {
 };
 
 /* One record as read from libevtx's XML rendering.  Strings are raw. */
-struct ev_record {
+struct events_record {
 	uint64_t record_id;
 	int64_t time;		/* TimeCreated, else the record's written time */
 	int event_id;		/* -1 when absent */
@@ -84,21 +84,21 @@ struct ev_record {
 };
 
 /* rules.c */
-int ev_load_checks(struct exh_events *ev, const char *path,
+int events_load_checks(struct exh_events *ev, const char *path,
     struct exh_err *err);
-int ev_load_logs(struct exh_events *ev, const char *path,
+int events_load_logs(struct exh_events *ev, const char *path,
     struct exh_err *err);
-void ev_free_rules(struct exh_events *ev);
-bool ev_glob(const char *pat, size_t plen, const char *s, size_t slen);
+void events_free_rules(struct exh_events *ev);
+bool events_glob(const char *pat, size_t plen, const char *s, size_t slen);
 /* The matched alternative of each term, NULL when the check fails. */
-bool ev_check_matches(const struct ev_check *c, const char *kind,
-    const struct ev_record *r, const struct ev_pat **matched);
+bool events_check_matches(const struct events_check *c, const char *kind,
+    const struct events_record *r, const struct events_pat **matched);
 
 /* xml.c */
-void ev_record_reset(struct ev_record *r);
-void ev_record_free(struct ev_record *r);
+void events_record_reset(struct events_record *r);
+void events_record_free(struct events_record *r);
 /* Parses libevtx's XML rendering of one record into r.  Returns EXH_OK,
  * EXH_ECORRUPT (not the expected shape) or EXH_ENOMEM. */
-int ev_xml_parse(const char *xml, size_t len, struct ev_record *r);
+int events_xml_parse(const char *xml, size_t len, struct events_record *r);
 
 #endif /* EXHUME_EVENTS_INT_H */

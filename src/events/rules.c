@@ -22,7 +22,7 @@ lower(char c)
  * is attacker-controlled and may be long).
  */
 bool
-ev_glob(const char *p, size_t pn, const char *s, size_t sn)
+events_glob(const char *p, size_t pn, const char *s, size_t sn)
 {
 	size_t pi = 0, si = 0, star = SIZE_MAX, mark = 0;
 
@@ -57,7 +57,7 @@ dup_str(const char *s)
 }
 
 static int
-compile_pat(struct ev_pat *p, const char *src, size_t n)
+compile_pat(struct events_pat *p, const char *src, size_t n)
 {
 	bool start = false, end = false;
 	size_t i = 0, o = 0;
@@ -103,14 +103,14 @@ trim(const char *s, size_t *n)
 
 /* Parses "a || b || c" into t. */
 static int
-parse_term(struct ev_term *t, const char *s, size_t n)
+parse_term(struct events_term *t, const char *s, size_t n)
 {
 	const char *end = s + n;
 
 	while (s < end) {
 		const char *sep = NULL, *q;
 		size_t len;
-		struct ev_pat *np;
+		struct events_pat *np;
 
 		for (q = s; q + 1 < end; q++)
 			if (q[0] == '|' && q[1] == '|') {
@@ -135,7 +135,7 @@ parse_term(struct ev_term *t, const char *s, size_t n)
 
 /* Parses "a || b && c" into terms. */
 static int
-parse_match(struct ev_check *c, const char *s)
+parse_match(struct events_check *c, const char *s)
 {
 	const char *end = s + strlen(s);
 
@@ -144,7 +144,7 @@ parse_match(struct ev_check *c, const char *s)
 	while (s < end) {
 		const char *sep = strstr(s, "&&");
 		size_t len = (size_t)((sep ? sep : end) - s);
-		struct ev_term *nt;
+		struct events_term *nt;
 
 		nt = realloc(c->terms, (c->nterms + 1) * sizeof(*nt));
 		if (nt == NULL)
@@ -187,17 +187,17 @@ parse_ints(const char *s, int lo, int hi, int **out, size_t *n)
 }
 
 static int
-parse_action(struct ev_check *c, const char *s)
+parse_action(struct events_check *c, const char *s)
 {
 	while (*s != '\0') {
 		size_t n = strcspn(s, ",");
 
 		if (n == 7 && strncmp(s, "finding", n) == 0)
-			c->action = EV_ACT_FINDING;
+			c->action = EVENTS_ACT_FINDING;
 		else if (n == 6 && strncmp(s, "update", n) == 0)
-			c->action = EV_ACT_UPDATE;
+			c->action = EVENTS_ACT_UPDATE;
 		else if (n == 13 && strncmp(s, "update-failed", n) == 0)
-			c->action = EV_ACT_UPDATE_FAILED;
+			c->action = EVENTS_ACT_UPDATE_FAILED;
 		else if (n == 2 && strncmp(s, "um", n) == 0)
 			c->um = true;
 		else
@@ -209,26 +209,8 @@ parse_action(struct ev_check *c, const char *s)
 	return EXH_OK;
 }
 
-/* Splits line on tabs into cols; returns the count. */
-static size_t
-split_tabs(char *line, char **cols)
-{
-	size_t n = 0;
-
-	line[strcspn(line, "\r\n")] = '\0';
-	cols[n++] = line;
-	for (; *line != '\0'; line++)
-		if (*line == '\t') {
-			*line = '\0';
-			if (n == MAX_COLS)
-				return n;
-			cols[n++] = line + 1;
-		}
-	return n;
-}
-
 static void
-free_term(struct ev_term *t)
+free_term(struct events_term *t)
 {
 	size_t i;
 
@@ -240,7 +222,7 @@ free_term(struct ev_term *t)
 }
 
 static void
-free_check(struct ev_check *c)
+free_check(struct events_check *c)
 {
 	size_t i;
 
@@ -258,7 +240,7 @@ free_check(struct ev_check *c)
 }
 
 void
-ev_free_rules(struct exh_events *ev)
+events_free_rules(struct exh_events *ev)
 {
 	size_t i;
 
@@ -279,7 +261,7 @@ ev_free_rules(struct exh_events *ev)
 
 /* Fills c from the 11 columns of one line; returns a status and what. */
 static int
-parse_check(struct ev_check *c, char **col, const char **what)
+parse_check(struct events_check *c, char **col, const char **what)
 {
 	char *end;
 	long score;
@@ -332,34 +314,33 @@ static int
 read_tsv(struct exh_events *ev, const char *path, size_t ncols, row_fn fn,
     struct exh_err *err)
 {
+	struct exh_lines *lr = NULL;
 	FILE *fp;
-	char *line = NULL, *col[MAX_COLS];
-	size_t cap = 0, n;
-	unsigned long lineno = 0;
+	char *line, *col[MAX_COLS];
+	size_t len, n;
 	const char *what;
-	int rc = EXH_OK;
+	int rc;
 
 	if ((fp = fopen(path, "re")) == NULL)
 		return exh_err_set(err, EXH_EIO, errno,
 		    "%s: cannot open: %s", path, strerror(errno));
-	while (rc == EXH_OK && getline(&line, &cap, fp) != -1) {
-		lineno++;
-		if (line[0] == '#' || line[strspn(line, " \t\r\n")] == '\0')
+	rc = exh_lines_open(fp, path, EXH_LINES_SKIP_COMMENT, &lr, err);
+	while (rc == EXH_OK &&
+	    (rc = exh_lines_next(lr, &line, &len, err)) == EXH_OK) {
+		if (line[strspn(line, " \t\r")] == '\0')
 			continue;
-		if ((n = split_tabs(line, col)) != ncols) {
-			rc = exh_err_set(err, EXH_EUSAGE, 0, "%s:%lu: want %zu "
-			    "tab-separated columns, got %zu", path, lineno,
-			    ncols, n);
+		if ((n = exh_fields_split(line, col, MAX_COLS)) != ncols) {
+			rc = exh_lines_fail(lr, err, EXH_EUSAGE, "want %zu "
+			    "tab-separated columns, got %zu", ncols, n);
 			break;
 		}
 		what = "out of memory";
 		if ((rc = fn(ev, col, &what)) != EXH_OK)
-			exh_err_set(err, rc, rc == EXH_ENOMEM ? ENOMEM : 0,
-			    "%s:%lu: %s", path, lineno, what);
+			exh_lines_fail(lr, err, rc, "%s", what);
 	}
-	if (rc == EXH_OK && ferror(fp))
-		rc = exh_err_set(err, EXH_EIO, errno, "%s: read error", path);
-	free(line);
+	if (rc == EXH_STOP)
+		rc = EXH_OK;
+	exh_lines_close(lr);
 	fclose(fp);
 	return rc;
 }
@@ -367,7 +348,7 @@ read_tsv(struct exh_events *ev, const char *path, size_t ncols, row_fn fn,
 static int
 check_row(struct exh_events *ev, char **col, const char **what)
 {
-	struct ev_check *nc;
+	struct events_check *nc;
 
 	nc = realloc(ev->checks, (ev->nchecks + 1) * sizeof(*nc));
 	if (nc == NULL)
@@ -378,7 +359,7 @@ check_row(struct exh_events *ev, char **col, const char **what)
 }
 
 int
-ev_load_checks(struct exh_events *ev, const char *path, struct exh_err *err)
+events_load_checks(struct exh_events *ev, const char *path, struct exh_err *err)
 {
 	int rc = read_tsv(ev, path, 11, check_row, err);
 
@@ -391,7 +372,7 @@ ev_load_checks(struct exh_events *ev, const char *path, struct exh_err *err)
 static int
 log_row(struct exh_events *ev, char **col, const char **what)
 {
-	struct ev_log *nl, *l;
+	struct events_log *nl, *l;
 
 	(void)what;
 	nl = realloc(ev->logs, (ev->nlogs + 1) * sizeof(*nl));
@@ -409,28 +390,28 @@ log_row(struct exh_events *ev, char **col, const char **what)
 }
 
 int
-ev_load_logs(struct exh_events *ev, const char *path, struct exh_err *err)
+events_load_logs(struct exh_events *ev, const char *path, struct exh_err *err)
 {
 	return read_tsv(ev, path, 3, log_row, err);
 }
 
 static bool
-pat_matches(const struct ev_pat *p, const struct ev_record *r)
+pat_matches(const struct events_pat *p, const struct events_record *r)
 {
 	size_t i;
 
 	if (!p->per_field)
-		return ev_glob(p->glob, p->len, r->joined.data ?
+		return events_glob(p->glob, p->len, r->joined.data ?
 		    r->joined.data : "", r->joined.len);
 	for (i = 0; i < r->ndata; i++)
-		if (ev_glob(p->glob, p->len, r->data[i].data ?
+		if (events_glob(p->glob, p->len, r->data[i].data ?
 		    r->data[i].data : "", r->data[i].len))
 			return true;
 	return false;
 }
 
-static const struct ev_pat *
-term_matches(const struct ev_term *t, const struct ev_record *r)
+static const struct events_pat *
+term_matches(const struct events_term *t, const struct events_record *r)
 {
 	size_t i;
 
@@ -454,15 +435,15 @@ in_list(const int *v, size_t n, int x)
 }
 
 bool
-ev_check_matches(const struct ev_check *c, const char *kind,
-    const struct ev_record *r, const struct ev_pat **matched)
+events_check_matches(const struct events_check *c, const char *kind,
+    const struct events_record *r, const struct events_pat **matched)
 {
 	const char *prov = r->provider.data ? r->provider.data : "";
 	size_t i;
 
 	if (strcmp(c->log, "*") != 0 && !exh_ascii_iequal(c->log, kind))
 		return false;
-	if (!ev_glob(c->provider, strlen(c->provider), prov, r->provider.len))
+	if (!events_glob(c->provider, strlen(c->provider), prov, r->provider.len))
 		return false;
 	if (!in_list(c->ids, c->nids, r->event_id) ||
 	    !in_list(c->levels, c->nlevels, r->level))

@@ -26,7 +26,7 @@ struct xstate {
 };
 
 void
-ev_record_reset(struct ev_record *r)
+events_record_reset(struct events_record *r)
 {
 	size_t i;
 
@@ -45,7 +45,7 @@ ev_record_reset(struct ev_record *r)
 }
 
 void
-ev_record_free(struct ev_record *r)
+events_record_free(struct events_record *r)
 {
 	size_t i;
 
@@ -118,7 +118,7 @@ parse_int(const struct exh_buf *b)
 }
 
 static struct exh_buf *
-new_data(struct ev_record *r)
+new_data(struct events_record *r)
 {
 	if (r->ndata == r->capdata) {
 		size_t ncap = r->capdata ? r->capdata * 2 : 16;
@@ -138,7 +138,7 @@ new_data(struct ev_record *r)
 
 /* The element at depth d closes with the text collected for it. */
 static int
-leaf_done(struct xstate *x, struct ev_record *r, int d)
+leaf_done(struct xstate *x, struct events_record *r, int d)
 {
 	const char *name = x->names[d - 1];
 	const char *parent = d >= 2 ? x->names[d - 2] : "";
@@ -168,7 +168,7 @@ leaf_done(struct xstate *x, struct ev_record *r, int d)
 
 /* Reads attributes of a start tag at s[0..n) (after the name). */
 static int
-attrs(struct xstate *x, struct ev_record *r, const char *s, size_t n)
+attrs(struct xstate *x, struct events_record *r, const char *s, size_t n)
 {
 	const char *elem = x->names[x->depth - 1];
 	size_t i = 0;
@@ -211,7 +211,7 @@ attrs(struct xstate *x, struct ev_record *r, const char *s, size_t n)
 }
 
 static int
-start_tag(struct xstate *x, struct ev_record *r, const char *s, size_t n)
+start_tag(struct xstate *x, struct events_record *r, const char *s, size_t n)
 {
 	bool empty = n > 0 && s[n - 1] == '/';
 	size_t nl = 0;
@@ -247,7 +247,7 @@ start_tag(struct xstate *x, struct ev_record *r, const char *s, size_t n)
 }
 
 static int
-end_tag(struct xstate *x, struct ev_record *r)
+end_tag(struct xstate *x, struct events_record *r)
 {
 	int rc;
 
@@ -264,7 +264,7 @@ end_tag(struct xstate *x, struct ev_record *r)
 }
 
 int
-ev_xml_parse(const char *xml, size_t len, struct ev_record *r)
+events_xml_parse(const char *xml, size_t len, struct events_record *r)
 {
 	struct xstate x;
 	size_t i = 0, k;

@@ -149,28 +149,12 @@ fix_parse(const char *s, const unsigned base[4], struct fix *f)
 	return 0;
 }
 
-/* Splits line at TABs into at most max fields; returns the count. */
-static size_t
-split_tabs(char *line, char **fields, size_t max)
-{
-	size_t n = 0;
-
-	while (n < max) {
-		fields[n++] = line;
-		line = strchr(line, '\t');
-		if (line == NULL)
-			break;
-		*line++ = '\0';
-	}
-	return n;
-}
-
 static int
-parse_line(struct exh_builds *b, char *line, struct exh_err *err,
-    const char *path, unsigned lineno)
+parse_build_row(struct exh_builds *b, char *line, const struct exh_lines *lr,
+    const char *path, struct exh_err *err)
 {
 	char *f[8];
-	size_t n = split_tabs(line, f, 8), i;
+	size_t n = exh_fields_split(line, f, 8), i;
 	struct cu_row row;
 	void *grown;
 
@@ -213,8 +197,8 @@ parse_line(struct exh_builds *b, char *line, struct exh_err *err,
 	b->rows[b->nrows++] = row;
 	return EXH_OK;
 bad:
-	return exh_err_set(err, EXH_ECORRUPT, 0,
-	    "%s:%u: malformed build table line", path, lineno);
+	return exh_lines_fail(lr, err, EXH_ECORRUPT,
+	    "malformed build table line");
 nomem:
 	return exh_err_set(err, EXH_ENOMEM, ENOMEM, "%s: out of memory", path);
 }
@@ -224,12 +208,11 @@ exh_builds_load(const char *tsv_path, struct exh_builds **out,
     struct exh_err *err)
 {
 	struct exh_builds *b;
+	struct exh_lines *lr = NULL;
 	FILE *f;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t got;
-	unsigned lineno = 0;
-	int rc = EXH_OK;
+	char *line;
+	size_t len;
+	int rc;
 
 	f = fopen(tsv_path, "re");
 	if (f == NULL)
@@ -241,16 +224,14 @@ exh_builds_load(const char *tsv_path, struct exh_builds **out,
 		fclose(f);
 		return exh_err_set(err, EXH_ENOMEM, ENOMEM, "out of memory");
 	}
-	while (rc == EXH_OK && (got = getline(&line, &cap, f)) >= 0) {
-		lineno++;
-		while (got > 0 && (line[got - 1] == '\n' ||
-		    line[got - 1] == '\r'))
-			line[--got] = '\0';
-		if (got == 0 || line[0] == '#')
-			continue;
-		rc = parse_line(b, line, err, tsv_path, lineno);
-	}
-	free(line);
+	rc = exh_lines_open(f, tsv_path, EXH_LINES_SKIP_BLANK |
+	    EXH_LINES_SKIP_COMMENT, &lr, err);
+	while (rc == EXH_OK &&
+	    (rc = exh_lines_next(lr, &line, &len, err)) == EXH_OK)
+		rc = parse_build_row(b, line, lr, tsv_path, err);
+	if (rc == EXH_STOP)
+		rc = EXH_OK;
+	exh_lines_close(lr);
 	fclose(f);
 	if (rc == EXH_OK && b->nrows == 0)
 		rc = exh_err_set(err, EXH_ECORRUPT, 0,

@@ -14,11 +14,12 @@ int host_build_cmp(const unsigned a[4], const unsigned b[4]);
 unsigned long host_builds_fix_kb(const struct exh_builds *b, int family,
     unsigned long kb);
 
-/* Profile construction pieces (profile.c). */
+/* Profile construction pieces (util.c).  host_strdup copies NULL as "";
+ * host_set_str replaces *field with such a copy (EXH_OK, EXH_ENOMEM). */
 int host_note(struct exh_profile *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-int host_strlist_add(char ***list, size_t *n, const char *s);
 char *host_strdup(const char *s);
+int host_set_str(char **field, const char *s);
 
 /* Reads the SOFTWARE / SYSTEM hive bytes into p (reg.c).  Problems become
  * notes; EXH_ENOMEM only. */

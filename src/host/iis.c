@@ -208,7 +208,7 @@ collect_rules(struct exh_profile *p, xmlNodePtr n, int depth)
 
 			if (nomem)
 				return EXH_ENOMEM;
-			rc = host_strlist_add(&p->rewrite_rules,
+			rc = exh_strvec_push(&p->rewrite_rules,
 			    &p->nrewrite_rules, name != NULL ? name : "");
 			free(name);
 		}

@@ -10,45 +10,6 @@
 
 #define SYSTEM_HIVE	"C:\\Windows\\System32\\config\\SYSTEM"
 #define SOFTWARE_HIVE	"C:\\Windows\\System32\\config\\SOFTWARE"
-#define MAX_NOTES	256
-
-char *
-host_strdup(const char *s)
-{
-	return strdup(s != NULL ? s : "");
-}
-
-int
-host_strlist_add(char ***list, size_t *n, const char *s)
-{
-	char **grown = realloc(*list, (*n + 1) * sizeof(**list));
-
-	if (grown == NULL)
-		return EXH_ENOMEM;
-	*list = grown;
-	if ((grown[*n] = host_strdup(s)) == NULL)
-		return EXH_ENOMEM;
-	(*n)++;
-	return EXH_OK;
-}
-
-int
-host_note(struct exh_profile *p, const char *fmt, ...)
-{
-	struct exh_buf b = { 0 };
-	va_list ap;
-	int rc;
-
-	if (p->nnotes >= MAX_NOTES)
-		return EXH_OK;
-	va_start(ap, fmt);
-	rc = exh_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	if (rc == EXH_OK)
-		rc = host_strlist_add(&p->notes, &p->nnotes, b.data);
-	exh_buf_free(&b);
-	return rc;
-}
 
 static struct exh_profile *
 profile_new(void)
@@ -93,16 +54,6 @@ fail:
 	return NULL;
 }
 
-static void
-free_list(char **l, size_t n)
-{
-	size_t i;
-
-	for (i = 0; l != NULL && i < n; i++)
-		free(l[i]);
-	free(l);
-}
-
 void
 exh_profile_free(struct exh_profile *p)
 {
@@ -127,7 +78,7 @@ exh_profile_free(struct exh_profile *p)
 	free(p->product_display_version);
 	free(p->msupdate_image);
 	free(p->msert_detail);
-	free_list(p->roles, p->nroles);
+	exh_strvec_free(p->roles, p->nroles);
 	for (i = 0; p->updates != NULL && i < p->nupdates; i++) {
 		free(p->updates[i].kb);
 		free(p->updates[i].display_name);
@@ -154,7 +105,7 @@ exh_profile_free(struct exh_profile *p)
 		free(p->vdirs[i].app_pool);
 	}
 	free(p->vdirs);
-	free_list(p->rewrite_rules, p->nrewrite_rules);
+	exh_strvec_free(p->rewrite_rules, p->nrewrite_rules);
 	for (f = 0; f < EXH_FAM_COUNT; f++) {
 		free(p->verdicts[f].build);
 		free(p->verdicts[f].cu);
@@ -162,76 +113,9 @@ exh_profile_free(struct exh_profile *p)
 		free(p->verdicts[f].evidence);
 		free(p->verdicts[f].reason);
 	}
-	free_list(p->notes, p->nnotes);
+	exh_strvec_free(p->notes, p->nnotes);
 	exh_builds_free(p->builds);
 	free(p);
-}
-
-/* Replaces *field with a copy of s. */
-static int
-set(char **field, const char *s)
-{
-	char *c = host_strdup(s);
-
-	if (c == NULL)
-		return EXH_ENOMEM;
-	free(*field);
-	*field = c;
-	return EXH_OK;
-}
-
-static char
-system_drive(const struct exh_profile *p)
-{
-	const char *r = p->system_root;
-
-	if (r != NULL && ((r[0] >= 'A' && r[0] <= 'Z') ||
-	    (r[0] >= 'a' && r[0] <= 'z')) && r[1] == ':')
-		return (char)(r[0] & ~0x20);
-	return 'C';
-}
-
-char *
-host_expand_env(const struct exh_profile *p, const char *s)
-{
-	struct exh_buf b = { 0 };
-	char drive[3] = { system_drive(p), ':', '\0' };
-	int rc = exh_buf_append(&b, "", 0);
-
-	while (rc == EXH_OK && *s != '\0') {
-		const char *end = s[0] == '%' ? strchr(s + 1, '%') : NULL;
-		char var[40];
-		size_t n;
-
-		if (end == NULL || (n = (size_t)(end - s - 1)) >= sizeof(var)) {
-			rc = exh_buf_putc(&b, *s++);
-			continue;
-		}
-		memcpy(var, s + 1, n);
-		var[n] = '\0';
-		if (exh_ascii_iequal(var, "SystemDrive"))
-			rc = exh_buf_puts(&b, drive);
-		else if (exh_ascii_iequal(var, "SystemRoot") ||
-		    exh_ascii_iequal(var, "windir"))
-			rc = exh_buf_puts(&b, p->system_root);
-		else if (exh_ascii_iequal(var, "ProgramFiles"))
-			rc = exh_buf_printf(&b, "%s\\Program Files", drive);
-		else if (exh_ascii_iequal(var, "ProgramData") ||
-		    exh_ascii_iequal(var, "ALLUSERSPROFILE"))
-			rc = exh_buf_printf(&b, "%s\\ProgramData", drive);
-		else if (exh_ascii_iequal(var, "ExchangeInstallPath") &&
-		    p->install_path != NULL && p->install_path[0] != '\0')
-			rc = exh_buf_puts(&b, p->install_path);
-		else {
-			rc = exh_buf_append(&b, s, n + 2);
-		}
-		s = end + 1;
-	}
-	if (rc != EXH_OK) {
-		exh_buf_free(&b);
-		return NULL;
-	}
-	return exh_buf_take(&b);
 }
 
 static bool
@@ -272,22 +156,30 @@ with_slash(const char *dir)
 static int
 default_dirs(const char *rules_dir, char ***dirs, size_t *n)
 {
-	char path[4096], *line = NULL;
-	size_t cap = 0;
-	ssize_t got;
+	char path[4096], *line;
+	struct exh_lines *lr = NULL;
+	struct exh_err err;
+	size_t len;
 	FILE *f;
-	int rc = EXH_OK;
+	int rc = EXH_OK, got;
 
 	snprintf(path, sizeof(path), "%s/scope.txt", rules_dir);
-	f = fopen(path, "re");
-	while (f != NULL && rc == EXH_OK &&
-	    (got = getline(&line, &cap, f)) >= 0) {
+	if ((f = fopen(path, "re")) != NULL)
+		rc = exh_lines_open(f, path, EXH_LINES_TRIM |
+		    EXH_LINES_SKIP_BLANK | EXH_LINES_SKIP_COMMENT, &lr, &err);
+	/* A damaged line or a read error only costs the lines it hides:
+	 * the scope reader reports them, and the defaults remain. */
+	while (lr != NULL && rc == EXH_OK &&
+	    (got = exh_lines_next(lr, &line, &len, &err)) != EXH_STOP &&
+	    got != EXH_EIO) {
 		char *s = line, *d;
 
-		while (got > 0 && (line[got - 1] == '\n' ||
-		    line[got - 1] == '\r' || line[got - 1] == ' '))
-			line[--got] = '\0';
-		if (strncmp(s, "default-exchange", 16) != 0 ||
+		if (got == EXH_ENOMEM) {
+			rc = got;
+			break;
+		}
+		if (got != EXH_OK ||
+		    strncmp(s, "default-exchange", 16) != 0 ||
 		    (s[16] != ' ' && s[16] != '\t'))
 			continue;
 		for (s += 16; *s == ' ' || *s == '\t'; s++)
@@ -297,24 +189,24 @@ default_dirs(const char *rules_dir, char ***dirs, size_t *n)
 		if ((d = with_slash(s)) == NULL)
 			rc = EXH_ENOMEM;
 		else {
-			rc = host_strlist_add(dirs, n, d);
+			rc = exh_strvec_push(dirs, n, d);
 			free(d);
 		}
 	}
-	free(line);
+	exh_lines_close(lr);
 	if (f != NULL)
 		fclose(f);
 	if (rc == EXH_OK && *n == 0) {
-		rc = host_strlist_add(dirs, n, "C:\\Program Files\\Microsoft\\"
+		rc = exh_strvec_push(dirs, n, "C:\\Program Files\\Microsoft\\"
 		    "Exchange Server\\V15\\");
 		if (rc == EXH_OK)
-			rc = host_strlist_add(dirs, n, "C:\\Program Files\\"
+			rc = exh_strvec_push(dirs, n, "C:\\Program Files\\"
 			    "Microsoft\\Exchange Server\\V14\\");
 	}
 	return rc;
 }
 
-struct reader {
+struct profile_reader {
 	exh_profile_read_fn fn;
 	void *ctx;
 };
@@ -322,7 +214,7 @@ struct reader {
 /* Reads path; on failure records "what: not read: why" and returns the
  * local status (EXH_ENOMEM passes through as ENOMEM). */
 static int
-fetch(struct exh_profile *p, const struct reader *r, const char *what,
+fetch(struct exh_profile *p, const struct profile_reader *r, const char *what,
     const char *path, size_t max, struct exh_buf *out, bool quiet_missing)
 {
 	struct exh_err e = { 0 };
@@ -342,7 +234,7 @@ fetch(struct exh_profile *p, const struct reader *r, const char *what,
 }
 
 static int
-read_exsetup(struct exh_profile *p, const struct reader *r,
+read_exsetup(struct exh_profile *p, const struct profile_reader *r,
     const char *dir, bool quiet_missing)
 {
 	struct exh_buf b = { 0 }, path = { 0 };
@@ -361,15 +253,15 @@ read_exsetup(struct exh_profile *p, const struct reader *r,
 		if (rc == EXH_OK) {
 			snprintf(build, sizeof(build), "%u.%u.%u.%u", v[0],
 			    v[1], v[2], v[3]);
-			rc = set(&p->exsetup_build, build);
+			rc = host_set_str(&p->exsetup_build, build);
 			if (rc == EXH_OK)
-				rc = set(&p->exsetup_path, path.data);
+				rc = host_set_str(&p->exsetup_path, path.data);
 		} else {
 			rc = host_note(p, "%s: no version: %s", path.data,
 			    e.msg) != EXH_OK ? EXH_ENOMEM : EXH_ECORRUPT;
 			/* The file exists even though it is damaged. */
 			if (rc == EXH_ECORRUPT &&
-			    set(&p->exsetup_path, path.data) != EXH_OK)
+			    host_set_str(&p->exsetup_path, path.data) != EXH_OK)
 				rc = EXH_ENOMEM;
 		}
 	}
@@ -380,7 +272,7 @@ read_exsetup(struct exh_profile *p, const struct reader *r,
 
 /* Install path from the registry, the environment, or the defaults. */
 static int
-locate_exchange(struct exh_profile *p, const struct reader *r,
+locate_exchange(struct exh_profile *p, const struct profile_reader *r,
     const char *rules_dir)
 {
 	char **dirs = NULL, *d;
@@ -406,7 +298,7 @@ locate_exchange(struct exh_profile *p, const struct reader *r,
 			return EXH_ENOMEM;
 		free(p->install_path);
 		p->install_path = d;
-		if (set(&p->install_path_source, "SYSTEM\\CurrentControlSet\\"
+		if (host_set_str(&p->install_path_source, "SYSTEM\\CurrentControlSet\\"
 		    "Control\\Session Manager\\Environment\\"
 		    "ExchangeInstallPath (MsiInstallPath missing)") != EXH_OK)
 			return EXH_ENOMEM;
@@ -430,8 +322,8 @@ locate_exchange(struct exh_profile *p, const struct reader *r,
 		goto out;
 	}
 	p->exchange_present = true;
-	if (set(&p->install_path, dirs[i]) != EXH_OK ||
-	    set(&p->install_path_source, "default path: no MsiInstallPath "
+	if (host_set_str(&p->install_path, dirs[i]) != EXH_OK ||
+	    host_set_str(&p->install_path_source, "default path: no MsiInstallPath "
 	    "or ExchangeInstallPath in the hives; Bin\\ExSetup.exe found "
 	    "there") != EXH_OK)
 		rc = EXH_ENOMEM;
@@ -439,12 +331,12 @@ locate_exchange(struct exh_profile *p, const struct reader *r,
 		rc = host_note(p, "install path %s is a default path, not "
 		    "read from the registry", dirs[i]);
 out:
-	free_list(dirs, n);
+	exh_strvec_free(dirs, n);
 	return rc;
 }
 
 static int
-read_hive(struct exh_profile *p, const struct reader *r, const char *what,
+read_hive(struct exh_profile *p, const struct profile_reader *r, const char *what,
     const char *path)
 {
 	struct exh_buf b = { 0 };
@@ -461,7 +353,7 @@ read_hive(struct exh_profile *p, const struct reader *r, const char *what,
 }
 
 static int
-read_iis(struct exh_profile *p, const struct reader *r)
+read_iis(struct exh_profile *p, const struct profile_reader *r)
 {
 	struct exh_buf b = { 0 }, path = { 0 };
 	int rc;
@@ -483,7 +375,7 @@ exh_profile_build_from(exh_profile_read_fn read, void *ctx,
     const char *rules_dir, struct exh_profile **out, struct exh_err *err)
 {
 	struct exh_profile *p;
-	struct reader r = { read, ctx };
+	struct profile_reader r = { read, ctx };
 	struct exh_err e = { 0 };
 	char path[4096];
 	int rc;

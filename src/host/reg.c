@@ -340,7 +340,7 @@ read_roles(struct exh_profile *p, hive_h *h, hive_node_h ex)
 
 			snprintf(label, sizeof(label), "%s%s", name,
 			    incomplete ? " (setup incomplete)" : "");
-			rc = host_strlist_add(&p->roles, &p->nroles, label);
+			rc = exh_strvec_push(&p->roles, &p->nroles, label);
 			if (exh_ascii_iequal(name, "UnifiedMessagingRole"))
 				p->um_installed = true;
 		}

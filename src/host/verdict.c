@@ -6,18 +6,6 @@
 #include "exhume/host.h"
 #include "host_int.h"
 
-static int
-set(char **field, const char *s)
-{
-	char *c = host_strdup(s);
-
-	if (c == NULL)
-		return EXH_ENOMEM;
-	free(*field);
-	*field = c;
-	return EXH_OK;
-}
-
 static unsigned long
 kb_number(const char *kb)
 {
@@ -155,15 +143,15 @@ one_family(struct exh_profile *p, const struct exh_builds *b, int family)
 	fv->fix_installed_since = v.verdict == EXH_VERDICT_FIXED &&
 	    fix != NULL ? fix->install_date : 0;
 	if (rc == EXH_OK)
-		rc = set(&fv->build, build);
+		rc = host_set_str(&fv->build, build);
 	if (rc == EXH_OK)
-		rc = set(&fv->cu, v.cu);
+		rc = host_set_str(&fv->cu, v.cu);
 	if (rc == EXH_OK)
-		rc = set(&fv->fixed_build, v.fixed_build);
+		rc = host_set_str(&fv->fixed_build, v.fixed_build);
 	if (rc == EXH_OK)
-		rc = set(&fv->evidence, ev.data);
+		rc = host_set_str(&fv->evidence, ev.data);
 	if (rc == EXH_OK)
-		rc = set(&fv->reason, why.data);
+		rc = host_set_str(&fv->reason, why.data);
 	exh_buf_free(&ev);
 	exh_buf_free(&why);
 	return rc;

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <zlib.h>
 
 #include "exhume/core.h"
 #include "exhume/findings.h"
@@ -15,43 +16,43 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#define LS_MAGIC	0x4c4f4753u	/* "LOGS" */
-#define LS_FIELD_LINE	(-1)		/* the pseudo-field _line */
+#define LOGSCAN_MAGIC	0x4c4f4753u	/* "LOGS" */
+#define LOGSCAN_FIELD_LINE	(-1)		/* the pseudo-field _line */
 
-enum ls_op {
-	LS_OP_LIKE,
-	LS_OP_REGEX,
-	LS_OP_SUBSTR,
-	LS_OP_EQUALS,
-	LS_OP_PREFIX,
-	LS_OP_IN,
-	LS_OP_EMPTY,
-	LS_OP_NONEMPTY,
-	LS_OP_INSET,
-	LS_OP_IPLIST,
-	LS_OP_FLAGGED,
-	LS_OP_OAB_OUTSIDE,
+enum logscan_op {
+	LOGSCAN_OP_LIKE,
+	LOGSCAN_OP_REGEX,
+	LOGSCAN_OP_SUBSTR,
+	LOGSCAN_OP_EQUALS,
+	LOGSCAN_OP_PREFIX,
+	LOGSCAN_OP_IN,
+	LOGSCAN_OP_EMPTY,
+	LOGSCAN_OP_NONEMPTY,
+	LOGSCAN_OP_INSET,
+	LOGSCAN_OP_IPLIST,
+	LOGSCAN_OP_FLAGGED,
+	LOGSCAN_OP_OAB_OUTSIDE,
 };
 
 /* What a -like pattern reduces to, so most lines are decided by one
  * comparison instead of the general wildcard matcher. */
-enum ls_like_kind {
-	LS_LIKE_GENERAL,	/* wildcards inside: prefilters, then exh_like */
-	LS_LIKE_EXACT,		/* no wildcard at all */
-	LS_LIKE_PREFIX,		/* "lit*" */
-	LS_LIKE_SUFFIX,		/* "*lit" */
-	LS_LIKE_CONTAINS,	/* "*lit*" */
+enum logscan_like_kind {
+	LOGSCAN_LIKE_GENERAL,	/* wildcards inside: prefilters, then exh_like */
+	LOGSCAN_LIKE_EXACT,		/* no wildcard at all */
+	LOGSCAN_LIKE_PREFIX,		/* "lit*" */
+	LOGSCAN_LIKE_SUFFIX,		/* "*lit" */
+	LOGSCAN_LIKE_CONTAINS,	/* "*lit*" */
 };
 
 /* One condition on one column (or the raw line). */
-struct ls_clause {
-	int field;		/* interned field id or LS_FIELD_LINE */
-	int op;			/* enum ls_op */
+struct logscan_clause {
+	int field;		/* interned field id or LOGSCAN_FIELD_LINE */
+	int op;			/* enum logscan_op */
 	bool neg;
 	char *pat;		/* owned */
 	size_t plen;
 	pcre2_code *re;		/* REGEX, caseless, JIT-compiled if possible */
-	int like;		/* enum ls_like_kind */
+	int like;		/* enum logscan_like_kind */
 	const char *lit;	/* literal part of a reduced -like (in pat) */
 	size_t litlen;
 	size_t head, tail;	/* GENERAL: literal prefix and suffix length */
@@ -65,19 +66,19 @@ struct ls_clause {
 };
 
 /* One line of patterns.tsv: all clauses must hold. */
-struct ls_rule {
+struct logscan_rule {
 	int family;
 	int check;		/* index into ls->checks */
 	int score;
 	char *label;		/* optional, goes to the reason detail */
 	unsigned long srcline;
 	char src[64];		/* "patterns.tsv:12" */
-	struct ls_clause *cl;
+	struct logscan_clause *cl;
 	size_t ncl;
 	size_t *order;		/* cl indices, cheapest test first */
 };
 
-struct ls_check {
+struct logscan_check {
 	char *id;
 	int family;
 	int score;
@@ -89,14 +90,14 @@ struct ls_check {
 };
 
 /* A named list of like/regex patterns (iis-paths.tsv, user-agents.txt). */
-struct ls_pset {
+struct logscan_pset {
 	char *name;
-	struct ls_clause *items;
+	struct logscan_clause *items;
 	size_t n;
 };
 
 /* Case-insensitive string set with one value per key. */
-struct ls_strset {
+struct logscan_strset {
 	char **keys;		/* lower-case */
 	char **vals;
 	size_t cap;
@@ -105,19 +106,19 @@ struct ls_strset {
 
 struct exh_logscan {
 	uint32_t magic;
-	struct ls_check *checks;
+	struct logscan_check *checks;
 	size_t nchecks;
-	struct ls_rule *rules;	/* sorted by family, then check, then line */
+	struct logscan_rule *rules;	/* sorted by family, then check, then line */
 	size_t nrules;
 	size_t fam_first[EXH_LOG_NFAMILIES];
 	size_t fam_count[EXH_LOG_NFAMILIES];
-	struct ls_pset *sets;
+	struct logscan_pset *sets;
 	size_t nsets;
 	size_t nmemo;		/* distinct side-effect-free rule clauses */
 	char **fields;		/* interned field names */
 	size_t nfields;
-	struct ls_strset ips;
-	struct ls_strset flagged;
+	struct logscan_strset ips;
+	struct logscan_strset flagged;
 	char *install;
 	struct exh_log_coverage cov[EXH_LOG_NFAMILIES];
 	struct exh_log_coverage covlist[EXH_LOG_NFAMILIES];
@@ -125,7 +126,7 @@ struct exh_logscan {
 };
 
 /* Per-scan state of the regex matcher (match data is not shareable). */
-struct ls_rx {
+struct logscan_rx {
 	pcre2_match_data *md;
 	pcre2_match_context *mc;	/* a low backtracking limit */
 	int *ws;			/* DFA workspace, grown on demand */
@@ -133,29 +134,111 @@ struct ls_rx {
 };
 
 /* rules.c */
-int ls_load_rules(struct exh_logscan *ls, const char *rules_dir,
+int logscan_load_rules(struct exh_logscan *ls, const char *rules_dir,
     struct exh_err *err);
-void ls_free_rules(struct exh_logscan *ls);
-void ls_clause_free(struct ls_clause *c);
-int ls_field_intern(struct exh_logscan *ls, const char *name, size_t n);
+void logscan_free_rules(struct exh_logscan *ls);
+void logscan_clause_free(struct logscan_clause *c);
+int logscan_field_intern(struct exh_logscan *ls, const char *name, size_t n);
 
 /* match.c */
-bool ls_iequal(const char *a, size_t alen, const char *b, size_t blen);
-bool ls_icontains(const char *hay, size_t hlen, const char *needle,
+bool logscan_iequal(const char *a, size_t alen, const char *b, size_t blen);
+bool logscan_icontains(const char *hay, size_t hlen, const char *needle,
     size_t nlen);
-void ls_like_compile(struct ls_clause *c);
-bool ls_like_match(const struct ls_clause *c, const char *s, size_t n);
-int ls_rx_init(struct ls_rx *rx);
-void ls_rx_free(struct ls_rx *rx);
-bool ls_regex_match(const struct ls_clause *c, struct ls_rx *rx,
+void logscan_like_compile(struct logscan_clause *c);
+bool logscan_like_match(const struct logscan_clause *c, const char *s,
+    size_t n);
+int logscan_rx_init(struct logscan_rx *rx);
+void logscan_rx_free(struct logscan_rx *rx);
+bool logscan_regex_match(const struct logscan_clause *c, struct logscan_rx *rx,
     const char *s, size_t n);
-int ls_strset_put(struct ls_strset *set, const char *key, size_t klen,
+int logscan_strset_put(struct logscan_strset *set, const char *key, size_t klen,
     const char *val);
-const char *ls_strset_get(const struct ls_strset *set, const char *key,
+const char *logscan_strset_get(const struct logscan_strset *set,
+    const char *key,
     size_t klen);
-void ls_strset_free(struct ls_strset *set);
-bool ls_parse_time(const char *s, size_t n, int64_t *out);
-bool ls_parse_date_time(const char *d, size_t dn, const char *t, size_t tn,
+void logscan_strset_free(struct logscan_strset *set);
+bool logscan_parse_time(const char *s, size_t n, int64_t *out);
+bool logscan_parse_date_time(const char *d, size_t dn, const char *t, size_t tn,
     int64_t *out);
+
+#define LOGSCAN_CHUNK		(256u * 1024u)	/* one read */
+#define LOGSCAN_LINE_CAP	(1024u * 1024u)	/* longer lines are skipped */
+#define LOGSCAN_ZIN_SIZE	(64u * 1024u)
+#define LOGSCAN_MAXCOLS		1024u
+#define LOGSCAN_EXCERPT_MAX	4096u
+
+struct logscan_fld {
+	const char *p;
+	size_t n;
+};
+
+/* State for one file; allocated once per file, never per line. */
+struct logscan_filestate {
+	struct exh_logscan *ls;
+	int family;
+	const char *winpath;
+	struct exh_findings *out;
+	struct exh_err *err;
+
+	exh_read_fn rd;
+	void *rctx;
+	bool started, gz, zinit, zeof, zend;
+	z_stream z;
+	unsigned char *zin;
+	size_t zpend_pos, zpend_len;	/* plain bytes peeked for the magic */
+
+	char *buf;
+	size_t cap;
+	char *scratch;
+	size_t sused;
+	struct logscan_fld *f;
+	size_t nf;			/* columns split so far */
+	const char *sp_p;		/* the text being split */
+	size_t sp_n, sp;
+	bool sdone;
+
+	char *hdr;			/* raw text of the current header */
+	size_t hdrlen, hdrcap, first_name_len;
+	bool have_hdr, space_sep;
+	size_t ncols, need;
+	int *col_of;
+	int c_time, c_date, c_clock, c_ip, c_ua, c_stem;
+
+	uint64_t lineno, rows, nbad, first_bad;
+	uint64_t junk, trunc, overlong, nohdr;
+	char zwhy[160];
+	int64_t first, last;
+
+	const char *line;
+	size_t linelen;
+	int64_t t;
+	char hit[512];			/* detail from the last matching set */
+	const char *capp;		/* oab-outside capture */
+	size_t capn;
+	bool cap_fallback;
+	struct logscan_rx rx;		/* for the regex clauses */
+	uint64_t *memo_at;		/* line a shared clause result is for */
+	bool *memo_val;
+};
+
+/* input.c */
+int logscan_next_bytes(struct logscan_filestate *sc, char *dst, size_t len,
+    size_t *got);
+
+/* columns.c */
+void logscan_more_columns(struct logscan_filestate *sc, size_t need);
+bool logscan_looks_like_header(const char *p, size_t n);
+int logscan_set_header(struct logscan_filestate *sc, const char *text,
+    size_t n);
+void logscan_split(struct logscan_filestate *sc, const char *p, size_t n,
+    size_t need);
+
+/* evaluate.c */
+int logscan_run_rules(struct logscan_filestate *sc);
+int logscan_hand_over(struct logscan_filestate *sc, struct exh_finding *f,
+    int rc);
+
+/* rows.c */
+int logscan_pump(struct logscan_filestate *sc);
 
 #endif /* EXHUME_LOGSCAN_INT_H */

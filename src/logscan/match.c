@@ -90,7 +90,7 @@ exh_like(const char *s, size_t sl, const char *p, size_t pl)
 }
 
 bool
-ls_iequal(const char *a, size_t alen, const char *b, size_t blen)
+logscan_iequal(const char *a, size_t alen, const char *b, size_t blen)
 {
 	size_t i;
 
@@ -103,7 +103,7 @@ ls_iequal(const char *a, size_t alen, const char *b, size_t blen)
 }
 
 bool
-ls_icontains(const char *hay, size_t hlen, const char *needle, size_t nlen)
+logscan_icontains(const char *hay, size_t hlen, const char *needle, size_t nlen)
 {
 	unsigned char f;
 	const char *end, *p;
@@ -117,34 +117,34 @@ ls_icontains(const char *hay, size_t hlen, const char *needle, size_t nlen)
 	for (p = hay; p < end; p++) {
 		if (lc((unsigned char)*p) != f)
 			continue;
-		if (ls_iequal(p + 1, nlen - 1, needle + 1, nlen - 1))
+		if (logscan_iequal(p + 1, nlen - 1, needle + 1, nlen - 1))
 			return true;
 	}
 	return false;
 }
 
-#define LS_BACKTRACK_LIMIT	200000
-#define LS_DFA_FIRST		16384		/* ints */
-#define LS_DFA_MAX		(4u << 20)
+#define LOGSCAN_BACKTRACK_LIMIT	200000
+#define LOGSCAN_DFA_FIRST		16384		/* ints */
+#define LOGSCAN_DFA_MAX		(4u << 20)
 
 int
-ls_rx_init(struct ls_rx *rx)
+logscan_rx_init(struct logscan_rx *rx)
 {
 	memset(rx, 0, sizeof(*rx));
 	rx->md = pcre2_match_data_create(1, NULL);
 	rx->mc = pcre2_match_context_create(NULL);
-	rx->nws = LS_DFA_FIRST;
+	rx->nws = LOGSCAN_DFA_FIRST;
 	rx->ws = malloc(rx->nws * sizeof(*rx->ws));
 	if (rx->md == NULL || rx->mc == NULL || rx->ws == NULL) {
-		ls_rx_free(rx);
+		logscan_rx_free(rx);
 		return EXH_ENOMEM;
 	}
-	pcre2_set_match_limit(rx->mc, LS_BACKTRACK_LIMIT);
+	pcre2_set_match_limit(rx->mc, LOGSCAN_BACKTRACK_LIMIT);
 	return EXH_OK;
 }
 
 void
-ls_rx_free(struct ls_rx *rx)
+logscan_rx_free(struct logscan_rx *rx)
 {
 	pcre2_match_data_free(rx->md);
 	pcre2_match_context_free(rx->mc);
@@ -161,7 +161,8 @@ ls_rx_free(struct ls_rx *rx)
  * doubtful line rather than the check passing it silently.
  */
 bool
-ls_regex_match(const struct ls_clause *c, struct ls_rx *rx, const char *s,
+logscan_regex_match(const struct logscan_clause *c, struct logscan_rx *rx,
+    const char *s,
     size_t n)
 {
 	int rc = pcre2_match(c->re, (PCRE2_SPTR)s, n, 0, 0, rx->md, rx->mc);
@@ -172,7 +173,7 @@ ls_regex_match(const struct ls_clause *c, struct ls_rx *rx, const char *s,
 	for (;;) {
 		rc = pcre2_dfa_match(c->re, (PCRE2_SPTR)s, n, 0, 0, rx->md,
 		    NULL, rx->ws, rx->nws);
-		if (rc != PCRE2_ERROR_DFA_WSSIZE || rx->nws >= LS_DFA_MAX)
+		if (rc != PCRE2_ERROR_DFA_WSSIZE || rx->nws >= LOGSCAN_DFA_MAX)
 			break;
 		if ((grown = realloc(rx->ws, 2 * rx->nws * sizeof(*grown))) ==
 		    NULL)
@@ -191,7 +192,7 @@ like_special(char ch)
 
 /* The longest run of plain characters; every match contains it. */
 static void
-like_need(struct ls_clause *c)
+like_need(struct logscan_clause *c)
 {
 	const char *p = c->pat, *end = p + c->plen, *run = p;
 
@@ -217,7 +218,7 @@ like_need(struct ls_clause *c)
 }
 
 void
-ls_like_compile(struct ls_clause *c)
+logscan_like_compile(struct logscan_clause *c)
 {
 	const char *p = c->pat;
 	size_t n = c->plen, i, stars_front = 0, stars_back = 0;
@@ -228,9 +229,9 @@ ls_like_compile(struct ls_clause *c)
 	for (i = n; i > 0 && !like_special(p[i - 1]) && p[i - 1] != ']'; i--)
 		;
 	c->tail = n - i;
-	c->like = LS_LIKE_GENERAL;
+	c->like = LOGSCAN_LIKE_GENERAL;
 	if (c->head == n) {
-		c->like = LS_LIKE_EXACT;
+		c->like = LOGSCAN_LIKE_EXACT;
 		c->lit = p;
 		c->litlen = n;
 		return;
@@ -246,37 +247,37 @@ ls_like_compile(struct ls_clause *c)
 	if (i == c->litlen && c->litlen > 0 && stars_front <= 1 &&
 	    stars_back <= 1) {
 		if (stars_front == 0)
-			c->like = LS_LIKE_PREFIX;
+			c->like = LOGSCAN_LIKE_PREFIX;
 		else if (stars_back == 0)
-			c->like = LS_LIKE_SUFFIX;
+			c->like = LOGSCAN_LIKE_SUFFIX;
 		else
-			c->like = LS_LIKE_CONTAINS;
+			c->like = LOGSCAN_LIKE_CONTAINS;
 		return;
 	}
 	like_need(c);
 }
 
 bool
-ls_like_match(const struct ls_clause *c, const char *s, size_t n)
+logscan_like_match(const struct logscan_clause *c, const char *s, size_t n)
 {
 	size_t k = c->litlen;
 
 	switch (c->like) {
-	case LS_LIKE_EXACT:
-		return ls_iequal(s, n, c->lit, k);
-	case LS_LIKE_PREFIX:
-		return n >= k && ls_iequal(s, k, c->lit, k);
-	case LS_LIKE_SUFFIX:
-		return n >= k && ls_iequal(s + n - k, k, c->lit, k);
-	case LS_LIKE_CONTAINS:
-		return ls_icontains(s, n, c->lit, k);
+	case LOGSCAN_LIKE_EXACT:
+		return logscan_iequal(s, n, c->lit, k);
+	case LOGSCAN_LIKE_PREFIX:
+		return n >= k && logscan_iequal(s, k, c->lit, k);
+	case LOGSCAN_LIKE_SUFFIX:
+		return n >= k && logscan_iequal(s + n - k, k, c->lit, k);
+	case LOGSCAN_LIKE_CONTAINS:
+		return logscan_icontains(s, n, c->lit, k);
 	default:
 		break;
 	}
 	if (n < c->head || n < c->tail ||
-	    !ls_iequal(s, c->head, c->pat, c->head) ||
-	    !ls_iequal(s + n - c->tail, c->tail, c->pat + c->plen - c->tail,
-	    c->tail) || !ls_icontains(s, n, c->need, c->needlen))
+	    !logscan_iequal(s, c->head, c->pat, c->head) ||
+	    !logscan_iequal(s + n - c->tail, c->tail, c->pat + c->plen - c->tail,
+	    c->tail) || !logscan_icontains(s, n, c->need, c->needlen))
 		return false;
 	return exh_like(s, n, c->pat, c->plen);
 }
@@ -295,9 +296,9 @@ ihash(const char *s, size_t n)
 }
 
 static int
-grow(struct ls_strset *set)
+grow(struct logscan_strset *set)
 {
-	struct ls_strset nw;
+	struct logscan_strset nw;
 	size_t i, j, ncap = set->cap ? set->cap * 2 : 64;
 
 	nw.keys = calloc(ncap, sizeof(*nw.keys));
@@ -325,13 +326,13 @@ grow(struct ls_strset *set)
 }
 
 int
-ls_strset_put(struct ls_strset *set, const char *key, size_t klen,
+logscan_strset_put(struct logscan_strset *set, const char *key, size_t klen,
     const char *val)
 {
 	size_t i, j;
 	char *k, *v;
 
-	if (ls_strset_get(set, key, klen) != NULL)
+	if (logscan_strset_get(set, key, klen) != NULL)
 		return EXH_OK;
 	if ((set->n + 1) * 2 > set->cap && grow(set) != EXH_OK)
 		return EXH_ENOMEM;
@@ -355,7 +356,8 @@ ls_strset_put(struct ls_strset *set, const char *key, size_t klen,
 }
 
 const char *
-ls_strset_get(const struct ls_strset *set, const char *key, size_t klen)
+logscan_strset_get(const struct logscan_strset *set, const char *key,
+    size_t klen)
 {
 	size_t j;
 
@@ -363,7 +365,7 @@ ls_strset_get(const struct ls_strset *set, const char *key, size_t klen)
 		return NULL;
 	j = ihash(key, klen) & (set->cap - 1);
 	while (set->keys[j] != NULL) {
-		if (ls_iequal(set->keys[j], strlen(set->keys[j]), key, klen))
+		if (logscan_iequal(set->keys[j], strlen(set->keys[j]), key, klen))
 			return set->vals[j];
 		j = (j + 1) & (set->cap - 1);
 	}
@@ -371,7 +373,7 @@ ls_strset_get(const struct ls_strset *set, const char *key, size_t klen)
 }
 
 void
-ls_strset_free(struct ls_strset *set)
+logscan_strset_free(struct logscan_strset *set)
 {
 	size_t i;
 
@@ -454,7 +456,7 @@ to_ft(int y, int mo, int d, int h, int mi, int sec, int64_t frac)
 
 /* "YYYY-MM-DDThh:mm:ss[.f][Z]" (or a space for T), UTC, exactly. */
 bool
-ls_parse_time(const char *s, size_t n, int64_t *out)
+logscan_parse_time(const char *s, size_t n, int64_t *out)
 {
 	int y, mo, d, h, mi, sec;
 	int64_t frac;
@@ -474,7 +476,7 @@ ls_parse_time(const char *s, size_t n, int64_t *out)
 
 /* IIS: separate "YYYY-MM-DD" and "hh:mm:ss" columns, UTC. */
 bool
-ls_parse_date_time(const char *d, size_t dn, const char *t, size_t tn,
+logscan_parse_date_time(const char *d, size_t dn, const char *t, size_t tn,
     int64_t *out)
 {
 	int y, mo, dd, h, mi, sec;

@@ -12,83 +12,72 @@
 
 #define MAXCOLS 32
 
-/* Where we are while reading one data file, for error messages. */
+/* One data file of rules/logs/ being read, for error messages. */
 struct src {
 	const char *name;	/* "patterns.tsv" */
-	unsigned long line;
+	FILE *fp;
+	struct exh_lines *lr;
 };
 
 static int
 bad(struct exh_err *err, const struct src *s, const char *what)
 {
-	return exh_err_set(err, EXH_ECORRUPT, 0,
-	    "rules/logs/%s:%lu: %s", s->name, s->line, what);
+	return exh_lines_fail(s->lr, err, EXH_ECORRUPT, "%s", what);
 }
 
-/* Splits line in place at tabs; returns the number of columns. */
-static size_t
-split_tabs(char *line, char **col, size_t max)
+static int
+open_data(const char *dir, struct src *s, struct exh_err *err)
 {
-	size_t n = 0;
-	char *p = line, *t;
-
-	while (n < max) {
-		col[n++] = p;
-		if ((t = strchr(p, '\t')) == NULL)
-			break;
-		*t = '\0';
-		p = t + 1;
-	}
-	return n;
-}
-
-/* Strips the newline and a CR; returns false for blank and # lines. */
-static bool
-content(char *line)
-{
-	size_t n = strlen(line);
-
-	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-		line[--n] = '\0';
-	return n > 0 && line[0] != '#';
-}
-
-static FILE *
-open_data(const char *dir, const char *name, bool optional, int *status,
-    struct exh_err *err)
-{
-	char path[4096];
-	FILE *fp;
+	char path[4096], label[256];
 	int n;
 
-	n = snprintf(path, sizeof(path), "%s/logs/%s", dir, name);
-	if (n < 0 || (size_t)n >= sizeof(path)) {
-		*status = exh_err_set(err, EXH_EUSAGE, 0,
-		    "rules: %s: path too long", name);
-		return NULL;
-	}
-	fp = fopen(path, "re");
-	if (fp == NULL) {
-		if (optional && errno == ENOENT) {
-			*status = EXH_OK;
-			return NULL;
-		}
-		*status = exh_err_set(err, EXH_EIO, errno,
+	n = snprintf(path, sizeof(path), "%s/logs/%s", dir, s->name);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "rules: %s: path too long", s->name);
+	n = snprintf(label, sizeof(label), "rules/logs/%s", s->name);
+	if (n < 0 || (size_t)n >= sizeof(label))
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "rules: %s: name too long", s->name);
+	if ((s->fp = fopen(path, "re")) == NULL)
+		return exh_err_set(err, EXH_EIO, errno,
 		    "rules: %s: cannot open: %s", path, strerror(errno));
-	}
-	return fp;
+	return exh_lines_open(s->fp, label, EXH_LINES_SKIP_BLANK |
+	    EXH_LINES_SKIP_COMMENT, &s->lr, err);
+}
+
+/* The next content line; false at the end (*status EXH_OK) or on error. */
+static bool
+next_line(struct src *s, char **line, int *status, struct exh_err *err)
+{
+	size_t len;
+
+	*status = exh_lines_next(s->lr, line, &len, err);
+	if (*status == EXH_STOP)
+		*status = EXH_OK;
+	else if (*status == EXH_OK)
+		return true;
+	return false;
+}
+
+static void
+close_data(struct src *s)
+{
+	exh_lines_close(s->lr);
+	if (s->fp != NULL)
+		fclose(s->fp);
 }
 
 int
-ls_field_intern(struct exh_logscan *ls, const char *name, size_t n)
+logscan_field_intern(struct exh_logscan *ls, const char *name, size_t n)
 {
 	char **nf;
 	size_t i;
 
 	if (n == 5 && memcmp(name, "_line", 5) == 0)
-		return LS_FIELD_LINE;
+		return LOGSCAN_FIELD_LINE;
 	for (i = 0; i < ls->nfields; i++)
-		if (ls_iequal(ls->fields[i], strlen(ls->fields[i]), name, n))
+		if (logscan_iequal(ls->fields[i], strlen(ls->fields[i]), name, n))
 			return (int)i;
 	nf = realloc(ls->fields, (ls->nfields + 1) * sizeof(*nf));
 	if (nf == NULL)
@@ -126,22 +115,22 @@ static const struct {
 	int op;
 	bool needs_pattern;
 } ops[] = {
-	{ "like", LS_OP_LIKE, true },
-	{ "regex", LS_OP_REGEX, true },
-	{ "substr", LS_OP_SUBSTR, true },
-	{ "equals", LS_OP_EQUALS, true },
-	{ "prefix", LS_OP_PREFIX, true },
-	{ "in", LS_OP_IN, true },
-	{ "empty", LS_OP_EMPTY, false },
-	{ "nonempty", LS_OP_NONEMPTY, false },
-	{ "inset", LS_OP_INSET, true },
-	{ "iplist", LS_OP_IPLIST, false },
-	{ "flagged", LS_OP_FLAGGED, false },
-	{ "oab-outside", LS_OP_OAB_OUTSIDE, true },
+	{ "like", LOGSCAN_OP_LIKE, true },
+	{ "regex", LOGSCAN_OP_REGEX, true },
+	{ "substr", LOGSCAN_OP_SUBSTR, true },
+	{ "equals", LOGSCAN_OP_EQUALS, true },
+	{ "prefix", LOGSCAN_OP_PREFIX, true },
+	{ "in", LOGSCAN_OP_IN, true },
+	{ "empty", LOGSCAN_OP_EMPTY, false },
+	{ "nonempty", LOGSCAN_OP_NONEMPTY, false },
+	{ "inset", LOGSCAN_OP_INSET, true },
+	{ "iplist", LOGSCAN_OP_IPLIST, false },
+	{ "flagged", LOGSCAN_OP_FLAGGED, false },
+	{ "oab-outside", LOGSCAN_OP_OAB_OUTSIDE, true },
 };
 
 void
-ls_clause_free(struct ls_clause *c)
+logscan_clause_free(struct logscan_clause *c)
 {
 	size_t i;
 
@@ -158,7 +147,7 @@ ls_clause_free(struct ls_clause *c)
 
 /* Splits c->pat at '|' into c->alts. */
 static int
-split_alts(struct ls_clause *c)
+split_alts(struct logscan_clause *c)
 {
 	const char *p = c->pat, *bar;
 	size_t n = 1, i;
@@ -183,7 +172,7 @@ split_alts(struct ls_clause *c)
 /* Patterns are PCRE2, caseless, the dialect of the IOC files; JIT when
  * the machine allows it (the interpreter gives the same answers). */
 static int
-compile_regex(struct ls_clause *c, char *msg, size_t len)
+compile_regex(struct logscan_clause *c, char *msg, size_t len)
 {
 	PCRE2_UCHAR why[120];
 	PCRE2_SIZE at;
@@ -208,7 +197,8 @@ compile_regex(struct ls_clause *c, char *msg, size_t len)
  * c.  OP may carry a leading '!' for negation.
  */
 static int
-compile_clause(struct exh_logscan *ls, struct ls_clause *c, const char *field,
+compile_clause(struct exh_logscan *ls, struct logscan_clause *c,
+    const char *field,
     const char *opname, const char *value, const struct src *s,
     struct exh_err *err)
 {
@@ -233,7 +223,7 @@ compile_clause(struct exh_logscan *ls, struct ls_clause *c, const char *field,
 	c->op = ops[i].op;
 	if (field[0] == '\0')
 		return bad(err, s, "empty field name");
-	c->field = ls_field_intern(ls, field, strlen(field));
+	c->field = logscan_field_intern(ls, field, strlen(field));
 	if (c->field == -2)
 		return exh_err_set(err, EXH_ENOMEM, 0, "rules: out of memory");
 	if (value == NULL || (!ops[i].needs_pattern && strcmp(value, "-") == 0))
@@ -244,27 +234,27 @@ compile_clause(struct exh_logscan *ls, struct ls_clause *c, const char *field,
 		return exh_err_set(err, EXH_ENOMEM, 0, "rules: out of memory");
 	c->plen = strlen(c->pat);
 	switch (c->op) {
-	case LS_OP_REGEX:
+	case LOGSCAN_OP_REGEX:
 		if ((rc = compile_regex(c, msg, sizeof(msg))) != EXH_OK)
 			return rc == EXH_ENOMEM ? exh_err_set(err, rc, 0,
 			    "rules: out of memory") : bad(err, s, msg);
 		break;
-	case LS_OP_LIKE:
-		ls_like_compile(c);
+	case LOGSCAN_OP_LIKE:
+		logscan_like_compile(c);
 		break;
-	case LS_OP_IN:
+	case LOGSCAN_OP_IN:
 		if (split_alts(c) != EXH_OK)
 			return exh_err_set(err, EXH_ENOMEM, 0,
 			    "rules: out of memory");
 		break;
-	case LS_OP_OAB_OUTSIDE:
+	case LOGSCAN_OP_OAB_OUTSIDE:
 		if (split_alts(c) != EXH_OK)
 			return exh_err_set(err, EXH_ENOMEM, 0,
 			    "rules: out of memory");
 		if (c->nalts != 3 || c->altlen[0] == 0 || c->altlen[1] == 0)
 			return bad(err, s, "oab-outside needs BEFORE|AFTER|SUBDIR");
 		break;
-	case LS_OP_INSET:
+	case LOGSCAN_OP_INSET:
 		if ((c->set = find_set(ls, c->pat)) < 0) {
 			snprintf(msg, sizeof(msg), "unknown set '%.64s'",
 			    c->pat);
@@ -294,23 +284,21 @@ parse_int(const char *s, long lo, long hi, long *out)
 static int
 load_checks(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 {
-	struct src s = { "checks.tsv", 0 };
-	char *line = NULL, *col[MAXCOLS];
-	size_t cap = 0, n;
-	int status = EXH_OK;
-	FILE *fp;
+	struct src s = { "checks.tsv", NULL, NULL };
+	char *line, *col[MAXCOLS];
+	size_t n;
+	int status;
 
-	if ((fp = open_data(dir, s.name, false, &status, err)) == NULL)
+	if ((status = open_data(dir, &s, err)) != EXH_OK) {
+		close_data(&s);
 		return status;
-	while (status == EXH_OK && getline(&line, &cap, fp) != -1) {
-		struct ls_check *c, *nc;
+	}
+	while (status == EXH_OK && next_line(&s, &line, &status, err)) {
+		struct logscan_check *c, *nc;
 		long score;
 		int lvl;
 
-		s.line++;
-		if (!content(line))
-			continue;
-		n = split_tabs(line, col, MAXCOLS);
+		n = exh_fields_split(line, col, MAXCOLS);
 		if (n < 6) {
 			status = bad(err, &s, "need 6 tab-separated columns");
 			break;
@@ -369,7 +357,7 @@ load_checks(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 				int id;
 
 				comma = strchr(p, ',');
-				id = ls_field_intern(ls, p, comma ?
+				id = logscan_field_intern(ls, p, comma ?
 				    (size_t)(comma - p) : strlen(p));
 				if (id == -2) {
 					status = exh_err_set(err, EXH_ENOMEM,
@@ -382,8 +370,7 @@ load_checks(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 			}
 		}
 	}
-	free(line);
-	fclose(fp);
+	close_data(&s);
 	return status;
 }
 
@@ -393,24 +380,22 @@ static int
 load_sets(struct exh_logscan *ls, const char *dir, const char *name,
     bool with_type, struct exh_err *err)
 {
-	struct src s = { name, 0 };
-	char *line = NULL, *col[MAXCOLS];
-	size_t cap = 0, n;
-	int status = EXH_OK;
-	FILE *fp;
+	struct src s = { name, NULL, NULL };
+	char *line, *col[MAXCOLS];
+	size_t n;
+	int status;
 
-	if ((fp = open_data(dir, name, false, &status, err)) == NULL)
+	if ((status = open_data(dir, &s, err)) != EXH_OK) {
+		close_data(&s);
 		return status;
-	while (status == EXH_OK && getline(&line, &cap, fp) != -1) {
-		struct ls_pset *set;
-		struct ls_clause *ni;
+	}
+	while (status == EXH_OK && next_line(&s, &line, &status, err)) {
+		struct logscan_pset *set;
+		struct logscan_clause *ni;
 		const char *type, *pat;
 		int k;
 
-		s.line++;
-		if (!content(line))
-			continue;
-		n = split_tabs(line, col, MAXCOLS);
+		n = exh_fields_split(line, col, MAXCOLS);
 		if (n != (with_type ? 3u : 2u)) {
 			status = bad(err, &s, with_type ?
 			    "need SET<tab>like|regex<tab>PATTERN" :
@@ -431,7 +416,7 @@ load_sets(struct exh_logscan *ls, const char *dir, const char *name,
 			break;
 		}
 		if ((k = find_set(ls, col[0])) < 0) {
-			struct ls_pset *ns = realloc(ls->sets,
+			struct logscan_pset *ns = realloc(ls->sets,
 			    (ls->nsets + 1) * sizeof(*ns));
 
 			if (ns == NULL) {
@@ -460,30 +445,26 @@ load_sets(struct exh_logscan *ls, const char *dir, const char *name,
 		if (status == EXH_OK)
 			set->n++;
 		else
-			ls_clause_free(&ni[set->n]);
+			logscan_clause_free(&ni[set->n]);
 	}
-	free(line);
-	fclose(fp);
+	close_data(&s);
 	return status;
 }
 
 static int
 load_ips(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 {
-	struct src s = { "attacker-ips.txt", 0 };
-	char *line = NULL;
-	size_t cap = 0;
-	int status = EXH_OK;
-	FILE *fp;
+	struct src s = { "attacker-ips.txt", NULL, NULL };
+	char *line;
+	int status;
 
-	if ((fp = open_data(dir, s.name, false, &status, err)) == NULL)
+	if ((status = open_data(dir, &s, err)) != EXH_OK) {
+		close_data(&s);
 		return status;
-	while (status == EXH_OK && getline(&line, &cap, fp) != -1) {
+	}
+	while (status == EXH_OK && next_line(&s, &line, &status, err)) {
 		char *semi, *p;
 
-		s.line++;
-		if (!content(line))
-			continue;
 		semi = strchr(line, ';');
 		if (semi != NULL)
 			*semi = '\0';
@@ -496,22 +477,21 @@ load_ips(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 			status = bad(err, &s, "need IP;source");
 			break;
 		}
-		if (ls_strset_put(&ls->ips, line, strlen(line),
+		if (logscan_strset_put(&ls->ips, line, strlen(line),
 		    semi ? semi + 1 : "") != EXH_OK)
 			status = exh_err_set(err, EXH_ENOMEM, 0, "rules: out of memory");
 	}
-	free(line);
-	fclose(fp);
+	close_data(&s);
 	return status;
 }
 
 /* One extra column of patterns.tsv: "FIELD OP [VALUE]" or a directive. */
 static int
-extra_column(struct exh_logscan *ls, struct ls_rule *r, char *text,
+extra_column(struct exh_logscan *ls, struct logscan_rule *r, char *text,
     const struct src *s, struct exh_err *err)
 {
 	char *op, *value = NULL, *sp;
-	struct ls_clause *nc;
+	struct logscan_clause *nc;
 	long score;
 	int status;
 
@@ -543,17 +523,17 @@ extra_column(struct exh_logscan *ls, struct ls_rule *r, char *text,
 	if (status == EXH_OK)
 		r->ncl++;
 	else
-		ls_clause_free(&nc[r->ncl]);
+		logscan_clause_free(&nc[r->ncl]);
 	return status;
 }
 
 static void
-rule_free(struct ls_rule *r)
+rule_free(struct logscan_rule *r)
 {
 	size_t i;
 
 	for (i = 0; i < r->ncl; i++)
-		ls_clause_free(&r->cl[i]);
+		logscan_clause_free(&r->cl[i]);
 	free(r->cl);
 	free(r->order);
 	free(r->label);
@@ -561,26 +541,26 @@ rule_free(struct ls_rule *r)
 }
 
 static int
-clause_cost(const struct ls_clause *c)
+clause_cost(const struct logscan_clause *c)
 {
 	switch (c->op) {
-	case LS_OP_EMPTY:
-	case LS_OP_NONEMPTY:
+	case LOGSCAN_OP_EMPTY:
+	case LOGSCAN_OP_NONEMPTY:
 		return 0;
-	case LS_OP_EQUALS:
-	case LS_OP_PREFIX:
-	case LS_OP_IN:
+	case LOGSCAN_OP_EQUALS:
+	case LOGSCAN_OP_PREFIX:
+	case LOGSCAN_OP_IN:
 		return 1;
-	case LS_OP_LIKE:
-		return c->like == LS_LIKE_GENERAL && c->head == 0 ? 3 : 2;
-	case LS_OP_SUBSTR:
+	case LOGSCAN_OP_LIKE:
+		return c->like == LOGSCAN_LIKE_GENERAL && c->head == 0 ? 3 : 2;
+	case LOGSCAN_OP_SUBSTR:
 		return 3;
-	case LS_OP_IPLIST:
-	case LS_OP_FLAGGED:
+	case LOGSCAN_OP_IPLIST:
+	case LOGSCAN_OP_FLAGGED:
 		return 4;
-	case LS_OP_INSET:
+	case LOGSCAN_OP_INSET:
 		return 5;
-	case LS_OP_REGEX:
+	case LOGSCAN_OP_REGEX:
 		return 6;
 	default:
 		return 7;
@@ -592,7 +572,7 @@ clause_cost(const struct ls_clause *c)
  * runs.  The written order stays in cl (it is the order of the fields a
  * finding shows). */
 static int
-order_clauses(struct ls_rule *r)
+order_clauses(struct logscan_rule *r)
 {
 	size_t i, j, k;
 
@@ -611,22 +591,20 @@ order_clauses(struct ls_rule *r)
 static int
 load_patterns(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 {
-	struct src s = { "patterns.tsv", 0 };
-	char *line = NULL, *col[MAXCOLS];
-	size_t cap = 0, n, i;
-	int status = EXH_OK;
-	FILE *fp;
+	struct src s = { "patterns.tsv", NULL, NULL };
+	char *line, *col[MAXCOLS];
+	size_t n, i;
+	int status;
 
-	if ((fp = open_data(dir, s.name, false, &status, err)) == NULL)
+	if ((status = open_data(dir, &s, err)) != EXH_OK) {
+		close_data(&s);
 		return status;
-	while (status == EXH_OK && getline(&line, &cap, fp) != -1) {
-		struct ls_rule *r, *nr;
+	}
+	while (status == EXH_OK && next_line(&s, &line, &status, err)) {
+		struct logscan_rule *r, *nr;
 		int check;
 
-		s.line++;
-		if (!content(line))
-			continue;
-		n = split_tabs(line, col, MAXCOLS);
+		n = exh_fields_split(line, col, MAXCOLS);
 		if (n < 5) {
 			status = bad(err, &s, "need FAMILY CHECK FIELD MATCH "
 			    "PATTERN [CONDITION...]");
@@ -647,8 +625,9 @@ load_patterns(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 		r->family = exh_log_family_parse(col[0]);
 		r->check = check;
 		r->score = ls->checks[check].score;
-		r->srcline = s.line;
-		snprintf(r->src, sizeof(r->src), "patterns.tsv:%lu", s.line);
+		r->srcline = exh_lines_no(s.lr);
+		snprintf(r->src, sizeof(r->src), "patterns.tsv:%zu",
+		    exh_lines_no(s.lr));
 		if (r->family == EXH_LOG_UNKNOWN ||
 		    r->family != ls->checks[check].family) {
 			status = bad(err, &s, "family unknown or not the "
@@ -664,7 +643,7 @@ load_patterns(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 		status = compile_clause(ls, &r->cl[0], col[2], col[3], col[4],
 		    &s, err);
 		if (status != EXH_OK) {
-			ls_clause_free(&r->cl[0]);
+			logscan_clause_free(&r->cl[0]);
 			rule_free(r);
 			break;
 		}
@@ -681,15 +660,14 @@ load_patterns(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 		}
 		ls->nrules++;
 	}
-	free(line);
-	fclose(fp);
+	close_data(&s);
 	return status;
 }
 
 static int
 rule_cmp(const void *a, const void *b)
 {
-	const struct ls_rule *x = a, *y = b;
+	const struct logscan_rule *x = a, *y = b;
 
 	if (x->family != y->family)
 		return x->family < y->family ? -1 : 1;
@@ -699,11 +677,11 @@ rule_cmp(const void *a, const void *b)
 }
 
 static bool
-clause_pure(const struct ls_clause *c)
+clause_pure(const struct logscan_clause *c)
 {
 	/* iplist, flagged and oab-outside leave a detail for the finding. */
-	return c->op != LS_OP_IPLIST && c->op != LS_OP_FLAGGED &&
-	    c->op != LS_OP_OAB_OUTSIDE;
+	return c->op != LOGSCAN_OP_IPLIST && c->op != LOGSCAN_OP_FLAGGED &&
+	    c->op != LOGSCAN_OP_OAB_OUTSIDE;
 }
 
 /* Rules of one family repeat clauses ("cs-method equals POST"); each
@@ -715,14 +693,14 @@ share_results(struct exh_logscan *ls)
 
 	for (i = 0; i < ls->nrules; i++)
 		for (j = 0; j < ls->rules[i].ncl; j++) {
-			struct ls_clause *c = &ls->rules[i].cl[j];
+			struct logscan_clause *c = &ls->rules[i].cl[j];
 
 			c->memo = -1;
 			if (!clause_pure(c))
 				continue;
 			for (k = 0; k <= i && c->memo < 0; k++)
 				for (l = 0; l < ls->rules[k].ncl; l++) {
-					const struct ls_clause *o =
+					const struct logscan_clause *o =
 					    &ls->rules[k].cl[l];
 
 					if (o == c)
@@ -740,7 +718,7 @@ share_results(struct exh_logscan *ls)
 }
 
 int
-ls_load_rules(struct exh_logscan *ls, const char *dir, struct exh_err *err)
+logscan_load_rules(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 {
 	size_t i;
 	int status;
@@ -769,7 +747,7 @@ ls_load_rules(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 }
 
 void
-ls_free_rules(struct exh_logscan *ls)
+logscan_free_rules(struct exh_logscan *ls)
 {
 	size_t i, j;
 
@@ -785,7 +763,7 @@ ls_free_rules(struct exh_logscan *ls)
 	free(ls->checks);
 	for (i = 0; i < ls->nsets; i++) {
 		for (j = 0; j < ls->sets[i].n; j++)
-			ls_clause_free(&ls->sets[i].items[j]);
+			logscan_clause_free(&ls->sets[i].items[j]);
 		free(ls->sets[i].items);
 		free(ls->sets[i].name);
 	}
@@ -793,7 +771,7 @@ ls_free_rules(struct exh_logscan *ls)
 	for (i = 0; i < ls->nfields; i++)
 		free(ls->fields[i]);
 	free(ls->fields);
-	ls_strset_free(&ls->ips);
+	logscan_strset_free(&ls->ips);
 	ls->rules = NULL;
 	ls->checks = NULL;
 	ls->sets = NULL;

@@ -30,45 +30,6 @@
 
 enum walk_mode { WALK_YARA, WALK_IOC };
 
-char *
-rules_strdup(const char *s)
-{
-	return s == NULL ? NULL : strdup(s);
-}
-
-char *
-rules_strndup(const char *s, size_t n)
-{
-	return strndup(s, n);
-}
-
-int
-rules_reject(struct exh_rules *r, size_t fi, size_t line, const char *fmt,
-    ...)
-{
-	struct exh_rules_file *f = &r->files[fi];
-	struct exh_rules_reject *nv;
-	struct exh_buf b = { 0 };
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = exh_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	if (rc != EXH_OK)
-		return EXH_ENOMEM;
-	nv = realloc(f->rejects, (f->nrejects + 1) * sizeof(*nv));
-	if (nv == NULL) {
-		exh_buf_free(&b);
-		return EXH_ENOMEM;
-	}
-	f->rejects = nv;
-	nv[f->nrejects].line = line;
-	nv[f->nrejects].reason = exh_buf_take(&b);
-	f->nrejects++;
-	return EXH_OK;
-}
-
 static const char *
 base_name(const char *path)
 {
@@ -183,16 +144,6 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void
-free_names(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* Sorted entry names of dir (without "." and ".."), so loading order and
  * the set hash do not depend on the file system. */
 static int
@@ -200,8 +151,8 @@ list_dir(const char *dir, char ***out, size_t *nout, struct exh_err *err)
 {
 	DIR *d;
 	struct dirent *de;
-	char **v = NULL, **nv;
-	size_t n = 0, cap = 0;
+	char **v = NULL;
+	size_t n = 0;
 
 	if ((d = opendir(dir)) == NULL)
 		return exh_err_set(err, EXH_EUSAGE, errno,
@@ -212,15 +163,8 @@ list_dir(const char *dir, char ***out, size_t *nout, struct exh_err *err)
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		if (n == cap) {
-			cap = cap == 0 ? 16 : cap * 2;
-			if ((nv = realloc(v, cap * sizeof(*v))) == NULL)
-				goto nomem;
-			v = nv;
-		}
-		if ((v[n] = strdup(de->d_name)) == NULL)
+		if (exh_strvec_push(&v, &n, de->d_name) != EXH_OK)
 			goto nomem;
-		n++;
 	}
 	closedir(d);
 	if (n > 0)
@@ -230,7 +174,7 @@ list_dir(const char *dir, char ***out, size_t *nout, struct exh_err *err)
 	return EXH_OK;
 nomem:
 	closedir(d);
-	free_names(v, n);
+	exh_strvec_free(v, n);
 	return exh_err_set(err, EXH_ENOMEM, ENOMEM, "rules: out of memory");
 }
 
@@ -301,7 +245,7 @@ walk(struct exh_rules *r, const char *dir, const char *rel,
 		if (rc != EXH_OK)
 			break;
 	}
-	free_names(names, n);
+	exh_strvec_free(names, n);
 	return rc;
 }
 

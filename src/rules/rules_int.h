@@ -151,19 +151,72 @@ struct exh_rules {
 	uint64_t subset_ns;	/* spent compiling them */
 };
 
-/* load.c */
+/* util.c */
 int rules_reject(struct exh_rules *r, size_t fi, size_t line,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 char *rules_strdup(const char *s);
 char *rules_strndup(const char *s, size_t n);
 
-/* iocs.c */
+/* iocs.c (iocs_empty_digests is in hashlist.c, iocs_is_mstic in mstic.c) */
 int iocs_empty_digests(struct exh_rules *r, struct exh_err *err);
 int iocs_parse(struct exh_rules *r, size_t fi, const char *text, size_t len,
     struct exh_err *err);
 bool iocs_is_mstic(const char *text, size_t len);
 int iocs_finish(struct exh_rules *r, struct exh_err *err);
 void iocs_free(struct exh_rules *r);
+
+/* ioc_text.c: the IOC files' common text handling. */
+/* One line of a file, with CR and surrounding blanks removed. */
+struct rules_line {
+	const char *s;
+	size_t n;
+	size_t no;		/* 1-based */
+};
+
+/* The core line reader over one file's text; lines it refuses (too long,
+ * a NUL byte) are rejected like any bad entry, and parsing goes on. */
+struct rules_line_iter {
+	struct exh_lines *lr;
+	struct exh_rules *r;	/* NULL: skip refused lines silently */
+	size_t fi;
+};
+
+/* One entry line of a described list, with the '#' comment above it. */
+typedef int (*rules_entry_fn)(struct exh_rules *, size_t,
+    const struct rules_line *, const char *, size_t);
+
+bool rules_is_blank(char c);
+void rules_trim(const char **s, size_t *n);
+int rules_lines_begin(struct rules_line_iter *it, struct exh_rules *r,
+    size_t fi, const char *name, const char *text, size_t len);
+int rules_lines_next(struct rules_line_iter *it, struct rules_line *l);
+bool rules_unhex(const char *s, size_t n, unsigned char *out);
+size_t rules_hex_run(const char *s, size_t n);
+bool rules_parse_score(const char *s, size_t n, int *out);
+bool rules_looks_like_int(const char *s, size_t n);
+int rules_parse_described(struct exh_rules *r, size_t fi, const char *text,
+    size_t len, rules_entry_fn fn);
+int rules_parse_lines(struct exh_rules *r, size_t fi, const char *text,
+    size_t len, int (*fn)(struct exh_rules *, size_t, const struct rules_line *));
+
+/* hashlist.c */
+int rules_add_hash(struct exh_rules *r, size_t fi, size_t line, const char *hex,
+    size_t hexlen, int score, const char *desc, size_t desclen);
+int rules_parse_hashes(struct exh_rules *r, size_t fi, const char *text,
+    size_t len);
+
+/* pathioc.c */
+int rules_parse_pathiocs(struct exh_rules *r, size_t fi, const char *text,
+    size_t len);
+
+/* mstic.c */
+int rules_parse_mstic(struct exh_rules *r, size_t fi, const char *text,
+    size_t len);
+
+/* datafiles.c */
+int rules_filetype_line(struct exh_rules *r, size_t fi,
+    const struct rules_line *l);
+int rules_sid_line(struct exh_rules *r, size_t fi, const struct rules_line *l);
 
 /* prefilter.c: never fails for rules it does not understand (it stays
  * off and says why); EXH_OK or EXH_ENOMEM. */
@@ -175,9 +228,11 @@ void subset_free(struct exh_rules *r);
 unsigned subset_get(struct exh_rules *r, uint64_t mask);
 YR_RULES *subset_rules(struct exh_rules *r, unsigned idx);
 
-/* yara.c */
+/* yara_compiler.c */
 int yara_compiler(YR_COMPILER **out);
 void yara_compact(YR_RULES **rules);
+
+/* yara.c */
 int yara_build(struct exh_rules *r, const char *cache_dir,
     struct exh_err *err);
 

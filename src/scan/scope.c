@@ -273,32 +273,24 @@ typedef int (*line_fn)(void *ctx, const char *line, size_t lineno,
 static int
 each_line(const char *file, line_fn fn, void *ctx, struct exh_err *err)
 {
+	struct exh_lines *lr = NULL;
 	FILE *fp;
-	char *line = NULL;
-	size_t cap = 0, lineno = 0;
-	ssize_t len;
-	int rc = EXH_OK;
+	char *line;
+	size_t len;
+	int rc;
 
 	if ((fp = fopen(file, "re")) == NULL)
 		return exh_err_set(err, errno == ENOENT ? EXH_ENOTFOUND :
 		    EXH_EIO, errno, "%s: cannot open: %s", file,
 		    strerror(errno));
-	while (rc == EXH_OK && (len = getline(&line, &cap, fp)) >= 0) {
-		char *s = line;
-
-		lineno++;
-		while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r' ||
-		    s[len - 1] == ' ' || s[len - 1] == '\t'))
-			s[--len] = '\0';
-		while (*s == ' ' || *s == '\t')
-			s++;
-		if (*s == '\0' || *s == '#')
-			continue;
-		rc = fn(ctx, s, lineno, err);
-	}
-	if (rc == EXH_OK && ferror(fp))
-		rc = exh_err_set(err, EXH_EIO, errno, "%s: read error", file);
-	free(line);
+	rc = exh_lines_open(fp, file, EXH_LINES_TRIM | EXH_LINES_SKIP_BLANK |
+	    EXH_LINES_SKIP_COMMENT, &lr, err);
+	while (rc == EXH_OK &&
+	    (rc = exh_lines_next(lr, &line, &len, err)) == EXH_OK)
+		rc = fn(ctx, line, exh_lines_no(lr), err);
+	if (rc == EXH_STOP)
+		rc = EXH_OK;
+	exh_lines_close(lr);
 	fclose(fp);
 	return rc;
 }

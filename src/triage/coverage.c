@@ -16,35 +16,38 @@ struct exposure {
 static bool
 parse_line(char *line, int fam, struct exposure *e)
 {
-	char *f2, *f3, date[32];
+	char *f[3], date[32];
 
-	line[strcspn(line, "\r\n")] = '\0';
-	if (line[0] == '#' || (f2 = strchr(line, '\t')) == NULL)
+	if (exh_fields_split(line, f, 3) != 3)
 		return false;
-	*f2++ = '\0';
-	if ((f3 = strchr(f2, '\t')) == NULL)
-		return false;
-	*f3++ = '\0';
-	if (strcasecmp(line, exh_family_name(fam)) != 0 ||
-	    snprintf(date, sizeof(date), "%sT00:00:00Z", f2) >=
+	if (strcasecmp(f[0], exh_family_name(fam)) != 0 ||
+	    snprintf(date, sizeof(date), "%sT00:00:00Z", f[1]) >=
 	    (int)sizeof(date) || exh_iso_to_filetime(date, &e->since) != EXH_OK)
 		return false;
-	snprintf(e->source, sizeof(e->source), "%s", f3);
+	snprintf(e->source, sizeof(e->source), "%s", f[2]);
 	return true;
 }
 
 static bool
 exposure_for(const struct exh_triage *t, int fam, struct exposure *e)
 {
-	char path[4096], line[1024];
+	char path[4096], *line;
+	struct exh_lines *lr = NULL;
+	struct exh_err err;
 	bool found = false;
+	size_t len;
 	FILE *fp;
+	int rc;
 
 	if (!triage_rules_path(t, "exposure.tsv", path, sizeof(path)) ||
-	    (fp = fopen(path, "r")) == NULL)
+	    (fp = fopen(path, "re")) == NULL)
 		return false;
-	while (!found && fgets(line, sizeof(line), fp) != NULL)
-		found = parse_line(line, fam, e);
+	rc = exh_lines_open(fp, path, EXH_LINES_SKIP_COMMENT, &lr, &err);
+	/* A damaged line is skipped like any line that does not parse. */
+	while (!found && (rc == EXH_OK || rc == EXH_ECORRUPT) &&
+	    (rc = exh_lines_next(lr, &line, &len, &err)) != EXH_STOP)
+		found = rc == EXH_OK && parse_line(line, fam, e);
+	exh_lines_close(lr);
 	fclose(fp);
 	return found;
 }

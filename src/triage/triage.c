@@ -11,27 +11,7 @@
 int
 triage_push(char ***v, size_t *n, const char *s)
 {
-	char **grown, *copy;
-
-	if ((copy = strdup(s)) == NULL)
-		return EXH_ENOMEM;
-	if ((grown = realloc(*v, (*n + 1) * sizeof(*grown))) == NULL) {
-		free(copy);
-		return EXH_ENOMEM;
-	}
-	grown[(*n)++] = copy;
-	*v = grown;
-	return EXH_OK;
-}
-
-static void
-free_strings(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
+	return exh_strvec_push(v, n, s);
 }
 
 void
@@ -95,8 +75,8 @@ exh_triage_destroy(struct exh_triage *t)
 	free(t->failed);
 	free(t->vols);
 	free(t->srcs);
-	free_strings(t->notes, t->nnotes);
-	free_strings(t->scope, t->nscope);
+	exh_strvec_free(t->notes, t->nnotes);
+	exh_strvec_free(t->scope, t->nscope);
 	free(t->cov);
 	exh_profile_free(t->prof);
 	exh_findings_destroy(t->fs);

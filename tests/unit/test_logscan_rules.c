@@ -304,14 +304,14 @@ reduced_like_forms_agree_with_the_wildcard_matcher(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
-		struct ls_clause c;
+		struct logscan_clause c;
 
 		memset(&c, 0, sizeof(c));
 		c.pat = (char *)pats[i];
 		c.plen = strlen(pats[i]);
-		ls_like_compile(&c);
+		logscan_like_compile(&c);
 		for (j = 0; j < sizeof(strs) / sizeof(strs[0]); j++)
-			if (ls_like_match(&c, strs[j], strlen(strs[j])) !=
+			if (logscan_like_match(&c, strs[j], strlen(strs[j])) !=
 			    like(strs[j], pats[i]))
 				fail_msg("pattern '%s' on '%s' differs", pats[i],
 				    strs[j]);
@@ -321,8 +321,8 @@ reduced_like_forms_agree_with_the_wildcard_matcher(void **state)
 static bool
 rx_match(const char *re, const char *s, size_t n)
 {
-	struct ls_clause c;
-	struct ls_rx rx;
+	struct logscan_clause c;
+	struct logscan_rx rx;
 	PCRE2_SIZE at;
 	int code;
 	bool r;
@@ -332,9 +332,9 @@ rx_match(const char *re, const char *s, size_t n)
 	    PCRE2_CASELESS, &code, &at, NULL);
 	assert_non_null(c.re);
 	(void)pcre2_jit_compile(c.re, PCRE2_JIT_COMPLETE);
-	assert_int_equal(ls_rx_init(&rx), EXH_OK);
-	r = ls_regex_match(&c, &rx, s, n);
-	ls_rx_free(&rx);
+	assert_int_equal(logscan_rx_init(&rx), EXH_OK);
+	r = logscan_regex_match(&c, &rx, s, n);
+	logscan_rx_free(&rx);
 	pcre2_code_free(c.re);
 	return r;
 }
