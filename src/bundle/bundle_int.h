@@ -135,4 +135,37 @@ int bundle_write_failed(struct exh_bundle *b, const char *what,
 int bundle_put_whole(struct exh_bundle *b, const char *name, const void *data,
     size_t len, struct manifest_line *m, struct exh_err *err);
 
+/* One stream in the collection plan, with the metadata the walk gave. */
+struct plan_item {
+	struct exh_volume *vol;
+	char *path;
+	char *stream;
+	uint64_t mft;
+	uint16_t seq;
+	uint64_t size;
+	uint32_t attributes;
+	struct exh_macb si, fn;
+	const char *reason;
+	const char **ids;
+	size_t nids;
+	size_t next;			/* index + 1 of the record's next stream */
+	/* After collection, for the report. */
+	char *entry;
+	char sha256[65];
+	const char *status;
+	char *why;
+};
+
+#define PLAN_MAGIC 0x504c414eu
+
+struct exh_bundle_plan {
+	unsigned magic;
+	struct plan_item *items;
+	size_t n, cap;
+	uint64_t bytes;
+	struct exh_volume **vols;	/* distinct volumes, for the keys */
+	size_t nvols;
+	struct exh_set64 first;		/* (volume, record) -> first item */
+};
+
 #endif /* EXHUME_BUNDLE_INT_H */
