@@ -208,7 +208,9 @@ exh_add_ok(size_t a, size_t b, size_t *out)
  * exh_i18n_set_lang switches the language of the whole process ("de",
  * "en"; NULL or "" = from the environment): gettext keeps the language
  * in the environment, which is the one process-wide state we accept.
- * EXH_EUSAGE for a language without a catalog.
+ * Switching is for one thread only; a call for the language already set
+ * ($LANGUAGE equal) writes nothing and is safe while other threads call
+ * gettext.  EXH_EUSAGE for a language without a catalog.
  */
 #define EXH_TEXTDOMAIN "exhume"
 #define _(s) dgettext(EXH_TEXTDOMAIN, s)
