@@ -7,7 +7,7 @@
 #include "bundle_int.h"
 
 /* Reads the stream for the bundle and hashes what it hands over. */
-struct reader {
+struct stream_reader {
 	struct exh_stream *st;
 	uint64_t off;
 	struct exh_hasher *h;
@@ -16,7 +16,7 @@ struct reader {
 static int
 read_item(void *ctx, void *buf, size_t len, size_t *got, struct exh_err *err)
 {
-	struct reader *r = ctx;
+	struct stream_reader *r = ctx;
 	int rc = exh_stream_pread(r->st, buf, len, r->off, got, err);
 
 	if (rc == EXH_OK) {
@@ -46,7 +46,7 @@ item_to_bundle(const struct plan_item *it, struct exh_bundle_item *bi)
 
 /* What the bundle did with the item, told by what was read. */
 static void
-record_outcome(struct plan_item *it, int rc, const struct reader *r,
+record_outcome(struct plan_item *it, int rc, const struct stream_reader *r,
     const struct exh_err *err)
 {
 	if (rc == EXH_EIO) {
@@ -83,7 +83,7 @@ static int
 collect(struct exh_bundle *b, struct plan_item *it, struct exh_err *err)
 {
 	struct exh_bundle_item bi;
-	struct reader r = { NULL, 0, NULL };
+	struct stream_reader r = { NULL, 0, NULL };
 	struct exh_buf name = { 0 };
 	int rc;
 
