@@ -135,6 +135,20 @@ int bundle_write_failed(struct exh_bundle *b, const char *what,
 int bundle_put_whole(struct exh_bundle *b, const char *name, const void *data,
     size_t len, struct manifest_line *m, struct exh_err *err);
 
+/*
+ * exh_bundle_entry_name for a stream whose display path does not lead
+ * back to it (a name holding '\\', '/', NUL or an unpaired surrogate):
+ * salt (the MFT reference as text) forces the "%~" tag and goes into it,
+ * so two such streams never share an entry name.  NULL: the plain name.
+ */
+int bundle_entry_name_salted(char drive, const char *winpath,
+    const char *stream, const char *salt, struct exh_buf *out);
+
+/* exh_bundle_add_stream under the entry name bundle_entry_name_salted
+ * gives for salt (NULL: the plain name). */
+int bundle_add_stream(struct exh_bundle *b, const struct exh_bundle_item *it,
+    const char *salt, exh_read_fn rd, void *rctx, struct exh_err *err);
+
 /* One stream in the collection plan, with the metadata the walk gave. */
 struct plan_item {
 	struct exh_volume *vol;

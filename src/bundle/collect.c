@@ -1,4 +1,5 @@
 /* Collecting the planned streams: read each by MFT reference, store it. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,17 +80,41 @@ leave_out(struct exh_bundle *b, struct plan_item *it,
 	return exh_bundle_add_skipped(b, bi, copy, err);
 }
 
+/*
+ * A name holding '\\', '/', NUL or an unpaired surrogate has a display
+ * path that leads elsewhere or nowhere, and may equal another stream's.
+ * Such an item gets its MFT reference as salt: a tagged entry name of
+ * its own.
+ */
+static const char *
+salt_for(const struct plan_item *it, char *buf, size_t len)
+{
+	struct exh_err err;
+	uint64_t mft;
+
+	if (exh_volume_lookup(it->vol, it->path, &mft, NULL, &err) == EXH_OK &&
+	    mft == it->mft)
+		return NULL;
+	if (snprintf(buf, len, "%llu-%u", (unsigned long long)it->mft,
+	    (unsigned)it->seq) >= (int)len)
+		return NULL;
+	return buf;
+}
+
 static int
 collect(struct exh_bundle *b, struct plan_item *it, struct exh_err *err)
 {
 	struct exh_bundle_item bi;
 	struct stream_reader r = { NULL, 0, NULL };
 	struct exh_buf name = { 0 };
+	const char *salt;
+	char saltbuf[48];
 	int rc;
 
 	item_to_bundle(it, &bi);
-	if (exh_bundle_entry_name(bi.drive, it->path, it->stream, &name) ==
-	    EXH_OK && name.data != NULL)
+	salt = salt_for(it, saltbuf, sizeof(saltbuf));
+	if (bundle_entry_name_salted(bi.drive, it->path, it->stream, salt,
+	    &name) == EXH_OK && name.data != NULL)
 		it->entry = exh_buf_take(&name);
 	exh_buf_free(&name);
 	/* By MFT reference: a display path may not lead back to the file. */
@@ -100,7 +125,7 @@ collect(struct exh_bundle *b, struct plan_item *it, struct exh_err *err)
 		exh_stream_close(r.st);
 		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
 	}
-	rc = exh_bundle_add_stream(b, &bi, read_item, &r, err);
+	rc = bundle_add_stream(b, &bi, salt, read_item, &r, err);
 	exh_stream_close(r.st);
 	if (rc == EXH_OK || rc == EXH_EIO)
 		record_outcome(it, rc, &r, err);

@@ -160,7 +160,7 @@ shorten(struct exh_buf *c, size_t max)
 
 static int
 put_tag(struct exh_buf *out, char drive, const char *winpath,
-    const char *stream)
+    const char *stream, const char *salt)
 {
 	unsigned char md[32];
 	unsigned int mdlen = 0;
@@ -174,6 +174,8 @@ put_tag(struct exh_buf *out, char drive, const char *winpath,
 	    EVP_DigestUpdate(ctx, &drive, 1) &&
 	    EVP_DigestUpdate(ctx, winpath, strlen(winpath) + 1) &&
 	    EVP_DigestUpdate(ctx, stream, strlen(stream)) &&
+	    (salt == NULL || (EVP_DigestUpdate(ctx, "", 1) &&
+	    EVP_DigestUpdate(ctx, salt, strlen(salt)))) &&
 	    EVP_DigestFinal_ex(ctx, md, &mdlen);
 	EVP_MD_CTX_free(ctx);
 	if (!ok)
@@ -244,11 +246,12 @@ is_irregular(const char *p, const char *stream, bool *irregular)
 }
 
 static int
-build(char d, const char *winpath, const char *stream, struct exh_buf *out)
+build(char d, const char *winpath, const char *stream, const char *salt,
+    struct exh_buf *out)
 {
 	struct exh_buf comp = { 0 };
 	const char *p = winpath, *q, *e, *end;
-	bool irregular = false, last;
+	bool irregular = salt != NULL, last;
 	size_t max;
 	int rc = EXH_OK;
 
@@ -290,7 +293,7 @@ build(char d, const char *winpath, const char *stream, struct exh_buf *out)
 		}
 		if (last) {
 			if (rc == EXH_OK && irregular)
-				rc = put_tag(out, d, winpath, stream);
+				rc = put_tag(out, d, winpath, stream, salt);
 			break;
 		}
 	}
@@ -299,8 +302,8 @@ build(char d, const char *winpath, const char *stream, struct exh_buf *out)
 }
 
 int
-exh_bundle_entry_name(char drive, const char *winpath, const char *stream,
-    struct exh_buf *out)
+bundle_entry_name_salted(char drive, const char *winpath, const char *stream,
+    const char *salt, struct exh_buf *out)
 {
 	char d = (char)toupper((unsigned char)drive);
 	int rc;
@@ -311,7 +314,14 @@ exh_bundle_entry_name(char drive, const char *winpath, const char *stream,
 	if (stream == NULL)
 		stream = "";
 	exh_buf_reset(out);
-	if ((rc = build(d, winpath, stream, out)) != EXH_OK)
+	if ((rc = build(d, winpath, stream, salt, out)) != EXH_OK)
 		exh_buf_reset(out);
 	return rc;
+}
+
+int
+exh_bundle_entry_name(char drive, const char *winpath, const char *stream,
+    struct exh_buf *out)
+{
+	return bundle_entry_name_salted(drive, winpath, stream, NULL, out);
 }

@@ -54,6 +54,10 @@ done
 grep -q ' 0 left out' "$TMP/err"; ok $? "nothing is left out (\"0 left out\")"
 run verify "$TMP/l.zip"
 ok $RC "exhume verify accepts the bundle"
+# A display path is no entry name: "sh" (NUL) and "sh\ell.aspx" must not
+# turn into a file and a directory of one name.
+mkdir "$TMP/x" && (cd "$TMP/x" && unzip -q ../l.zip && sha256sum -c --quiet SHA256SUMS)
+ok $? "unzip + sha256sum -c SHA256SUMS verifies (no entry names collide)"
 [ "$(sha256sum <"$TMP/l.img")" = "$img_sha" ]; ok $? "the image is unchanged"
 report_unchanged
 done_testing
