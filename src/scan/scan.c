@@ -298,8 +298,8 @@ read_and_scan(struct worker *w, const struct item *it, struct exh_finding *f,
 	int rc;
 
 	*skip_reason = NULL;
-	if ((rc = exh_stream_open(w->vol, it->mft, it->stream, &st, &e)) !=
-	    EXH_OK) {
+	if ((rc = exh_stream_open_ref(w->vol, it->mft, it->seq, it->stream,
+	    &st, &e)) != EXH_OK) {
 		if (rc == EXH_ENOMEM)
 			return rc;
 		*skip_reason = (rc == EXH_EIO && e.sys_errno == EACCES) ?

