@@ -204,4 +204,76 @@ int exh_bundle_verify(const char *path, const char *zip_password,
     const char *ca_cert, exh_verify_report_fn fn, void *ctx,
     struct exh_verify_result *res, struct exh_err *err);
 
+/*
+ * The collection plan: what goes into a bundle, in order.  Flagged
+ * streams come first (the size cap is first come, first served), then
+ * the artefacts of each system volume.  A stream is planned once, keyed
+ * by (volume, MFT record, stream name as stored), however often it is
+ * asked for; planning n items costs O(n) expected.  Volumes are borrowed
+ * and must stay open until the plan is destroyed.
+ */
+struct exh_volume;
+struct exh_finding;
+struct exh_bundle_plan;
+
+int exh_bundle_plan_create(struct exh_bundle_plan **out, struct exh_err *err);
+void exh_bundle_plan_destroy(struct exh_bundle_plan *p);
+
+/*
+ * Plans the stream of a file finding (kind FILE, level notice or above;
+ * other findings are ignored) on vol, by the MFT record, sequence and
+ * stream the finding carries, never by its display path.  Several
+ * findings on one stream make one item that lists all their ids.
+ * EXH_OK or EXH_ENOMEM.
+ */
+int exh_bundle_plan_finding(struct exh_bundle_plan *p, struct exh_volume *vol,
+    const struct exh_finding *f, struct exh_err *err);
+
+/*
+ * Plans what a later analysis of a system volume needs: the registry
+ * hives with their transaction logs, applicationHost.config and the
+ * default web.config, three event logs, the Logging folder below the
+ * Exchange folder install_dir (with its trailing backslash; NULL when
+ * there is none), the IIS logs, $MFT, $LogFile and $UsnJrnl:$J.  What
+ * does not exist is not planned.  EXH_OK or EXH_ENOMEM.
+ */
+int exh_bundle_plan_system(struct exh_bundle_plan *p, struct exh_volume *vol,
+    const char *install_dir, struct exh_err *err);
+
+size_t exh_bundle_plan_count(const struct exh_bundle_plan *p);
+/* Declared bytes of every planned stream (before the cap). */
+uint64_t exh_bundle_plan_bytes(const struct exh_bundle_plan *p);
+
+typedef void (*exh_bundle_progress_fn)(void *ctx, size_t done, size_t total,
+    const char *winpath);
+
+/*
+ * Reads every planned stream from its volume (by MFT reference) into b,
+ * in plan order, calling progress (may be NULL) before each.  A stream
+ * that cannot be collected (the record now holds another file, read
+ * error, no entry name, size cap) is listed in the manifest as
+ * "left-out" or "incomplete" with the reason, never dropped.  Returns
+ * EXH_OK, or what exh_bundle_add_stream returned when the bundle itself
+ * failed (then only exh_bundle_abort is left).
+ */
+int exh_bundle_plan_collect(struct exh_bundle_plan *p, struct exh_bundle *b,
+    exh_bundle_progress_fn progress, void *ctx, struct exh_err *err);
+
+/* What became of one planned item; strings are borrowed from the plan. */
+struct exh_bundle_outcome {
+	const char *entry;		/* name in the zip; "" when none */
+	const char *winpath;		/* raw original path */
+	const char *stream;		/* "" = unnamed */
+	uint64_t size;
+	const char *sha256;		/* hex; "" when nothing was stored */
+	const char *reason;		/* "finding", "hive", ... */
+	const char *status;		/* "collected", "incomplete", "left-out" */
+	const char *why;		/* NULL when collected */
+};
+
+/* Item i (< exh_bundle_plan_count) as collected so far: before
+ * exh_bundle_plan_collect every item is "left-out". */
+void exh_bundle_plan_outcome(const struct exh_bundle_plan *p, size_t i,
+    struct exh_bundle_outcome *out);
+
 #endif /* EXHUME_BUNDLE_H */

@@ -114,6 +114,27 @@ int exh_utf16le_to_utf8(const uint16_t *s, size_t nunits, struct exh_buf *out);
 int exh_utf16le_bytes_to_utf8(const unsigned char *s, size_t nbytes,
     struct exh_buf *out);
 
+/*
+ * A set of 64-bit keys that can also map each key to a 64-bit value
+ * (MFT record numbers seen, a record's first entry in a plan).  Start
+ * from a zeroed struct; lookups and inserts are O(1) expected.  Every
+ * key but UINT64_MAX can be a member (that one is EXH_EUSAGE).  put and
+ * add return EXH_OK or EXH_ENOMEM, and the set is unchanged on failure;
+ * add keeps the value of a key already present.
+ */
+struct exh_set64 {
+	uint64_t *keys;		/* key + 1; 0 marks a free slot */
+	uint64_t *values;
+	size_t cap, n;
+};
+
+int exh_set64_add(struct exh_set64 *s, uint64_t key);
+int exh_set64_put(struct exh_set64 *s, uint64_t key, uint64_t value);
+bool exh_set64_has(const struct exh_set64 *s, uint64_t key);
+/* True when key is a member; *value (when not NULL) gets its value. */
+bool exh_set64_get(const struct exh_set64 *s, uint64_t key, uint64_t *value);
+void exh_set64_free(struct exh_set64 *s);
+
 /* Windows FILETIME: 100 ns units since 1601-01-01 UTC.  0 means absent. */
 #define EXH_FILETIME_UNIX_EPOCH 116444736000000000LL
 
@@ -302,7 +323,9 @@ exh_add_ok(size_t a, size_t b, size_t *out)
  * exh_i18n_set_lang switches the language of the whole process ("de",
  * "en"; NULL or "" = from the environment): gettext keeps the language
  * in the environment, which is the one process-wide state we accept.
- * EXH_EUSAGE for a language without a catalog.
+ * Switching is for one thread only; a call for the language already set
+ * ($LANGUAGE equal) writes nothing and is safe while other threads call
+ * gettext.  EXH_EUSAGE for a language without a catalog.
  */
 #define EXH_TEXTDOMAIN "exhume"
 #define _(s) dgettext(EXH_TEXTDOMAIN, s)

@@ -102,6 +102,14 @@ int exh_source_list_disks(const char *sysfs_root, const char *boot_id,
 /* Reads exhume.bootid= from a kernel command line file; "" if absent. */
 void exh_source_boot_id(const char *cmdline_path, char *dst, size_t dstlen);
 
+/*
+ * True when a file system on disk name ("sda", "nvme0n1"; as in
+ * exh_disk_info) or on one of its partitions is mounted, according to
+ * mounts_path (NULL: /proc/self/mounts): the disk belongs to the running
+ * system and is not evidence.  False when the table cannot be read.
+ */
+bool exh_source_disk_in_use(const char *mounts_path, const char *name);
+
 const char *exh_fs_kind_name(int kind);
 
 #endif /* EXHUME_SOURCE_H */

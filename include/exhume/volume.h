@@ -158,6 +158,17 @@ struct exh_stream;
  */
 int exh_stream_open(struct exh_volume *vol, uint64_t mft, const char *name,
     struct exh_stream **out, struct exh_err *err);
+
+/*
+ * Opens stream name of the file with MFT reference (mft, seq), as a walk
+ * reported them (exh_entry mft and seq, exh_stream_info name), without
+ * going through any path: names holding '\\', '/', NUL or an unpaired
+ * surrogate open too.  EXH_ENOTFOUND when the record now holds another
+ * file (its sequence differs), is no longer in use, or has no such
+ * stream; otherwise the statuses of exh_stream_open.
+ */
+int exh_stream_open_ref(struct exh_volume *vol, uint64_t mft, uint16_t seq,
+    const char *name, struct exh_stream **out, struct exh_err *err);
 uint64_t exh_stream_size(const struct exh_stream *st);
 /* Reads up to len bytes at off; *got is 0 at the end. */
 int exh_stream_pread(struct exh_stream *st, void *buf, size_t len,

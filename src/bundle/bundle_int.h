@@ -168,4 +168,51 @@ typedef void (*bundle_zip_problem_fn)(void *ctx, const char *name,
 int bundle_check_zip_structure(const char *path, bundle_zip_problem_fn fn,
     void *ctx, size_t *problems, struct exh_err *err);
 
+/*
+ * exh_bundle_entry_name for a stream whose display path does not lead
+ * back to it (a name holding '\\', '/', NUL or an unpaired surrogate):
+ * salt (the MFT reference as text) forces the "%~" tag and goes into it,
+ * so two such streams never share an entry name.  NULL: the plain name.
+ */
+int bundle_entry_name_salted(char drive, const char *winpath,
+    const char *stream, const char *salt, struct exh_buf *out);
+
+/* exh_bundle_add_stream under the entry name bundle_entry_name_salted
+ * gives for salt (NULL: the plain name). */
+int bundle_add_stream(struct exh_bundle *b, const struct exh_bundle_item *it,
+    const char *salt, exh_read_fn rd, void *rctx, struct exh_err *err);
+
+/* One stream in the collection plan, with the metadata the walk gave. */
+struct plan_item {
+	struct exh_volume *vol;
+	char *path;
+	char *stream;
+	uint64_t mft;
+	uint16_t seq;
+	uint64_t size;
+	uint32_t attributes;
+	struct exh_macb si, fn;
+	const char *reason;
+	const char **ids;
+	size_t nids;
+	size_t next;			/* index + 1 of the record's next stream */
+	/* After collection, for the report. */
+	char *entry;
+	char sha256[65];
+	const char *status;
+	char *why;
+};
+
+#define PLAN_MAGIC 0x504c414eu
+
+struct exh_bundle_plan {
+	unsigned magic;
+	struct plan_item *items;
+	size_t n, cap;
+	uint64_t bytes;
+	struct exh_volume **vols;	/* distinct volumes, for the keys */
+	size_t nvols;
+	struct exh_set64 first;		/* (volume, record) -> first item */
+};
+
 #endif /* EXHUME_BUNDLE_INT_H */

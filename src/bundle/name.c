@@ -160,7 +160,7 @@ shorten(struct exh_buf *c, size_t max)
 
 static int
 put_tag(struct exh_buf *out, char drive, const char *winpath,
-    const char *stream)
+    const char *stream, const char *salt)
 {
 	unsigned char md[32];
 	unsigned int mdlen = 0;
@@ -174,6 +174,8 @@ put_tag(struct exh_buf *out, char drive, const char *winpath,
 	    EVP_DigestUpdate(ctx, &drive, 1) &&
 	    EVP_DigestUpdate(ctx, winpath, strlen(winpath) + 1) &&
 	    EVP_DigestUpdate(ctx, stream, strlen(stream)) &&
+	    (salt == NULL || (EVP_DigestUpdate(ctx, "", 1) &&
+	    EVP_DigestUpdate(ctx, salt, strlen(salt)))) &&
 	    EVP_DigestFinal_ex(ctx, md, &mdlen);
 	EVP_MD_CTX_free(ctx);
 	if (!ok)
@@ -259,6 +261,7 @@ struct name_walk {
 	char drive;
 	const char *winpath;	/* the original, for the tag */
 	const char *stream;
+	const char *salt;	/* see bundle_entry_name_salted, or NULL */
 	bool irregular;
 	bool deep;		/* the whole name must be cut down */
 	size_t dropped;		/* middle components left out (deep) */
@@ -301,8 +304,8 @@ put_last(struct name_walk *w, struct exh_buf *comp, struct exh_buf *out)
 	if (exh_buf_putc(out, '/') != EXH_OK ||
 	    exh_buf_append(out, comp->data, comp->len) != EXH_OK)
 		return EXH_ENOMEM;
-	return w->irregular ? put_tag(out, w->drive, w->winpath, w->stream) :
-	    EXH_OK;
+	return w->irregular ? put_tag(out, w->drive, w->winpath, w->stream,
+	    w->salt) : EXH_OK;
 }
 
 /* Encodes the components of p (the path after "D:\") into out. */
@@ -338,9 +341,11 @@ put_components(struct name_walk *w, const char *p, struct exh_buf *out)
 }
 
 static int
-build(char d, const char *winpath, const char *stream, struct exh_buf *out)
+build(char d, const char *winpath, const char *stream, const char *salt,
+    struct exh_buf *out)
 {
-	struct name_walk w = { d, winpath, stream, false, false, 0 };
+	struct name_walk w = { d, winpath, stream, salt, salt != NULL, false,
+	    0 };
 	const char *p = winpath;
 	int rc;
 
@@ -365,8 +370,8 @@ build(char d, const char *winpath, const char *stream, struct exh_buf *out)
 }
 
 int
-exh_bundle_entry_name(char drive, const char *winpath, const char *stream,
-    struct exh_buf *out)
+bundle_entry_name_salted(char drive, const char *winpath, const char *stream,
+    const char *salt, struct exh_buf *out)
 {
 	char d = (char)toupper((unsigned char)drive);
 	int rc;
@@ -377,7 +382,14 @@ exh_bundle_entry_name(char drive, const char *winpath, const char *stream,
 	if (stream == NULL)
 		stream = "";
 	exh_buf_reset(out);
-	if ((rc = build(d, winpath, stream, out)) != EXH_OK)
+	if ((rc = build(d, winpath, stream, salt, out)) != EXH_OK)
 		exh_buf_reset(out);
 	return rc;
+}
+
+int
+exh_bundle_entry_name(char drive, const char *winpath, const char *stream,
+    struct exh_buf *out)
+{
+	return bundle_entry_name_salted(drive, winpath, stream, NULL, out);
 }

@@ -412,6 +412,13 @@ int
 exh_bundle_add_stream(struct exh_bundle *b, const struct exh_bundle_item *it,
     exh_read_fn rd, void *rctx, struct exh_err *err)
 {
+	return bundle_add_stream(b, it, NULL, rd, rctx, err);
+}
+
+int
+bundle_add_stream(struct exh_bundle *b, const struct exh_bundle_item *it,
+    const char *salt, exh_read_fn rd, void *rctx, struct exh_err *err)
+{
 	struct exh_buf name = { 0 };
 	struct manifest_line m = { 0 };
 	struct exh_err rerr = { 0 };
@@ -425,8 +432,8 @@ exh_bundle_add_stream(struct exh_bundle *b, const struct exh_bundle_item *it,
 	if (rd == NULL)
 		return exh_err_set(err, EXH_EUSAGE, 0, "bundle: no reader");
 	exh_esc_term_str(it->winpath, esc, sizeof(esc));
-	if (exh_bundle_entry_name(it->drive, it->winpath, it->stream, &name) !=
-	    EXH_OK)
+	if (bundle_entry_name_salted(it->drive, it->winpath, it->stream, salt,
+	    &name) != EXH_OK)
 		return exh_err_set(err, EXH_EUSAGE, 0,
 		    "bundle: %s: no entry name (drive letter '%c'?)", esc,
 		    it->drive >= 0x20 && it->drive < 0x7f ? it->drive : '?');

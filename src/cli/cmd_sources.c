@@ -149,24 +149,6 @@ list_given(char **paths, int n, struct out *o)
 	return rc;
 }
 
-/* A disk with a mounted filesystem belongs to the running system. */
-static bool
-disk_in_use(const char *name)
-{
-	char line[1024], dev[80];
-	FILE *fp = fopen("/proc/self/mounts", "r");
-	bool used = false;
-
-	if (fp == NULL)
-		return false;
-	snprintf(dev, sizeof(dev), "/dev/%s", name);
-	while (!used && fgets(line, sizeof(line), fp) != NULL)
-		if (strncmp(line, dev, strlen(dev)) == 0)
-			used = true;
-	fclose(fp);
-	return used;
-}
-
 static int
 list_system(struct out *o)
 {
@@ -192,7 +174,7 @@ list_system(struct out *o)
 		}
 		if (d->is_boot_stick)
 			continue;
-		if (disk_in_use(d->name)) {
+		if (exh_source_disk_in_use(NULL, d->name)) {
 			if (!o->json)
 				printf("  in use by the running system "
 				    "(mounted): not probed\n");

@@ -46,6 +46,15 @@ exh_i18n_set_lang(const char *lang)
 		return EXH_OK;
 	if (strcmp(lang, "de") != 0 && strcmp(lang, "en") != 0)
 		return EXH_EUSAGE;
+	/*
+	 * Already in effect: write nothing.  setenv and setlocale are not
+	 * safe while another thread calls gettext (which reads both), so a
+	 * front end pins the language on its own thread before it starts a
+	 * worker (tui_job_start), and the worker's switch to the same
+	 * language (report rendering) ends here.
+	 */
+	if ((cur = getenv("LANGUAGE")) != NULL && strcmp(cur, lang) == 0)
+		return EXH_OK;
 	if (setenv("LANGUAGE", lang, 1) != 0)
 		return EXH_ENOMEM;
 	/* Re-setting the locale drops gettext's cached translations. */

@@ -152,8 +152,10 @@ read_and_scan(struct examiner *x, const struct scan_item *it,
 	int rc;
 
 	*skip_reason = NULL;
-	if ((rc = exh_stream_open(x->vol, it->mft, it->stream, &st, e)) !=
-	    EXH_OK) {
+	/* By MFT reference: a name with an unpaired surrogate or NUL opens
+	 * too, and a record reused since the walk is not read as this one. */
+	if ((rc = exh_stream_open_ref(x->vol, it->mft, it->seq, it->stream,
+	    &st, e)) != EXH_OK) {
 		if (rc == EXH_ENOMEM)
 			return rc;
 		*skip_reason = (rc == EXH_EIO && e->sys_errno == EACCES) ?

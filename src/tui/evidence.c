@@ -349,6 +349,8 @@ write_bundle(struct tui *t, struct bundle_run *r, const char *password)
 	r->t = t;
 	r->bo.progress = on_collect;
 	r->bo.ctx = r;
+	/* The UI's language, pinned by tui_job_start: rendering the report
+	 * in it on the job thread switches nothing process-wide. */
 	r->bo.lang = exh_i18n_lang();
 	pthread_mutex_init(&r->mu, NULL);
 	j.fn = bundle_job;

@@ -31,6 +31,16 @@ int
 tui_job_start(struct tui_job *j)
 {
 	j->started = false;
+	/*
+	 * The UI thread keeps calling gettext while the job runs, and
+	 * switching the language (setenv, setlocale) under it is not
+	 * thread-safe.  Documents the job renders (the bundle's report) are
+	 * in the UI's language, so the language is pinned here, on the UI
+	 * thread, before the job exists; the job's own switch to that same
+	 * language then changes nothing (exh_i18n_set_lang returns early).
+	 * gettext itself may run on both threads: it only reads.
+	 */
+	(void)exh_i18n_set_lang(exh_i18n_lang());
 	if (pipe2(j->done_fd, O_CLOEXEC) != 0)
 		return EXH_EIO;
 	if (pthread_create(&j->thread, NULL, job_main, j) != 0) {

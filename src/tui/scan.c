@@ -376,7 +376,7 @@ setup(struct tui *t)
 	    newtLabel(1, 5, _("Rule status:")), tb, start, back, NULL);
 	newtFormAddHotKey(f, NEWT_KEY_F10);
 	newtFormAddHotKey(f, NEWT_KEY_ESCAPE);
-	add_keys(f, "eEfFsS");
+	tui_add_keys(f, "eEfFsS");
 	newtFormSetCurrent(f, start);
 	for (;;) {
 		ev = tui_run_form(t, f, &es);

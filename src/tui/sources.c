@@ -34,25 +34,6 @@ probe_parts(struct tui_source *s)
 	}
 }
 
-/* A disk with a mounted file system belongs to the running system. */
-static bool
-disk_in_use(const char *name)
-{
-	char line[1024], dev[80];
-	FILE *fp = fopen("/proc/self/mounts", "r");
-	bool used = false;
-	int n;
-
-	if (fp == NULL)
-		return false;
-	n = tui_printf(dev, sizeof(dev), "/dev/%s", name);
-	while (!used && n > 0 && fgets(line, sizeof(line), fp) != NULL)
-		if (strncmp(line, dev, (size_t)n) == 0)
-			used = true;
-	fclose(fp);
-	return used;
-}
-
 static void
 open_one(struct tui_source *s)
 {
@@ -61,7 +42,7 @@ open_one(struct tui_source *s)
 		    _("the exhume boot stick: not examined"));
 		return;
 	}
-	if (s->from_sysfs && disk_in_use(s->disk.name)) {
+	if (s->from_sysfs && exh_source_disk_in_use(NULL, s->disk.name)) {
 		tui_printf(s->why_not, sizeof(s->why_not), "%s",
 		    _("in use by the running system: not examined"));
 		return;

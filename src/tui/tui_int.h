@@ -121,9 +121,12 @@ struct tui_job {
 
 int cmd_tui(int argc, char **argv);
 
-/* tui.c: the frame. */
+/* menu.c: the main menu, until the user quits. */
+void tui_main_menu(struct tui *t);
+
+/* dialog.c: the frame. */
 newtComponent tui_form(struct tui *t);
-void add_keys(newtComponent f, const char *keys);
+void tui_add_keys(newtComponent f, const char *keys);
 newtComponent tui_textbox(int left, int top, int width, int height,
     const char *text);
 enum tui_event tui_run_form(struct tui *t, newtComponent form,

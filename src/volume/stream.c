@@ -53,31 +53,38 @@ int
 exh_stream_open(struct exh_volume *v, uint64_t mft, const char *name,
     struct exh_stream **out, struct exh_err *err)
 {
-	struct exh_stream *st;
 	ntfschar *uname;
-	int ulen, e;
+	int ulen, rc;
 
 	if (v == NULL || v->magic != VOLUME_MAGIC)
 		return exh_err_set(err, EXH_EUSAGE, 0, "volume: invalid handle");
 	if (utf8_to_ntfs(name, &uname, &ulen) != EXH_OK)
 		return exh_err_set(err, EXH_EUSAGE, errno,
 		    "stream name cannot be converted");
-	if ((st = calloc(1, sizeof(*st))) == NULL) {
-		free(uname);
+	rc = volume_stream_open(v, mft, uname, (u32)ulen, out, err);
+	free(uname);
+	return rc;
+}
+
+int
+volume_stream_open(struct exh_volume *v, uint64_t mft, const ntfschar *uname,
+    u32 ulen, struct exh_stream **out, struct exh_err *err)
+{
+	struct exh_stream *st;
+	int e;
+
+	if ((st = calloc(1, sizeof(*st))) == NULL)
 		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
-	}
 	if ((st->ni = ntfs_inode_open(v->vol, (MFT_REF)mft)) == NULL) {
 		e = errno;
-		free(uname);
 		free(st);
 		return exh_err_set(err, EXH_ECORRUPT, e,
 		    "MFT record %llu: cannot be read: %s",
 		    (unsigned long long)mft, strerror(e));
 	}
-	st->na = ntfs_attr_open(st->ni, AT_DATA, uname ? uname : AT_UNNAMED,
-	    (u32)ulen);
+	st->na = ntfs_attr_open(st->ni, AT_DATA, ulen != 0 ?
+	    (ntfschar *)uname : AT_UNNAMED, ulen);
 	e = errno;
-	free(uname);
 	if (st->na == NULL) {
 		exh_stream_close(st);
 		return exh_err_set(err, e == ENOENT ? EXH_ENOTFOUND : EXH_ECORRUPT,

@@ -59,6 +59,12 @@ int volume_ntfs_path(const char *winpath, struct exh_buf *out);
 /* UTF-16 name from disk to UTF-8 (appended). */
 int volume_name_utf8(const ntfschar *name, int len, struct exh_buf *out);
 
+/* Opens the $DATA attribute named uname[0..ulen) (ulen 0: unnamed) of
+ * record mft; the checks and statuses of exh_stream_open. */
+int volume_stream_open(struct exh_volume *v, uint64_t mft,
+    const ntfschar *uname, u32 ulen, struct exh_stream **out,
+    struct exh_err *err);
+
 int64_t volume_time(sle64 t);
 
 /* owner.c: the owner SID text of ni, "" when none can be read.  Returns a

@@ -9,58 +9,6 @@
 #define MAX_DIR_ENTRIES 20000000u
 #define FIRST_USER_RECORD 24
 
-/* A set of MFT record numbers (open addressing, 0 is never a member). */
-struct u64set {
-	uint64_t *slots;
-	size_t cap, n;
-};
-
-static bool
-set_has(const struct u64set *s, uint64_t k)
-{
-	size_t i;
-
-	if (s->cap == 0)
-		return false;
-	for (i = (k * 0x9e3779b97f4a7c15ULL) & (s->cap - 1); s->slots[i];
-	    i = (i + 1) & (s->cap - 1))
-		if (s->slots[i] == k + 1)
-			return true;
-	return false;
-}
-
-static int
-set_add(struct u64set *s, uint64_t k)
-{
-	size_t i, ncap;
-	uint64_t *old = s->slots, *nw;
-
-	if ((s->n + 1) * 2 > s->cap) {
-		ncap = s->cap ? s->cap * 2 : 1024;
-		if ((nw = calloc(ncap, sizeof(*nw))) == NULL)
-			return EXH_ENOMEM;
-		s->slots = nw;
-		for (i = 0; i < s->cap; i++)
-			if (old[i]) {
-				size_t j = ((old[i] - 1) * 0x9e3779b97f4a7c15ULL) &
-				    (ncap - 1);
-
-				while (nw[j])
-					j = (j + 1) & (ncap - 1);
-				nw[j] = old[i];
-			}
-		s->cap = ncap;
-		free(old);
-	}
-	for (i = (k * 0x9e3779b97f4a7c15ULL) & (s->cap - 1); s->slots[i];
-	    i = (i + 1) & (s->cap - 1))
-		if (s->slots[i] == k + 1)
-			return EXH_OK;
-	s->slots[i] = k + 1;
-	s->n++;
-	return EXH_OK;
-}
-
 struct item {
 	uint64_t mref;
 	char *name;
@@ -77,8 +25,8 @@ struct walker {
 	exh_walk_fn fn;
 	void *ctx;
 	struct exh_err *err;
-	struct u64set links;	/* records with several names, seen once */
-	struct u64set dirs;	/* directories already descended into */
+	struct exh_set64 links;	/* records with several names, seen once */
+	struct exh_set64 dirs;	/* directories already descended into */
 	uint64_t stack[MAX_DEPTH];
 	int depth;
 	struct exh_buf path;
@@ -413,8 +361,8 @@ visit(struct walker *w, const struct item *it, uint64_t parent)
 	read_reparse(ni, &e);
 	e.first_link = true;
 	if (e.links > 1 && !e.is_dir) {
-		e.first_link = !set_has(&w->links, e.mft);
-		if (set_add(&w->links, e.mft) != EXH_OK)
+		e.first_link = !exh_set64_has(&w->links, e.mft);
+		if (exh_set64_add(&w->links, e.mft) != EXH_OK)
 			rc = EXH_ENOMEM;
 	}
 	for (i = 0; e.is_dir && i < w->depth; i++)
@@ -424,7 +372,7 @@ visit(struct walker *w, const struct item *it, uint64_t parent)
 		}
 	verdict = w->fn(&e, w->ctx);
 	if (verdict == EXH_WALK_NEXT && e.is_dir && e.status == EXH_ENTRY_OK &&
-	    e.reparse_tag == 0 && !set_has(&w->dirs, e.mft)) {
+	    e.reparse_tag == 0 && !exh_set64_has(&w->dirs, e.mft)) {
 		rc = walk_dir(w, ni, e.mft);
 		ni = NULL;
 	}
@@ -453,7 +401,7 @@ walk_dir(struct walker *w, ntfs_inode *dir, uint64_t dir_mft)
 	size_t i, saved;
 	int rc = EXH_OK, e;
 
-	if (set_add(&w->dirs, dir_mft) != EXH_OK) {
+	if (exh_set64_add(&w->dirs, dir_mft) != EXH_OK) {
 		ntfs_inode_close(dir);
 		return EXH_ENOMEM;
 	}
@@ -559,8 +507,8 @@ exh_volume_walk(struct exh_volume *v, const char *start, exh_walk_fn fn,
 		w->path.data[--w->path.len] = '\0';
 	rc = walk_dir(w, ni, mft);
 out:
-	free(w->links.slots);
-	free(w->dirs.slots);
+	exh_set64_free(&w->links);
+	exh_set64_free(&w->dirs);
 	exh_buf_free(&w->path);
 	free(w);
 	return rc;

@@ -1,0 +1,157 @@
+/* Collecting the planned streams: read each by MFT reference, store it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exhume/volume.h"
+
+#include "bundle_int.h"
+
+/* Reads the stream for the bundle and hashes what it hands over. */
+struct stream_reader {
+	struct exh_stream *st;
+	uint64_t off;
+	struct exh_hasher *h;
+};
+
+static int
+read_item(void *ctx, void *buf, size_t len, size_t *got, struct exh_err *err)
+{
+	struct stream_reader *r = ctx;
+	int rc = exh_stream_pread(r->st, buf, len, r->off, got, err);
+
+	if (rc == EXH_OK) {
+		r->off += *got;
+		exh_hasher_update(r->h, buf, *got);
+	}
+	return rc;
+}
+
+static void
+item_to_bundle(const struct plan_item *it, struct exh_bundle_item *bi)
+{
+	memset(bi, 0, sizeof(*bi));
+	bi->drive = it->path[0];
+	bi->winpath = it->path;
+	bi->stream = it->stream;
+	bi->mft = it->mft;
+	bi->seq = it->seq;
+	bi->size = it->size;
+	bi->attributes = it->attributes;
+	bi->si = it->si;
+	bi->fn = it->fn;
+	bi->reason = it->reason;
+	bi->finding_ids = it->ids;
+	bi->n_finding_ids = it->nids;
+}
+
+/* What the bundle did with the item, told by what was read. */
+static void
+record_outcome(struct plan_item *it, int rc, const struct stream_reader *r,
+    const struct exh_err *err)
+{
+	if (rc == EXH_EIO) {
+		it->status = "incomplete";
+		it->why = strdup(err->msg);
+	} else if (r->off == 0 && it->size > 0) {
+		it->status = "left-out";
+		it->why = strdup("size cap");
+	} else if (r->off < it->size) {
+		it->status = "incomplete";
+		it->why = strdup("size cap reached while reading");
+	} else
+		it->status = "collected";
+	if (r->off > 0 || it->size == 0)
+		(void)exh_hasher_final(r->h, NULL, NULL, it->sha256);
+}
+
+/* Lists the item as left out with why; the manifest says so too. */
+static int
+leave_out(struct exh_bundle *b, struct plan_item *it,
+    const struct exh_bundle_item *bi, const char *why, struct exh_err *err)
+{
+	char copy[EXH_ERR_MSG_MAX];
+
+	/* why may be err->msg, which the call below overwrites. */
+	(void)snprintf(copy, sizeof(copy), "%s", why);
+	it->status = "left-out";
+	free(it->why);
+	it->why = strdup(copy);
+	return exh_bundle_add_skipped(b, bi, copy, err);
+}
+
+/*
+ * A name holding '\\', '/', NUL or an unpaired surrogate has a display
+ * path that leads elsewhere or nowhere, and may equal another stream's.
+ * Such an item gets its MFT reference as salt: a tagged entry name of
+ * its own.
+ */
+static const char *
+salt_for(const struct plan_item *it, char *buf, size_t len)
+{
+	struct exh_err err;
+	uint64_t mft;
+
+	if (exh_volume_lookup(it->vol, it->path, &mft, NULL, &err) == EXH_OK &&
+	    mft == it->mft)
+		return NULL;
+	if (snprintf(buf, len, "%llu-%u", (unsigned long long)it->mft,
+	    (unsigned)it->seq) >= (int)len)
+		return NULL;
+	return buf;
+}
+
+static int
+collect(struct exh_bundle *b, struct plan_item *it, struct exh_err *err)
+{
+	struct exh_bundle_item bi;
+	struct stream_reader r = { NULL, 0, NULL };
+	struct exh_buf name = { 0 };
+	const char *salt;
+	char saltbuf[48];
+	int rc;
+
+	item_to_bundle(it, &bi);
+	salt = salt_for(it, saltbuf, sizeof(saltbuf));
+	if (bundle_entry_name_salted(bi.drive, it->path, it->stream, salt,
+	    &name) == EXH_OK && name.data != NULL)
+		it->entry = exh_buf_take(&name);
+	exh_buf_free(&name);
+	/* By MFT reference: a display path may not lead back to the file. */
+	if (exh_stream_open_ref(it->vol, it->mft, it->seq, it->stream, &r.st,
+	    err) != EXH_OK)
+		return leave_out(b, it, &bi, err->msg, err);
+	if (exh_hasher_create(false, false, &r.h) != EXH_OK) {
+		exh_stream_close(r.st);
+		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
+	}
+	rc = bundle_add_stream(b, &bi, salt, read_item, &r, err);
+	exh_stream_close(r.st);
+	if (rc == EXH_OK || rc == EXH_EIO)
+		record_outcome(it, rc, &r, err);
+	exh_hasher_destroy(r.h);
+	/* An item the bundle refused (two display paths with one entry
+	 * name, no entry name) is listed, not lost. */
+	if (rc == EXH_EUSAGE)
+		return leave_out(b, it, &bi, err->msg, err);
+	/* An unreadable stream is recorded as incomplete; go on. */
+	return rc == EXH_EIO ? EXH_OK : rc;
+}
+
+int
+exh_bundle_plan_collect(struct exh_bundle_plan *p, struct exh_bundle *b,
+    exh_bundle_progress_fn progress, void *ctx, struct exh_err *err)
+{
+	size_t i;
+	int rc = EXH_OK;
+
+	if (p == NULL || p->magic != PLAN_MAGIC || b == NULL)
+		return exh_err_set(err, EXH_EUSAGE, 0, "bundle plan: invalid "
+		    "handle");
+	for (i = 0; i < p->n && rc == EXH_OK; i++) {
+		if (progress != NULL)
+			progress(ctx, i, p->n, p->items[i].path);
+		rc = collect(b, &p->items[i], err);
+	}
+	return rc;
+}
