@@ -95,7 +95,8 @@ size_t exh_triage_volume_count(const struct exh_triage *t);
 struct exh_volume *exh_triage_volume(const struct exh_triage *t, size_t i);
 
 /* Process exit status by the CLI's rule: 1 findings >= warning,
- * 3 unreadable objects or partial, 0 clean. */
+ * 3 unreadable objects, streams above the size limit (searched only in
+ * part) or partial, 0 clean. */
 int exh_triage_verdict_status(const struct exh_triage *t);
 
 /* Documents of the result, each a complete file. */

@@ -364,6 +364,27 @@ forget(char **secret)
 	}
 }
 
+/* Partial files an interrupted earlier run left next to the bundle are
+ * named before this run adds its own (they are never removed: they may be
+ * all that is left of that run). */
+static void
+warn_stale(const char *path)
+{
+	struct exh_err err;
+	char **names;
+	size_t n, i;
+
+	if (exh_bundle_stale_partials(path, &names, &n, &err) != EXH_OK)
+		return;
+	for (i = 0; i < n; i++) {
+		fputs("note: ", stderr);
+		cli_put_term(stderr, names[i]);
+		fputs(": a partial file left by an interrupted bundle run; "
+		    "check it with exhume verify or remove it\n", stderr);
+	}
+	exh_bundle_free_names(names, n);
+}
+
 /*
  * Everything about the bundle that can fail without the evidence is
  * checked first (exh_bundle_check), so a run never ends after a long scan
@@ -376,6 +397,7 @@ preflight(struct scan_args *a, char **sources, size_t n)
 
 	if (a->bo->path == NULL)
 		return EXH_OK;
+	warn_stale(a->bo->path);
 	if ((a->password_file != NULL && (a->password =
 	    read_secret(a->password_file, "password")) == NULL) ||
 	    (a->sign_password_file != NULL && (a->sign_password =

@@ -232,6 +232,80 @@ out:
 	return rc;
 }
 
+/* Reads up to one chunk at off into the worker's buffer (not hashed). */
+static int
+read_chunk_at(struct examiner *x, struct exh_stream *st, uint64_t off,
+    size_t *have, struct exh_err *e)
+{
+	struct scan_worker *w = x->w;
+	size_t got, want;
+	int rc;
+
+	*have = 0;
+	while (*have < x->s->chunk) {
+		want = x->s->chunk - *have;
+		if (want > READ_STEP)
+			want = READ_STEP;
+		if ((rc = exh_stream_pread(st, w->buf + *have, want,
+		    off + *have, &got, e)) != EXH_OK)
+			return rc;
+		if (got == 0)
+			break;
+		w->stats.bytes_scanned += got;
+		*have += got;
+	}
+	return EXH_OK;
+}
+
+/*
+ * A stream above the size limit is neither read whole nor hashed, but a
+ * web shell padded to evade the limit still meets the rules: YARA searches
+ * its first and its last chunk, with the true size (filesize tests and
+ * offsets hold).  A read or YARA failure is returned; the caller notes it.
+ */
+static int
+scan_head_tail(struct examiner *x, const struct scan_item *it,
+    struct exh_finding *f, struct exh_err *e)
+{
+	struct file_scan *s = x->s;
+	struct scan_worker *w = x->w;
+	struct exh_scan_target t;
+	struct exh_stream *st;
+	char filetype[64];
+	uint64_t tail_off;
+	size_t have;
+	bool whole;
+	int rc;
+
+	if ((rc = exh_stream_open_ref(x->vol, it->mft, it->seq, it->stream,
+	    &st, e)) != EXH_OK)
+		return rc;
+	memset(&t, 0, sizeof(t));
+	t.path = it->path;
+	t.stream = it->stream;
+	t.size = it->size;
+	t.owner = owner_name(s, it);
+	t.filetype = filetype;
+	if ((rc = read_chunk_at(x, st, 0, &have, e)) != EXH_OK)
+		goto out;
+	snprintf(filetype, sizeof(filetype), "%s",
+	    exh_rules_filetype(s->rules, w->buf, have));
+	whole = exh_matcher_prepare(w->matcher, &t, w->buf, have);
+	rc = whole ? exh_matcher_scan(w->matcher, &t, w->buf, have, 0, f, e) :
+	    scan_head(w, &t, have, f, e);
+	/* The prefilter may say no rule needs more than the head. */
+	if (rc != EXH_OK || !whole || it->size <= have)
+		goto out;
+	tail_off = it->size - have > s->chunk ? it->size - s->chunk : have;
+	if ((rc = read_chunk_at(x, st, tail_off, &have, e)) == EXH_OK &&
+	    have > 0)
+		rc = exh_matcher_scan(w->matcher, &t, w->buf, have, tail_off,
+		    f, e);
+out:
+	exh_stream_close(st);
+	return rc;
+}
+
 /* Reads the stream (unless it is a further name only) and matches rules;
  * a finding that scores enough goes to the collector. */
 static int
@@ -252,9 +326,15 @@ examine(struct examiner *x, const struct scan_item *it, int *level,
 		st->streams_seen++;
 		if (it->size > s->max_size) {
 			skip = "too-large";
+			if ((rc = scan_head_tail(x, it, f, e)) == EXH_ENOMEM)
+				goto out;
 			snprintf(detail, sizeof(detail), "%llu bytes, above "
-			    "the limit of %llu", (unsigned long long)it->size,
-			    (unsigned long long)s->max_size);
+			    "the limit of %llu: not hashed; %s",
+			    (unsigned long long)it->size,
+			    (unsigned long long)s->max_size, rc == EXH_OK ?
+			    "YARA searched its first and last chunk only" :
+			    "its first and last chunk could not be searched");
+			rc = EXH_OK;
 		} else if ((rc = read_and_scan(x, it, f, &skip, detail,
 		    sizeof(detail), e)) != EXH_OK)
 			goto out;

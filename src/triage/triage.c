@@ -314,6 +314,19 @@ exh_triage_volume(const struct exh_triage *t, size_t i)
 	return i < t->nvols ? t->vols[i].vol : NULL;
 }
 
+/* A stream in scope that was too large to read whole was examined only in
+ * part (its name, its head and tail): the run is not complete. */
+static bool
+size_skips(const struct exh_findings *fs)
+{
+	size_t i, n = exh_findings_skip_count(fs);
+
+	for (i = 0; i < n; i++)
+		if (strcmp(exh_findings_skip(fs, i)->reason, "too-large") == 0)
+			return true;
+	return false;
+}
+
 int
 exh_triage_verdict_status(const struct exh_triage *t)
 {
@@ -323,7 +336,8 @@ exh_triage_verdict_status(const struct exh_triage *t)
 	exh_findings_level_counts(t->fs, counts);
 	if (counts[EXH_LEVEL_WARNING] + counts[EXH_LEVEL_ALERT] > 0)
 		return 1;
-	if (st.streams_unreadable > 0 || exh_findings_partial(t->fs) != NULL)
+	if (st.streams_unreadable > 0 || exh_findings_partial(t->fs) != NULL ||
+	    size_skips(t->fs))
 		return 3;
 	return 0;
 }

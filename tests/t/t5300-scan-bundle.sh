@@ -51,5 +51,11 @@ ok $RC "a password-protected bundle verifies with its password"
 
 run scan "$TMP/ex.img" --bundle "$TMP/case.zip"
 [ "$RC" -eq 2 ]; ok $? "an existing bundle is never overwritten (exit 2)"
+# A run killed before its renames leaves a partial file; the next run names it.
+: >"$TMP/next.zip.partial-Zq81Kx"
+run scan "$TMP/ex.img" --bundle "$TMP/next.zip"
+grep -q '^note: next.zip.partial-Zq81Kx: a partial file left by an interrupted bundle run' "$TMP/err"
+ok $? "the next scan --bundle names a stale partial file of the same bundle name"
+[ -f "$TMP/next.zip.partial-Zq81Kx" ]; ok $? "and leaves it in place"
 report_unchanged
 done_testing
