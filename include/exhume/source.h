@@ -40,6 +40,8 @@ struct exh_ro_state {
 	int after;		/* BLKROGET after BLKROSET: must be 1 */
 	int sysfs_ro;		/* /sys/class/block/X/ro after, -1 unknown */
 	char method[96];	/* "O_RDONLY + BLKROSET on whole disk" ... */
+	char parent[64];	/* the whole disk of a partition node, or "" */
+	int parent_before;	/* its BLKROGET before we set it, -1 unknown */
 };
 
 struct exh_source;
@@ -67,6 +69,16 @@ const struct exh_partition *exh_source_partition(const struct exh_source *src,
 const struct exh_ro_state *exh_source_ro_state(const struct exh_source *src);
 /* Re-reads BLKROGET for the report's "after" state. */
 void exh_source_recheck_ro(struct exh_source *src);
+
+/*
+ * Gives the device, and the whole disk of a partition node, back the
+ * read-only flag they had before exh_source_open set it: a device that was
+ * writable becomes writable again.  Call it only when nothing reads the
+ * device any more (every volume on it closed).  Images, and devices that
+ * were read-only already, are left alone.  EXH_OK or EXH_EIO (the ioctl
+ * failed; the device stays read-only).
+ */
+int exh_source_restore_ro(struct exh_source *src, struct exh_err *err);
 
 /*
  * Reads len bytes at off (absolute in the source) with pread.  Short reads

@@ -42,7 +42,7 @@ sysfs_ro(int fd)
  * partition node is given, the parent disk is set read-only as well.
  */
 static void
-protect_parent(int fd)
+protect_parent(int fd, struct exh_ro_state *ro)
 {
 	struct stat st;
 	char link[64], target[256], *slash, path[320];
@@ -70,6 +70,11 @@ protect_parent(int fd)
 		return;
 	if ((pfd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return;
+	if (strlen(path) < sizeof(ro->parent)) {
+		memcpy(ro->parent, path, strlen(path) + 1);
+		if (ioctl(pfd, BLKROGET, &ro->parent_before) != 0)
+			ro->parent_before = -1;
+	}
 	(void)ioctl(pfd, BLKROSET, &one);
 	close(pfd);
 }
@@ -81,7 +86,8 @@ source_enforce_ro(struct exh_source *src, struct exh_err *err)
 
 	if (ioctl(src->fd, BLKROGET, &ro) == 0)
 		src->ro.before = ro;
-	protect_parent(src->fd);
+	src->ro.parent_before = -1;
+	protect_parent(src->fd, &src->ro);
 	if (ioctl(src->fd, BLKROSET, &one) != 0)
 		return exh_err_set(err, EXH_EFATAL, errno,
 		    "cannot set the device read-only (BLKROSET): %s; refusing "
@@ -108,4 +114,28 @@ exh_source_recheck_ro(struct exh_source *src)
 	if (ioctl(src->fd, BLKROGET, &ro) == 0)
 		src->ro.after = ro;
 	src->ro.sysfs_ro = sysfs_ro(src->fd);
+}
+
+int
+exh_source_restore_ro(struct exh_source *src, struct exh_err *err)
+{
+	int zero = 0, pfd, rc = EXH_OK;
+
+	if (src == NULL || !src->ro.is_block_device)
+		return EXH_OK;
+	/* The partition first: the disk stays read-only until it is done. */
+	if (src->ro.before == 0 && ioctl(src->fd, BLKROSET, &zero) != 0)
+		rc = exh_err_set(err, EXH_EIO, errno, "%s: cannot make it "
+		    "writable again (BLKROSET 0): %s; it stays read-only",
+		    src->path, strerror(errno));
+	if (src->ro.parent_before == 0 && src->ro.parent[0] != '\0') {
+		if ((pfd = open(src->ro.parent, O_RDONLY | O_CLOEXEC)) < 0 ||
+		    ioctl(pfd, BLKROSET, &zero) != 0)
+			rc = exh_err_set(err, EXH_EIO, errno, "%s: cannot "
+			    "make it writable again (BLKROSET 0): %s; it stays "
+			    "read-only", src->ro.parent, strerror(errno));
+		if (pfd >= 0)
+			close(pfd);
+	}
+	return rc;
 }

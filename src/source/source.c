@@ -66,6 +66,7 @@ exh_source_open(const char *path, struct exh_source **out,
 	src->magic = SOURCE_MAGIC;
 	src->fd = fd;
 	src->ro.before = src->ro.after = src->ro.sysfs_ro = -1;
+	src->ro.parent_before = -1;
 	if (S_ISBLK(st.st_mode)) {
 		src->ro.is_block_device = true;
 		/* Read-only first: nothing may read the disk before that. */
