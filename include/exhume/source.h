@@ -80,6 +80,14 @@ void exh_source_recheck_ro(struct exh_source *src);
  */
 int exh_source_restore_ro(struct exh_source *src, struct exh_err *err);
 
+/* True when EXHUME_KEEP_READONLY asks (the boot image sets it) that devices
+ * stay read-only after use. */
+bool exh_source_keep_read_only(void);
+
+/* Closes src once nothing reads it any more, first giving the device its
+ * previous read-only flag back unless exh_source_keep_read_only(). */
+void exh_source_release(struct exh_source *src);
+
 /*
  * Reads len bytes at off (absolute in the source) with pread.  Short reads
  * at the end of the source are an error (EXH_EIO), as is any read outside

@@ -26,7 +26,7 @@ usable(const char *dev)
 		cli_error("skipped", &err);
 		return false;
 	}
-	exh_source_close(src);
+	exh_source_release(src);
 	return true;
 }
 

@@ -144,7 +144,7 @@ list_given(char **paths, int n, struct out *o)
 			continue;
 		}
 		print_source(src, o);
-		exh_source_close(src);
+		exh_source_release(src);
 	}
 	return rc;
 }

@@ -139,3 +139,19 @@ exh_source_restore_ro(struct exh_source *src, struct exh_err *err)
 	}
 	return rc;
 }
+
+bool
+exh_source_keep_read_only(void)
+{
+	const char *v = getenv("EXHUME_KEEP_READONLY");
+
+	return v != NULL && *v != '\0' && strcmp(v, "0") != 0;
+}
+
+void
+exh_source_release(struct exh_source *src)
+{
+	if (src != NULL && !exh_source_keep_read_only())
+		(void)exh_source_restore_ro(src, NULL);
+	exh_source_close(src);
+}

@@ -8,16 +8,6 @@
 
 #include "triage_int.h"
 
-/* EXHUME_KEEP_READONLY=1 (set by the boot image) keeps every device read-only
- * after the run; elsewhere a device is given back the flag it had. */
-static bool
-keep_read_only(void)
-{
-	const char *v = getenv("EXHUME_KEEP_READONLY");
-
-	return v != NULL && strcmp(v, "0") != 0 && *v != '\0';
-}
-
 int
 triage_push(char ***v, size_t *n, const char *s)
 {
@@ -78,11 +68,8 @@ exh_triage_destroy(struct exh_triage *t)
 		exh_volume_close(t->vols[i].vol);
 	/* Nothing reads the devices any more: they get their flag back,
 	 * unless the boot image asks to keep them read-only. */
-	for (i = 0; i < t->nsrcs; i++) {
-		if (!keep_read_only())
-			(void)exh_source_restore_ro(t->srcs[i], NULL);
-		exh_source_close(t->srcs[i]);
-	}
+	for (i = 0; i < t->nsrcs; i++)
+		exh_source_release(t->srcs[i]);
 	for (i = 0; i < t->nfailed; i++) {
 		free(t->failed[i].source_path);
 		free(t->failed[i].error);
@@ -250,7 +237,7 @@ exh_triage_open(struct exh_triage *t, char *const *paths, size_t n,
 		t->nsrcs++;
 		if (exh_source_ro_state(t->srcs[i])->is_block_device)
 			triage_note(t, "%s: set read-only (BLKROSET) for this "
-			    "run; %s", paths[i], keep_read_only() ?
+			    "run; %s", paths[i], exh_source_keep_read_only() ?
 			    "it stays read-only afterwards "
 			    "(EXHUME_KEEP_READONLY)" : "its previous flag is "
 			    "restored when the run ends");

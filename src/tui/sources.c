@@ -134,7 +134,7 @@ tui_free_sources(struct tui *t)
 	size_t i;
 
 	for (i = 0; i < t->nsrcs; i++) {
-		exh_source_close(t->srcs[i].src);
+		exh_source_release(t->srcs[i].src);
 		free(t->srcs[i].path);
 		free(t->srcs[i].parts);
 	}

@@ -1,6 +1,7 @@
 #!/bin/sh
 # A block device is set read-only (BLKROSET) before anything reads it and,
-# when the run ends, gets back the flag it had: an analyst's loop device
+# when the run (a scan, or listing it with sources) ends, gets back the flag
+# it had: an analyst's loop device
 # or disk is not left read-only.  EXHUME_KEEP_READONLY=1 (the boot image)
 # keeps it read-only.  The record says which.  Needs root and loop devices;
 # skipped where there are none.
@@ -27,6 +28,9 @@ run scan "$loop" --no-logs --out "$TMP/o1"
 ok $? "after the scan it is writable again (exit $RC)"
 grep -q 'its previous flag is restored when the run ends' "$TMP/o1/acquisition.json"
 ok $? "the record says the flag is restored"
+run sources "$loop"
+[ "$RC" -eq 0 ] && [ "$(blockdev --getro "$loop")" = 0 ]
+ok $? "listing its partitions leaves it writable too"
 EXHUME_KEEP_READONLY=1 run scan "$loop" --no-logs --out "$TMP/o2"
 [ "$(blockdev --getro "$loop")" = 1 ]
 ok $? "with EXHUME_KEEP_READONLY=1 it stays read-only"
