@@ -62,7 +62,7 @@ int
 cli_open_triage(const struct exh_triage_options *opt, char *const *paths,
     size_t n, struct exh_triage **out)
 {
-	struct exh_triage *t;
+	struct exh_triage *t = NULL;
 	struct exh_err err;
 
 	if (exh_triage_create(opt, &t, &err) != EXH_OK ||
