@@ -455,7 +455,7 @@ walk_dir(struct walker *w, ntfs_inode *dir, uint64_t dir_mft)
 
 	if (set_add(&w->dirs, dir_mft) != EXH_OK) {
 		ntfs_inode_close(dir);
-		return EXH_ENOMEM;
+		return exh_err_set(w->err, EXH_ENOMEM, 0, "out of memory");
 	}
 	errno = 0;
 	e = ntfs_readdir(dir, &pos, &dl, filldir) == 0 ? 0 : errno;
@@ -538,8 +538,10 @@ exh_volume_walk(struct exh_volume *v, const char *start, exh_walk_fn fn,
 	w->fn = fn;
 	w->ctx = ctx;
 	w->err = err;
-	if ((rc = start_path(w, start)) != EXH_OK)
+	if ((rc = start_path(w, start)) != EXH_OK) {
+		rc = exh_err_set(err, rc, 0, "out of memory");
 		goto out;
+	}
 	if (!is_dir) {
 		/* A single file: visit it under its parent's path. */
 		struct item it = { mft, NULL };

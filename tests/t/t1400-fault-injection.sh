@@ -210,6 +210,7 @@ CRASHED=
 SILENT=
 BADBUNDLE=
 LEFTOVER=
+EMPTY=
 NTRIED=0
 
 # outcome CMD: what a run produced, for comparison with the unfailed run
@@ -268,6 +269,10 @@ for cmd in files scan bundle; do
 	$what"
 			continue
 		fi
+		# Regression (src/volume/walk.c): an allocation failing at the
+		# walk's start returned ENOMEM with no message ("exhume: ").
+		grep -qE '^exhume: ?$' "$TMP/err" && EMPTY="$EMPTY
+	$what"
 		outcome $cmd >"$TMP/got"
 		if [ "$RC" -eq "$CLEAN_RC" ] && cmp -s "$TMP/got" "$TMP/clean.$cmd"; then
 			:	# not needed, or handled without loss
@@ -292,6 +297,7 @@ diag "$NTRIED runs with one failed allocation"
 [ -z "$CRASHED" ]; ok $? "no failed allocation ends in a signal or an unknown status$CRASHED"
 [ -z "$SILENT" ]
 ok $? "every failed allocation that changes the result says so (out of memory)$SILENT"
+[ -z "$EMPTY" ]; ok $? "no failed allocation gives an empty error message$EMPTY"
 [ -z "$BADBUNDLE" ]; ok $? "every bundle left behind verifies$BADBUNDLE"
 [ -z "$LEFTOVER" ]; ok $? "no partial bundle file is left behind$LEFTOVER"
 
