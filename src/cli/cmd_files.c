@@ -20,6 +20,8 @@ struct inventory {
 		bool ok;
 	} *linked;
 	size_t nlinked;
+	bool oom;	/* a name could not be escaped: the listing stops */
+	uint64_t oom_mft;
 };
 
 static const struct {
@@ -34,12 +36,14 @@ static const struct {
 };
 
 static void
-put_json_str(const char *s)
+put_json_str(struct inventory *inv, const char *s)
 {
 	struct exh_buf b = { 0 };
 
 	putchar('"');
-	if (s != NULL && exh_esc_json(&b, s, strlen(s)) == EXH_OK && b.data)
+	if (s != NULL && exh_esc_json(&b, s, strlen(s)) != EXH_OK)
+		inv->oom = true;
+	else if (b.data != NULL)
 		fputs(b.data, stdout);
 	putchar('"');
 	exh_buf_free(&b);
@@ -155,10 +159,10 @@ json_line(struct inventory *inv, const struct exh_entry *e,
 	if (inv->hash && si != NULL && e->status == EXH_ENTRY_OK)
 		hash_stream(inv, e, si, &h);
 	printf("{\"path\":");
-	put_json_str(e->path);
+	put_json_str(inv, e->path);
 	printf(",\"stream\":");
 	if (si != NULL)
-		put_json_str(si->name);
+		put_json_str(inv, si->name);
 	else
 		printf("null");
 	printf(",\"type\":\"%s\",\"size\":%" PRIu64 ",\"allocated\":%" PRIu64
@@ -172,18 +176,18 @@ json_line(struct inventory *inv, const struct exh_entry *e,
 			first = false;
 		}
 	printf("],\"owner_sid\":");
-	put_json_str(e->owner_sid ? e->owner_sid : "");
+	put_json_str(inv, e->owner_sid ? e->owner_sid : "");
 	put_times("si", &e->si);
 	put_times("fn", &e->fn);
 	if (e->reparse_tag != 0) {
 		printf(",\"reparse_tag\":\"0x%08" PRIX32 "\",\"reparse_target\":",
 		    e->reparse_tag);
-		put_json_str(e->reparse_target ? e->reparse_target : "");
+		put_json_str(inv, e->reparse_target ? e->reparse_target : "");
 	}
 	printf(",\"status\":\"%s\"", status_name(e, h.status));
 	if (e->problem != NULL || h.problem[0] != '\0') {
 		printf(",\"problem\":");
-		put_json_str(e->problem ? e->problem : h.problem);
+		put_json_str(inv, e->problem ? e->problem : h.problem);
 	}
 	if (inv->hash && h.sha256[0] != '\0')
 		printf(",\"md5\":\"%s\",\"sha1\":\"%s\",\"sha256\":\"%s\"",
@@ -205,10 +209,15 @@ body_line(struct inventory *inv, const struct exh_entry *e,
 	if (inv->hash && si != NULL && e->status == EXH_ENTRY_OK)
 		hash_stream(inv, e, si, &h);
 	/* '|' separates fields; the path is escaped for the terminal. */
-	exh_esc_term(&name, e->path, strlen(e->path));
-	if (si != NULL && si->name[0] != '\0') {
-		exh_buf_putc(&name, ':');
-		exh_esc_term(&name, si->name, strlen(si->name));
+	if (exh_esc_term(&name, e->path, strlen(e->path)) != EXH_OK)
+		inv->oom = true;
+	if (si != NULL && si->name[0] != '\0' &&
+	    (exh_buf_putc(&name, ':') != EXH_OK ||
+	    exh_esc_term(&name, si->name, strlen(si->name)) != EXH_OK))
+		inv->oom = true;
+	if (inv->oom) {
+		exh_buf_free(&name);
+		return;
 	}
 	for (pass = 0; pass < 2 && name.data != NULL; pass++) {
 		const struct exh_macb *t = pass ? &e->fn : &e->si;
@@ -249,6 +258,10 @@ on_entry(const struct exh_entry *e, void *ctx)
 			body_line(inv, e, &e->streams[i]);
 		else
 			json_line(inv, e, &e->streams[i]);
+	}
+	if (inv->oom) {
+		inv->oom_mft = e->mft;
+		return EXH_WALK_STOP;
 	}
 	return EXH_WALK_NEXT;
 }
@@ -327,9 +340,16 @@ cmd_files(int argc, char **argv)
 	for (i = 0; i < exh_triage_volume_count(t); i++) {
 		inv.vol = exh_triage_volume(t, i);
 		if (exh_volume_walk(inv.vol, NULL, on_entry, &inv, &err) !=
-		    EXH_OK) {
+		    EXH_OK && !inv.oom) {
 			cli_error(NULL, &err);
 			rc = EXIT_PARTIAL;
+		}
+		if (inv.oom) {
+			cli_warn("out of memory writing the entry of MFT "
+			    "record %" PRIu64 " (its names may be empty); the "
+			    "listing stops there", inv.oom_mft);
+			rc = EXIT_PARTIAL;
+			break;
 		}
 	}
 	for (i = 0; i < inv.nlinked; i++)

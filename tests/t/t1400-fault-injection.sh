@@ -211,6 +211,7 @@ SILENT=
 BADBUNDLE=
 LEFTOVER=
 EMPTY=
+NONAME=
 NTRIED=0
 
 # outcome CMD: what a run produced, for comparison with the unfailed run
@@ -273,6 +274,11 @@ for cmd in files scan bundle; do
 		# walk's start returned ENOMEM with no message ("exhume: ").
 		grep -qE '^exhume: ?$' "$TMP/err" && EMPTY="$EMPTY
 	$what"
+		# Regression (src/cli/cmd_files.c put_json_str, body_line): a
+		# name that could not be escaped was written as "" in silence.
+		[ $cmd = files ] && grep -q '"path":""' "$TMP/out" &&
+		    ! grep -q 'out of memory' "$TMP/err" && NONAME="$NONAME
+	$what"
 		outcome $cmd >"$TMP/got"
 		if [ "$RC" -eq "$CLEAN_RC" ] && cmp -s "$TMP/got" "$TMP/clean.$cmd"; then
 			:	# not needed, or handled without loss
@@ -297,6 +303,8 @@ diag "$NTRIED runs with one failed allocation"
 [ -z "$CRASHED" ]; ok $? "no failed allocation ends in a signal or an unknown status$CRASHED"
 [ -z "$SILENT" ]
 ok $? "every failed allocation that changes the result says so (out of memory)$SILENT"
+[ -z "$NONAME" ]
+ok $? "files: no entry is written with an empty path unless out of memory is reported$NONAME"
 [ -z "$EMPTY" ]; ok $? "no failed allocation gives an empty error message$EMPTY"
 [ -z "$BADBUNDLE" ]; ok $? "every bundle left behind verifies$BADBUNDLE"
 [ -z "$LEFTOVER" ]; ok $? "no partial bundle file is left behind$LEFTOVER"
