@@ -375,6 +375,7 @@ visit(struct walker *w, const struct item *it, uint64_t parent)
 	char problem[160], owner[EXH_SID_MAX];
 	ntfs_inode *ni;
 	int verdict, rc = EXH_OK, i;
+	bool owner_oom = false;
 
 	if ((ni = ntfs_inode_open(w->v->vol, MREF(it->mref))) == NULL) {
 		snprintf(problem, sizeof(problem), "MFT record %llu cannot be "
@@ -391,7 +392,11 @@ visit(struct walker *w, const struct item *it, uint64_t parent)
 	e.mft = MREF(it->mref);
 	e.depth = w->depth;
 	read_si(ni, &e);
-	e.owner_sid = volume_owner(w->v, ni, owner);
+	/* NULL: out of memory; the entry is yielded, then the walk unwinds. */
+	if ((e.owner_sid = volume_owner(w->v, ni, owner)) == NULL) {
+		e.owner_sid = "";
+		owner_oom = true;
+	}
 	if (MSEQNO(it->mref) != 0 && MSEQNO(it->mref) != e.seq) {
 		snprintf(problem, sizeof(problem), "directory entry names "
 		    "sequence %u but MFT record %llu has %u (stale index entry)",
@@ -423,8 +428,11 @@ visit(struct walker *w, const struct item *it, uint64_t parent)
 			e.problem = "directory contains itself (corrupt index)";
 		}
 	verdict = w->fn(&e, w->ctx);
-	if (verdict == EXH_WALK_NEXT && e.is_dir && e.status == EXH_ENTRY_OK &&
-	    e.reparse_tag == 0 && !set_has(&w->dirs, e.mft)) {
+	if (rc == EXH_OK && owner_oom)
+		rc = EXH_ENOMEM;
+	if (verdict == EXH_WALK_NEXT && rc == EXH_OK && e.is_dir &&
+	    e.status == EXH_ENTRY_OK && e.reparse_tag == 0 &&
+	    !set_has(&w->dirs, e.mft)) {
 		rc = walk_dir(w, ni, e.mft);
 		ni = NULL;
 	}

@@ -276,7 +276,10 @@ for cmd in files scan bundle; do
 	$what"
 		# Regression (src/cli/cmd_files.c put_json_str, body_line): a
 		# name that could not be escaped was written as "" in silence.
-		[ $cmd = files ] && grep -q '"path":""' "$TMP/out" &&
+		# Regression (src/volume/owner.c volume_owner): a descriptor
+		# that could not be read for lack of memory gave owner "" in
+		# silence, and was remembered as unreadable.
+		[ $cmd = files ] && grep -qE '"(path|owner_sid)":""' "$TMP/out" &&
 		    ! grep -q 'out of memory' "$TMP/err" && NONAME="$NONAME
 	$what"
 		outcome $cmd >"$TMP/got"
@@ -304,7 +307,7 @@ diag "$NTRIED runs with one failed allocation"
 [ -z "$SILENT" ]
 ok $? "every failed allocation that changes the result says so (out of memory)$SILENT"
 [ -z "$NONAME" ]
-ok $? "files: no entry is written with an empty path unless out of memory is reported$NONAME"
+ok $? "files: no entry is written with an empty path or owner unless out of memory is reported$NONAME"
 [ -z "$EMPTY" ]; ok $? "no failed allocation gives an empty error message$EMPTY"
 [ -z "$BADBUNDLE" ]; ok $? "every bundle left behind verifies$BADBUNDLE"
 [ -z "$LEFTOVER" ]; ok $? "no partial bundle file is left behind$LEFTOVER"
