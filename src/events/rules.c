@@ -342,7 +342,8 @@ read_tsv(struct exh_events *ev, const char *path, size_t ncols, row_fn fn,
 	if ((fp = fopen(path, "re")) == NULL)
 		return exh_err_set(err, EXH_EIO, errno,
 		    "%s: cannot open: %s", path, strerror(errno));
-	while (rc == EXH_OK && getline(&line, &cap, fp) != -1) {
+	/* getline's -1 is also out of memory (errno ENOMEM, no ferror). */
+	while (rc == EXH_OK && (errno = 0, getline(&line, &cap, fp)) != -1) {
 		lineno++;
 		if (line[0] == '#' || line[strspn(line, " \t\r\n")] == '\0')
 			continue;
@@ -355,8 +356,12 @@ read_tsv(struct exh_events *ev, const char *path, size_t ncols, row_fn fn,
 		what = "out of memory";
 		if ((rc = fn(ev, col, &what)) != EXH_OK)
 			exh_err_set(err, rc, rc == EXH_ENOMEM ? ENOMEM : 0,
-			    "%s:%lu: %s", path, lineno, what);
+			    "%s:%lu: %s", path, lineno,
+			    rc == EXH_ENOMEM ? "out of memory" : what);
 	}
+	if (rc == EXH_OK && errno == ENOMEM)
+		rc = exh_err_set(err, EXH_ENOMEM, ENOMEM, "%s: out of memory",
+		    path);
 	if (rc == EXH_OK && ferror(fp))
 		rc = exh_err_set(err, EXH_EIO, errno, "%s: read error", path);
 	free(line);

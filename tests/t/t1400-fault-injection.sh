@@ -212,6 +212,7 @@ BADBUNDLE=
 LEFTOVER=
 EMPTY=
 NONAME=
+MISNAMED=
 NTRIED=0
 
 # outcome CMD: what a run produced, for comparison with the unfailed run
@@ -284,10 +285,14 @@ for cmd in files scan bundle; do
 		[ $cmd = files ] && grep -qE '"(path|owner_sid)":""' "$TMP/out" &&
 		    ! grep -q 'out of memory' "$TMP/err" && NONAME="$NONAME
 	$what"
+		# Regression (src/events/rules.c): out of memory while loading
+		# rules/events/*.tsv was reported as a bad line of the file.
+		grep -qE 'tsv:[0-9]+: bad ' "$TMP/err" && MISNAMED="$MISNAMED
+	$what: $(grep -E 'tsv:[0-9]+: bad ' "$TMP/err")"
 		outcome $cmd >"$TMP/got"
 		if [ "$RC" -eq "$CLEAN_RC" ] && cmp -s "$TMP/got" "$TMP/clean.$cmd"; then
 			:	# not needed, or handled without loss
-		elif ! cat "$TMP/err" "$TMP/out" |
+		elif ! cat "$TMP/err" "$TMP/out" "$TMP/got" |
 		    grep -qiE 'out.of.memory|cannot allocate'; then
 			SILENT="$SILENT
 	$what: $(tail -1 "$TMP/err")"
@@ -311,6 +316,8 @@ diag "$NTRIED runs with one failed allocation"
 ok $? "every failed allocation that changes the result says so (out of memory)$SILENT"
 [ -z "$NONAME" ]
 ok $? "files: no entry is written with an empty path or owner unless out of memory is reported$NONAME"
+[ -z "$MISNAMED" ]
+ok $? "no failed allocation is reported as a bad line of a rules file$MISNAMED"
 [ -z "$EMPTY" ]; ok $? "no failed allocation gives an empty error message$EMPTY"
 [ -z "$BADBUNDLE" ]; ok $? "every bundle left behind verifies$BADBUNDLE"
 [ -z "$LEFTOVER" ]; ok $? "no partial bundle file is left behind$LEFTOVER"
