@@ -180,22 +180,30 @@ mem_read(void *p, size_t size, size_t count, void *ud)
 /*
  * Freshly compiled rules keep the compiler's generously sized tables
  * (about 10 MB for our rules); saved and loaded again they take what they
- * use (a few hundred KB).  On any failure *rules stays as it was.
+ * use (a few hundred KB).  When loading fails *rules stays as it was; when
+ * saving fails it is destroyed and NULL (EXH_ENOMEM): libyara's save turns
+ * the arena's pointers into offsets and leaves them so when a write fails,
+ * and scanning with those rules crashes inside libyara.
  */
-void
+int
 yara_compact(YR_RULES **rules)
 {
 	struct mem_stream m = { 0 };
 	YR_STREAM ws = { .user_data = &m, .write = mem_write };
 	YR_STREAM rs = { .user_data = &m, .read = mem_read };
 	YR_RULES *loaded;
+	int rc = EXH_OK;
 
-	if (yr_rules_save_stream(*rules, &ws) == ERROR_SUCCESS &&
-	    yr_rules_load_stream(&rs, &loaded) == ERROR_SUCCESS) {
+	if (yr_rules_save_stream(*rules, &ws) != ERROR_SUCCESS) {
+		yr_rules_destroy(*rules);
+		*rules = NULL;
+		rc = EXH_ENOMEM;
+	} else if (yr_rules_load_stream(&rs, &loaded) == ERROR_SUCCESS) {
 		yr_rules_destroy(*rules);
 		*rules = loaded;
 	}
 	exh_buf_free(&m.b);
+	return rc;
 }
 
 struct ns_ent {
@@ -351,7 +359,8 @@ yara_build(struct exh_rules *r, const char *cache_dir, struct exh_err *err)
 			return ERR_NOMEM(err);
 	if (compile_all(r, &r->yr) != EXH_OK)
 		return ERR_NOMEM(err);
-	yara_compact(&r->yr);
+	if (yara_compact(&r->yr) != EXH_OK)
+		return ERR_NOMEM(err);
 	if (count_rules(r, &consistent) != EXH_OK)
 		return ERR_NOMEM(err);
 	if (cpath[0] != '\0' && r->yara_rules > 0 &&

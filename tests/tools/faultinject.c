@@ -7,6 +7,8 @@
  *                              returns NULL with errno ENOMEM (once).
  *   EXHUME_FAIL_ALLOC_COUNT=1  at exit, "faultinject: allocations: C" on
  *                              stderr: the range a test can walk.
+ *   EXHUME_FAIL_ALLOC_TRAP=1   raise SIGTRAP at the failing allocation (for
+ *                              a backtrace under gdb).
  *   EXHUME_FAIL_READ=PATH:OFFSET[:LEN]
  *                              pread/pread64 on a descriptor whose
  *                              /proc/self/fd link is PATH, overlapping
@@ -22,6 +24,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -52,6 +55,7 @@ static int inited;
 static uintptr_t exe_lo, exe_hi;	/* the executable's mappings */
 static unsigned long fail_at;		/* 0: no allocation fails */
 static int print_count;
+static int trap;
 static unsigned long nallocs;
 
 #define MAXREAD 8
@@ -209,6 +213,8 @@ init(void)
 	}
 	if ((v = getenv("EXHUME_FAIL_ALLOC_COUNT")) != NULL && *v == '1')
 		print_count = 1;
+	if ((v = getenv("EXHUME_FAIL_ALLOC_TRAP")) != NULL && *v == '1')
+		trap = 1;
 	if ((v = getenv("EXHUME_FAIL_READ")) != NULL)
 		for (s = v; *s != '\0'; s = *e == ',' ? e + 1 : e) {
 			e = strchr(s, ',');
@@ -260,6 +266,8 @@ should_fail(void *caller)
 		return 0;
 	n = __atomic_add_fetch(&nallocs, 1, __ATOMIC_RELAXED);
 	if (fail_at != 0 && n == fail_at) {
+		if (trap)
+			raise(SIGTRAP);
 		errno = ENOMEM;
 		return 1;
 	}
