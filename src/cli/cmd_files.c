@@ -20,6 +20,8 @@ struct inventory {
 		bool ok;
 	} *linked;
 	size_t nlinked;
+	bool oom;	/* a name could not be escaped: the listing stops */
+	uint64_t oom_mft;
 };
 
 static const struct {
@@ -169,8 +171,12 @@ json_line(struct inventory *inv, const struct exh_entry *e,
 	}
 	exh_json_close(&w, '}');
 	exh_json_raw(&w, "\n");
+	/* A line that cannot be built (out of memory) is not written cut or
+	 * empty: the listing stops and says where. */
 	if (exh_json_status(&w) == EXH_OK)
 		fputs(b.data, stdout);
+	else
+		inv->oom = true;
 	exh_buf_free(&b);
 }
 
@@ -188,10 +194,15 @@ body_line(struct inventory *inv, const struct exh_entry *e,
 	if (inv->hash && si != NULL && e->status == EXH_ENTRY_OK)
 		hash_stream(inv, e, si, &h);
 	/* '|' separates fields; the path is escaped for the terminal. */
-	exh_esc_term(&name, e->path, strlen(e->path));
-	if (si != NULL && si->name[0] != '\0') {
-		exh_buf_putc(&name, ':');
-		exh_esc_term(&name, si->name, strlen(si->name));
+	if (exh_esc_term(&name, e->path, strlen(e->path)) != EXH_OK)
+		inv->oom = true;
+	if (si != NULL && si->name[0] != '\0' &&
+	    (exh_buf_putc(&name, ':') != EXH_OK ||
+	    exh_esc_term(&name, si->name, strlen(si->name)) != EXH_OK))
+		inv->oom = true;
+	if (inv->oom) {
+		exh_buf_free(&name);
+		return;
 	}
 	for (pass = 0; pass < 2 && name.data != NULL; pass++) {
 		const struct exh_macb *t = pass ? &e->fn : &e->si;
@@ -232,6 +243,10 @@ on_entry(const struct exh_entry *e, void *ctx)
 			body_line(inv, e, &e->streams[i]);
 		else
 			json_line(inv, e, &e->streams[i]);
+	}
+	if (inv->oom) {
+		inv->oom_mft = e->mft;
+		return EXH_WALK_STOP;
 	}
 	return EXH_WALK_NEXT;
 }
@@ -310,9 +325,16 @@ cmd_files(int argc, char **argv)
 	for (i = 0; i < exh_triage_volume_count(t); i++) {
 		inv.vol = exh_triage_volume(t, i);
 		if (exh_volume_walk(inv.vol, NULL, on_entry, &inv, &err) !=
-		    EXH_OK) {
+		    EXH_OK && !inv.oom) {
 			cli_error(NULL, &err);
 			rc = EXIT_PARTIAL;
+		}
+		if (inv.oom) {
+			cli_warn("out of memory writing the entry of MFT "
+			    "record %" PRIu64 " (its names may be empty); the "
+			    "listing stops there", inv.oom_mft);
+			rc = EXIT_PARTIAL;
+			break;
 		}
 	}
 	for (i = 0; i < inv.nlinked; i++)

@@ -322,7 +322,7 @@ write_out_dir(const struct scan_args *a, const struct exh_triage *t,
 	    EXH_OK && (rc = exh_triage_acquisition_json(t, &acq)) == EXH_OK)
 		rc = exh_triage_report(t, a->lang, false, &txt);
 	if (rc != EXH_OK)
-		cli_warn("building the report failed");
+		cli_warn("building the report failed: %s", exh_status_name(rc));
 	if (rc == EXH_OK)
 		rc = write_file(a->out_dir, "findings.jsonl", json);
 	if (rc == EXH_OK)

@@ -9,9 +9,17 @@ void
 cli_put_term(FILE *fp, const char *s)
 {
 	struct exh_buf b = { 0 };
+	unsigned char c;
 
-	if (s != NULL && exh_esc_term(&b, s, strlen(s)) == EXH_OK && b.data)
-		fputs(b.data, fp);
+	if (s != NULL && exh_esc_term(&b, s, strlen(s)) == EXH_OK) {
+		if (b.data != NULL)
+			fputs(b.data, fp);
+	} else if (s != NULL) {
+		/* Out of memory: still say it, bytes outside printable ASCII
+		 * shown as '?' (nothing reaches the terminal unescaped). */
+		for (; (c = (unsigned char)*s) != '\0'; s++)
+			fputc(c >= 0x20 && c < 0x7f ? c : '?', fp);
+	}
 	exh_buf_free(&b);
 }
 
@@ -62,7 +70,7 @@ int
 cli_open_triage(const struct exh_triage_options *opt, char *const *paths,
     size_t n, struct exh_triage **out)
 {
-	struct exh_triage *t;
+	struct exh_triage *t = NULL;
 	struct exh_err err;
 
 	if (exh_triage_create(opt, &t, &err) != EXH_OK ||

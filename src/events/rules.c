@@ -336,7 +336,8 @@ read_tsv(struct exh_events *ev, const char *path, size_t ncols, row_fn fn,
 		}
 		what = "out of memory";
 		if ((rc = fn(ev, col, &what)) != EXH_OK)
-			exh_lines_fail(lr, err, rc, "%s", what);
+			exh_lines_fail(lr, err, rc, "%s", rc == EXH_ENOMEM ?
+			    "out of memory" : what);
 	}
 	if (rc == EXH_STOP)
 		rc = EXH_OK;

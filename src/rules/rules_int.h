@@ -230,7 +230,7 @@ YR_RULES *subset_rules(struct exh_rules *r, unsigned idx);
 
 /* yara_compiler.c */
 int yara_compiler(YR_COMPILER **out);
-void yara_compact(YR_RULES **rules);
+int yara_compact(YR_RULES **rules);
 
 /* yara.c */
 int yara_build(struct exh_rules *r, const char *cache_dir,

@@ -112,7 +112,7 @@ compile_subset(struct exh_rules *r, uint64_t mask, YR_RULES **out)
 		*out = NULL;
 	}
 	if (*out != NULL)
-		yara_compact(out);
+		(void)yara_compact(out);	/* NULL: the full set is used */
 	yr_compiler_destroy(c);
 	exh_buf_free(&text);
 	return rc;

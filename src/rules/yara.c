@@ -274,7 +274,8 @@ yara_build(struct exh_rules *r, const char *cache_dir, struct exh_err *err)
 			return ERR_NOMEM(err);
 	if (compile_all(r, &r->yr) != EXH_OK)
 		return ERR_NOMEM(err);
-	yara_compact(&r->yr);
+	if (yara_compact(&r->yr) != EXH_OK)
+		return ERR_NOMEM(err);
 	if (count_rules(r, &consistent) != EXH_OK)
 		return ERR_NOMEM(err);
 	if (cpath[0] != '\0' && r->yara_rules > 0 &&

@@ -67,20 +67,28 @@ mem_read(void *p, size_t size, size_t count, void *ud)
 /*
  * Freshly compiled rules keep the compiler's generously sized tables
  * (about 10 MB for our rules); saved and loaded again they take what they
- * use (a few hundred KB).  On any failure *rules stays as it was.
+ * use (a few hundred KB).  When loading fails *rules stays as it was; when
+ * saving fails it is destroyed and NULL (EXH_ENOMEM): libyara's save turns
+ * the arena's pointers into offsets and leaves them so when a write fails,
+ * and scanning with those rules crashes inside libyara.
  */
-void
+int
 yara_compact(YR_RULES **rules)
 {
 	struct mem_stream m = { 0 };
 	YR_STREAM ws = { .user_data = &m, .write = mem_write };
 	YR_STREAM rs = { .user_data = &m, .read = mem_read };
 	YR_RULES *loaded;
+	int rc = EXH_OK;
 
-	if (yr_rules_save_stream(*rules, &ws) == ERROR_SUCCESS &&
-	    yr_rules_load_stream(&rs, &loaded) == ERROR_SUCCESS) {
+	if (yr_rules_save_stream(*rules, &ws) != ERROR_SUCCESS) {
+		yr_rules_destroy(*rules);
+		*rules = NULL;
+		rc = EXH_ENOMEM;
+	} else if (yr_rules_load_stream(&rs, &loaded) == ERROR_SUCCESS) {
 		yr_rules_destroy(*rules);
 		*rules = loaded;
 	}
 	exh_buf_free(&m.b);
+	return rc;
 }

@@ -238,6 +238,7 @@ volume_owner(struct exh_volume *v, ntfs_inode *ni, char buf[EXH_SID_MAX])
 	size_t i, len = 0;
 
 	buf[0] = '\0';
+	errno = 0;
 	if (test_nino_flag(ni, v3_Extensions))
 		id = le32_to_cpu(ni->security_id);
 	if (id != 0 && v->owners.cap != 0) {
@@ -247,6 +248,9 @@ volume_owner(struct exh_volume *v, ntfs_inode *ni, char buf[EXH_SID_MAX])
 	}
 	sd = id != 0 ? secure_sd(v, ni->security_id, &len) :
 	    attribute_sd(ni, &len);
+	/* Out of memory is not an unreadable descriptor: not remembered. */
+	if (sd == NULL && errno == ENOMEM)
+		return NULL;
 	if (sd != NULL && exh_volume_sd_owner(sd, len, buf, EXH_SID_MAX,
 	    &e) != EXH_OK)
 		buf[0] = '\0';

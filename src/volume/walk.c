@@ -323,6 +323,7 @@ visit(struct walker *w, const struct item *it, uint64_t parent)
 	char problem[160], owner[EXH_SID_MAX];
 	ntfs_inode *ni;
 	int verdict, rc = EXH_OK, i;
+	bool owner_oom = false;
 
 	if ((ni = ntfs_inode_open(w->v->vol, MREF(it->mref))) == NULL) {
 		snprintf(problem, sizeof(problem), "MFT record %llu cannot be "
@@ -339,7 +340,11 @@ visit(struct walker *w, const struct item *it, uint64_t parent)
 	e.mft = MREF(it->mref);
 	e.depth = w->depth;
 	read_si(ni, &e);
-	e.owner_sid = volume_owner(w->v, ni, owner);
+	/* NULL: out of memory; the entry is yielded, then the walk unwinds. */
+	if ((e.owner_sid = volume_owner(w->v, ni, owner)) == NULL) {
+		e.owner_sid = "";
+		owner_oom = true;
+	}
 	if (MSEQNO(it->mref) != 0 && MSEQNO(it->mref) != e.seq) {
 		snprintf(problem, sizeof(problem), "directory entry names "
 		    "sequence %u but MFT record %llu has %u (stale index entry)",
@@ -371,8 +376,11 @@ visit(struct walker *w, const struct item *it, uint64_t parent)
 			e.problem = "directory contains itself (corrupt index)";
 		}
 	verdict = w->fn(&e, w->ctx);
-	if (verdict == EXH_WALK_NEXT && e.is_dir && e.status == EXH_ENTRY_OK &&
-	    e.reparse_tag == 0 && !exh_set64_has(&w->dirs, e.mft)) {
+	if (rc == EXH_OK && owner_oom)
+		rc = EXH_ENOMEM;
+	if (verdict == EXH_WALK_NEXT && rc == EXH_OK && e.is_dir &&
+	    e.status == EXH_ENTRY_OK && e.reparse_tag == 0 &&
+	    !exh_set64_has(&w->dirs, e.mft)) {
 		rc = walk_dir(w, ni, e.mft);
 		ni = NULL;
 	}
@@ -403,7 +411,7 @@ walk_dir(struct walker *w, ntfs_inode *dir, uint64_t dir_mft)
 
 	if (exh_set64_add(&w->dirs, dir_mft) != EXH_OK) {
 		ntfs_inode_close(dir);
-		return EXH_ENOMEM;
+		return exh_err_set(w->err, EXH_ENOMEM, 0, "out of memory");
 	}
 	errno = 0;
 	e = ntfs_readdir(dir, &pos, &dl, filldir) == 0 ? 0 : errno;
@@ -486,8 +494,10 @@ exh_volume_walk(struct exh_volume *v, const char *start, exh_walk_fn fn,
 	w->fn = fn;
 	w->ctx = ctx;
 	w->err = err;
-	if ((rc = start_path(w, start)) != EXH_OK)
+	if ((rc = start_path(w, start)) != EXH_OK) {
+		rc = exh_err_set(err, rc, 0, "out of memory");
 		goto out;
+	}
 	if (!is_dir) {
 		/* A single file: visit it under its parent's path. */
 		struct item it = { mft, NULL };
