@@ -40,12 +40,13 @@ enum rw_style {
 struct rw {
 	bool html;
 	int rc;
-	struct exh_buf *out;
+	struct exh_buf *out;		/* sink->buf */
+	struct exh_sink *sink;		/* handed on in bounded pieces */
 	struct exh_buf tmp;		/* formatting scratch */
 	int cell;			/* cells written in the current row */
 };
 
-void rw_init(struct rw *w, bool html, struct exh_buf *out);
+void rw_init(struct rw *w, bool html, struct exh_sink *sink);
 /*
  * printf into the writer's scratch buffer, for handing to one of the
  * functions below: rw_kv(w, key, rw_fmt(w, "%d", n)).  Valid until the

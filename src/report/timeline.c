@@ -144,17 +144,27 @@ report_timeline_rows(const struct exh_findings *fs, struct report_row **out,
 int
 exh_report_timeline_csv(const struct exh_findings *fs, struct exh_buf *out)
 {
+	struct exh_sink s = { out, NULL, NULL, EXH_OK };
+
+	return exh_report_timeline_csv_to(fs, &s);
+}
+
+int
+exh_report_timeline_csv_to(const struct exh_findings *fs,
+    struct exh_sink *out)
+{
 	struct report_row *rows = NULL;
 	struct exh_buf m = { 0 };
 	size_t i, n = 0;
-	int rc = exh_buf_puts(out, "message,datetime,timestamp,timestamp_desc,"
-	    "level,score,check,path\n");
+	int rc = exh_buf_puts(out->buf, "message,datetime,timestamp,"
+	    "timestamp_desc,level,score,check,path\n");
 
 	if (rc == EXH_OK)
 		rc = report_timeline_rows(fs, &rows, &n);
 	for (i = 0; rc == EXH_OK && i < n; i++)
-		rc = put_row(out, &rows[i], &m);
+		if ((rc = put_row(out->buf, &rows[i], &m)) == EXH_OK)
+			rc = exh_sink_flush(out, false);
 	free(rows);
 	exh_buf_free(&m);
-	return rc;
+	return rc == EXH_OK ? exh_sink_flush(out, true) : rc;
 }
