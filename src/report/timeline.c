@@ -9,6 +9,7 @@
 struct rows {
 	struct report_row *v;
 	size_t n, cap;
+	size_t idx;			/* of the finding being added */
 };
 
 static int
@@ -27,7 +28,7 @@ push(struct rows *r, int64_t time, const char *desc,
 		r->v = grown;
 		r->cap = cap;
 	}
-	r->v[r->n++] = (struct report_row){ time, desc, f };
+	r->v[r->n++] = (struct report_row){ time, desc, f, r->idx };
 	return EXH_OK;
 }
 
@@ -114,7 +115,7 @@ int
 report_timeline_rows(const struct exh_findings *fs, struct report_row **out,
     size_t *n)
 {
-	struct rows r = { NULL, 0, 0 };
+	struct rows r = { NULL, 0, 0, 0 };
 	size_t i;
 	int rc = EXH_OK;
 
@@ -124,6 +125,7 @@ report_timeline_rows(const struct exh_findings *fs, struct report_row **out,
 
 		if (f->level < EXH_LEVEL_NOTICE)
 			continue;
+		r.idx = i;
 		if (f->kind == EXH_FIND_FILE)
 			rc = file_rows(&r, f);
 		else
