@@ -120,6 +120,18 @@ int exh_bundle_add_skipped(struct exh_bundle *b,
 int exh_bundle_add_document(struct exh_bundle *b, const char *name,
     const void *data, size_t len, struct exh_err *err);
 
+/*
+ * The same document rendered straight into its entry: render writes it
+ * to out in bounded pieces (exh_sink_flush), which are compressed and
+ * hashed as they come, so the whole text is never held.  render returns
+ * EXH_OK or a status; a failed render makes the call fail with it (the
+ * bundle is then only fit for exh_bundle_abort); EXH_EFATAL when writing
+ * the bundle failed (the partial file is already removed).
+ */
+typedef int (*exh_render_fn)(void *ctx, struct exh_sink *out);
+int exh_bundle_add_document_render(struct exh_bundle *b, const char *name,
+    exh_render_fn render, void *rctx, struct exh_err *err);
+
 struct exh_bundle_result {
 	char zip_sha256[65];	/* the zip (also in PATH.zip.sha256) */
 	char p7m_sha256[65];	/* the envelope; "" when not encrypting */

@@ -70,6 +70,29 @@ void exh_buf_free(struct exh_buf *b);
 char *exh_buf_take(struct exh_buf *b);
 
 /*
+ * Where a document is written in bounded pieces (a file, a bundle entry):
+ * the renderer appends to buf and calls exh_sink_flush between records;
+ * once buf holds EXH_SINK_CHUNK bytes or more they are handed to write
+ * and buf is emptied, so memory does not grow with the document.  With
+ * write NULL nothing is handed on and buf keeps the whole document (the
+ * exh_buf forms of the renderers).  write returns EXH_OK or a status;
+ * the first failure is kept in rc and returned by every later flush.
+ */
+#define EXH_SINK_CHUNK (64u * 1024)
+
+typedef int (*exh_write_fn)(void *ctx, const void *data, size_t len);
+
+struct exh_sink {
+	struct exh_buf *buf;
+	exh_write_fn write;	/* NULL: keep everything in buf */
+	void *ctx;
+	int rc;			/* first failure, EXH_OK so far */
+};
+
+/* Hands buf on when it is at least EXH_SINK_CHUNK (all of it when force). */
+int exh_sink_flush(struct exh_sink *s, bool force);
+
+/*
  * Escapers, one per output format.  Input is any byte string (n bytes);
  * attacker-chosen bytes never reach the output raw.  All return EXH_OK or
  * EXH_ENOMEM.

@@ -22,6 +22,10 @@
  * CSV-escaped with the formula guard.  Returns EXH_OK or EXH_ENOMEM.
  */
 int exh_report_timeline_csv(const struct exh_findings *fs, struct exh_buf *out);
+/* The same, handed to out in bounded pieces (exh_sink); EXH_OK, EXH_ENOMEM
+ * or what out->write returned. */
+int exh_report_timeline_csv_to(const struct exh_findings *fs,
+    struct exh_sink *out);
 
 /* One examined source device with its read-only record. */
 struct exh_report_source {
@@ -102,6 +106,11 @@ struct exh_report_input {
  */
 int exh_report_html(const struct exh_report_input *in, struct exh_buf *out);
 int exh_report_text(const struct exh_report_input *in, struct exh_buf *out);
+/* The same, handed to out in bounded pieces (exh_sink). */
+int exh_report_html_to(const struct exh_report_input *in,
+    struct exh_sink *out);
+int exh_report_text_to(const struct exh_report_input *in,
+    struct exh_sink *out);
 
 /*
  * The plain documents of a run, each a complete file appended to out.
@@ -117,8 +126,13 @@ int exh_report_text(const struct exh_report_input *in, struct exh_buf *out);
  */
 int exh_report_summary_text(const struct exh_report_input *in,
     struct exh_buf *out);
+int exh_report_summary_text_to(const struct exh_report_input *in,
+    struct exh_sink *out);
 int exh_report_findings_jsonl(const struct exh_findings *fs,
     struct exh_buf *out);
+/* findings.jsonl handed to out in bounded pieces (exh_sink). */
+int exh_report_findings_jsonl_to(const struct exh_findings *fs,
+    struct exh_sink *out);
 int exh_report_acquisition_json(const struct exh_report_input *in,
     struct exh_buf *out);
 

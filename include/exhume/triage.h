@@ -107,6 +107,15 @@ int exh_triage_acquisition_json(const struct exh_triage *t,
 /* report.html / report.txt without a bundle (lang "de"/"en"/NULL). */
 int exh_triage_report(const struct exh_triage *t, const char *lang,
     bool html, struct exh_buf *out);
+/*
+ * One of those documents by its file name ("findings.jsonl",
+ * "summary.txt", "acquisition.json", "timeline.csv", "report.html",
+ * "report.txt"), handed to out in bounded pieces (exh_sink) so a run with
+ * many findings never holds a whole document.  EXH_OK, EXH_EUSAGE
+ * (unknown name or language), EXH_ENOMEM or what out->write returned.
+ */
+int exh_triage_document(const struct exh_triage *t, const char *name,
+    const char *lang, struct exh_sink *out);
 
 struct exh_triage_bundle_options {
 	struct exh_bundle_options bundle; /* where and how (bundle.h) */

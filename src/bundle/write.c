@@ -540,3 +540,83 @@ exh_bundle_add_document(struct exh_bundle *b, const char *name,
 	return rc;
 }
 
+
+/* A rendered document on its way into its zip entry. */
+struct doc_out {
+	struct exh_bundle *b;
+	const char *name;
+	struct digests d;
+	uint64_t stored;
+	struct exh_err *err;
+	bool failed;		/* the zip write failed: already aborted */
+};
+
+static int
+doc_write(void *ctx, const void *data, size_t len)
+{
+	struct doc_out *o = ctx;
+
+	if (archive_write_data(o->b->zip, data, len) != (la_ssize_t)len) {
+		o->failed = true;
+		return bundle_write_failed(o->b, o->name, o->err);
+	}
+	digests_update(&o->d, data, len);
+	o->stored += len;
+	return EXH_OK;
+}
+
+int
+exh_bundle_add_document_render(struct exh_bundle *b, const char *name,
+    exh_render_fn render, void *rctx, struct exh_err *err)
+{
+	struct manifest_line m = { 0 };
+	struct exh_buf buf = { 0 };
+	struct doc_out o = { 0 };
+	struct exh_sink sink = { &buf, doc_write, &o, EXH_OK };
+	int rc;
+
+	if ((rc = check_handle(b, err)) != EXH_OK)
+		return rc;
+	if (name == NULL || !document_name_ok(name) || render == NULL)
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "bundle: bad document name (letters, digits, . _ - only, "
+		    "not a name the bundle uses itself)");
+	if (btab_find(&b->names, name) != NULL)
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "bundle: document %s added twice", name);
+	o.b = b;
+	o.name = name;
+	o.err = err;
+	if (digests_init(&o.d) != EXH_OK) {
+		digests_free(&o.d);
+		return exh_err_set(err, EXH_ENOMEM, 0, "bundle: out of memory");
+	}
+	if ((rc = begin_entry(b, name, (int64_t)time(NULL), -1, err)) !=
+	    EXH_OK)
+		goto out;
+	rc = render(rctx, &sink);
+	if (rc == EXH_OK)
+		rc = exh_sink_flush(&sink, true);
+	if (o.failed)
+		goto out;	/* err says why; the partial is removed */
+	if (rc != EXH_OK) {
+		rc = exh_err_set(err, rc, 0, "bundle: %s: rendering failed: "
+		    "%s", name, exh_status_name(rc));
+		goto out;
+	}
+	if (archive_write_finish_entry(b->zip) != ARCHIVE_OK) {
+		rc = bundle_write_failed(b, name, err);
+		goto out;
+	}
+	m.entry = name;
+	m.stored = o.stored;
+	m.status = "collected";
+	digests_final(&o.d, &m);
+	if ((rc = remember(b, name, m.sha256, err)) == EXH_OK &&
+	    (rc = add_line(b, &m, err)) == EXH_OK)
+		b->documents++;
+out:
+	digests_free(&o.d);
+	exh_buf_free(&buf);
+	return rc;
+}

@@ -284,11 +284,32 @@ join_args(int argc, char **argv)
 }
 
 static int
-write_file(const char *dir, const char *name, const struct exh_buf *b)
+put_stream(void *ctx, const void *data, size_t len)
+{
+	return fwrite(data, 1, len, ctx) == len ? EXH_OK : EXH_EIO;
+}
+
+/* One document rendered straight into fp, 64 KiB at a time. */
+static int
+put_document(const struct exh_triage *t, const char *name, const char *lang,
+    FILE *fp)
+{
+	struct exh_buf b = { 0 };
+	struct exh_sink s = { &b, put_stream, fp, EXH_OK };
+	int rc;
+
+	rc = exh_triage_document(t, name, lang, &s);
+	exh_buf_free(&b);
+	return rc;
+}
+
+static int
+write_file(const char *dir, const char *name, const struct exh_triage *t,
+    const char *lang)
 {
 	char path[4096];
 	FILE *fp;
-	bool ok;
+	int rc;
 
 	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >=
 	    (int)sizeof(path))
@@ -297,48 +318,32 @@ write_file(const char *dir, const char *name, const struct exh_buf *b)
 		cli_warn("%s: cannot create: %s", path, strerror(errno));
 		return EXH_EIO;
 	}
-	ok = b->len == 0 || fwrite(b->data, 1, b->len, fp) == b->len;
-	if (fclose(fp) != 0 || !ok) {
+	rc = put_document(t, name, lang, fp);
+	if (fclose(fp) != 0 && rc == EXH_OK)
+		rc = EXH_EIO;
+	if (rc == EXH_EIO)
 		cli_warn("%s: write failed", path);
-		return EXH_EIO;
-	}
-	return EXH_OK;
+	else if (rc != EXH_OK)
+		cli_warn("%s: building it failed: %s", path,
+		    exh_status_name(rc));
+	return rc;
 }
 
 /* summary.txt, findings.jsonl, timeline.csv and the reports in --out. */
 static int
-write_out_dir(const struct scan_args *a, const struct exh_triage *t,
-    const struct exh_buf *text, const struct exh_buf *json)
+write_out_dir(const struct scan_args *a, const struct exh_triage *t)
 {
-	struct exh_buf tl = { 0 }, html = { 0 }, txt = { 0 }, acq = { 0 };
-	int rc;
+	static const char *const names[] = { "findings.jsonl", "summary.txt",
+	    "timeline.csv", "report.html", "report.txt", "acquisition.json" };
+	size_t i;
+	int rc = EXH_OK;
 
 	if (mkdir(a->out_dir, 0755) != 0 && errno != EEXIST) {
 		cli_warn("%s: cannot create: %s", a->out_dir, strerror(errno));
 		return EXH_EIO;
 	}
-	if ((rc = exh_report_timeline_csv(exh_triage_findings(t), &tl)) ==
-	    EXH_OK && (rc = exh_triage_report(t, a->lang, true, &html)) ==
-	    EXH_OK && (rc = exh_triage_acquisition_json(t, &acq)) == EXH_OK)
-		rc = exh_triage_report(t, a->lang, false, &txt);
-	if (rc != EXH_OK)
-		cli_warn("building the report failed: %s", exh_status_name(rc));
-	if (rc == EXH_OK)
-		rc = write_file(a->out_dir, "findings.jsonl", json);
-	if (rc == EXH_OK)
-		rc = write_file(a->out_dir, "summary.txt", text);
-	if (rc == EXH_OK)
-		rc = write_file(a->out_dir, "timeline.csv", &tl);
-	if (rc == EXH_OK)
-		rc = write_file(a->out_dir, "report.html", &html);
-	if (rc == EXH_OK)
-		rc = write_file(a->out_dir, "report.txt", &txt);
-	if (rc == EXH_OK)
-		rc = write_file(a->out_dir, "acquisition.json", &acq);
-	exh_buf_free(&acq);
-	exh_buf_free(&tl);
-	exh_buf_free(&html);
-	exh_buf_free(&txt);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]) && rc == EXH_OK; i++)
+		rc = write_file(a->out_dir, names[i], t, a->lang);
 	return rc;
 }
 
@@ -449,22 +454,16 @@ write_bundle(struct scan_args *a, struct exh_triage *t)
 static int
 write_outputs(struct scan_args *a, struct exh_triage *t)
 {
-	struct exh_buf text = { 0 }, json = { 0 };
 	int rc;
 
-	if ((rc = exh_triage_summary_text(t, &text)) == EXH_OK &&
-	    (rc = exh_triage_findings_jsonl(t, &json)) == EXH_OK) {
-		if (a->jsonl)
-			fwrite(json.data ? json.data : "", 1, json.len, stdout);
-		else
-			fwrite(text.data ? text.data : "", 1, text.len, stdout);
-	}
+	rc = put_document(t, a->jsonl ? "findings.jsonl" : "summary.txt",
+	    NULL, stdout);
+	if (rc == EXH_EIO)
+		rc = EXH_OK;	/* stdout closed early: the files still count */
 	if (rc == EXH_OK && a->out_dir != NULL)
-		rc = write_out_dir(a, t, &text, &json);
+		rc = write_out_dir(a, t);
 	if (rc == EXH_OK && a->bo->path != NULL)
 		rc = write_bundle(a, t);
-	exh_buf_free(&text);
-	exh_buf_free(&json);
 	return rc;
 }
 

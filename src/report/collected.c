@@ -127,7 +127,8 @@ skip_group(struct rw *w, const struct exh_findings *fs, const char *reason,
 void
 report_skips(struct rw *w, const struct exh_findings *fs)
 {
-	size_t i, j, n;
+	const char **reasons;
+	size_t *counts, i, j, n, nr = 0;
 
 	rw_heading(w, 2, _("Skipped and unreadable streams"));
 	if (fs == NULL) {
@@ -141,21 +142,29 @@ report_skips(struct rw *w, const struct exh_findings *fs)
 	}
 	rw_para(w, RW_WARN, rw_fmt(w, _("Streams or files that could not be "
 	    "examined: %zu. Each is listed below, grouped by reason."), n));
-	/* Groups in order of first appearance; quadratic, but skips are few
-	 * next to the streams and the order stays stable. */
+	/* Groups in order of first appearance.  Reasons come from a short
+	 * fixed list, so one pass counting per distinct reason is linear in
+	 * the skips (it was quadratic). */
+	if ((reasons = calloc(n, sizeof(*reasons))) == NULL ||
+	    (counts = calloc(n, sizeof(*counts))) == NULL) {
+		free(reasons);
+		if (w->rc == EXH_OK)
+			w->rc = EXH_ENOMEM;
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		const char *reason = exh_findings_skip(fs, i)->reason;
-		size_t count = 0;
-		bool seen = false;
 
-		for (j = 0; j < i && !seen; j++)
-			seen = same(exh_findings_skip(fs, j)->reason, reason);
-		if (seen)
-			continue;
-		for (j = i; j < n; j++)
-			count += same(exh_findings_skip(fs, j)->reason, reason);
-		skip_group(w, fs, reason, count);
+		for (j = 0; j < nr && !same(reasons[j], reason); j++)
+			;
+		if (j == nr)
+			reasons[nr++] = reason;
+		counts[j]++;
 	}
+	for (j = 0; j < nr; j++)
+		skip_group(w, fs, reasons[j], counts[j]);
+	free(reasons);
+	free(counts);
 }
 
 void

@@ -157,9 +157,37 @@ finding(struct rw *w, const struct exh_finding *f)
 	reasons(w, f);
 }
 
+/* "RULE, RULE: 99812 findings in C:\\folder (first 20 listed; ...)" */
+static void
+group_head(struct rw *w, const struct exh_finding *f, size_t n)
+{
+	struct exh_buf rules = { 0 }, dir = { 0 };
+	const char *slash = f->path != NULL ? strrchr(f->path, '\\') : NULL;
+	size_t i;
+	int rc = EXH_OK;
+
+	for (i = 0; i < f->nreasons && rc == EXH_OK; i++)
+		if ((i == 0 || (rc = exh_buf_puts(&rules, ", ")) == EXH_OK))
+			rc = exh_buf_puts(&rules, report_str(f->reasons[i].name));
+	if (rc == EXH_OK && slash != NULL)
+		rc = exh_buf_append(&dir, f->path, (size_t)(slash - f->path));
+	if (rc != EXH_OK) {
+		if (w->rc == EXH_OK)
+			w->rc = rc;
+	} else
+		rw_para(w, RW_WARN, rw_fmt(w, _("%1$s: %2$zu findings in %3$s "
+		    "(first %4$d listed; all in findings.jsonl)"),
+		    f->nreasons > 0 ? rules.data : finding_what(f), n,
+		    report_str(dir.data), REPORT_GROUP_MAX));
+	exh_buf_free(&rules);
+	exh_buf_free(&dir);
+}
+
 void
 report_findings(struct rw *w, const struct exh_findings *fs)
 {
+	struct report_groups g;
+	int rc;
 	static const int levels[] = { EXH_LEVEL_ALERT, EXH_LEVEL_WARNING,
 	    EXH_LEVEL_NOTICE };
 	size_t counts[4], i, k;
@@ -175,6 +203,16 @@ report_findings(struct rw *w, const struct exh_findings *fs)
 	    "findings.jsonl and not listed here."), counts[EXH_LEVEL_ALERT],
 	    counts[EXH_LEVEL_WARNING], counts[EXH_LEVEL_NOTICE],
 	    counts[EXH_LEVEL_INFO]));
+	if ((rc = report_groups_build(fs, &g)) != EXH_OK) {
+		if (w->rc == EXH_OK)
+			w->rc = rc;
+		return;
+	}
+	if (report_groups_any(&g))
+		rw_para(w, RW_NORMAL, rw_fmt(w, _("Where more than %d findings "
+		    "with the same rules are in one folder, the first %d are "
+		    "listed with the count; findings.jsonl and timeline.csv "
+		    "have every one."), REPORT_GROUP_MAX, REPORT_GROUP_MAX));
 	for (k = 0; k < sizeof(levels) / sizeof(levels[0]); k++) {
 		int lv = levels[k];
 
@@ -185,10 +223,14 @@ report_findings(struct rw *w, const struct exh_findings *fs)
 		for (i = 0; i < exh_findings_count(fs); i++) {
 			const struct exh_finding *f = exh_findings_get(fs, i);
 
-			if (f->level == lv)
-				finding(w, f);
+			if (f->level != lv || !report_groups_listed(&g, i))
+				continue;
+			if (g.size[i] > REPORT_GROUP_MAX && g.rank[i] == 0)
+				group_head(w, f, g.size[i]);
+			finding(w, f);
 		}
 	}
+	report_groups_free(&g);
 }
 
 /* Oldest first entry over all log families, 0 when none. */
@@ -313,6 +355,7 @@ report_timeline(struct rw *w, const struct exh_findings *fs)
 	const char *cols[] = { _("Time (UTC)"), _("Event"), _("Finding"),
 	    _("Level"), _("About"), _("Path") };
 	struct report_row *rows = NULL;
+	struct report_groups g;
 	char t[32];
 	size_t i, n = 0;
 	int rc;
@@ -331,8 +374,19 @@ report_timeline(struct rw *w, const struct exh_findings *fs)
 	    "$STANDARD_INFORMATION ($SI) and $FILE_NAME ($FN) times of flagged "
 	    "files, oldest first. $SI times can be changed by a program on "
 	    "the server; $FN times are harder to change."));
+	if ((rc = report_groups_build(fs, &g)) != EXH_OK) {
+		free(rows);
+		if (w->rc == EXH_OK)
+			w->rc = rc;
+		return;
+	}
+	if (report_groups_any(&g))
+		rw_para(w, RW_NORMAL, _("Only the times of the findings listed "
+		    "above are shown; timeline.csv has them all."));
 	rw_table_begin(w, cols, sizeof(cols) / sizeof(cols[0]));
 	for (i = 0; i < n; i++) {
+		if (!report_groups_listed(&g, rows[i].idx))
+			continue;
 		rw_row_begin(w);
 		rw_cell(w, report_time(rows[i].time, t));
 		rw_cell(w, _(rows[i].desc));
@@ -343,5 +397,6 @@ report_timeline(struct rw *w, const struct exh_findings *fs)
 		rw_row_end(w);
 	}
 	rw_table_end(w);
+	report_groups_free(&g);
 	free(rows);
 }

@@ -229,14 +229,14 @@ partial(struct rw *w, const struct exh_findings *fs)
 }
 
 static int
-render(const struct exh_report_input *in, bool html, struct exh_buf *out)
+render(const struct exh_report_input *in, bool html, struct exh_sink *out)
 {
 	char prev[8];
 	const char *lang;
 	struct rw w;
 	int rc;
 
-	if (in == NULL || out == NULL)
+	if (in == NULL || out == NULL || out->buf == NULL)
 		return EXH_EUSAGE;
 	snprintf(prev, sizeof(prev), "%s", exh_i18n_lang());
 	lang = (in->lang != NULL && in->lang[0] != '\0') ? in->lang : prev;
@@ -266,11 +266,27 @@ render(const struct exh_report_input *in, bool html, struct exh_buf *out)
 int
 exh_report_html(const struct exh_report_input *in, struct exh_buf *out)
 {
-	return render(in, true, out);
+	struct exh_sink s = { out, NULL, NULL, EXH_OK };
+
+	return render(in, true, &s);
 }
 
 int
 exh_report_text(const struct exh_report_input *in, struct exh_buf *out)
+{
+	struct exh_sink s = { out, NULL, NULL, EXH_OK };
+
+	return render(in, false, &s);
+}
+
+int
+exh_report_html_to(const struct exh_report_input *in, struct exh_sink *out)
+{
+	return render(in, true, out);
+}
+
+int
+exh_report_text_to(const struct exh_report_input *in, struct exh_sink *out)
 {
 	return render(in, false, out);
 }

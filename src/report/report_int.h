@@ -13,6 +13,7 @@ struct report_row {
 	int64_t time;			/* FILETIME, never 0 */
 	const char *desc;		/* Timesketch timestamp_desc (English) */
 	const struct exh_finding *f;	/* borrowed from the collector */
+	size_t idx;			/* f's place in the collector */
 };
 
 /*
@@ -40,12 +41,13 @@ enum rw_style {
 struct rw {
 	bool html;
 	int rc;
-	struct exh_buf *out;
+	struct exh_buf *out;		/* sink->buf */
+	struct exh_sink *sink;		/* handed on in bounded pieces */
 	struct exh_buf tmp;		/* formatting scratch */
 	int cell;			/* cells written in the current row */
 };
 
-void rw_init(struct rw *w, bool html, struct exh_buf *out);
+void rw_init(struct rw *w, bool html, struct exh_sink *sink);
 /*
  * printf into the writer's scratch buffer, for handing to one of the
  * functions below: rw_kv(w, key, rw_fmt(w, "%d", n)).  Valid until the
@@ -89,6 +91,29 @@ const char *report_str(const char *s);			/* NULL/"" -> dash */
  * the top): the object of exh_report_profile_json, nested. */
 void report_profile_json(struct exh_json *w, const char *key,
     const struct exh_profile *p);
+
+/*
+ * Findings with the same level, kind, check and rule names in one folder
+ * form a group.  A group of more than REPORT_GROUP_MAX is listed in the
+ * report by its first REPORT_GROUP_MAX members (collector order) and a
+ * count; findings.jsonl and timeline.csv keep every one.  Built with one
+ * sort: O(n log n).
+ */
+#define REPORT_GROUP_MAX 20
+
+struct report_groups {
+	size_t n;
+	size_t *rank;			/* per finding: place in its group */
+	size_t *size;			/* per finding: its group's size */
+};
+
+int report_groups_build(const struct exh_findings *fs,
+    struct report_groups *g);
+/* Whether finding idx is listed in full. */
+bool report_groups_listed(const struct report_groups *g, size_t idx);
+/* Whether any group is cut short. */
+bool report_groups_any(const struct report_groups *g);
+void report_groups_free(struct report_groups *g);
 
 /* The sections, in report order (report.c calls them). */
 void report_case(struct rw *w, const struct exh_report_input *in);

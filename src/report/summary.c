@@ -130,12 +130,26 @@ put_verdicts(struct exh_buf *b, const struct exh_profile *p)
 int
 exh_report_summary_text(const struct exh_report_input *in, struct exh_buf *b)
 {
+	struct exh_sink s = { b, NULL, NULL, EXH_OK };
+
+	return exh_report_summary_text_to(in, &s);
+}
+
+int
+exh_report_summary_text_to(const struct exh_report_input *in,
+    struct exh_sink *out)
+{
 	const struct exh_findings *fs = in->findings;
 	struct exh_stats st = exh_findings_stats(fs);
+	struct exh_buf *b = out->buf;
 	size_t counts[4], i;
+	int rc;
 
-	for (i = 0; i < exh_findings_count(fs); i++)
+	for (i = 0; i < exh_findings_count(fs); i++) {
 		put_finding_text(b, exh_findings_get(fs, i));
+		if ((rc = exh_sink_flush(out, false)) != EXH_OK)
+			return rc;
+	}
 	exh_findings_level_counts(fs, counts);
 	exh_buf_printf(b, "findings: %zu alert, %zu warning, %zu notice\n",
 	    counts[EXH_LEVEL_ALERT], counts[EXH_LEVEL_WARNING],
@@ -151,18 +165,29 @@ exh_report_summary_text(const struct exh_report_input *in, struct exh_buf *b)
 	if (exh_findings_partial(fs) != NULL)
 		exh_buf_printf(b, "results are partial: %s\n",
 		    exh_findings_partial(fs));
-	return EXH_OK;
+	return exh_sink_flush(out, true);
 }
 
 int
 exh_report_findings_jsonl(const struct exh_findings *fs, struct exh_buf *b)
 {
+	struct exh_sink s = { b, NULL, NULL, EXH_OK };
+
+	return exh_report_findings_jsonl_to(fs, &s);
+}
+
+int
+exh_report_findings_jsonl_to(const struct exh_findings *fs,
+    struct exh_sink *s)
+{
 	size_t i;
 	int rc;
 
 	for (i = 0; i < exh_findings_count(fs); i++)
-		if ((rc = exh_finding_to_json(exh_findings_get(fs, i), b)) !=
-		    EXH_OK || (rc = exh_buf_putc(b, '\n')) != EXH_OK)
+		if ((rc = exh_finding_to_json(exh_findings_get(fs, i),
+		    s->buf)) != EXH_OK ||
+		    (rc = exh_buf_putc(s->buf, '\n')) != EXH_OK ||
+		    (rc = exh_sink_flush(s, false)) != EXH_OK)
 			return rc;
-	return EXH_OK;
+	return exh_sink_flush(s, true);
 }

@@ -9,6 +9,7 @@
 struct rows {
 	struct report_row *v;
 	size_t n, cap;
+	size_t idx;			/* of the finding being added */
 };
 
 static int
@@ -27,7 +28,7 @@ push(struct rows *r, int64_t time, const char *desc,
 		r->v = grown;
 		r->cap = cap;
 	}
-	r->v[r->n++] = (struct report_row){ time, desc, f };
+	r->v[r->n++] = (struct report_row){ time, desc, f, r->idx };
 	return EXH_OK;
 }
 
@@ -114,7 +115,7 @@ int
 report_timeline_rows(const struct exh_findings *fs, struct report_row **out,
     size_t *n)
 {
-	struct rows r = { NULL, 0, 0 };
+	struct rows r = { NULL, 0, 0, 0 };
 	size_t i;
 	int rc = EXH_OK;
 
@@ -124,6 +125,7 @@ report_timeline_rows(const struct exh_findings *fs, struct report_row **out,
 
 		if (f->level < EXH_LEVEL_NOTICE)
 			continue;
+		r.idx = i;
 		if (f->kind == EXH_FIND_FILE)
 			rc = file_rows(&r, f);
 		else
@@ -144,17 +146,27 @@ report_timeline_rows(const struct exh_findings *fs, struct report_row **out,
 int
 exh_report_timeline_csv(const struct exh_findings *fs, struct exh_buf *out)
 {
+	struct exh_sink s = { out, NULL, NULL, EXH_OK };
+
+	return exh_report_timeline_csv_to(fs, &s);
+}
+
+int
+exh_report_timeline_csv_to(const struct exh_findings *fs,
+    struct exh_sink *out)
+{
 	struct report_row *rows = NULL;
 	struct exh_buf m = { 0 };
 	size_t i, n = 0;
-	int rc = exh_buf_puts(out, "message,datetime,timestamp,timestamp_desc,"
-	    "level,score,check,path\n");
+	int rc = exh_buf_puts(out->buf, "message,datetime,timestamp,"
+	    "timestamp_desc,level,score,check,path\n");
 
 	if (rc == EXH_OK)
 		rc = report_timeline_rows(fs, &rows, &n);
 	for (i = 0; rc == EXH_OK && i < n; i++)
-		rc = put_row(out, &rows[i], &m);
+		if ((rc = put_row(out->buf, &rows[i], &m)) == EXH_OK)
+			rc = exh_sink_flush(out, false);
 	free(rows);
 	exh_buf_free(&m);
-	return rc;
+	return rc == EXH_OK ? exh_sink_flush(out, true) : rc;
 }

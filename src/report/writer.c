@@ -35,11 +35,12 @@ static const char *const style_class[] = { "", "warn", "alert" };
 static const char *const text_mark[] = { "", "[!] ", "[!!] " };
 
 void
-rw_init(struct rw *w, bool html, struct exh_buf *out)
+rw_init(struct rw *w, bool html, struct exh_sink *sink)
 {
 	memset(w, 0, sizeof(*w));
 	w->html = html;
-	w->out = out;
+	w->sink = sink;
+	w->out = sink->buf;
 	w->rc = EXH_OK;
 }
 
@@ -47,6 +48,8 @@ int
 rw_finish(struct rw *w)
 {
 	exh_buf_free(&w->tmp);
+	if (w->rc == EXH_OK)
+		w->rc = exh_sink_flush(w->sink, true);
 	return w->rc;
 }
 
@@ -56,6 +59,8 @@ put(struct rw *w, const char *s)
 {
 	if (w->rc == EXH_OK)
 		w->rc = exh_buf_puts(w->out, s);
+	if (w->rc == EXH_OK)
+		w->rc = exh_sink_flush(w->sink, false);
 }
 
 /* Content, ours or the evidence's: always escaped. */
@@ -68,6 +73,8 @@ esc(struct rw *w, const char *s)
 		s = "";
 	w->rc = w->html ? exh_esc_html(w->out, s, strlen(s)) :
 	    exh_esc_term(w->out, s, strlen(s));
+	if (w->rc == EXH_OK)
+		w->rc = exh_sink_flush(w->sink, false);
 }
 
 const char *

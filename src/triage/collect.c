@@ -78,59 +78,52 @@ collected_list(const struct exh_bundle_plan *p)
 	return c;
 }
 
-struct doc {
+struct doc_ctx {
+	const struct exh_triage *t;
 	const char *name;
-	struct exh_buf buf;
+	const char *lang;
+	const struct triage_doc_extra *x;
 };
 
-/* findings.jsonl, summary.txt, acquisition.json, timeline.csv, reports. */
 static int
-build_documents(const struct exh_triage *t, const struct exh_bundle_plan *p,
-    const struct exh_triage_bundle_options *bo, struct doc d[6])
+render_doc(void *ctx, struct exh_sink *out)
 {
-	struct exh_report_collected *col = collected_list(p);
-	const char *base = strrchr(bo->bundle.path, '/');
-	int rc;
+	const struct doc_ctx *d = ctx;
 
-	base = base ? base + 1 : bo->bundle.path;
-	d[0].name = "findings.jsonl";
-	d[1].name = "summary.txt";
-	d[2].name = "acquisition.json";
-	d[3].name = "timeline.csv";
-	d[4].name = "report.html";
-	d[5].name = "report.txt";
-	if (col == NULL)
-		return EXH_ENOMEM;
-	if ((rc = exh_triage_findings_jsonl(t, &d[0].buf)) == EXH_OK &&
-	    (rc = exh_triage_summary_text(t, &d[1].buf)) == EXH_OK &&
-	    (rc = exh_triage_acquisition_json(t, &d[2].buf)) == EXH_OK &&
-	    (rc = exh_report_timeline_csv(t->fs, &d[3].buf)) == EXH_OK &&
-	    (rc = triage_report(t, bo->lang, true, col, exh_bundle_plan_count(p), base,
-	    &d[4].buf)) == EXH_OK)
-		rc = triage_report(t, bo->lang, false, col, exh_bundle_plan_count(p), base,
-		    &d[5].buf);
-	free(col);
-	return rc;
+	return triage_document(d->t, d->name, d->lang, d->x, out);
 }
 
+/* findings.jsonl, summary.txt, acquisition.json, timeline.csv, reports:
+ * each rendered straight into its entry. */
 static int
 add_documents(struct exh_bundle *b, const struct exh_triage *t,
     const struct exh_bundle_plan *p, const struct exh_triage_bundle_options *bo,
     struct exh_err *err)
 {
-	struct doc d[6];
+	static const char *const names[] = { "findings.jsonl", "summary.txt",
+	    "acquisition.json", "timeline.csv", "report.html", "report.txt" };
+	struct triage_doc_extra x;
+	struct doc_ctx d;
+	const char *base = strrchr(bo->bundle.path, '/');
 	size_t i;
-	int rc;
+	int rc = EXH_OK;
 
-	memset(d, 0, sizeof(d));
-	rc = build_documents(t, p, bo, d);
-	if (rc != EXH_OK)
-		exh_err_set(err, rc, 0, "building the report documents failed");
-	for (i = 0; i < 6 && rc == EXH_OK; i++)
-		rc = exh_bundle_add_document(b, d[i].name, d[i].buf.data ?
-		    d[i].buf.data : "", d[i].buf.len, err);
-	for (i = 0; i < 6; i++)
-		exh_buf_free(&d[i].buf);
+	x.col = collected_list(p);
+	x.ncol = exh_bundle_plan_count(p);
+	x.bundle_name = base ? base + 1 : bo->bundle.path;
+	if (x.col == NULL)
+		return exh_err_set(err, EXH_ENOMEM, 0,
+		    "building the report documents failed");
+	d.t = t;
+	d.lang = bo->lang;
+	d.x = &x;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]) && rc == EXH_OK;
+	    i++) {
+		d.name = names[i];
+		rc = exh_bundle_add_document_render(b, names[i], render_doc, &d,
+		    err);
+	}
+	free((void *)x.col);
 	return rc;
 }
 

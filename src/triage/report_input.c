@@ -176,62 +176,79 @@ fill_input(const struct exh_triage *t, struct exh_report_input *in,
 }
 
 int
-triage_report(const struct exh_triage *t, const char *lang, bool html,
-    const struct exh_report_collected *col, size_t ncol,
-    const char *bundle_name, struct exh_buf *out)
+triage_document(const struct exh_triage *t, const char *name,
+    const char *lang, const struct triage_doc_extra *x, struct exh_sink *out)
 {
 	struct exh_report_input in;
 	struct input_store s;
 	int rc;
 
+	if (strcmp(name, "findings.jsonl") == 0)
+		return exh_report_findings_jsonl_to(t->fs, out);
+	if (strcmp(name, "timeline.csv") == 0)
+		return exh_report_timeline_csv_to(t->fs, out);
 	if (fill_input(t, &in, &s) != EXH_OK)
 		return EXH_ENOMEM;
 	in.lang = lang;
-	in.collected = col;
-	in.ncollected = ncol;
-	in.bundle_name = bundle_name;
-	rc = html ? exh_report_html(&in, out) : exh_report_text(&in, out);
+	if (x != NULL) {
+		in.collected = x->col;
+		in.ncollected = x->ncol;
+		in.bundle_name = x->bundle_name;
+	}
+	if (strcmp(name, "summary.txt") == 0)
+		rc = exh_report_summary_text_to(&in, out);
+	else if (strcmp(name, "acquisition.json") == 0)
+		rc = exh_report_acquisition_json(&in, out->buf) == EXH_OK ?
+		    exh_sink_flush(out, true) : EXH_ENOMEM;
+	else if (strcmp(name, "report.html") == 0)
+		rc = exh_report_html_to(&in, out);
+	else if (strcmp(name, "report.txt") == 0)
+		rc = exh_report_text_to(&in, out);
+	else
+		rc = EXH_EUSAGE;
 	free_store(&s, t->nsrcs);
 	return rc;
+}
+
+int
+exh_triage_document(const struct exh_triage *t, const char *name,
+    const char *lang, struct exh_sink *out)
+{
+	if (t == NULL || name == NULL || out == NULL || out->buf == NULL)
+		return EXH_EUSAGE;
+	return triage_document(t, name, lang, NULL, out);
+}
+
+static int
+whole(const struct exh_triage *t, const char *name, const char *lang,
+    struct exh_buf *out)
+{
+	struct exh_sink s = { out, NULL, NULL, EXH_OK };
+
+	return exh_triage_document(t, name, lang, &s);
 }
 
 int
 exh_triage_report(const struct exh_triage *t, const char *lang, bool html,
     struct exh_buf *out)
 {
-	return triage_report(t, lang, html, NULL, 0, NULL, out);
+	return whole(t, html ? "report.html" : "report.txt", lang, out);
 }
 
 int
 exh_triage_summary_text(const struct exh_triage *t, struct exh_buf *out)
 {
-	struct exh_report_input in;
-	struct input_store s;
-	int rc;
-
-	if (fill_input(t, &in, &s) != EXH_OK)
-		return EXH_ENOMEM;
-	rc = exh_report_summary_text(&in, out);
-	free_store(&s, t->nsrcs);
-	return rc;
+	return whole(t, "summary.txt", NULL, out);
 }
 
 int
 exh_triage_findings_jsonl(const struct exh_triage *t, struct exh_buf *out)
 {
-	return exh_report_findings_jsonl(t->fs, out);
+	return whole(t, "findings.jsonl", NULL, out);
 }
 
 int
 exh_triage_acquisition_json(const struct exh_triage *t, struct exh_buf *out)
 {
-	struct exh_report_input in;
-	struct input_store s;
-	int rc;
-
-	if (fill_input(t, &in, &s) != EXH_OK)
-		return EXH_ENOMEM;
-	rc = exh_report_acquisition_json(&in, out);
-	free_store(&s, t->nsrcs);
-	return rc;
+	return whole(t, "acquisition.json", NULL, out);
 }

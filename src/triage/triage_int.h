@@ -59,9 +59,18 @@ char *triage_install_dir(const struct exh_triage *t, struct exh_volume *vol);
  * which the installed build was exposed (rules/exposure.tsv). */
 void triage_coverage_check(struct exh_triage *t);
 
-/* The report input with the bundle's collected list (may be NULL). */
-int triage_report(const struct exh_triage *t, const char *lang, bool html,
-    const struct exh_report_collected *col, size_t ncol,
-    const char *bundle_name, struct exh_buf *out);
+/* What a document shows besides the triage: the bundle's collected list
+ * (NULL without a bundle) and the bundle's file name. */
+struct triage_doc_extra {
+	const struct exh_report_collected *col;
+	size_t ncol;
+	const char *bundle_name;
+};
+
+/* exh_triage_document with the bundle's part of the report (x may be
+ * NULL). */
+int triage_document(const struct exh_triage *t, const char *name,
+    const char *lang, const struct triage_doc_extra *x,
+    struct exh_sink *out);
 
 #endif /* EXHUME_TRIAGE_INT_H */
