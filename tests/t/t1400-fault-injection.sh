@@ -335,17 +335,9 @@ ok $? "files: no entry is written with an empty path or owner unless out of memo
 [ -z "$MISNAMED" ]
 ok $? "no failed allocation is reported as a bad line of a rules file$MISNAMED"
 [ -z "$EMPTY" ]; ok $? "no failed allocation gives an empty error message$EMPTY"
-# Known (issue #23 item 1): collection re-finds each flagged stream by its
-# display path (src/triage/collect.c take) and discards the lookup's error,
-# so a stream whose lookup fails for lack of memory is neither collected
-# nor listed as left out.  Reported as TODO until collection goes by
-# (volume, MFT record, stream).
-if [ -z "$GAP" ]; then
-	ok 0 "bundle: no flagged stream goes missing without being listed"
-else
-	TAP_N=$((TAP_N + 1))
-	echo "not ok $TAP_N - bundle: no flagged stream goes missing without being listed # TODO issue #23 item 1$GAP"
-fi
+# Collection goes by (volume, MFT record, stream): a stream whose read
+# fails for lack of memory is listed as left out, never missing in silence.
+[ -z "$GAP" ]; ok $? "bundle: no flagged stream goes missing without being listed$GAP"
 [ -z "$BADBUNDLE" ]; ok $? "every bundle left behind verifies$BADBUNDLE"
 [ -z "$LEFTOVER" ]; ok $? "no partial bundle file is left behind$LEFTOVER"
 
