@@ -42,16 +42,15 @@ struct exh_bundle_options {
 	uint64_t max_collect_bytes;	/* 0 = EXH_BUNDLE_DEFAULT_CAP */
 };
 
-/* One stream to collect; metadata comes from the volume layer. */
+/*
+ * One stream to collect; metadata comes from the volume layer.  file is
+ * borrowed for the call (the bundle copies what it keeps): path raw and
+ * attacker-chosen, stream "" or NULL for the unnamed stream, size the
+ * declared size (used for the cap); owner_sid is not used.
+ */
 struct exh_bundle_item {
 	char drive;			/* 'C' */
-	const char *winpath;		/* raw, attacker-chosen */
-	const char *stream;		/* "" or NULL: the unnamed stream */
-	uint64_t mft;
-	uint16_t seq;
-	uint64_t size;			/* declared size; used for the cap */
-	uint32_t attributes;		/* FILE_ATTRIBUTE_* bits */
-	struct exh_macb si, fn;
+	struct exh_fileref file;
 	const char *reason;		/* "finding", "iis-log", "hive", ... */
 	const char *const *finding_ids;
 	size_t n_finding_ids;

@@ -169,6 +169,33 @@ struct exh_macb {
 	int64_t accessed;
 };
 
+/*
+ * The identity of one stream of one file, as every layer describes it: the
+ * walk's metadata travels in it from the scan to the findings, the
+ * collection plan and the bundle.  Owning form: the strings belong to the
+ * struct and are freed by exh_fileref_free.  A struct that only lends one
+ * (an item handed to a call, a row pointing into a finding) says so where
+ * it embeds it, and never frees it.  Strings may be NULL ("" and NULL are
+ * written alike); all bytes are raw and attacker-chosen.
+ */
+struct exh_fileref {
+	char *path;		/* Windows form, "C:\\inetpub\\x.aspx" */
+	char *stream;		/* "" for the unnamed $DATA stream */
+	uint64_t mft;		/* MFT record number */
+	uint16_t seq;		/* its sequence number */
+	uint64_t size;		/* declared size of the stream */
+	uint32_t attributes;	/* NTFS FILE_ATTR_* bits */
+	struct exh_macb si;	/* $STANDARD_INFORMATION */
+	struct exh_macb fn;	/* $FILE_NAME of this name */
+	char *owner_sid;	/* "S-1-5-18"; "" or NULL when unknown */
+};
+
+/* Deep copy of src into dst (whose old contents are not freed).  EXH_OK, or
+ * EXH_ENOMEM with dst left empty (zeroed). */
+int exh_fileref_copy(struct exh_fileref *dst, const struct exh_fileref *src);
+/* Frees the strings and zeroes f.  Accepts a zeroed struct. */
+void exh_fileref_free(struct exh_fileref *f);
+
 /* "2021-03-03T06:49:42.1620000Z"; "" for 0.  buf must hold 32 bytes. */
 const char *exh_filetime_iso(int64_t ft, char buf[32]);
 /* Seconds since the Unix epoch (floor); for body files. */

@@ -45,21 +45,13 @@ struct exh_finding {
 	int kind;		/* enum exh_finding_kind */
 	char *check;		/* check id, e.g. "CVE-2021-26855/test-proxylogon" */
 
-	/* Where: files (kind FILE) and the log/evtx file itself. */
-	char *path;		/* Windows form, "C:\\inetpub\\..." */
-	char *stream;		/* "" for the unnamed $DATA stream */
-	uint64_t size;
-	uint64_t mft;
-	uint16_t seq;
-	uint32_t attributes;	/* NTFS FILE_ATTR_* bits */
+	/* Where: files (kind FILE) and the log/evtx file itself; owned. */
+	struct exh_fileref file;
 	char md5[33];		/* "" when not computed */
 	char sha1[41];
 	char sha256[65];
-	struct exh_macb si;
-	struct exh_macb fn;
 	char *owner;		/* account name of a well-known owner SID, else
 				   the SID; "" or NULL when unknown */
-	char *owner_sid;	/* "S-1-5-18"; "" or NULL when unknown */
 
 	/* What: log lines and events. */
 	uint64_t line;		/* 1-based; 0 when not a log line */

@@ -131,6 +131,15 @@ bool exh_volume_is_system(struct exh_volume *vol);
 int exh_volume_walk(struct exh_volume *vol, const char *start,
     exh_walk_fn fn, void *ctx, struct exh_err *err);
 
+/*
+ * The one conversion of a walked entry into an owned struct exh_fileref,
+ * for what outlives the callback: stream st of e (NULL: "" and size 0),
+ * with owner_sid "" when the walk had none.  out is filled only on
+ * success (free it with exh_fileref_free).  EXH_OK or EXH_ENOMEM.
+ */
+int exh_entry_fileref(const struct exh_entry *e,
+    const struct exh_stream_info *st, struct exh_fileref *out);
+
 /* Longest SID text plus NUL: "S-1-0x" + 12 hex + 15 * "-4294967295". */
 #define EXH_SID_MAX 192
 

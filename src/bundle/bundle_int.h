@@ -185,13 +185,7 @@ int bundle_add_stream(struct exh_bundle *b, const struct exh_bundle_item *it,
 /* One stream in the collection plan, with the metadata the walk gave. */
 struct plan_item {
 	struct exh_volume *vol;
-	char *path;
-	char *stream;
-	uint64_t mft;
-	uint16_t seq;
-	uint64_t size;
-	uint32_t attributes;
-	struct exh_macb si, fn;
+	struct exh_fileref file;	/* owned; stream never NULL */
 	const char *reason;
 	const char **ids;
 	size_t nids;

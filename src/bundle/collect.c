@@ -31,15 +31,8 @@ static void
 item_to_bundle(const struct plan_item *it, struct exh_bundle_item *bi)
 {
 	memset(bi, 0, sizeof(*bi));
-	bi->drive = it->path[0];
-	bi->winpath = it->path;
-	bi->stream = it->stream;
-	bi->mft = it->mft;
-	bi->seq = it->seq;
-	bi->size = it->size;
-	bi->attributes = it->attributes;
-	bi->si = it->si;
-	bi->fn = it->fn;
+	bi->drive = it->file.path[0];
+	bi->file = it->file;		/* borrowed for the call */
 	bi->reason = it->reason;
 	bi->finding_ids = it->ids;
 	bi->n_finding_ids = it->nids;
@@ -53,15 +46,15 @@ record_outcome(struct plan_item *it, int rc, const struct stream_reader *r,
 	if (rc == EXH_EIO) {
 		it->status = "incomplete";
 		it->why = strdup(err->msg);
-	} else if (r->off == 0 && it->size > 0) {
+	} else if (r->off == 0 && it->file.size > 0) {
 		it->status = "left-out";
 		it->why = strdup("size cap");
-	} else if (r->off < it->size) {
+	} else if (r->off < it->file.size) {
 		it->status = "incomplete";
 		it->why = strdup("size cap reached while reading");
 	} else
 		it->status = "collected";
-	if (r->off > 0 || it->size == 0)
+	if (r->off > 0 || it->file.size == 0)
 		(void)exh_hasher_final(r->h, NULL, NULL, it->sha256);
 }
 
@@ -92,11 +85,11 @@ salt_for(const struct plan_item *it, char *buf, size_t len)
 	struct exh_err err;
 	uint64_t mft;
 
-	if (exh_volume_lookup(it->vol, it->path, &mft, NULL, &err) == EXH_OK &&
-	    mft == it->mft)
+	if (exh_volume_lookup(it->vol, it->file.path, &mft, NULL, &err) ==
+	    EXH_OK && mft == it->file.mft)
 		return NULL;
-	if (snprintf(buf, len, "%llu-%u", (unsigned long long)it->mft,
-	    (unsigned)it->seq) >= (int)len)
+	if (snprintf(buf, len, "%llu-%u", (unsigned long long)it->file.mft,
+	    (unsigned)it->file.seq) >= (int)len)
 		return NULL;
 	return buf;
 }
@@ -113,13 +106,13 @@ collect(struct exh_bundle *b, struct plan_item *it, struct exh_err *err)
 
 	item_to_bundle(it, &bi);
 	salt = salt_for(it, saltbuf, sizeof(saltbuf));
-	if (bundle_entry_name_salted(bi.drive, it->path, it->stream, salt,
-	    &name) == EXH_OK && name.data != NULL)
+	if (bundle_entry_name_salted(bi.drive, it->file.path, it->file.stream,
+	    salt, &name) == EXH_OK && name.data != NULL)
 		it->entry = exh_buf_take(&name);
 	exh_buf_free(&name);
 	/* By MFT reference: a display path may not lead back to the file. */
-	if (exh_stream_open_ref(it->vol, it->mft, it->seq, it->stream, &r.st,
-	    err) != EXH_OK)
+	if (exh_stream_open_ref(it->vol, it->file.mft, it->file.seq,
+	    it->file.stream, &r.st, err) != EXH_OK)
 		return leave_out(b, it, &bi, err->msg, err);
 	if (exh_hasher_create(false, false, &r.h) != EXH_OK) {
 		exh_stream_close(r.st);
@@ -150,7 +143,7 @@ exh_bundle_plan_collect(struct exh_bundle_plan *p, struct exh_bundle *b,
 		    "handle");
 	for (i = 0; i < p->n && rc == EXH_OK; i++) {
 		if (progress != NULL)
-			progress(ctx, i, p->n, p->items[i].path);
+			progress(ctx, i, p->n, p->items[i].file.path);
 		rc = collect(b, &p->items[i], err);
 	}
 	return rc;

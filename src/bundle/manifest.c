@@ -78,10 +78,10 @@ put_item(struct exh_json *w, const struct exh_bundle_item *it)
 	}
 	drive[0] = it->drive;
 	exh_json_str(w, "drive", drive);
-	exh_json_str(w, "path", it->winpath);
-	exh_json_text(w, "stream", it->stream);
-	exh_json_uint(w, "mft", it->mft);
-	exh_json_uint(w, "seq", it->seq);
+	exh_json_str(w, "path", it->file.path);
+	exh_json_text(w, "stream", it->file.stream);
+	exh_json_uint(w, "mft", it->file.mft);
+	exh_json_uint(w, "seq", it->file.seq);
 }
 
 int
@@ -97,12 +97,12 @@ manifest_put(struct exh_buf *b, const struct manifest_line *m)
 	put_item(&w, it);
 	exh_json_uint(&w, "size", m->stored);
 	if (it != NULL)
-		exh_json_uint(&w, "source_size", it->size);
+		exh_json_uint(&w, "source_size", it->file.size);
 	put_digests(&w, m);
 	if (it != NULL) {
-		exh_json_macb(&w, "si", &it->si, EXH_JSON_ABSENT_NULL);
-		exh_json_macb(&w, "fn", &it->fn, EXH_JSON_ABSENT_NULL);
-		put_attrs(&w, it->attributes);
+		exh_json_macb(&w, "si", &it->file.si, EXH_JSON_ABSENT_NULL);
+		exh_json_macb(&w, "fn", &it->file.fn, EXH_JSON_ABSENT_NULL);
+		put_attrs(&w, it->file.attributes);
 	}
 	exh_json_str(&w, "reason", it != NULL ? it->reason : "document");
 	exh_json_open(&w, "findings", '[');

@@ -42,8 +42,7 @@ exh_bundle_plan_destroy(struct exh_bundle_plan *p)
 	if (p == NULL)
 		return;
 	for (i = 0; i < p->n; i++) {
-		free(p->items[i].path);
-		free(p->items[i].stream);
+		exh_fileref_free(&p->items[i].file);
 		free(p->items[i].ids);
 		free(p->items[i].entry);
 		free(p->items[i].why);
@@ -85,26 +84,26 @@ find(const struct exh_bundle_plan *p, uint64_t key, const char *stream)
 	if (!exh_set64_get(&p->first, key, &first))
 		return NULL;
 	for (i = (size_t)first + 1; i != 0; i = p->items[i - 1].next)
-		if (strcmp(p->items[i - 1].stream, stream) == 0)
+		if (strcmp(p->items[i - 1].file.stream, stream) == 0)
 			return &p->items[i - 1];
 	return NULL;
 }
 
-/* Appends a zeroed item for (vol, mft, stream) unless it is planned;
- * *out is the item either way, *added says which. */
+/* Appends an item for (vol, ref's record and stream), with a copy of ref,
+ * unless it is planned; *out is the item either way, *added says which.
+ * ref->path and ref->stream are not NULL. */
 static int
-plan_item(struct exh_bundle_plan *p, struct exh_volume *vol, uint64_t mft,
-    const char *path, const char *stream, struct plan_item **out,
-    bool *added)
+plan_item(struct exh_bundle_plan *p, struct exh_volume *vol,
+    const struct exh_fileref *ref, struct plan_item **out, bool *added)
 {
 	struct plan_item *it, *grown;
 	uint64_t key, first;
 	size_t ncap;
 
 	*added = false;
-	if (record_key(p, vol, mft, &key) != EXH_OK)
+	if (record_key(p, vol, ref->mft, &key) != EXH_OK)
 		return EXH_ENOMEM;
-	if ((*out = find(p, key, stream)) != NULL)
+	if ((*out = find(p, key, ref->stream)) != NULL)
 		return EXH_OK;
 	if (p->n == p->cap) {
 		ncap = p->cap ? p->cap * 2 : 64;
@@ -117,23 +116,19 @@ plan_item(struct exh_bundle_plan *p, struct exh_volume *vol, uint64_t mft,
 	it = &p->items[p->n];
 	memset(it, 0, sizeof(*it));
 	it->vol = vol;
-	it->mft = mft;
-	if ((it->path = strdup(path)) == NULL ||
-	    (it->stream = strdup(stream)) == NULL)
-		goto nomem;
+	if (exh_fileref_copy(&it->file, ref) != EXH_OK)
+		return EXH_ENOMEM;
 	if (exh_set64_get(&p->first, key, &first)) {
 		it->next = p->items[first].next;
 		p->items[first].next = p->n + 1;
-	} else if (exh_set64_put(&p->first, key, p->n) != EXH_OK)
-		goto nomem;
+	} else if (exh_set64_put(&p->first, key, p->n) != EXH_OK) {
+		exh_fileref_free(&it->file);
+		return EXH_ENOMEM;
+	}
 	p->n++;
 	*out = it;
 	*added = true;
 	return EXH_OK;
-nomem:
-	free(it->path);
-	free(it->stream);
-	return EXH_ENOMEM;
 }
 
 static int
@@ -153,28 +148,26 @@ int
 exh_bundle_plan_finding(struct exh_bundle_plan *p, struct exh_volume *vol,
     const struct exh_finding *f, struct exh_err *err)
 {
+	struct exh_fileref ref;
 	struct plan_item *it;
-	const char *stream;
 	bool added;
 
 	if (p == NULL || p->magic != PLAN_MAGIC || vol == NULL || f == NULL)
 		return exh_err_set(err, EXH_EUSAGE, 0, "bundle plan: invalid "
 		    "handle");
-	if (f->kind != EXH_FIND_FILE || f->path == NULL ||
+	if (f->kind != EXH_FIND_FILE || f->file.path == NULL ||
 	    f->level < EXH_LEVEL_NOTICE)
 		return EXH_OK;
-	stream = f->stream != NULL ? f->stream : "";
-	if (plan_item(p, vol, f->mft, f->path, stream, &it, &added) != EXH_OK)
+	/* A view of the finding's identity (plan_item copies it). */
+	ref = f->file;
+	if (ref.stream == NULL)
+		ref.stream = "";
+	if (plan_item(p, vol, &ref, &it, &added) != EXH_OK)
 		return exh_err_set(err, EXH_ENOMEM, 0, "bundle plan: out of "
 		    "memory");
 	if (added) {
-		it->seq = f->seq;
-		it->size = f->size;
-		it->attributes = f->attributes;
-		it->si = f->si;
-		it->fn = f->fn;
 		it->reason = "finding";
-		p->bytes += f->size;
+		p->bytes += ref.size;
 	}
 	/* The id string lives in the finding, which outlives the plan. */
 	if (add_id(it, f->id) != EXH_OK)
@@ -187,6 +180,7 @@ static int
 on_entry(const struct exh_entry *e, void *ctx)
 {
 	struct taking *t = ctx;
+	struct exh_fileref ref;
 	struct plan_item *it;
 	bool added;
 	size_t i;
@@ -203,16 +197,14 @@ on_entry(const struct exh_entry *e, void *ctx)
 			continue;
 		if (si->flags & EXH_STREAM_ENCRYPTED)
 			continue;
-		if ((t->rc = plan_item(t->p, t->vol, e->mft, e->path, si->name,
-		    &it, &added)) != EXH_OK)
+		if ((t->rc = exh_entry_fileref(e, si, &ref)) != EXH_OK)
+			return EXH_WALK_STOP;
+		t->rc = plan_item(t->p, t->vol, &ref, &it, &added);
+		exh_fileref_free(&ref);
+		if (t->rc != EXH_OK)
 			return EXH_WALK_STOP;
 		if (!added)
 			continue;
-		it->seq = e->seq;
-		it->size = si->size;
-		it->attributes = e->attributes;
-		it->si = e->si;
-		it->fn = e->fn;
 		it->reason = t->reason;
 		t->p->bytes += si->size;
 	}
@@ -321,9 +313,9 @@ exh_bundle_plan_outcome(const struct exh_bundle_plan *p, size_t i,
 
 	memset(out, 0, sizeof(*out));
 	out->entry = it->entry != NULL ? it->entry : "";
-	out->winpath = it->path;
-	out->stream = it->stream;
-	out->size = it->size;
+	out->winpath = it->file.path;
+	out->stream = it->file.stream;
+	out->size = it->file.size;
 	out->sha256 = it->sha256;
 	out->reason = it->reason;
 	out->status = it->status != NULL ? it->status : "left-out";

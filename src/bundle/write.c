@@ -334,7 +334,7 @@ add_line(struct exh_bundle *b, const struct manifest_line *m,
 static int
 check_item(const struct exh_bundle_item *it, struct exh_err *err)
 {
-	if (it == NULL || it->winpath == NULL || it->reason == NULL ||
+	if (it == NULL || it->file.path == NULL || it->reason == NULL ||
 	    (it->n_finding_ids > 0 && it->finding_ids == NULL))
 		return exh_err_set(err, EXH_EUSAGE, 0,
 		    "bundle: item without path or reason");
@@ -405,7 +405,7 @@ copy_stream(struct exh_bundle *b, const char *name, exh_read_fn rd,
 static int
 item_mtime(const struct exh_bundle_item *it)
 {
-	return it->si.modified != 0;
+	return it->file.si.modified != 0;
 }
 
 int
@@ -431,9 +431,9 @@ bundle_add_stream(struct exh_bundle *b, const struct exh_bundle_item *it,
 		return rc;
 	if (rd == NULL)
 		return exh_err_set(err, EXH_EUSAGE, 0, "bundle: no reader");
-	exh_esc_term_str(it->winpath, esc, sizeof(esc));
-	if (bundle_entry_name_salted(it->drive, it->winpath, it->stream, salt,
-	    &name) != EXH_OK)
+	exh_esc_term_str(it->file.path, esc, sizeof(esc));
+	if (bundle_entry_name_salted(it->drive, it->file.path, it->file.stream,
+	    salt, &name) != EXH_OK)
 		return exh_err_set(err, EXH_EUSAGE, 0,
 		    "bundle: %s: no entry name (drive letter '%c'?)", esc,
 		    it->drive >= 0x20 && it->drive < 0x7f ? it->drive : '?');
@@ -443,7 +443,7 @@ bundle_add_stream(struct exh_bundle *b, const struct exh_bundle_item *it,
 		    "bundle: %s: added twice", esc);
 	}
 	m.item = it;
-	if (it->size > b->cap - b->collected_bytes) {
+	if (it->file.size > b->cap - b->collected_bytes) {
 		exh_buf_free(&name);
 		m.status = "left-out";
 		m.why = "size cap";
@@ -454,8 +454,8 @@ bundle_add_stream(struct exh_bundle *b, const struct exh_bundle_item *it,
 	m.entry = name.data;
 	m.status = "collected";
 	if ((rc = begin_entry(b, name.data, item_mtime(it) ?
-	    exh_filetime_to_unix(it->si.modified) : (int64_t)time(NULL), -1,
-	    err)) != EXH_OK)
+	    exh_filetime_to_unix(it->file.si.modified) : (int64_t)time(NULL),
+	    -1, err)) != EXH_OK)
 		goto out;
 	if (digests_init(&d) != EXH_OK) {
 		rc = exh_err_set(err, EXH_ENOMEM, 0, "bundle: out of memory");

@@ -397,7 +397,8 @@ add_finding(struct evtx_scan *sc, const struct events_check *c)
 		rc = exh_buf_printf(&det, "%s%s", i ? " && " : "matched: ",
 		    sc->matched[i]->src);
 	if (rc == EXH_OK && (rc = exh_finding_set(&f->check, c->check)) ==
-	    EXH_OK && (rc = exh_finding_set(&f->path, sc->winpath)) == EXH_OK &&
+	    EXH_OK &&
+	    (rc = exh_finding_set(&f->file.path, sc->winpath)) == EXH_OK &&
 	    (rc = exh_finding_set(&f->excerpt, ex.data)) == EXH_OK &&
 	    (rc = add_record_fields(f, r)) == EXH_OK)
 		rc = exh_finding_add_reason(f, "event", c->check, c->score,

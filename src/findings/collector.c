@@ -185,13 +185,13 @@ cmp_finding(const void *pa, const void *pb)
 	if (a->score != b->score)
 		return b->score - a->score;
 	if ((d = a->kind - b->kind) != 0 ||
-	    (d = cmp_str(a->path, b->path)) != 0 ||
-	    (d = cmp_str(a->stream, b->stream)) != 0 ||
+	    (d = cmp_str(a->file.path, b->file.path)) != 0 ||
+	    (d = cmp_str(a->file.stream, b->file.stream)) != 0 ||
 	    (d = cmp_u64(a->line, b->line)) != 0 ||
 	    (d = cmp_u64(a->record, b->record)) != 0 ||
 	    (d = cmp_str(a->check, b->check)) != 0)
 		return d;
-	return cmp_u64(a->mft, b->mft);
+	return cmp_u64(a->file.mft, b->file.mft);
 }
 
 static int

@@ -40,10 +40,8 @@ exh_finding_free(struct exh_finding *f)
 	free(f->reasons);
 	free(f->fields);
 	free(f->check);
-	free(f->path);
-	free(f->stream);
+	exh_fileref_free(&f->file);
 	free(f->owner);
-	free(f->owner_sid);
 	free(f->client_ip);
 	free(f->excerpt);
 	free(f);
@@ -134,23 +132,15 @@ exh_finding_dup(const struct exh_finding *f)
 	memcpy(d->id, f->id, sizeof(d->id));
 	d->level = f->level;
 	d->score = f->score;
-	d->size = f->size;
-	d->mft = f->mft;
-	d->seq = f->seq;
-	d->attributes = f->attributes;
 	memcpy(d->md5, f->md5, sizeof(d->md5));
 	memcpy(d->sha1, f->sha1, sizeof(d->sha1));
 	memcpy(d->sha256, f->sha256, sizeof(d->sha256));
-	d->si = f->si;
-	d->fn = f->fn;
 	d->line = f->line;
 	d->record = f->record;
 	d->time = f->time;
+	rc |= exh_fileref_copy(&d->file, &f->file);
 	rc |= dup_str(&d->check, f->check);
-	rc |= dup_str(&d->path, f->path);
-	rc |= dup_str(&d->stream, f->stream);
 	rc |= dup_str(&d->owner, f->owner);
-	rc |= dup_str(&d->owner_sid, f->owner_sid);
 	rc |= dup_str(&d->client_ip, f->client_ip);
 	rc |= dup_str(&d->excerpt, f->excerpt);
 	for (i = 0; rc == EXH_OK && i < f->nreasons; i++) {

@@ -38,26 +38,26 @@ put_fields(struct exh_json *w, const struct exh_finding *f)
 static void
 put_file_part(struct exh_json *w, const struct exh_finding *f)
 {
-	exh_json_uint(w, "size", f->size);
-	exh_json_uint(w, "mft", f->mft);
-	exh_json_uint(w, "seq", f->seq);
-	exh_json_uint(w, "attributes", f->attributes);
+	exh_json_uint(w, "size", f->file.size);
+	exh_json_uint(w, "mft", f->file.mft);
+	exh_json_uint(w, "seq", f->file.seq);
+	exh_json_uint(w, "attributes", f->file.attributes);
 	/* Not chosen by an attacker, but escaped like every disk string. */
 	exh_json_text(w, "owner", f->owner);
-	exh_json_text(w, "owner_sid", f->owner_sid);
+	exh_json_text(w, "owner_sid", f->file.owner_sid);
 	if (f->md5[0] != '\0')
 		exh_json_str(w, "md5", f->md5);
 	if (f->sha1[0] != '\0')
 		exh_json_str(w, "sha1", f->sha1);
 	exh_json_str(w, "sha256", f->sha256);
-	exh_json_macb(w, "si", &f->si, EXH_JSON_ABSENT_EMPTY);
-	exh_json_macb(w, "fn", &f->fn, EXH_JSON_ABSENT_EMPTY);
+	exh_json_macb(w, "si", &f->file.si, EXH_JSON_ABSENT_EMPTY);
+	exh_json_macb(w, "fn", &f->file.fn, EXH_JSON_ABSENT_EMPTY);
 }
 
 static void
 put_record_part(struct exh_json *w, const struct exh_finding *f)
 {
-	exh_json_str(w, "file", f->path);
+	exh_json_str(w, "file", f->file.path);
 	exh_json_uint(w, "line", f->line);
 	exh_json_uint(w, "record", f->record);
 	exh_json_time(w, "time", f->time, EXH_JSON_ABSENT_EMPTY);
@@ -78,8 +78,8 @@ exh_finding_to_json(const struct exh_finding *f, struct exh_buf *out)
 	exh_json_str(&w, "level", exh_level_name(f->level));
 	exh_json_int(&w, "score", f->score);
 	exh_json_str(&w, "check", f->check);
-	exh_json_str(&w, "path", f->path);
-	exh_json_text(&w, "stream", f->stream);
+	exh_json_str(&w, "path", f->file.path);
+	exh_json_text(&w, "stream", f->file.stream);
 	if (f->kind == EXH_FIND_FILE)
 		put_file_part(&w, f);
 	else

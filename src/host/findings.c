@@ -24,7 +24,7 @@ exh_profile_findings(const struct exh_profile *p, struct exh_findings *out,
 		if (f == NULL ||
 		    exh_finding_set(&f->check, c[i].check) != EXH_OK ||
 		    (c[i].path != NULL &&
-		    exh_finding_set(&f->path, c[i].path) != EXH_OK) ||
+		    exh_finding_set(&f->file.path, c[i].path) != EXH_OK) ||
 		    exh_finding_add_reason(f, "config", c[i].check,
 		    c[i].score, c[i].description,
 		    "exchange-attacks.md section 11", c[i].detail) != EXH_OK) {

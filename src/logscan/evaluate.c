@@ -331,7 +331,7 @@ emit(struct logscan_filestate *sc, const struct logscan_rule *r,
 	f->time = sc->t;
 	rc = exh_finding_set(&f->check, chk->id);
 	if (rc == EXH_OK)
-		rc = exh_finding_set(&f->path, sc->winpath);
+		rc = exh_finding_set(&f->file.path, sc->winpath);
 	if (rc == EXH_OK && sc->c_ip >= 0 && (size_t)sc->c_ip < sc->nf &&
 	    sc->have_hdr) {
 		ip = sc->f[sc->c_ip].p;

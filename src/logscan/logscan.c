@@ -134,7 +134,7 @@ note_damage(struct logscan_filestate *sc)
 	if (rc == EXH_OK)
 		rc = exh_finding_set(&f->check, "logscan/damaged");
 	if (rc == EXH_OK)
-		rc = exh_finding_set(&f->path, sc->winpath);
+		rc = exh_finding_set(&f->file.path, sc->winpath);
 	if (rc == EXH_OK)
 		rc = exh_finding_add_reason(f, "log", "logscan/damaged", 0,
 		    "Damaged log content was skipped; the rest was analysed",

@@ -44,7 +44,7 @@ finding_what(const struct exh_finding *f)
 		return f->check;
 	if (f->nreasons > 0 && f->reasons[0].name != NULL)
 		return f->reasons[0].name;
-	return report_str(f->path);
+	return report_str(f->file.path);
 }
 
 static void
@@ -65,16 +65,18 @@ where(struct rw *w, const struct exh_finding *f)
 {
 	char sz[48];
 
-	if (f->path != NULL && f->stream != NULL && f->stream[0] != '\0')
-		rw_kv(w, _("Path"), rw_fmt(w, "%s:%s", f->path, f->stream));
-	else if (f->path != NULL)
-		rw_kv(w, _("Path"), f->path);
+	if (f->file.path != NULL && f->file.stream != NULL &&
+	    f->file.stream[0] != '\0')
+		rw_kv(w, _("Path"), rw_fmt(w, "%s:%s", f->file.path,
+		    f->file.stream));
+	else if (f->file.path != NULL)
+		rw_kv(w, _("Path"), f->file.path);
 	if (f->kind != EXH_FIND_FILE)
 		return;
-	rw_kv(w, _("Size"), report_size(f->size, sz));
-	if (f->mft != 0)
+	rw_kv(w, _("Size"), report_size(f->file.size, sz));
+	if (f->file.mft != 0)
 		rw_kv(w, _("MFT record"), rw_fmt(w, _("%1$llu (sequence %2$u)"),
-		    (unsigned long long)f->mft, (unsigned)f->seq));
+		    (unsigned long long)f->file.mft, (unsigned)f->file.seq));
 	if (f->owner != NULL && f->owner[0] != '\0')
 		rw_kv(w, _("Owner"), f->owner);
 	if (f->md5[0] != '\0')
@@ -84,9 +86,9 @@ where(struct rw *w, const struct exh_finding *f)
 	if (f->sha256[0] != '\0')
 		rw_kv(w, "SHA-256", f->sha256);
 	macb(w, _("$SI times (created | modified | MFT changed | accessed)"),
-	    &f->si);
+	    &f->file.si);
 	macb(w, _("$FN times (created | modified | MFT changed | accessed)"),
-	    &f->fn);
+	    &f->file.fn);
 }
 
 static void
@@ -162,7 +164,7 @@ static void
 group_head(struct rw *w, const struct exh_finding *f, size_t n)
 {
 	struct exh_buf rules = { 0 }, dir = { 0 };
-	const char *slash = f->path != NULL ? strrchr(f->path, '\\') : NULL;
+	const char *slash = f->file.path != NULL ? strrchr(f->file.path, '\\') : NULL;
 	size_t i;
 	int rc = EXH_OK;
 
@@ -170,7 +172,7 @@ group_head(struct rw *w, const struct exh_finding *f, size_t n)
 		if ((i == 0 || (rc = exh_buf_puts(&rules, ", ")) == EXH_OK))
 			rc = exh_buf_puts(&rules, report_str(f->reasons[i].name));
 	if (rc == EXH_OK && slash != NULL)
-		rc = exh_buf_append(&dir, f->path, (size_t)(slash - f->path));
+		rc = exh_buf_append(&dir, f->file.path, (size_t)(slash - f->file.path));
 	if (rc != EXH_OK) {
 		if (w->rc == EXH_OK)
 			w->rc = rc;
@@ -393,7 +395,7 @@ report_timeline(struct rw *w, const struct exh_findings *fs)
 		rw_cell(w, rows[i].f->id);
 		rw_cell(w, level_word(rows[i].f->level));
 		rw_cell(w, finding_what(rows[i].f));
-		rw_cell(w, report_str(rows[i].f->path));
+		rw_cell(w, report_str(rows[i].f->file.path));
 		rw_row_end(w);
 	}
 	rw_table_end(w);

@@ -48,7 +48,7 @@ cmp_key(const struct member *x, const struct member *y)
 			return c;
 	if (x->dirlen != y->dirlen)
 		return x->dirlen < y->dirlen ? -1 : 1;
-	return x->dirlen == 0 ? 0 : memcmp(a->path, b->path, x->dirlen);
+	return x->dirlen == 0 ? 0 : memcmp(a->file.path, b->file.path, x->dirlen);
 }
 
 static int
@@ -82,7 +82,7 @@ report_groups_build(const struct exh_findings *fs, struct report_groups *g)
 	g->n = n;
 	for (i = 0; i < n; i++) {
 		m[i].f = exh_findings_get(fs, i);
-		m[i].dirlen = dir_len(m[i].f->path);
+		m[i].dirlen = dir_len(m[i].f->file.path);
 		m[i].idx = i;
 	}
 	qsort(m, n, sizeof(*m), cmp_member);

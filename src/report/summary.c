@@ -18,10 +18,10 @@ put_finding_text(struct exh_buf *b, const struct exh_finding *f)
 
 	exh_buf_printf(b, "%s %s %d ", f->id, exh_level_name(f->level),
 	    f->score);
-	put_esc(b, f->path ? f->path : "");
-	if (f->stream != NULL && f->stream[0] != '\0') {
+	put_esc(b, f->file.path ? f->file.path : "");
+	if (f->file.stream != NULL && f->file.stream[0] != '\0') {
 		exh_buf_putc(b, ':');
-		put_esc(b, f->stream);
+		put_esc(b, f->file.stream);
 	}
 	if (f->sha256[0] != '\0')
 		exh_buf_printf(b, "\n    sha256 %s", f->sha256);

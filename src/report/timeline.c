@@ -47,14 +47,14 @@ file_rows(struct rows *r, const struct exh_finding *f)
 {
 	int rc = EXH_OK;
 
-	rc |= push(r, f->si.created, N_("$SI Creation Time"), f);
-	rc |= push(r, f->si.modified, N_("$SI Modification Time"), f);
-	rc |= push(r, f->si.mft_changed, N_("$SI Entry Modified Time"), f);
-	rc |= push(r, f->si.accessed, N_("$SI Last Access Time"), f);
-	rc |= push(r, f->fn.created, N_("$FN Creation Time"), f);
-	rc |= push(r, f->fn.modified, N_("$FN Modification Time"), f);
-	rc |= push(r, f->fn.mft_changed, N_("$FN Entry Modified Time"), f);
-	rc |= push(r, f->fn.accessed, N_("$FN Last Access Time"), f);
+	rc |= push(r, f->file.si.created, N_("$SI Creation Time"), f);
+	rc |= push(r, f->file.si.modified, N_("$SI Modification Time"), f);
+	rc |= push(r, f->file.si.mft_changed, N_("$SI Entry Modified Time"), f);
+	rc |= push(r, f->file.si.accessed, N_("$SI Last Access Time"), f);
+	rc |= push(r, f->file.fn.created, N_("$FN Creation Time"), f);
+	rc |= push(r, f->file.fn.modified, N_("$FN Modification Time"), f);
+	rc |= push(r, f->file.fn.mft_changed, N_("$FN Entry Modified Time"), f);
+	rc |= push(r, f->file.fn.accessed, N_("$FN Last Access Time"), f);
 	return rc ? EXH_ENOMEM : EXH_OK;
 }
 
@@ -76,10 +76,10 @@ message(const struct report_row *row, struct exh_buf *m)
 
 	exh_buf_reset(m);
 	if (exh_buf_printf(m, "%s %s: %s", exh_level_name(f->level), what,
-	    f->path ? f->path : "") != EXH_OK)
+	    f->file.path ? f->file.path : "") != EXH_OK)
 		return EXH_ENOMEM;
-	if (f->stream != NULL && f->stream[0] != '\0' &&
-	    exh_buf_printf(m, ":%s", f->stream) != EXH_OK)
+	if (f->file.stream != NULL && f->file.stream[0] != '\0' &&
+	    exh_buf_printf(m, ":%s", f->file.stream) != EXH_OK)
 		return EXH_ENOMEM;
 	if (f->line > 0 && exh_buf_printf(m, " (line %llu)",
 	    (unsigned long long)f->line) != EXH_OK)
@@ -108,7 +108,7 @@ put_row(struct exh_buf *out, const struct report_row *row, struct exh_buf *m)
 	    (rc = field(out, score, false)) != EXH_OK ||
 	    (rc = field(out, row->f->check, false)) != EXH_OK)
 		return rc;
-	return field(out, row->f->path, true);
+	return field(out, row->f->file.path, true);
 }
 
 int

@@ -22,9 +22,7 @@ scan_item_free(void *item)
 {
 	struct scan_item *it = item;
 
-	free(it->path);
-	free(it->stream);
-	free(it->owner_sid);
+	exh_fileref_free(&it->file);
 	memset(it, 0, sizeof(*it));
 }
 
@@ -32,9 +30,9 @@ scan_item_free(void *item)
 static const char *
 owner_name(const struct file_scan *s, const struct scan_item *it)
 {
-	const char *name = exh_rules_sid_name(s->rules, it->owner_sid);
+	const char *name = exh_rules_sid_name(s->rules, it->file.owner_sid);
 
-	return name != NULL ? name : it->owner_sid;
+	return name != NULL ? name : it->file.owner_sid;
 }
 
 static struct exh_finding *
@@ -44,19 +42,11 @@ new_finding(const struct file_scan *s, const struct scan_item *it)
 
 	if (f == NULL)
 		return NULL;
-	if (exh_finding_set(&f->path, it->path) != EXH_OK ||
-	    exh_finding_set(&f->stream, it->stream) != EXH_OK ||
-	    exh_finding_set(&f->owner_sid, it->owner_sid) != EXH_OK ||
+	if (exh_fileref_copy(&f->file, &it->file) != EXH_OK ||
 	    exh_finding_set(&f->owner, owner_name(s, it)) != EXH_OK) {
 		exh_finding_free(f);
 		return NULL;
 	}
-	f->size = it->size;
-	f->mft = it->mft;
-	f->seq = it->seq;
-	f->attributes = it->attributes;
-	f->si = it->si;
-	f->fn = it->fn;
 	return f;
 }
 
@@ -69,8 +59,8 @@ scan_add_skip(struct file_scan *s, const struct scan_item *it,
 		st->streams_unreadable++;
 	else
 		st->streams_skipped++;
-	return exh_findings_add_skip(s->out, it->path, it->stream, it->mft,
-	    it->size, reason, detail, err);
+	return exh_findings_add_skip(s->out, it->file.path, it->file.stream,
+	    it->file.mft, it->file.size, reason, detail, err);
 }
 
 /* Workers count; the calling thread reports (see scan.c). */
@@ -148,14 +138,14 @@ read_and_scan(struct examiner *x, const struct scan_item *it,
 	size_t have = 0, overlap;
 	char filetype[64];
 	bool eof = false, first = true, whole = true;
-	bool single = it->size <= s->chunk;
+	bool single = it->file.size <= s->chunk;
 	int rc;
 
 	*skip_reason = NULL;
 	/* By MFT reference: a name with an unpaired surrogate or NUL opens
 	 * too, and a record reused since the walk is not read as this one. */
-	if ((rc = exh_stream_open_ref(x->vol, it->mft, it->seq, it->stream,
-	    &st, e)) != EXH_OK) {
+	if ((rc = exh_stream_open_ref(x->vol, it->file.mft, it->file.seq,
+	    it->file.stream, &st, e)) != EXH_OK) {
 		if (rc == EXH_ENOMEM)
 			return rc;
 		*skip_reason = (rc == EXH_EIO && e->sys_errno == EACCES) ?
@@ -167,9 +157,9 @@ read_and_scan(struct examiner *x, const struct scan_item *it,
 	exh_hasher_reset(w->hasher);
 	overlap = s->chunk / 2 < CHUNK_OVERLAP ? s->chunk / 2 : CHUNK_OVERLAP;
 	memset(&t, 0, sizeof(t));
-	t.path = it->path;
-	t.stream = it->stream;
-	t.size = it->size;
+	t.path = it->file.path;
+	t.stream = it->file.stream;
+	t.size = it->file.size;
 	t.owner = owner_name(s, it);
 	t.filetype = filetype;
 	for (;;) {
@@ -190,7 +180,7 @@ read_and_scan(struct examiner *x, const struct scan_item *it,
 		if (whole && (rc = exh_matcher_scan(w->matcher, &t, w->buf,
 		    have, base, f, e)) != EXH_OK)
 			goto yara_failed;
-		if (eof || have < s->chunk || off >= it->size)
+		if (eof || have < s->chunk || off >= it->file.size)
 			break;
 		if (!whole) {
 			have = 0;
@@ -277,13 +267,13 @@ scan_head_tail(struct examiner *x, const struct scan_item *it,
 	bool whole;
 	int rc;
 
-	if ((rc = exh_stream_open_ref(x->vol, it->mft, it->seq, it->stream,
+	if ((rc = exh_stream_open_ref(x->vol, it->file.mft, it->file.seq, it->file.stream,
 	    &st, e)) != EXH_OK)
 		return rc;
 	memset(&t, 0, sizeof(t));
-	t.path = it->path;
-	t.stream = it->stream;
-	t.size = it->size;
+	t.path = it->file.path;
+	t.stream = it->file.stream;
+	t.size = it->file.size;
 	t.owner = owner_name(s, it);
 	t.filetype = filetype;
 	if ((rc = read_chunk_at(x, st, 0, &have, e)) != EXH_OK)
@@ -294,9 +284,9 @@ scan_head_tail(struct examiner *x, const struct scan_item *it,
 	rc = whole ? exh_matcher_scan(w->matcher, &t, w->buf, have, 0, f, e) :
 	    scan_head(w, &t, have, f, e);
 	/* The prefilter may say no rule needs more than the head. */
-	if (rc != EXH_OK || !whole || it->size <= have)
+	if (rc != EXH_OK || !whole || it->file.size <= have)
 		goto out;
-	tail_off = it->size - have > s->chunk ? it->size - s->chunk : have;
+	tail_off = it->file.size - have > s->chunk ? it->file.size - s->chunk : have;
 	if ((rc = read_chunk_at(x, st, tail_off, &have, e)) == EXH_OK &&
 	    have > 0)
 		rc = exh_matcher_scan(w->matcher, &t, w->buf, have, tail_off,
@@ -324,13 +314,13 @@ examine(struct examiner *x, const struct scan_item *it, int *level,
 		return exh_err_set(e, EXH_ENOMEM, 0, "out of memory");
 	if (!it->path_only) {
 		st->streams_seen++;
-		if (it->size > s->max_size) {
+		if (it->file.size > s->max_size) {
 			skip = "too-large";
 			if ((rc = scan_head_tail(x, it, f, e)) == EXH_ENOMEM)
 				goto out;
 			snprintf(detail, sizeof(detail), "%llu bytes, above "
 			    "the limit of %llu: not hashed; %s",
-			    (unsigned long long)it->size,
+			    (unsigned long long)it->file.size,
 			    (unsigned long long)s->max_size, rc == EXH_OK ?
 			    "YARA searched its first and last chunk only" :
 			    "its first and last chunk could not be searched");
@@ -351,8 +341,8 @@ examine(struct examiner *x, const struct scan_item *it, int *level,
 				goto out;
 		}
 	}
-	if ((rc = exh_rules_match_path(s->rules, it->path, it->stream, f,
-	    e)) != EXH_OK)
+	if ((rc = exh_rules_match_path(s->rules, it->file.path,
+	    it->file.stream, f, e)) != EXH_OK)
 		goto out;
 	exh_finding_rescore(f);
 	if (!allowed && f->nreasons > 0 && f->score >= REPORT_SCORE) {
@@ -378,10 +368,11 @@ scan_examine(void *ctx, struct pool_worker *pw, void *item,
 	x.w = &x.s->workers[pool_worker_index(pw)];
 	if ((rc = pool_volume(pw, x.s->vol, &x.vol, err)) == EXH_OK)
 		rc = examine(&x, it, &level, err);
-	count_stream(x.s, it->path_only ? 0 : it->size, !it->path_only, level);
+	count_stream(x.s, it->path_only ? 0 : it->file.size, !it->path_only,
+	    level);
 	/* The cause stays; the message says which file it concerned. */
 	if (rc != EXH_OK)
-		exh_err_prefix(err, "worker: %s", exh_esc_term_str(it->path,
-		    name, sizeof(name)));
+		exh_err_prefix(err, "worker: %s",
+		    exh_esc_term_str(it->file.path, name, sizeof(name)));
 	return rc;
 }

@@ -223,11 +223,12 @@ log_register_flagged(const struct exh_scan_logs_input *in,
 		const struct exh_finding *f = exh_findings_get(in->flagged, i);
 
 		if (f->kind != EXH_FIND_FILE || f->level < EXH_LEVEL_NOTICE ||
-		    f->path == NULL)
+		    f->file.path == NULL)
 			continue;
 		for (j = 0; j < in->nvdirs; j++)
 			if (in->vdirs[j].physical_resolved != NULL &&
-			    url_for(&in->vdirs[j], f->path, url, sizeof(url)))
+			    url_for(&in->vdirs[j], f->file.path, url,
+			    sizeof(url)))
 				(void)exh_logscan_add_flagged_url(ls, url,
 				    f->id[0] ? f->id : f->check, &err);
 	}

@@ -66,19 +66,8 @@ make_item(struct file_scan *s, const struct exh_entry *e,
     const struct exh_stream_info *si, struct scan_item *it)
 {
 	memset(it, 0, sizeof(*it));
-	it->path = strdup(e->path);
-	it->stream = strdup(si != NULL ? si->name : "");
-	it->owner_sid = strdup(e->owner_sid != NULL ? e->owner_sid : "");
-	if (it->path == NULL || it->stream == NULL || it->owner_sid == NULL) {
-		scan_item_free(it);
+	if (exh_entry_fileref(e, si, &it->file) != EXH_OK)
 		return exh_err_set(&s->werr, EXH_ENOMEM, 0, "out of memory");
-	}
-	it->mft = e->mft;
-	it->seq = e->seq;
-	it->size = si != NULL ? si->size : 0;
-	it->attributes = e->attributes;
-	it->si = e->si;
-	it->fn = e->fn;
 	return EXH_OK;
 }
 

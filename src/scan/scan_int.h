@@ -75,14 +75,8 @@ void pool_destroy(struct pool *p);
 
 /* One stream to examine (or, with path_only, one more name of a record). */
 struct scan_item {
-	char *path;
-	char *stream;
-	char *owner_sid;	/* "" when the descriptor could not be read */
-	uint64_t mft;
-	uint16_t seq;
-	uint64_t size;
-	uint32_t attributes;
-	struct exh_macb si, fn;
+	struct exh_fileref file;	/* owned; owner_sid "" when the
+					   descriptor could not be read */
 	bool path_only;
 };
 

@@ -20,8 +20,8 @@ make_plan(const struct exh_triage *t, struct exh_bundle_plan **out,
 	for (i = 0; i < exh_findings_count(t->fs) && rc == EXH_OK; i++) {
 		const struct exh_finding *f = exh_findings_get(t->fs, i);
 
-		if (f->path != NULL &&
-		    (vol = triage_volume_for(t, f->path[0])) != NULL)
+		if (f->file.path != NULL &&
+		    (vol = triage_volume_for(t, f->file.path[0])) != NULL)
 			rc = exh_bundle_plan_finding(p, vol, f, err);
 	}
 	for (i = 0; i < t->nvols && rc == EXH_OK; i++)

@@ -232,14 +232,14 @@ details_text(struct tui *t, const struct exh_finding *f, struct exh_buf *b)
 	    level_word(f->level), _("score"), f->score, kind_word(f->kind));
 	if (f->check != NULL)
 		(void)tui_wrap(t, b, _("Check:   "), f->check, W);
-	if (f->path != NULL)
-		(void)tui_wrap(t, b, _("Path:    "), f->path, W);
-	if (f->stream != NULL && *f->stream)
-		(void)tui_wrap(t, b, _("Stream:  "), f->stream, W);
+	if (f->file.path != NULL)
+		(void)tui_wrap(t, b, _("Path:    "), f->file.path, W);
+	if (f->file.stream != NULL && *f->file.stream)
+		(void)tui_wrap(t, b, _("Stream:  "), f->file.stream, W);
 	if (f->kind == EXH_FIND_FILE) {
 		tui_printf(line, sizeof(line), _("Size %" PRIu64 " bytes, MFT "
-		    "record %" PRIu64 " sequence %u"), f->size, f->mft,
-		    (unsigned)f->seq);
+		    "record %" PRIu64 " sequence %u"), f->file.size,
+		    f->file.mft, (unsigned)f->file.seq);
 		(void)tui_wrap(t, b, "", line, W);
 	}
 	if (f->sha256[0])
@@ -248,8 +248,8 @@ details_text(struct tui *t, const struct exh_finding *f, struct exh_buf *b)
 		(void)exh_buf_printf(b, "SHA-1:   %s\n", f->sha1);
 	if (f->md5[0])
 		(void)exh_buf_printf(b, "MD5:     %s\n", f->md5);
-	times(t, b, "$SI", &f->si);
-	times(t, b, "$FN", &f->fn);
+	times(t, b, "$SI", &f->file.si);
+	times(t, b, "$FN", &f->file.fn);
 	if (f->line != 0)
 		(void)exh_buf_printf(b, _("Log line %" PRIu64 "\n"), f->line);
 	if (f->record != 0)
@@ -288,11 +288,12 @@ subject(const struct exh_finding *f, char *buf, size_t n)
 	const char *what = f->check ? f->check : f->nreasons ?
 	    f->reasons[0].name : "";
 
-	if (f->kind == EXH_FIND_FILE && f->path != NULL)
-		tui_printf(buf, n, "%s%s%s", f->path, f->stream && *f->stream ?
-		    ":" : "", f->stream ? f->stream : "");
-	else if (f->path != NULL)
-		tui_printf(buf, n, "%s @ %s", what, f->path);
+	if (f->kind == EXH_FIND_FILE && f->file.path != NULL)
+		tui_printf(buf, n, "%s%s%s", f->file.path,
+		    f->file.stream && *f->file.stream ? ":" : "",
+		    f->file.stream ? f->file.stream : "");
+	else if (f->file.path != NULL)
+		tui_printf(buf, n, "%s @ %s", what, f->file.path);
 	else
 		tui_printf(buf, n, "%s", what);
 	return buf;
@@ -418,10 +419,10 @@ tl_collect(const struct exh_findings *fs, struct tl_entry *e)
 	for (i = 0; i < exh_findings_count(fs); i++) {
 		const struct exh_finding *f = exh_findings_get(fs, i);
 		const struct { int64_t v; const char *w; } ts[] = {
-			{ f->si.created, N_("$SI created") },
-			{ f->si.modified, N_("$SI modified") },
-			{ f->si.mft_changed, N_("$SI MFT changed") },
-			{ f->fn.created, N_("$FN created") },
+			{ f->file.si.created, N_("$SI created") },
+			{ f->file.si.modified, N_("$SI modified") },
+			{ f->file.si.mft_changed, N_("$SI MFT changed") },
+			{ f->file.fn.created, N_("$FN created") },
 			{ f->time, N_("logged") },
 		};
 		size_t k;

@@ -101,16 +101,16 @@ item_init(struct exh_bundle_item *it, const char *winpath,
 {
 	memset(it, 0, sizeof(*it));
 	it->drive = 'C';
-	it->winpath = winpath;
-	it->stream = stream;
-	it->mft = 1234;
-	it->seq = 5;
-	it->size = size;
-	it->attributes = 0x20;
-	it->si.created = 132587000000000000LL;
-	it->si.modified = 132588000000000000LL;
-	it->si.mft_changed = 132589000000000000LL;
-	it->fn = it->si;
+	it->file.path = (char *)winpath;	/* borrowed for the call */
+	it->file.stream = (char *)stream;
+	it->file.mft = 1234;
+	it->file.seq = 5;
+	it->file.size = size;
+	it->file.attributes = 0x20;
+	it->file.si.created = 132587000000000000LL;
+	it->file.si.modified = 132588000000000000LL;
+	it->file.si.mft_changed = 132589000000000000LL;
+	it->file.fn = it->file.si;
 	it->reason = finding[0] != NULL ? "finding" : "config";
 	it->finding_ids = finding;
 	it->n_finding_ids = finding[0] != NULL ? 1 : 0;

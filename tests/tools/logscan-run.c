@@ -99,7 +99,7 @@ main(int argc, char **argv)
 			char ts[32];
 
 			printf("hit %s %s line=%llu score=%d level=%s time=%s "
-			    "ip=%s\n", f->path, f->check,
+			    "ip=%s\n", f->file.path, f->check,
 			    (unsigned long long)f->line,
 			    f->score, exh_level_name(f->level),
 			    exh_filetime_iso(f->time, ts),

@@ -24,12 +24,12 @@ finding(const char *id, const char *path, const char *stream, uint64_t mft,
 	struct exh_finding *f = exh_finding_new(EXH_FIND_FILE);
 
 	assert_non_null(f);
-	assert_int_equal(exh_finding_set(&f->path, path), EXH_OK);
-	assert_int_equal(exh_finding_set(&f->stream, stream), EXH_OK);
+	assert_int_equal(exh_finding_set(&f->file.path, path), EXH_OK);
+	assert_int_equal(exh_finding_set(&f->file.stream, stream), EXH_OK);
 	(void)snprintf(f->id, sizeof(f->id), "%s", id);
-	f->mft = mft;
-	f->seq = 1;
-	f->size = 100;
+	f->file.mft = mft;
+	f->file.seq = 1;
+	f->file.size = 100;
 	f->level = level;
 	return f;
 }
@@ -84,7 +84,7 @@ many_records_are_each_planned_once(void **state)
 	f = finding("F0001", "C:\\x", "", 0, EXH_LEVEL_NOTICE);
 	assert_int_equal(exh_bundle_plan_create(&p, &err), EXH_OK);
 	for (i = 0; i < 40000; i++) {
-		f->mft = 24 + i % 20000;
+		f->file.mft = 24 + i % 20000;
 		assert_int_equal(exh_bundle_plan_finding(p, VOL_C, f, &err),
 		    EXH_OK);
 	}

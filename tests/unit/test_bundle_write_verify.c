@@ -112,13 +112,13 @@ item(struct exh_bundle_item *it, const char *winpath, uint64_t size)
 
 	memset(it, 0, sizeof(*it));
 	it->drive = 'C';
-	it->winpath = winpath;
-	it->stream = "";
-	it->mft = 42;
-	it->seq = 3;
-	it->size = size;
-	it->attributes = 0x22;
-	it->si.modified = 132588000000000000LL;
+	it->file.path = (char *)winpath;	/* borrowed for the call */
+	it->file.stream = "";
+	it->file.mft = 42;
+	it->file.seq = 3;
+	it->file.size = size;
+	it->file.attributes = 0x22;
+	it->file.si.modified = 132588000000000000LL;
 	it->reason = "finding";
 	it->finding_ids = ids;
 	it->n_finding_ids = 1;

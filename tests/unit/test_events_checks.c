@@ -41,7 +41,7 @@ um_invalidcast_error_is_flagged_with_exact_record_and_time(void **state)
 	assert_int_equal(exh_iso_to_filetime("2021-03-03T06:49:42.162Z", &t),
 	    EXH_OK);
 	assert_int_equal(f->time, t);
-	assert_string_equal(f->path, APP);
+	assert_string_equal(f->file.path, APP);
 	assert_int_equal(f->score, 80);
 	assert_int_equal(f->level, EXH_LEVEL_ALERT);
 	assert_int_equal(f->nreasons, 1);

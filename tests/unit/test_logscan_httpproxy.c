@@ -56,7 +56,7 @@ ssrf_to_mapi_is_flagged_by_all_three_variants(void **state)
 	assert_int_equal(f->kind, EXH_FIND_LOG);
 	assert_int_equal(f->level, EXH_LEVEL_ALERT);
 	assert_true(f->score >= 80);
-	assert_string_equal(f->path, HPPATH);
+	assert_string_equal(f->file.path, HPPATH);
 	assert_string_equal(f->client_ip, "203.0.113.7");
 	assert_string_equal(field_of(f, "AnchorMailbox"),
 	    "ServerInfo~a]@exch01.contoso.local:444/mapi/emsmdb/?#");

@@ -41,19 +41,19 @@ file_finding(const char *path)
 	struct exh_finding *f = exh_finding_new(EXH_FIND_FILE);
 
 	assert_non_null(f);
-	assert_int_equal(exh_finding_set(&f->path, path), EXH_OK);
-	assert_int_equal(exh_finding_set(&f->stream, HOSTILE), EXH_OK);
+	assert_int_equal(exh_finding_set(&f->file.path, path), EXH_OK);
+	assert_int_equal(exh_finding_set(&f->file.stream, HOSTILE), EXH_OK);
 	assert_int_equal(exh_finding_add_reason(f, "yara",
 	    "EXH_WEBSHELL_Chopper_JScript_Eval", 90, HOSTILE, NULL, HOSTILE),
 	    EXH_OK);
 	f->level = EXH_LEVEL_ALERT;
 	f->score = 90;
-	f->size = 1234;
-	f->mft = 4711;
-	f->seq = 3;
+	f->file.size = 1234;
+	f->file.mft = 4711;
+	f->file.seq = 3;
 	memcpy(f->sha256, "ab", 3);
-	f->si.created = T2020 + 400 * DAY;
-	f->fn.created = T2020 + 401 * DAY;
+	f->file.si.created = T2020 + 400 * DAY;
+	f->file.fn.created = T2020 + 401 * DAY;
 	return f;
 }
 
@@ -64,7 +64,7 @@ log_finding(int kind, int level, const char *check)
 
 	assert_non_null(f);
 	assert_int_equal(exh_finding_set(&f->check, check), EXH_OK);
-	assert_int_equal(exh_finding_set(&f->path, HOSTILE), EXH_OK);
+	assert_int_equal(exh_finding_set(&f->file.path, HOSTILE), EXH_OK);
 	assert_int_equal(exh_finding_set(&f->excerpt, HOSTILE), EXH_OK);
 	assert_int_equal(exh_finding_set(&f->client_ip, HOSTILE), EXH_OK);
 	assert_int_equal(exh_finding_add_field(f, HOSTILE, HOSTILE), EXH_OK);
@@ -147,7 +147,7 @@ setup(void **state)
 	fx->p = profile();
 	fx->scope[0] = "C:\\inetpub";
 	fx->scope[1] = HOSTILE;
-	fx->ro = (struct exh_ro_state){ true, 0, 1, 1, "BLKROSET" };
+	fx->ro = (struct exh_ro_state){ true, 0, 1, 1, "BLKROSET", "", -1 };
 	fx->src = (struct exh_report_source){ "/dev/sdb", HOSTILE, HOSTILE,
 	    "gpt", NULL, 0, 1ULL << 36, &fx->ro };
 	fx->vols[0] = (struct exh_report_volume){ "/dev/sdb", 2, 'C',
