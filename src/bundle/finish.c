@@ -160,7 +160,7 @@ readback_entry(void *ctx, const char *name, const unsigned char sha[32],
     const char *detail)
 {
 	struct readback *r = ctx;
-	struct btab_ent *e = btab_find(&r->b->names, name);
+	struct bundle_names_ent *e = bundle_names_find(&r->b->names, name);
 
 	if (e == NULL)
 		problem(r, name, "in the archive but never written");

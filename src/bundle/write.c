@@ -57,7 +57,7 @@ bundle_destroy(struct exh_bundle *b)
 	sk_X509_pop_free(b->recipients, X509_free);
 	X509_free(b->sign_cert);
 	EVP_PKEY_free(b->sign_key);
-	btab_free(&b->names);
+	bundle_names_free(&b->names);
 	exh_buf_free(&b->manifest);
 	free(b->chunk);
 	free(b->path);
@@ -282,10 +282,10 @@ static int
 remember(struct exh_bundle *b, const char *name, const unsigned char sha[32],
     struct exh_err *err)
 {
-	struct btab_ent *e;
+	struct bundle_names_ent *e;
 	bool created;
 
-	if (btab_get(&b->names, name, &e, &created) != EXH_OK)
+	if (bundle_names_get(&b->names, name, &e, &created) != EXH_OK)
 		return exh_err_set(err, EXH_ENOMEM, 0, "bundle: out of memory");
 	memcpy(e->zip, sha, 32);
 	e->in_zip = true;
@@ -437,7 +437,7 @@ bundle_add_stream(struct exh_bundle *b, const struct exh_bundle_item *it,
 		return exh_err_set(err, EXH_EUSAGE, 0,
 		    "bundle: %s: no entry name (drive letter '%c'?)", esc,
 		    it->drive >= 0x20 && it->drive < 0x7f ? it->drive : '?');
-	if (btab_find(&b->names, name.data) != NULL) {
+	if (bundle_names_find(&b->names, name.data) != NULL) {
 		exh_buf_free(&name);
 		return exh_err_set(err, EXH_EUSAGE, 0,
 		    "bundle: %s: added twice", esc);
@@ -527,7 +527,7 @@ exh_bundle_add_document(struct exh_bundle *b, const char *name,
 		return exh_err_set(err, EXH_EUSAGE, 0,
 		    "bundle: bad document name (letters, digits, . _ - only, "
 		    "not a name the bundle uses itself)");
-	if (btab_find(&b->names, name) != NULL)
+	if (bundle_names_find(&b->names, name) != NULL)
 		return exh_err_set(err, EXH_EUSAGE, 0,
 		    "bundle: document %s added twice", name);
 	m.entry = name;
