@@ -9,13 +9,13 @@
 #define MAX_DIR_ENTRIES 20000000u
 #define FIRST_USER_RECORD 24
 
-struct item {
+struct dir_child {
 	uint64_t mref;
 	char *name;
 };
 
 struct dirlist {
-	struct item *items;
+	struct dir_child *items;
 	size_t n, cap;
 	bool failed;
 };
@@ -45,7 +45,7 @@ filldir(void *ctx, const ntfschar *name, const int name_len,
 {
 	struct dirlist *dl = ctx;
 	struct exh_buf b = { 0 };
-	struct item *grown;
+	struct dir_child *grown;
 
 	(void)pos;
 	(void)dt_type;
@@ -316,7 +316,7 @@ yield_broken(struct walker *w, const char *name, uint64_t mref, int status,
 }
 
 static int
-visit(struct walker *w, const struct item *it, uint64_t parent)
+visit(struct walker *w, const struct dir_child *it, uint64_t parent)
 {
 	struct exh_entry e;
 	struct streams s = { 0 };
@@ -386,7 +386,7 @@ visit(struct walker *w, const struct item *it, uint64_t parent)
 }
 
 static bool
-system_file(const struct walker *w, const struct item *it)
+system_file(const struct walker *w, const struct dir_child *it)
 {
 	return w->depth == 1 && MREF(it->mref) < FIRST_USER_RECORD &&
 	    it->name[0] == '$';
@@ -490,7 +490,7 @@ exh_volume_walk(struct exh_volume *v, const char *start, exh_walk_fn fn,
 		goto out;
 	if (!is_dir) {
 		/* A single file: visit it under its parent's path. */
-		struct item it = { mft, NULL };
+		struct dir_child it = { mft, NULL };
 		char *slash = strrchr(w->path.data, '\\');
 
 		it.name = slash + 1;
