@@ -207,7 +207,7 @@ scan_logs(struct exh_triage *t, struct exh_volume *vol, struct exh_err *err)
 	for (i = 0; i < res.nnotes; i++)
 		triage_note(t, "%s", res.notes[i]);
 	if (rc == EXH_OK)
-		triage_coverage_check(t);
+		rc = triage_coverage_check(t, err);
 	exh_scan_logs_result_free(&res);
 	free(install);
 	free(vols);

@@ -57,7 +57,7 @@ char *triage_install_dir(const struct exh_triage *t, struct exh_volume *vol);
 
 /* Warns when the logs do not reach back to the start of a period in
  * which the installed build was exposed (rules/exposure.tsv). */
-void triage_coverage_check(struct exh_triage *t);
+int triage_coverage_check(struct exh_triage *t, struct exh_err *err);
 
 /* The report input with the bundle's collected list (may be NULL). */
 int triage_report(const struct exh_triage *t, const char *lang, bool html,
