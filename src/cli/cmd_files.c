@@ -20,6 +20,7 @@ struct inventory {
 		bool ok;
 	} *linked;
 	size_t nlinked;
+	struct exh_set64 linked_at;	/* linked_key -> first index */
 };
 
 static const struct {
@@ -53,11 +54,34 @@ struct hashes {
 	char problem[EXH_ERR_MSG_MAX];
 };
 
+/* FNV-1a of the record and stream name; never UINT64_MAX. */
+static uint64_t
+linked_key(uint64_t mft, const char *stream)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	const unsigned char *p;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		h = (h ^ ((mft >> (8 * i)) & 0xff)) * 0x100000001b3ull;
+	for (p = (const unsigned char *)stream; *p != '\0'; p++)
+		h = (h ^ *p) * 0x100000001b3ull;
+	return h == UINT64_MAX ? 0 : h;
+}
+
+/* The index finds almost every entry at once; a key two entries share
+ * (a collision) falls back to the list. */
 static struct linked *
 find_linked(struct inventory *inv, uint64_t mft, const char *stream)
 {
+	uint64_t at;
 	size_t i;
 
+	if (!exh_set64_get(&inv->linked_at, linked_key(mft, stream), &at))
+		return NULL;
+	if (inv->linked[at].mft == mft &&
+	    strcmp(inv->linked[at].stream, stream) == 0)
+		return &inv->linked[at];
 	for (i = 0; i < inv->nlinked; i++)
 		if (inv->linked[i].mft == mft &&
 		    strcmp(inv->linked[i].stream, stream) == 0)
@@ -70,6 +94,7 @@ remember(struct inventory *inv, uint64_t mft, const char *stream,
     const struct hashes *h)
 {
 	struct linked *grown;
+	uint64_t key;
 
 	grown = realloc(inv->linked, (inv->nlinked + 1) * sizeof(*grown));
 	if (grown == NULL)
@@ -83,6 +108,13 @@ remember(struct inventory *inv, uint64_t mft, const char *stream,
 	memcpy(grown->sha1, h->sha1, sizeof(h->sha1));
 	memcpy(grown->sha256, h->sha256, sizeof(h->sha256));
 	grown->ok = h->status == 0;
+	key = linked_key(mft, stream);
+	/* Not indexed (out of memory): hashed again when met, as before. */
+	if (!exh_set64_has(&inv->linked_at, key) &&
+	    exh_set64_put(&inv->linked_at, key, inv->nlinked) != EXH_OK) {
+		free(grown->stream);
+		return;
+	}
 	inv->nlinked++;
 }
 
@@ -318,6 +350,7 @@ cmd_files(int argc, char **argv)
 	for (i = 0; i < inv.nlinked; i++)
 		free(inv.linked[i].stream);
 	free(inv.linked);
+	exh_set64_free(&inv.linked_at);
 	if (inv.broken > 0 || inv.unreadable > 0 || inv.skipped > 0) {
 		cli_warn("%" PRIu64 " damaged records, %" PRIu64 " unreadable "
 		    "streams, %" PRIu64 " streams above --max-size not hashed "
