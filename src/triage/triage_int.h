@@ -31,6 +31,7 @@ struct exh_triage {
 	size_t nfailed;
 	char **notes;
 	size_t nnotes;
+	size_t notes_lost;		/* notes triage_note could not keep */
 	char **scope;			/* every root scanned, with letter */
 	size_t nscope;
 	struct exh_log_coverage *cov;
