@@ -146,7 +146,6 @@ read_and_scan(struct examiner *x, const struct scan_item *it,
 	struct exh_stream *st;
 	uint64_t off = 0, base = 0;
 	size_t have = 0, overlap;
-	char filetype[64];
 	bool eof = false, first = true, whole = true;
 	bool single = it->size <= s->chunk;
 	int rc;
@@ -161,7 +160,8 @@ read_and_scan(struct examiner *x, const struct scan_item *it,
 		*skip_reason = (rc == EXH_EIO && e->sys_errno == EACCES) ?
 		    "encrypted" : rc == EXH_ECORRUPT ? "corrupt" :
 		    "unreadable";
-		snprintf(detail, detail_len, "%s", e->msg);
+		/* detail is EXH_ERR_MSG_MAX long, like e->msg: never cut. */
+		(void)snprintf(detail, detail_len, "%s", e->msg);
 		return EXH_OK;
 	}
 	exh_hasher_reset(w->hasher);
@@ -171,14 +171,16 @@ read_and_scan(struct examiner *x, const struct scan_item *it,
 	t.stream = it->stream;
 	t.size = it->size;
 	t.owner = owner_name(s, it);
-	t.filetype = filetype;
+	t.filetype = "";
 	for (;;) {
 		if ((rc = fill(x, st, &have, &off, &eof, e)) != EXH_OK)
 			goto read_failed;
 		if (first) {
 			first = false;
-			snprintf(filetype, sizeof(filetype), "%s",
-			    exh_rules_filetype(s->rules, w->buf, have));
+			/* The rules own the name and outlive the scan: no
+			 * copy, so no length limit to cut it at. */
+			t.filetype = exh_rules_filetype(s->rules, w->buf,
+			    have);
 			whole = exh_matcher_prepare(w->matcher, &t, w->buf,
 			    have);
 			if (!whole && (rc = scan_head(w, &t, have, f, e)) !=
@@ -217,14 +219,14 @@ read_and_scan(struct examiner *x, const struct scan_item *it,
 read_failed:
 	if (rc != EXH_ENOMEM) {
 		*skip_reason = rc == EXH_ECORRUPT ? "corrupt" : "unreadable";
-		snprintf(detail, detail_len, "%s", e->msg);
+		(void)snprintf(detail, detail_len, "%s", e->msg);
 		rc = EXH_OK;
 	}
 	goto out;
 yara_failed:
 	if (rc == EXH_EIO) {
 		*skip_reason = "timeout";
-		snprintf(detail, detail_len, "%s", e->msg);
+		(void)snprintf(detail, detail_len, "%s", e->msg);
 		rc = EXH_OK;
 	}
 out:
@@ -252,8 +254,10 @@ examine(struct examiner *x, const struct scan_item *it, int *level,
 		st->streams_seen++;
 		if (it->size > s->max_size) {
 			skip = "too-large";
-			snprintf(detail, sizeof(detail), "%llu bytes, above "
-			    "the limit of %llu", (unsigned long long)it->size,
+			/* Two numbers: detail[EXH_ERR_MSG_MAX] holds them. */
+			(void)snprintf(detail, sizeof(detail), "%llu bytes, "
+			    "above the limit of %llu",
+			    (unsigned long long)it->size,
 			    (unsigned long long)s->max_size);
 		} else if ((rc = read_and_scan(x, it, f, &skip, detail,
 		    sizeof(detail), e)) != EXH_OK)

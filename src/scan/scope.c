@@ -132,7 +132,9 @@ expand_path(struct exh_volume *vol, const char *path, struct strv *out,
 				    EXH_OK };
 				char start[8];
 
-				snprintf(start, sizeof(start), "%c:\\", letter);
+				/* "X:\\" always fits start[8]. */
+				(void)snprintf(start, sizeof(start), "%c:\\",
+				    letter);
 				(void)exh_volume_walk(vol, cur.v[i][0] ?
 				    cur.v[i] : start, on_child, &l, &lerr);
 				rc = l.rc;
