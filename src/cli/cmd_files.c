@@ -128,9 +128,10 @@ hash_stream(struct inventory *inv, const struct exh_entry *e,
 	memset(h, 0, sizeof(*h));
 	if (inv->max_size > 0 && si->size > inv->max_size) {
 		h->status = 3;
-		snprintf(h->problem, sizeof(h->problem), "%" PRIu64 " bytes, "
-		    "above --max-size %" PRIu64 "; not hashed", si->size,
-		    inv->max_size);
+		/* Two numbers: problem[EXH_ERR_MSG_MAX] holds them. */
+		(void)snprintf(h->problem, sizeof(h->problem), "%" PRIu64
+		    " bytes, above --max-size %" PRIu64 "; not hashed",
+		    si->size, inv->max_size);
 		inv->skipped++;
 		return;
 	}
@@ -144,7 +145,8 @@ hash_stream(struct inventory *inv, const struct exh_entry *e,
 	if (cli_hash_stream(inv->vol, e->mft, si->name, true, true, h->md5,
 	    h->sha1, h->sha256, &err) != EXH_OK) {
 		h->status = (err.sys_errno == 13) ? 1 : 2;
-		snprintf(h->problem, sizeof(h->problem), "%s", err.msg);
+		/* Both EXH_ERR_MSG_MAX long: never cut. */
+		(void)snprintf(h->problem, sizeof(h->problem), "%s", err.msg);
 		inv->unreadable++;
 	}
 	if (e->links > 1)
@@ -186,7 +188,9 @@ json_line(struct inventory *inv, const struct exh_entry *e,
 	exh_json_macb(&w, "si", &e->si, EXH_JSON_ABSENT_EMPTY);
 	exh_json_macb(&w, "fn", &e->fn, EXH_JSON_ABSENT_EMPTY);
 	if (e->reparse_tag != 0) {
-		snprintf(tag, sizeof(tag), "0x%08" PRIX32, e->reparse_tag);
+		/* A 32-bit tag always fits tag[16]. */
+		(void)snprintf(tag, sizeof(tag), "0x%08" PRIX32,
+		    e->reparse_tag);
 		exh_json_str(&w, "reparse_tag", tag);
 		exh_json_text(&w, "reparse_target", e->reparse_target);
 	}
