@@ -150,8 +150,9 @@ problem(struct readback *r, const char *name, const char *what)
 {
 	char esc[200];
 
+	/* Display text for the error message: a cut one is fine. */
 	if (r->problems++ == 0)
-		snprintf(r->first, sizeof(r->first), "%s: %s",
+		(void)snprintf(r->first, sizeof(r->first), "%s: %s",
 		    exh_esc_term_str(name, esc, sizeof(esc)), what);
 }
 

@@ -225,8 +225,9 @@ manifest_line(struct vctx *v, const char *s, size_t n)
 	if (n == 0)
 		return;
 	if (parse_line(s, n, &entry, &sha, &has_entry, &has_sha) != 0) {
-		snprintf(detail, sizeof(detail), "line %zu is not valid JSON",
-		    v->manifest_lineno);
+		/* A number and a literal: detail[80] holds them. */
+		(void)snprintf(detail, sizeof(detail),
+		    "line %zu is not valid JSON", v->manifest_lineno);
 		report(v, "manifest", BUNDLE_MANIFEST, detail);
 		v->res->manifest_ok = false;
 	} else if (has_entry) {
@@ -360,20 +361,21 @@ parse_sums(struct vctx *v)
 		name = p + 66;
 		if (nl - p < 67 || p[64] != ' ' || (p[65] != ' ' &&
 		    p[65] != '*')) {
-			snprintf(detail, sizeof(detail),
+			/* A number and a literal: detail[80] holds them. */
+			(void)snprintf(detail, sizeof(detail),
 			    "line %zu is not in sha256sum format", lineno);
 			report(v, "altered", BUNDLE_SUMS, detail);
 		} else {
 			char *n = strndup(name, (size_t)(nl - name));
 
-			if (n == NULL || bundle_names_get(&v->t, n, &e, &created) !=
-			    EXH_OK) {
+			if (n == NULL || bundle_names_get(&v->t, n, &e,
+			    &created) != EXH_OK) {
 				v->nomem = true;
 			} else if (e->in_sums) {
 				report(v, "altered", BUNDLE_SUMS,
 				    "a name is listed twice");
 			} else if (unhex(p, 64, e->sums, 32) != 0) {
-				snprintf(detail, sizeof(detail),
+				(void)snprintf(detail, sizeof(detail),
 				    "line %zu has a bad hash", lineno);
 				report(v, "altered", BUNDLE_SUMS, detail);
 			} else

@@ -81,7 +81,8 @@ bundle_write_failed(struct exh_bundle *b, const char *what, struct exh_err *err)
 	const char *msg = archive_error_string(b->zip);
 	char why[200];
 
-	/* libarchive says "Write error"; errno says why (ENOSPC, EFBIG). */
+	/* libarchive says "Write error"; errno says why (ENOSPC, EFBIG).
+	 * why is display text in the error message: a cut one is fine. */
 	if (msg != NULL && e != 0)
 		snprintf(why, sizeof(why), "%s (%s)", msg, strerror(e));
 	else
@@ -154,7 +155,7 @@ setup(struct exh_bundle *b, const struct exh_bundle_options *opt,
 		return exh_err_set(err, EXH_ENOMEM, 0, "bundle: out of memory");
 	n = snprintf(tmp, strlen(opt->path) + 32, "%s.partial-XXXXXX",
 	    opt->path);
-	if (n < 0) {
+	if (n < 0 || (size_t)n >= strlen(opt->path) + 32) {
 		free(tmp);
 		return exh_err_set(err, EXH_EUSAGE, 0, "bundle: bad path");
 	}
@@ -472,7 +473,8 @@ bundle_add_stream(struct exh_bundle *b, const struct exh_bundle_item *it,
 	}
 	digests_final(&d, &m);
 	if (read_rc != EXH_OK) {
-		snprintf(why, sizeof(why), "read error after %" PRIu64
+		/* A number and an error message: why[] is sized for both. */
+		(void)snprintf(why, sizeof(why), "read error after %" PRIu64
 		    " bytes: %s", m.stored, rerr.msg[0] ? rerr.msg :
 		    exh_status_name(read_rc));
 		m.status = "incomplete";
