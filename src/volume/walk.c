@@ -320,14 +320,15 @@ visit(struct walker *w, const struct dir_child *it, uint64_t parent)
 {
 	struct exh_entry e;
 	struct streams s = { 0 };
-	char problem[160], owner[EXH_SID_MAX];
+	/* problem: literals, numbers and strerror; 256 holds any of them. */
+	char problem[256], owner[EXH_SID_MAX];
 	ntfs_inode *ni;
 	int verdict, rc = EXH_OK, i;
 
 	if ((ni = ntfs_inode_open(w->v->vol, MREF(it->mref))) == NULL) {
-		snprintf(problem, sizeof(problem), "MFT record %llu cannot be "
-		    "read: %s", (unsigned long long)MREF(it->mref),
-		    strerror(errno));
+		(void)snprintf(problem, sizeof(problem),
+		    "MFT record %llu cannot be read: %s",
+		    (unsigned long long)MREF(it->mref), strerror(errno));
 		/* The callback's verdict is not a status: only STOP ends. */
 		return yield_broken(w, it->name, it->mref, errno == EIO ?
 		    EXH_ENTRY_CORRUPT : EXH_ENTRY_UNREADABLE, problem) ==
@@ -341,17 +342,18 @@ visit(struct walker *w, const struct dir_child *it, uint64_t parent)
 	read_si(ni, &e);
 	e.owner_sid = volume_owner(w->v, ni, owner);
 	if (MSEQNO(it->mref) != 0 && MSEQNO(it->mref) != e.seq) {
-		snprintf(problem, sizeof(problem), "directory entry names "
-		    "sequence %u but MFT record %llu has %u (stale index entry)",
+		(void)snprintf(problem, sizeof(problem),
+		    "directory entry names sequence %u but MFT record %llu "
+		    "has %u (stale index entry)",
 		    (unsigned)MSEQNO(it->mref), (unsigned long long)e.mft,
 		    (unsigned)e.seq);
 		e.status = EXH_ENTRY_CORRUPT;
 		e.problem = problem;
 	} else if ((rc = read_fn(ni, parent, &e)) != EXH_OK ||
 	    (rc = read_streams(ni, &s)) != EXH_OK) {
-		snprintf(problem, sizeof(problem), "MFT record %llu: damaged "
-		    "attribute: %s", (unsigned long long)e.mft,
-		    strerror(errno ? errno : EIO));
+		(void)snprintf(problem, sizeof(problem),
+		    "MFT record %llu: damaged attribute: %s",
+		    (unsigned long long)e.mft, strerror(errno ? errno : EIO));
 		e.status = rc == EXH_ENOMEM ? EXH_ENTRY_UNREADABLE :
 		    EXH_ENTRY_CORRUPT;
 		e.problem = problem;
@@ -413,11 +415,11 @@ walk_dir(struct walker *w, ntfs_inode *dir, uint64_t dir_mft)
 		return exh_err_set(w->err, EXH_ENOMEM, 0, "out of memory");
 	}
 	if (e != 0 || dl.failed) {
-		char problem[160];
+		char problem[256];	/* holds the text below whole */
 
-		snprintf(problem, sizeof(problem), "directory index of MFT "
-		    "record %llu is damaged: %s; %zu entries read before the "
-		    "damage", (unsigned long long)dir_mft,
+		(void)snprintf(problem, sizeof(problem), "directory index of "
+		    "MFT record %llu is damaged: %s; %zu entries read before "
+		    "the damage", (unsigned long long)dir_mft,
 		    strerror(e ? e : EIO), dl.n);
 		if (yield_broken(w, "", dir_mft, EXH_ENTRY_CORRUPT, problem) ==
 		    EXH_WALK_STOP)
