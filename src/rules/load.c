@@ -479,7 +479,8 @@ set_hash(struct exh_rules *r, struct exh_err *err)
 
 		if (f->sha256[0] == '\0')
 			continue;
-		snprintf(kind, sizeof(kind), "%d", f->kind);
+		/* An int always fits kind[16]. */
+		(void)snprintf(kind, sizeof(kind), "%d", f->kind);
 		ok = EVP_DigestUpdate(ctx, kind, strlen(kind) + 1) == 1 &&
 		    EVP_DigestUpdate(ctx, f->path, strlen(f->path) + 1) == 1 &&
 		    EVP_DigestUpdate(ctx, f->sha256, 64) == 1 &&
