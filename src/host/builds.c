@@ -338,6 +338,7 @@ exh_builds_verdict(const struct exh_builds *b, const char *build, int family,
 	out->family = family;
 	out->verdict = EXH_VERDICT_UNKNOWN;
 	if (host_parse_build(build, v) != 0) {
+		/* A literal shorter than reason. */
 		snprintf(out->reason, sizeof(out->reason),
 		    "no usable build number");
 		return EXH_EUSAGE;

@@ -357,6 +357,7 @@ read_all(const char *path, char **out, size_t *outlen, char *errbuf,
 	ssize_t n;
 	int fd;
 
+	/* errbuf is display text for an error message: it may be cut. */
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		snprintf(errbuf, errlen, "cannot open: %s", strerror(errno));
 		return EXH_EIO;
