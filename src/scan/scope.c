@@ -8,27 +8,20 @@
 
 struct strv {
 	char **v;
-	size_t n, cap;
+	size_t n;
 };
 
+/* Takes s (malloc'd; NULL is out of memory) into the core vector. */
 static int
 strv_add(struct strv *sv, char *s)
 {
+	int rc;
+
 	if (s == NULL)
 		return EXH_ENOMEM;
-	if (sv->n == sv->cap) {
-		size_t cap = sv->cap ? sv->cap * 2 : 16;
-		char **grown = realloc(sv->v, cap * sizeof(*grown));
-
-		if (grown == NULL) {
-			free(s);
-			return EXH_ENOMEM;
-		}
-		sv->v = grown;
-		sv->cap = cap;
-	}
-	sv->v[sv->n++] = s;
-	return EXH_OK;
+	rc = exh_strvec_push(&sv->v, &sv->n, s);
+	free(s);
+	return rc;
 }
 
 static void
