@@ -38,8 +38,8 @@ struct exh_verdict {
 	int family;		/* enum exh_family */
 	int verdict;		/* enum exh_verdict_kind */
 	char cu[32];		/* "CU19", "" when the build matches no CU */
-	char fixed_build[24];	/* fixing build for that CU, "" if none */
-	char reason[160];	/* why, in one phrase */
+	char fixed_build[48];	/* fixing build for that CU, "" if none */
+	char reason[256];	/* why, in one phrase */
 };
 
 struct exh_update {

@@ -24,10 +24,10 @@ struct exh_partition {
 	uint64_t offset;	/* bytes from the start of the source */
 	uint64_t size;		/* bytes */
 	char table_type[40];	/* MBR "0x07" or GPT type GUID; "" if none */
-	char part_name[72];	/* GPT partition name (UTF-8), "" if none */
+	char part_name[112];	/* GPT partition name (UTF-8), "" if none */
 	int fs;			/* enum exh_fs_kind */
 	char fs_type[24];	/* libblkid TYPE, e.g. "ntfs", "BitLocker" */
-	char label[72];		/* filesystem label (raw UTF-8 from blkid) */
+	char label[112];	/* filesystem label (raw UTF-8 from blkid) */
 	char uuid[48];		/* filesystem UUID / NTFS serial */
 	bool dynamic_disk;	/* LDM partition type */
 	char note[160];		/* why it is not triaged, or a warning */

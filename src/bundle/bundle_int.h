@@ -18,7 +18,7 @@
 #define BUNDLE_SIG "SHA256SUMS.p7s"
 
 /* One name seen by the writer or the verifier, with the digests known. */
-struct btab_ent {
+struct bundle_names_ent {
 	char *name;
 	unsigned char zip[32];		/* as stored (computed on reading) */
 	unsigned char sums[32];		/* as listed in SHA256SUMS */
@@ -27,18 +27,19 @@ struct btab_ent {
 };
 
 /* Insertion-ordered table of entries with a hash index on the name. */
-struct btab {
-	struct btab_ent *v;
+struct bundle_names {
+	struct bundle_names_ent *v;
 	size_t n, cap;
 	size_t *slot;			/* index + 1; 0 = empty */
 	size_t nslot;
 };
 
 /* Finds name or adds it (zeroed); *created says which.  EXH_ENOMEM. */
-int btab_get(struct btab *t, const char *name, struct btab_ent **out,
-    bool *created);
-struct btab_ent *btab_find(const struct btab *t, const char *name);
-void btab_free(struct btab *t);
+int bundle_names_get(struct bundle_names *t, const char *name,
+    struct bundle_names_ent **out, bool *created);
+struct bundle_names_ent *bundle_names_find(const struct bundle_names *t,
+    const char *name);
+void bundle_names_free(struct bundle_names *t);
 
 /* True when the base name (before the first '.') is a Windows device. */
 bool bundle_is_device_name(const char *s, size_t n);
@@ -120,7 +121,7 @@ struct exh_bundle {
 	EVP_PKEY *sign_key;
 	uint64_t cap, collected_bytes;
 	size_t collected, incomplete, left_out, documents;
-	struct btab names;		/* entries written, with their SHA-256 */
+	struct bundle_names names;		/* entries written, with their SHA-256 */
 	struct exh_buf manifest;
 	unsigned char *chunk;
 };

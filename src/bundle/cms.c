@@ -17,8 +17,9 @@ bundle_ssl_error(char *buf, size_t len)
 {
 	unsigned long e = ERR_peek_last_error();
 
+	/* Display text for an error message: may be cut. */
 	if (e == 0)
-		snprintf(buf, len, "unknown OpenSSL error");
+		(void)snprintf(buf, len, "unknown OpenSSL error");
 	else
 		ERR_error_string_n(e, buf, len);
 	ERR_clear_error();

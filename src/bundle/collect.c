@@ -65,7 +65,8 @@ leave_out(struct exh_bundle *b, struct plan_item *it,
 {
 	char copy[EXH_ERR_MSG_MAX];
 
-	/* why may be err->msg, which the call below overwrites. */
+	/* why may be err->msg, which the call below overwrites; at most
+	 * EXH_ERR_MSG_MAX long, like copy, so never cut. */
 	(void)snprintf(copy, sizeof(copy), "%s", why);
 	it->status = "left-out";
 	free(it->why);

@@ -150,8 +150,9 @@ problem(struct readback *r, const char *name, const char *what)
 {
 	char esc[200];
 
+	/* Display text for the error message: a cut one is fine. */
 	if (r->problems++ == 0)
-		snprintf(r->first, sizeof(r->first), "%s: %s",
+		(void)snprintf(r->first, sizeof(r->first), "%s: %s",
 		    exh_esc_term_str(name, esc, sizeof(esc)), what);
 }
 
@@ -160,7 +161,7 @@ readback_entry(void *ctx, const char *name, const unsigned char sha[32],
     const char *detail)
 {
 	struct readback *r = ctx;
-	struct btab_ent *e = btab_find(&r->b->names, name);
+	struct bundle_names_ent *e = bundle_names_find(&r->b->names, name);
 
 	if (e == NULL)
 		problem(r, name, "in the archive but never written");

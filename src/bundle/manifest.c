@@ -38,7 +38,9 @@ put_attrs(struct exh_json *w, uint32_t attrs)
 	}
 	/* Bits we have no name for are kept as a number, never dropped. */
 	if ((attrs & ~known) != 0) {
-		snprintf(other, sizeof(other), "0x%08" PRIx32, attrs & ~known);
+		/* A 32-bit number always fits other[16]. */
+		(void)snprintf(other, sizeof(other), "0x%08" PRIx32,
+		    attrs & ~known);
 		exh_json_str(w, NULL, other);
 	}
 	exh_json_close(w, ']');

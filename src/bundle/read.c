@@ -91,7 +91,9 @@ hash_entry(struct archive *a, const char *name, const struct bundle_walk *w,
 				    archive_error_string(a));
 				break;
 			}
-			snprintf(detail, dlen, "data cannot be read back: %s",
+			/* Display text for the verify report: may be cut. */
+			(void)snprintf(detail, dlen,
+			    "data cannot be read back: %s",
 			    archive_error_string(a) ? archive_error_string(a) :
 			    "unknown error");
 			if (got == ARCHIVE_FATAL)

@@ -15,7 +15,7 @@ hash_name(const char *s)
 }
 
 static int
-grow_index(struct btab *t)
+grow_index(struct bundle_names *t)
 {
 	size_t n = t->nslot ? t->nslot * 2 : 64, i, j;
 	size_t *s;
@@ -34,8 +34,8 @@ grow_index(struct btab *t)
 	return EXH_OK;
 }
 
-struct btab_ent *
-btab_find(const struct btab *t, const char *name)
+struct bundle_names_ent *
+bundle_names_find(const struct bundle_names *t, const char *name)
 {
 	size_t j;
 
@@ -51,13 +51,13 @@ btab_find(const struct btab *t, const char *name)
 }
 
 int
-btab_get(struct btab *t, const char *name, struct btab_ent **out,
-    bool *created)
+bundle_names_get(struct bundle_names *t, const char *name,
+    struct bundle_names_ent **out, bool *created)
 {
-	struct btab_ent *e;
+	struct bundle_names_ent *e;
 	size_t j, cap;
 
-	if ((e = btab_find(t, name)) != NULL) {
+	if ((e = bundle_names_find(t, name)) != NULL) {
 		*out = e;
 		*created = false;
 		return EXH_OK;
@@ -85,7 +85,7 @@ btab_get(struct btab *t, const char *name, struct btab_ent **out,
 }
 
 void
-btab_free(struct btab *t)
+bundle_names_free(struct bundle_names *t)
 {
 	size_t i;
 

@@ -15,7 +15,7 @@
 #define LINE_MAX_BYTES (16U << 20)
 
 struct vctx {
-	struct btab t;
+	struct bundle_names t;
 	struct exh_buf sums, sig, line;
 	bool sums_seen, sig_seen, manifest_seen, too_big;
 	size_t manifest_lineno;
@@ -217,7 +217,7 @@ static void
 manifest_line(struct vctx *v, const char *s, size_t n)
 {
 	struct exh_buf entry = { 0 }, sha = { 0 };
-	struct btab_ent *e;
+	struct bundle_names_ent *e;
 	bool has_entry, has_sha, created;
 	char detail[80];
 
@@ -225,12 +225,13 @@ manifest_line(struct vctx *v, const char *s, size_t n)
 	if (n == 0)
 		return;
 	if (parse_line(s, n, &entry, &sha, &has_entry, &has_sha) != 0) {
-		snprintf(detail, sizeof(detail), "line %zu is not valid JSON",
-		    v->manifest_lineno);
+		/* A number and a literal: detail[80] holds them. */
+		(void)snprintf(detail, sizeof(detail),
+		    "line %zu is not valid JSON", v->manifest_lineno);
 		report(v, "manifest", BUNDLE_MANIFEST, detail);
 		v->res->manifest_ok = false;
 	} else if (has_entry) {
-		if (btab_get(&v->t, entry.data, &e, &created) != EXH_OK) {
+		if (bundle_names_get(&v->t, entry.data, &e, &created) != EXH_OK) {
 			v->nomem = true;
 		} else if (e->in_manifest) {
 			report(v, "manifest", entry.data,
@@ -311,7 +312,7 @@ entry(void *ctx, const char *name, const unsigned char sha[32],
     const char *detail)
 {
 	struct vctx *v = ctx;
-	struct btab_ent *e;
+	struct bundle_names_ent *e;
 	bool created;
 
 	v->res->entries++;
@@ -325,7 +326,7 @@ entry(void *ctx, const char *name, const unsigned char sha[32],
 			manifest_line(v, v->line.data, v->line.len);
 		exh_buf_reset(&v->line);
 	}
-	if (btab_get(&v->t, name, &e, &created) != EXH_OK)
+	if (bundle_names_get(&v->t, name, &e, &created) != EXH_OK)
 		return EXH_ENOMEM;
 	if (e->in_zip) {
 		e->dup = true;
@@ -345,7 +346,7 @@ static void
 parse_sums(struct vctx *v)
 {
 	const char *p = v->sums.data, *end, *nl, *name;
-	struct btab_ent *e;
+	struct bundle_names_ent *e;
 	char detail[80];
 	size_t lineno = 0;
 	bool created;
@@ -360,20 +361,21 @@ parse_sums(struct vctx *v)
 		name = p + 66;
 		if (nl - p < 67 || p[64] != ' ' || (p[65] != ' ' &&
 		    p[65] != '*')) {
-			snprintf(detail, sizeof(detail),
+			/* A number and a literal: detail[80] holds them. */
+			(void)snprintf(detail, sizeof(detail),
 			    "line %zu is not in sha256sum format", lineno);
 			report(v, "altered", BUNDLE_SUMS, detail);
 		} else {
 			char *n = strndup(name, (size_t)(nl - name));
 
-			if (n == NULL || btab_get(&v->t, n, &e, &created) !=
-			    EXH_OK) {
+			if (n == NULL || bundle_names_get(&v->t, n, &e,
+			    &created) != EXH_OK) {
 				v->nomem = true;
 			} else if (e->in_sums) {
 				report(v, "altered", BUNDLE_SUMS,
 				    "a name is listed twice");
 			} else if (unhex(p, 64, e->sums, 32) != 0) {
-				snprintf(detail, sizeof(detail),
+				(void)snprintf(detail, sizeof(detail),
 				    "line %zu has a bad hash", lineno);
 				report(v, "altered", BUNDLE_SUMS, detail);
 			} else
@@ -415,7 +417,7 @@ own_file(const char *name)
 static void
 compare(struct vctx *v)
 {
-	struct btab_ent *e;
+	struct bundle_names_ent *e;
 	size_t i;
 
 	if (!v->sums_seen)
@@ -602,7 +604,7 @@ exh_bundle_verify(const char *path, const char *zip_password,
 	else
 		rc = EXH_OK;
 out:
-	btab_free(&v.t);
+	bundle_names_free(&v.t);
 	exh_buf_free(&v.sums);
 	exh_buf_free(&v.sig);
 	exh_buf_free(&v.line);

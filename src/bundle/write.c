@@ -57,7 +57,7 @@ bundle_destroy(struct exh_bundle *b)
 	sk_X509_pop_free(b->recipients, X509_free);
 	X509_free(b->sign_cert);
 	EVP_PKEY_free(b->sign_key);
-	btab_free(&b->names);
+	bundle_names_free(&b->names);
 	exh_buf_free(&b->manifest);
 	free(b->chunk);
 	free(b->path);
@@ -81,7 +81,8 @@ bundle_write_failed(struct exh_bundle *b, const char *what, struct exh_err *err)
 	const char *msg = archive_error_string(b->zip);
 	char why[200];
 
-	/* libarchive says "Write error"; errno says why (ENOSPC, EFBIG). */
+	/* libarchive says "Write error"; errno says why (ENOSPC, EFBIG).
+	 * why is display text in the error message: a cut one is fine. */
 	if (msg != NULL && e != 0)
 		snprintf(why, sizeof(why), "%s (%s)", msg, strerror(e));
 	else
@@ -154,7 +155,7 @@ setup(struct exh_bundle *b, const struct exh_bundle_options *opt,
 		return exh_err_set(err, EXH_ENOMEM, 0, "bundle: out of memory");
 	n = snprintf(tmp, strlen(opt->path) + 32, "%s.partial-XXXXXX",
 	    opt->path);
-	if (n < 0) {
+	if (n < 0 || (size_t)n >= strlen(opt->path) + 32) {
 		free(tmp);
 		return exh_err_set(err, EXH_EUSAGE, 0, "bundle: bad path");
 	}
@@ -282,10 +283,10 @@ static int
 remember(struct exh_bundle *b, const char *name, const unsigned char sha[32],
     struct exh_err *err)
 {
-	struct btab_ent *e;
+	struct bundle_names_ent *e;
 	bool created;
 
-	if (btab_get(&b->names, name, &e, &created) != EXH_OK)
+	if (bundle_names_get(&b->names, name, &e, &created) != EXH_OK)
 		return exh_err_set(err, EXH_ENOMEM, 0, "bundle: out of memory");
 	memcpy(e->zip, sha, 32);
 	e->in_zip = true;
@@ -437,7 +438,7 @@ bundle_add_stream(struct exh_bundle *b, const struct exh_bundle_item *it,
 		return exh_err_set(err, EXH_EUSAGE, 0,
 		    "bundle: %s: no entry name (drive letter '%c'?)", esc,
 		    it->drive >= 0x20 && it->drive < 0x7f ? it->drive : '?');
-	if (btab_find(&b->names, name.data) != NULL) {
+	if (bundle_names_find(&b->names, name.data) != NULL) {
 		exh_buf_free(&name);
 		return exh_err_set(err, EXH_EUSAGE, 0,
 		    "bundle: %s: added twice", esc);
@@ -472,7 +473,8 @@ bundle_add_stream(struct exh_bundle *b, const struct exh_bundle_item *it,
 	}
 	digests_final(&d, &m);
 	if (read_rc != EXH_OK) {
-		snprintf(why, sizeof(why), "read error after %" PRIu64
+		/* A number and an error message: why[] is sized for both. */
+		(void)snprintf(why, sizeof(why), "read error after %" PRIu64
 		    " bytes: %s", m.stored, rerr.msg[0] ? rerr.msg :
 		    exh_status_name(read_rc));
 		m.status = "incomplete";
@@ -527,7 +529,7 @@ exh_bundle_add_document(struct exh_bundle *b, const char *name,
 		return exh_err_set(err, EXH_EUSAGE, 0,
 		    "bundle: bad document name (letters, digits, . _ - only, "
 		    "not a name the bundle uses itself)");
-	if (btab_find(&b->names, name) != NULL)
+	if (bundle_names_find(&b->names, name) != NULL)
 		return exh_err_set(err, EXH_EUSAGE, 0,
 		    "bundle: document %s added twice", name);
 	m.entry = name;
@@ -581,7 +583,7 @@ exh_bundle_add_document_render(struct exh_bundle *b, const char *name,
 		return exh_err_set(err, EXH_EUSAGE, 0,
 		    "bundle: bad document name (letters, digits, . _ - only, "
 		    "not a name the bundle uses itself)");
-	if (btab_find(&b->names, name) != NULL)
+	if (bundle_names_find(&b->names, name) != NULL)
 		return exh_err_set(err, EXH_EUSAGE, 0,
 		    "bundle: document %s added twice", name);
 	o.b = b;

@@ -64,7 +64,10 @@ side_hash(const char *bundle, char hex[65])
 	size_t got = 0;
 
 	hex[0] = '\0';
-	snprintf(path, sizeof(path), "%s.sha256", bundle);
+	/* bundle is at most 511 bytes (cmd_auto): path[600] holds it. */
+	if (snprintf(path, sizeof(path), "%s.sha256", bundle) >=
+	    (int)sizeof(path))
+		return hex;
 	if ((fp = fopen(path, "r")) != NULL) {
 		got = fread(hex, 1, 64, fp);
 		fclose(fp);
@@ -113,7 +116,8 @@ cmd_auto(int argc, char **argv)
 	}
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	snprintf(name, sizeof(name), "exhume-%s.zip", stamp);
+	/* A 16-byte stamp and a literal: name[128] holds them. */
+	(void)snprintf(name, sizeof(name), "exhume-%s.zip", stamp);
 	if (snprintf(bundle, sizeof(bundle), "%s/%s", dir, name) >=
 	    (int)sizeof(bundle)) {
 		printf("EXHUME-RESULT: failed (evidence directory path too "

@@ -22,6 +22,7 @@ struct inventory {
 	size_t nlinked;
 	bool oom;	/* a name could not be escaped: the listing stops */
 	uint64_t oom_mft;
+	struct exh_set64 linked_at;	/* linked_key -> first index */
 };
 
 static const struct {
@@ -55,11 +56,34 @@ struct hashes {
 	char problem[EXH_ERR_MSG_MAX];
 };
 
+/* FNV-1a of the record and stream name; never UINT64_MAX. */
+static uint64_t
+linked_key(uint64_t mft, const char *stream)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	const unsigned char *p;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		h = (h ^ ((mft >> (8 * i)) & 0xff)) * 0x100000001b3ull;
+	for (p = (const unsigned char *)stream; *p != '\0'; p++)
+		h = (h ^ *p) * 0x100000001b3ull;
+	return h == UINT64_MAX ? 0 : h;
+}
+
+/* The index finds almost every entry at once; a key two entries share
+ * (a collision) falls back to the list. */
 static struct linked *
 find_linked(struct inventory *inv, uint64_t mft, const char *stream)
 {
+	uint64_t at;
 	size_t i;
 
+	if (!exh_set64_get(&inv->linked_at, linked_key(mft, stream), &at))
+		return NULL;
+	if (inv->linked[at].mft == mft &&
+	    strcmp(inv->linked[at].stream, stream) == 0)
+		return &inv->linked[at];
 	for (i = 0; i < inv->nlinked; i++)
 		if (inv->linked[i].mft == mft &&
 		    strcmp(inv->linked[i].stream, stream) == 0)
@@ -72,6 +96,7 @@ remember(struct inventory *inv, uint64_t mft, const char *stream,
     const struct hashes *h)
 {
 	struct linked *grown;
+	uint64_t key;
 
 	grown = realloc(inv->linked, (inv->nlinked + 1) * sizeof(*grown));
 	if (grown == NULL)
@@ -85,6 +110,13 @@ remember(struct inventory *inv, uint64_t mft, const char *stream,
 	memcpy(grown->sha1, h->sha1, sizeof(h->sha1));
 	memcpy(grown->sha256, h->sha256, sizeof(h->sha256));
 	grown->ok = h->status == 0;
+	key = linked_key(mft, stream);
+	/* Not indexed (out of memory): hashed again when met, as before. */
+	if (!exh_set64_has(&inv->linked_at, key) &&
+	    exh_set64_put(&inv->linked_at, key, inv->nlinked) != EXH_OK) {
+		free(grown->stream);
+		return;
+	}
 	inv->nlinked++;
 }
 
@@ -98,9 +130,10 @@ hash_stream(struct inventory *inv, const struct exh_entry *e,
 	memset(h, 0, sizeof(*h));
 	if (inv->max_size > 0 && si->size > inv->max_size) {
 		h->status = 3;
-		snprintf(h->problem, sizeof(h->problem), "%" PRIu64 " bytes, "
-		    "above --max-size %" PRIu64 "; not hashed", si->size,
-		    inv->max_size);
+		/* Two numbers: problem[EXH_ERR_MSG_MAX] holds them. */
+		(void)snprintf(h->problem, sizeof(h->problem), "%" PRIu64
+		    " bytes, above --max-size %" PRIu64 "; not hashed",
+		    si->size, inv->max_size);
 		inv->skipped++;
 		return;
 	}
@@ -114,7 +147,8 @@ hash_stream(struct inventory *inv, const struct exh_entry *e,
 	if (cli_hash_stream(inv->vol, e->mft, si->name, true, true, h->md5,
 	    h->sha1, h->sha256, &err) != EXH_OK) {
 		h->status = (err.sys_errno == 13) ? 1 : 2;
-		snprintf(h->problem, sizeof(h->problem), "%s", err.msg);
+		/* Both EXH_ERR_MSG_MAX long: never cut. */
+		(void)snprintf(h->problem, sizeof(h->problem), "%s", err.msg);
 		inv->unreadable++;
 	}
 	if (e->links > 1)
@@ -156,7 +190,9 @@ json_line(struct inventory *inv, const struct exh_entry *e,
 	exh_json_macb(&w, "si", &e->si, EXH_JSON_ABSENT_EMPTY);
 	exh_json_macb(&w, "fn", &e->fn, EXH_JSON_ABSENT_EMPTY);
 	if (e->reparse_tag != 0) {
-		snprintf(tag, sizeof(tag), "0x%08" PRIX32, e->reparse_tag);
+		/* A 32-bit tag always fits tag[16]. */
+		(void)snprintf(tag, sizeof(tag), "0x%08" PRIX32,
+		    e->reparse_tag);
 		exh_json_str(&w, "reparse_tag", tag);
 		exh_json_text(&w, "reparse_target", e->reparse_target);
 	}
@@ -340,6 +376,7 @@ cmd_files(int argc, char **argv)
 	for (i = 0; i < inv.nlinked; i++)
 		free(inv.linked[i].stream);
 	free(inv.linked);
+	exh_set64_free(&inv.linked_at);
 	if (inv.broken > 0 || inv.unreadable > 0 || inv.skipped > 0) {
 		cli_warn("%" PRIu64 " damaged records, %" PRIu64 " unreadable "
 		    "streams, %" PRIu64 " streams above --max-size not hashed "

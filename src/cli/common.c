@@ -42,7 +42,9 @@ cli_warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* A warning is display text: one longer than msg is cut. */
+	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
+		msg[0] = '\0';
 	va_end(ap);
 	fputs("exhume: ", stderr);
 	cli_put_term(stderr, msg);

@@ -15,6 +15,7 @@ exh_err_set(struct exh_err *err, int status, int sys_errno, const char *fmt,
 	err->status = status;
 	err->sys_errno = sys_errno;
 	va_start(ap, fmt);
+	/* A message is display text: one too long for msg is cut. */
 	if (vsnprintf(err->msg, sizeof(err->msg), fmt, ap) < 0)
 		err->msg[0] = '\0';
 	va_end(ap);
@@ -36,6 +37,7 @@ exh_err_prefix(struct exh_err *err, const char *fmt, ...)
 	if (n < 0)
 		return err->status;
 	memcpy(old, err->msg, sizeof(old));
+	/* Display text, like exh_err_set: a context too long is cut. */
 	if (snprintf(err->msg, sizeof(err->msg), "%s: %s", ctx, old) < 0)
 		err->msg[0] = '\0';
 	return err->status;

@@ -64,7 +64,12 @@ exh_events_create(const char *rules_dir, struct exh_events **out,
 		exh_events_destroy(ev);
 		return exh_err_prefix(err, "events: loading checks");
 	}
-	snprintf(path, sizeof(path), "%s/events/logs.tsv", rules_dir);
+	if (snprintf(path, sizeof(path), "%s/events/logs.tsv", rules_dir) >=
+	    (int)sizeof(path)) {
+		exh_events_destroy(ev);
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "events: rules directory path too long");
+	}
 	if ((rc = events_load_logs(ev, path, err)) != EXH_OK) {
 		exh_events_destroy(ev);
 		return exh_err_prefix(err, "events: loading log kinds");
@@ -132,7 +137,9 @@ damage(struct evtx_scan *sc, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
+	/* The detail is display text: a cut one still names the damage. */
+	if (vsnprintf(detail, sizeof(detail), fmt, ap) < 0)
+		detail[0] = '\0';
 	va_end(ap);
 	sc->st->damaged++;
 	return exh_findings_add_skip(sc->out, sc->winpath, "", 0, 0,
@@ -346,10 +353,15 @@ add_record_fields(struct exh_finding *f, const struct events_record *r)
 	int rc;
 
 	rc = exh_finding_add_field(f, "Provider", r->provider.data);
-	snprintf(num, sizeof(num), "%d", r->event_id);
+	/* An int always fits num[32]; checked all the same. */
+	if (rc == EXH_OK && snprintf(num, sizeof(num), "%d", r->event_id) >=
+	    (int)sizeof(num))
+		rc = EXH_EUSAGE;
 	if (rc == EXH_OK)
 		rc = exh_finding_add_field(f, "EventID", num);
-	snprintf(num, sizeof(num), "%d", r->level);
+	if (rc == EXH_OK && snprintf(num, sizeof(num), "%d", r->level) >=
+	    (int)sizeof(num))
+		rc = EXH_EUSAGE;
 	if (rc == EXH_OK)
 		rc = exh_finding_add_field(f, "Level", num);
 	if (rc == EXH_OK)
@@ -358,7 +370,11 @@ add_record_fields(struct exh_finding *f, const struct events_record *r)
 	if (rc == EXH_OK && r->computer.len > 0)
 		rc = exh_finding_add_field(f, "Computer", r->computer.data);
 	for (i = 0; i < r->ndata && rc == EXH_OK; i++) {
-		snprintf(key, sizeof(key), "Data[%zu]", i);
+		if (snprintf(key, sizeof(key), "Data[%zu]", i) >=
+		    (int)sizeof(key)) {
+			rc = EXH_EUSAGE;
+			break;
+		}
 		exh_buf_reset(&v);
 		rc = exh_buf_append(&v, r->data[i].data, cut_len(
 		    r->data[i].data, r->data[i].len, EXH_EVENTS_EXCERPT_MAX));
@@ -581,7 +597,12 @@ exh_events_scan_fd(struct exh_events *ev, int fd, const char *winpath,
 		    "events: out of memory");
 	if ((rc = survey(&sc, fd)) != EXH_OK)
 		goto done;
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (snprintf(path, sizeof(path), "/proc/self/fd/%d", fd) >=
+	    (int)sizeof(path)) {
+		rc = exh_err_set(err, EXH_EUSAGE, 0,
+		    "events: descriptor path too long");
+		goto done;
+	}
 	if (libevtx_file_initialize(&file, &e) != 1 ||
 	    libevtx_file_open(file, path, LIBEVTX_OPEN_READ, &e) != 1) {
 		libevtx_msg(&e, msg, sizeof(msg));

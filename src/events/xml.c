@@ -226,6 +226,7 @@ start_tag(struct xstate *x, struct events_record *r, const char *s, size_t n)
 	if (x->depth == MAX_DEPTH)
 		return EXH_ECORRUPT;
 	x->depth++;
+	/* Cut on purpose: every name compared is shorter than 23 bytes. */
 	snprintf(x->names[x->depth - 1], sizeof(x->names[0]), "%.*s",
 	    (int)(nl < 23 ? nl : 23), s);
 	x->child[x->depth - 1] = false;

@@ -15,6 +15,7 @@ struct exh_findings {
 	size_t n, cap;
 	struct exh_skip *skips;
 	size_t nskips, capskips;
+	struct exh_set64 skip_hashes;	/* skip_hash of every skip */
 	struct exh_stats stats;
 	char *partial;
 };
@@ -54,6 +55,7 @@ exh_findings_destroy(struct exh_findings *c)
 		free_skip(&c->skips[i]);
 	free(c->items);
 	free(c->skips);
+	exh_set64_free(&c->skip_hashes);
 	free(c->partial);
 	pthread_mutex_destroy(&c->lock);
 	c->magic = 0;
@@ -107,12 +109,38 @@ dup_or_empty(const char *s)
 	return strdup(s != NULL ? s : "");
 }
 
-/* Called with the lock held. */
+/* FNV-1a over the fields has_skip compares; never UINT64_MAX. */
+static uint64_t
+skip_hash(const struct exh_skip *s)
+{
+	const char *f[4] = { s->reason, s->path, s->stream, s->detail };
+	uint64_t h = 0xcbf29ce484222325ull;
+	const unsigned char *p;
+	size_t i;
+
+	for (i = 0; i < 8; i++)
+		h = (h ^ ((s->mft >> (8 * i)) & 0xff)) * 0x100000001b3ull;
+	for (i = 0; i < 4; i++) {
+		for (p = (const unsigned char *)f[i]; *p != '\0'; p++)
+			h = (h ^ *p) * 0x100000001b3ull;
+		h = (h ^ 0xff) * 0x100000001b3ull;	/* field separator */
+	}
+	return h == UINT64_MAX ? 0 : h;
+}
+
+/*
+ * Called with the lock held.  The hash set rules out almost every new
+ * skip at once; only a hash seen before (a duplicate, or rarely a
+ * collision) is compared with the list, which sorting may reorder.
+ */
 static bool
-has_skip(const struct exh_findings *c, const struct exh_skip *s)
+has_skip(const struct exh_findings *c, const struct exh_skip *s,
+    uint64_t hash)
 {
 	size_t i;
 
+	if (!exh_set64_has(&c->skip_hashes, hash))
+		return false;
 	for (i = 0; i < c->nskips; i++)
 		if (c->skips[i].mft == s->mft &&
 		    strcmp(c->skips[i].reason, s->reason) == 0 &&
@@ -129,6 +157,7 @@ exh_findings_add_skip(struct exh_findings *c, const char *path,
     const char *detail, struct exh_err *err)
 {
 	struct exh_skip s;
+	uint64_t hash;
 	int rc = EXH_OK;
 
 	if (c == NULL || c->magic != COLLECTOR_MAGIC)
@@ -145,11 +174,13 @@ exh_findings_add_skip(struct exh_findings *c, const char *path,
 		free_skip(&s);
 		return exh_err_set(err, EXH_ENOMEM, 0, "findings: out of memory");
 	}
+	hash = skip_hash(&s);
 	pthread_mutex_lock(&c->lock);
-	if (has_skip(c, &s))
+	if (has_skip(c, &s, hash))
 		free_skip(&s);	/* the file scan and a log walk both saw it */
 	else if (grow((void **)&c->skips, &c->capskips, c->nskips + 1,
-	    sizeof(*c->skips)))
+	    sizeof(*c->skips)) &&
+	    exh_set64_add(&c->skip_hashes, hash) == EXH_OK)
 		c->skips[c->nskips++] = s;
 	else
 		rc = EXH_ENOMEM;

@@ -281,23 +281,34 @@ version_of(const unsigned v[4])
 	return 0;
 }
 
-static void
+/* Four numbers up to 65535 (host_parse_build) always fit 24 bytes. */
+static bool
 fmt_build(char *dst, size_t len, const unsigned v[4])
 {
-	snprintf(dst, len, "%u.%u.%u.%u", v[0], v[1], v[2], v[3]);
+	int n = snprintf(dst, len, "%u.%u.%u.%u", v[0], v[1], v[2], v[3]);
+
+	return n >= 0 && (size_t)n < len;
 }
 
-static void
+/* False (dst empty) when the fix does not fit: never a cut build. */
+static bool
 fmt_fix(char *dst, size_t len, const struct fix *f)
 {
 	char lo[24], hi[24];
+	int n;
 
-	fmt_build(lo, sizeof(lo), f->low);
-	fmt_build(hi, sizeof(hi), f->high);
-	if (f->disputed)
-		snprintf(dst, len, "%s|%s", lo, hi);
+	if (!fmt_build(lo, sizeof(lo), f->low) ||
+	    !fmt_build(hi, sizeof(hi), f->high))
+		n = -1;
+	else if (f->disputed)
+		n = snprintf(dst, len, "%s|%s", lo, hi);
 	else
-		snprintf(dst, len, "%s", lo);
+		n = snprintf(dst, len, "%s", lo);
+	if (n < 0 || (size_t)n >= len) {
+		dst[0] = '\0';
+		return false;
+	}
+	return true;
 }
 
 /* Judges build v against one fix: fixed, vulnerable or unknown. */
@@ -327,6 +338,7 @@ exh_builds_verdict(const struct exh_builds *b, const char *build, int family,
 	out->family = family;
 	out->verdict = EXH_VERDICT_UNKNOWN;
 	if (host_parse_build(build, v) != 0) {
+		/* A literal shorter than reason. */
 		snprintf(out->reason, sizeof(out->reason),
 		    "no usable build number");
 		return EXH_EUSAGE;
@@ -344,11 +356,19 @@ exh_builds_verdict(const struct exh_builds *b, const char *build, int family,
 		    host_build_cmp(r->base, newest->base) > 0))
 			newest = r;
 	}
+	/*
+	 * out->reason is display text sized for the longest phrase below
+	 * (a CU name, a disputed fix and a build); cu and fixed_build are
+	 * data, so one that does not fit is an error, never cut.
+	 */
 	if (own != NULL) {
-		snprintf(out->cu, sizeof(out->cu), "%s", own->cu);
-		if (own->fix[family].kind == FIX_BUILD)
-			fmt_fix(out->fixed_build, sizeof(out->fixed_build),
-			    &own->fix[family]);
+		if (snprintf(out->cu, sizeof(out->cu), "%s", own->cu) >=
+		    (int)sizeof(out->cu))
+			goto too_long;
+		if (own->fix[family].kind == FIX_BUILD &&
+		    !fmt_fix(out->fixed_build, sizeof(out->fixed_build),
+		    &own->fix[family]))
+			goto too_long;
 	}
 	if (version == 0) {
 		snprintf(out->reason, sizeof(out->reason),
@@ -368,7 +388,8 @@ exh_builds_verdict(const struct exh_builds *b, const char *build, int family,
 	/* Newer than the newest fixed CU's fix: contains the fix. */
 	if (host_build_cmp(v, newest->fix[family].high) >= 0) {
 		out->verdict = EXH_VERDICT_FIXED;
-		fmt_fix(fix, sizeof(fix), &newest->fix[family]);
+		if (!fmt_fix(fix, sizeof(fix), &newest->fix[family]))
+			goto too_long;
 		snprintf(out->reason, sizeof(out->reason),
 		    "build %s is at or above %s (%s)", build, fix, newest->cu);
 		return EXH_OK;
@@ -398,4 +419,9 @@ exh_builds_verdict(const struct exh_builds *b, const char *build, int family,
 		    out->verdict == EXH_VERDICT_FIXED ? "at or above" : "below",
 		    own->cu, out->fixed_build);
 	return EXH_OK;
+too_long:
+	out->verdict = EXH_VERDICT_UNKNOWN;
+	(void)snprintf(out->reason, sizeof(out->reason),
+	    "build table entry too long");	/* a literal: fits */
+	return EXH_EUSAGE;
 }

@@ -107,7 +107,9 @@ vdir_checks(struct acc *a, const struct exh_profile *p)
 		const char *r = v->physical_resolved, *rest;
 		char detail[64];
 
-		snprintf(detail, sizeof(detail), "vdir %zu", i);
+		if (snprintf(detail, sizeof(detail), "vdir %zu", i) >=
+		    (int)sizeof(detail))
+			continue;	/* a size_t always fits detail[64] */
 		if ((rest = under(r, "ProgramData")) != NULL ||
 		    (rest = under(r, "Users\\All Users")) != NULL) {
 			bool odd = odd_folder(rest);

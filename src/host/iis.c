@@ -268,6 +268,7 @@ parse(const char *data, size_t len, char *why, size_t whylen)
 		if (doc == NULL && pass == 0) {
 			const char *m = ctxt->lastError.message;
 
+			/* why is display text: a cut parser message is fine. */
 			snprintf(why, whylen, "line %d: %s", ctxt->lastError.line,
 			    m != NULL ? m : "parse error");
 			why[strcspn(why, "\r\n")] = '\0';

@@ -163,7 +163,10 @@ default_dirs(const char *rules_dir, char ***dirs, size_t *n)
 	FILE *f;
 	int rc = EXH_OK, got;
 
-	snprintf(path, sizeof(path), "%s/scope.txt", rules_dir);
+	/* Shorter than the build table path exh_profile_build checked. */
+	if (snprintf(path, sizeof(path), "%s/scope.txt", rules_dir) >=
+	    (int)sizeof(path))
+		return EXH_EUSAGE;
 	if ((f = fopen(path, "re")) != NULL)
 		rc = exh_lines_open(f, path, EXH_LINES_TRIM |
 		    EXH_LINES_SKIP_BLANK | EXH_LINES_SKIP_COMMENT, &lr, &err);
@@ -251,9 +254,12 @@ read_exsetup(struct exh_profile *p, const struct profile_reader *r,
 		rc = exh_pe_file_version((const unsigned char *)b.data, b.len,
 		    v, &e);
 		if (rc == EXH_OK) {
-			snprintf(build, sizeof(build), "%u.%u.%u.%u", v[0],
-			    v[1], v[2], v[3]);
-			rc = host_set_str(&p->exsetup_build, build);
+			/* Four 16-bit numbers always fit build[32]. */
+			if (snprintf(build, sizeof(build), "%u.%u.%u.%u",
+			    v[0], v[1], v[2], v[3]) >= (int)sizeof(build))
+				rc = EXH_EUSAGE;
+			else
+				rc = host_set_str(&p->exsetup_build, build);
 			if (rc == EXH_OK)
 				rc = host_set_str(&p->exsetup_path, path.data);
 		} else {
@@ -343,7 +349,10 @@ read_hive(struct exh_profile *p, const struct profile_reader *r, const char *wha
 	char label[32];
 	int rc;
 
-	snprintf(label, sizeof(label), "%s hive", what);
+	/* what is SYSTEM or SOFTWARE: the label always fits. */
+	if (snprintf(label, sizeof(label), "%s hive", what) >=
+	    (int)sizeof(label))
+		return EXH_EUSAGE;
 	rc = fetch(p, r, label, path, EXH_HIVE_MAX_BYTES, &b, false);
 	if (rc == EXH_OK)
 		rc = what[1] == 'O' ? host_read_software(p, b.data, b.len) :
@@ -386,7 +395,12 @@ exh_profile_build_from(exh_profile_read_fn read, void *ctx,
 	if ((p = profile_new()) == NULL)
 		return exh_err_set(err, EXH_ENOMEM, ENOMEM,
 		    "profile: out of memory");
-	snprintf(path, sizeof(path), "%s/exchange-builds.tsv", rules_dir);
+	if (snprintf(path, sizeof(path), "%s/exchange-builds.tsv",
+	    rules_dir) >= (int)sizeof(path)) {
+		exh_profile_free(p);
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "profile: rules directory path too long");
+	}
 	rc = exh_builds_load(path, &p->builds, &e);
 	if (rc == EXH_ENOMEM)
 		goto nomem;

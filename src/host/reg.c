@@ -50,7 +50,13 @@ open_mem(const void *data, size_t len, const char *what,
 		}
 		off += (size_t)w;
 	}
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (snprintf(path, sizeof(path), "/proc/self/fd/%d", fd) >=
+	    (int)sizeof(path)) {
+		close(fd);
+		*rc = host_note(p, "%s hive: not examined: descriptor path "
+		    "too long", what);
+		return NULL;
+	}
 	errno = 0;
 	h = hivex_open(path, 0);
 	e = errno;
@@ -119,10 +125,13 @@ str_value(hive_h *h, hive_node_h n, const char *name, int *nomem)
 	if ((t == hive_t_REG_DWORD) && len >= 4) {
 		char num[16];
 
-		snprintf(num, sizeof(num), "%u", (unsigned)(u[0] |
-		    u[1] << 8 | u[2] << 16 | (unsigned)u[3] << 24));
+		/* A 32-bit number always fits num[16]. */
+		if (snprintf(num, sizeof(num), "%u", (unsigned)(u[0] |
+		    u[1] << 8 | u[2] << 16 | (unsigned)u[3] << 24)) >=
+		    (int)sizeof(num))
+			num[0] = '\0';
 		free(raw);
-		if ((raw = host_strdup(num)) == NULL)
+		if (num[0] == '\0' || (raw = host_strdup(num)) == NULL)
 			*nomem = 1;
 		return raw;
 	}
@@ -215,8 +224,9 @@ yyyymmdd(const char *s)
 	for (i = 0; i < 8; i++)
 		if (s[i] < '0' || s[i] > '9')
 			return 0;
-	snprintf(iso, sizeof(iso), "%.4s-%.2s-%.2sT00:00:00Z", s, s + 4,
-	    s + 6);
+	if (snprintf(iso, sizeof(iso), "%.4s-%.2s-%.2sT00:00:00Z", s, s + 4,
+	    s + 6) >= (int)sizeof(iso))
+		return 0;
 	return exh_iso_to_filetime(iso, &ft) == EXH_OK ? ft : 0;
 }
 
@@ -233,7 +243,9 @@ find_kb(const char *s, char kb[16])
 		for (n = 0; s[i + n] >= '0' && s[i + n] <= '9'; n++)
 			;
 		if (n == 7) {
-			snprintf(kb, 16, "KB%.7s", s + i);
+			/* "KB" and seven digits always fit kb[16]. */
+			if (snprintf(kb, 16, "KB%.7s", s + i) >= 16)
+				kb[0] = '\0';
 			return;
 		}
 		i += n - 1;
@@ -287,7 +299,8 @@ read_uninstall(struct exh_profile *p, hive_h *h, hive_node_h root)
 		    base);
 	for (i = 0; kids[i] != 0 && i < MAX_SUBKEYS && rc == EXH_OK; i++) {
 		char *kname = hivex_node_name(h, kids[i]);
-		char *disp, *date, kb[16], src[512];
+		char *disp, *date, kb[16];
+		struct exh_buf src = { 0 };
 
 		if (kname == NULL)
 			continue;
@@ -301,12 +314,16 @@ read_uninstall(struct exh_profile *p, hive_h *h, hive_node_h root)
 			find_kb(disp, kb);
 			if (kb[0] == '\0')
 				find_kb(kname, kb);
-			snprintf(src, sizeof(src), "SOFTWARE\\%s\\%s", base,
+			/* kname comes from the hive: any length. */
+			rc = exh_buf_printf(&src, "SOFTWARE\\%s\\%s", base,
 			    kname);
-			rc = add_update(p, kb, disp, yyyymmdd(date), src);
+			if (rc == EXH_OK)
+				rc = add_update(p, kb, disp, yyyymmdd(date),
+				    src.data);
 			if (rc == EXH_OK && yyyymmdd(date) == 0)
 				rc = host_note(p, "update %s: no usable "
-				    "InstallDate in %s", kb, src);
+				    "InstallDate in %s", kb, src.data);
+			exh_buf_free(&src);
 			free(date);
 		}
 		free(disp);
@@ -329,7 +346,8 @@ read_roles(struct exh_profile *p, hive_h *h, hive_node_h ex)
 		return host_note(p, "SOFTWARE hive: corrupt: cannot list the "
 		    "Exchange roles");
 	for (i = 0; kids[i] != 0 && i < MAX_SUBKEYS && rc == EXH_OK; i++) {
-		char *name = hivex_node_name(h, kids[i]), label[300];
+		char *name = hivex_node_name(h, kids[i]);
+		struct exh_buf label = { 0 };
 
 		if (name == NULL)
 			continue;
@@ -338,9 +356,13 @@ read_roles(struct exh_profile *p, hive_h *h, hive_node_h ex)
 			    hivex_node_get_value(h, kids[i], "Action") != 0 ||
 			    hivex_node_get_value(h, kids[i], "Watermark") != 0;
 
-			snprintf(label, sizeof(label), "%s%s", name,
+			/* name comes from the hive: any length. */
+			rc = exh_buf_printf(&label, "%s%s", name,
 			    incomplete ? " (setup incomplete)" : "");
-			rc = exh_strvec_push(&p->roles, &p->nroles, label);
+			if (rc == EXH_OK)
+				rc = exh_strvec_push(&p->roles, &p->nroles,
+				    label.data);
+			exh_buf_free(&label);
 			if (exh_ascii_iequal(name, "UnifiedMessagingRole"))
 				p->um_installed = true;
 		}
@@ -380,9 +402,10 @@ read_exchange(struct exh_profile *p, hive_h *h, hive_node_h root)
 		    "MsiInstallPath")) != EXH_OK)
 			return rc;
 		if (p->install_path[0] != '\0') {
-			snprintf(buf, sizeof(buf), "SOFTWARE\\Microsoft\\"
+			if (snprintf(buf, sizeof(buf), "SOFTWARE\\Microsoft\\"
 			    "ExchangeServer\\%s\\Setup\\MsiInstallPath",
-			    p->exchange_version_key);
+			    p->exchange_version_key) >= (int)sizeof(buf))
+				return EXH_EUSAGE;
 			free(p->install_path_source);
 			if ((p->install_path_source = host_strdup(buf)) == NULL)
 				return EXH_ENOMEM;
@@ -391,8 +414,9 @@ read_exchange(struct exh_profile *p, hive_h *h, hive_node_h root)
 		    dword_value(h, setup, "MsiProductMinor", &part[1]) == 0 &&
 		    dword_value(h, setup, "MsiBuildMajor", &part[2]) == 0 &&
 		    dword_value(h, setup, "MsiBuildMinor", &part[3]) == 0) {
-			snprintf(buf, sizeof(buf), "%u.%u.%u.%u", part[0],
-			    part[1], part[2], part[3]);
+			if (snprintf(buf, sizeof(buf), "%u.%u.%u.%u", part[0],
+			    part[1], part[2], part[3]) >= (int)sizeof(buf))
+				return EXH_EUSAGE;
 			free(p->registry_build);
 			if ((p->registry_build = host_strdup(buf)) == NULL)
 				return EXH_ENOMEM;
@@ -532,7 +556,12 @@ host_read_system(struct exh_profile *p, const void *data, size_t len)
 		rc = host_note(p, "SYSTEM hive: no usable Select\\Current; "
 		    "using ControlSet001");
 	}
-	snprintf(name, sizeof(name), "ControlSet%03u", cur);
+	/* cur is 1..999: the name always fits. */
+	if (snprintf(name, sizeof(name), "ControlSet%03u", cur) >=
+	    (int)sizeof(name)) {
+		hivex_close(h);
+		return EXH_EUSAGE;
+	}
 	cs = hivex_node_get_child(h, root, name);
 	if (cs == 0) {
 		hivex_close(h);

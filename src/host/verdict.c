@@ -90,6 +90,7 @@ one_family(struct exh_profile *p, const struct exh_builds *b, int family)
 
 	memset(&v, 0, sizeof(v));
 	v.verdict = EXH_VERDICT_UNKNOWN;
+	/* Literals shorter than v.reason: these cannot be cut. */
 	if (b == NULL)
 		snprintf(v.reason, sizeof(v.reason), "no build table");
 	else if (build[0] == '\0')

@@ -68,7 +68,8 @@ ip_listed(struct logscan_filestate *sc, const char *v, size_t n)
 		n = (size_t)(colon - v);
 	if ((src = logscan_strset_get(&sc->ls->ips, v, n)) == NULL)
 		return false;
-	snprintf(sc->hit, sizeof(sc->hit), "%.*s listed by %s", (int)n, v,
+	/* hit is display text (the finding's detail): may be cut. */
+	(void)snprintf(sc->hit, sizeof(sc->hit), "%.*s listed by %s", (int)n, v,
 	    src[0] ? src : "attacker-ips.txt");
 	return true;
 }
@@ -96,7 +97,8 @@ url_flagged(struct logscan_filestate *sc, const char *v, size_t n)
 		if ((id = logscan_strset_get(&sc->ls->flagged, dec, k)) == NULL)
 			return false;
 	}
-	snprintf(sc->hit, sizeof(sc->hit), "request for a file the file "
+	/* hit is display text (the finding's detail): may be cut. */
+	(void)snprintf(sc->hit, sizeof(sc->hit), "request for a file the file "
 	    "scan flagged%s%s", id[0] ? ": " : "", id);
 	return true;
 }
@@ -126,7 +128,9 @@ oab_outside(struct logscan_filestate *sc, const struct logscan_clause *c,
 		/* Without the install path, accept any ...\<SUBDIR>\ path;
 		 * the finding says the check ran in this weaker form. */
 		sc->cap_fallback = true;
-		snprintf(want, sizeof(want), "\\%s", c->alts[2]);
+		w = snprintf(want, sizeof(want), "\\%s", c->alts[2]);
+		if (w < 0 || (size_t)w >= sizeof(want))
+			return true;	/* as below: never a cut needle */
 		return ifind(cap, capn, want, strlen(want)) == NULL;
 	}
 	sc->cap_fallback = false;

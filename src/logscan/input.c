@@ -64,8 +64,10 @@ start(struct logscan_filestate *sc)
 static void
 zdamage(struct logscan_filestate *sc, const char *why)
 {
-	snprintf(sc->zwhy, sizeof(sc->zwhy), "gzip: %s after %lu bytes of "
-	    "log text", why, (unsigned long)sc->z.total_out);
+	/* Display text for a skip detail; why is a short literal. */
+	(void)snprintf(sc->zwhy, sizeof(sc->zwhy),
+	    "gzip: %s after %lu bytes of log text", why,
+	    (unsigned long)sc->z.total_out);
 	sc->zend = true;
 }
 

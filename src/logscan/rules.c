@@ -184,8 +184,9 @@ compile_regex(struct logscan_clause *c, char *msg, size_t len)
 		if (code == PCRE2_ERROR_NOMEMORY)
 			return EXH_ENOMEM;
 		pcre2_get_error_message(code, why, sizeof(why));
-		snprintf(msg, len, "bad regex at offset %zu: %s", (size_t)at,
-		    (const char *)why);
+		/* Display text for the error message: may be cut. */
+		(void)snprintf(msg, len, "bad regex at offset %zu: %s",
+		    (size_t)at, (const char *)why);
 		return EXH_EUSAGE;
 	}
 	(void)pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE);
@@ -216,7 +217,8 @@ compile_clause(struct exh_logscan *ls, struct logscan_clause *c,
 		if (strcmp(ops[i].name, opname) == 0)
 			break;
 	if (i == sizeof(ops) / sizeof(ops[0])) {
-		snprintf(msg, sizeof(msg), "unknown match type '%.64s'",
+		/* Precision-bounded: msg holds it whole. */
+		(void)snprintf(msg, sizeof(msg), "unknown match type '%.64s'",
 		    opname);
 		return bad(err, s, msg);
 	}
@@ -256,7 +258,8 @@ compile_clause(struct exh_logscan *ls, struct logscan_clause *c,
 		break;
 	case LOGSCAN_OP_INSET:
 		if ((c->set = find_set(ls, c->pat)) < 0) {
-			snprintf(msg, sizeof(msg), "unknown set '%.64s'",
+			/* Precision-bounded: msg holds it whole. */
+			(void)snprintf(msg, sizeof(msg), "unknown set '%.64s'",
 			    c->pat);
 			return bad(err, s, msg);
 		}
@@ -626,7 +629,8 @@ load_patterns(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 		r->check = check;
 		r->score = ls->checks[check].score;
 		r->srcline = exh_lines_no(s.lr);
-		snprintf(r->src, sizeof(r->src), "patterns.tsv:%zu",
+		/* A literal and a line number: src[64] holds them. */
+		(void)snprintf(r->src, sizeof(r->src), "patterns.tsv:%zu",
 		    exh_lines_no(s.lr));
 		if (r->family == EXH_LOG_UNKNOWN ||
 		    r->family != ls->checks[check].family) {

@@ -357,6 +357,7 @@ read_all(const char *path, char **out, size_t *outlen, char *errbuf,
 	ssize_t n;
 	int fd;
 
+	/* errbuf is display text for an error message: it may be cut. */
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		snprintf(errbuf, errlen, "cannot open: %s", strerror(errno));
 		return EXH_EIO;
@@ -479,7 +480,8 @@ set_hash(struct exh_rules *r, struct exh_err *err)
 
 		if (f->sha256[0] == '\0')
 			continue;
-		snprintf(kind, sizeof(kind), "%d", f->kind);
+		/* An int always fits kind[16]. */
+		(void)snprintf(kind, sizeof(kind), "%d", f->kind);
 		ok = EVP_DigestUpdate(ctx, kind, strlen(kind) + 1) == 1 &&
 		    EVP_DigestUpdate(ctx, f->path, strlen(f->path) + 1) == 1 &&
 		    EVP_DigestUpdate(ctx, f->sha256, 64) == 1 &&

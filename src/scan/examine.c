@@ -136,7 +136,6 @@ read_and_scan(struct examiner *x, const struct scan_item *it,
 	struct exh_stream *st;
 	uint64_t off = 0, base = 0;
 	size_t have = 0, overlap;
-	char filetype[64];
 	bool eof = false, first = true, whole = true;
 	bool single = it->file.size <= s->chunk;
 	int rc;
@@ -151,7 +150,8 @@ read_and_scan(struct examiner *x, const struct scan_item *it,
 		*skip_reason = (rc == EXH_EIO && e->sys_errno == EACCES) ?
 		    "encrypted" : rc == EXH_ECORRUPT ? "corrupt" :
 		    "unreadable";
-		snprintf(detail, detail_len, "%s", e->msg);
+		/* detail is EXH_ERR_MSG_MAX long, like e->msg: never cut. */
+		(void)snprintf(detail, detail_len, "%s", e->msg);
 		return EXH_OK;
 	}
 	exh_hasher_reset(w->hasher);
@@ -161,14 +161,16 @@ read_and_scan(struct examiner *x, const struct scan_item *it,
 	t.stream = it->file.stream;
 	t.size = it->file.size;
 	t.owner = owner_name(s, it);
-	t.filetype = filetype;
+	t.filetype = "";
 	for (;;) {
 		if ((rc = fill(x, st, &have, &off, &eof, e)) != EXH_OK)
 			goto read_failed;
 		if (first) {
 			first = false;
-			snprintf(filetype, sizeof(filetype), "%s",
-			    exh_rules_filetype(s->rules, w->buf, have));
+			/* The rules own the name and outlive the scan: no
+			 * copy, so no length limit to cut it at. */
+			t.filetype = exh_rules_filetype(s->rules, w->buf,
+			    have);
 			whole = exh_matcher_prepare(w->matcher, &t, w->buf,
 			    have);
 			if (!whole && (rc = scan_head(w, &t, have, f, e)) !=
@@ -207,14 +209,14 @@ read_and_scan(struct examiner *x, const struct scan_item *it,
 read_failed:
 	if (rc != EXH_ENOMEM) {
 		*skip_reason = rc == EXH_ECORRUPT ? "corrupt" : "unreadable";
-		snprintf(detail, detail_len, "%s", e->msg);
+		(void)snprintf(detail, detail_len, "%s", e->msg);
 		rc = EXH_OK;
 	}
 	goto out;
 yara_failed:
 	if (rc == EXH_EIO) {
 		*skip_reason = "timeout";
-		snprintf(detail, detail_len, "%s", e->msg);
+		(void)snprintf(detail, detail_len, "%s", e->msg);
 		rc = EXH_OK;
 	}
 out:
@@ -261,7 +263,6 @@ scan_head_tail(struct examiner *x, const struct scan_item *it,
 	struct scan_worker *w = x->w;
 	struct exh_scan_target t;
 	struct exh_stream *st;
-	char filetype[64];
 	uint64_t tail_off;
 	size_t have;
 	bool whole;
@@ -275,11 +276,10 @@ scan_head_tail(struct examiner *x, const struct scan_item *it,
 	t.stream = it->file.stream;
 	t.size = it->file.size;
 	t.owner = owner_name(s, it);
-	t.filetype = filetype;
+	t.filetype = "";
 	if ((rc = read_chunk_at(x, st, 0, &have, e)) != EXH_OK)
 		goto out;
-	snprintf(filetype, sizeof(filetype), "%s",
-	    exh_rules_filetype(s->rules, w->buf, have));
+	t.filetype = exh_rules_filetype(s->rules, w->buf, have);
 	whole = exh_matcher_prepare(w->matcher, &t, w->buf, have);
 	rc = whole ? exh_matcher_scan(w->matcher, &t, w->buf, have, 0, f, e) :
 	    scan_head(w, &t, have, f, e);
@@ -318,7 +318,8 @@ examine(struct examiner *x, const struct scan_item *it, int *level,
 			skip = "too-large";
 			if ((rc = scan_head_tail(x, it, f, e)) == EXH_ENOMEM)
 				goto out;
-			snprintf(detail, sizeof(detail), "%llu bytes, above "
+			/* Two numbers and a fixed text: detail holds them. */
+			(void)snprintf(detail, sizeof(detail), "%llu bytes, above "
 			    "the limit of %llu: not hashed; %s",
 			    (unsigned long long)it->file.size,
 			    (unsigned long long)s->max_size, rc == EXH_OK ?

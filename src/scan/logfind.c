@@ -133,7 +133,9 @@ walk_iis_logs(const struct exh_scan_logs_input *in, struct log_list *l)
 	size_t i;
 	int rc = EXH_OK;
 
-	snprintf(root, sizeof(root), "%c:\\inetpub\\logs\\LogFiles", letter);
+	/* A letter and a literal: root[4096] holds it by construction. */
+	(void)snprintf(root, sizeof(root), "%c:\\inetpub\\logs\\LogFiles",
+	    letter);
 	(void)walk_root(in->vol, root, EXH_LOG_IIS, l);
 	for (i = 0; i < in->nsites && rc == EXH_OK; i++) {
 		const char *d = in->sites[i].log_dir_resolved;
@@ -171,8 +173,9 @@ log_find(const struct exh_scan_logs_input *in, struct log_list *l,
 	}
 	if (rc == EXH_OK)
 		rc = walk_iis_logs(in, l);
-	snprintf(root, sizeof(root), "%c:\\Windows\\System32\\winevt\\Logs",
-	    letter);
+	/* A letter and a literal: root[4096] holds it by construction. */
+	(void)snprintf(root, sizeof(root),
+	    "%c:\\Windows\\System32\\winevt\\Logs", letter);
 	if (rc == EXH_OK && walk_root(in->vol, root, EXH_LOG_UNKNOWN, l) ==
 	    EXH_ENOTFOUND)
 		rc = log_note(l->res, "no event log folder %s", root);

@@ -23,6 +23,8 @@ struct log_run {
 	size_t done;
 	uint64_t bytes;
 	size_t last;		/* index of the file done last; SIZE_MAX */
+	int skip_rc;		/* first skip that could not be recorded */
+	struct exh_err skip_err;
 };
 
 /* Workers count; the calling thread reports (report_logs below). */
@@ -118,10 +120,18 @@ skip_cancelled(void *ctx, struct pool_worker *pw, void *item)
 	size_t k = *(size_t *)item;
 	struct log_file *f = &run->l->files[k];
 	struct exh_err e;
+	int rc;
 
 	(void)pw;
-	(void)exh_findings_add_skip(run->out, f->path, "", f->mft, f->size,
+	rc = exh_findings_add_skip(run->out, f->path, "", f->mft, f->size,
 	    "cancelled", "scan cancelled before this log", &e);
+	/* A skip that could not be recorded fails the run after the pool. */
+	pthread_mutex_lock(&run->lock);
+	if (rc != EXH_OK && run->skip_rc == EXH_OK) {
+		run->skip_rc = rc;
+		run->skip_err = e;
+	}
+	pthread_mutex_unlock(&run->lock);
 	count_file(run, k);
 }
 
@@ -253,6 +263,10 @@ logs_on_pool(struct log_run *run, struct exh_scan_logs_result *res,
 	if ((prc = pool_finish(pool, err)) != EXH_OK && rc == EXH_OK)
 		rc = prc;
 	pool_destroy(pool);
+	if (rc == EXH_OK && run->skip_rc != EXH_OK) {
+		*err = run->skip_err;
+		rc = run->skip_rc;
+	}
 	if (rc == EXH_OK)
 		report_logs(run);
 	if (rc == EXH_OK)

@@ -36,28 +36,14 @@ report_scan(void *ctx)
 static bool
 linked_seen(struct file_scan *s, uint64_t mft)
 {
-	size_t i;
-
-	for (i = 0; i < s->nlinked; i++)
-		if (s->linked[i] == mft)
-			return true;
-	return false;
+	return exh_set64_has(&s->linked, mft);
 }
 
 static int
 linked_add(struct file_scan *s, uint64_t mft)
 {
-	if (s->nlinked == s->caplinked) {
-		size_t cap = s->caplinked ? s->caplinked * 2 : 64;
-		uint64_t *grown = realloc(s->linked, cap * sizeof(*grown));
-
-		if (grown == NULL)
-			return exh_err_set(&s->werr, EXH_ENOMEM, 0,
-			    "out of memory");
-		s->linked = grown;
-		s->caplinked = cap;
-	}
-	s->linked[s->nlinked++] = mft;
+	if (exh_set64_add(&s->linked, mft) != EXH_OK)
+		return exh_err_set(&s->werr, EXH_ENOMEM, 0, "out of memory");
 	return EXH_OK;
 }
 
@@ -319,7 +305,7 @@ exh_scan_volume(struct exh_volume *vol, const char *const *roots,
 	if (rc == EXH_OK)
 		rc = walk_on_pool(&s, roots, nroots, err);
 	exh_findings_stats_add(out, &s.wstats);
-	free(s.linked);
+	exh_set64_free(&s.linked);
 	s.prog.phase = "done";
 	if (rc == EXH_OK)
 		report_scan(&s);

@@ -100,8 +100,7 @@ struct file_scan {
 	struct pool *pool;
 	struct scan_worker *workers;	/* by pool worker index */
 	/* Walker-side state (calling thread only). */
-	uint64_t *linked;	/* records with several names, queued */
-	size_t nlinked, caplinked;
+	struct exh_set64 linked;	/* records with several names, queued */
 	struct exh_stats wstats;
 	const char *walking;	/* path of the entry being queued */
 	struct exh_err werr;	/* why the walk failed */

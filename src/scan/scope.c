@@ -8,27 +8,20 @@
 
 struct strv {
 	char **v;
-	size_t n, cap;
+	size_t n;
 };
 
+/* Takes s (malloc'd; NULL is out of memory) into the core vector. */
 static int
 strv_add(struct strv *sv, char *s)
 {
+	int rc;
+
 	if (s == NULL)
 		return EXH_ENOMEM;
-	if (sv->n == sv->cap) {
-		size_t cap = sv->cap ? sv->cap * 2 : 16;
-		char **grown = realloc(sv->v, cap * sizeof(*grown));
-
-		if (grown == NULL) {
-			free(s);
-			return EXH_ENOMEM;
-		}
-		sv->v = grown;
-		sv->cap = cap;
-	}
-	sv->v[sv->n++] = s;
-	return EXH_OK;
+	rc = exh_strvec_push(&sv->v, &sv->n, s);
+	free(s);
+	return rc;
 }
 
 static void
@@ -132,7 +125,9 @@ expand_path(struct exh_volume *vol, const char *path, struct strv *out,
 				    EXH_OK };
 				char start[8];
 
-				snprintf(start, sizeof(start), "%c:\\", letter);
+				/* "X:\\" always fits start[8]. */
+				(void)snprintf(start, sizeof(start), "%c:\\",
+				    letter);
 				(void)exh_volume_walk(vol, cur.v[i][0] ?
 				    cur.v[i] : start, on_child, &l, &lerr);
 				rc = l.rc;

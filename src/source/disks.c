@@ -53,12 +53,13 @@ find_bus(const char *dir, char *bus, size_t n)
 	};
 	size_t i;
 
-	snprintf(bus, n, "other");
+	/* bus is bus[16] (exh_disk): every name below fits. */
+	(void)snprintf(bus, n, "other");
 	if (realpath(dir, real) == NULL)
 		return;
 	for (i = 0; i < sizeof(buses) / sizeof(buses[0]); i += 2)
 		if (strstr(real, buses[i]) != NULL) {
-			snprintf(bus, n, "%s", buses[i + 1]);
+			(void)snprintf(bus, n, "%s", buses[i + 1]);
 			return;
 		}
 }
@@ -158,6 +159,7 @@ void
 exh_source_boot_id(const char *cmdline_path, char *dst, size_t dstlen)
 {
 	char buf[4096], *p, *end;
+	int w;
 	ssize_t got;
 	int fd;
 
@@ -176,7 +178,10 @@ exh_source_boot_id(const char *cmdline_path, char *dst, size_t dstlen)
 			continue;
 		p += strlen("exhume.bootid=");
 		end = p + strcspn(p, " \n\t");
-		snprintf(dst, dstlen, "%.*s", (int)(end - p), p);
+		/* A boot id that does not fit is no boot id: never cut. */
+		w = snprintf(dst, dstlen, "%.*s", (int)(end - p), p);
+		if (w < 0 || (size_t)w >= dstlen)
+			dst[0] = '\0';
 		return;
 	}
 }

@@ -12,14 +12,34 @@ static const char *const ldm_guids[] = {
 	"af9b60a0-1431-4f62-bc68-3311714a69ad",	/* LDM data */
 };
 
+/*
+ * Descriptive text from blkid (type, label, UUID, GPT name): it names
+ * nothing that is opened.  The fields hold every NTFS label and GPT
+ * name; a longer value (another filesystem's label) is cut, but never
+ * inside a UTF-8 sequence.
+ */
 static void
 copy(char *dst, size_t n, const char *src)
 {
+	size_t len, i, need;
+	unsigned char lead;
+	int w;
+
 	if (n == 0)
 		return;
 	if (src == NULL)
 		src = "";
-	snprintf(dst, n, "%s", src);
+	w = snprintf(dst, n, "%s", src);
+	if (w >= 0 && (size_t)w < n)
+		return;
+	len = strlen(dst);
+	for (i = len; i > 0 && ((unsigned char)dst[i - 1] & 0xc0) == 0x80; i--)
+		;
+	if (i == 0 || ((lead = (unsigned char)dst[i - 1]) & 0x80) == 0)
+		return;
+	need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+	if (len - (i - 1) < need)
+		dst[i - 1] = '\0';
 }
 
 static int
@@ -90,7 +110,8 @@ describe(struct exh_partition *p)
 		copy(p->note, sizeof(p->note), "MBR extended partition "
 		    "container");
 	else if (p->fs != EXH_FS_NTFS)
-		snprintf(p->note, sizeof(p->note), "not NTFS (%s): skipped",
+		/* fs_type[24] and the literal fit note[160]. */
+		(void)snprintf(p->note, sizeof(p->note), "not NTFS (%s): skipped",
 		    p->fs_type[0] ? p->fs_type : "unknown filesystem");
 }
 
@@ -139,12 +160,13 @@ read_table(struct exh_source *src, blkid_partlist ls, struct exh_err *err)
 			copy(p.table_type, sizeof(p.table_type),
 			    blkid_partition_get_type_string(bp));
 		else
-			snprintf(p.table_type, sizeof(p.table_type), "0x%02x",
-			    (unsigned)blkid_partition_get_type(bp));
+			/* One byte in hex: table_type[40] holds it. */
+			(void)snprintf(p.table_type, sizeof(p.table_type),
+			    "0x%02x", (unsigned)blkid_partition_get_type(bp));
 		copy(p.part_name, sizeof(p.part_name),
 		    blkid_partition_get_name(bp));
 		if (p.offset >= src->size || p.size > src->size - p.offset) {
-			snprintf(p.note, sizeof(p.note), "partition extends "
+			(void)snprintf(p.note, sizeof(p.note), "partition extends "
 			    "beyond the end of the source (truncated image?)");
 			if (p.offset < src->size)
 				p.size = src->size - p.offset;

@@ -17,6 +17,7 @@ static bool
 parse_line(char *line, int fam, struct exposure *e)
 {
 	char *f[3], date[32];
+	int n;
 
 	if (exh_fields_split(line, f, 3) != 3)
 		return false;
@@ -24,8 +25,9 @@ parse_line(char *line, int fam, struct exposure *e)
 	    snprintf(date, sizeof(date), "%sT00:00:00Z", f[1]) >=
 	    (int)sizeof(date) || exh_iso_to_filetime(date, &e->since) != EXH_OK)
 		return false;
-	snprintf(e->source, sizeof(e->source), "%s", f[2]);
-	return true;
+	/* A source too long to keep whole is a line that does not parse. */
+	n = snprintf(e->source, sizeof(e->source), "%s", f[2]);
+	return n >= 0 && (size_t)n < sizeof(e->source);
 }
 
 static bool
@@ -69,47 +71,55 @@ web_logs_start(const struct exh_triage *t)
 	return first;
 }
 
-static void
+static int
 add_gap(struct exh_triage *t, int fam, const struct exposure *e, int64_t end,
-    int64_t logs)
+    int64_t logs, struct exh_err *err)
 {
-	struct exh_finding *f = exh_finding_new(EXH_FIND_HOST);
+	struct exh_finding *f;
 	char a[32], b[32], c[32], what[512];
-	struct exh_err err;
+	int n, rc;
 
-	if (f == NULL)
-		return;
 	exh_filetime_iso(e->since, a);
 	exh_filetime_iso(end, b);
-	snprintf(what, sizeof(what), logs != 0 ?
+	n = snprintf(what, sizeof(what), logs != 0 ?
 	    "exposed to %s from %s until %s; the HttpProxy/IIS logs begin %s: "
 	    "exploitation before that cannot be ruled out from the logs" :
 	    "exposed to %s from %s until %s; no HttpProxy/IIS log rows were "
 	    "found%s: exploitation cannot be ruled out from the logs",
 	    exh_family_name(fam), a, b, logs != 0 ? exh_filetime_iso(logs, c) :
 	    "");
+	if (n < 0 || (size_t)n >= sizeof(what))
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "log coverage: %s: gap text too long",
+		    exh_family_name(fam));
+	if ((f = exh_finding_new(EXH_FIND_HOST)) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, 0,
+		    "log coverage: out of memory");
 	f->time = e->since;
 	if (exh_finding_set(&f->check, "logs/coverage-gap") != EXH_OK ||
 	    exh_finding_set(&f->excerpt, what) != EXH_OK ||
 	    exh_finding_add_reason(f, "coverage", "logs/coverage-gap", 50,
 	    what, e->source, NULL) != EXH_OK) {
 		exh_finding_free(f);
-		return;
+		return exh_err_set(err, EXH_ENOMEM, 0,
+		    "log coverage: out of memory");
 	}
 	exh_finding_rescore(f);
-	(void)exh_findings_add(t->fs, f, &err);
+	if ((rc = exh_findings_add(t->fs, f, err)) != EXH_OK)
+		return exh_err_prefix(err, "log coverage");
 	triage_note(t, "log coverage: %s", what);
+	return EXH_OK;
 }
 
-void
-triage_coverage_check(struct exh_triage *t)
+int
+triage_coverage_check(struct exh_triage *t, struct exh_err *err)
 {
 	int64_t logs = web_logs_start(t), end;
 	struct exposure e;
-	int fam;
+	int fam, rc;
 
 	if (t->prof == NULL || !t->prof->exchange_present)
-		return;
+		return EXH_OK;
 	for (fam = 0; fam < EXH_FAM_COUNT; fam++) {
 		const struct exh_family_verdict *v = &t->prof->verdicts[fam];
 
@@ -122,7 +132,9 @@ triage_coverage_check(struct exh_triage *t)
 			end = v->fix_installed_since;
 		else
 			continue;
-		if (logs == 0 || logs > e.since)
-			add_gap(t, fam, &e, end, logs);
+		if ((logs == 0 || logs > e.since) &&
+		    (rc = add_gap(t, fam, &e, end, logs, err)) != EXH_OK)
+			return rc;
 	}
+	return EXH_OK;
 }

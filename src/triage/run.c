@@ -53,8 +53,10 @@ triage_install_dir(const struct exh_triage *t, struct exh_volume *vol)
 	    sizeof(scope)) || exh_scope_default_exchange(vol, scope, &exchange,
 	    &err) != EXH_OK))
 		return NULL;
+	/* Sized for exchange and the backslash: cannot be cut. */
 	if ((install = malloc(strlen(exchange) + 2)) != NULL)
-		snprintf(install, strlen(exchange) + 2, "%s\\", exchange);
+		(void)snprintf(install, strlen(exchange) + 2, "%s\\",
+		    exchange);
 	free(exchange);
 	return install;
 }
@@ -69,9 +71,10 @@ system_vars(struct exh_triage *t, struct exh_volume *vol, const char *scope,
 	const char *web = profile_webroot(t->prof, letter);
 	struct exh_err err;
 
-	snprintf(bufs[0], 64, "%c:", letter);
-	snprintf(bufs[1], 64, "%c:\\Windows", letter);
-	snprintf(bufs[2], 64, "%c:\\inetpub\\wwwroot", letter);
+	/* A letter and a literal: these fit bufs[64] by construction. */
+	(void)snprintf(bufs[0], 64, "%c:", letter);
+	(void)snprintf(bufs[1], 64, "%c:\\Windows", letter);
+	(void)snprintf(bufs[2], 64, "%c:\\inetpub\\wwwroot", letter);
 	vars->systemdrive = bufs[0];
 	vars->windir = bufs[1];
 	vars->webroot = web != NULL ? web : bufs[2];
@@ -118,21 +121,29 @@ volume_roots(struct exh_triage *t, struct exh_volume *vol, char ***roots,
 	return rc;
 }
 
-static void
+static int
 record_scope(struct exh_triage *t, struct exh_volume *vol,
-    char *const *roots, size_t n)
+    char *const *roots, size_t n, struct exh_err *err)
 {
-	char buf[4096];
+	struct exh_buf buf = { 0 };
 	size_t i;
+	int rc = EXH_OK;
 
-	for (i = 0; i < n; i++) {
+	/* A root has any length: formatted into a buffer that grows. */
+	for (i = 0; i < n && rc == EXH_OK; i++) {
+		exh_buf_reset(&buf);
 		if (roots[i][0] == '\\')
-			snprintf(buf, sizeof(buf), "%c:%s",
+			rc = exh_buf_printf(&buf, "%c:%s",
 			    exh_volume_info(vol)->letter, roots[i]);
 		else
-			snprintf(buf, sizeof(buf), "%s", roots[i]);
-		(void)triage_push(&t->scope, &t->nscope, buf);
+			rc = exh_buf_puts(&buf, roots[i]);
+		if (rc == EXH_OK)
+			rc = triage_push(&t->scope, &t->nscope, buf.data);
 	}
+	exh_buf_free(&buf);
+	if (rc != EXH_OK)
+		return exh_err_set(err, rc, 0, "triage: scope: out of memory");
+	return EXH_OK;
 }
 
 static int
@@ -145,7 +156,10 @@ scan_volume(struct exh_triage *t, struct triage_volume *tv,
 
 	if ((rc = volume_roots(t, tv->vol, &roots, &nroots, err)) != EXH_OK)
 		return rc;
-	record_scope(t, tv->vol, roots, nroots);
+	if ((rc = record_scope(t, tv->vol, roots, nroots, err)) != EXH_OK) {
+		exh_scope_free(roots, nroots);
+		return rc;
+	}
 	rc = exh_scan_volume(tv->vol, (const char *const *)roots, nroots, so,
 	    t->fs, err);
 	exh_scope_free(roots, nroots);
@@ -207,7 +221,7 @@ scan_logs(struct exh_triage *t, struct exh_volume *vol, struct exh_err *err)
 	for (i = 0; i < res.nnotes; i++)
 		triage_note(t, "%s", res.notes[i]);
 	if (rc == EXH_OK)
-		triage_coverage_check(t);
+		rc = triage_coverage_check(t, err);
 	exh_scan_logs_result_free(&res);
 	free(install);
 	free(vols);
@@ -255,6 +269,9 @@ exh_triage_run(struct exh_triage *t, struct exh_err *err)
 		exh_findings_set_partial(t->fs, "cancelled");
 		rc = exh_err_set(err, EXH_STOP, 0, "cancelled");
 	}
+	if (rc == EXH_OK && t->notes_lost > 0)
+		rc = exh_err_set(err, EXH_ENOMEM, 0, "triage: %zu notes not "
+		    "kept: out of memory", t->notes_lost);
 	exh_findings_sort(t->fs);
 	/* The record's "after" state is read at the end, not assumed. */
 	for (i = 0; i < t->nsrcs; i++)

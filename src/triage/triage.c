@@ -21,9 +21,13 @@ triage_note(struct exh_triage *t, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* A note is display text: one longer than msg is cut. */
+	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
+		msg[0] = '\0';
 	va_end(ap);
-	(void)triage_push(&t->notes, &t->nnotes, msg);
+	/* A note that cannot be kept is counted, never lost unseen. */
+	if (triage_push(&t->notes, &t->nnotes, msg) != EXH_OK)
+		t->notes_lost++;
 	if (t->opt.note != NULL)
 		t->opt.note(t->opt.ctx, msg);
 }
@@ -32,8 +36,9 @@ bool
 triage_rules_path(const struct exh_triage *t, const char *name, char *buf,
     size_t len)
 {
-	return snprintf(buf, len, "%s/%s", t->opt.rules_dir, name) <
-	    (int)len;
+	int n = snprintf(buf, len, "%s/%s", t->opt.rules_dir, name);
+
+	return n >= 0 && (size_t)n < len;
 }
 
 int

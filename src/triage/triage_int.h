@@ -31,6 +31,7 @@ struct exh_triage {
 	size_t nfailed;
 	char **notes;
 	size_t nnotes;
+	size_t notes_lost;		/* notes triage_note could not keep */
 	char **scope;			/* every root scanned, with letter */
 	size_t nscope;
 	struct exh_log_coverage *cov;
@@ -57,7 +58,7 @@ char *triage_install_dir(const struct exh_triage *t, struct exh_volume *vol);
 
 /* Warns when the logs do not reach back to the start of a period in
  * which the installed build was exposed (rules/exposure.tsv). */
-void triage_coverage_check(struct exh_triage *t);
+int triage_coverage_check(struct exh_triage *t, struct exh_err *err);
 
 /* What a document shows besides the triage: the bundle's collected list
  * (NULL without a bundle) and the bundle's file name. */

@@ -152,8 +152,9 @@ fit_into(const struct tui *t, const char *raw, int width, bool pad,
 		(void)exh_buf_putc(&out, ' ');
 		used++;
 	}
+	/* A screen line: cut to the screen, at a UTF-8 boundary. */
 	if (out.data != NULL)
-		snprintf(dst, TUI_LINE, "%s", out.data);
+		(void)tui_printf(dst, TUI_LINE, "%s", out.data);
 out:
 	exh_buf_free(&esc);
 	exh_buf_free(&out);
@@ -274,8 +275,9 @@ tui_fit_tail(const struct tui *t, const char *raw, int width,
 		(void)exh_buf_puts(&out, ell);
 	}
 	(void)copy_cols(t, &out, esc.data + i, esc.len - i, width, &used);
+	/* A screen line: cut to the screen, at a UTF-8 boundary. */
 	if (out.data != NULL)
-		snprintf(dst, TUI_LINE, "%s", out.data);
+		(void)tui_printf(dst, TUI_LINE, "%s", out.data);
 	exh_buf_free(&esc);
 	exh_buf_free(&out);
 	return dst;
@@ -327,10 +329,11 @@ tui_size(uint64_t bytes, char *dst, size_t dstlen)
 		v /= 1024;
 		u++;
 	}
+	/* Screen text: a size cut to a narrow field is still a size. */
 	if (u == 0)
-		snprintf(dst, dstlen, "%" PRIu64 " B", bytes);
+		(void)tui_printf(dst, dstlen, "%" PRIu64 " B", bytes);
 	else
-		snprintf(dst, dstlen, "%.1f %s", v, unit[u]);
+		(void)tui_printf(dst, dstlen, "%.1f %s", v, unit[u]);
 }
 
 /* "2021-03-03 06:49:42Z", or "-" when absent. */
@@ -341,12 +344,12 @@ tui_time(int64_t filetime, char buf[32])
 	struct tm tm;
 
 	if (filetime == 0) {
-		snprintf(buf, 32, "-");
+		(void)snprintf(buf, 32, "-");	/* a literal: fits */
 		return buf;
 	}
 	secs = (time_t)exh_filetime_to_unix(filetime);
 	if (gmtime_r(&secs, &tm) == NULL ||
 	    strftime(buf, 32, "%Y-%m-%d %H:%M:%SZ", &tm) == 0)
-		snprintf(buf, 32, "?");
+		(void)snprintf(buf, 32, "?");	/* a literal: fits */
 	return buf;
 }

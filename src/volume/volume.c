@@ -37,7 +37,8 @@ read_serial(struct exh_volume *v)
 		return;
 	for (i = 7; i >= 0; i--)
 		serial = (serial << 8) | boot[0x48 + i];
-	snprintf(v->info.serial, sizeof(v->info.serial), "%016llX",
+	/* 16 hex digits: serial[24] holds them. */
+	(void)snprintf(v->info.serial, sizeof(v->info.serial), "%016llX",
 	    (unsigned long long)serial);
 }
 
@@ -67,7 +68,8 @@ fill_info(struct exh_volume *v)
 	ntfs_volume *vol = v->vol;
 
 	if (vol->vol_name != NULL)
-		snprintf(v->info.label, sizeof(v->info.label), "%s",
+		/* Display text: a label longer than label[128] is cut. */
+		(void)snprintf(v->info.label, sizeof(v->info.label), "%s",
 		    vol->vol_name);
 	v->info.size = v->win.size;
 	v->info.cluster_size = vol->cluster_size;
@@ -102,7 +104,8 @@ mount_window(struct exh_source *src, int part, uint64_t offset, uint64_t size,
 	v->win.src = src;
 	v->win.offset = offset;
 	v->win.size = size;
-	snprintf(name, sizeof(name), "exhume-part%d", part);
+	/* A literal and an int: name[64] holds them. */
+	(void)snprintf(name, sizeof(name), "exhume-part%d", part);
 	if ((v->dev = window_device(&v->win, name)) == NULL) {
 		free(v);
 		return exh_err_set(err, EXH_ENOMEM, errno,

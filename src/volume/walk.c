@@ -9,13 +9,13 @@
 #define MAX_DIR_ENTRIES 20000000u
 #define FIRST_USER_RECORD 24
 
-struct item {
+struct dir_child {
 	uint64_t mref;
 	char *name;
 };
 
 struct dirlist {
-	struct item *items;
+	struct dir_child *items;
 	size_t n, cap;
 	bool failed;
 };
@@ -45,7 +45,7 @@ filldir(void *ctx, const ntfschar *name, const int name_len,
 {
 	struct dirlist *dl = ctx;
 	struct exh_buf b = { 0 };
-	struct item *grown;
+	struct dir_child *grown;
 
 	(void)pos;
 	(void)dt_type;
@@ -316,19 +316,20 @@ yield_broken(struct walker *w, const char *name, uint64_t mref, int status,
 }
 
 static int
-visit(struct walker *w, const struct item *it, uint64_t parent)
+visit(struct walker *w, const struct dir_child *it, uint64_t parent)
 {
 	struct exh_entry e;
 	struct streams s = { 0 };
-	char problem[160], owner[EXH_SID_MAX];
+	/* problem: literals, numbers and strerror; 256 holds any of them. */
+	char problem[256], owner[EXH_SID_MAX];
 	ntfs_inode *ni;
 	int verdict, rc = EXH_OK, i;
 	bool owner_oom = false;
 
 	if ((ni = ntfs_inode_open(w->v->vol, MREF(it->mref))) == NULL) {
-		snprintf(problem, sizeof(problem), "MFT record %llu cannot be "
-		    "read: %s", (unsigned long long)MREF(it->mref),
-		    strerror(errno));
+		(void)snprintf(problem, sizeof(problem),
+		    "MFT record %llu cannot be read: %s",
+		    (unsigned long long)MREF(it->mref), strerror(errno));
 		/* The callback's verdict is not a status: only STOP ends. */
 		return yield_broken(w, it->name, it->mref, errno == EIO ?
 		    EXH_ENTRY_CORRUPT : EXH_ENTRY_UNREADABLE, problem) ==
@@ -346,17 +347,18 @@ visit(struct walker *w, const struct item *it, uint64_t parent)
 		owner_oom = true;
 	}
 	if (MSEQNO(it->mref) != 0 && MSEQNO(it->mref) != e.seq) {
-		snprintf(problem, sizeof(problem), "directory entry names "
-		    "sequence %u but MFT record %llu has %u (stale index entry)",
+		(void)snprintf(problem, sizeof(problem),
+		    "directory entry names sequence %u but MFT record %llu "
+		    "has %u (stale index entry)",
 		    (unsigned)MSEQNO(it->mref), (unsigned long long)e.mft,
 		    (unsigned)e.seq);
 		e.status = EXH_ENTRY_CORRUPT;
 		e.problem = problem;
 	} else if ((rc = read_fn(ni, parent, &e)) != EXH_OK ||
 	    (rc = read_streams(ni, &s)) != EXH_OK) {
-		snprintf(problem, sizeof(problem), "MFT record %llu: damaged "
-		    "attribute: %s", (unsigned long long)e.mft,
-		    strerror(errno ? errno : EIO));
+		(void)snprintf(problem, sizeof(problem),
+		    "MFT record %llu: damaged attribute: %s",
+		    (unsigned long long)e.mft, strerror(errno ? errno : EIO));
 		e.status = rc == EXH_ENOMEM ? EXH_ENTRY_UNREADABLE :
 		    EXH_ENTRY_CORRUPT;
 		e.problem = problem;
@@ -394,7 +396,7 @@ visit(struct walker *w, const struct item *it, uint64_t parent)
 }
 
 static bool
-system_file(const struct walker *w, const struct item *it)
+system_file(const struct walker *w, const struct dir_child *it)
 {
 	return w->depth == 1 && MREF(it->mref) < FIRST_USER_RECORD &&
 	    it->name[0] == '$';
@@ -421,11 +423,11 @@ walk_dir(struct walker *w, ntfs_inode *dir, uint64_t dir_mft)
 		return exh_err_set(w->err, EXH_ENOMEM, 0, "out of memory");
 	}
 	if (e != 0 || dl.failed) {
-		char problem[160];
+		char problem[256];	/* holds the text below whole */
 
-		snprintf(problem, sizeof(problem), "directory index of MFT "
-		    "record %llu is damaged: %s; %zu entries read before the "
-		    "damage", (unsigned long long)dir_mft,
+		(void)snprintf(problem, sizeof(problem), "directory index of "
+		    "MFT record %llu is damaged: %s; %zu entries read before "
+		    "the damage", (unsigned long long)dir_mft,
 		    strerror(e ? e : EIO), dl.n);
 		if (yield_broken(w, "", dir_mft, EXH_ENTRY_CORRUPT, problem) ==
 		    EXH_WALK_STOP)
@@ -500,7 +502,7 @@ exh_volume_walk(struct exh_volume *v, const char *start, exh_walk_fn fn,
 	}
 	if (!is_dir) {
 		/* A single file: visit it under its parent's path. */
-		struct item it = { mft, NULL };
+		struct dir_child it = { mft, NULL };
 		char *slash = strrchr(w->path.data, '\\');
 
 		it.name = slash + 1;

@@ -44,13 +44,13 @@ many(size_t n, const char *folder)
 
 		assert_non_null(f);
 		snprintf(path, sizeof(path), "%s\\s%05zu.aspx", folder, i);
-		assert_int_equal(exh_finding_set(&f->path, path), EXH_OK);
+		assert_int_equal(exh_finding_set(&f->file.path, path), EXH_OK);
 		assert_int_equal(exh_finding_add_reason(f, "yara",
 		    "EXH_SUSP_ASPX_In_ASPNet_Client", 75, "d", NULL, NULL),
 		    EXH_OK);
 		f->level = EXH_LEVEL_ALERT;
 		f->score = 75;
-		f->si.created = 132591000000000000LL + (int64_t)i;
+		f->file.si.created = 132591000000000000LL + (int64_t)i;
 		assert_int_equal(exh_findings_add(fs, f, &err), EXH_OK);
 	}
 	exh_findings_sort(fs);
