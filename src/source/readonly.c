@@ -148,11 +148,3 @@ exh_source_keep_read_only(void)
 
 	return v != NULL && *v != '\0' && strcmp(v, "0") != 0;
 }
-
-void
-exh_source_release(struct exh_source *src)
-{
-	if (src != NULL && !exh_source_keep_read_only())
-		(void)exh_source_restore_ro(src, NULL);
-	exh_source_close(src);
-}

@@ -101,6 +101,14 @@ exh_source_close(struct exh_source *src)
 	free(src);
 }
 
+void
+exh_source_release(struct exh_source *src)
+{
+	if (src != NULL && !exh_source_keep_read_only())
+		(void)exh_source_restore_ro(src, NULL);
+	exh_source_close(src);
+}
+
 const char *
 exh_source_path(const struct exh_source *src)
 {
