@@ -21,7 +21,7 @@ status_word(const char *s)
 }
 
 void
-report_collected(struct rw *w, const struct exh_report_input *in)
+report_collected(struct report_writer *w, const struct exh_report_input *in)
 {
 	const char *cols[] = { _("Entry in the bundle"), _("Original path"),
 	    _("Size"), _("Status"), _("Why collected"), _("Note"),
@@ -29,9 +29,9 @@ report_collected(struct rw *w, const struct exh_report_input *in)
 	char sz[48];
 	size_t i, nok = 0;
 
-	rw_heading(w, 2, _("What was collected"));
+	report_heading(w, 2, _("What was collected"));
 	if (in->collected == NULL || in->ncollected == 0) {
-		rw_para(w, RW_NORMAL, _("No evidence bundle was written in "
+		report_para(w, REPORT_NORMAL, _("No evidence bundle was written in "
 		    "this run; nothing was collected."));
 		return;
 	}
@@ -39,32 +39,32 @@ report_collected(struct rw *w, const struct exh_report_input *in)
 		if (in->collected[i].status != NULL &&
 		    strcmp(in->collected[i].status, "collected") == 0)
 			nok++;
-	rw_para(w, RW_NORMAL, rw_fmt(w, _("Entries: %1$zu; stored complete: "
+	report_para(w, REPORT_NORMAL, report_fmt(w, _("Entries: %1$zu; stored complete: "
 	    "%2$zu."), in->ncollected, nok));
 	if (nok < in->ncollected)
-		rw_para(w, RW_WARN, rw_fmt(w, _("Entries left out or "
+		report_para(w, REPORT_WARN, report_fmt(w, _("Entries left out or "
 		    "incomplete: %zu; the Note column says why."),
 		    in->ncollected - nok));
-	rw_table_begin(w, cols, sizeof(cols) / sizeof(cols[0]));
+	report_table_begin(w, cols, sizeof(cols) / sizeof(cols[0]));
 	for (i = 0; i < in->ncollected; i++) {
 		const struct exh_report_collected *c = &in->collected[i];
 
-		rw_row_begin(w);
-		rw_cell(w, report_str(c->entry));
+		report_row_begin(w);
+		report_cell(w, report_str(c->entry));
 		if (c->winpath == NULL)
-			rw_cell(w, _("(document written by exhume)"));
+			report_cell(w, _("(document written by exhume)"));
 		else if (c->stream != NULL && c->stream[0] != '\0')
-			rw_cell(w, rw_fmt(w, "%s:%s", c->winpath, c->stream));
+			report_cell(w, report_fmt(w, "%s:%s", c->winpath, c->stream));
 		else
-			rw_cell(w, c->winpath);
-		rw_cell(w, report_size(c->size, sz));
-		rw_cell(w, status_word(c->status));
-		rw_cell(w, report_str(c->reason));
-		rw_cell(w, report_str(c->why));
-		rw_cell(w, report_str(c->sha256));
-		rw_row_end(w);
+			report_cell(w, c->winpath);
+		report_cell(w, report_size(c->size, sz));
+		report_cell(w, status_word(c->status));
+		report_cell(w, report_str(c->reason));
+		report_cell(w, report_str(c->why));
+		report_cell(w, report_str(c->sha256));
+		report_row_end(w);
 	}
-	rw_table_end(w);
+	report_table_end(w);
 }
 
 static const char *
@@ -97,7 +97,7 @@ same(const char *a, const char *b)
 
 /* One group: every skip with this reason, in collector order. */
 static void
-skip_group(struct rw *w, const struct exh_findings *fs, const char *reason,
+skip_group(struct report_writer *w, const struct exh_findings *fs, const char *reason,
     size_t count)
 {
 	const char *cols[] = { _("Path"), _("Stream"), _("MFT record"),
@@ -105,42 +105,42 @@ skip_group(struct rw *w, const struct exh_findings *fs, const char *reason,
 	char sz[48];
 	size_t i, n = exh_findings_skip_count(fs);
 
-	rw_heading(w, 3, rw_fmt(w, "%s: %s (%zu)", report_str(reason),
+	report_heading(w, 3, report_fmt(w, "%s: %s (%zu)", report_str(reason),
 	    skip_word(reason), count));
-	rw_table_begin(w, cols, sizeof(cols) / sizeof(cols[0]));
+	report_table_begin(w, cols, sizeof(cols) / sizeof(cols[0]));
 	for (i = 0; i < n; i++) {
 		const struct exh_skip *s = exh_findings_skip(fs, i);
 
 		if (!same(s->reason, reason))
 			continue;
-		rw_row_begin(w);
-		rw_cell(w, report_str(s->path));
-		rw_cell(w, report_str(s->stream));
-		rw_cell(w, rw_fmt(w, "%llu", (unsigned long long)s->mft));
-		rw_cell(w, report_size(s->size, sz));
-		rw_cell(w, report_str(s->detail));
-		rw_row_end(w);
+		report_row_begin(w);
+		report_cell(w, report_str(s->path));
+		report_cell(w, report_str(s->stream));
+		report_cell(w, report_fmt(w, "%llu", (unsigned long long)s->mft));
+		report_cell(w, report_size(s->size, sz));
+		report_cell(w, report_str(s->detail));
+		report_row_end(w);
 	}
-	rw_table_end(w);
+	report_table_end(w);
 }
 
 void
-report_skips(struct rw *w, const struct exh_findings *fs)
+report_skips(struct report_writer *w, const struct exh_findings *fs)
 {
 	const char **reasons;
 	size_t *counts, i, j, n, nr = 0;
 
-	rw_heading(w, 2, _("Skipped and unreadable streams"));
+	report_heading(w, 2, _("Skipped and unreadable streams"));
 	if (fs == NULL) {
-		rw_para(w, RW_WARN, _("No scan results were provided."));
+		report_para(w, REPORT_WARN, _("No scan results were provided."));
 		return;
 	}
 	if ((n = exh_findings_skip_count(fs)) == 0) {
-		rw_para(w, RW_NORMAL, _("No stream was skipped and none was "
+		report_para(w, REPORT_NORMAL, _("No stream was skipped and none was "
 		    "unreadable."));
 		return;
 	}
-	rw_para(w, RW_WARN, rw_fmt(w, _("Streams or files that could not be "
+	report_para(w, REPORT_WARN, report_fmt(w, _("Streams or files that could not be "
 	    "examined: %zu. Each is listed below, grouped by reason."), n));
 	/* Groups in order of first appearance.  Reasons come from a short
 	 * fixed list, so one pass counting per distinct reason is linear in
@@ -168,32 +168,32 @@ report_skips(struct rw *w, const struct exh_findings *fs)
 }
 
 void
-report_verify(struct rw *w, const struct exh_report_input *in)
+report_verify(struct report_writer *w, const struct exh_report_input *in)
 {
 	const char *name = in->bundle_name;
 
-	rw_heading(w, 2, _("Verification"));
+	report_heading(w, 2, _("Verification"));
 	if (name == NULL || name[0] == '\0') {
-		rw_para(w, RW_NORMAL, _("No evidence bundle was written in "
+		report_para(w, REPORT_NORMAL, _("No evidence bundle was written in "
 		    "this run; there is nothing to verify."));
 		return;
 	}
-	rw_kv_begin(w);
-	rw_kv(w, _("Bundle"), name);
-	rw_kv(w, _("SHA-256 of the bundle"), rw_fmt(w, _("in %s.sha256"),
+	report_kv_begin(w);
+	report_kv(w, _("Bundle"), name);
+	report_kv(w, _("SHA-256 of the bundle"), report_fmt(w, _("in %s.sha256"),
 	    name));
-	rw_kv_end(w);
-	rw_para(w, RW_NORMAL, rw_fmt(w, _("The SHA-256 of the bundle itself is "
+	report_kv_end(w);
+	report_para(w, REPORT_NORMAL, report_fmt(w, _("The SHA-256 of the bundle itself is "
 	    "in the file %s.sha256 next to it, because a file cannot contain "
 	    "its own hash. Check it first:"), name));
-	rw_code(w, rw_fmt(w, "sha256sum -c %s.sha256", name));
-	rw_para(w, RW_NORMAL, _("Then check every entry against SHA256SUMS "
+	report_code(w, report_fmt(w, "sha256sum -c %s.sha256", name));
+	report_para(w, REPORT_NORMAL, _("Then check every entry against SHA256SUMS "
 	    "and manifest.jsonl with exhume:"));
-	rw_code(w, rw_fmt(w, "exhume verify %s", name));
-	rw_para(w, RW_NORMAL, _("or without exhume, with standard tools:"));
-	rw_code(w, rw_fmt(w, "unzip %s -d bundle && cd bundle && sha256sum -c "
+	report_code(w, report_fmt(w, "exhume verify %s", name));
+	report_para(w, REPORT_NORMAL, _("or without exhume, with standard tools:"));
+	report_code(w, report_fmt(w, "unzip %s -d bundle && cd bundle && sha256sum -c "
 	    "SHA256SUMS", name));
-	rw_para(w, RW_NORMAL, _("SHA256SUMS covers every file in the bundle; "
+	report_para(w, REPORT_NORMAL, _("SHA256SUMS covers every file in the bundle; "
 	    "manifest.jsonl records for each entry its original path, MFT "
 	    "record, size, hashes, timestamps and why it was collected."));
 }

@@ -61,7 +61,7 @@ in_category(const struct exh_finding *f, size_t cat)
 }
 
 static void
-indicators(struct rw *w, const struct exh_findings *fs)
+indicators(struct report_writer *w, const struct exh_findings *fs)
 {
 	struct exh_buf ids = { 0 };
 	size_t cat, i, n;
@@ -83,14 +83,14 @@ indicators(struct rw *w, const struct exh_findings *fs)
 			n++;
 		}
 		if (fs == NULL)
-			rw_item(w, RW_WARN, rw_fmt(w, _("%s: not examined (no "
+			report_item(w, REPORT_WARN, report_fmt(w, _("%s: not examined (no "
 			    "scan results)."), title));
 		else if (n > 0)
-			rw_item(w, RW_ALERT, rw_fmt(w, _("%1$s: indicators "
+			report_item(w, REPORT_ALERT, report_fmt(w, _("%1$s: indicators "
 			    "found (%2$zu; findings %3$s)."), title, n,
 			    ids.data));
 		else
-			rw_item(w, RW_NORMAL, rw_fmt(w, _("%s: no indicator "
+			report_item(w, REPORT_NORMAL, report_fmt(w, _("%s: no indicator "
 			    "found."), title));
 	}
 	exh_buf_free(&ids);
@@ -98,7 +98,7 @@ indicators(struct rw *w, const struct exh_findings *fs)
 
 /* Does every log family reach back to the start of the exposure window? */
 static void
-coverage_fact(struct rw *w, const struct exh_report_input *in)
+coverage_fact(struct report_writer *w, const struct exh_report_input *in)
 {
 	const struct exh_profile *p = in->profile;
 	bool exposed = false, covered = true;
@@ -108,7 +108,7 @@ coverage_fact(struct rw *w, const struct exh_report_input *in)
 	int fam;
 
 	if (in->ncoverage == 0 || in->coverage == NULL) {
-		rw_item(w, RW_WARN, _("No Exchange or IIS log was read."));
+		report_item(w, REPORT_WARN, _("No Exchange or IIS log was read."));
 		return;
 	}
 	for (i = 0; i < in->ncoverage; i++) {
@@ -126,18 +126,18 @@ coverage_fact(struct rw *w, const struct exh_report_input *in)
 		exposed = exposed || x.exposed;
 	}
 	if (p == NULL || (exposed && p->install_date == 0))
-		rw_item(w, RW_WARN, rw_fmt(w, _("Whether the logs cover the "
+		report_item(w, REPORT_WARN, report_fmt(w, _("Whether the logs cover the "
 		    "exposure window cannot be said; the oldest log entry read "
 		    "is from %s."), report_time(oldest, a)));
 	else if (!exposed)
-		rw_item(w, RW_NORMAL, rw_fmt(w, _("No exposure window was "
+		report_item(w, REPORT_NORMAL, report_fmt(w, _("No exposure window was "
 		    "found; the oldest log entry read is from %s."),
 		    report_time(oldest, a)));
 	else if (covered)
-		rw_item(w, RW_NORMAL, _("Every log family read reaches back to "
+		report_item(w, REPORT_NORMAL, _("Every log family read reaches back to "
 		    "the start of the exposure window."));
 	else
-		rw_item(w, RW_WARN, rw_fmt(w, _("The logs do not all reach "
+		report_item(w, REPORT_WARN, report_fmt(w, _("The logs do not all reach "
 		    "back to the start of the exposure window (%1$s); the "
 		    "oldest entry is from %2$s. What happened before cannot be "
 		    "seen in those logs."), report_time(p->install_date, b),
@@ -145,67 +145,67 @@ coverage_fact(struct rw *w, const struct exh_report_input *in)
 }
 
 static void
-gaps(struct rw *w, const struct exh_report_input *in)
+gaps(struct report_writer *w, const struct exh_report_input *in)
 {
 	const struct exh_findings *fs = in->findings;
 	struct exh_stats st;
 	size_t i, nvol = 0;
 
 	if (fs != NULL && exh_findings_partial(fs) != NULL)
-		rw_item(w, RW_ALERT, rw_fmt(w, _("The results are partial: "
+		report_item(w, REPORT_ALERT, report_fmt(w, _("The results are partial: "
 		    "%s."), exh_findings_partial(fs)));
 	if (fs != NULL) {
 		st = exh_findings_stats(fs);
 		if (exh_findings_skip_count(fs) > 0)
-			rw_item(w, RW_WARN, rw_fmt(w, _("Streams or files that "
+			report_item(w, REPORT_WARN, report_fmt(w, _("Streams or files that "
 			    "could not be examined: %1$zu (skipped by policy: "
 			    "%2$llu, unreadable: %3$llu); see Skipped and "
 			    "unreadable streams."), exh_findings_skip_count(fs),
 			    (unsigned long long)st.streams_skipped, (unsigned
 			    long long)st.streams_unreadable));
 		else
-			rw_item(w, RW_NORMAL, _("No stream in scope was "
+			report_item(w, REPORT_NORMAL, _("No stream in scope was "
 			    "skipped or unreadable."));
 	}
 	for (i = 0; i < in->nvolumes; i++)
 		nvol += in->volumes[i].error != NULL;
 	if (nvol > 0)
-		rw_item(w, RW_WARN, rw_fmt(w, _("Volumes that could not be "
+		report_item(w, REPORT_WARN, report_fmt(w, _("Volumes that could not be "
 		    "examined: %zu."), nvol));
 	if (in->rules != NULL && exh_rules_counts(in->rules).files_rejected)
-		rw_item(w, RW_WARN, rw_fmt(w, _("Rule files left out of the "
+		report_item(w, REPORT_WARN, report_fmt(w, _("Rule files left out of the "
 		    "rule set: %zu."),
 		    exh_rules_counts(in->rules).files_rejected));
 	if (!in->full_scan)
-		rw_item(w, RW_NORMAL, _("Only the triage scope was examined, "
+		report_item(w, REPORT_NORMAL, _("Only the triage scope was examined, "
 		    "not every file on the volumes."));
 }
 
 void
-report_decision(struct rw *w, const struct exh_report_input *in)
+report_decision(struct report_writer *w, const struct exh_report_input *in)
 {
-	rw_heading(w, 2, _("What this means for a notification decision"));
-	rw_para(w, RW_WARN, _("Facts for the decision, not legal advice."));
-	rw_para(w, RW_NORMAL, _("Whether a personal data breach must be "
+	report_heading(w, 2, _("What this means for a notification decision"));
+	report_para(w, REPORT_WARN, _("Facts for the decision, not legal advice."));
+	report_para(w, REPORT_NORMAL, _("Whether a personal data breach must be "
 	    "notified to the supervisory authority (Art. 33 GDPR) is decided "
 	    "by the controller. This section lists only the facts from this "
 	    "examination that the decision can rest on."));
-	rw_heading(w, 3, _("Indicators of compromise"));
-	rw_list_begin(w);
+	report_heading(w, 3, _("Indicators of compromise"));
+	report_list_begin(w);
 	indicators(w, in->findings);
-	rw_list_end(w);
-	rw_heading(w, 3, _("Exposure of the unpatched server"));
+	report_list_end(w);
+	report_heading(w, 3, _("Exposure of the unpatched server"));
 	if (in->profile != NULL)
 		report_exposure_list(w, in->profile);
 	else
-		rw_para(w, RW_WARN, _("Whether the server was exposed "
+		report_para(w, REPORT_WARN, _("Whether the server was exposed "
 		    "unpatched is unknown (no host profile)."));
-	rw_heading(w, 3, _("Log coverage and gaps"));
-	rw_list_begin(w);
+	report_heading(w, 3, _("Log coverage and gaps"));
+	report_list_begin(w);
 	coverage_fact(w, in);
 	gaps(w, in);
-	rw_list_end(w);
-	rw_para(w, RW_NORMAL, _("Finding no indicator does not show that no "
+	report_list_end(w);
+	report_para(w, REPORT_NORMAL, _("Finding no indicator does not show that no "
 	    "unauthorised access took place: traces may have been deleted "
 	    "(MSERT, for one, deletes what it detects), may lie outside the "
 	    "time the logs cover, or may not be matched by the rules."));

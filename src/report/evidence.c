@@ -48,43 +48,43 @@ finding_what(const struct exh_finding *f)
 }
 
 static void
-macb(struct rw *w, const char *key, const struct exh_macb *t)
+macb(struct report_writer *w, const char *key, const struct exh_macb *t)
 {
 	char a[32], b[32], c[32], d[32];
 
 	if (t->created == 0 && t->modified == 0 && t->mft_changed == 0 &&
 	    t->accessed == 0)
 		return;
-	rw_kv(w, key, rw_fmt(w, "%s | %s | %s | %s", report_time(t->created, a),
+	report_kv(w, key, report_fmt(w, "%s | %s | %s | %s", report_time(t->created, a),
 	    report_time(t->modified, b), report_time(t->mft_changed, c),
 	    report_time(t->accessed, d)));
 }
 
 static void
-where(struct rw *w, const struct exh_finding *f)
+where(struct report_writer *w, const struct exh_finding *f)
 {
 	char sz[48];
 
 	if (f->file.path != NULL && f->file.stream != NULL &&
 	    f->file.stream[0] != '\0')
-		rw_kv(w, _("Path"), rw_fmt(w, "%s:%s", f->file.path,
+		report_kv(w, _("Path"), report_fmt(w, "%s:%s", f->file.path,
 		    f->file.stream));
 	else if (f->file.path != NULL)
-		rw_kv(w, _("Path"), f->file.path);
+		report_kv(w, _("Path"), f->file.path);
 	if (f->kind != EXH_FIND_FILE)
 		return;
-	rw_kv(w, _("Size"), report_size(f->file.size, sz));
+	report_kv(w, _("Size"), report_size(f->file.size, sz));
 	if (f->file.mft != 0)
-		rw_kv(w, _("MFT record"), rw_fmt(w, _("%1$llu (sequence %2$u)"),
+		report_kv(w, _("MFT record"), report_fmt(w, _("%1$llu (sequence %2$u)"),
 		    (unsigned long long)f->file.mft, (unsigned)f->file.seq));
 	if (f->owner != NULL && f->owner[0] != '\0')
-		rw_kv(w, _("Owner"), f->owner);
+		report_kv(w, _("Owner"), f->owner);
 	if (f->md5[0] != '\0')
-		rw_kv(w, "MD5", f->md5);
+		report_kv(w, "MD5", f->md5);
 	if (f->sha1[0] != '\0')
-		rw_kv(w, "SHA-1", f->sha1);
+		report_kv(w, "SHA-1", f->sha1);
 	if (f->sha256[0] != '\0')
-		rw_kv(w, "SHA-256", f->sha256);
+		report_kv(w, "SHA-256", f->sha256);
 	macb(w, _("$SI times (created | modified | MFT changed | accessed)"),
 	    &f->file.si);
 	macb(w, _("$FN times (created | modified | MFT changed | accessed)"),
@@ -92,30 +92,30 @@ where(struct rw *w, const struct exh_finding *f)
 }
 
 static void
-what(struct rw *w, const struct exh_finding *f)
+what(struct report_writer *w, const struct exh_finding *f)
 {
 	char t[32];
 	size_t i;
 
 	if (f->line > 0)
-		rw_kv(w, _("Line"), rw_fmt(w, "%llu", (unsigned long
+		report_kv(w, _("Line"), report_fmt(w, "%llu", (unsigned long
 		    long)f->line));
 	if (f->record > 0)
-		rw_kv(w, _("Event record"), rw_fmt(w, "%llu",
+		report_kv(w, _("Event record"), report_fmt(w, "%llu",
 		    (unsigned long long)f->record));
 	if (f->time != 0)
-		rw_kv(w, _("Time (UTC)"), report_time(f->time, t));
+		report_kv(w, _("Time (UTC)"), report_time(f->time, t));
 	if (f->client_ip != NULL && f->client_ip[0] != '\0')
-		rw_kv(w, _("Client IP"), f->client_ip);
+		report_kv(w, _("Client IP"), f->client_ip);
 	if (f->excerpt != NULL && f->excerpt[0] != '\0')
-		rw_kv(w, _("Log line or event data"), f->excerpt);
+		report_kv(w, _("Log line or event data"), f->excerpt);
 	for (i = 0; i < f->nfields; i++)
-		rw_kv(w, report_str(f->fields[i].key),
+		report_kv(w, report_str(f->fields[i].key),
 		    report_str(f->fields[i].value));
 }
 
 static void
-reasons(struct rw *w, const struct exh_finding *f)
+reasons(struct report_writer *w, const struct exh_finding *f)
 {
 	const char *cols[] = { _("Reason"), _("Name"), _("Score"),
 	    _("Description"), _("Reference"), _("Detail") };
@@ -123,45 +123,47 @@ reasons(struct rw *w, const struct exh_finding *f)
 
 	if (f->nreasons == 0)
 		return;
-	rw_table_begin(w, cols, sizeof(cols) / sizeof(cols[0]));
+	report_table_begin(w, cols, sizeof(cols) / sizeof(cols[0]));
 	for (i = 0; i < f->nreasons; i++) {
 		const struct exh_reason *r = &f->reasons[i];
 
-		rw_row_begin(w);
-		rw_cell(w, report_str(r->kind));
-		rw_cell(w, report_str(r->name));
-		rw_cell(w, rw_fmt(w, "%d", r->score));
-		rw_cell(w, report_str(r->description));
-		rw_cell(w, report_str(r->reference));
-		rw_cell(w, report_str(r->detail));
-		rw_row_end(w);
+		report_row_begin(w);
+		report_cell(w, report_str(r->kind));
+		report_cell(w, report_str(r->name));
+		report_cell(w, report_fmt(w, "%d", r->score));
+		report_cell(w, report_str(r->description));
+		report_cell(w, report_str(r->reference));
+		report_cell(w, report_str(r->detail));
+		report_row_end(w);
 	}
-	rw_table_end(w);
+	report_table_end(w);
 }
 
 static void
-finding(struct rw *w, const struct exh_finding *f)
+finding(struct report_writer *w, const struct exh_finding *f)
 {
 	char title[64];
 
-	snprintf(title, sizeof(title), "%s", f->id[0] != '\0' ? f->id : "-");
-	rw_heading(w, 4, title);
-	rw_kv_begin(w);
-	rw_kv(w, _("About"), finding_what(f));
-	rw_kv(w, _("Level and score"), rw_fmt(w, "%s, %d", level_word(f->level),
+	/* Finding ids are "F" and a number: title holds them. */
+	(void)snprintf(title, sizeof(title), "%s", f->id[0] != '\0' ? f->id :
+	    "-");
+	report_heading(w, 4, title);
+	report_kv_begin(w);
+	report_kv(w, _("About"), finding_what(f));
+	report_kv(w, _("Level and score"), report_fmt(w, "%s, %d", level_word(f->level),
 	    f->score));
-	rw_kv(w, _("Kind"), kind_word(f->kind));
+	report_kv(w, _("Kind"), kind_word(f->kind));
 	if (f->check != NULL && f->check[0] != '\0')
-		rw_kv(w, _("Check"), f->check);
+		report_kv(w, _("Check"), f->check);
 	where(w, f);
 	what(w, f);
-	rw_kv_end(w);
+	report_kv_end(w);
 	reasons(w, f);
 }
 
 /* "RULE, RULE: 99812 findings in C:\\folder (first 20 listed; ...)" */
 static void
-group_head(struct rw *w, const struct exh_finding *f, size_t n)
+group_head(struct report_writer *w, const struct exh_finding *f, size_t n)
 {
 	struct exh_buf rules = { 0 }, dir = { 0 };
 	const char *slash = f->file.path != NULL ? strrchr(f->file.path, '\\') : NULL;
@@ -177,7 +179,7 @@ group_head(struct rw *w, const struct exh_finding *f, size_t n)
 		if (w->rc == EXH_OK)
 			w->rc = rc;
 	} else
-		rw_para(w, RW_WARN, rw_fmt(w, _("%1$s: %2$zu findings in %3$s "
+		report_para(w, REPORT_WARN, report_fmt(w, _("%1$s: %2$zu findings in %3$s "
 		    "(first %4$d listed; all in findings.jsonl)"),
 		    f->nreasons > 0 ? rules.data : finding_what(f), n,
 		    report_str(dir.data), REPORT_GROUP_MAX));
@@ -186,7 +188,7 @@ group_head(struct rw *w, const struct exh_finding *f, size_t n)
 }
 
 void
-report_findings(struct rw *w, const struct exh_findings *fs)
+report_findings(struct report_writer *w, const struct exh_findings *fs)
 {
 	struct report_groups g;
 	int rc;
@@ -194,13 +196,13 @@ report_findings(struct rw *w, const struct exh_findings *fs)
 	    EXH_LEVEL_NOTICE };
 	size_t counts[4], i, k;
 
-	rw_heading(w, 2, _("Findings by severity"));
+	report_heading(w, 2, _("Findings by severity"));
 	if (fs == NULL) {
-		rw_para(w, RW_WARN, _("No scan results were provided."));
+		report_para(w, REPORT_WARN, _("No scan results were provided."));
 		return;
 	}
 	exh_findings_level_counts(fs, counts);
-	rw_para(w, RW_NORMAL, rw_fmt(w, _("Alerts: %1$zu; warnings: %2$zu; "
+	report_para(w, REPORT_NORMAL, report_fmt(w, _("Alerts: %1$zu; warnings: %2$zu; "
 	    "notices: %3$zu. Informational records (%4$zu) are in "
 	    "findings.jsonl and not listed here."), counts[EXH_LEVEL_ALERT],
 	    counts[EXH_LEVEL_WARNING], counts[EXH_LEVEL_NOTICE],
@@ -211,17 +213,17 @@ report_findings(struct rw *w, const struct exh_findings *fs)
 		return;
 	}
 	if (report_groups_any(&g))
-		rw_para(w, RW_NORMAL, rw_fmt(w, _("Where more than %d findings "
+		report_para(w, REPORT_NORMAL, report_fmt(w, _("Where more than %d findings "
 		    "with the same rules are in one folder, the first %d are "
 		    "listed with the count; findings.jsonl and timeline.csv "
 		    "have every one."), REPORT_GROUP_MAX, REPORT_GROUP_MAX));
 	for (k = 0; k < sizeof(levels) / sizeof(levels[0]); k++) {
 		int lv = levels[k];
 
-		rw_heading(w, 3, lv == EXH_LEVEL_ALERT ? _("Alerts") :
+		report_heading(w, 3, lv == EXH_LEVEL_ALERT ? _("Alerts") :
 		    lv == EXH_LEVEL_WARNING ? _("Warnings") : _("Notices"));
 		if (counts[lv] == 0)
-			rw_para(w, RW_NORMAL, _("None."));
+			report_para(w, REPORT_NORMAL, _("None."));
 		for (i = 0; i < exh_findings_count(fs); i++) {
 			const struct exh_finding *f = exh_findings_get(fs, i);
 
@@ -251,7 +253,7 @@ oldest_log(const struct exh_report_input *in)
 
 /* Compares each family's first entry with the start of the window. */
 static void
-against_window(struct rw *w, const struct exh_report_input *in)
+against_window(struct report_writer *w, const struct exh_report_input *in)
 {
 	const struct exh_profile *p = in->profile;
 	bool exposed = false, unknown = false;
@@ -260,7 +262,7 @@ against_window(struct rw *w, const struct exh_report_input *in)
 	int fam;
 
 	if (p == NULL) {
-		rw_para(w, RW_WARN, rw_fmt(w, _("The exposure window is "
+		report_para(w, REPORT_WARN, report_fmt(w, _("The exposure window is "
 		    "unknown (no host profile), so it cannot be said whether "
 		    "the logs cover it. The oldest log entry read is from %s."),
 		    report_time(oldest_log(in), a)));
@@ -276,7 +278,7 @@ against_window(struct rw *w, const struct exh_report_input *in)
 		    p->verdicts[fam].verdict == EXH_VERDICT_FIXED);
 	}
 	if (exposed && p->install_date == 0) {
-		rw_para(w, RW_WARN, rw_fmt(w, _("The start of the exposure "
+		report_para(w, REPORT_WARN, report_fmt(w, _("The start of the exposure "
 		    "window is unknown (no Windows install date). The oldest "
 		    "log entry read is from %s."), report_time(oldest_log(in),
 		    a)));
@@ -284,12 +286,12 @@ against_window(struct rw *w, const struct exh_report_input *in)
 	}
 	if (!exposed) {
 		if (unknown)
-			rw_para(w, RW_WARN, rw_fmt(w, _("Whether and since "
+			report_para(w, REPORT_WARN, report_fmt(w, _("Whether and since "
 			    "when the server was exposed is unknown. The "
 			    "oldest log entry read is from %s."),
 			    report_time(oldest_log(in), a)));
 		else
-			rw_para(w, RW_NORMAL, _("No vulnerability family was "
+			report_para(w, REPORT_NORMAL, _("No vulnerability family was "
 			    "found exposed, so there is no exposure window "
 			    "the logs must cover."));
 		return;
@@ -299,13 +301,13 @@ against_window(struct rw *w, const struct exh_report_input *in)
 		const char *fname = exh_log_family_name(c->family);
 
 		if (c->first == 0 || c->first > p->install_date)
-			rw_para(w, RW_WARN, rw_fmt(w, _("%1$s logs begin on "
+			report_para(w, REPORT_WARN, report_fmt(w, _("%1$s logs begin on "
 			    "%2$s, after the start of the exposure window "
 			    "(%3$s): the time before is not covered by these "
 			    "logs."), fname, report_time(c->first, a),
 			    report_time(p->install_date, b)));
 		else
-			rw_para(w, RW_NORMAL, rw_fmt(w, _("%1$s logs reach "
+			report_para(w, REPORT_NORMAL, report_fmt(w, _("%1$s logs reach "
 			    "back to %2$s, before the start of the exposure "
 			    "window (%3$s)."), fname, report_time(c->first, a),
 			    report_time(p->install_date, b)));
@@ -313,7 +315,7 @@ against_window(struct rw *w, const struct exh_report_input *in)
 }
 
 void
-report_coverage(struct rw *w, const struct exh_report_input *in)
+report_coverage(struct report_writer *w, const struct exh_report_input *in)
 {
 	const char *cols[] = { _("Log family"), _("Files"), _("Lines"),
 	    _("Damaged lines"), _("First entry (UTC)"),
@@ -321,30 +323,30 @@ report_coverage(struct rw *w, const struct exh_report_input *in)
 	char a[32], b[32];
 	size_t i;
 
-	rw_heading(w, 2, _("Log coverage"));
+	report_heading(w, 2, _("Log coverage"));
 	if (in->ncoverage == 0 || in->coverage == NULL) {
-		rw_para(w, RW_WARN, _("No Exchange or IIS log was read. "
+		report_para(w, REPORT_WARN, _("No Exchange or IIS log was read. "
 		    "Exploitation through the web front end can neither be "
 		    "shown nor ruled out from logs."));
 		return;
 	}
-	rw_table_begin(w, cols, sizeof(cols) / sizeof(cols[0]));
+	report_table_begin(w, cols, sizeof(cols) / sizeof(cols[0]));
 	for (i = 0; i < in->ncoverage; i++) {
 		const struct exh_log_coverage *c = &in->coverage[i];
 
-		rw_row_begin(w);
-		rw_cell(w, exh_log_family_name(c->family));
-		rw_cell(w, rw_fmt(w, "%llu", (unsigned long long)c->files));
-		rw_cell(w, rw_fmt(w, "%llu", (unsigned long long)c->lines));
-		rw_cell(w, rw_fmt(w, "%llu", (unsigned long long)c->bad_lines));
-		rw_cell(w, report_time(c->first, a));
-		rw_cell(w, report_time(c->last, b));
-		rw_row_end(w);
+		report_row_begin(w);
+		report_cell(w, exh_log_family_name(c->family));
+		report_cell(w, report_fmt(w, "%llu", (unsigned long long)c->files));
+		report_cell(w, report_fmt(w, "%llu", (unsigned long long)c->lines));
+		report_cell(w, report_fmt(w, "%llu", (unsigned long long)c->bad_lines));
+		report_cell(w, report_time(c->first, a));
+		report_cell(w, report_time(c->last, b));
+		report_row_end(w);
 	}
-	rw_table_end(w);
+	report_table_end(w);
 	for (i = 0; i < in->ncoverage; i++)
 		if (in->coverage[i].bad_lines > 0)
-			rw_para(w, RW_WARN, rw_fmt(w, _("%1$s: damaged lines "
+			report_para(w, REPORT_WARN, report_fmt(w, _("%1$s: damaged lines "
 			    "that could not be read and were skipped: %2$llu."),
 			    exh_log_family_name(in->coverage[i].family),
 			    (unsigned long long)in->coverage[i].bad_lines));
@@ -352,7 +354,7 @@ report_coverage(struct rw *w, const struct exh_report_input *in)
 }
 
 void
-report_timeline(struct rw *w, const struct exh_findings *fs)
+report_timeline(struct report_writer *w, const struct exh_findings *fs)
 {
 	const char *cols[] = { _("Time (UTC)"), _("Event"), _("Finding"),
 	    _("Level"), _("About"), _("Path") };
@@ -362,17 +364,17 @@ report_timeline(struct rw *w, const struct exh_findings *fs)
 	size_t i, n = 0;
 	int rc;
 
-	rw_heading(w, 2, _("Timeline"));
+	report_heading(w, 2, _("Timeline"));
 	if ((rc = report_timeline_rows(fs, &rows, &n)) != EXH_OK) {
 		if (w->rc == EXH_OK)
 			w->rc = rc;
 		return;
 	}
 	if (n == 0) {
-		rw_para(w, RW_NORMAL, _("No dated finding."));
+		report_para(w, REPORT_NORMAL, _("No dated finding."));
 		return;
 	}
-	rw_para(w, RW_NORMAL, _("Dated log and event findings and the "
+	report_para(w, REPORT_NORMAL, _("Dated log and event findings and the "
 	    "$STANDARD_INFORMATION ($SI) and $FILE_NAME ($FN) times of flagged "
 	    "files, oldest first. $SI times can be changed by a program on "
 	    "the server; $FN times are harder to change."));
@@ -383,22 +385,22 @@ report_timeline(struct rw *w, const struct exh_findings *fs)
 		return;
 	}
 	if (report_groups_any(&g))
-		rw_para(w, RW_NORMAL, _("Only the times of the findings listed "
+		report_para(w, REPORT_NORMAL, _("Only the times of the findings listed "
 		    "above are shown; timeline.csv has them all."));
-	rw_table_begin(w, cols, sizeof(cols) / sizeof(cols[0]));
+	report_table_begin(w, cols, sizeof(cols) / sizeof(cols[0]));
 	for (i = 0; i < n; i++) {
 		if (!report_groups_listed(&g, rows[i].idx))
 			continue;
-		rw_row_begin(w);
-		rw_cell(w, report_time(rows[i].time, t));
-		rw_cell(w, _(rows[i].desc));
-		rw_cell(w, rows[i].f->id);
-		rw_cell(w, level_word(rows[i].f->level));
-		rw_cell(w, finding_what(rows[i].f));
-		rw_cell(w, report_str(rows[i].f->file.path));
-		rw_row_end(w);
+		report_row_begin(w);
+		report_cell(w, report_time(rows[i].time, t));
+		report_cell(w, _(rows[i].desc));
+		report_cell(w, rows[i].f->id);
+		report_cell(w, level_word(rows[i].f->level));
+		report_cell(w, finding_what(rows[i].f));
+		report_cell(w, report_str(rows[i].f->file.path));
+		report_row_end(w);
 	}
-	rw_table_end(w);
+	report_table_end(w);
 	report_groups_free(&g);
 	free(rows);
 }

@@ -8,79 +8,79 @@
 #define FILETIME_DAY 864000000000LL
 
 static void
-rule_files(struct rw *w, const struct exh_rules *r)
+rule_files(struct report_writer *w, const struct exh_rules *r)
 {
 	const char *cols[] = { _("File"), _("Kind"), _("Entries loaded"),
 	    _("Entries rejected"), _("SHA-256"), _("Status") };
 	size_t i, j, nrej = 0;
 
-	rw_table_begin(w, cols, sizeof(cols) / sizeof(cols[0]));
+	report_table_begin(w, cols, sizeof(cols) / sizeof(cols[0]));
 	for (i = 0; i < exh_rules_file_count(r); i++) {
 		const struct exh_rules_file *f = exh_rules_file(r, i);
 
-		rw_row_begin(w);
-		rw_cell(w, report_str(f->path));
-		rw_cell(w, exh_rules_file_kind_name(f->kind));
-		rw_cell(w, rw_fmt(w, "%zu", f->loaded));
-		rw_cell(w, rw_fmt(w, "%zu", f->nrejects));
-		rw_cell(w, report_str(f->sha256));
+		report_row_begin(w);
+		report_cell(w, report_str(f->path));
+		report_cell(w, exh_rules_file_kind_name(f->kind));
+		report_cell(w, report_fmt(w, "%zu", f->loaded));
+		report_cell(w, report_fmt(w, "%zu", f->nrejects));
+		report_cell(w, report_str(f->sha256));
 		if (f->error != NULL)
-			rw_cell(w, rw_fmt(w, _("left out: %s"), f->error));
+			report_cell(w, report_fmt(w, _("left out: %s"), f->error));
 		else if (f->note != NULL)
-			rw_cell(w, f->note);
+			report_cell(w, f->note);
 		else
-			rw_cell(w, _("loaded"));
-		rw_row_end(w);
+			report_cell(w, _("loaded"));
+		report_row_end(w);
 		nrej += f->nrejects;
 	}
-	rw_table_end(w);
+	report_table_end(w);
 	if (nrej == 0)
 		return;
-	rw_para(w, RW_WARN, _("Rejected entries (left out of the rule set):"));
-	rw_list_begin(w);
+	report_para(w, REPORT_WARN, _("Rejected entries (left out of the rule set):"));
+	report_list_begin(w);
 	for (i = 0; i < exh_rules_file_count(r); i++) {
 		const struct exh_rules_file *f = exh_rules_file(r, i);
 
 		for (j = 0; j < f->nrejects; j++)
-			rw_item(w, RW_NORMAL, rw_fmt(w, _("%1$s, line %2$zu: "
+			report_item(w, REPORT_NORMAL, report_fmt(w, _("%1$s, line %2$zu: "
 			    "%3$s"), report_str(f->path), f->rejects[j].line,
 			    report_str(f->rejects[j].reason)));
 	}
-	rw_list_end(w);
+	report_list_end(w);
 }
 
 void
-report_rules(struct rw *w, const struct exh_rules *r)
+report_rules(struct report_writer *w, const struct exh_rules *r)
 {
 	struct exh_rules_counts c;
 	const char *note;
 
-	rw_heading(w, 3, _("Rule set"));
+	report_heading(w, 3, _("Rule set"));
 	if (r == NULL) {
-		rw_para(w, RW_WARN, _("No rule set information was provided."));
+		report_para(w, REPORT_WARN, _("No rule set information was provided."));
 		return;
 	}
 	c = exh_rules_counts(r);
-	rw_kv_begin(w);
-	rw_kv(w, _("YARA rules"), rw_fmt(w, "%zu", c.yara_rules));
-	rw_kv(w, _("MD5 hashes"), rw_fmt(w, "%zu", c.md5));
-	rw_kv(w, _("SHA-1 hashes"), rw_fmt(w, "%zu", c.sha1));
-	rw_kv(w, _("SHA-256 hashes"), rw_fmt(w, "%zu", c.sha256));
-	rw_kv(w, _("Allow-list hashes"), rw_fmt(w, "%zu", c.allow_hashes));
-	rw_kv(w, _("Path IOCs"), rw_fmt(w, "%zu", c.path_iocs));
-	rw_kv(w, _("Files left out"), rw_fmt(w, "%zu", c.files_rejected));
-	rw_kv(w, _("SHA-256 of the rule set"),
+	report_kv_begin(w);
+	report_kv(w, _("YARA rules"), report_fmt(w, "%zu", c.yara_rules));
+	report_kv(w, _("MD5 hashes"), report_fmt(w, "%zu", c.md5));
+	report_kv(w, _("SHA-1 hashes"), report_fmt(w, "%zu", c.sha1));
+	report_kv(w, _("SHA-256 hashes"), report_fmt(w, "%zu", c.sha256));
+	report_kv(w, _("Allow-list hashes"), report_fmt(w, "%zu", c.allow_hashes));
+	report_kv(w, _("Path IOCs"), report_fmt(w, "%zu", c.path_iocs));
+	report_kv(w, _("Files left out"), report_fmt(w, "%zu", c.files_rejected));
+	report_kv(w, _("SHA-256 of the rule set"),
 	    report_str(exh_rules_set_sha256(r)));
 	note = exh_rules_cache_note(r);
 	if (exh_rules_cache_used(r))
-		rw_kv(w, _("Compiled YARA rules"), _("taken from the cache"));
+		report_kv(w, _("Compiled YARA rules"), _("taken from the cache"));
 	else if (note != NULL)
-		rw_kv(w, _("Compiled YARA rules"), rw_fmt(w,
+		report_kv(w, _("Compiled YARA rules"), report_fmt(w,
 		    _("compiled for this run (%s)"), note));
 	else
-		rw_kv(w, _("Compiled YARA rules"), _("compiled for this run"));
-	rw_kv(w, _("YARA prefilter"), report_str(exh_rules_prefilter_note(r)));
-	rw_kv_end(w);
+		report_kv(w, _("Compiled YARA rules"), _("compiled for this run"));
+	report_kv(w, _("YARA prefilter"), report_str(exh_rules_prefilter_note(r)));
+	report_kv_end(w);
 	rule_files(w, r);
 }
 
@@ -114,12 +114,12 @@ report_window(const struct exh_profile *p, int family,
 }
 
 void
-report_exposure_list(struct rw *w, const struct exh_profile *p)
+report_exposure_list(struct report_writer *w, const struct exh_profile *p)
 {
 	char a[32], b[32];
 	int fam;
 
-	rw_list_begin(w);
+	report_list_begin(w);
 	for (fam = 0; fam < EXH_FAM_COUNT; fam++) {
 		const char *name = exh_family_name(fam);
 		int verdict = p->verdicts[fam].verdict;
@@ -127,44 +127,44 @@ report_exposure_list(struct rw *w, const struct exh_profile *p)
 
 		report_window(p, fam, &x);
 		if (verdict == EXH_VERDICT_NOT_AFFECTED)
-			rw_item(w, RW_NORMAL, rw_fmt(w, _("%s: not affected."),
+			report_item(w, REPORT_NORMAL, report_fmt(w, _("%s: not affected."),
 			    name));
 		else if (verdict == EXH_VERDICT_UNKNOWN)
-			rw_item(w, RW_WARN, rw_fmt(w, _("%s: the patch state "
+			report_item(w, REPORT_WARN, report_fmt(w, _("%s: the patch state "
 			    "could not be determined, so the exposure window "
 			    "is unknown."), name));
 		else if (x.open && x.start != 0)
-			rw_item(w, RW_ALERT, rw_fmt(w, _("%1$s: vulnerable "
+			report_item(w, REPORT_ALERT, report_fmt(w, _("%1$s: vulnerable "
 			    "since at least %2$s (Windows install date) and "
 			    "still vulnerable at the time of the examination."),
 			    name, report_time(x.start, a)));
 		else if (x.open)
-			rw_item(w, RW_ALERT, rw_fmt(w, _("%s: still vulnerable "
+			report_item(w, REPORT_ALERT, report_fmt(w, _("%s: still vulnerable "
 			    "at the time of the examination; since when is "
 			    "unknown (no Windows install date)."), name));
 		else if (x.exposed && x.start != 0 && x.end >= x.start)
-			rw_item(w, RW_WARN, rw_fmt(w, _("%1$s: exposed from "
+			report_item(w, REPORT_WARN, report_fmt(w, _("%1$s: exposed from "
 			    "%2$s (Windows install date) until the fixing "
 			    "update was installed on %3$s (%4$lld days)."),
 			    name, report_time(x.start, a), report_time(x.end,
 			    b), (long long)((x.end - x.start) / FILETIME_DAY)));
 		else if (x.exposed)
-			rw_item(w, RW_WARN, rw_fmt(w, _("%1$s: exposed until "
+			report_item(w, REPORT_WARN, report_fmt(w, _("%1$s: exposed until "
 			    "the fixing update was installed on %2$s; since "
 			    "when is unknown."), name, report_time(x.end, b)));
 		else
-			rw_item(w, RW_NORMAL, rw_fmt(w, _("%s: fixed; when the "
+			report_item(w, REPORT_NORMAL, report_fmt(w, _("%s: fixed; when the "
 			    "fix was installed is not recorded (it may be part "
 			    "of the installed CU)."), name));
 	}
-	rw_list_end(w);
+	report_list_end(w);
 }
 
 static void
-exposure(struct rw *w, const struct exh_profile *p)
+exposure(struct report_writer *w, const struct exh_profile *p)
 {
-	rw_heading(w, 3, _("Exposure window"));
-	rw_para(w, RW_NORMAL, _("The window starts at the Windows install "
+	report_heading(w, 3, _("Exposure window"));
+	report_para(w, REPORT_NORMAL, _("The window starts at the Windows install "
 	    "date, the earliest time the server can have run Exchange; when "
 	    "attackers first used each vulnerability is not part of this "
 	    "record. It ends when the first fixing update was installed."));
@@ -172,7 +172,7 @@ exposure(struct rw *w, const struct exh_profile *p)
 }
 
 static void
-verdicts(struct rw *w, const struct exh_profile *p)
+verdicts(struct report_writer *w, const struct exh_profile *p)
 {
 	const char *cols[] = { _("Family"), _("Verdict"), _("Build used"),
 	    _("CU"), _("Fixing build"), _("Fix installed"), _("Reason"),
@@ -180,98 +180,98 @@ verdicts(struct rw *w, const struct exh_profile *p)
 	char t[32];
 	int fam;
 
-	rw_heading(w, 3, _("Patch verdict per vulnerability family"));
-	rw_table_begin(w, cols, sizeof(cols) / sizeof(cols[0]));
+	report_heading(w, 3, _("Patch verdict per vulnerability family"));
+	report_table_begin(w, cols, sizeof(cols) / sizeof(cols[0]));
 	for (fam = 0; fam < EXH_FAM_COUNT; fam++) {
 		const struct exh_family_verdict *v = &p->verdicts[fam];
 
-		rw_row_begin(w);
-		rw_cell(w, exh_family_name(fam));
-		rw_cell(w, verdict_word(v->verdict));
-		rw_cell(w, report_str(v->build));
-		rw_cell(w, report_str(v->cu));
-		rw_cell(w, report_str(v->fixed_build));
-		rw_cell(w, report_time(v->fix_installed_since, t));
-		rw_cell(w, report_str(v->reason));
-		rw_cell(w, report_str(v->evidence));
-		rw_row_end(w);
+		report_row_begin(w);
+		report_cell(w, exh_family_name(fam));
+		report_cell(w, verdict_word(v->verdict));
+		report_cell(w, report_str(v->build));
+		report_cell(w, report_str(v->cu));
+		report_cell(w, report_str(v->fixed_build));
+		report_cell(w, report_time(v->fix_installed_since, t));
+		report_cell(w, report_str(v->reason));
+		report_cell(w, report_str(v->evidence));
+		report_row_end(w);
 	}
-	rw_table_end(w);
+	report_table_end(w);
 }
 
 static void
-updates(struct rw *w, const struct exh_profile *p)
+updates(struct report_writer *w, const struct exh_profile *p)
 {
 	const char *cols[] = { _("KB"), _("Name"), _("Installed"),
 	    _("Source"), _("Result") };
 	char t[32];
 	size_t i;
 
-	rw_heading(w, 3, _("Installed updates"));
+	report_heading(w, 3, _("Installed updates"));
 	if (p->nupdates == 0) {
-		rw_para(w, RW_NORMAL, _("No Exchange update is recorded."));
+		report_para(w, REPORT_NORMAL, _("No Exchange update is recorded."));
 		return;
 	}
-	rw_table_begin(w, cols, sizeof(cols) / sizeof(cols[0]));
+	report_table_begin(w, cols, sizeof(cols) / sizeof(cols[0]));
 	for (i = 0; i < p->nupdates; i++) {
 		const struct exh_update *u = &p->updates[i];
 
-		rw_row_begin(w);
-		rw_cell(w, report_str(u->kb));
-		rw_cell(w, report_str(u->display_name));
-		rw_cell(w, report_time(u->install_date, t));
-		rw_cell(w, report_str(u->source));
-		rw_cell(w, u->failed ? _("failed") : _("installed"));
-		rw_row_end(w);
+		report_row_begin(w);
+		report_cell(w, report_str(u->kb));
+		report_cell(w, report_str(u->display_name));
+		report_cell(w, report_time(u->install_date, t));
+		report_cell(w, report_str(u->source));
+		report_cell(w, u->failed ? _("failed") : _("installed"));
+		report_row_end(w);
 	}
-	rw_table_end(w);
+	report_table_end(w);
 }
 
 static void
-identity(struct rw *w, const struct exh_profile *p)
+identity(struct report_writer *w, const struct exh_profile *p)
 {
 	char t[32];
 	size_t i;
 
-	rw_kv_begin(w);
-	rw_kv(w, _("Computer name"), report_str(p->computer_name));
-	rw_kv(w, _("Domain"), report_str(p->domain));
-	rw_kv(w, _("Windows"), rw_fmt(w, _("%1$s (build %2$s)"),
+	report_kv_begin(w);
+	report_kv(w, _("Computer name"), report_str(p->computer_name));
+	report_kv(w, _("Domain"), report_str(p->domain));
+	report_kv(w, _("Windows"), report_fmt(w, _("%1$s (build %2$s)"),
 	    report_str(p->product_name), report_str(p->current_build)));
-	rw_kv(w, _("Windows installed (UTC)"), report_time(p->install_date, t));
-	rw_kv(w, _("Time zone"), rw_fmt(w, _("%1$s (UTC = local time + %2$d "
+	report_kv(w, _("Windows installed (UTC)"), report_time(p->install_date, t));
+	report_kv(w, _("Time zone"), report_fmt(w, _("%1$s (UTC = local time + %2$d "
 	    "minutes)"), report_str(p->timezone_name),
 	    p->timezone_bias_minutes));
-	rw_kv(w, _("Last shutdown (UTC)"), report_time(p->last_shutdown, t));
-	rw_kv(w, _("Exchange installed"), p->exchange_present ? _("yes") :
+	report_kv(w, _("Last shutdown (UTC)"), report_time(p->last_shutdown, t));
+	report_kv(w, _("Exchange installed"), p->exchange_present ? _("yes") :
 	    _("not found"));
 	if (p->exchange_version != 0)
-		rw_kv(w, _("Exchange version"), rw_fmt(w, "%d (%s)",
+		report_kv(w, _("Exchange version"), report_fmt(w, "%d (%s)",
 		    p->exchange_version, report_str(p->exchange_version_key)));
 	else
-		rw_kv(w, _("Exchange version"), _("unknown"));
-	rw_kv(w, _("Build from ExSetup.exe"), rw_fmt(w, _("%1$s (file %2$s)"),
+		report_kv(w, _("Exchange version"), _("unknown"));
+	report_kv(w, _("Build from ExSetup.exe"), report_fmt(w, _("%1$s (file %2$s)"),
 	    report_str(p->exsetup_build), report_str(p->exsetup_path)));
-	rw_kv(w, _("Build from the registry"), report_str(p->registry_build));
-	rw_kv(w, _("Product version (Uninstall entry)"),
+	report_kv(w, _("Build from the registry"), report_str(p->registry_build));
+	report_kv(w, _("Product version (Uninstall entry)"),
 	    report_str(p->product_display_version));
-	rw_kv(w, _("Install path"), rw_fmt(w, _("%1$s (from %2$s)"),
+	report_kv(w, _("Install path"), report_fmt(w, _("%1$s (from %2$s)"),
 	    report_str(p->install_path), report_str(p->install_path_source)));
 	for (i = 0; i < p->nroles; i++)
-		rw_kv(w, _("Role"), report_str(p->roles[i]));
-	rw_kv(w, _("Unified Messaging installed"),
+		report_kv(w, _("Role"), report_str(p->roles[i]));
+	report_kv(w, _("Unified Messaging installed"),
 	    p->um_installed ? _("yes") : _("no"));
-	rw_kv_end(w);
+	report_kv_end(w);
 }
 
 void
-report_host(struct rw *w, const struct exh_profile *p)
+report_host(struct report_writer *w, const struct exh_profile *p)
 {
 	size_t i;
 
-	rw_heading(w, 2, _("Exchange host and patch verdict"));
+	report_heading(w, 2, _("Exchange host and patch verdict"));
 	if (p == NULL) {
-		rw_para(w, RW_WARN, _("No host profile: the Windows system "
+		report_para(w, REPORT_WARN, _("No host profile: the Windows system "
 		    "volume was not found or could not be read. The patch "
 		    "state and the exposure window are unknown."));
 		return;
@@ -282,9 +282,9 @@ report_host(struct rw *w, const struct exh_profile *p)
 	updates(w, p);
 	if (p->nnotes == 0)
 		return;
-	rw_heading(w, 3, _("Profile notes"));
-	rw_list_begin(w);
+	report_heading(w, 3, _("Profile notes"));
+	report_list_begin(w);
 	for (i = 0; i < p->nnotes; i++)
-		rw_item(w, RW_NORMAL, report_str(p->notes[i]));
-	rw_list_end(w);
+		report_item(w, REPORT_NORMAL, report_str(p->notes[i]));
+	report_list_end(w);
 }

@@ -177,7 +177,9 @@ text_iis(const struct exh_profile *p, struct exh_buf *b)
 	char label[32];
 
 	for (i = 0; i < p->nsites && rc == EXH_OK; i++) {
-		snprintf(label, sizeof(label), "site %ld", p->sites[i].id);
+		/* "site " and a long fit label. */
+		(void)snprintf(label, sizeof(label), "site %ld",
+		    p->sites[i].id);
 		rc = line(b, label, p->sites[i].name);
 		for (k = 0; k < p->sites[i].nbindings && rc == EXH_OK; k++) {
 			rc = line(b, "  binding protocol",
@@ -232,7 +234,8 @@ exh_report_profile_text(const struct exh_profile *p, struct exh_buf *out)
 		rc = line(out, "installed", when(p->install_date, iso));
 	if (rc == EXH_OK)
 		rc = line(out, "time zone", p->timezone_name);
-	snprintf(num, sizeof(num), "%d min (UTC = local + bias); RTC %s",
+	/* An int and the longest RTC text fit num[64]. */
+	(void)snprintf(num, sizeof(num), "%d min (UTC = local + bias); RTC %s",
 	    p->timezone_bias_minutes, p->rtc_is_utc == 1 ? "UTC" :
 	    p->rtc_is_utc == 0 ? "local time" : "unknown");
 	if (rc == EXH_OK)
@@ -258,7 +261,8 @@ exh_report_profile_text(const struct exh_profile *p, struct exh_buf *out)
 		    (p->um_services_disabled ? "installed, services disabled" :
 		    "installed") : "not found");
 	for (i = 0; i < p->nupdates && rc == EXH_OK; i++) {
-		snprintf(num, sizeof(num), "update %s",
+		/* "update " and an ISO time (at most 31) fit num[64]. */
+		(void)snprintf(num, sizeof(num), "update %s",
 		    when(p->updates[i].install_date, iso));
 		rc = line(out, num, p->updates[i].display_name);
 	}

@@ -32,13 +32,13 @@ int report_timeline_rows(const struct exh_findings *fs,
  * failure is kept in rc and turns every later call into a no-op, so
  * section code need not check each call.
  */
-enum rw_style {
-	RW_NORMAL = 0,
-	RW_WARN,			/* a gap or limit the reader must see */
-	RW_ALERT,			/* partial results, indicators found */
+enum report_style {
+	REPORT_NORMAL = 0,
+	REPORT_WARN,			/* a gap or limit the reader must see */
+	REPORT_ALERT,			/* partial results, indicators found */
 };
 
-struct rw {
+struct report_writer {
 	bool html;
 	int rc;
 	struct exh_buf *out;		/* sink->buf */
@@ -47,40 +47,40 @@ struct rw {
 	int cell;			/* cells written in the current row */
 };
 
-void rw_init(struct rw *w, bool html, struct exh_sink *sink);
+void report_init(struct report_writer *w, bool html, struct exh_sink *sink);
 /*
  * printf into the writer's scratch buffer, for handing to one of the
- * functions below: rw_kv(w, key, rw_fmt(w, "%d", n)).  Valid until the
- * next rw_fmt, so use one per call.  NULL after a failure, which every
+ * functions below: report_kv(w, key, report_fmt(w, "%d", n)).  Valid until the
+ * next report_fmt, so use one per call.  NULL after a failure, which every
  * writer function then ignores.
  */
-const char *rw_fmt(struct rw *w, const char *fmt, ...)
+const char *report_fmt(struct report_writer *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Releases scratch memory and returns the first error (or EXH_OK). */
-int rw_finish(struct rw *w);
+int report_finish(struct report_writer *w);
 
-void rw_begin(struct rw *w, const char *lang, const char *title);
-void rw_end(struct rw *w);
-void rw_heading(struct rw *w, int level, const char *s);
-void rw_para(struct rw *w, int style, const char *s);
-void rw_code(struct rw *w, const char *s);
+void report_begin(struct report_writer *w, const char *lang, const char *title);
+void report_end(struct report_writer *w);
+void report_heading(struct report_writer *w, int level, const char *s);
+void report_para(struct report_writer *w, int style, const char *s);
+void report_code(struct report_writer *w, const char *s);
 
 /* A key/value list: the record of one thing. */
-void rw_kv_begin(struct rw *w);
-void rw_kv(struct rw *w, const char *key, const char *value);
-void rw_kv_end(struct rw *w);
+void report_kv_begin(struct report_writer *w);
+void report_kv(struct report_writer *w, const char *key, const char *value);
+void report_kv_end(struct report_writer *w);
 
 /* A bulleted list. */
-void rw_list_begin(struct rw *w);
-void rw_item(struct rw *w, int style, const char *s);
-void rw_list_end(struct rw *w);
+void report_list_begin(struct report_writer *w);
+void report_item(struct report_writer *w, int style, const char *s);
+void report_list_end(struct report_writer *w);
 
 /* A table: column titles, then rows of cells. */
-void rw_table_begin(struct rw *w, const char *const *cols, size_t ncols);
-void rw_row_begin(struct rw *w);
-void rw_cell(struct rw *w, const char *s);
-void rw_row_end(struct rw *w);
-void rw_table_end(struct rw *w);
+void report_table_begin(struct report_writer *w, const char *const *cols, size_t ncols);
+void report_row_begin(struct report_writer *w);
+void report_cell(struct report_writer *w, const char *s);
+void report_row_end(struct report_writer *w);
+void report_table_end(struct report_writer *w);
 
 /* Small formatting helpers returning the caller's buffer. */
 const char *report_time(int64_t ft, char buf[32]);	/* "—" style when 0 */
@@ -116,17 +116,17 @@ bool report_groups_any(const struct report_groups *g);
 void report_groups_free(struct report_groups *g);
 
 /* The sections, in report order (report.c calls them). */
-void report_case(struct rw *w, const struct exh_report_input *in);
-void report_examined(struct rw *w, const struct exh_report_input *in);
-void report_rules(struct rw *w, const struct exh_rules *r);
-void report_host(struct rw *w, const struct exh_profile *p);
-void report_findings(struct rw *w, const struct exh_findings *fs);
-void report_coverage(struct rw *w, const struct exh_report_input *in);
-void report_timeline(struct rw *w, const struct exh_findings *fs);
-void report_collected(struct rw *w, const struct exh_report_input *in);
-void report_skips(struct rw *w, const struct exh_findings *fs);
-void report_verify(struct rw *w, const struct exh_report_input *in);
-void report_decision(struct rw *w, const struct exh_report_input *in);
+void report_case(struct report_writer *w, const struct exh_report_input *in);
+void report_examined(struct report_writer *w, const struct exh_report_input *in);
+void report_rules(struct report_writer *w, const struct exh_rules *r);
+void report_host(struct report_writer *w, const struct exh_profile *p);
+void report_findings(struct report_writer *w, const struct exh_findings *fs);
+void report_coverage(struct report_writer *w, const struct exh_report_input *in);
+void report_timeline(struct report_writer *w, const struct exh_findings *fs);
+void report_collected(struct report_writer *w, const struct exh_report_input *in);
+void report_skips(struct report_writer *w, const struct exh_findings *fs);
+void report_verify(struct report_writer *w, const struct exh_report_input *in);
+void report_decision(struct report_writer *w, const struct exh_report_input *in);
 
 /*
  * The exposure window of one family: from start (the Windows install
@@ -143,6 +143,6 @@ struct report_window {
 void report_window(const struct exh_profile *p, int family,
     struct report_window *out);
 /* One list item per family saying how long it was exposed. */
-void report_exposure_list(struct rw *w, const struct exh_profile *p);
+void report_exposure_list(struct report_writer *w, const struct exh_profile *p);
 
 #endif /* EXHUME_REPORT_INT_H */

@@ -93,12 +93,15 @@ message(const struct report_row *row, struct exh_buf *m)
 static int
 put_row(struct exh_buf *out, const struct report_row *row, struct exh_buf *m)
 {
-	char iso[32], num[32], score[8];
+	char iso[32], num[32], score[16];
 	int rc;
 
-	snprintf(num, sizeof(num), "%lld",
-	    (long long)((row->time - EXH_FILETIME_UNIX_EPOCH) / 10));
-	snprintf(score, sizeof(score), "%d", row->f->score);
+	/* Microseconds since 1970, computed so that a hostile timestamp
+	 * cannot overflow (the epoch is a multiple of ten); any int64 and
+	 * any int fit the buffers. */
+	(void)snprintf(num, sizeof(num), "%lld", (long long)(row->time / 10 -
+	    EXH_FILETIME_UNIX_EPOCH / 10));
+	(void)snprintf(score, sizeof(score), "%d", row->f->score);
 	if ((rc = message(row, m)) != EXH_OK ||
 	    (rc = field(out, m->data, false)) != EXH_OK ||
 	    (rc = field(out, exh_filetime_iso(row->time, iso), false)) ||

@@ -35,7 +35,7 @@ static const char *const style_class[] = { "", "warn", "alert" };
 static const char *const text_mark[] = { "", "[!] ", "[!!] " };
 
 void
-rw_init(struct rw *w, bool html, struct exh_sink *sink)
+report_init(struct report_writer *w, bool html, struct exh_sink *sink)
 {
 	memset(w, 0, sizeof(*w));
 	w->html = html;
@@ -45,7 +45,7 @@ rw_init(struct rw *w, bool html, struct exh_sink *sink)
 }
 
 int
-rw_finish(struct rw *w)
+report_finish(struct report_writer *w)
 {
 	exh_buf_free(&w->tmp);
 	if (w->rc == EXH_OK)
@@ -55,7 +55,7 @@ rw_finish(struct rw *w)
 
 /* Structure we write ourselves: never escaped. */
 static void
-put(struct rw *w, const char *s)
+put(struct report_writer *w, const char *s)
 {
 	if (w->rc == EXH_OK)
 		w->rc = exh_buf_puts(w->out, s);
@@ -65,7 +65,7 @@ put(struct rw *w, const char *s)
 
 /* Content, ours or the evidence's: always escaped. */
 static void
-esc(struct rw *w, const char *s)
+esc(struct report_writer *w, const char *s)
 {
 	if (w->rc != EXH_OK)
 		return;
@@ -78,7 +78,7 @@ esc(struct rw *w, const char *s)
 }
 
 const char *
-rw_fmt(struct rw *w, const char *fmt, ...)
+report_fmt(struct report_writer *w, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -106,7 +106,7 @@ width(const char *s)
 }
 
 static void
-repeat(struct rw *w, char c, size_t n)
+repeat(struct report_writer *w, char c, size_t n)
 {
 	while (n-- > 0 && w->rc == EXH_OK)
 		w->rc = exh_buf_putc(w->out, c);
@@ -114,11 +114,11 @@ repeat(struct rw *w, char c, size_t n)
 
 /* <tag class="style">s</tag> */
 static void
-element(struct rw *w, const char *tag, int style, const char *s)
+element(struct report_writer *w, const char *tag, int style, const char *s)
 {
 	put(w, "<");
 	put(w, tag);
-	if (style != RW_NORMAL) {
+	if (style != REPORT_NORMAL) {
 		put(w, " class=\"");
 		put(w, style_class[style]);
 		put(w, "\"");
@@ -131,10 +131,10 @@ element(struct rw *w, const char *tag, int style, const char *s)
 }
 
 void
-rw_begin(struct rw *w, const char *lang, const char *title)
+report_begin(struct report_writer *w, const char *lang, const char *title)
 {
 	if (!w->html) {
-		rw_heading(w, 1, title);
+		report_heading(w, 1, title);
 		return;
 	}
 	put(w, "<!DOCTYPE html>\n<html lang=\"");
@@ -152,20 +152,21 @@ rw_begin(struct rw *w, const char *lang, const char *title)
 }
 
 void
-rw_end(struct rw *w)
+report_end(struct report_writer *w)
 {
 	if (w->html)
 		put(w, "</body>\n</html>\n");
 }
 
 void
-rw_heading(struct rw *w, int level, const char *s)
+report_heading(struct report_writer *w, int level, const char *s)
 {
 	char tag[4];
 
 	if (w->html) {
-		snprintf(tag, sizeof(tag), "h%d", level);
-		element(w, tag, RW_NORMAL, s);
+		/* Levels 1 to 6: "hN" fits tag. */
+		(void)snprintf(tag, sizeof(tag), "h%d", level);
+		element(w, tag, REPORT_NORMAL, s);
 		return;
 	}
 	if (level > 1)
@@ -179,7 +180,7 @@ rw_heading(struct rw *w, int level, const char *s)
 }
 
 void
-rw_para(struct rw *w, int style, const char *s)
+report_para(struct report_writer *w, int style, const char *s)
 {
 	if (w->html) {
 		element(w, "p", style, s);
@@ -191,7 +192,7 @@ rw_para(struct rw *w, int style, const char *s)
 }
 
 void
-rw_code(struct rw *w, const char *s)
+report_code(struct report_writer *w, const char *s)
 {
 	put(w, w->html ? "<pre>" : "    ");
 	esc(w, s);
@@ -199,14 +200,14 @@ rw_code(struct rw *w, const char *s)
 }
 
 void
-rw_kv_begin(struct rw *w)
+report_kv_begin(struct report_writer *w)
 {
 	if (w->html)
 		put(w, "<table class=\"kv\">\n");
 }
 
 void
-rw_kv(struct rw *w, const char *key, const char *value)
+report_kv(struct report_writer *w, const char *key, const char *value)
 {
 	size_t kw;
 
@@ -228,21 +229,21 @@ rw_kv(struct rw *w, const char *key, const char *value)
 }
 
 void
-rw_kv_end(struct rw *w)
+report_kv_end(struct report_writer *w)
 {
 	if (w->html)
 		put(w, "</table>\n");
 }
 
 void
-rw_list_begin(struct rw *w)
+report_list_begin(struct report_writer *w)
 {
 	if (w->html)
 		put(w, "<ul>\n");
 }
 
 void
-rw_item(struct rw *w, int style, const char *s)
+report_item(struct report_writer *w, int style, const char *s)
 {
 	if (w->html) {
 		element(w, "li", style, s);
@@ -255,14 +256,14 @@ rw_item(struct rw *w, int style, const char *s)
 }
 
 void
-rw_list_end(struct rw *w)
+report_list_end(struct report_writer *w)
 {
 	if (w->html)
 		put(w, "</ul>\n");
 }
 
 void
-rw_table_begin(struct rw *w, const char *const *cols, size_t ncols)
+report_table_begin(struct report_writer *w, const char *const *cols, size_t ncols)
 {
 	size_t i;
 
@@ -281,14 +282,14 @@ rw_table_begin(struct rw *w, const char *const *cols, size_t ncols)
 }
 
 void
-rw_row_begin(struct rw *w)
+report_row_begin(struct report_writer *w)
 {
 	w->cell = 0;
 	put(w, w->html ? "<tr>" : "  ");
 }
 
 void
-rw_cell(struct rw *w, const char *s)
+report_cell(struct report_writer *w, const char *s)
 {
 	if (w->html) {
 		put(w, "<td>");
@@ -302,13 +303,13 @@ rw_cell(struct rw *w, const char *s)
 }
 
 void
-rw_row_end(struct rw *w)
+report_row_end(struct report_writer *w)
 {
 	put(w, w->html ? "</tr>\n" : "\n");
 }
 
 void
-rw_table_end(struct rw *w)
+report_table_end(struct report_writer *w)
 {
 	put(w, w->html ? "</table>\n" : "\n");
 }
@@ -332,10 +333,12 @@ report_size(uint64_t bytes, char buf[48])
 		v /= 1024.0;
 		u++;
 	}
+	/* At most 20 digits, " B (", a value below 1024.0 and a unit: the
+	 * 48 bytes the caller gives always hold it. */
 	if (u < 0)
-		snprintf(buf, 48, "%" PRIu64 " B", bytes);
+		(void)snprintf(buf, 48, "%" PRIu64 " B", bytes);
 	else
-		snprintf(buf, 48, "%" PRIu64 " B (%.1f %s)", bytes, v,
+		(void)snprintf(buf, 48, "%" PRIu64 " B (%.1f %s)", bytes, v,
 		    unit[u]);
 	return buf;
 }
