@@ -119,6 +119,27 @@ const char *exh_esc_term_str(const char *s, char *dst, size_t dstlen);
 /* Decodes one UTF-8 sequence; returns its length, or 0 for an invalid
  * byte (overlong, surrogate, truncated). */
 size_t exh_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+
+/* Little-endian integers of on-disk structures (zip, EVTX, NTFS); the
+ * caller has checked that the bytes are there. */
+static inline uint16_t
+exh_le16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static inline uint32_t
+exh_le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t
+exh_le64(const unsigned char *p)
+{
+	return (uint64_t)exh_le32(p) | (uint64_t)exh_le32(p + 4) << 32;
+}
 /* Appends code point cp as UTF-8. */
 int exh_buf_put_utf8(struct exh_buf *b, uint32_t cp);
 /* Controls and the invisible format characters (bidi overrides, zero

@@ -56,25 +56,6 @@ struct zcheck {
 	size_t problems;
 };
 
-static uint16_t
-le16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t
-le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static uint64_t
-le64(const unsigned char *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
 static void
 problem(struct zcheck *z, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -121,22 +102,22 @@ zip64_extra(const unsigned char *x, size_t xlen, bool want_usize,
 	size_t i = 0, id, len, k;
 
 	while (i + 4 <= xlen) {
-		id = le16(x + i);
-		len = le16(x + i + 2);
+		id = exh_le16(x + i);
+		len = exh_le16(x + i + 2);
 		if (len > xlen - i - 4)
 			return false;
 		if (id == 0x0001) {
 			k = i + 4;
 			if (want_usize && k + 8 <= i + 4 + len) {
-				e->usize = le64(x + k);
+				e->usize = exh_le64(x + k);
 				k += 8;
 			}
 			if (want_csize && k + 8 <= i + 4 + len) {
-				e->csize = le64(x + k);
+				e->csize = exh_le64(x + k);
 				k += 8;
 			}
 			if (want_offset && k + 8 <= i + 4 + len)
-				e->offset = le64(x + k);
+				e->offset = exh_le64(x + k);
 			return true;
 		}
 		i += 4 + len;
@@ -152,28 +133,28 @@ central_entry(struct zcheck *z, const unsigned char *cd, size_t cdlen,
 	const unsigned char *p = cd + *pos;
 	size_t nlen, xlen, clen;
 
-	if (cdlen - *pos < CENTRAL_LEN || le32(p) != SIG_CENTRAL) {
+	if (cdlen - *pos < CENTRAL_LEN || exh_le32(p) != SIG_CENTRAL) {
 		problem(z, "", "central directory: record %zu bytes in is "
 		    "not a file header", *pos);
 		return false;
 	}
-	nlen = le16(p + 28);
-	xlen = le16(p + 30);
-	clen = le16(p + 32);
+	nlen = exh_le16(p + 28);
+	xlen = exh_le16(p + 30);
+	clen = exh_le16(p + 32);
 	if (cdlen - *pos - CENTRAL_LEN < nlen + xlen + clen) {
 		problem(z, "", "central directory: a file header runs past "
 		    "its end");
 		return false;
 	}
 	memset(e, 0, sizeof(*e));
-	e->flags = le16(p + 8);
-	e->method = le16(p + 10);
-	e->mtime = le16(p + 12);
-	e->mdate = le16(p + 14);
-	e->crc = le32(p + 16);
-	e->csize = le32(p + 20);
-	e->usize = le32(p + 24);
-	e->offset = le32(p + 42);
+	e->flags = exh_le16(p + 8);
+	e->method = exh_le16(p + 10);
+	e->mtime = exh_le16(p + 12);
+	e->mdate = exh_le16(p + 14);
+	e->crc = exh_le32(p + 16);
+	e->csize = exh_le32(p + 20);
+	e->usize = exh_le32(p + 24);
+	e->offset = exh_le32(p + 42);
 	e->name = p + CENTRAL_LEN;
 	e->name_len = nlen;
 	(void)zip64_extra(p + CENTRAL_LEN + nlen, xlen, e->usize == 0xffffffffU,
@@ -216,11 +197,11 @@ descriptor(struct zcheck *z, struct zentry *e, uint64_t data, bool zip64,
 		problem(z, label, "data descriptor missing");
 		return false;
 	}
-	if (le32(d) == SIG_DESCRIPTOR)
+	if (exh_le32(d) == SIG_DESCRIPTOR)
 		off = 4;
-	crc = le32(d + off);
-	cs = zip64 ? le64(d + off + 4) : le32(d + off + 4);
-	us = zip64 ? le64(d + off + 12) : le32(d + off + 8);
+	crc = exh_le32(d + off);
+	cs = zip64 ? exh_le64(d + off + 4) : exh_le32(d + off + 4);
+	us = zip64 ? exh_le64(d + off + 12) : exh_le32(d + off + 8);
 	if (crc != e->crc || cs != e->csize || us != e->usize)
 		problem(z, label, "data descriptor differs from the central "
 		    "directory (CRC or sizes)");
@@ -240,13 +221,13 @@ local_entry(struct zcheck *z, struct zentry *e, struct exh_err *err)
 
 	entry_label(e, label, sizeof(label));
 	if (!read_at(z, e->offset, h, LOCAL_LEN, err) ||
-	    le32(h) != SIG_LOCAL) {
+	    exh_le32(h) != SIG_LOCAL) {
 		problem(z, label, "no local header at offset %" PRIu64,
 		    e->offset);
 		return false;
 	}
-	nlen = le16(h + 26);
-	xlen = le16(h + 28);
+	nlen = exh_le16(h + 26);
+	xlen = exh_le16(h + 28);
 	if ((x = malloc(nlen + xlen + 1)) == NULL) {
 		exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
 		return false;
@@ -258,13 +239,13 @@ local_entry(struct zcheck *z, struct zentry *e, struct exh_err *err)
 	if (nlen != e->name_len || memcmp(x, e->name, nlen) != 0)
 		problem(z, label, "name in the local header differs from the "
 		    "central directory");
-	if (le16(h + 6) != e->flags || le16(h + 8) != e->method ||
-	    le16(h + 10) != e->mtime || le16(h + 12) != e->mdate)
+	if (exh_le16(h + 6) != e->flags || exh_le16(h + 8) != e->method ||
+	    exh_le16(h + 10) != e->mtime || exh_le16(h + 12) != e->mdate)
 		problem(z, label, "flags, method or time in the local header "
 		    "differ from the central directory");
-	l.crc = le32(h + 14);
-	l.csize = le32(h + 18);
-	l.usize = le32(h + 22);
+	l.crc = exh_le32(h + 14);
+	l.csize = exh_le32(h + 18);
+	l.usize = exh_le32(h + 22);
 	/* A zip64 field in the local header means 8-byte descriptor sizes. */
 	zip64 = zip64_extra(x + nlen, xlen, l.usize == 0xffffffffU,
 	    l.csize == 0xffffffffU, false, &l);
@@ -305,30 +286,30 @@ find_directory(struct zcheck *z, uint64_t *cd_off, uint64_t *cd_len,
 
 	if (z->size < EOCD_LEN ||
 	    !read_at(z, z->size - EOCD_LEN, e, EOCD_LEN, err) ||
-	    le32(e) != SIG_EOCD || le16(e + 20) != 0) {
+	    exh_le32(e) != SIG_EOCD || exh_le16(e + 20) != 0) {
 		problem(z, "", "the archive does not end with its end record "
 		    "(trailing data, a comment or a damaged end)");
 		return false;
 	}
 	eocd = z->size - EOCD_LEN;
-	*count = le16(e + 10);
-	*cd_len = le32(e + 12);
-	*cd_off = le32(e + 16);
+	*count = exh_le16(e + 10);
+	*cd_len = exh_le32(e + 12);
+	*cd_off = exh_le32(e + 16);
 	end_of_cd = eocd;
 	if (eocd >= LOCATOR64_LEN &&
 	    read_at(z, eocd - LOCATOR64_LEN, loc, LOCATOR64_LEN, err) &&
-	    le32(loc) == SIG_LOCATOR64) {
-		r_off = le64(loc + 8);
+	    exh_le32(loc) == SIG_LOCATOR64) {
+		r_off = exh_le64(loc + 8);
 		if (!read_at(z, r_off, r, EOCD64_LEN, err) ||
-		    le32(r) != SIG_EOCD64 ||
+		    exh_le32(r) != SIG_EOCD64 ||
 		    r_off + EOCD64_LEN != eocd - LOCATOR64_LEN) {
 			problem(z, "", "zip64 end record missing or not "
 			    "where its locator points");
 			return false;
 		}
-		*count = le64(r + 32);
-		*cd_len = le64(r + 40);
-		*cd_off = le64(r + 48);
+		*count = exh_le64(r + 32);
+		*cd_len = exh_le64(r + 40);
+		*cd_off = exh_le64(r + 48);
 		end_of_cd = r_off;
 	}
 	if (*cd_off > end_of_cd || *cd_len != end_of_cd - *cd_off ||

@@ -146,19 +146,6 @@ damage(struct evtx_scan *sc, const char *fmt, ...)
 	    "evtx-damaged", detail, sc->err);
 }
 
-static uint32_t
-le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static uint64_t
-le64(const unsigned char *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
 static bool
 all_zero(const unsigned char *p, size_t n)
 {
@@ -175,7 +162,7 @@ static int
 survey_chunk(struct evtx_scan *sc, const unsigned char *c, size_t idx)
 {
 	uint32_t free_off, crc;
-	uint64_t first = le64(c + 24), last = le64(c + 32);
+	uint64_t first = exh_le64(c + 24), last = exh_le64(c + 32);
 
 	if (all_zero(c, 8))
 		return EXH_OK;	/* never used */
@@ -183,17 +170,17 @@ survey_chunk(struct evtx_scan *sc, const unsigned char *c, size_t idx)
 		return damage(sc, "chunk %zu: no chunk signature; its records "
 		    "are lost", idx);
 	crc = (uint32_t)crc32(crc32(0L, c, 120), c + 128, CHUNK_HDR - 128);
-	if (crc != le32(c + 124))
+	if (crc != exh_le32(c + 124))
 		return damage(sc, "chunk %zu (records %llu-%llu): header "
 		    "checksum mismatch", idx, (unsigned long long)first,
 		    (unsigned long long)last);
-	free_off = le32(c + 48);
+	free_off = exh_le32(c + 48);
 	if (free_off < CHUNK_HDR || free_off > CHUNK_SIZE)
 		return damage(sc, "chunk %zu (records %llu-%llu): free space "
 		    "offset %u out of range", idx, (unsigned long long)first,
 		    (unsigned long long)last, free_off);
 	crc = (uint32_t)crc32(0L, c + CHUNK_HDR, free_off - CHUNK_HDR);
-	if (crc != le32(c + 52))
+	if (crc != exh_le32(c + 52))
 		return damage(sc, "chunk %zu (records %llu-%llu): records "
 		    "checksum mismatch; damaged records may be missing or "
 		    "recovered", idx, (unsigned long long)first,
@@ -223,10 +210,10 @@ survey(struct evtx_scan *sc, int fd)
 		    (unsigned long long)size);
 	if (memcmp(hdr, "ElfFile", 8) != 0)
 		return damage(sc, "no evtx file signature");
-	if ((uint32_t)crc32(0L, hdr, 120) != le32(hdr + 124) &&
+	if ((uint32_t)crc32(0L, hdr, 120) != exh_le32(hdr + 124) &&
 	    (rc = damage(sc, "file header checksum mismatch")) != EXH_OK)
 		return rc;
-	if ((le32(hdr + 120) & LIBEVTX_FILE_FLAG_IS_DIRTY) != 0 &&
+	if ((exh_le32(hdr + 120) & LIBEVTX_FILE_FLAG_IS_DIRTY) != 0 &&
 	    (rc = damage(sc, "file header marks the log dirty (not closed "
 	    "cleanly); every chunk present was read")) != EXH_OK)
 		return rc;

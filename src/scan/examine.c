@@ -78,12 +78,12 @@ count_stream(struct file_scan *s, uint64_t bytes, bool done, int level)
 
 /*
  * Fills the buffer from have up to the chunk size or the end of the
- * stream, hashing each piece right after it is read, while it is still in
+ * stream, hashing (when hash) each piece right after it is read, while it is still in
  * the CPU cache (the chunk is larger than the cache; YARA reads it again).
  */
 static int
-fill(struct examiner *x, struct exh_stream *st, size_t *have, uint64_t *off,
-    bool *eof, struct exh_err *e)
+fill_hashed(struct examiner *x, struct exh_stream *st, size_t *have,
+    uint64_t *off, bool hash, bool *eof, struct exh_err *e)
 {
 	struct scan_worker *w = x->w;
 	size_t got, want;
@@ -100,12 +100,20 @@ fill(struct examiner *x, struct exh_stream *st, size_t *have, uint64_t *off,
 			*eof = true;
 			break;
 		}
-		exh_hasher_update(w->hasher, w->buf + *have, got);
+		if (hash)
+			exh_hasher_update(w->hasher, w->buf + *have, got);
 		w->stats.bytes_scanned += got;
 		*have += got;
 		*off += got;
 	}
 	return EXH_OK;
+}
+
+static int
+fill(struct examiner *x, struct exh_stream *st, size_t *have, uint64_t *off,
+    bool *eof, struct exh_err *e)
+{
+	return fill_hashed(x, st, have, off, true, eof, e);
 }
 
 /* YARA over the head alone: the prefilter found no rule that needs more. */
@@ -229,24 +237,10 @@ static int
 read_chunk_at(struct examiner *x, struct exh_stream *st, uint64_t off,
     size_t *have, struct exh_err *e)
 {
-	struct scan_worker *w = x->w;
-	size_t got, want;
-	int rc;
+	bool eof = false;
 
 	*have = 0;
-	while (*have < x->s->chunk) {
-		want = x->s->chunk - *have;
-		if (want > READ_STEP)
-			want = READ_STEP;
-		if ((rc = exh_stream_pread(st, w->buf + *have, want,
-		    off + *have, &got, e)) != EXH_OK)
-			return rc;
-		if (got == 0)
-			break;
-		w->stats.bytes_scanned += got;
-		*have += got;
-	}
-	return EXH_OK;
+	return fill_hashed(x, st, have, &off, false, &eof, e);
 }
 
 /*

@@ -16,13 +16,6 @@
 /* Windows caps a descriptor at 64 KiB; anything larger is damage. */
 #define SD_MAX		(64u * 1024)
 
-static uint32_t
-le32_at(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
 int
 exh_volume_sd_owner(const void *sd, size_t len, char *out, size_t outlen,
     struct exh_err *err)
@@ -44,7 +37,7 @@ exh_volume_sd_owner(const void *sd, size_t len, char *out, size_t outlen,
 	if (b[0] != 1)
 		return exh_err_set(err, EXH_ECORRUPT, 0, "security descriptor: "
 		    "revision %u, not 1", (unsigned)b[0]);
-	if ((off = le32_at(b + 4)) == 0)
+	if ((off = exh_le32(b + 4)) == 0)
 		return exh_err_set(err, EXH_ENOTFOUND, 0,
 		    "security descriptor: no owner");
 	/* Subtraction, not addition: off comes from disk and may be huge. */
@@ -73,7 +66,7 @@ exh_volume_sd_owner(const void *sd, size_t len, char *out, size_t outlen,
 	for (i = 0; n > 0 && (size_t)n < outlen && i < nsub; i++) {
 		used = (size_t)n;
 		n = snprintf(out + used, outlen - used, "-%" PRIu32,
-		    le32_at(sid + SID_HEADER + 4 * i));
+		    exh_le32(sid + SID_HEADER + 4 * i));
 		n = n < 0 ? n : n + (int)used;
 	}
 	if (n < 0 || (size_t)n >= outlen) {
