@@ -172,4 +172,17 @@ int exh_scope_default_exchange(struct exh_volume *vol, const char *scope_file,
 
 void exh_scope_free(char **roots, size_t nroots);
 
+/*
+ * The exposure-window check: when the installed build was exposed to a CVE
+ * family (exposure_tsv: rules/exposure.tsv) from a date before the oldest
+ * HttpProxy or IIS log row in cov, a host finding logs/coverage-gap goes to
+ * out and a note to *notes: a clean log result then means no evidence, not
+ * no exploitation.  A missing or unreadable exposure_tsv adds nothing.
+ * EXH_OK, EXH_ENOMEM, EXH_EUSAGE (a gap text too long).
+ */
+int exh_scan_coverage_gaps(const struct exh_profile *p,
+    const struct exh_log_coverage *cov, size_t ncov, const char *exposure_tsv,
+    struct exh_findings *out, char ***notes, size_t *nnotes,
+    struct exh_err *err);
+
 #endif /* EXHUME_SCAN_H */

@@ -56,9 +56,6 @@ bool triage_rules_path(const struct exh_triage *t, const char *name,
  * the default paths; NULL when there is none. */
 char *triage_install_dir(const struct exh_triage *t, struct exh_volume *vol);
 
-/* Warns when the logs do not reach back to the start of a period in
- * which the installed build was exposed (rules/exposure.tsv). */
-int triage_coverage_check(struct exh_triage *t, struct exh_err *err);
 
 /* What a document shows besides the triage: the bundle's collected list
  * (NULL without a bundle) and the bundle's file name. */

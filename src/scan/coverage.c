@@ -5,7 +5,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "triage_int.h"
+#include "exhume/scan.h"
 
 struct exposure {
 	int64_t since;
@@ -31,9 +31,9 @@ parse_line(char *line, int fam, struct exposure *e)
 }
 
 static bool
-exposure_for(const struct exh_triage *t, int fam, struct exposure *e)
+exposure_for(const char *path, int fam, struct exposure *e)
 {
-	char path[4096], *line;
+	char *line;
 	struct exh_lines *lr = NULL;
 	struct exh_err err;
 	bool found = false;
@@ -41,8 +41,7 @@ exposure_for(const struct exh_triage *t, int fam, struct exposure *e)
 	FILE *fp;
 	int rc;
 
-	if (!triage_rules_path(t, "exposure.tsv", path, sizeof(path)) ||
-	    (fp = fopen(path, "re")) == NULL)
+	if ((fp = fopen(path, "re")) == NULL)
 		return false;
 	rc = exh_lines_open(fp, path, EXH_LINES_SKIP_COMMENT, &lr, &err);
 	/* A damaged line is skipped like any line that does not parse. */
@@ -56,27 +55,27 @@ exposure_for(const struct exh_triage *t, int fam, struct exposure *e)
 
 /* Oldest row in the HttpProxy and IIS logs: where exploitation shows. */
 static int64_t
-web_logs_start(const struct exh_triage *t)
+web_logs_start(const struct exh_log_coverage *cov, size_t ncov)
 {
 	int64_t first = 0;
 	size_t i;
 
-	for (i = 0; i < t->ncov; i++) {
-		const char *name = exh_log_family_name(t->cov[i].family);
+	for (i = 0; i < ncov; i++) {
+		const char *name = exh_log_family_name(cov[i].family);
 
 		if ((strcmp(name, "httpproxy") == 0 || strcmp(name, "iis") == 0) &&
-		    t->cov[i].first != 0 && (first == 0 || t->cov[i].first < first))
-			first = t->cov[i].first;
+		    cov[i].first != 0 && (first == 0 || cov[i].first < first))
+			first = cov[i].first;
 	}
 	return first;
 }
 
 static int
-add_gap(struct exh_triage *t, int fam, const struct exposure *e, int64_t end,
-    int64_t logs, struct exh_err *err)
+add_gap(struct exh_findings *out, char ***notes, size_t *nnotes, int fam,
+    const struct exposure *e, int64_t end, int64_t logs, struct exh_err *err)
 {
 	struct exh_finding *f;
-	char a[32], b[32], c[32], what[512];
+	char a[32], b[32], c[32], what[512], note[600];
 	int n, rc;
 
 	exh_filetime_iso(e->since, a);
@@ -105,25 +104,32 @@ add_gap(struct exh_triage *t, int fam, const struct exposure *e, int64_t end,
 		    "log coverage: out of memory");
 	}
 	exh_finding_rescore(f);
-	if ((rc = exh_findings_add(t->fs, f, err)) != EXH_OK)
+	if ((rc = exh_findings_add(out, f, err)) != EXH_OK)
 		return exh_err_prefix(err, "log coverage");
-	triage_note(t, "log coverage: %s", what);
+	if ((n = snprintf(note, sizeof(note), "log coverage: %s", what)) < 0 ||
+	    (size_t)n >= sizeof(note) || exh_strvec_push(notes, nnotes, note) !=
+	    EXH_OK)
+		return exh_err_set(err, EXH_ENOMEM, 0,
+		    "log coverage: a note cannot be kept");
 	return EXH_OK;
 }
 
 int
-triage_coverage_check(struct exh_triage *t, struct exh_err *err)
+exh_scan_coverage_gaps(const struct exh_profile *p,
+    const struct exh_log_coverage *cov, size_t ncov, const char *exposure_tsv,
+    struct exh_findings *out, char ***notes, size_t *nnotes,
+    struct exh_err *err)
 {
-	int64_t logs = web_logs_start(t), end;
+	int64_t logs = web_logs_start(cov, ncov), end;
 	struct exposure e;
 	int fam, rc;
 
-	if (t->prof == NULL || !t->prof->exchange_present)
+	if (p == NULL || !p->exchange_present)
 		return EXH_OK;
 	for (fam = 0; fam < EXH_FAM_COUNT; fam++) {
-		const struct exh_family_verdict *v = &t->prof->verdicts[fam];
+		const struct exh_family_verdict *v = &p->verdicts[fam];
 
-		if (!exposure_for(t, fam, &e))
+		if (!exposure_for(exposure_tsv, fam, &e))
 			continue;
 		if (v->verdict == EXH_VERDICT_VULNERABLE)
 			end = exh_unix_to_filetime((int64_t)time(NULL));
@@ -132,8 +138,8 @@ triage_coverage_check(struct exh_triage *t, struct exh_err *err)
 			end = v->fix_installed_since;
 		else
 			continue;
-		if ((logs == 0 || logs > e.since) &&
-		    (rc = add_gap(t, fam, &e, end, logs, err)) != EXH_OK)
+		if ((logs == 0 || logs > e.since) && (rc = add_gap(out, notes,
+		    nnotes, fam, &e, end, logs, err)) != EXH_OK)
 			return rc;
 	}
 	return EXH_OK;
