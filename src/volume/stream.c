@@ -35,8 +35,12 @@ utf8_to_ntfs(const char *name, ntfschar **out, int *len)
 static bool
 size_plausible(ntfs_attr *na, const ntfs_volume *vol)
 {
-	s64 volume_bytes = vol->nr_clusters * (s64)vol->cluster_size;
+	s64 volume_bytes;
 
+	/* The geometry comes from a boot sector that may be forged too. */
+	if (__builtin_mul_overflow(vol->nr_clusters, (s64)vol->cluster_size,
+	    &volume_bytes))
+		volume_bytes = INT64_MAX;
 	if (!NAttrNonResident(na))
 		return true;
 	if (na->data_size < 0 || na->allocated_size < 0 ||

@@ -12,6 +12,10 @@ shift
 # Known leaks inside third-party libraries (see the file); ours still count.
 LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export LSAN_OPTIONS
+# Whole malloc stacks, so that a suppression can name the library function
+# that lost the memory (libntfs-3g is built without frame pointers).
+ASAN_OPTIONS="fast_unwind_on_malloc=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+export ASAN_OPTIONS
 # fuzz_ntfs patches a small volume built from our own spec.
 if [ -z "${EXHUME_FUZZ_NTFS_IMAGE:-}" ]; then
 	EXHUME_FUZZ_NTFS_IMAGE=$PWD/build/fuzz/ntfs-base.img

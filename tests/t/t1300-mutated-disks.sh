@@ -16,7 +16,8 @@ python3 "$TOP/tests/lib/mutate-ntfs.py" "$TMP/base.img" "$TMP/m" "$first" "$n"
 ok $? "$n mutants generated from seed $first"
 # libntfs-3g loses memory in its own failed-mount paths; see the file.
 LSAN_OPTIONS="suppressions=$TOP/tests/fuzz/lsan.supp"
-export LSAN_OPTIONS
+ASAN_OPTIONS="fast_unwind_on_malloc=0:$ASAN_OPTIONS"
+export LSAN_OPTIONS ASAN_OPTIONS
 
 bad_crash="" bad_json="" bad_verify="" bad_write="" bad_hang=""
 # guarded NAME ARGS...: runs exhume with a guard, output in $TMP/NAME.*.
