@@ -132,7 +132,8 @@ integration: $(EXHUME_SAN) $(EXHUME) $(TOOL_BIN) locale
 # libFuzzer harnesses tests/fuzz/fuzz_<parser>.c, linked against the library
 # built by clang with coverage, ASan and UBSan.  fuzz-smoke (in check-fast)
 # replays every saved regression input, then fuzzes each harness for
-# FUZZ_SMOKE_SECONDS from its seeds; `make fuzz` fuzzes each FUZZ_SECONDS
+# FUZZ_SMOKE_RUNS inputs from its seeds with a fixed seed (the same verdict
+# on every machine; FUZZ_SMOKE_SECONDS caps it); `make fuzz` fuzzes each FUZZ_SECONDS
 # and then runs FUZZ_MUTANTS mutated disks through the CLI (t1300).
 FUZZ_CC     ?= clang-14
 FUZZ_CFLAGS := -std=c17 -g -O1 -fno-omit-frame-pointer \
@@ -141,7 +142,8 @@ FUZZ_CFLAGS := -std=c17 -g -O1 -fno-omit-frame-pointer \
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/bin/%)
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build/fuzz/%.o)
-FUZZ_SMOKE_SECONDS ?= 15
+FUZZ_SMOKE_SECONDS ?= 120
+FUZZ_SMOKE_RUNS ?= 2000
 FUZZ_SECONDS ?= 600
 FUZZ_MUTANTS ?= 3000
 FUZZ_MUTANT_SEED ?= 1000
@@ -157,7 +159,8 @@ build/fuzz/bin/%: tests/fuzz/%.c build/fuzz/libexhume.a $(HDRS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(CPPFLAGS_ALL) -Isrc \
 	    -o $@ $< build/fuzz/libexhume.a $(PKG_LIBS)
 fuzz-smoke: $(FUZZ_BIN) build/tools/mkfixture
-	@sh tests/lib/fuzz.sh $(FUZZ_SMOKE_SECONDS) $(FUZZ_BIN)
+	@FUZZ_RUNS=$(FUZZ_SMOKE_RUNS) sh tests/lib/fuzz.sh \
+	    $(FUZZ_SMOKE_SECONDS) $(FUZZ_BIN)
 fuzz: $(FUZZ_BIN) build/tools/mkfixture $(EXHUME_SAN)
 	@sh tests/lib/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
 	@MUTANTS=$(FUZZ_MUTANTS) MUTANT_SEED=$(FUZZ_MUTANT_SEED) \
