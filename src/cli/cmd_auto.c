@@ -77,16 +77,16 @@ block_name(const char *path, char *name, size_t len)
 	return snprintf(name, len, "%s", base) < (int)len;
 }
 
-/* A disk with a mounted file system belongs to the running system (as in
- * exhume sources and the UI): it is not evidence, and reading it while it
+/* A disk with a mounted file system belongs to the running system, as in
+ * exhume sources and the UI: it is not evidence, and reading it while it
  * changes would give a torn picture. */
 static bool
 in_use(const char *dev, const char *name)
 {
 	if (!exh_source_disk_in_use(NULL, name))
 		return false;
-	say_skipped(dev, "in use by the running system (a file system on it "
-	    "is mounted): not examined");
+	say_skipped(dev, "in use by the running system, a file system on it "
+	    "is mounted: not examined");
 	return true;
 }
 

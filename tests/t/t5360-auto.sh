@@ -169,7 +169,7 @@ if [ -n "$dev" ]; then
 	mkdir "$TMP/ev5"
 	run auto --evidence-dir "$TMP/ev5" --source "$dev"
 	[ "$RC" -eq 2 ] &&
-	    grep -q "^exhume: skipped $dev: in use by the running system (a file system on it is mounted): not examined$" "$TMP/err"
+	    grep -q "^exhume: skipped $dev: in use by the running system, a file system on it is mounted: not examined$" "$TMP/err"
 	ok $? "a disk with a mounted file system ($dev) is skipped with the reason"
 else
 	skip "no mounted block device visible here to show that one is skipped"
