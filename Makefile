@@ -34,9 +34,9 @@ SAN_LIB_OBJ := $(LIB_SRC:%.c=build/san/%.o)
 REL_BIN_OBJ := $(BIN_SRC:%.c=build/rel/%.o)
 SAN_BIN_OBJ := $(BIN_SRC:%.c=build/san/%.o)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
-TOOL_BIN    := $(filter-out build/tools/faultinject,\
+TOOL_BIN    := $(filter-out build/tools/faultinject build/tools/lowspace,\
                $(TOOL_SRC:tests/tools/%.c=build/tools/%)) \
-               build/tools/faultinject.so
+               build/tools/faultinject.so build/tools/lowspace.so
 
 EXHUME     := build/rel/exhume
 EXHUME_SAN := build/san/exhume
@@ -81,6 +81,10 @@ build/tools/%: tests/tools/%.c build/rel/libexhume.a $(HDRS)
 # faultinject.so is preloaded into the release binary by t1400: it fails
 # the Nth allocation or reads at chosen offsets.  Not linked to exhume.
 build/tools/faultinject.so: tests/tools/faultinject.c
+	@mkdir -p $(@D)
+	$(CC) $(REL_CFLAGS) -shared -fPIC -o $@ $< -ldl
+# lowspace.so is preloaded by t5360: a directory reports little free space.
+build/tools/lowspace.so: tests/tools/lowspace.c
 	@mkdir -p $(@D)
 	$(CC) $(REL_CFLAGS) -shared -fPIC -o $@ $< -ldl
 tools: $(TOOL_BIN)

@@ -40,6 +40,10 @@ struct exh_bundle_options {
 	const char *sign_cert;		/* PEM certificate of the signer */
 	const char *sign_key_password;	/* NULL when the key is clear */
 	uint64_t max_collect_bytes;	/* 0 = EXH_BUNDLE_DEFAULT_CAP */
+	/* Why a stream over the cap is left out, in the manifest and the
+	 * report; NULL = "size cap".  "space" when the cap was lowered to
+	 * the free space of the destination (exh_bundle_room). */
+	const char *cap_reason;
 };
 
 /*
@@ -77,6 +81,16 @@ struct exh_bundle;
 int exh_bundle_check(const struct exh_bundle_options *opt,
     const char *const *sources, size_t nsources, uint64_t estimated_bytes,
     struct exh_err *err);
+
+/*
+ * The stream bytes a bundle at opt->path can collect so that it fits the
+ * free space of its directory: free space less BUNDLE_MARGIN (zip
+ * headers, manifest) and reserve (the documents), halved when encrypting
+ * (the clear zip and the envelope exist side by side); 0 when not even
+ * that fits.  EXH_OK, EXH_EUSAGE (no path), EXH_EIO (statvfs failed).
+ */
+int exh_bundle_room(const struct exh_bundle_options *opt, uint64_t reserve,
+    uint64_t *room, struct exh_err *err);
 
 /*
  * Checks free space on the destination file system against
@@ -217,8 +231,11 @@ int exh_bundle_verify(const char *path, const char *zip_password,
 
 /*
  * The collection plan: what goes into a bundle, in order.  Flagged
- * streams come first (the size cap is first come, first served), then
- * the artefacts of each system volume.  A stream is planned once, keyed
+ * streams come first, then the artefacts of each system volume.  When
+ * the planned bytes exceed the bundle's cap, exh_bundle_plan_collect
+ * chooses what to keep before reading anything: the streams of findings
+ * before the artefacts, and within each, smaller before larger, so the
+ * largest streams are left out first and the most items are kept.  A stream is planned once, keyed
  * by (volume, MFT record, stream name as stored), however often it is
  * asked for; planning n items costs O(n) expected.  Volumes are borrowed
  * and must stay open until the plan is destroyed.
@@ -263,7 +280,8 @@ typedef void (*exh_bundle_progress_fn)(void *ctx, size_t done, size_t total,
  * in plan order, calling progress (may be NULL) before each.  A stream
  * that cannot be collected (the record now holds another file, read
  * error, no entry name, size cap) is listed in the manifest as
- * "left-out" or "incomplete" with the reason, never dropped.  Returns
+ * "left-out" or "incomplete" with the reason, never dropped; one left
+ * out to stay under the cap has the cap's reason (cap_reason).  Returns
  * EXH_OK, or what exh_bundle_add_stream returned when the bundle itself
  * failed (then only exh_bundle_abort is left).
  */

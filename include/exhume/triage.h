@@ -124,7 +124,17 @@ struct exh_triage_bundle_options {
 	void (*progress)(void *ctx, size_t done, size_t total,
 	    const char *winpath);
 	void *ctx;
+	/* Lower the collection cap to what the destination has free after
+	 * room for the documents (exh_bundle_room), instead of failing for
+	 * space: streams left out for it have the reason
+	 * EXH_TRIAGE_SPACE_REASON, and notes say the cap and what was left
+	 * out (exhume auto). */
+	bool fit_space;
 };
+
+#define EXH_TRIAGE_SPACE_REASON "space: not enough free space on the " \
+	"destination"
+
 
 /* Bytes the bundle will need, estimated from the collection plan. */
 int exh_triage_bundle_estimate(struct exh_triage *t, uint64_t max_collect,

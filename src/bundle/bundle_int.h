@@ -120,6 +120,7 @@ struct exh_bundle {
 	X509 *sign_cert;
 	EVP_PKEY *sign_key;
 	uint64_t cap, collected_bytes;
+	char cap_why[64];		/* why a stream over the cap is left out */
 	size_t collected, incomplete, left_out, documents;
 	struct bundle_names names;		/* entries written, with their SHA-256 */
 	struct exh_buf manifest;
@@ -196,6 +197,7 @@ struct plan_item {
 	char sha256[65];
 	const char *status;
 	char *why;
+	bool over_cap;			/* chosen to be left out for the cap */
 };
 
 #define PLAN_MAGIC 0x504c414eu

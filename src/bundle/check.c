@@ -269,3 +269,38 @@ exh_bundle_check(const struct exh_bundle_options *o,
 	free(tmp);
 	return rc;
 }
+
+int
+exh_bundle_room(const struct exh_bundle_options *o, uint64_t reserve,
+    uint64_t *room, struct exh_err *err)
+{
+	struct statvfs vfs;
+	uint64_t have;
+	char *tmp, *dir;
+	int rc = EXH_OK;
+
+	*room = 0;
+	if (o == NULL || o->path == NULL || *o->path == '\0')
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "bundle: no destination path given");
+	if ((tmp = strdup(o->path)) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, 0, "bundle: out of memory");
+	dir = dirname(tmp);
+	if (statvfs(dir, &vfs) != 0)
+		rc = exh_err_set(err, EXH_EIO, errno,
+		    "bundle: cannot check free space in %s: %s", dir,
+		    strerror(errno));
+	free(tmp);
+	if (rc != EXH_OK)
+		return rc;
+	/* The inverse of bundle_space_needed, so exh_bundle_create's check
+	 * passes for a cap of *room. */
+	have = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	if (have <= BUNDLE_MARGIN)
+		return EXH_OK;
+	have -= BUNDLE_MARGIN;
+	if (o->n_encrypt_certs > 0)
+		have /= 2;
+	*room = have > reserve ? have - reserve : 0;
+	return EXH_OK;
+}

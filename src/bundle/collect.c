@@ -40,15 +40,15 @@ item_to_bundle(const struct plan_item *it, struct exh_bundle_item *bi)
 
 /* What the bundle did with the item, told by what was read. */
 static void
-record_outcome(struct plan_item *it, int rc, const struct stream_reader *r,
-    const struct exh_err *err)
+record_outcome(const struct exh_bundle *b, struct plan_item *it, int rc,
+    const struct stream_reader *r, const struct exh_err *err)
 {
 	if (rc == EXH_EIO) {
 		it->status = "incomplete";
 		it->why = strdup(err->msg);
 	} else if (r->off == 0 && it->file.size > 0) {
 		it->status = "left-out";
-		it->why = strdup("size cap");
+		it->why = strdup(b->cap_why);
 	} else if (r->off < it->file.size) {
 		it->status = "incomplete";
 		it->why = strdup("size cap reached while reading");
@@ -106,6 +106,8 @@ collect(struct exh_bundle *b, struct plan_item *it, struct exh_err *err)
 	int rc;
 
 	item_to_bundle(it, &bi);
+	if (it->over_cap)
+		return leave_out(b, it, &bi, b->cap_why, err);
 	salt = salt_for(it, saltbuf, sizeof(saltbuf));
 	if (bundle_entry_name_salted(bi.drive, it->file.path, it->file.stream,
 	    salt, &name) == EXH_OK && name.data != NULL)
@@ -122,7 +124,7 @@ collect(struct exh_bundle *b, struct plan_item *it, struct exh_err *err)
 	rc = bundle_add_stream(b, &bi, salt, read_item, &r, err);
 	exh_stream_close(r.st);
 	if (rc == EXH_OK || rc == EXH_EIO)
-		record_outcome(it, rc, &r, err);
+		record_outcome(b, it, rc, &r, err);
 	exh_hasher_destroy(r.h);
 	/* An item the bundle refused (two display paths with one entry
 	 * name, no entry name) is listed, not lost. */
@@ -130,6 +132,55 @@ collect(struct exh_bundle *b, struct plan_item *it, struct exh_err *err)
 		return leave_out(b, it, &bi, err->msg, err);
 	/* An unreadable stream is recorded as incomplete; go on. */
 	return rc == EXH_EIO ? EXH_OK : rc;
+}
+
+/* Findings' streams first, then smaller before larger. */
+static int
+by_keep_order(const void *a, const void *b)
+{
+	const struct plan_item *x = *(const struct plan_item *const *)a;
+	const struct plan_item *y = *(const struct plan_item *const *)b;
+
+	if ((x->nids > 0) != (y->nids > 0))
+		return x->nids > 0 ? -1 : 1;
+	if (x->file.size != y->file.size)
+		return x->file.size < y->file.size ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * When the plan does not fit under the cap, marks what is left out before
+ * anything is read.  Plan order alone would let one large stream early in
+ * the plan (a flagged database, $MFT) crowd out every small one after it
+ * (hives, event logs, the next web shell); choosing smallest first keeps
+ * the most items and leaves out the largest, which a later full image
+ * still holds.  The streams of findings are the evidence and are chosen
+ * before any artefact.
+ */
+static int
+choose_under_cap(struct exh_bundle_plan *p, uint64_t cap,
+    struct exh_err *err)
+{
+	struct plan_item **v;
+	uint64_t used = 0;
+	size_t i;
+
+	if (p->bytes <= cap || p->n == 0)
+		return EXH_OK;
+	if ((v = calloc(p->n, sizeof(*v))) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, 0, "bundle plan: out of "
+		    "memory");
+	for (i = 0; i < p->n; i++)
+		v[i] = &p->items[i];
+	qsort(v, p->n, sizeof(*v), by_keep_order);
+	for (i = 0; i < p->n; i++) {
+		if (v[i]->file.size <= cap - used)
+			used += v[i]->file.size;
+		else
+			v[i]->over_cap = true;
+	}
+	free(v);
+	return EXH_OK;
 }
 
 int
@@ -142,6 +193,8 @@ exh_bundle_plan_collect(struct exh_bundle_plan *p, struct exh_bundle *b,
 	if (p == NULL || p->magic != PLAN_MAGIC || b == NULL)
 		return exh_err_set(err, EXH_EUSAGE, 0, "bundle plan: invalid "
 		    "handle");
+	if ((rc = choose_under_cap(p, b->cap, err)) != EXH_OK)
+		return rc;
 	for (i = 0; i < p->n && rc == EXH_OK; i++) {
 		if (progress != NULL)
 			progress(ctx, i, p->n, p->items[i].file.path);

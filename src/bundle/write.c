@@ -191,6 +191,9 @@ exh_bundle_create(const struct exh_bundle_options *opt,
 	b->fd = -1;
 	b->cap = opt->max_collect_bytes ? opt->max_collect_bytes :
 	    EXH_BUNDLE_DEFAULT_CAP;
+	(void)snprintf(b->cap_why, sizeof(b->cap_why), "%s",
+	    opt->cap_reason != NULL && *opt->cap_reason != '\0' ?
+	    opt->cap_reason : "size cap");
 	if ((rc = setup(b, opt, estimated_bytes, err)) != EXH_OK) {
 		bundle_destroy(b);
 		return rc;
@@ -447,7 +450,7 @@ bundle_add_stream(struct exh_bundle *b, const struct exh_bundle_item *it,
 	if (it->file.size > b->cap - b->collected_bytes) {
 		exh_buf_free(&name);
 		m.status = "left-out";
-		m.why = "size cap";
+		m.why = b->cap_why;
 		if ((rc = add_line(b, &m, err)) == EXH_OK)
 			b->left_out++;
 		return rc;

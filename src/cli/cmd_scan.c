@@ -36,7 +36,7 @@ scan_usage(void)
 	    "                   [--lang de|en] [--case ID] [--evidence ID] "
 	    "[--examiner NAME] [--notes TEXT]\n"
 	    "                   [--bundle PATH.zip [--zip-password-file F] "
-	    "[--max-collect BYTES]\n"
+	    "[--max-collect BYTES|fit]\n"
 	    "                    [--encrypt-to CERT.pem]... "
 	    "[--sign KEY.pem --cert CERT.pem\n"
 	    "                     [--sign-password-file F]]]\n");
@@ -148,9 +148,13 @@ parse_args(int argc, char **argv, struct scan_args *a)
 			a->sign_password_file = optarg;
 			break;
 		case 'C':
-			if (!parse_u64(optarg, &v) || v == 0)
+			/* "fit": what the destination has room for (auto). */
+			if (strcmp(optarg, "fit") == 0)
+				a->tb.fit_space = true;
+			else if (!parse_u64(optarg, &v) || v == 0)
 				return scan_usage();
-			a->bo->max_collect_bytes = v;
+			else
+				a->bo->max_collect_bytes = v;
 			break;
 		case 'c':
 			a->to.case_id = optarg;
@@ -462,8 +466,11 @@ write_outputs(struct scan_args *a, struct exh_triage *t)
 		rc = EXH_OK;	/* stdout closed early: the files still count */
 	if (rc == EXH_OK && a->out_dir != NULL)
 		rc = write_out_dir(a, t);
-	if (rc == EXH_OK && a->bo->path != NULL)
-		rc = write_bundle(a, t);
+	/* The documents and the bundle are independent: either may be all
+	 * that is left of the run. */
+	if (a->bo->path != NULL && (rc == EXH_OK || a->out_dir != NULL) &&
+	    write_bundle(a, t) != EXH_OK)
+		rc = EXH_EFATAL;
 	return rc;
 }
 
