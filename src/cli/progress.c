@@ -282,15 +282,15 @@ cli_progress_report(void *ctx, const struct exh_scan_progress *p)
 	/* The phase that ends gets its last state on a line of its own
 	 * ("done" is that line for the file scan). */
 	if (new_phase && pr->eta.phase[0] != '\0' && !pr->printed &&
-	    pr->mode != CLI_PROGRESS_NONE)
+	    strcmp(phase, "done") != 0 && pr->mode != CLI_PROGRESS_NONE)
 		print_line(pr);
-	if (new_phase)
-		pr->printed = false;
 	pr->now = now_secs();
 	exh_scan_eta_update(&pr->eta, p, pr->now);
 	pr->last = *p;
 	pr->last.current_path = NULL;
 	pr->last.phase = NULL;
+	/* This state is new: not on a line until print_line puts it there. */
+	pr->printed = false;
 	if (pr->samples != NULL)
 		sample(pr);
 	if (pr->mode == CLI_PROGRESS_NONE)
@@ -300,11 +300,8 @@ cli_progress_report(void *ctx, const struct exh_scan_progress *p)
 	else if (pr->mode == CLI_PROGRESS_LIVE) {
 		if (new_phase || pr->now - pr->last_print >= pr->interval)
 			draw_live(pr, p->current_path);
-		pr->printed = false;
-	} else if (pr->now - pr->last_print >= pr->interval) {
+	} else if (pr->now - pr->last_print >= pr->interval)
 		print_line(pr);
-		pr->printed = false;
-	}
 }
 
 void
