@@ -84,7 +84,8 @@ struct exh_scan_options {
 				   scanned in chunks overlapping by 1 MiB;
 				   0 = 16 MiB */
 	unsigned timeout_sec;	/* per YARA call; 0 = 60 */
-	bool count_first;	/* pre-walk to know the total */
+	bool count_first;	/* pre-walk (metadata only) to know the
+				   files and bytes to read */
 	volatile int *cancel;	/* non-zero: stop cleanly, results partial */
 	exh_scan_progress_fn progress;	/* on the calling thread; may be NULL */
 	void *progress_ctx;

@@ -181,12 +181,14 @@ put_path(struct exh_buf *b, const char *path, size_t cols)
 	w = width_of(e.data, e.len);
 	/* "  " and, when cut, "..." before the tail. */
 	if (used + 2 + w > cols) {
-		while (off < e.len && used + 5 + width_of(e.data + off,
-		    e.len - off) > cols)
+		/* Drop code points from the front until the rest fits. */
+		while (off < e.len && used + 5 + w > cols) {
 			off++;
-		while (off < e.len && ((unsigned char)e.data[off] & 0xc0) ==
-		    0x80)
-			off++;
+			while (off < e.len &&
+			    ((unsigned char)e.data[off] & 0xc0) == 0x80)
+				off++;
+			w--;
+		}
 		exh_buf_puts(b, "  ...");
 	} else
 		exh_buf_puts(b, "  ");
