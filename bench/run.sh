@@ -4,7 +4,9 @@
 # extracted to a plain directory, plus bench/logs.sh.  Speed is measured and
 # printed, never asserted; the run fails only when a planted web shell is not
 # reported or the findings differ between thread counts, with --no-prefilter
-# or (file findings) with --no-logs.
+# or (file findings) with --no-logs, or when the time left exhume showed at
+# 25, 50 and 75 % of the file scan's bytes is not within a factor of 2 of
+# the real time left (bench/eta.sh, on the --full runs' progress samples).
 #
 #   BENCH_DIR        work directory (default build/bench); the image is kept
 #                    there and rebuilt only when its spec changes
@@ -94,8 +96,9 @@ cat "$img" >/dev/null	# page cache warm for every tool
 # --max-size: read the 300 MB database too, as the baselines do.
 full_opts="--full --max-size 1073741824"
 for n in $threads; do
-	timed "$work/full-$n.out" "$exhume" scan "$img" $full_opts --threads "$n" \
-	    --out "$work/full-$n"
+	timed "$work/full-$n.out" env \
+	    EXHUME_PROGRESS_SAMPLES="$work/full-$n.samples" \
+	    "$exhume" scan "$img" $full_opts --threads "$n" --out "$work/full-$n"
 	[ "$rc" -le 1 ] || die "exhume scan --full --threads $n: exit $rc: $(tail -3 "$work/full-$n.out.err")"
 	sc=$(streams "$work/full-$n")
 	set -- $sc
@@ -205,6 +208,12 @@ for n in ns:
 sys.exit(1 if bad else 0)
 PY
 guard=$?
+# The time left shown during the --full runs, against the real one.
+eta=0
+for n in $threads; do
+	echo "full-$n: time left shown during the file scan:"
+	sh "$top/bench/eta.sh" "$work/full-$n.samples" || eta=1
+done >"$work/eta"
 set -e
 
 # ---- the table ------------------------------------------------------------------
@@ -225,6 +234,7 @@ res="$bdir/results.md"
 	    $7 / 1024 }' "$work/rows"
 	echo
 	sed 's/^/- /' "$work/guard"
+	sed 's/^/- /' "$work/eta"
 	echo "- Exchange scope run: default --max-size (100 MiB), $(sed -n 's/^streams: .* \([0-9]*\) skipped.*/\1/p' "$work/scope/summary.txt") larger files listed as skipped; the --full runs pass --max-size 1 GiB"
 	echo "- yara hits (files matched with neutral externals): $(for n in $threads; do
 	    cut -d' ' -f2- "$work/yara-$n.out" | sort -u | wc -l; done |
@@ -236,6 +246,10 @@ res="$bdir/results.md"
 	echo '```'
 } >"$res"
 cat "$res"
+if [ "$eta" -ne 0 ]; then
+	echo "bench: FAILED: the time left shown was off by more than a factor of 2 (see above)" >&2
+	exit 1
+fi
 if [ "$guard" -ne 0 ]; then
 	echo "bench: FAILED: planted shells not found or findings differ (see above)" >&2
 	exit 1

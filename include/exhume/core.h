@@ -350,6 +350,10 @@ int exh_hexval(int c);
 /* Hex encoding of a digest into dst (2*n+1 bytes). */
 void exh_hex(const unsigned char *p, size_t n, char *dst);
 
+/* A size for people: "512 B", "1.5 KiB" ... "2.3 TiB" (binary units, one
+ * decimal), cut to dstlen; returns dst. */
+const char *exh_size_text(uint64_t bytes, char *dst, size_t dstlen);
+
 /*
  * Content hashes computed in one pass (OpenSSL EVP).  SHA-256 always;
  * MD5 and SHA-1 when asked.  Results are lower-case hex, "" when off.

@@ -25,12 +25,53 @@ struct exh_scan_progress {
 	uint64_t streams_done;
 	uint64_t streams_total;	/* 0 if not counted */
 	uint64_t bytes_done;
+	uint64_t bytes_total;	/* 0 if not known */
 	const char *current_path;	/* raw; escape before printing; NULL
 					   when there is none */
 	size_t by_level[4];	/* findings so far, by enum exh_level */
 	const char *phase;	/* "counting", "scanning", "done"; "logs"
 				   for exh_scan_logs (log files done/total) */
 };
+/*
+ * Bytes are those read, not file sizes: a stream above the size limit
+ * counts its first and last chunk, a further name of a record and an
+ * encrypted stream count nothing; in "logs", the log and event-log files
+ * whose records are read.  streams_* count the streams (log files) whose
+ * data is read.  "counting" (exh_scan_options.count_first) reads metadata
+ * only; streams_total and bytes_total grow during it and are then fixed
+ * for "scanning" and "done".  bytes_done reaches bytes_total when every
+ * counted stream is done; it grows while a large stream is read.
+ */
+
+/*
+ * Remaining time of one phase, by bytes.  Feed it every report with a
+ * monotonic clock in seconds; a new phase or a new byte total starts a new
+ * estimate.  The rate is the bytes read since the phase began over the
+ * time since then.  There is no estimate in "counting" and "done",
+ * without a byte total, or before EXH_SCAN_ETA_MIN_SECS seconds and
+ * EXH_SCAN_ETA_MIN_PERMILLE of the phase's bytes were seen.
+ */
+#define EXH_SCAN_ETA_MIN_SECS		2.0
+#define EXH_SCAN_ETA_MIN_PERMILLE	10
+struct exh_scan_eta {
+	char phase[16];
+	uint64_t total;		/* bytes_total of the phase */
+	double start;		/* first report of the phase */
+	uint64_t start_bytes;
+	double now;		/* last report */
+	uint64_t done;
+};
+
+/* Zeroes e: no phase yet. */
+void exh_scan_eta_init(struct exh_scan_eta *e);
+void exh_scan_eta_update(struct exh_scan_eta *e,
+    const struct exh_scan_progress *p, double now);
+/* Seconds left in the phase, or -1 when there is no estimate. */
+double exh_scan_eta_left(const struct exh_scan_eta *e);
+/* Bytes per second in the phase so far; 0 before any time has passed. */
+double exh_scan_eta_rate(const struct exh_scan_eta *e);
+/* Seconds since the phase began. */
+double exh_scan_eta_elapsed(const struct exh_scan_eta *e);
 
 typedef void (*exh_scan_progress_fn)(void *ctx,
     const struct exh_scan_progress *p);
@@ -43,7 +84,8 @@ struct exh_scan_options {
 				   scanned in chunks overlapping by 1 MiB;
 				   0 = 16 MiB */
 	unsigned timeout_sec;	/* per YARA call; 0 = 60 */
-	bool count_first;	/* pre-walk to know the total */
+	bool count_first;	/* pre-walk (metadata only) to know the
+				   files and bytes to read */
 	volatile int *cancel;	/* non-zero: stop cleanly, results partial */
 	exh_scan_progress_fn progress;	/* on the calling thread; may be NULL */
 	void *progress_ctx;

@@ -6,6 +6,7 @@
 
 #include "exhume/core.h"
 #include "exhume/findings.h"
+#include "exhume/scan.h"
 #include "exhume/source.h"
 #include "exhume/triage.h"
 #include "exhume/volume.h"
@@ -18,7 +19,8 @@
 
 /* Triage options with the rules directory and notes to stderr. */
 void cli_triage_defaults(struct exh_triage_options *opt);
-/* Prints "note: <escaped msg>" to stderr (struct exh_triage_options.note). */
+/* Prints "note: <escaped msg>" to stderr (struct exh_triage_options.note);
+ * ctx is NULL or the struct cli_progress whose live line goes first. */
 void cli_note(void *ctx, const char *msg);
 /* Creates a triage and opens the sources; prints its own error. */
 int cli_open_triage(const struct exh_triage_options *opt, char *const *paths,
@@ -30,6 +32,47 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Writes s escaped for the terminal. */
 void cli_put_term(FILE *fp, const char *s);
+
+/*
+ * Scan progress on a stream (stderr), never stdout.  AUTO: a line redrawn
+ * in place when fp is a terminal that is not a serial line, else LINES:
+ * one plain "progress: ..." line every 10 s (EXHUME_PROGRESS_INTERVAL
+ * seconds, for tests).  Either way each phase's last state gets a line of
+ * its own.  NONE prints nothing.  EXHUME_PROGRESS_SAMPLES=/abs/path
+ * appends every report there ("elapsed phase files_done files_total
+ * bytes_done bytes_total eta", eta -1 = none) for make bench.
+ * Use: cli_progress_init, then (when cli_progress_wanted) set
+ * struct exh_triage_options .progress = cli_progress_report and .ctx = pr,
+ * and call cli_progress_end after exh_triage_run.
+ */
+enum cli_progress_mode {
+	CLI_PROGRESS_AUTO,
+	CLI_PROGRESS_LIVE,
+	CLI_PROGRESS_LINES,
+	CLI_PROGRESS_NONE,
+};
+struct cli_progress {
+	FILE *fp;
+	enum cli_progress_mode mode;	/* never AUTO after init */
+	double interval;	/* seconds between lines or redraws */
+	double start, now, last_print;
+	struct exh_scan_eta eta;	/* and the current phase */
+	struct exh_scan_progress last;	/* without its strings */
+	bool drawn;		/* a live line is on the screen */
+	bool printed;		/* the phase's last state is on a line */
+	FILE *samples;
+};
+void cli_progress_init(struct cli_progress *pr, enum cli_progress_mode mode,
+    FILE *fp);
+/* Whether a progress hook is needed at all (NONE and no samples: no). */
+bool cli_progress_wanted(const struct cli_progress *pr);
+/* The hook for struct exh_triage_options.progress (ctx: pr). */
+void cli_progress_report(void *ctx, const struct exh_scan_progress *p);
+/* Clears the live line so a message can be printed; the next report
+ * draws it again. */
+void cli_progress_clear(struct cli_progress *pr);
+/* The last phase's line, the live line cleared; pr may be reused. */
+void cli_progress_end(struct cli_progress *pr);
 
 /* Reads the whole stream, calling back with chunks; for hashing. */
 int cli_hash_stream(struct exh_volume *vol, uint64_t mft, const char *stream,

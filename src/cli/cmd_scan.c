@@ -21,6 +21,8 @@ struct scan_args {
 	const char *password_file, *sign_password_file;
 	char *password, *sign_password;	/* read by the preflight */
 	const char *lang;
+	enum cli_progress_mode progress;
+	struct cli_progress pr;
 };
 
 static int
@@ -30,7 +32,8 @@ scan_usage(void)
 	    "[--letter N=X,...] [--rules PATH]...\n"
 	    "                   [--iocs PATH]... [--no-default-rules] [--full] "
 	    "[--threads N]\n"
-	    "                   [--no-prefilter] [--no-logs]\n"
+	    "                   [--no-prefilter] [--no-logs] "
+	    "[--quiet | --progress live|lines|none]\n"
 	    "                   [--max-size BYTES] [--out DIR] "
 	    "[--format text|jsonl]\n"
 	    "                   [--lang de|en] [--case ID] [--evidence ID] "
@@ -85,6 +88,8 @@ parse_args(int argc, char **argv, struct scan_args *a)
 		{ "sign", required_argument, NULL, 'S' },
 		{ "cert", required_argument, NULL, 'T' },
 		{ "sign-password-file", required_argument, NULL, 'K' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "progress", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
@@ -183,6 +188,19 @@ parse_args(int argc, char **argv, struct scan_args *a)
 			break;
 		case 'T':
 			a->bo->sign_cert = optarg;
+			break;
+		case 'q':
+			a->progress = CLI_PROGRESS_NONE;
+			break;
+		case 'R':
+			if (strcmp(optarg, "live") == 0)
+				a->progress = CLI_PROGRESS_LIVE;
+			else if (strcmp(optarg, "lines") == 0)
+				a->progress = CLI_PROGRESS_LINES;
+			else if (strcmp(optarg, "none") == 0)
+				a->progress = CLI_PROGRESS_NONE;
+			else
+				return scan_usage();
 			break;
 		case 'f':
 			if (strcmp(optarg, "jsonl") == 0)
@@ -506,6 +524,12 @@ cmd_scan(int argc, char **argv)
 		return rc;
 	}
 	a.to.command_line = cmdline;
+	/* Progress goes to stderr only: stdout carries the findings. */
+	cli_progress_init(&a.pr, a.progress, stderr);
+	if (cli_progress_wanted(&a.pr)) {
+		a.to.progress = cli_progress_report;
+		a.to.ctx = &a.pr;
+	}
 	rc = EXIT_USAGE;
 	if (preflight(&a, argv + optind, (size_t)(argc - optind)) != EXH_OK)
 		goto out;
@@ -521,13 +545,18 @@ cmd_scan(int argc, char **argv)
 		cli_error(NULL, &err);
 		goto out;
 	}
-	if (exh_triage_run(t, &err) != EXH_OK) {
+	rc = exh_triage_run(t, &err);
+	cli_progress_end(&a.pr);
+	if (rc != EXH_OK) {
+		rc = EXIT_USAGE;
 		cli_error(NULL, &err);
 		goto out;
 	}
+	rc = EXIT_USAGE;
 	if (write_outputs(&a, t) == EXH_OK)
 		rc = exh_triage_verdict_status(t);
 out:
+	cli_progress_end(&a.pr);
 	exh_triage_destroy(t);
 	forget(&a.password);
 	forget(&a.sign_password);

@@ -62,7 +62,8 @@ cli_rules_dir(void)
 void
 cli_note(void *ctx, const char *msg)
 {
-	(void)ctx;
+	if (ctx != NULL)
+		cli_progress_clear(ctx);
 	fputs("note: ", stderr);
 	cli_put_term(stderr, msg);
 	fputc('\n', stderr);

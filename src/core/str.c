@@ -1,4 +1,6 @@
-/* Small string helpers: ASCII case folding for Windows paths, hex. */
+/* Small string helpers: ASCII case folding for Windows paths, hex, sizes. */
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "exhume/core.h"
@@ -75,4 +77,25 @@ exh_hex(const unsigned char *p, size_t n, char *dst)
 		dst[2 * i + 1] = digits[p[i] & 15];
 	}
 	dst[2 * n] = '\0';
+}
+
+const char *
+exh_size_text(uint64_t bytes, char *dst, size_t dstlen)
+{
+	static const char *unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)bytes;
+	size_t u = 0;
+
+	if (dstlen == 0)
+		return dst;
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	/* Display text: a size cut to a narrow field is still a size. */
+	if (u == 0)
+		(void)snprintf(dst, dstlen, "%" PRIu64 " B", bytes);
+	else
+		(void)snprintf(dst, dstlen, "%.1f %s", v, unit[u]);
+	return dst;
 }

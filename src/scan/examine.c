@@ -10,11 +10,16 @@
 #define READ_STEP		((size_t)256 << 10)
 #define REPORT_SCORE		40
 
+#define REPORT_STEP		((uint64_t)4 << 20)
+
 /* A worker's view while it examines one item. */
 struct examiner {
 	struct file_scan *s;
 	struct scan_worker *w;
 	struct exh_volume *vol;
+	/* Progress: what counting counted for this stream, and how much of
+	 * it was added to the shared bytes_done so far, and read since. */
+	uint64_t budget, reported, unreported;
 };
 
 void
@@ -63,6 +68,15 @@ scan_add_skip(struct file_scan *s, const struct scan_item *it,
 	    it->file.mft, it->file.size, reason, detail, err);
 }
 
+uint64_t
+scan_read_budget(const struct file_scan *s, uint64_t size)
+{
+	/* scan_head_tail reads at most its first and its last chunk. */
+	if (size > s->max_size)
+		return size / 2 > s->chunk ? 2 * (uint64_t)s->chunk : size;
+	return size;
+}
+
 /* Workers count; the calling thread reports (see scan.c). */
 static void
 count_stream(struct file_scan *s, uint64_t bytes, bool done, int level)
@@ -74,6 +88,26 @@ count_stream(struct file_scan *s, uint64_t bytes, bool done, int level)
 	if (level >= 0 && level < 4)
 		s->prog.by_level[level]++;
 	pthread_mutex_unlock(&s->plock);
+}
+
+/*
+ * A large stream moves bytes_done while it is read, in steps of
+ * REPORT_STEP, never past its budget: the stream's end adds the rest
+ * (examine_done), so bytes_done meets bytes_total exactly.
+ */
+static void
+count_read(struct examiner *x, size_t got)
+{
+	uint64_t add;
+
+	x->unreported += got;
+	if (x->unreported < REPORT_STEP || x->reported >= x->budget)
+		return;
+	add = x->budget - x->reported < x->unreported ?
+	    x->budget - x->reported : x->unreported;
+	x->reported += add;
+	x->unreported = 0;
+	count_stream(x->s, add, false, -1);
 }
 
 /*
@@ -103,6 +137,7 @@ fill_hashed(struct examiner *x, struct exh_stream *st, size_t *have,
 		if (hash)
 			exh_hasher_update(w->hasher, w->buf + *have, got);
 		w->stats.bytes_scanned += got;
+		count_read(x, got);
 		*have += got;
 		*off += got;
 	}
@@ -359,12 +394,13 @@ scan_examine(void *ctx, struct pool_worker *pw, void *item,
 	char name[256];
 	int rc, level = -1;
 
+	memset(&x, 0, sizeof(x));
 	x.s = ctx;
 	x.w = &x.s->workers[pool_worker_index(pw)];
+	x.budget = it->path_only ? 0 : scan_read_budget(x.s, it->file.size);
 	if ((rc = pool_volume(pw, x.s->vol, &x.vol, err)) == EXH_OK)
 		rc = examine(&x, it, &level, err);
-	count_stream(x.s, it->path_only ? 0 : it->file.size, !it->path_only,
-	    level);
+	count_stream(x.s, x.budget - x.reported, !it->path_only, level);
 	/* The cause stays; the message says which file it concerned. */
 	if (rc != EXH_OK)
 		exh_err_prefix(err, "worker: %s",

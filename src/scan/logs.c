@@ -22,18 +22,37 @@ struct log_run {
 	pthread_mutex_t lock;
 	size_t done;
 	uint64_t bytes;
+	uint64_t bytes_total;	/* of the files read (read_size) */
 	size_t last;		/* index of the file done last; SIZE_MAX */
 	int skip_rc;		/* first skip that could not be recorded */
 	struct exh_err skip_err;
 };
 
+static int
+family_of(const struct log_run *run, const struct log_file *f)
+{
+	return f->family != EXH_LOG_UNKNOWN ? f->family :
+	    exh_log_family_for_path(f->path, run->in->install_dir);
+}
+
+/* Progress counts the bytes of the files whose records are read. */
+static uint64_t
+read_size(const struct log_run *run, const struct log_file *f)
+{
+	if (family_of(run, f) == EXH_LOG_UNKNOWN && !log_wanted_evtx(f->path))
+		return 0;
+	return f->size;
+}
+
 /* Workers count; the calling thread reports (report_logs below). */
 static void
 count_file(struct log_run *run, size_t k)
 {
+	uint64_t bytes = read_size(run, &run->l->files[k]);
+
 	pthread_mutex_lock(&run->lock);
 	run->done++;
-	run->bytes += run->l->files[k].size;
+	run->bytes += bytes;
 	run->last = k;
 	pthread_mutex_unlock(&run->lock);
 }
@@ -50,6 +69,7 @@ report_logs(void *ctx)
 	memset(&p, 0, sizeof(p));
 	p.phase = "logs";
 	p.streams_total = run->l->n;
+	p.bytes_total = run->bytes_total;
 	pthread_mutex_lock(&run->lock);
 	p.streams_done = run->done;
 	p.bytes_done = run->bytes;
@@ -88,8 +108,7 @@ analyse_file(void *ctx, struct pool_worker *pw, void *item, struct exh_err *err)
 	struct exh_volume *vol;
 	struct exh_err e;
 	char name[256];
-	int family = f->family != EXH_LOG_UNKNOWN ? f->family :
-	    exh_log_family_for_path(f->path, run->in->install_dir);
+	int family = family_of(run, f);
 	int rc = EXH_OK;
 
 	if (family == EXH_LOG_UNKNOWN && !log_wanted_evtx(f->path))
@@ -243,10 +262,13 @@ logs_on_pool(struct log_run *run, struct exh_scan_logs_result *res,
 	struct pool_config pc;
 	struct pool *pool;
 	unsigned n = exh_scan_thread_count(in->threads), i;
+	size_t k;
 	int rc, prc;
 
 	if ((size_t)n > run->l->n)
 		n = run->l->n > 0 ? (unsigned)run->l->n : 1;
+	for (k = 0; k < run->l->n; k++)
+		run->bytes_total += read_size(run, &run->l->files[k]);
 	memset(&pc, 0, sizeof(pc));
 	pc.nthreads = n;
 	pc.item_size = sizeof(size_t);

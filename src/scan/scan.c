@@ -149,14 +149,65 @@ queue_entry(const struct exh_entry *e, void *ctx)
 	return e->reparse_tag != 0 ? EXH_WALK_PRUNE : EXH_WALK_NEXT;
 }
 
+/* Whether the data of e's streams is read: a record with several names
+ * only under the first one the walk meets (as queue_streams). */
+static int
+count_data(struct file_scan *s, const struct exh_entry *e, bool *data)
+{
+	*data = true;
+	if (e->links <= 1 || e->is_dir)
+		return EXH_OK;
+	if (exh_set64_has(&s->counted, e->mft)) {
+		*data = false;
+		return EXH_OK;
+	}
+	if (exh_set64_add(&s->counted, e->mft) != EXH_OK)
+		return exh_err_set(&s->werr, EXH_ENOMEM, 0, "out of memory");
+	return EXH_OK;
+}
+
+/* While counting there is no pool to tick: report from here. */
+static void
+count_tick(struct file_scan *s, const char *path)
+{
+	struct timespec now;
+	long ns;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ns = (long)(now.tv_sec - s->last_count_report.tv_sec) * 1000000000L +
+	    (now.tv_nsec - s->last_count_report.tv_nsec);
+	if (ns < 100L * 1000 * 1000)
+		return;
+	s->last_count_report = now;
+	s->walking = path;
+	report_scan(s);
+	s->walking = NULL;
+}
+
+/* Counts what queue_entry will queue, from the walk's metadata only. */
 static int
 count_entry(const struct exh_entry *e, void *ctx)
 {
 	struct file_scan *s = ctx;
+	bool data;
+	size_t i;
 
 	if (walk_cancelled(s))
 		return EXH_WALK_STOP;
-	s->prog.streams_total += e->nstreams;
+	if (e->status != EXH_ENTRY_OK)
+		return EXH_WALK_NEXT;
+	if ((s->rc = count_data(s, e, &data)) != EXH_OK)
+		return EXH_WALK_STOP;
+	for (i = 0; data && i < e->nstreams; i++) {
+		const struct exh_stream_info *si = &e->streams[i];
+
+		if ((si->flags & EXH_STREAM_ENCRYPTED) ||
+		    (e->attributes & EXH_ATTR_ENCRYPTED))
+			continue;
+		s->prog.streams_total++;
+		s->prog.bytes_total += scan_read_budget(s, si->size);
+	}
+	count_tick(s, e->path);
 	return e->reparse_tag != 0 ? EXH_WALK_PRUNE : EXH_WALK_NEXT;
 }
 
@@ -299,7 +350,12 @@ exh_scan_volume(struct exh_volume *vol, const char *const *roots,
 	pthread_mutex_init(&s.plock, NULL);
 	if (opt->count_first) {
 		s.prog.phase = "counting";
+		clock_gettime(CLOCK_MONOTONIC, &s.last_count_report);
+		report_scan(&s);
 		rc = walk_roots(&s, roots, nroots, count_entry, false);
+		exh_set64_free(&s.counted);
+		if (rc == EXH_OK)
+			report_scan(&s);
 	}
 	s.prog.phase = "scanning";
 	if (rc == EXH_OK)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "exhume/events.h"
 #include "exhume/logscan.h"
@@ -101,6 +102,8 @@ struct file_scan {
 	struct scan_worker *workers;	/* by pool worker index */
 	/* Walker-side state (calling thread only). */
 	struct exh_set64 linked;	/* records with several names, queued */
+	struct exh_set64 counted;	/* the same, while counting */
+	struct timespec last_count_report;
 	struct exh_stats wstats;
 	const char *walking;	/* path of the entry being queued */
 	struct exh_err werr;	/* why the walk failed */
@@ -113,6 +116,9 @@ struct file_scan {
 };
 
 void scan_item_free(void *item);
+/* Bytes examining a stream of this size reads: all of it, or its first
+ * and last chunk above the size limit.  What progress counts. */
+uint64_t scan_read_budget(const struct file_scan *s, uint64_t size);
 /* Counts and records a stream not examined.  EXH_OK or the collector's
  * failure (err). */
 int scan_add_skip(struct file_scan *s, const struct scan_item *it,

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "exhume/scan.h"
 #include "tui_int.h"
 
 /* What the scan thread reports; the UI thread reads it under mu. */
@@ -14,6 +15,7 @@ struct snapshot {
 	char path[TUI_LINE];
 	char phase[32];
 	char note[EXH_ERR_MSG_MAX];
+	struct exh_scan_eta eta;	/* of the phase, by bytes */
 	bool have_progress;
 };
 
@@ -22,15 +24,18 @@ struct scan_run {
 	struct snapshot snap;
 	char **paths;
 	size_t npaths;
-	struct timespec start;
 };
 
 static void
 on_progress(void *ctx, const struct exh_scan_progress *p)
 {
 	struct snapshot *s = ctx;
+	struct timespec now;
 
+	clock_gettime(CLOCK_MONOTONIC, &now);
 	pthread_mutex_lock(&s->mu);
+	exh_scan_eta_update(&s->eta, p, (double)now.tv_sec +
+	    (double)now.tv_nsec / 1e9);
 	s->p = *p;
 	s->p.current_path = NULL;
 	s->p.phase = NULL;
@@ -146,19 +151,23 @@ phase_name(const char *phase)
 	return NULL;
 }
 
+/* Time left in the phase, by bytes; "-" while there is no estimate. */
 static void
-eta_text(const struct exh_scan_progress *p, double secs, char *dst,
-    size_t dstlen)
+eta_text(const struct exh_scan_eta *e, char *dst, size_t dstlen)
 {
-	double left;
+	double left = exh_scan_eta_left(e);
+	long secs;
 
-	if (p->streams_done == 0 || p->streams_total <= p->streams_done) {
+	if (left < 0) {
 		tui_printf(dst, dstlen, "-");
 		return;
 	}
-	left = secs * (double)(p->streams_total - p->streams_done) /
-	    (double)p->streams_done;
-	tui_printf(dst, dstlen, "%d:%02d", (int)left / 60, (int)left % 60);
+	secs = left > 359999 ? 359999 : (long)(left + 0.5);
+	if (secs >= 3600)
+		tui_printf(dst, dstlen, "%ld:%02ld:%02ld", secs / 3600,
+		    secs / 60 % 60, secs % 60);
+	else
+		tui_printf(dst, dstlen, "%ld:%02ld", secs / 60, secs % 60);
 }
 
 struct progress_ui {
@@ -170,16 +179,16 @@ draw_progress(struct tui *t, struct scan_run *r, struct progress_ui *u)
 {
 	struct snapshot *s = &r->snap;
 	struct exh_scan_progress p;
-	struct timespec now;
-	char line[TUI_LINE], fit[TUI_LINE], sz[32], rate[32], eta[16];
+	struct exh_scan_eta e;
+	char line[TUI_LINE], fit[TUI_LINE], sz[32], total[32], rate[32];
+	char eta[16];
 	const char *ph;
-	double secs;
+	bool counting;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	secs = (double)(now.tv_sec - r->start.tv_sec) +
-	    (double)(now.tv_nsec - r->start.tv_nsec) / 1e9;
 	pthread_mutex_lock(&s->mu);
 	p = s->p;
+	e = s->eta;
+	counting = strcmp(s->phase, "counting") == 0;
 	ph = phase_name(s->phase);
 	tui_printf(line, sizeof(line), _("Phase:    %s"), ph ? ph :
 	    tui_fit(t, s->phase[0] ? s->phase : s->note, 50, fit));
@@ -195,17 +204,28 @@ draw_progress(struct tui *t, struct scan_run *r, struct progress_ui *u)
 	    p.streams_done, p.streams_total);
 	newtLabelSetText(u->streams, line);
 	tui_size(p.bytes_done, sz, sizeof(sz));
-	tui_size(secs > 0.5 ? (uint64_t)((double)p.bytes_done / secs) : 0,
-	    rate, sizeof(rate));
-	eta_text(&p, secs, eta, sizeof(eta));
-	tui_printf(line, sizeof(line), _("Read:     %s   %s/s   time left: %s"),
-	    sz, rate, eta);
+	tui_size(p.bytes_total, total, sizeof(total));
+	/* The rate and the time left are the phase's own, by bytes. */
+	tui_size(exh_scan_eta_elapsed(&e) >= 0.5 ?
+	    (uint64_t)exh_scan_eta_rate(&e) : 0, rate, sizeof(rate));
+	eta_text(&e, eta, sizeof(eta));
+	if (counting)
+		tui_printf(line, sizeof(line), _("To read:  %s so far"), total);
+	else if (p.bytes_total == 0)
+		tui_printf(line, sizeof(line), _("Read:     %s   %s/s"), sz,
+		    rate);
+	else
+		tui_printf(line, sizeof(line), _("Read:     %s of %s   %s/s   "
+		    "time left: %s"), sz, total, rate, eta);
 	newtLabelSetText(u->bytes, line);
 	tui_printf(line, sizeof(line), _("Findings so far: %zu alert, %zu "
 	    "warning, %zu notice"), p.by_level[EXH_LEVEL_ALERT],
 	    p.by_level[EXH_LEVEL_WARNING], p.by_level[EXH_LEVEL_NOTICE]);
 	newtLabelSetText(u->levels, line);
-	if (p.streams_total > 0)
+	if (!counting && p.bytes_total > 0)
+		newtScaleSet(u->scale, (p.bytes_done < p.bytes_total ?
+		    p.bytes_done : p.bytes_total) * 1000 / p.bytes_total);
+	else if (!counting && p.streams_total > 0)
 		newtScaleSet(u->scale, p.streams_done * 1000 /
 		    p.streams_total);
 	newtRefresh();
@@ -303,7 +323,13 @@ run_scan(struct tui *t, struct scan_run *r)
 	r->npaths = chosen_paths(t, paths);
 	r->paths = paths;
 	t->cancel = 0;
-	clock_gettime(CLOCK_MONOTONIC, &r->start);
+	/* The job thread is not running yet: nothing else holds mu. */
+	pthread_mutex_lock(&r->snap.mu);
+	memset(&r->snap.p, 0, sizeof(r->snap.p));
+	r->snap.phase[0] = '\0';
+	r->snap.path[0] = '\0';
+	exh_scan_eta_init(&r->snap.eta);
+	pthread_mutex_unlock(&r->snap.mu);
 	on_note(&r->snap, _("opening the sources and reading the host "
 	    "profile"));
 	j.fn = scan_job;

@@ -321,19 +321,7 @@ tui_para(const struct tui *t, struct exh_buf *out, const char *text,
 void
 tui_size(uint64_t bytes, char *dst, size_t dstlen)
 {
-	static const char *unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	double v = (double)bytes;
-	size_t u = 0;
-
-	while (v >= 1024 && u < 4) {
-		v /= 1024;
-		u++;
-	}
-	/* Screen text: a size cut to a narrow field is still a size. */
-	if (u == 0)
-		(void)tui_printf(dst, dstlen, "%" PRIu64 " B", bytes);
-	else
-		(void)tui_printf(dst, dstlen, "%.1f %s", v, unit[u]);
+	(void)exh_size_text(bytes, dst, dstlen);
 }
 
 /* "2021-03-03 06:49:42Z", or "-" when absent. */
