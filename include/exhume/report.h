@@ -43,6 +43,8 @@ struct exh_report_volume {
 	const char *source_path;
 	int partition;			/* 0 = whole source */
 	char letter;			/* 'C'; '?' when not opened */
+	const char *letter_source;	/* "MountedDevices", "default order",
+					   "--letter"; NULL when not opened */
 	uint64_t size;
 	const char *label;		/* raw; may be attacker-chosen */
 	const char *serial;		/* NTFS serial, "" unknown */
