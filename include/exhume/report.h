@@ -43,14 +43,14 @@ struct exh_report_volume {
 	const char *source_path;
 	int partition;			/* 0 = whole source */
 	char letter;			/* 'C'; '?' when not opened */
-	const char *letter_source;	/* "MountedDevices", "default order",
-					   "--letter"; NULL when not opened */
 	uint64_t size;
 	const char *label;		/* raw; may be attacker-chosen */
 	const char *serial;		/* NTFS serial, "" unknown */
 	bool system;			/* has \Windows */
 	const char *flags;		/* "dirty", "hibernated", ""... */
 	const char *error;		/* NULL when it was examined */
+	const char *letter_source;	/* "MountedDevices", "default order",
+					   "--letter"; NULL when not known */
 };
 
 /* One stream or document in the evidence bundle. */
