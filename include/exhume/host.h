@@ -8,6 +8,7 @@
 
 #include "exhume/core.h"
 #include "exhume/findings.h"
+#include "exhume/source.h"
 #include "exhume/volume.h"
 
 /* Size caps for evidence read whole into memory. */
@@ -191,6 +192,74 @@ int exh_profile_add_update_event(struct exh_profile *p, int64_t time,
  */
 int exh_profile_findings(const struct exh_profile *p, struct exh_findings *out,
     struct exh_err *err);
+
+/*
+ * Drive letters as the host itself assigned them: the values
+ * "\\DosDevices\\X:" of SYSTEM\MountedDevices.  A basic disk's partition
+ * is named by the MBR disk signature and the partition's byte offset, a
+ * GPT partition by its unique GUID.
+ */
+enum exh_mount_kind {
+	EXH_MOUNT_MBR = 1,
+	EXH_MOUNT_GPT = 2,
+};
+
+struct exh_mounted_device {
+	char letter;			/* 'C'..'Z' */
+	int kind;			/* enum exh_mount_kind */
+	uint32_t mbr_signature;		/* EXH_MOUNT_MBR */
+	uint64_t mbr_offset;		/* EXH_MOUNT_MBR: bytes from disk start */
+	char gpt_guid[40];		/* EXH_MOUNT_GPT: lower-case text form */
+};
+
+/* Most values of MountedDevices examined; a real host has dozens. */
+#define EXH_MOUNTED_MAX_VALUES	4096
+
+struct exh_mounted_devices {
+	struct exh_mounted_device *devs;	/* by letter, one per letter */
+	size_t ndevs;
+	char **notes;		/* values ignored and why (escaped text) */
+	size_t nnotes;
+};
+
+/*
+ * Decodes one MountedDevices value: name as hivex gives it, data[0..len)
+ * raw.  Returns EXH_OK (out filled), EXH_ENOTFOUND (not a drive letter
+ * value, e.g. "\\??\\Volume{...}": nothing to say) or EXH_ECORRUPT with
+ * the reason in err (a drive letter value that names no disk partition:
+ * a letter outside C..Z, data of another size, a device path of removable
+ * media).  The data is attacker-controlled; any length is safe.
+ */
+int exh_mounted_decode(const char *name, const void *data, size_t len,
+    struct exh_mounted_device *out, struct exh_err *err);
+
+/*
+ * Reads SYSTEM\MountedDevices from the SYSTEM hive bytes hive[0..len).
+ * Values that are ignored (another form, bad size, second value for a
+ * letter, beyond EXH_MOUNTED_MAX_VALUES) become notes.  Returns EXH_OK,
+ * EXH_ENOTFOUND (no MountedDevices key), EXH_ECORRUPT (not a hive),
+ * EXH_EIO or EXH_ENOMEM; *out is set only on EXH_OK, freed with
+ * exh_mounted_free.
+ */
+int exh_mounted_from_hive(const void *hive, size_t len,
+    struct exh_mounted_devices **out, struct exh_err *err);
+
+/* The same from the system volume's \Windows\System32\config\SYSTEM. */
+int exh_mounted_read(struct exh_volume *sys, struct exh_mounted_devices **out,
+    struct exh_err *err);
+void exh_mounted_free(struct exh_mounted_devices *m);
+
+/*
+ * The letter m gives partition p (its table identity, see struct
+ * exh_partition), or 0.  *nmatch (when not NULL) is how many letters name
+ * p: more than one is a conflict, and the lowest letter is returned.
+ */
+char exh_mounted_letter(const struct exh_mounted_devices *m,
+    const struct exh_partition *p, size_t *nmatch);
+
+/* "MBR disk 1234abcd at offset 1048576" or "GPT partition {guid}". */
+void exh_mounted_describe(const struct exh_mounted_device *d, char *buf,
+    size_t len);
 
 /*
  * Lower-level pieces.  exh_pe_file_version reads VS_FIXEDFILEINFO from the

@@ -49,6 +49,8 @@ struct exh_report_volume {
 	bool system;			/* has \Windows */
 	const char *flags;		/* "dirty", "hibernated", ""... */
 	const char *error;		/* NULL when it was examined */
+	const char *letter_source;	/* "MountedDevices", "default order",
+					   "--letter"; NULL when not known */
 };
 
 /* One stream or document in the evidence bundle. */

@@ -29,6 +29,15 @@ struct exh_partition {
 	char fs_type[24];	/* libblkid TYPE, e.g. "ntfs", "BitLocker" */
 	char label[112];	/* filesystem label (raw UTF-8 from blkid) */
 	char uuid[48];		/* filesystem UUID / NTFS serial */
+	/*
+	 * What Windows keys a drive letter on (SYSTEM\MountedDevices):
+	 * table_id is the MBR disk signature as 8 lower-case hex digits
+	 * ("1234abcd") or the GPT disk GUID; part_guid the GPT partition's
+	 * unique GUID, lower case.  "" when the source has no such table
+	 * (a partition image) or the value is not there.
+	 */
+	char table_id[40];
+	char part_guid[40];
 	bool dynamic_disk;	/* LDM partition type */
 	char note[160];		/* why it is not triaged, or a warning */
 };

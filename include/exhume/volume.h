@@ -87,7 +87,19 @@ struct exh_volume_info {
 	bool dirty;		/* volume dirty flag set */
 	bool hibernated;	/* hiberfil.sys says the system hibernated */
 	char letter;		/* assigned drive letter, '?' if none */
+	int letter_source;	/* enum exh_letter_source */
 };
+
+/* Where a volume's drive letter came from. */
+enum exh_letter_source {
+	EXH_LETTER_NONE = 0,	/* not lettered ('?') */
+	EXH_LETTER_DEFAULT,	/* partition order: a guess */
+	EXH_LETTER_MOUNTED,	/* the host's SYSTEM\MountedDevices */
+	EXH_LETTER_OPTION,	/* --letter */
+};
+
+/* "default order", "MountedDevices", "--letter"; "" for none. */
+const char *exh_letter_source_name(int source);
 
 /*
  * Opens partition number part (as in exh_source_partition()->number; 0
@@ -115,7 +127,8 @@ int exh_volume_clone(struct exh_volume *vol, struct exh_volume **out,
     struct exh_err *err);
 
 const struct exh_volume_info *exh_volume_info(const struct exh_volume *vol);
-void exh_volume_set_letter(struct exh_volume *vol, char letter);
+/* Sets the drive letter and where it came from (enum exh_letter_source). */
+void exh_volume_set_letter(struct exh_volume *vol, char letter, int source);
 /* True when \Windows\System32\config\SYSTEM exists (the system volume). */
 bool exh_volume_is_system(struct exh_volume *vol);
 
@@ -194,11 +207,21 @@ int exh_volume_read_file(struct exh_volume *vol, const char *path,
 /*
  * Assigns drive letters to volumes opened in partition order: the system
  * volume (see exh_volume_is_system) gets C:, the others D:, E:, ... in
- * order.  overrides is NULL or a list like "2=E,3=F" (index in vols, from
- * 1) as given with --letter; EXH_EUSAGE for a malformed list.
+ * order (EXH_LETTER_DEFAULT).  overrides is NULL or a list like "2=E,3=F"
+ * (index in vols, from 1) as given with --letter (EXH_LETTER_OPTION);
+ * EXH_EUSAGE for a malformed list.
  */
 int exh_volume_assign_letters(struct exh_volume *const *vols, size_t n,
     const char *overrides, struct exh_err *err);
+
+/*
+ * Parses a --letter list ("2=E,3=F") for n volumes into out[0..n): the
+ * upper-case letter asked for volume i+1, or 0.  EXH_EUSAGE for a
+ * malformed list, an index outside 1..n, a letter given to two volumes
+ * or two letters given to one.
+ */
+int exh_volume_parse_letters(const char *list, size_t n, char *out,
+    struct exh_err *err);
 
 /* Windows-form "\\$MFT"-style raw metadata files can be read by path too:
  * "\\$MFT", "\\$LogFile", "\\$Extend\\$UsnJrnl" with stream "$J". */

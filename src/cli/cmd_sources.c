@@ -75,6 +75,8 @@ print_partition(struct exh_source *src, const struct exh_partition *p,
 		exh_json_text(w, "fs_type", p->fs_type);
 		exh_json_text(w, "label", p->label);
 		exh_json_text(w, "uuid", p->uuid);
+		exh_json_text(w, "table_id", p->table_id);
+		exh_json_text(w, "part_guid", p->part_guid);
 		exh_json_bool(w, "bitlocker", p->fs == EXH_FS_BITLOCKER);
 		exh_json_bool(w, "dynamic_disk", p->dynamic_disk);
 		exh_json_text(w, "note", p->note);

@@ -2,6 +2,7 @@
 #ifndef EXHUME_HOST_INT_H
 #define EXHUME_HOST_INT_H
 
+#include <hivex.h>
 #include <libxml/tree.h>
 
 #include "exhume/host.h"
@@ -20,6 +21,10 @@ int host_note(struct exh_profile *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 char *host_strdup(const char *s);
 int host_set_str(char **field, const char *s);
+
+/* Opens hive bytes held in memory (hive.c); NULL with err set:
+ * "not examined: ..." or "corrupt: ...". */
+hive_h *host_hive_open(const void *data, size_t len, struct exh_err *err);
 
 /* Reads the SOFTWARE / SYSTEM hive bytes into p (reg.c).  Problems become
  * notes; EXH_ENOMEM only. */

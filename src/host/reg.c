@@ -1,10 +1,8 @@
 /* Registry part of the host profile: SOFTWARE and SYSTEM hives through hivex, opened from memory. */
-#include <sys/mman.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <hivex.h>
 
@@ -15,55 +13,17 @@
 #define EXCH_PRODUCT_1013 "{4934D1EA-BE46-48B1-8847-F1AF20E892C1}"
 #define MAX_SUBKEYS 100000
 
-/*
- * hivex only opens files by name.  The bytes go into an anonymous memory
- * file (never the evidence) that hivex maps read-only through /proc.
- */
+/* The hive in memory, or NULL with the reason as a profile note. */
 static hive_h *
 open_mem(const void *data, size_t len, const char *what,
     struct exh_profile *p, int *rc)
 {
-	char path[64];
-	const char *d = data;
-	size_t off = 0;
+	struct exh_err err;
 	hive_h *h;
-	int fd, e;
 
 	*rc = EXH_OK;
-	fd = memfd_create("exhume-hive", MFD_CLOEXEC);
-	if (fd < 0) {
-		*rc = host_note(p, "%s hive: not examined: memfd_create: %s",
-		    what, strerror(errno));
-		return NULL;
-	}
-	while (off < len) {
-		ssize_t w = write(fd, d + off, len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			e = errno;
-			close(fd);
-			*rc = host_note(p, "%s hive: not examined: copy to "
-			    "memory: %s", what, strerror(e));
-			return NULL;
-		}
-		off += (size_t)w;
-	}
-	if (snprintf(path, sizeof(path), "/proc/self/fd/%d", fd) >=
-	    (int)sizeof(path)) {
-		close(fd);
-		*rc = host_note(p, "%s hive: not examined: descriptor path "
-		    "too long", what);
-		return NULL;
-	}
-	errno = 0;
-	h = hivex_open(path, 0);
-	e = errno;
-	close(fd);
-	if (h == NULL)
-		*rc = host_note(p, "%s hive: corrupt: %s", what,
-		    e != 0 ? strerror(e) : "rejected by hivex");
+	if ((h = host_hive_open(data, len, &err)) == NULL)
+		*rc = host_note(p, "%s hive: %s", what, err.msg);
 	return h;
 }
 

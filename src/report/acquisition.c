@@ -3,8 +3,31 @@
 
 #include "report_int.h"
 
+/* The drive letter an opened volume on this partition was given, and
+ * where the letter came from. */
 static void
-put_partitions(struct exh_json *w, const struct exh_report_source *s)
+put_letter(struct exh_json *w, const struct exh_report_input *in,
+    const char *path, int number)
+{
+	size_t i;
+
+	for (i = 0; i < in->nvolumes; i++) {
+		const struct exh_report_volume *v = &in->volumes[i];
+		char l[2] = { v->letter, '\0' };
+
+		if (v->error != NULL || v->partition != number ||
+		    strcmp(v->source_path, path) != 0)
+			continue;
+		exh_json_text(w, "letter", v->letter == '?' ? "" : l);
+		exh_json_text(w, "letter_source", v->letter_source != NULL ?
+		    v->letter_source : "");
+		return;
+	}
+}
+
+static void
+put_partitions(struct exh_json *w, const struct exh_report_input *in,
+    const struct exh_report_source *s)
 {
 	size_t i;
 
@@ -19,6 +42,9 @@ put_partitions(struct exh_json *w, const struct exh_report_source *s)
 		exh_json_text(w, "fs", p->fs_type);
 		exh_json_text(w, "label", p->label);
 		exh_json_text(w, "uuid", p->uuid);
+		exh_json_text(w, "table_id", p->table_id);
+		exh_json_text(w, "part_guid", p->part_guid);
+		put_letter(w, in, s->path, p->number);
 		exh_json_close(w, '}');
 	}
 	exh_json_close(w, ']');
@@ -41,7 +67,7 @@ put_sources(struct exh_json *w, const struct exh_report_input *in)
 			exh_json_text(w, "serial", s->serial);
 		}
 		exh_json_text(w, "table", s->table);
-		put_partitions(w, s);
+		put_partitions(w, in, s);
 		exh_json_uint(w, "size", s->size);
 		exh_json_bool(w, "block_device", s->ro->is_block_device);
 		exh_json_int(w, "ro_before", s->ro->before);

@@ -85,7 +85,7 @@ static void
 volumes(struct report_writer *w, const struct exh_report_input *in)
 {
 	const char *cols[] = { _("Source"), _("Partition"), _("Drive"),
-	    _("Size"), _("Label"), _("NTFS serial"), _("System volume"),
+	    _("Letter from"), _("Size"), _("Label"), _("NTFS serial"), _("System volume"),
 	    _("State"), _("Result") };
 	char sz[48];
 	size_t i;
@@ -109,6 +109,8 @@ volumes(struct report_writer *w, const struct exh_report_input *in)
 			report_cell(w, report_fmt(w, "%c:", v->letter));
 		else
 			report_cell(w, "-");
+		report_cell(w, v->letter_source != NULL ? v->letter_source :
+		    "-");
 		report_cell(w, report_size(v->size, sz));
 		report_cell(w, report_str(v->label));
 		report_cell(w, report_str(v->serial));

@@ -136,14 +136,48 @@ is_extended(int type)
 	return type == 0x05 || type == 0x0f || type == 0x85;
 }
 
+/*
+ * An identity as libblkid gives it ("0x1234abcd" for an MBR signature, a
+ * GUID for GPT), kept only in the canonical lower-case form: the bytes
+ * come from the evidence and are compared, never trusted as text.
+ */
+static void
+copy_id(char *dst, size_t n, const char *id, bool mbr)
+{
+	size_t i, len;
+
+	dst[0] = '\0';
+	if (id == NULL)
+		return;
+	if (mbr && (strncmp(id, "0x", 2) == 0 || strncmp(id, "0X", 2) == 0))
+		id += 2;
+	len = strlen(id);
+	if (len >= n || (mbr ? len != 8 : len != 36))
+		return;
+	for (i = 0; i < len; i++) {
+		char c = id[i];
+
+		if (!mbr && (i == 8 || i == 13 || i == 18 || i == 23)) {
+			if (c != '-')
+				return;
+		} else if (c >= 'A' && c <= 'F')
+			c = (char)(c - 'A' + 'a');
+		else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return;
+		dst[i] = c;
+	}
+	dst[len] = '\0';
+}
+
 static int
 read_table(struct exh_source *src, blkid_partlist ls, struct exh_err *err)
 {
 	int i, n = blkid_partlist_numof_partitions(ls), rc;
 	blkid_parttable tab = blkid_partlist_get_table(ls);
+	const char *type = tab != NULL ? blkid_parttable_get_type(tab) : NULL;
+	bool mbr = type != NULL && strcmp(type, "dos") == 0;
 
-	copy(src->table, sizeof(src->table),
-	    tab ? blkid_parttable_get_type(tab) : "");
+	copy(src->table, sizeof(src->table), type);
 	for (i = 0; i < n; i++) {
 		blkid_partition bp = blkid_partlist_get_partition(ls, i);
 		struct exh_partition p;
@@ -165,6 +199,12 @@ read_table(struct exh_source *src, blkid_partlist ls, struct exh_err *err)
 			    "0x%02x", (unsigned)blkid_partition_get_type(bp));
 		copy(p.part_name, sizeof(p.part_name),
 		    blkid_partition_get_name(bp));
+		if (tab != NULL)
+			copy_id(p.table_id, sizeof(p.table_id),
+			    blkid_parttable_get_id(tab), mbr);
+		if (tab != NULL && !mbr)
+			copy_id(p.part_guid, sizeof(p.part_guid),
+			    blkid_partition_get_uuid(bp), false);
 		if (p.offset >= src->size || p.size > src->size - p.offset) {
 			(void)snprintf(p.note, sizeof(p.note), "partition extends "
 			    "beyond the end of the source (truncated image?)");

@@ -92,6 +92,9 @@ fill_volumes(const struct exh_triage *t, struct input_store *s)
 		s->vols[i].source_path = exh_source_path(t->vols[i].src);
 		s->vols[i].partition = t->vols[i].part;
 		s->vols[i].letter = vi->letter;
+		s->vols[i].letter_source = vi->letter_source !=
+		    EXH_LETTER_NONE ? exh_letter_source_name(vi->letter_source) :
+		    NULL;
 		s->vols[i].size = vi->size;
 		s->vols[i].label = vi->label;
 		s->vols[i].serial = vi->serial;

@@ -196,16 +196,15 @@ keep_only(struct exh_triage *t, int only, struct exh_err *err)
 static int
 letter_volumes(struct exh_triage *t, struct exh_err *err)
 {
-	struct exh_volume **vols;
-	size_t i;
+	char **notes = NULL;
+	size_t i, n = 0;
 	int rc;
 
-	if ((vols = calloc(t->nvols ? t->nvols : 1, sizeof(*vols))) == NULL)
-		return exh_err_set(err, EXH_ENOMEM, errno, "out of memory");
-	for (i = 0; i < t->nvols; i++)
-		vols[i] = t->vols[i].vol;
-	rc = exh_volume_assign_letters(vols, t->nvols, t->opt.letters, err);
-	free(vols);
+	rc = triage_letter_volumes(t->vols, t->nvols, t->opt.letters, &notes,
+	    &n, err);
+	for (i = 0; i < n; i++)
+		triage_note(t, "%s", notes[i]);
+	exh_strvec_free(notes, n);
 	return rc;
 }
 

@@ -48,6 +48,17 @@ int triage_push(char ***v, size_t *n, const char *s);
 /* The opened volume with this drive letter, or NULL. */
 struct exh_volume *triage_volume_for(const struct exh_triage *t, char letter);
 
+/*
+ * Letters the n opened volumes tv (letters.c): default order first (it
+ * finds the system volume), then the system volume's SYSTEM\MountedDevices
+ * for every volume of every source, then the --letter list overrides.
+ * Every volume's letter and its source go to notes, one per volume.
+ * Returns EXH_OK, EXH_EUSAGE (bad --letter list) or EXH_ENOMEM.
+ */
+int triage_letter_volumes(struct triage_volume *tv, size_t n,
+    const char *overrides, char ***notes, size_t *nnotes,
+    struct exh_err *err);
+
 /* rules_dir/name into buf; false when it does not fit. */
 bool triage_rules_path(const struct exh_triage *t, const char *name,
     char *buf, size_t len);

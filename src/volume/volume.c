@@ -194,10 +194,12 @@ exh_volume_info(const struct exh_volume *v)
 }
 
 void
-exh_volume_set_letter(struct exh_volume *v, char letter)
+exh_volume_set_letter(struct exh_volume *v, char letter, int source)
 {
-	if (v != NULL)
+	if (v != NULL) {
 		v->info.letter = letter;
+		v->info.letter_source = source;
+	}
 }
 
 bool

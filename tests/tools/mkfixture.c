@@ -13,9 +13,9 @@
  * Spec grammar (one directive per line; see tests/fixtures/README):
  *
  *   # comment                      a line whose first non-blank is '#'
- *   disk gpt|mbr|none [size=N]
+ *   disk gpt|mbr|none [size=N] [id=0xNNNNNNNN|id=GUID]
  *   part ntfs|fat|bitlocker|raw start=SECTOR size=N [label=L] [type=T]
- *        [hidden=SECTOR] [fill=0xNN|fill=random:SEED]
+ *        [guid=GUID] [hidden=SECTOR] [fill=0xNN|fill=random:SEED]
  *   mkdir PATH
  *   file PATH CONTENT
  *   ads PATH:STREAM CONTENT
@@ -148,6 +148,7 @@ struct part {
 	int		 has_hidden;
 	char		 label[64];
 	char		 type[64];
+	char		 guid[40];	/* GPT unique partition GUID or "". */
 	int		 fill_kind;	/* 0 zero, 1 byte, 2 random. */
 	uint8_t		 fill;
 	uint64_t	 seed;
@@ -171,6 +172,7 @@ struct spec {
 	struct tmpl	*tmpls;
 	const char	*name;
 	char		 label[8];	/* gpt, dos or none. */
+	char		 label_id[40];	/* sfdisk label-id: or "". */
 	uint64_t	 size;
 	int		 have_disk;
 	struct part	 parts[MAXPARTS];
@@ -772,6 +774,28 @@ new_op(struct spec *sp, enum op_kind kind, int line)
 	return o;
 }
 
+/*
+ * A disk or partition identity for sfdisk: "0x" and 8 hex digits (MBR disk
+ * signature) or a GUID in its 8-4-4-4-12 text form.
+ */
+static int
+valid_id(const char *v, int guid)
+{
+	static const int groups[] = { 8, 4, 4, 4, 12 };
+	size_t i, n;
+
+	if (!guid)
+		return strncmp(v, "0x", 2) == 0 && strlen(v) == 10 &&
+		    strspn(v + 2, "0123456789abcdefABCDEF") == 8;
+	for (i = 0; i < 5; i++) {
+		n = strspn(v, "0123456789abcdefABCDEF");
+		if (n != (size_t)groups[i] || v[n] != (i < 4 ? '-' : '\0'))
+			return 0;
+		v += n + (i < 4);
+	}
+	return 1;
+}
+
 static int
 parse_disk(struct spec *sp, int line, char **tok, int ntok)
 {
@@ -796,6 +820,12 @@ parse_disk(struct spec *sp, int line, char **tok, int ntok)
 		return -1;
 	}
 	for (i = 2; i < ntok; i++) {
+		if (strncmp(tok[i], "id=", 3) == 0 &&
+		    strcmp(sp->label, "none") != 0 &&
+		    valid_id(tok[i] + 3, strcmp(sp->label, "gpt") == 0)) {
+			memcpy(sp->label_id, tok[i] + 3, strlen(tok[i] + 3) + 1);
+			continue;
+		}
 		if (strncmp(tok[i], "size=", 5) != 0 ||
 		    parse_size(tok[i] + 5, &sp->size) != 0) {
 			say(sp, line, "bad disk option %s", tok[i]);
@@ -863,6 +893,9 @@ parse_part(struct spec *sp, int line, char **tok, int ntok)
 		} else if (strcmp(tok[i], "type") == 0 &&
 		    n < sizeof(p->type)) {
 			memcpy(p->type, v, n + 1);
+		} else if (strcmp(tok[i], "guid") == 0 &&
+		    strcmp(sp->label, "gpt") == 0 && valid_id(v, 1)) {
+			memcpy(p->guid, v, n + 1);
 		} else if (strcmp(tok[i], "fill") == 0) {
 			if (parse_fill(v, &k, &p->fill, &p->seed) != 0)
 				goto bad;
@@ -878,7 +911,7 @@ parse_part(struct spec *sp, int line, char **tok, int ntok)
 	return 0;
 bad:
 	say(sp, line, "bad part directive (part ntfs|fat|bitlocker|raw "
-	    "start=SECTOR size=N [label=] [type=] [hidden=] [fill=])");
+	    "start=SECTOR size=N [label=] [type=] [guid=] [hidden=] [fill=])");
 	return -1;
 }
 
@@ -1976,20 +2009,22 @@ write_table(const struct spec *sp, const char *out)
 	char *argv[] = { "sfdisk", "-q", "--no-reread", "--no-tell-kernel",
 	    (char *)out, NULL };
 
-	r = snprintf(script, sizeof(script), "label: %s\nunit: sectors\n",
-	    sp->label);
+	r = snprintf(script, sizeof(script), "label: %s\nunit: sectors\n%s%s%s",
+	    sp->label, sp->label_id[0] ? "label-id: " : "", sp->label_id,
+	    sp->label_id[0] ? "\n" : "");
 	if (r < 0 || (size_t)r >= sizeof(script))
 		return -1;
 	off = (size_t)r;
 	for (i = 0; i < sp->nparts; i++) {
 		/* Labels are plain words (no quotes or commas) by grammar. */
 		r = snprintf(script + off, sizeof(script) - off,
-		    "start=%llu, size=%llu, type=%s%s%s\n",
+		    "start=%llu, size=%llu, type=%s%s%s%s%s\n",
 		    (unsigned long long)sp->parts[i].start,
 		    (unsigned long long)(sp->parts[i].size / 512),
 		    part_type(sp, &sp->parts[i]),
 		    gpt && sp->parts[i].label[0] ? ", name=" : "",
-		    gpt ? sp->parts[i].label : "");
+		    gpt ? sp->parts[i].label : "",
+		    sp->parts[i].guid[0] ? ", uuid=" : "", sp->parts[i].guid);
 		if (r < 0 || (size_t)r >= sizeof(script) - off)
 			return -1;
 		off += (size_t)r;

@@ -151,9 +151,10 @@ setup(void **state)
 	fx->src = (struct exh_report_source){ "/dev/sdb", HOSTILE, HOSTILE,
 	    "gpt", NULL, 0, 1ULL << 36, &fx->ro };
 	fx->vols[0] = (struct exh_report_volume){ "/dev/sdb", 2, 'C',
-	    1ULL << 35, HOSTILE, "1234-ABCD", true, "dirty", NULL };
+	    1ULL << 35, HOSTILE, "1234-ABCD", true, "dirty", NULL,
+	    "MountedDevices" };
 	fx->vols[1] = (struct exh_report_volume){ "/dev/sdb", 3, '?', 1, "",
-	    "", false, "", HOSTILE };
+	    "", false, "", HOSTILE, NULL };
 	fx->cov[0] = (struct exh_log_coverage){ 4, 10, 5000, 3,
 	    T2020 + 300 * DAY, T2020 + 500 * DAY };
 	fx->col[0] = (struct exh_report_collected){ "files/C/x.aspx", HOSTILE,
