@@ -26,7 +26,7 @@ printf '%s\n' \
     >"$d/app.txt"
 "$t"/mkevtx "$d/app.txt" "$d/Application.evtx"
 {
-	echo "disk mbr size=136M"
+	echo "disk mbr size=136M id=0x4f4d4544"
 	echo "part ntfs start=2048 size=80M label=SYSTEM"
 	cat tests/fixtures/demo/c.spec
 	printf '%s\n' 'file \Windows\System32\config\SYSTEM from:SYSTEM' \
@@ -46,8 +46,6 @@ printf '%s\n' \
 	done
 } >"$d/demo.spec"
 "$t"/mkfixture "$d/demo.spec" "$d/demo.img"
-# The MBR disk signature MountedDevices names (0x4f4d4544, "DEMO").
-printf 'DEMO' | dd of="$d/demo.img" bs=1 seek=440 conv=notrunc status=none
 before=$(sha256sum <"$d/demo.img")
 echo "== exhume sources $d/demo.img"
 "$x" sources "$d/demo.img"

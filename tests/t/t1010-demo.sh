@@ -44,7 +44,7 @@ has "$R" 'What this means for a notification decision'
 ok $? "the report carries the facts for a notification decision"
 has "$R" 'E:'
 ok $? "the report names the Exchange volume E:"
-has "$D/scan.err" 'E: from MountedDevices'
+has "$D/scan.err" 'partition 2: drive letter E: from MountedDevices (MBR disk 4f4d4544'
 ok $? "the letter E: comes from the server's MountedDevices"
 
 done_testing
