@@ -105,6 +105,33 @@ put_coverage(struct exh_buf *b, const struct exh_report_input *in)
 		    exh_filetime_iso(cov[i].last, c));
 }
 
+/* The volumes that contributed nothing, with the reason; when that is
+ * every volume, one line for the run says so. */
+static void
+put_not_examined(struct exh_buf *b, const struct exh_report_input *in)
+{
+	size_t i;
+
+	if (in->nothing_examined != NULL) {
+		exh_buf_puts(b, "nothing examined: ");
+		put_esc(b, in->nothing_examined);
+		exh_buf_putc(b, '\n');
+		return;
+	}
+	for (i = 0; i < in->nvolumes; i++) {
+		const struct exh_report_volume *v = &in->volumes[i];
+
+		if (v->error != NULL || v->not_examined == NULL)
+			continue;
+		exh_buf_printf(b, "volume %c: (partition %d of ", v->letter,
+		    v->partition);
+		put_esc(b, v->source_path);
+		exh_buf_puts(b, "): nothing examined: ");
+		put_esc(b, v->not_examined);
+		exh_buf_putc(b, '\n');
+	}
+}
+
 static void
 put_verdicts(struct exh_buf *b, const struct exh_profile *p)
 {
@@ -158,6 +185,7 @@ exh_report_summary_text_to(const struct exh_report_input *in,
 	    PRIu64 " bytes), %" PRIu64 " skipped, %" PRIu64 " unreadable\n",
 	    st.streams_seen, st.streams_scanned, st.bytes_scanned,
 	    st.streams_skipped, st.streams_unreadable);
+	put_not_examined(b, in);
 	put_verdicts(b, in->profile);
 	put_coverage(b, in);
 	put_skip_counts(b, fs);
