@@ -101,6 +101,11 @@ struct exh_scan_logs_input {
 					   winevt\Logs */
 	const struct exh_iis_site *sites;	/* their log folders */
 	size_t nsites;
+	const char *const *iis_log_dirs;	/* more W3C log folders with
+						   their drive letters (an
+						   inetpub found by its
+						   layout) */
+	size_t niis_log_dirs;
 	const struct exh_iis_vdir *vdirs;	/* URLs of flagged files */
 	size_t nvdirs;
 	const struct exh_findings *flagged;	/* file findings (notice and
@@ -131,8 +136,10 @@ struct exh_scan_logs_result {
 /*
  * The log and event-log analysis of a host: finds the Exchange logs
  * below in->install_dir "Logging" (on the volume with its letter), the IIS
- * W3C logs (the system volume's default folder and every site's, on
- * whichever volume has its letter) and the event logs in
+ * W3C logs (the system volume's default folder, every site's and
+ * in->iis_log_dirs, on whichever volume has its letter; a folder that does
+ * not exist is passed over silently only for in->iis_log_dirs) and the
+ * event logs in
  * in->event_log_dir; then reads every file once on the worker pool, each
  * worker with its own logscan and events handles and its own volume
  * clones, the largest files first.  IIS requests to files in in->flagged

@@ -165,6 +165,26 @@ walk_lettered(const struct exh_scan_logs_input *in, const char *dir,
 	return log_note(l->res, "%s %s is on no opened volume", what, dir);
 }
 
+/* True when a site's log folder and d contain one another: it is read
+ * once, as the site's. */
+static bool
+site_logs_overlap(const struct exh_scan_logs_input *in, const char *d)
+{
+	size_t i, n;
+
+	for (i = 0; i < in->nsites; i++) {
+		const char *s = in->sites[i].log_dir_resolved;
+
+		if (s == NULL)
+			continue;
+		n = strlen(s) < strlen(d) ? strlen(s) : strlen(d);
+		if (strncasecmp(s, d, n) == 0 && (s[n] == '\0' ||
+		    s[n] == '\\') && (d[n] == '\0' || d[n] == '\\'))
+			return true;
+	}
+	return false;
+}
+
 /* IIS log folders: the system volume's default and the ones
  * applicationHost.config sets, on whichever opened volume has their drive
  * letter. */
@@ -192,6 +212,16 @@ walk_iis_logs(const struct exh_scan_logs_input *in, struct log_list *l)
 			continue;
 		rc = walk_lettered(in, d, EXH_LOG_IIS, NULL,
 		    in->sites[i].name, l);
+	}
+	/* Found by layout: an inetpub without logs is no news. */
+	for (i = 0; i < in->niis_log_dirs && rc == EXH_OK; i++) {
+		const char *d = in->iis_log_dirs[i];
+		struct exh_volume *on;
+
+		if (d != NULL && strlen(d) >= 3 && d[1] == ':' &&
+		    !site_logs_overlap(in, d) &&
+		    (on = volume_for(in, d[0])) != NULL)
+			(void)walk_root(in, on, d, EXH_LOG_IIS, l);
 	}
 	return rc;
 }

@@ -74,6 +74,12 @@ struct host_scope {
 	char **webroots;
 	size_t nwebroots;
 	struct exh_scope_vars vars;
+	/* Found by structure on volumes without a scope root: an Exchange
+	 * tree (when the registry names none) and inetpub log folders, for
+	 * the log analysis. */
+	char *found_exchange;
+	char **found_iis_logs;
+	size_t nfound_iis_logs;
 };
 
 static void
@@ -81,7 +87,9 @@ host_scope_free(struct host_scope *hs)
 {
 	free(hs->windir);
 	free(hs->exchange);
+	free(hs->found_exchange);
 	exh_strvec_free(hs->webroots, hs->nwebroots);
+	exh_strvec_free(hs->found_iis_logs, hs->nfound_iis_logs);
 }
 
 /* A drive path moved onto the volume it is on: the volume with its
@@ -249,14 +257,42 @@ whole_volume(char ***roots, size_t *nroots, struct exh_err *err)
 
 /* A volume that is not the system volume and holds no scope root: its
  * web roots found by their layout (rules/scope.txt structure lines). */
+/* What a web root found by structure says about the logs: an Exchange
+ * tree's Logging folder (...\FrontEnd\HttpProxy: its parent's parent)
+ * when the registry named no Exchange folder, an inetpub's logs\LogFiles. */
 static int
-structure_roots(struct exh_triage *t, const struct host_scope *hs,
+structure_logs(struct host_scope *hs, const char *root)
+{
+	static const char tail[] = "\\FrontEnd\\HttpProxy";
+	size_t n = strlen(root), k = sizeof(tail) - 1;
+	const char *base = strrchr(root, '\\');
+	char *p;
+	int rc;
+
+	if (hs->exchange == NULL && hs->found_exchange == NULL && n > k &&
+	    exh_ascii_iequal(root + n - k, tail)) {
+		if ((hs->found_exchange = strndup(root, n - k)) == NULL)
+			return EXH_ENOMEM;
+	} else if (base != NULL && exh_ascii_iequal(base + 1, "inetpub")) {
+		if (asprintf(&p, "%s\\logs\\LogFiles", root) < 0)
+			return EXH_ENOMEM;
+		rc = exh_strvec_push(&hs->found_iis_logs,
+		    &hs->nfound_iis_logs, p);
+		free(p);
+		return rc;
+	}
+	return EXH_OK;
+}
+
+static int
+structure_roots(struct exh_triage *t, struct host_scope *hs,
     struct triage_volume *tv, char ***roots, size_t *nroots,
     struct exh_err *err)
 {
 	struct exh_scope_found found;
 	struct exh_err e;
 	char letter = exh_volume_info(tv->vol)->letter;
+	size_t i;
 	int rc;
 
 	rc = exh_scope_structure(tv->vol, hs->scope, &found, &e);
@@ -278,6 +314,12 @@ structure_roots(struct exh_triage *t, const struct host_scope *hs,
 		    "%zu web root%s found by structure within %d directory "
 		    "levels, first %s", letter, found.nroots,
 		    found.nroots == 1 ? "" : "s", found.depth, found.roots[0]);
+	for (i = 0; i < found.nroots; i++)
+		if (structure_logs(hs, found.roots[i]) != EXH_OK) {
+			exh_scope_structure_free(&found);
+			return exh_err_set(err, EXH_ENOMEM, 0,
+			    "out of memory");
+		}
 	*roots = found.roots;
 	*nroots = found.nroots;
 	return EXH_OK;
@@ -309,7 +351,7 @@ record_scope(struct exh_triage *t, struct exh_volume *vol,
 }
 
 static int
-scan_volume(struct exh_triage *t, const struct host_scope *hs,
+scan_volume(struct exh_triage *t, struct host_scope *hs,
     struct triage_volume *tv, const struct exh_scan_options *so,
     struct exh_err *err)
 {
@@ -376,6 +418,15 @@ keep_logs(struct exh_triage *t, struct exh_scan_logs_result *res, int rc,
 	return rc;
 }
 
+/* a and b joined, malloc'd; NULL when out of memory. */
+static char *
+joined(const char *a, const char *b)
+{
+	char *s;
+
+	return asprintf(&s, "%s%s", a, b) < 0 ? NULL : s;
+}
+
 /* Triage's side of the log analysis, run once for the host: the Exchange
  * folder on its own volume, the IIS log folders wherever they are, the
  * event logs of the system volume. */
@@ -386,6 +437,7 @@ scan_logs(struct exh_triage *t, const struct host_scope *hs,
 	struct exh_scan_logs_input in;
 	struct exh_scan_logs_result res;
 	struct exh_volume **vols;
+	const char *exchange;
 	char *install = NULL, *evtx = NULL;
 	size_t i;
 	int rc;
@@ -398,14 +450,22 @@ scan_logs(struct exh_triage *t, const struct host_scope *hs,
 	in.vol = hs->sys;
 	in.vols = vols;
 	in.nvols = t->nvols;
-	if ((hs->exchange != NULL && asprintf(&install, "%s\\",
-	    hs->exchange) < 0) || (hs->windir != NULL && asprintf(&evtx,
-	    "%s\\System32\\winevt\\Logs", hs->windir) < 0)) {
+	exchange = hs->exchange != NULL ? hs->exchange : hs->found_exchange;
+	if (hs->exchange == NULL && exchange != NULL)
+		triage_note(t, "Exchange folder %s found by structure (no "
+		    "registry value names one): its logs are analysed",
+		    exchange);
+	if ((exchange != NULL && (install = joined(exchange, "\\")) ==
+	    NULL) || (hs->windir != NULL && (evtx = joined(hs->windir,
+	    "\\System32\\winevt\\Logs")) == NULL)) {
+		free(install);
 		free(vols);
 		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
 	}
 	in.install_dir = install;
 	in.event_log_dir = evtx;
+	in.iis_log_dirs = (const char *const *)hs->found_iis_logs;
+	in.niis_log_dirs = hs->nfound_iis_logs;
 	if (t->prof != NULL) {
 		in.sites = t->prof->sites;
 		in.nsites = t->prof->nsites;

@@ -203,5 +203,28 @@ run scan "$TMP/d.img"
 [ "$RC" -eq 3 ] && has "$TMP/out" 'nothing examined: system volume, but none of its scope folders'
 ok $? "D: a system volume with an empty scope exits 3 and says nothing was examined"
 
+# --- E: the Exchange data disk alone (no registry): the Exchange tree is
+# found by its layout, and its Logging folder is analysed with it.
+{
+	echo "disk none"
+	echo "part ntfs start=0 size=24M label=EXCHDATA"
+	printf 'file \\Exchange\\FrontEnd\\HttpProxy\\owa\\auth\\x.aspx text:%s\n' \
+	    "$SHELL_JS"
+	printf 'file \\Exchange\\Logging\\HttpProxy\\Ecp\\HttpProxy_2021030306-1.LOG from:%s\n' \
+	    "$L/HttpProxy/Ecp/HttpProxy_2021030306-1.LOG"
+} >"$A/exchdata.spec"
+mkimage "$A/exchdata.spec" "$TMP/e.img"
+ok $? "E: an Exchange data volume without the registry built"
+IMAGES="$TMP/e.img"
+run scan --format jsonl "$TMP/e.img"
+[ "$RC" -eq 1 ] &&
+    grep '"path":"C:\\\\Exchange\\\\FrontEnd\\\\HttpProxy\\\\owa\\\\auth\\\\x.aspx"' "$TMP/out" |
+    grep -q '"level":"alert"' &&
+    grep '"file":"C:\\\\Exchange\\\\Logging\\\\HttpProxy\\\\Ecp\\\\' "$TMP/out" |
+    grep -q 'CVE-2021-26855/test-proxylogon'
+ok $? "E: the shell and the ProxyLogon HttpProxy rows of an Exchange tree found by its layout are findings"
+has "$TMP/err" 'note: Exchange folder C:\Exchange found by structure (no registry value names one): its logs are analysed'
+ok $? "E: the run says where the Exchange folder came from"
+
 report_unchanged
 done_testing
