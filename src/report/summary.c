@@ -62,8 +62,12 @@ put_skip_counts(struct exh_buf *b, const struct exh_findings *fs)
 	if (nreasons == 0)
 		return;
 	exh_buf_puts(b, "skipped by reason:");
-	for (j = 0; j < nreasons; j++)
-		exh_buf_printf(b, " %s %zu", reasons[j], per[j]);
+	/* A reason is a word of ours, escaped all the same. */
+	for (j = 0; j < nreasons; j++) {
+		exh_buf_putc(b, ' ');
+		put_esc(b, reasons[j]);
+		exh_buf_printf(b, " %zu", per[j]);
+	}
 	exh_buf_putc(b, '\n');
 }
 
@@ -75,7 +79,9 @@ put_skips(struct exh_buf *b, const struct exh_findings *fs)
 	for (i = 0; i < exh_findings_skip_count(fs); i++) {
 		const struct exh_skip *s = exh_findings_skip(fs, i);
 
-		exh_buf_printf(b, "skipped %s ", s->reason);
+		exh_buf_puts(b, "skipped ");
+		put_esc(b, s->reason);
+		exh_buf_putc(b, ' ');
 		put_esc(b, s->path ? s->path : "");
 		if (s->stream != NULL && s->stream[0] != '\0') {
 			exh_buf_putc(b, ':');
