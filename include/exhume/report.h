@@ -48,7 +48,12 @@ struct exh_report_volume {
 	const char *serial;		/* NTFS serial, "" unknown */
 	bool system;			/* has \Windows */
 	const char *flags;		/* "dirty", "hibernated", ""... */
-	const char *error;		/* NULL when it was examined */
+	const char *error;		/* NULL when it was opened */
+	/* What the run examined on it; counted false: not recorded. */
+	bool counted;
+	uint64_t streams;		/* streams read and scanned */
+	uint64_t logs;			/* log files read */
+	const char *not_examined;	/* no stream and no log: why; NULL */
 	const char *letter_source;	/* "MountedDevices", "default order",
 					   "--letter"; NULL when not known */
 };
@@ -88,6 +93,7 @@ struct exh_report_input {
 	const struct exh_log_coverage *coverage;
 	size_t ncoverage;
 	const struct exh_findings *findings;
+	const char *nothing_examined;	/* no volume contributed: why; NULL */
 	const char *const *run_notes;	/* fall-backs and problems, in order */
 	size_t nrun_notes;
 	const char *firmware_notes;	/* when booted from the stick */
@@ -122,8 +128,11 @@ int exh_report_text_to(const struct exh_report_input *in,
  *   findings.jsonl    one exh_finding_to_json object per line;
  *   acquisition.json  the case record (who, what, how, when; never a
  *                     password): the case fields, rules, sources with
- *                     their read-only record, counts, run notes, log
- *                     coverage and the host profile.
+ *                     their read-only record, volumes with what was
+ *                     examined on each, counts, run notes, log coverage
+ *                     and the host profile.
+ * summary.txt names each volume on which nothing was examined, and ends
+ * in "nothing examined: <why>" when that is all of them.
  * EXH_OK or EXH_ENOMEM.
  */
 int exh_report_summary_text(const struct exh_report_input *in,

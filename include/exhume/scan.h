@@ -125,16 +125,29 @@ int exh_scan_volume(struct exh_volume *vol, const char *const *roots,
  * at most 64.  exh_scan_logs uses the same count (at most one per file). */
 unsigned exh_scan_thread_count(unsigned n);
 
-/* What the log and event-log analysis of one system volume needs. */
+/* What the log and event-log analysis of a host needs. */
 struct exh_scan_logs_input {
-	struct exh_volume *vol;		/* the system volume */
+	struct exh_volume *vol;		/* the system volume (IIS default log
+					   folder, event logs); NULL when no
+					   volume holds the SYSTEM hive */
 	struct exh_volume *const *vols;	/* every opened volume, lettered:
-					   an IIS site may log to another */
+					   the Exchange folder, an IIS site's
+					   logs may be on any of them */
 	size_t nvols;
-	const char *install_dir;	/* the Exchange folder on vol, with a
-					   trailing backslash; NULL = none */
+	const char *install_dir;	/* the Exchange folder with its drive
+					   letter and a trailing backslash,
+					   on whichever volume has that
+					   letter; NULL = none */
+	const char *event_log_dir;	/* winevt\Logs with its drive letter;
+					   NULL = vol's \Windows\System32\
+					   winevt\Logs */
 	const struct exh_iis_site *sites;	/* their log folders */
 	size_t nsites;
+	const char *const *iis_log_dirs;	/* more W3C log folders with
+						   their drive letters (an
+						   inetpub found by its
+						   layout) */
+	size_t niis_log_dirs;
 	const struct exh_iis_vdir *vdirs;	/* URLs of flagged files */
 	size_t nvdirs;
 	const struct exh_findings *flagged;	/* file findings (notice and
@@ -157,23 +170,29 @@ struct exh_scan_logs_result {
 	size_t nupdates;
 	char **notes;			/* run notes, in order (raw) */
 	size_t nnotes;
+	uint64_t *read_per_vol;		/* log files read whole, by index of
+					   in->vols (in->nvols entries; NULL
+					   when nvols is 0) */
 };
 
 /*
- * The log and event-log analysis of one system volume: finds the
- * Exchange logs below in->install_dir "Logging", the IIS W3C logs (the
- * default folder and every site's, on whichever volume has its letter)
- * and the event logs in Windows\System32\winevt\Logs; then reads
- * every file once on the worker pool, each worker with its own logscan
- * and events handles and its own volume clones, the largest files first.
- * IIS requests to files in in->flagged under in->vdirs are findings of
- * their own.  Findings and skips (damaged records, unreadable files, an
- * event log over 1 GiB) go to out; coverage, update events and notes go
- * to res (zeroed first), merged in file order so the result does not
- * depend on in->threads.  res is filled as far as the run got even on
- * failure; the coverage only on success.  Returns EXH_OK, EXH_ENOMEM,
- * EXH_EUSAGE, the status of a log or event rule set that cannot be
- * loaded, or EXH_EFATAL when no thread can start.
+ * The log and event-log analysis of a host: finds the Exchange logs
+ * below in->install_dir "Logging" (on the volume with its letter), the IIS
+ * W3C logs (the system volume's default folder, every site's and
+ * in->iis_log_dirs, on whichever volume has its letter; a folder that does
+ * not exist is passed over silently only for in->iis_log_dirs) and the
+ * event logs in
+ * in->event_log_dir; then reads every file once on the worker pool, each
+ * worker with its own logscan and events handles and its own volume
+ * clones, the largest files first.  IIS requests to files in in->flagged
+ * under in->vdirs are findings of their own.  Findings and skips (damaged
+ * records, unreadable files, an event log over 1 GiB) go to out; coverage,
+ * update events, notes and the files read per volume go to res (zeroed
+ * first), merged in file order so the result does not depend on
+ * in->threads.  res is filled as far as the run got even on failure; the
+ * coverage only on success.  Returns EXH_OK, EXH_ENOMEM, EXH_EUSAGE, the
+ * status of a log or event rule set that cannot be loaded, or EXH_EFATAL
+ * when no thread can start.
  */
 int exh_scan_logs(const struct exh_scan_logs_input *in,
     struct exh_findings *out, struct exh_scan_logs_result *res,
@@ -182,10 +201,14 @@ int exh_scan_logs(const struct exh_scan_logs_input *in,
 void exh_scan_logs_result_free(struct exh_scan_logs_result *res);
 
 /* Values for the scope variables; NULL = unknown (lines using it are left
- * out).  Strings are Windows paths without a trailing backslash. */
+ * out).  Strings are Windows paths with a drive letter and without a
+ * trailing backslash; each expanded line applies on the volume its letter
+ * names. */
 struct exh_scope_vars {
 	const char *exchange;	/* %EXCHANGE% */
-	const char *webroot;	/* %WEBROOT% */
+	const char *const *webroots;	/* %WEBROOT%: the line is repeated
+					   once per path */
+	size_t nwebroots;
 	const char *systemdrive;	/* %SYSTEMDRIVE%, "C:" */
 	const char *windir;	/* %WINDIR%, "C:\\Windows" */
 };
@@ -193,9 +216,10 @@ struct exh_scope_vars {
 /*
  * Reads scope_file (one Windows path per line, '#' comments, variables
  * %EXCHANGE% %WEBROOT% %SYSTEMDRIVE% %WINDIR%, '*' within one component,
- * "default-exchange PATH" fall-back lines) and expands it for vol.  Lines
- * naming a drive letter other than vol's are left out.  *roots (malloc'd
- * array of malloc'd strings, free with exh_scope_free) gets the existing
+ * "default-exchange PATH" fall-back lines, "structure" lines, see
+ * exh_scope_structure) and expands it for vol.  Lines naming a drive
+ * letter other than vol's are left out.  *roots (malloc'd array of
+ * malloc'd strings, free with exh_scope_free) gets the existing
  * directories and files, deduplicated case-insensitively, with roots
  * nested in another root removed, sorted.  EXH_OK, EXH_ENOTFOUND (no
  * scope file), EXH_EIO, EXH_EUSAGE (a malformed line: the message names
@@ -204,6 +228,34 @@ struct exh_scope_vars {
 int exh_scope_expand(struct exh_volume *vol, const char *scope_file,
     const struct exh_scope_vars *vars, char ***roots, size_t *nroots,
     struct exh_err *err);
+
+/* What a search by structure found on one volume (exh_scope_structure);
+ * free with exh_scope_structure_free. */
+struct exh_scope_found {
+	char **roots;		/* with drive letter, sorted, deduplicated */
+	size_t nroots;
+	int depth;		/* the depth searched to */
+	uint64_t dirs;		/* directories listed */
+	uint64_t damaged;	/* entries that could not be read (not
+				   descended into) */
+};
+
+/*
+ * The web roots of vol found by the layout alone, for a volume that holds
+ * no root of the scope (no registry value points to it): the "structure"
+ * lines of scope_file.  "structure NAME[\\NAME...]" is a directory whose
+ * last components are these names ('*' within one), searched for to
+ * "structure-depth N" levels below the volume root (default 4, 1..16), so
+ * a large data volume is not walked file by file; a line starting with
+ * '\\' names one path from the volume root.  A directory found is not
+ * searched further; reparse points are not followed.  *found is zeroed
+ * first and filled as far as the search got.  EXH_OK, EXH_ENOTFOUND (no
+ * scope file), EXH_EUSAGE (a malformed line), EXH_ENOMEM, or EXH_EIO /
+ * EXH_ECORRUPT when the volume's root cannot be listed.
+ */
+int exh_scope_structure(struct exh_volume *vol, const char *scope_file,
+    struct exh_scope_found *found, struct exh_err *err);
+void exh_scope_structure_free(struct exh_scope_found *found);
 
 /*
  * The first "default-exchange" path of scope_file that exists on vol, in

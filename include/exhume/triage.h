@@ -96,7 +96,8 @@ struct exh_volume *exh_triage_volume(const struct exh_triage *t, size_t i);
 
 /* Process exit status by the CLI's rule: 1 findings >= warning,
  * 3 unreadable objects, streams above the size limit (searched only in
- * part) or partial, 0 clean. */
+ * part), partial, or no stream and no log examined on any volume
+ * ("nothing examined"), 0 clean. */
 int exh_triage_verdict_status(const struct exh_triage *t);
 
 /* Documents of the result, each a complete file. */

@@ -78,6 +78,42 @@ put_sources(struct exh_json *w, const struct exh_report_input *in)
 	exh_json_close(w, ']');
 }
 
+/* Each opened volume with what was examined on it; one that could not be
+ * opened with its error. */
+static void
+put_volumes(struct exh_json *w, const struct exh_report_input *in)
+{
+	char letter[3] = "?";
+	size_t i;
+
+	exh_json_open(w, "volumes", '[');
+	for (i = 0; i < in->nvolumes; i++) {
+		const struct exh_report_volume *v = &in->volumes[i];
+
+		exh_json_open(w, NULL, '{');
+		exh_json_text(w, "source", v->source_path);
+		exh_json_int(w, "partition", v->partition);
+		letter[0] = v->letter != '\0' ? v->letter : '?';
+		letter[1] = letter[0] != '?' ? ':' : '\0';
+		exh_json_text(w, "letter", letter);
+		exh_json_text(w, "label", v->label);
+		exh_json_bool(w, "system", v->system);
+		if (v->error != NULL)
+			exh_json_text(w, "error", v->error);
+		else if (v->counted) {
+			exh_json_open(w, "examined", '{');
+			exh_json_uint(w, "streams", v->streams);
+			exh_json_uint(w, "logs", v->logs);
+			exh_json_close(w, '}');
+			if (v->not_examined != NULL)
+				exh_json_text(w, "not_examined_reason",
+				    v->not_examined);
+		}
+		exh_json_close(w, '}');
+	}
+	exh_json_close(w, ']');
+}
+
 static void
 put_rule_files(struct exh_json *w, const struct exh_rules *r)
 {
@@ -161,9 +197,12 @@ exh_report_acquisition_json(const struct exh_report_input *in,
 	    exh_rules_set_sha256(in->rules) : "");
 	put_rule_files(&w, in->rules);
 	put_sources(&w, in);
+	put_volumes(&w, in);
 	put_streams(&w, in->findings);
 	if (partial != NULL)
 		exh_json_text(&w, "partial", partial);
+	if (in->nothing_examined != NULL)
+		exh_json_text(&w, "nothing_examined", in->nothing_examined);
 	/* Footprints the boot itself left (e.g. shim's SbatLevel). */
 	if (in->firmware_notes != NULL)
 		exh_json_text(&w, "firmware_notes", in->firmware_notes);

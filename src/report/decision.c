@@ -172,6 +172,16 @@ gaps(struct report_writer *w, const struct exh_report_input *in)
 	if (nvol > 0)
 		report_item(w, REPORT_WARN, report_fmt(w, _("Volumes that could not be "
 		    "examined: %zu."), nvol));
+	for (i = 0, nvol = 0; i < in->nvolumes; i++)
+		nvol += in->volumes[i].error == NULL &&
+		    in->volumes[i].not_examined != NULL;
+	if (in->nothing_examined != NULL)
+		report_item(w, REPORT_ALERT, report_fmt(w, _("Nothing was "
+		    "examined: %s."), in->nothing_examined));
+	else if (nvol > 0)
+		report_item(w, REPORT_WARN, report_fmt(w, _("Volumes on which "
+		    "no file and no log was examined: %zu; see Volumes."),
+		    nvol));
 	if (in->rules != NULL && exh_rules_counts(in->rules).files_rejected)
 		report_item(w, REPORT_WARN, report_fmt(w, _("Rule files left out of the "
 		    "rule set: %zu."),

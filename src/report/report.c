@@ -81,6 +81,23 @@ sources(struct report_writer *w, const struct exh_report_input *in)
 	}
 }
 
+/* The Result cell: the error, what was examined, or why nothing was. */
+static void
+result(struct report_writer *w, const struct exh_report_volume *v)
+{
+	if (v->error != NULL)
+		report_cell(w, v->error);
+	else if (!v->counted)
+		report_cell(w, _("examined"));
+	else if (v->not_examined != NULL)
+		report_cell(w, report_fmt(w, _("nothing examined: %s"),
+		    v->not_examined));
+	else
+		report_cell(w, report_fmt(w, _("examined: %1$llu streams, "
+		    "%2$llu log files"), (unsigned long long)v->streams,
+		    (unsigned long long)v->logs));
+}
+
 static void
 volumes(struct report_writer *w, const struct exh_report_input *in)
 {
@@ -116,10 +133,15 @@ volumes(struct report_writer *w, const struct exh_report_input *in)
 		report_cell(w, report_str(v->serial));
 		report_cell(w, yes_no(v->system));
 		report_cell(w, report_str(v->flags));
-		report_cell(w, v->error != NULL ? v->error : _("examined"));
+		result(w, v);
 		report_row_end(w);
 	}
 	report_table_end(w);
+	if (in->nothing_examined != NULL)
+		report_para(w, REPORT_ALERT, report_fmt(w, _("Nothing was "
+		    "examined: %s. No finding here means nothing was looked "
+		    "at, not that the server is clean."),
+		    in->nothing_examined));
 	for (i = 0; i < in->nvolumes; i++)
 		if (in->volumes[i].error != NULL)
 			report_para(w, REPORT_WARN, report_fmt(w, _("Partition %1$d of "

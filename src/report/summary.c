@@ -62,8 +62,12 @@ put_skip_counts(struct exh_buf *b, const struct exh_findings *fs)
 	if (nreasons == 0)
 		return;
 	exh_buf_puts(b, "skipped by reason:");
-	for (j = 0; j < nreasons; j++)
-		exh_buf_printf(b, " %s %zu", reasons[j], per[j]);
+	/* A reason is a word of ours, escaped all the same. */
+	for (j = 0; j < nreasons; j++) {
+		exh_buf_putc(b, ' ');
+		put_esc(b, reasons[j]);
+		exh_buf_printf(b, " %zu", per[j]);
+	}
 	exh_buf_putc(b, '\n');
 }
 
@@ -75,7 +79,9 @@ put_skips(struct exh_buf *b, const struct exh_findings *fs)
 	for (i = 0; i < exh_findings_skip_count(fs); i++) {
 		const struct exh_skip *s = exh_findings_skip(fs, i);
 
-		exh_buf_printf(b, "skipped %s ", s->reason);
+		exh_buf_puts(b, "skipped ");
+		put_esc(b, s->reason);
+		exh_buf_putc(b, ' ');
 		put_esc(b, s->path ? s->path : "");
 		if (s->stream != NULL && s->stream[0] != '\0') {
 			exh_buf_putc(b, ':');
@@ -103,6 +109,33 @@ put_coverage(struct exh_buf *b, const struct exh_report_input *in)
 		    exh_log_family_name(cov[i].family), cov[i].files,
 		    cov[i].lines, exh_filetime_iso(cov[i].first, a),
 		    exh_filetime_iso(cov[i].last, c));
+}
+
+/* The volumes that contributed nothing, with the reason; when that is
+ * every volume, one line for the run says so. */
+static void
+put_not_examined(struct exh_buf *b, const struct exh_report_input *in)
+{
+	size_t i;
+
+	if (in->nothing_examined != NULL) {
+		exh_buf_puts(b, "nothing examined: ");
+		put_esc(b, in->nothing_examined);
+		exh_buf_putc(b, '\n');
+		return;
+	}
+	for (i = 0; i < in->nvolumes; i++) {
+		const struct exh_report_volume *v = &in->volumes[i];
+
+		if (v->error != NULL || v->not_examined == NULL)
+			continue;
+		exh_buf_printf(b, "volume %c: (partition %d of ", v->letter,
+		    v->partition);
+		put_esc(b, v->source_path);
+		exh_buf_puts(b, "): nothing examined: ");
+		put_esc(b, v->not_examined);
+		exh_buf_putc(b, '\n');
+	}
 }
 
 static void
@@ -158,6 +191,7 @@ exh_report_summary_text_to(const struct exh_report_input *in,
 	    PRIu64 " bytes), %" PRIu64 " skipped, %" PRIu64 " unreadable\n",
 	    st.streams_seen, st.streams_scanned, st.bytes_scanned,
 	    st.streams_skipped, st.streams_unreadable);
+	put_not_examined(b, in);
 	put_verdicts(b, in->profile);
 	put_coverage(b, in);
 	put_skip_counts(b, fs);

@@ -30,12 +30,14 @@ read_stream(void *ctx, void *buf, size_t len, size_t *got,
 
 int
 log_scan_text(struct exh_volume *vol, struct exh_logscan *ls, int family,
-    const struct log_file *f, struct exh_findings *fs, struct exh_err *err)
+    const struct log_file *f, struct exh_findings *fs, bool *read,
+    struct exh_err *err)
 {
 	struct stream_reader r = { NULL, 0 };
 	struct exh_err e;
 	int rc;
 
+	*read = false;
 	if ((rc = exh_stream_open(vol, f->mft, "", &r.st, &e)) == EXH_OK) {
 		rc = exh_logscan_file(ls, f->path, family, read_stream, &r, fs,
 		    &e);
@@ -48,6 +50,7 @@ log_scan_text(struct exh_volume *vol, struct exh_logscan *ls, int family,
 	if (rc != EXH_OK)
 		return exh_findings_add_skip(fs, f->path, "", f->mft, f->size,
 		    rc == EXH_ECORRUPT ? "corrupt" : "unreadable", e.msg, err);
+	*read = true;
 	return EXH_OK;
 }
 
@@ -82,7 +85,8 @@ evtx_to_memfd(struct exh_volume *vol, const struct log_file *f, int *out,
 
 int
 log_scan_evtx(struct exh_volume *vol, struct exh_events *ev,
-    struct log_file *f, struct exh_findings *fs, struct exh_err *err)
+    struct log_file *f, struct exh_findings *fs, bool *read,
+    struct exh_err *err)
 {
 	struct exh_events_stats st;
 	struct exh_buf note = { 0 };
@@ -90,6 +94,7 @@ log_scan_evtx(struct exh_volume *vol, struct exh_events *ev,
 	char a[32], b[32];
 	int fd, rc;
 
+	*read = false;
 	if (f->size > EVTX_MAX)
 		return exh_findings_add_skip(fs, f->path, "", f->mft, f->size,
 		    "too-large", "event log larger than 1 GiB", err);
@@ -109,6 +114,7 @@ log_scan_evtx(struct exh_volume *vol, struct exh_events *ev,
 		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
 	}
 	f->note = exh_buf_take(&note);
+	*read = true;
 	return EXH_OK;
 }
 

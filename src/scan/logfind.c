@@ -1,4 +1,4 @@
-/* Finding the logs of a system volume: Exchange Logging, IIS W3C folders, winevt\Logs; flagged URLs. */
+/* Finding the logs of a host on its volumes: Exchange Logging, IIS W3C folders, winevt\Logs; flagged URLs. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +83,7 @@ collect_log(const struct exh_entry *e, void *ctx)
 	f->size = e->streams[0].size;
 	f->family = family_hint(l, e->path);
 	f->vol = l->vol;
+	f->vol_index = l->vol_index;
 	l->n++;
 	return EXH_WALK_NEXT;
 nomem:
@@ -91,15 +92,28 @@ nomem:
 	return EXH_WALK_STOP;
 }
 
+/* The index of vol in in->vols, or SIZE_MAX. */
+static size_t
+index_of(const struct exh_scan_logs_input *in, const struct exh_volume *vol)
+{
+	size_t i;
+
+	for (i = 0; i < in->nvols; i++)
+		if (in->vols[i] == vol)
+			return i;
+	return SIZE_MAX;
+}
+
 static int
-walk_root(struct exh_volume *vol, const char *root, int hint,
-    struct log_list *l)
+walk_root(const struct exh_scan_logs_input *in, struct exh_volume *vol,
+    const char *root, int hint, struct log_list *l)
 {
 	struct exh_err err, serr;
 	int rc;
 
 	l->hint = hint;
 	l->vol = vol;
+	l->vol_index = index_of(in, vol);
 	rc = exh_volume_walk(vol, root, collect_log, l, &err);
 	l->hint = EXH_LOG_UNKNOWN;
 	/* A folder that exists but cannot be walked is a gap, not silence. */
@@ -120,35 +134,94 @@ volume_for(const struct exh_scan_logs_input *in, char letter)
 		if ((exh_volume_info(in->vols[i])->letter & ~0x20) ==
 		    (letter & ~0x20))
 			return in->vols[i];
+	if (in->vol != NULL && (exh_volume_info(in->vol)->letter & ~0x20) ==
+	    (letter & ~0x20))
+		return in->vol;
 	return NULL;
 }
 
-/* IIS log folders: the default and the ones applicationHost.config sets,
- * on whichever opened volume has their drive letter. */
+/* Walks a folder named with its drive letter on the volume with that
+ * letter.  A folder on no opened volume, or one that does not exist, is a
+ * note: site names the IIS site whose folder it is, NULL for the Exchange
+ * and event log folders (what). */
+static int
+walk_lettered(const struct exh_scan_logs_input *in, const char *dir,
+    int hint, const char *what, const char *site, struct log_list *l)
+{
+	struct exh_volume *on;
+	bool gone;
+
+	on = strlen(dir) >= 3 && dir[1] == ':' && dir[2] == '\\' ?
+	    volume_for(in, dir[0]) : NULL;
+	gone = on != NULL && walk_root(in, on, dir, hint, l) == EXH_ENOTFOUND;
+	if (on != NULL && !gone)
+		return EXH_OK;
+	if (site != NULL)
+		return log_note(l->res, "IIS site %s logs to %s, which %s",
+		    site, dir, gone ? "does not exist" :
+		    "is on no opened volume");
+	if (gone)
+		return log_note(l->res, "no %s %s", what, dir);
+	return log_note(l->res, "%s %s is on no opened volume", what, dir);
+}
+
+/* True when a site's log folder and d contain one another: it is read
+ * once, as the site's. */
+static bool
+site_logs_overlap(const struct exh_scan_logs_input *in, const char *d)
+{
+	size_t i, n;
+
+	for (i = 0; i < in->nsites; i++) {
+		const char *s = in->sites[i].log_dir_resolved;
+
+		if (s == NULL)
+			continue;
+		n = strlen(s) < strlen(d) ? strlen(s) : strlen(d);
+		if (strncasecmp(s, d, n) == 0 && (s[n] == '\0' ||
+		    s[n] == '\\') && (d[n] == '\0' || d[n] == '\\'))
+			return true;
+	}
+	return false;
+}
+
+/* IIS log folders: the system volume's default and the ones
+ * applicationHost.config sets, on whichever opened volume has their drive
+ * letter. */
 static int
 walk_iis_logs(const struct exh_scan_logs_input *in, struct log_list *l)
 {
-	char root[4096], letter = exh_volume_info(in->vol)->letter;
-	struct exh_volume *on;
+	char root[4096] = "";
 	size_t i;
 	int rc = EXH_OK;
 
-	/* A letter and a literal: root[4096] holds it by construction. */
-	(void)snprintf(root, sizeof(root), "%c:\\inetpub\\logs\\LogFiles",
-	    letter);
-	(void)walk_root(in->vol, root, EXH_LOG_IIS, l);
+	if (in->vol != NULL) {
+		/* A letter and a literal: root[4096] holds it by
+		 * construction. */
+		(void)snprintf(root, sizeof(root),
+		    "%c:\\inetpub\\logs\\LogFiles",
+		    exh_volume_info(in->vol)->letter);
+		(void)walk_root(in, in->vol, root, EXH_LOG_IIS, l);
+	}
 	for (i = 0; i < in->nsites && rc == EXH_OK; i++) {
 		const char *d = in->sites[i].log_dir_resolved;
 
 		if (d == NULL || strlen(d) < 3 || d[1] != ':' ||
-		    strncasecmp(d, root, strlen(root)) == 0)
+		    (root[0] != '\0' &&
+		    strncasecmp(d, root, strlen(root)) == 0))
 			continue;
-		if ((on = volume_for(in, d[0])) == NULL)
-			rc = log_note(l->res, "IIS site %s logs to %s, which "
-			    "is on no opened volume", in->sites[i].name, d);
-		else if (walk_root(on, d, EXH_LOG_IIS, l) == EXH_ENOTFOUND)
-			rc = log_note(l->res, "IIS site %s logs to %s, which "
-			    "does not exist", in->sites[i].name, d);
+		rc = walk_lettered(in, d, EXH_LOG_IIS, NULL,
+		    in->sites[i].name, l);
+	}
+	/* Found by layout: an inetpub without logs is no news. */
+	for (i = 0; i < in->niis_log_dirs && rc == EXH_OK; i++) {
+		const char *d = in->iis_log_dirs[i];
+		struct exh_volume *on;
+
+		if (d != NULL && strlen(d) >= 3 && d[1] == ':' &&
+		    !site_logs_overlap(in, d) &&
+		    (on = volume_for(in, d[0])) != NULL)
+			(void)walk_root(in, on, d, EXH_LOG_IIS, l);
 	}
 	return rc;
 }
@@ -157,7 +230,7 @@ int
 log_find(const struct exh_scan_logs_input *in, struct log_list *l,
     struct exh_err *err)
 {
-	char root[4096], letter = exh_volume_info(in->vol)->letter;
+	char root[4096];
 	int rc = EXH_OK;
 	int w;
 
@@ -166,19 +239,23 @@ log_find(const struct exh_scan_logs_input *in, struct log_list *l,
 		if (w < 0 || (size_t)w >= sizeof(root))
 			return exh_err_set(err, EXH_EUSAGE, 0, "logs: "
 			    "Exchange folder path too long");
-		if (walk_root(in->vol, root, EXH_LOG_UNKNOWN, l) ==
-		    EXH_ENOTFOUND)
-			rc = log_note(l->res, "no Exchange log folder %s",
-			    root);
+		rc = walk_lettered(in, root, EXH_LOG_UNKNOWN,
+		    "Exchange log folder", NULL, l);
 	}
 	if (rc == EXH_OK)
 		rc = walk_iis_logs(in, l);
-	/* A letter and a literal: root[4096] holds it by construction. */
-	(void)snprintf(root, sizeof(root),
-	    "%c:\\Windows\\System32\\winevt\\Logs", letter);
-	if (rc == EXH_OK && walk_root(in->vol, root, EXH_LOG_UNKNOWN, l) ==
-	    EXH_ENOTFOUND)
-		rc = log_note(l->res, "no event log folder %s", root);
+	if (rc == EXH_OK && in->event_log_dir != NULL)
+		rc = walk_lettered(in, in->event_log_dir, EXH_LOG_UNKNOWN,
+		    "event log folder", NULL, l);
+	else if (rc == EXH_OK && in->vol != NULL) {
+		/* A letter and a literal: root[4096] holds it by
+		 * construction. */
+		(void)snprintf(root, sizeof(root),
+		    "%c:\\Windows\\System32\\winevt\\Logs",
+		    exh_volume_info(in->vol)->letter);
+		rc = walk_lettered(in, root, EXH_LOG_UNKNOWN,
+		    "event log folder", NULL, l);
+	}
 	if (rc != EXH_OK)
 		return exh_err_set(err, rc, 0, "logs: out of memory");
 	if (l->rc != EXH_OK) {

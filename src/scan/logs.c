@@ -1,4 +1,4 @@
-/* The log and event-log analysis of a system volume, on the worker pool; results merged in file order. */
+/* The log and event-log analysis of a host, on the worker pool; results merged in file order. */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +24,7 @@ struct log_run {
 	uint64_t bytes;
 	uint64_t bytes_total;	/* of the files read (read_size) */
 	size_t last;		/* index of the file done last; SIZE_MAX */
+	uint64_t *read_per_vol;	/* files read, by index of in->vols */
 	int skip_rc;		/* first skip that could not be recorded */
 	struct exh_err skip_err;
 };
@@ -46,11 +47,14 @@ read_size(const struct log_run *run, const struct log_file *f)
 
 /* Workers count; the calling thread reports (report_logs below). */
 static void
-count_file(struct log_run *run, size_t k)
+count_file(struct log_run *run, size_t k, bool read)
 {
 	uint64_t bytes = read_size(run, &run->l->files[k]);
+	size_t v = run->l->files[k].vol_index;
 
 	pthread_mutex_lock(&run->lock);
+	if (read && run->read_per_vol != NULL && v < run->in->nvols)
+		run->read_per_vol[v]++;
 	run->done++;
 	run->bytes += bytes;
 	run->last = k;
@@ -109,6 +113,7 @@ analyse_file(void *ctx, struct pool_worker *pw, void *item, struct exh_err *err)
 	struct exh_err e;
 	char name[256];
 	int family = family_of(run, f);
+	bool read = false;
 	int rc = EXH_OK;
 
 	if (family == EXH_LOG_UNKNOWN && !log_wanted_evtx(f->path))
@@ -117,14 +122,15 @@ analyse_file(void *ctx, struct pool_worker *pw, void *item, struct exh_err *err)
 		rc = exh_findings_add_skip(run->out, f->path, "", f->mft,
 		    f->size, "unreadable", e.msg, err);
 	else if (family != EXH_LOG_UNKNOWN)
-		rc = log_scan_text(vol, w->ls, family, f, run->out, err);
+		rc = log_scan_text(vol, w->ls, family, f, run->out, &read,
+		    err);
 	else {
 		from = exh_events_update_count(w->ev);
-		if ((rc = log_scan_evtx(vol, w->ev, f, run->out, err)) ==
-		    EXH_OK)
+		if ((rc = log_scan_evtx(vol, w->ev, f, run->out, &read,
+		    err)) == EXH_OK)
 			rc = keep_updates(w->ev, from, f, err);
 	}
-	count_file(run, k);
+	count_file(run, k, read);
 	if (rc != EXH_OK)
 		exh_err_prefix(err, "worker: %s", exh_esc_term_str(f->path,
 		    name, sizeof(name)));
@@ -151,7 +157,7 @@ skip_cancelled(void *ctx, struct pool_worker *pw, void *item)
 		run->skip_err = e;
 	}
 	pthread_mutex_unlock(&run->lock);
-	count_file(run, k);
+	count_file(run, k, false);
 }
 
 static int
@@ -339,9 +345,12 @@ exh_scan_logs(const struct exh_scan_logs_input *in, struct exh_findings *out,
 
 	if (res != NULL)
 		memset(res, 0, sizeof(*res));
-	if (in == NULL || in->vol == NULL || in->rules_dir == NULL ||
-	    out == NULL || res == NULL || (in->vols == NULL && in->nvols > 0))
+	if (in == NULL || in->rules_dir == NULL || out == NULL || res == NULL ||
+	    (in->vols == NULL && in->nvols > 0))
 		return exh_err_set(err, EXH_EUSAGE, 0, "logs: invalid call");
+	if (in->nvols > 0 && (res->read_per_vol = calloc(in->nvols,
+	    sizeof(*res->read_per_vol))) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
 	memset(&l, 0, sizeof(l));
 	l.hint = EXH_LOG_UNKNOWN;
 	l.fs = out;
@@ -351,6 +360,7 @@ exh_scan_logs(const struct exh_scan_logs_input *in, struct exh_findings *out,
 	run.l = &l;
 	run.out = out;
 	run.last = SIZE_MAX;
+	run.read_per_vol = res->read_per_vol;
 	pthread_mutex_init(&run.lock, NULL);
 	if ((rc = log_find(in, &l, err)) == EXH_OK)
 		rc = logs_on_pool(&run, res, err);
@@ -378,5 +388,6 @@ exh_scan_logs_result_free(struct exh_scan_logs_result *res)
 	free(res->notes);
 	free(res->cov);
 	free(res->updates);
+	free(res->read_per_vol);
 	memset(res, 0, sizeof(*res));
 }

@@ -136,6 +136,8 @@ struct log_file {
 	uint64_t size;
 	int family;		/* enum exh_log_family; UNKNOWN = by path */
 	struct exh_volume *vol;	/* where it is: IIS may log to another one */
+	size_t vol_index;	/* vol's index in the input's vols, or
+				   SIZE_MAX */
 	/* Results of this file, merged in file order. */
 	char *note;		/* what an event log held, or NULL */
 	struct exh_update_event *updates;
@@ -147,13 +149,14 @@ struct log_list {
 	size_t n;
 	int hint;		/* family of W3C files in the folder walked */
 	struct exh_volume *vol;	/* the volume walked */
+	size_t vol_index;	/* its index in the input's vols */
 	struct exh_findings *fs;	/* damaged entries become skips */
 	struct exh_scan_logs_result *res;	/* notes go here */
 	int rc;			/* the first failure while finding */
 	struct exh_err err;
 };
 
-/* logfind.c: every log file of in's volume into l, in walk order; notes
+/* logfind.c: every log file of in's volumes into l, in walk order; notes
  * about missing folders go to l->res.  EXH_OK or EXH_ENOMEM. */
 int log_find(const struct exh_scan_logs_input *in, struct log_list *l,
     struct exh_err *err);
@@ -166,14 +169,16 @@ void log_register_flagged(const struct exh_scan_logs_input *in,
 
 /* logfile.c: one file through the checks of its family (a text log to
  * ls; family is not UNKNOWN) or an event log to ev, the per-file note (a
- * record count and time span) into f->note.  A file that cannot be read
- * becomes a skip in fs; the status is then EXH_OK.  Otherwise EXH_ENOMEM
- * or the collector's failure (err says why). */
+ * record count and time span) into f->note; *read says whether it was
+ * read (a damaged event log read in part counts).  A file that cannot be
+ * read becomes a skip in fs; the status is then EXH_OK.  Otherwise
+ * EXH_ENOMEM or the collector's failure (err says why). */
 int log_scan_text(struct exh_volume *vol, struct exh_logscan *ls,
     int family, const struct log_file *f, struct exh_findings *fs,
-    struct exh_err *err);
+    bool *read, struct exh_err *err);
 int log_scan_evtx(struct exh_volume *vol, struct exh_events *ev,
-    struct log_file *f, struct exh_findings *fs, struct exh_err *err);
+    struct log_file *f, struct exh_findings *fs, bool *read,
+    struct exh_err *err);
 /* The event logs whose records the checks read. */
 bool log_wanted_evtx(const char *path);
 

@@ -164,9 +164,11 @@ out:
 	return rc;
 }
 
-/* Substitutes the variables; *res is NULL when one is unknown. */
+/* Substitutes the variables (%WEBROOT% by webroot); *res is NULL when one
+ * is unknown. */
 static int
-substitute(const char *line, const struct exh_scope_vars *vars, char **res)
+substitute(const char *line, const struct exh_scope_vars *vars,
+    const char *webroot, char **res)
 {
 	static const char *names[] = { "%EXCHANGE%", "%WEBROOT%",
 	    "%SYSTEMDRIVE%", "%WINDIR%" };
@@ -176,7 +178,7 @@ substitute(const char *line, const struct exh_scope_vars *vars, char **res)
 	size_t i;
 
 	vals[0] = vars ? vars->exchange : NULL;
-	vals[1] = vars ? vars->webroot : NULL;
+	vals[1] = webroot;
 	vals[2] = vars ? vars->systemdrive : NULL;
 	vals[3] = vars ? vars->windir : NULL;
 	*res = NULL;
@@ -311,17 +313,16 @@ after_keyword(const char *line, const char *kw)
 	return line;
 }
 
+/* One line of the scope with one value of %WEBROOT% (NULL: none). */
 static int
-on_scope_line(void *ctx, const char *line, size_t lineno, struct exh_err *err)
+expand_line(struct expand_ctx *x, const char *line, const char *webroot,
+    size_t lineno, struct exh_err *err)
 {
-	struct expand_ctx *x = ctx;
 	const char *p;
 	char *full;
 	int rc;
 
-	if (after_keyword(line, "default-exchange") != NULL)
-		return EXH_OK;
-	if ((rc = substitute(line, x->vars, &full)) != EXH_OK)
+	if ((rc = substitute(line, x->vars, webroot, &full)) != EXH_OK)
 		return exh_err_set(err, rc, 0, "out of memory");
 	if (full == NULL)
 		return EXH_OK;
@@ -335,6 +336,28 @@ on_scope_line(void *ctx, const char *line, size_t lineno, struct exh_err *err)
 	if ((p = on_this_volume(x->vol, full)) != NULL)
 		rc = expand_path(x->vol, p, &x->roots, err);
 	free(full);
+	return rc;
+}
+
+static int
+on_scope_line(void *ctx, const char *line, size_t lineno, struct exh_err *err)
+{
+	struct expand_ctx *x = ctx;
+	size_t i;
+	int rc = EXH_OK;
+
+	if (after_keyword(line, "default-exchange") != NULL ||
+	    after_keyword(line, "structure") != NULL ||
+	    after_keyword(line, "structure-depth") != NULL)
+		return EXH_OK;
+	if (strstr(line, "%WEBROOT%") == NULL)
+		return expand_line(x, line, NULL, lineno, err);
+	/* Once per web root: each may be on another volume. */
+	for (i = 0; x->vars != NULL && i < x->vars->nwebroots &&
+	    rc == EXH_OK; i++)
+		if (x->vars->webroots[i] != NULL)
+			rc = expand_line(x, line, x->vars->webroots[i], lineno,
+			    err);
 	return rc;
 }
 
@@ -404,4 +427,223 @@ exh_scope_default_exchange(struct exh_volume *vol, const char *scope_file,
 		    "default-exchange path exists on this volume", scope_file);
 	*path = x.fallback;
 	return EXH_OK;
+}
+
+/* ---- web roots found by structure -------------------------------------- */
+
+#define STRUCTURE_DEPTH		4
+#define STRUCTURE_DEPTH_MAX	16
+
+/* "structure" names, split into components. */
+struct shape {
+	char **comps;
+	size_t ncomps;
+};
+
+struct structure_ctx {
+	struct exh_volume *vol;
+	const char *file;
+	struct shape *shapes;	/* searched for by name */
+	size_t nshapes;
+	struct strv anchored;	/* "structure \\path" lines, letter-less */
+	int depth;
+	struct exh_scope_found *found;
+	struct strv roots;
+	int rc;			/* failure inside the walk */
+};
+
+static void
+shapes_free(struct structure_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nshapes; i++)
+		exh_scope_free(c->shapes[i].comps, c->shapes[i].ncomps);
+	free(c->shapes);
+	strv_free(&c->anchored);
+	strv_free(&c->roots);
+}
+
+static int
+add_shape(struct structure_ctx *c, const char *names)
+{
+	struct shape *grown, sh = { NULL, 0 };
+	const char *p = names, *end;
+	int rc = EXH_OK;
+
+	while (*p != '\0' && rc == EXH_OK) {
+		if ((end = strchr(p, '\\')) == NULL)
+			end = p + strlen(p);
+		if (end > p) {
+			char *comp = strndup(p, (size_t)(end - p));
+
+			rc = comp == NULL ? EXH_ENOMEM :
+			    exh_strvec_push(&sh.comps, &sh.ncomps, comp);
+			free(comp);
+		}
+		p = *end != '\0' ? end + 1 : end;
+	}
+	if (rc == EXH_OK && (grown = realloc(c->shapes, (c->nshapes + 1) *
+	    sizeof(*grown))) == NULL)
+		rc = EXH_ENOMEM;
+	if (rc != EXH_OK) {
+		exh_scope_free(sh.comps, sh.ncomps);
+		return rc;
+	}
+	c->shapes = grown;
+	c->shapes[c->nshapes++] = sh;
+	return EXH_OK;
+}
+
+static int
+on_structure_line(void *ctx, const char *line, size_t lineno,
+    struct exh_err *err)
+{
+	struct structure_ctx *c = ctx;
+	const char *rest;
+	char *end;
+	long n;
+	int rc;
+
+	if ((rest = after_keyword(line, "structure-depth")) != NULL) {
+		errno = 0;
+		n = strtol(rest, &end, 10);
+		if (errno != 0 || end == rest || *end != '\0' || n < 1 ||
+		    n > STRUCTURE_DEPTH_MAX)
+			return exh_err_set(err, EXH_EUSAGE, 0, "%s:%zu: "
+			    "structure-depth wants a number from 1 to %d",
+			    c->file, lineno, STRUCTURE_DEPTH_MAX);
+		c->depth = (int)n;
+		return EXH_OK;
+	}
+	if ((rest = after_keyword(line, "structure")) == NULL)
+		return EXH_OK;
+	if (*rest == '\0' || strchr(rest, ':') != NULL ||
+	    strcmp(rest, "\\") == 0)
+		return exh_err_set(err, EXH_EUSAGE, 0, "%s:%zu: structure "
+		    "wants folder names (inetpub, FrontEnd\\HttpProxy) or a "
+		    "path from the volume root without a drive letter",
+		    c->file, lineno);
+	if (*rest == '\\')
+		rc = strv_add(&c->anchored, strdup(rest));
+	else
+		rc = add_shape(c, rest);
+	if (rc != EXH_OK)
+		return exh_err_set(err, rc, 0, "out of memory");
+	return EXH_OK;
+}
+
+/* True when the last components of path are sh's, ignoring ASCII case. */
+static bool
+tail_matches(const char *path, const struct shape *sh)
+{
+	char comp[1024];
+	const char *end = path + strlen(path), *start;
+	size_t i, len;
+
+	for (i = sh->ncomps; i > 0; i--) {
+		for (start = end; start > path && start[-1] != '\\'; start--)
+			;
+		len = (size_t)(end - start);
+		if (start == path || len == 0 || len >= sizeof(comp))
+			return false;
+		memcpy(comp, start, len);
+		comp[len] = '\0';
+		if (!glob_match(sh->comps[i - 1], comp))
+			return false;
+		end = start - 1;
+	}
+	return true;
+}
+
+static int
+on_structure_entry(const struct exh_entry *e, void *ctx)
+{
+	struct structure_ctx *c = ctx;
+	size_t i;
+
+	if (e->status != EXH_ENTRY_OK) {
+		c->found->damaged++;
+		return EXH_WALK_NEXT;
+	}
+	if (!e->is_dir)
+		return EXH_WALK_NEXT;
+	/* Never followed, as in the scan itself. */
+	if (e->reparse_tag != 0)
+		return EXH_WALK_PRUNE;
+	for (i = 0; i < c->nshapes; i++)
+		if (tail_matches(e->path, &c->shapes[i])) {
+			if ((c->rc = strv_add(&c->roots, strdup(e->path))) !=
+			    EXH_OK)
+				return EXH_WALK_STOP;
+			return EXH_WALK_PRUNE;
+		}
+	if (e->depth >= c->depth)
+		return EXH_WALK_PRUNE;
+	c->found->dirs++;
+	return EXH_WALK_NEXT;
+}
+
+static int
+search_structure(struct structure_ctx *c, struct exh_err *err)
+{
+	char start[8];
+	size_t i;
+	int rc = EXH_OK;
+
+	for (i = 0; i < c->anchored.n && rc == EXH_OK; i++)
+		rc = expand_path(c->vol, c->anchored.v[i], &c->roots, err);
+	if (rc != EXH_OK || c->nshapes == 0)
+		return rc;
+	/* "X:\\" always fits start[8]. */
+	(void)snprintf(start, sizeof(start), "%c:\\",
+	    exh_volume_info(c->vol)->letter);
+	c->found->dirs++;
+	rc = exh_volume_walk(c->vol, start, on_structure_entry, c, err);
+	if (c->rc != EXH_OK)
+		return exh_err_set(err, c->rc, 0, "out of memory");
+	if (rc == EXH_STOP)
+		rc = EXH_OK;
+	if (rc != EXH_OK)
+		exh_err_prefix(err, "%c: searching for web roots",
+		    exh_volume_info(c->vol)->letter);
+	return rc;
+}
+
+int
+exh_scope_structure(struct exh_volume *vol, const char *scope_file,
+    struct exh_scope_found *found, struct exh_err *err)
+{
+	struct structure_ctx c;
+	int rc;
+
+	if (found != NULL)
+		memset(found, 0, sizeof(*found));
+	if (vol == NULL || scope_file == NULL || found == NULL)
+		return exh_err_set(err, EXH_EUSAGE, 0, "scope: invalid call");
+	memset(&c, 0, sizeof(c));
+	c.vol = vol;
+	c.file = scope_file;
+	c.depth = STRUCTURE_DEPTH;
+	c.found = found;
+	if ((rc = each_line(scope_file, on_structure_line, &c, err)) ==
+	    EXH_OK) {
+		found->depth = c.depth;
+		rc = search_structure(&c, err);
+	}
+	dedupe(&c.roots);
+	found->roots = c.roots.v;
+	found->nroots = c.roots.n;
+	memset(&c.roots, 0, sizeof(c.roots));
+	shapes_free(&c);
+	return rc;
+}
+
+void
+exh_scope_structure_free(struct exh_scope_found *found)
+{
+	if (found == NULL)
+		return;
+	exh_scope_free(found->roots, found->nroots);
+	memset(found, 0, sizeof(*found));
 }

@@ -100,6 +100,10 @@ fill_volumes(const struct exh_triage *t, struct input_store *s)
 		s->vols[i].serial = vi->serial;
 		s->vols[i].system = exh_volume_is_system(t->vols[i].vol);
 		s->vols[i].flags = volume_flags(vi);
+		s->vols[i].counted = t->ran;
+		s->vols[i].streams = t->vols[i].examined;
+		s->vols[i].logs = t->vols[i].logs;
+		s->vols[i].not_examined = t->vols[i].why;
 	}
 	for (i = 0; i < t->nfailed; i++) {
 		struct exh_report_volume *v = &s->vols[t->nvols + i];
@@ -147,6 +151,7 @@ fill_results(const struct exh_triage *t, struct exh_report_input *in)
 	in->coverage = t->cov;
 	in->ncoverage = t->ncov;
 	in->findings = t->fs;
+	in->nothing_examined = t->nothing_examined;
 	in->run_notes = (const char *const *)t->notes;
 	in->nrun_notes = t->nnotes;
 }

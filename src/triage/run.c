@@ -25,23 +25,6 @@ profile_exchange(const struct exh_profile *p, char letter)
 	return dir;
 }
 
-/* The root of the default web site's physical path on this volume. */
-static const char *
-profile_webroot(const struct exh_profile *p, char letter)
-{
-	size_t i;
-
-	for (i = 0; p != NULL && i < p->nvdirs; i++) {
-		const struct exh_iis_vdir *v = &p->vdirs[i];
-
-		if (v->physical_resolved != NULL && strcmp(v->app_path, "/") == 0 &&
-		    strcmp(v->vdir_path, "/") == 0 &&
-		    (v->physical_resolved[0] & ~0x20) == (letter & ~0x20))
-			return v->physical_resolved;
-	}
-	return NULL;
-}
-
 char *
 triage_install_dir(const struct exh_triage *t, struct exh_volume *vol)
 {
@@ -80,64 +63,266 @@ coverage_gaps(struct exh_triage *t, struct exh_err *err)
 	return rc;
 }
 
-/* Fills the scope variables of a system volume; says where they came
- * from.  *exchange is malloc'd (or NULL). */
-static void
-system_vars(struct exh_triage *t, struct exh_volume *vol, const char *scope,
-    struct exh_scope_vars *vars, char bufs[3][64], char **exchange)
-{
-	char letter = exh_volume_info(vol)->letter;
-	const char *web = profile_webroot(t->prof, letter);
-	struct exh_err err;
+/* The scope of the whole host, the same for every volume: each expanded
+ * line applies on the volume whose drive letter it names. */
+struct host_scope {
+	struct exh_volume *sys;		/* the system volume, or NULL */
+	char scope[4096];		/* rules/scope.txt */
+	char systemdrive[4];		/* "C:" */
+	char *windir;			/* "C:\\Windows" */
+	char *exchange;			/* no trailing backslash */
+	char **webroots;
+	size_t nwebroots;
+	struct exh_scope_vars vars;
+	/* Found by structure on volumes without a scope root: an Exchange
+	 * tree (when the registry names none) and inetpub log folders, for
+	 * the log analysis. */
+	char *found_exchange;
+	char **found_iis_logs;
+	size_t nfound_iis_logs;
+};
 
-	/* A letter and a literal: these fit bufs[64] by construction. */
-	(void)snprintf(bufs[0], 64, "%c:", letter);
-	(void)snprintf(bufs[1], 64, "%c:\\Windows", letter);
-	(void)snprintf(bufs[2], 64, "%c:\\inetpub\\wwwroot", letter);
-	vars->systemdrive = bufs[0];
-	vars->windir = bufs[1];
-	vars->webroot = web != NULL ? web : bufs[2];
-	if ((*exchange = profile_exchange(t->prof, letter)) != NULL)
-		triage_note(t, "Exchange folder %s from %s", *exchange,
-		    t->prof->install_path_source);
-	else if (exh_scope_default_exchange(vol, scope, exchange, &err) ==
-	    EXH_OK)
-		triage_note(t, "Exchange path not read from the registry; "
-		    "using the default %s and web root %s", *exchange,
-		    bufs[2]);
-	else
+static void
+host_scope_free(struct host_scope *hs)
+{
+	free(hs->windir);
+	free(hs->exchange);
+	free(hs->found_exchange);
+	exh_strvec_free(hs->webroots, hs->nwebroots);
+	exh_strvec_free(hs->found_iis_logs, hs->nfound_iis_logs);
+}
+
+/* A drive path moved onto the volume it is on: the volume with its
+ * letter, or for "C:" the system volume when no volume has that letter
+ * (the host profile reads the registry's paths the same way).  Malloc'd,
+ * without a trailing backslash; NULL when it is on no opened volume or
+ * is not a drive path. */
+static char *
+placed(const struct exh_triage *t, const struct host_scope *hs,
+    const char *path)
+{
+	struct exh_volume *on;
+	size_t n;
+	char *out;
+
+	if (path == NULL || strlen(path) < 3 || path[1] != ':' ||
+	    path[2] != '\\')
+		return NULL;
+	if ((on = triage_volume_for(t, path[0])) == NULL &&
+	    (path[0] & ~0x20) == 'C')
+		on = hs->sys;
+	if (on == NULL || (out = strdup(path)) == NULL)
+		return NULL;
+	out[0] = exh_volume_info(on)->letter;
+	n = strlen(out);
+	while (n > 3 && out[n - 1] == '\\')
+		out[--n] = '\0';
+	return out;
+}
+
+/* %EXCHANGE%: the registry's folder wherever it is, else the first
+ * default-exchange path that exists on some volume.  With --full the
+ * folder is only where its logs are: where it was found is no news. */
+static void
+host_exchange(struct exh_triage *t, struct host_scope *hs)
+{
+	const struct exh_profile *p = t->prof;
+	bool tell = !t->opt.full;
+	struct exh_err err;
+	size_t i;
+
+	if (p != NULL && p->exchange_present && p->install_path != NULL &&
+	    strlen(p->install_path) >= 4) {
+		if ((hs->exchange = placed(t, hs, p->install_path)) == NULL)
+			triage_note(t, "Exchange folder %s from %s is on no "
+			    "opened volume: its files and logs are not "
+			    "examined; give its disk, or its letter with "
+			    "--letter", p->install_path,
+			    p->install_path_source);
+		else if (tell)
+			triage_note(t, "Exchange folder %s from %s",
+			    hs->exchange, p->install_path_source);
+		return;
+	}
+	for (i = 0; i < t->nvols && hs->exchange == NULL; i++)
+		if (exh_scope_default_exchange(t->vols[i].vol, hs->scope,
+		    &hs->exchange, &err) == EXH_OK && tell)
+			triage_note(t, "Exchange path not read from the "
+			    "registry; using the default %s and web root "
+			    "%c:\\inetpub\\wwwroot", hs->exchange, hs->sys ?
+			    exh_volume_info(hs->sys)->letter :
+			    hs->exchange[0]);
+	if (hs->exchange != NULL || !tell)
+		return;
+	if (hs->sys != NULL)
 		triage_note(t, "no Exchange installation at the default paths "
-		    "on %c:", letter);
-	vars->exchange = *exchange;
+		    "on %c:", exh_volume_info(hs->sys)->letter);
+	else
+		triage_note(t, "no Exchange installation found: no volume "
+		    "holds the SYSTEM hive and none has a default path");
+}
+
+/* %WEBROOT%: every virtual directory's physical path, wherever it is;
+ * without applicationHost.config the default web site's. */
+static int
+host_webroots(struct exh_triage *t, struct host_scope *hs)
+{
+	char def[64], *w;
+	size_t i, j;
+	int rc = EXH_OK;
+
+	for (i = 0; t->prof != NULL && i < t->prof->nvdirs && rc == EXH_OK;
+	    i++) {
+		/* A glob in a configured path would widen the scope. */
+		if ((w = placed(t, hs, t->prof->vdirs[i].physical_resolved)) ==
+		    NULL || strpbrk(w, "*?") != NULL) {
+			free(w);
+			continue;
+		}
+		for (j = 0; j < hs->nwebroots &&
+		    !exh_ascii_iequal(hs->webroots[j], w); j++)
+			;
+		if (j == hs->nwebroots)
+			rc = exh_strvec_push(&hs->webroots, &hs->nwebroots, w);
+		free(w);
+	}
+	if (rc == EXH_OK && hs->nwebroots == 0 && hs->sys != NULL) {
+		/* A letter and a literal: def[64] holds it. */
+		(void)snprintf(def, sizeof(def), "%c:\\inetpub\\wwwroot",
+		    exh_volume_info(hs->sys)->letter);
+		rc = exh_strvec_push(&hs->webroots, &hs->nwebroots, def);
+	}
+	return rc;
+}
+
+/* %SYSTEMDRIVE% and %WINDIR% from the system volume: the Windows folder is
+ * where the SYSTEM hive was found (SystemRoot names its folder). */
+static int
+host_system(struct exh_triage *t, struct host_scope *hs)
+{
+	const char *root = t->prof != NULL ? t->prof->system_root : NULL;
+	char letter;
+
+	if (hs->sys == NULL)
+		return EXH_OK;
+	letter = exh_volume_info(hs->sys)->letter;
+	(void)snprintf(hs->systemdrive, sizeof(hs->systemdrive), "%c:",
+	    letter);
+	if (root == NULL || strlen(root) < 4 || root[1] != ':' ||
+	    root[2] != '\\' || strpbrk(root, "*?") != NULL)
+		root = "C:\\Windows";
+	if (asprintf(&hs->windir, "%c:%s", letter, root + 2) < 0) {
+		hs->windir = NULL;
+		return EXH_ENOMEM;
+	}
+	return EXH_OK;
 }
 
 static int
-volume_roots(struct exh_triage *t, struct exh_volume *vol, char ***roots,
-    size_t *nroots, struct exh_err *err)
+host_scope_init(struct exh_triage *t, struct host_scope *hs,
+    struct exh_err *err)
 {
-	struct exh_scope_vars vars;
-	char scope[4096], bufs[3][64];
-	char *exchange = NULL;
-	int rc;
+	size_t i;
 
-	if (t->opt.full) {
-		if ((*roots = calloc(1, sizeof(**roots))) == NULL ||
-		    ((*roots)[0] = strdup("\\")) == NULL) {
-			free(*roots);
-			return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
-		}
-		*nroots = 1;
-		return EXH_OK;
-	}
-	if (!triage_rules_path(t, "scope.txt", scope, sizeof(scope)))
+	memset(hs, 0, sizeof(*hs));
+	if (!triage_rules_path(t, "scope.txt", hs->scope, sizeof(hs->scope)))
 		return exh_err_set(err, EXH_EUSAGE, 0,
 		    "rules directory path too long");
-	memset(&vars, 0, sizeof(vars));
-	if (exh_volume_is_system(vol))
-		system_vars(t, vol, scope, &vars, bufs, &exchange);
-	rc = exh_scope_expand(vol, scope, &vars, roots, nroots, err);
-	free(exchange);
-	return rc;
+	for (i = 0; i < t->nvols && hs->sys == NULL; i++)
+		if (exh_volume_is_system(t->vols[i].vol))
+			hs->sys = t->vols[i].vol;
+	if (host_system(t, hs) != EXH_OK || host_webroots(t, hs) != EXH_OK)
+		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
+	host_exchange(t, hs);
+	hs->vars.exchange = hs->exchange;
+	hs->vars.webroots = (const char *const *)hs->webroots;
+	hs->vars.nwebroots = hs->nwebroots;
+	hs->vars.systemdrive = hs->sys != NULL ? hs->systemdrive : NULL;
+	hs->vars.windir = hs->windir;
+	return EXH_OK;
+}
+
+static int
+whole_volume(char ***roots, size_t *nroots, struct exh_err *err)
+{
+	if ((*roots = calloc(1, sizeof(**roots))) == NULL ||
+	    ((*roots)[0] = strdup("\\")) == NULL) {
+		free(*roots);
+		*roots = NULL;
+		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
+	}
+	*nroots = 1;
+	return EXH_OK;
+}
+
+/* A volume that is not the system volume and holds no scope root: its
+ * web roots found by their layout (rules/scope.txt structure lines). */
+/* What a web root found by structure says about the logs: an Exchange
+ * tree's Logging folder (...\FrontEnd\HttpProxy: its parent's parent)
+ * when the registry named no Exchange folder, an inetpub's logs\LogFiles. */
+static int
+structure_logs(struct host_scope *hs, const char *root)
+{
+	static const char tail[] = "\\FrontEnd\\HttpProxy";
+	size_t n = strlen(root), k = sizeof(tail) - 1;
+	const char *base = strrchr(root, '\\');
+	char *p;
+	int rc;
+
+	if (hs->exchange == NULL && hs->found_exchange == NULL && n > k &&
+	    exh_ascii_iequal(root + n - k, tail)) {
+		if ((hs->found_exchange = strndup(root, n - k)) == NULL)
+			return EXH_ENOMEM;
+	} else if (base != NULL && exh_ascii_iequal(base + 1, "inetpub")) {
+		if (asprintf(&p, "%s\\logs\\LogFiles", root) < 0)
+			return EXH_ENOMEM;
+		rc = exh_strvec_push(&hs->found_iis_logs,
+		    &hs->nfound_iis_logs, p);
+		free(p);
+		return rc;
+	}
+	return EXH_OK;
+}
+
+static int
+structure_roots(struct exh_triage *t, struct host_scope *hs,
+    struct triage_volume *tv, char ***roots, size_t *nroots,
+    struct exh_err *err)
+{
+	struct exh_scope_found found;
+	struct exh_err e;
+	char letter = exh_volume_info(tv->vol)->letter;
+	size_t i;
+	int rc;
+
+	rc = exh_scope_structure(tv->vol, hs->scope, &found, &e);
+	tv->structure_depth = found.depth;
+	if (rc == EXH_ENOMEM || rc == EXH_EUSAGE || rc == EXH_ENOTFOUND) {
+		exh_scope_structure_free(&found);
+		*err = e;
+		return rc;
+	}
+	if (rc != EXH_OK && asprintf(&tv->why, "it cannot be searched: %s",
+	    e.msg) < 0)
+		tv->why = NULL;
+	if (found.damaged > 0)
+		triage_note(t, "%c: %llu damaged entries passed over while "
+		    "searching for web roots", letter,
+		    (unsigned long long)found.damaged);
+	if (found.nroots > 0)
+		triage_note(t, "%c: not the system volume and no scope root: "
+		    "%zu web root%s found by structure within %d directory "
+		    "levels, first %s", letter, found.nroots,
+		    found.nroots == 1 ? "" : "s", found.depth, found.roots[0]);
+	for (i = 0; i < found.nroots; i++)
+		if (structure_logs(hs, found.roots[i]) != EXH_OK) {
+			exh_scope_structure_free(&found);
+			return exh_err_set(err, EXH_ENOMEM, 0,
+			    "out of memory");
+		}
+	*roots = found.roots;
+	*nroots = found.nroots;
+	return EXH_OK;
 }
 
 static int
@@ -166,35 +351,94 @@ record_scope(struct exh_triage *t, struct exh_volume *vol,
 }
 
 static int
-scan_volume(struct exh_triage *t, struct triage_volume *tv,
-    const struct exh_scan_options *so, struct exh_err *err)
+scan_volume(struct exh_triage *t, struct host_scope *hs,
+    struct triage_volume *tv, const struct exh_scan_options *so,
+    struct exh_err *err)
 {
+	struct exh_stats before, after;
 	char **roots = NULL;
 	size_t nroots = 0;
 	int rc;
 
-	if ((rc = volume_roots(t, tv->vol, &roots, &nroots, err)) != EXH_OK)
-		return rc;
-	if ((rc = record_scope(t, tv->vol, roots, nroots, err)) != EXH_OK) {
+	if (t->opt.full)
+		rc = whole_volume(&roots, &nroots, err);
+	else
+		rc = exh_scope_expand(tv->vol, hs->scope, &hs->vars, &roots,
+		    &nroots, err);
+	if (rc == EXH_OK && !t->opt.full && nroots == 0 &&
+	    tv->vol != hs->sys) {
 		exh_scope_free(roots, nroots);
-		return rc;
+		roots = NULL;
+		rc = structure_roots(t, hs, tv, &roots, &nroots, err);
 	}
-	rc = exh_scan_volume(tv->vol, (const char *const *)roots, nroots, so,
-	    t->fs, err);
+	if (rc == EXH_OK)
+		rc = record_scope(t, tv->vol, roots, nroots, err);
+	tv->nroots = nroots;
+	before = exh_findings_stats(t->fs);
+	if (rc == EXH_OK)
+		rc = exh_scan_volume(tv->vol, (const char *const *)roots,
+		    nroots, so, t->fs, err);
+	after = exh_findings_stats(t->fs);
+	tv->seen = after.streams_seen - before.streams_seen;
+	tv->examined = after.streams_scanned - before.streams_scanned;
+	tv->unreadable = after.streams_unreadable - before.streams_unreadable;
 	exh_scope_free(roots, nroots);
 	return rc;
 }
 
-/* Triage's side of the log analysis: what the scan layer needs from the
- * profile and the opened volumes, and its results into the triage. */
+/* The log analysis' results into the triage. */
 static int
-scan_logs(struct exh_triage *t, struct exh_volume *vol, struct exh_err *err)
+keep_logs(struct exh_triage *t, struct exh_scan_logs_result *res, int rc,
+    struct exh_err *err)
+{
+	struct exh_log_coverage *grown;
+	size_t i;
+
+	for (i = 0; t->prof != NULL && i < res->nupdates; i++)
+		if (res->updates[i].kb[0] != '\0')
+			(void)exh_profile_add_update_event(t->prof,
+			    res->updates[i].time, res->updates[i].kb,
+			    res->updates[i].failed);
+	if (res->ncov > 0) {
+		grown = realloc(t->cov, (t->ncov + res->ncov) *
+		    sizeof(*grown));
+		if (grown == NULL && rc == EXH_OK)
+			rc = exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
+		if (grown != NULL) {
+			t->cov = grown;
+			memcpy(t->cov + t->ncov, res->cov, res->ncov *
+			    sizeof(*grown));
+			t->ncov += res->ncov;
+		}
+	}
+	for (i = 0; res->read_per_vol != NULL && i < t->nvols; i++)
+		t->vols[i].logs += res->read_per_vol[i];
+	for (i = 0; i < res->nnotes; i++)
+		triage_note(t, "%s", res->notes[i]);
+	return rc;
+}
+
+/* a and b joined, malloc'd; NULL when out of memory. */
+static char *
+joined(const char *a, const char *b)
+{
+	char *s;
+
+	return asprintf(&s, "%s%s", a, b) < 0 ? NULL : s;
+}
+
+/* Triage's side of the log analysis, run once for the host: the Exchange
+ * folder on its own volume, the IIS log folders wherever they are, the
+ * event logs of the system volume. */
+static int
+scan_logs(struct exh_triage *t, const struct host_scope *hs,
+    struct exh_err *err)
 {
 	struct exh_scan_logs_input in;
 	struct exh_scan_logs_result res;
 	struct exh_volume **vols;
-	struct exh_log_coverage *grown;
-	char *install;
+	const char *exchange;
+	char *install = NULL, *evtx = NULL;
 	size_t i;
 	int rc;
 
@@ -203,10 +447,25 @@ scan_logs(struct exh_triage *t, struct exh_volume *vol, struct exh_err *err)
 	for (i = 0; i < t->nvols; i++)
 		vols[i] = t->vols[i].vol;
 	memset(&in, 0, sizeof(in));
-	in.vol = vol;
+	in.vol = hs->sys;
 	in.vols = vols;
 	in.nvols = t->nvols;
-	in.install_dir = install = triage_install_dir(t, vol);
+	exchange = hs->exchange != NULL ? hs->exchange : hs->found_exchange;
+	if (hs->exchange == NULL && exchange != NULL)
+		triage_note(t, "Exchange folder %s found by structure (no "
+		    "registry value names one): its logs are analysed",
+		    exchange);
+	if ((exchange != NULL && (install = joined(exchange, "\\")) ==
+	    NULL) || (hs->windir != NULL && (evtx = joined(hs->windir,
+	    "\\System32\\winevt\\Logs")) == NULL)) {
+		free(install);
+		free(vols);
+		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
+	}
+	in.install_dir = install;
+	in.event_log_dir = evtx;
+	in.iis_log_dirs = (const char *const *)hs->found_iis_logs;
+	in.niis_log_dirs = hs->nfound_iis_logs;
 	if (t->prof != NULL) {
 		in.sites = t->prof->sites;
 		in.nsites = t->prof->nsites;
@@ -220,29 +479,12 @@ scan_logs(struct exh_triage *t, struct exh_volume *vol, struct exh_err *err)
 	in.progress = t->opt.progress;
 	in.progress_ctx = t->opt.ctx;
 	memset(&res, 0, sizeof(res));
-	rc = exh_scan_logs(&in, t->fs, &res, err);
-	for (i = 0; t->prof != NULL && i < res.nupdates; i++)
-		if (res.updates[i].kb[0] != '\0')
-			(void)exh_profile_add_update_event(t->prof,
-			    res.updates[i].time, res.updates[i].kb,
-			    res.updates[i].failed);
-	if (res.ncov > 0) {
-		grown = realloc(t->cov, (t->ncov + res.ncov) * sizeof(*grown));
-		if (grown == NULL && rc == EXH_OK)
-			rc = exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
-		if (grown != NULL) {
-			t->cov = grown;
-			memcpy(t->cov + t->ncov, res.cov, res.ncov *
-			    sizeof(*grown));
-			t->ncov += res.ncov;
-		}
-	}
-	for (i = 0; i < res.nnotes; i++)
-		triage_note(t, "%s", res.notes[i]);
+	rc = keep_logs(t, &res, exh_scan_logs(&in, t->fs, &res, err), err);
 	if (rc == EXH_OK)
 		rc = coverage_gaps(t, err);
 	exh_scan_logs_result_free(&res);
 	free(install);
+	free(evtx);
 	free(vols);
 	return rc;
 }
@@ -251,9 +493,10 @@ int
 exh_triage_run(struct exh_triage *t, struct exh_err *err)
 {
 	struct exh_scan_options so;
+	struct host_scope hs;
 	struct exh_err perr;
 	size_t i;
-	int rc = EXH_OK;
+	int rc;
 
 	if (t->rules == NULL)
 		return exh_err_set(err, EXH_EUSAGE, 0,
@@ -269,17 +512,18 @@ exh_triage_run(struct exh_triage *t, struct exh_err *err)
 	so.cancel = t->opt.cancel;
 	so.progress = t->opt.progress;
 	so.progress_ctx = t->opt.ctx;
+	rc = host_scope_init(t, &hs, err);
 	for (i = 0; i < t->nvols && rc == EXH_OK; i++)
-		rc = scan_volume(t, &t->vols[i], &so, err);
+		rc = scan_volume(t, &hs, &t->vols[i], &so, err);
 	/* Logs last: IIS requests are matched against the files flagged on
 	 * every volume (a web root may be on D:). */
 	if (t->opt.no_logs)
 		triage_note(t, "log analysis not run (--no-logs): no Exchange, "
 		    "IIS or event log was examined");
-	for (i = 0; i < t->nvols && rc == EXH_OK && !t->opt.no_logs; i++)
-		if (exh_volume_is_system(t->vols[i].vol) &&
-		    (t->opt.cancel == NULL || *t->opt.cancel == 0))
-			rc = scan_logs(t, t->vols[i].vol, err);
+	else if (rc == EXH_OK && (t->opt.cancel == NULL ||
+	    *t->opt.cancel == 0))
+		rc = scan_logs(t, &hs, err);
+	host_scope_free(&hs);
 	/* Host findings last: MsiInstaller events may have moved a verdict. */
 	if (t->prof != NULL && exh_profile_findings(t->prof, t->fs, &perr) !=
 	    EXH_OK)
@@ -288,6 +532,9 @@ exh_triage_run(struct exh_triage *t, struct exh_err *err)
 		exh_findings_set_partial(t->fs, "cancelled");
 		rc = exh_err_set(err, EXH_STOP, 0, "cancelled");
 	}
+	/* Never a silent "clean": what contributed nothing says why. */
+	if (rc == EXH_OK && triage_examined(t, hs.sys) != EXH_OK)
+		rc = exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
 	if (rc == EXH_OK && t->notes_lost > 0)
 		rc = exh_err_set(err, EXH_ENOMEM, 0, "triage: %zu notes not "
 		    "kept: out of memory", t->notes_lost);

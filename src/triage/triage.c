@@ -69,8 +69,11 @@ exh_triage_destroy(struct exh_triage *t)
 
 	if (t == NULL)
 		return;
-	for (i = 0; i < t->nvols; i++)
+	for (i = 0; i < t->nvols; i++) {
 		exh_volume_close(t->vols[i].vol);
+		free(t->vols[i].why);
+	}
+	free(t->nothing_examined);
 	/* Nothing reads the devices any more: they get their flag back,
 	 * unless the boot image asks to keep them read-only. */
 	for (i = 0; i < t->nsrcs; i++)
@@ -120,7 +123,8 @@ add_volume(struct exh_triage *t, struct exh_source *src, int part,
 	if (grown == NULL)
 		return EXH_ENOMEM;
 	t->vols = grown;
-	t->vols[t->nvols++] = (struct triage_volume){ src, part, vol };
+	t->vols[t->nvols++] = (struct triage_volume){ .src = src,
+	    .part = part, .vol = vol };
 	return EXH_OK;
 }
 
@@ -349,7 +353,7 @@ exh_triage_verdict_status(const struct exh_triage *t)
 	if (counts[EXH_LEVEL_WARNING] + counts[EXH_LEVEL_ALERT] > 0)
 		return 1;
 	if (st.streams_unreadable > 0 || exh_findings_partial(t->fs) != NULL ||
-	    size_skips(t->fs))
+	    size_skips(t->fs) || t->nothing_examined != NULL)
 		return 3;
 	return 0;
 }

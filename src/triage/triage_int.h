@@ -8,6 +8,14 @@ struct triage_volume {
 	struct exh_source *src;
 	int part;
 	struct exh_volume *vol;
+	/* What the run examined on it (run.c, examined.c). */
+	uint64_t seen;			/* streams met in its roots */
+	uint64_t examined;		/* streams read and scanned */
+	uint64_t unreadable;
+	uint64_t logs;			/* log files read */
+	size_t nroots;			/* roots walked: scope, structure, "\\" */
+	int structure_depth;		/* > 0: searched by structure */
+	char *why;			/* nothing examined on it: why; NULL */
 };
 
 /* A volume that could not be opened, for the record. */
@@ -36,6 +44,7 @@ struct exh_triage {
 	size_t nscope;
 	struct exh_log_coverage *cov;
 	size_t ncov;
+	char *nothing_examined;		/* no volume contributed: why; NULL */
 	bool ran;
 };
 
@@ -62,6 +71,12 @@ int triage_letter_volumes(struct triage_volume *tv, size_t n,
 /* rules_dir/name into buf; false when it does not fit. */
 bool triage_rules_path(const struct exh_triage *t, const char *name,
     char *buf, size_t len);
+
+/* After the run: the reason of every volume on which no stream and no
+ * log was examined, and t->nothing_examined when that is every volume
+ * (sys: the system volume or NULL); each goes to the notes.  EXH_OK or
+ * EXH_ENOMEM. */
+int triage_examined(struct exh_triage *t, const struct exh_volume *sys);
 
 /* The Exchange folder (trailing backslash) on vol, from the registry or
  * the default paths; NULL when there is none. */

@@ -357,6 +357,8 @@ check "file-type-signatures.txt is HEXMAGIC;TYPE, and longest-prefix typing work
 awk '
 	/^#/ || /^[ \t]*$/ { next }
 	/^default-exchange [A-Za-z]:\\/ { next }
+	/^structure-depth ([1-9]|1[0-6])$/ { next }
+	/^structure \\?[^\\:]+(\\[^\\:]+)*$/ { next }
 	/^%(EXCHANGE|WEBROOT|SYSTEMDRIVE|WINDIR)%(\\[^\\]+)*$/ { next }
 	{ print "scope.txt:" NR ": " $0 }' "$R/scope.txt" >"$TMP/err"
 for want in '%EXCHANGE%' '%WEBROOT%' '%SYSTEMDRIVE%\ProgramData' '%WINDIR%\Temp' \
@@ -365,10 +367,12 @@ for want in '%EXCHANGE%' '%WEBROOT%' '%SYSTEMDRIVE%\ProgramData' '%WINDIR%\Temp'
     '%WINDIR%\Microsoft.NET\Framework64\*\Temporary ASP.NET Files' \
     '%WINDIR%\Microsoft.NET\Framework\*\Temporary ASP.NET Files' \
     'default-exchange C:\Program Files\Microsoft\Exchange Server\V15' \
-    'default-exchange C:\Program Files\Microsoft\Exchange Server\V14'; do
+    'default-exchange C:\Program Files\Microsoft\Exchange Server\V14' \
+    'structure-depth 4' 'structure inetpub' 'structure aspnet_client' \
+    'structure FrontEnd\HttpProxy'; do
 	grep -qxF "$want" "$R/scope.txt" || say "scope.txt lacks: $want" >>"$TMP/err"
 done
-check "scope.txt is well-formed and holds the default Exchange triage scope"
+check "scope.txt is well-formed and holds the default Exchange triage scope and the structure lines"
 
 say "1..$n"
 [ "$fails" -eq 0 ]

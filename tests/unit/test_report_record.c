@@ -150,11 +150,14 @@ setup(void **state)
 	fx->ro = (struct exh_ro_state){ true, 0, 1, 1, "BLKROSET", "", -1 };
 	fx->src = (struct exh_report_source){ "/dev/sdb", HOSTILE, HOSTILE,
 	    "gpt", NULL, 0, 1ULL << 36, &fx->ro };
-	fx->vols[0] = (struct exh_report_volume){ "/dev/sdb", 2, 'C',
-	    1ULL << 35, HOSTILE, "1234-ABCD", true, "dirty", NULL,
-	    "MountedDevices" };
-	fx->vols[1] = (struct exh_report_volume){ "/dev/sdb", 3, '?', 1, "",
-	    "", false, "", HOSTILE, NULL };
+	fx->vols[0] = (struct exh_report_volume){ .source_path = "/dev/sdb",
+	    .partition = 2, .letter = 'C', .size = 1ULL << 35,
+	    .label = HOSTILE, .serial = "1234-ABCD", .system = true,
+	    .flags = "dirty", .counted = true, .streams = 12, .logs = 3,
+	    .letter_source = "MountedDevices" };
+	fx->vols[1] = (struct exh_report_volume){ .source_path = "/dev/sdb",
+	    .partition = 3, .letter = '?', .size = 1, .label = "",
+	    .serial = "", .flags = "", .error = HOSTILE };
 	fx->cov[0] = (struct exh_log_coverage){ 4, 10, 5000, 3,
 	    T2020 + 300 * DAY, T2020 + 500 * DAY };
 	fx->col[0] = (struct exh_report_collected){ "files/C/x.aspx", HOSTILE,
@@ -388,6 +391,64 @@ missing_parts_are_stated_not_crashed_on(void **state)
 }
 
 static void
+what_was_examined_per_volume_is_recorded_in_every_document(void **state)
+{
+	struct fixture *fx = *state;
+	const char *t;
+
+	t = render(fx, exh_report_text);
+	assert_non_null(strstr(t, "examined: 12 streams, 3 log files"));
+	t = render(fx, exh_report_acquisition_json);
+	assert_non_null(strstr(t, "\"letter\":\"C:\",\"label\":"));
+	assert_non_null(strstr(t, "\"examined\":{\"streams\":12,\"logs\":3}"));
+	assert_null(strstr(t, "not_examined_reason"));
+	assert_null(strstr(t, "nothing_examined"));
+	t = render(fx, exh_report_summary_text);
+	assert_null(strstr(t, "nothing examined"));
+}
+
+static void
+a_volume_that_gave_nothing_is_named_with_its_escaped_reason(void **state)
+{
+	struct fixture *fx = *state;
+	const char *t;
+
+	fx->vols[0].not_examined = HOSTILE;
+	fx->vols[0].streams = fx->vols[0].logs = 0;
+	t = render(fx, exh_report_summary_text);
+	assert_non_null(strstr(t, "volume C: (partition 2 of /dev/sdb): "
+	    "nothing examined: <script>"));
+	assert_null(strchr(t, '\x1b'));
+	t = render(fx, exh_report_html);
+	assert_non_null(strstr(t, "nothing examined: &lt;script&gt;"));
+	assert_null(strstr(t, "<script"));
+	t = render(fx, exh_report_acquisition_json);
+	assert_non_null(strstr(t, "\"examined\":{\"streams\":0,\"logs\":0},"
+	    "\"not_examined_reason\":\"<script>"));
+}
+
+static void
+a_run_that_examined_nothing_says_so_everywhere(void **state)
+{
+	struct fixture *fx = *state;
+	const char *t;
+
+	fx->vols[0].not_examined = "no scope root on it";
+	fx->in.nothing_examined = "no volume holds the SYSTEM hive";
+	t = render(fx, exh_report_summary_text);
+	assert_non_null(strstr(t, "\nnothing examined: no volume holds the "
+	    "SYSTEM hive\n"));
+	/* The run's line names every volume's reason: no repetition. */
+	assert_null(strstr(t, "volume C:"));
+	t = render(fx, exh_report_text);
+	assert_non_null(strstr(t, "Nothing was examined: no volume holds the "
+	    "SYSTEM hive."));
+	t = render(fx, exh_report_acquisition_json);
+	assert_non_null(strstr(t, "\"nothing_examined\":\"no volume holds "
+	    "the SYSTEM hive\""));
+}
+
+static void
 verification_names_the_side_hash_and_the_commands(void **state)
 {
 	struct fixture *fx = *state;
@@ -418,6 +479,9 @@ main(void)
 		T(indicators_name_the_findings_and_the_patch_state_is_no_indicator),
 		T(missing_parts_are_stated_not_crashed_on),
 		T(verification_names_the_side_hash_and_the_commands),
+		T(what_was_examined_per_volume_is_recorded_in_every_document),
+		T(a_volume_that_gave_nothing_is_named_with_its_escaped_reason),
+		T(a_run_that_examined_nothing_says_so_everywhere),
 #undef T
 	};
 
