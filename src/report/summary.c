@@ -105,6 +105,51 @@ put_coverage(struct exh_buf *b, const struct exh_report_input *in)
 		    exh_filetime_iso(cov[i].last, c));
 }
 
+/*
+ * "patch: support: ..." and one "patch: CVE-...: vulnerable|unknown" line
+ * per CVE that is open or undecided; fixed and not affected ones as
+ * counts.
+ */
+static void
+put_cves(struct exh_buf *b, const struct exh_profile *p)
+{
+	size_t i, fixed = 0, na = 0, nas = 0;
+
+	if (p->cvemap == NULL)
+		return;
+	exh_buf_printf(b, "patch: Exchange knowledge as of %s\n",
+	    p->knowledge_as_of);
+	if (p->support.product[0] != '\0') {
+		exh_buf_printf(b, "patch: support: %s: ", p->support.state);
+		put_esc(b, p->support.reason);
+		exh_buf_putc(b, '\n');
+	}
+	for (i = 0; i < p->ncves; i++) {
+		const struct exh_cve_verdict *v = &p->cves[i];
+
+		if (v->not_assessed || v->verdict == EXH_VERDICT_NOT_AFFECTED ||
+		    v->verdict == EXH_VERDICT_FIXED) {
+			nas += v->not_assessed;
+			na += v->verdict == EXH_VERDICT_NOT_AFFECTED;
+			fixed += v->verdict == EXH_VERDICT_FIXED;
+			continue;
+		}
+		exh_buf_printf(b, "patch: %s: %s", v->cve,
+		    exh_verdict_name(v->verdict));
+		if (v->fix_update[0] != '\0')
+			exh_buf_printf(b, ", fixed by %s %s", v->fix_update,
+			    v->fix_build);
+		if (v->exploited_since[0] != '\0')
+			exh_buf_printf(b, ", exploited since %s",
+			    v->exploited_since);
+		exh_buf_puts(b, "; ");
+		put_esc(b, v->reason);
+		exh_buf_putc(b, '\n');
+	}
+	exh_buf_printf(b, "patch: CVEs: %zu fixed, %zu not affected, %zu not "
+	    "assessed (after end of support)\n", fixed, na, nas);
+}
+
 static void
 put_verdicts(struct exh_buf *b, const struct exh_profile *p)
 {
@@ -125,6 +170,7 @@ put_verdicts(struct exh_buf *b, const struct exh_profile *p)
 		put_esc(b, v->reason);
 		exh_buf_putc(b, '\n');
 	}
+	put_cves(b, p);
 }
 
 int
