@@ -524,9 +524,9 @@ judge(const struct exh_cvemap *m, const struct cve *c, const unsigned v[4],
 	set_fix(out, newest);
 	out->verdict = EXH_VERDICT_VULNERABLE;
 	(void)snprintf(out->reason, sizeof(out->reason), "%s never received "
-	    "the fix (%s); the first fixed build of a later CU is %s (%s)",
-	    cu != NULL ? cu->cu : "this CU", c->fixed_by, out->fix_build,
-	    newest->cu);
+	    "the fix (%s); the newest CU with it, %s, has it from %s",
+	    cu != NULL ? cu->cu : "this CU", c->fixed_by, newest->cu,
+	    out->fix_build);
 }
 
 int

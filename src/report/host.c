@@ -297,8 +297,13 @@ cve_windows(struct report_writer *w, const struct exh_profile *p)
 		    v->verdict != EXH_VERDICT_FIXED &&
 		    v->verdict != EXH_VERDICT_UNKNOWN) || v->not_assessed)
 			continue;
-		if (!any)
+		if (!any) {
+			report_para(w, REPORT_NORMAL, _("For each CVE known to "
+			    "be exploited (CISA's catalogue and the first "
+			    "reports), the exposure began when attackers "
+			    "started to use it:"));
 			report_list_begin(w);
+		}
 		any = true;
 		if (v->verdict == EXH_VERDICT_VULNERABLE)
 			report_item(w, REPORT_ALERT, report_fmt(w, _("%1$s "
@@ -343,9 +348,6 @@ exposure(struct report_writer *w, const struct exh_profile *p)
 	    "attackers first used each vulnerability is not part of this "
 	    "record. It ends when the first fixing update was installed."));
 	report_exposure_list(w, p);
-	report_para(w, REPORT_NORMAL, _("For each CVE known to be exploited "
-	    "(CISA's catalogue and the first reports), the exposure began "
-	    "when attackers started to use it:"));
 	cve_windows(w, p);
 }
 
