@@ -397,7 +397,11 @@ identity(struct report_writer *w, const struct exh_profile *p)
 	report_kv(w, _("Last shutdown (UTC)"), report_time(p->last_shutdown, t));
 	report_kv(w, _("Exchange installed"), p->exchange_present ? _("yes") :
 	    _("not found"));
-	if (p->exchange_version != 0)
+	/* SE shares 2019's 15.2 line: name it from the update table. */
+	if (p->support.version[0] != '\0')
+		report_kv(w, _("Exchange version"), report_fmt(w, "%s (%s)",
+		    p->support.version, report_str(p->exchange_version_key)));
+	else if (p->exchange_version != 0)
 		report_kv(w, _("Exchange version"), report_fmt(w, "%d (%s)",
 		    p->exchange_version, report_str(p->exchange_version_key)));
 	else
