@@ -51,6 +51,49 @@ struct exh_update {
 	bool failed;		/* from an event saying the install failed */
 };
 
+/*
+ * The update table (rules/exchange-updates.tsv): every build from Exchange
+ * 2010 SP3 to SE, support states and the update -> CVE map.  Opaque.
+ */
+struct exh_cvemap;
+
+/* What the table says about one build's version, CU and support. */
+struct exh_support_state {
+	char product[32];	/* "Exchange Server 2019", "" when unknown */
+	char version[8];	/* "2010" ... "2019", "SE", "" */
+	char cu[32];		/* "CU14", "RU32", "" */
+	char update[32];	/* "Feb26SU"; "" for the CU's base build or an
+				   unknown revision */
+	char released[16];	/* release date of that exact build, "" */
+	char channel[8];	/* cu, ru, su, hu, esu; "" unknown revision */
+	char state[32];		/* "supported", "out of support",
+				   "out of support (ESU)", "unknown" */
+	char ended[16];		/* day support ended, "" */
+	char reason[512];	/* one sentence for the responder */
+};
+
+/* The verdict for one CVE.  The const strings point into the table and
+ * live as long as it does; "" when absent, never NULL. */
+struct exh_cve_verdict {
+	const char *cve;
+	const char *title;
+	const char *group;	/* "ProxyLogon" ... or "" */
+	const char *fixed_by_list; /* the table's FIXED_BY ("Mar21SU,...") */
+	const char *kev;	/* day CISA listed it, "" */
+	const char *exploited_since; /* first exploitation, "" */
+	const char *depends;	/* "org: ..." / "host: ..." / "" */
+	const char *note;
+	int verdict;		/* enum exh_verdict_kind */
+	bool not_assessed;	/* published after the version left support */
+	char fix_update[32];	/* the fixing update for this build's CU or
+				   the newest CU with one ("Feb23SU"), "" */
+	char fix_build[24];	/* its build, "" */
+	char fix_released[16];	/* when Microsoft first released the fix */
+	int64_t fix_installed;	/* FILETIME the fix reached the disk (an
+				   installed update of this CU), 0 unknown */
+	char reason[384];
+};
+
 struct exh_iis_binding {
 	char *protocol;
 	char *info;		/* "*:443:" */
@@ -140,6 +183,15 @@ struct exh_profile {
 	size_t nrewrite_rules;
 
 	struct exh_family_verdict verdicts[EXH_FAM_COUNT];
+
+	/* Per-CVE verdicts (rules/exchange-updates.tsv); ncves 0 without
+	 * the table.  knowledge_as_of "" then. */
+	struct exh_support_state support;
+	char knowledge_as_of[16];	/* "2026-09" */
+	char knowledge_last_update[32];	/* "Sep26SUv2" */
+	struct exh_cve_verdict *cves;
+	size_t ncves;
+	struct exh_cvemap *cvemap;	/* owned */
 
 	char **notes;
 	size_t nnotes;
@@ -284,6 +336,35 @@ void exh_builds_free(struct exh_builds *b);
  */
 int exh_builds_verdict(const struct exh_builds *b, const char *build,
     int family, struct exh_verdict *out);
+
+/* Loads rules/exchange-updates.tsv: EXH_OK, EXH_ENOTFOUND, EXH_ECORRUPT
+ * (with line), EXH_ENOMEM.  *out set only on success. */
+int exh_cvemap_load(const char *tsv_path, struct exh_cvemap **out,
+    struct exh_err *err);
+void exh_cvemap_free(struct exh_cvemap *m);
+/* "2026-09" and "Sep26SUv2": the table's date and newest update. */
+const char *exh_cvemap_as_of(const struct exh_cvemap *m);
+const char *exh_cvemap_last_update(const struct exh_cvemap *m);
+size_t exh_cvemap_count(const struct exh_cvemap *m);
+
+/*
+ * Version, CU, update and support state of build ("15.2.1544.4").
+ * EXH_OK, or EXH_EUSAGE for an unparsable build (out says why).
+ */
+int exh_cvemap_support(const struct exh_cvemap *m, const char *build,
+    struct exh_support_state *out);
+
+/*
+ * Verdict of build for the table's CVE number i (< exh_cvemap_count):
+ * fixed when at or above the fixing build of the newest CU that has one
+ * (SE continues 2019), or on a CU with a fixing build and at or above it;
+ * vulnerable otherwise; not affected when Microsoft lists the version as
+ * not affected or the version was released after the fix; unknown (and
+ * not_assessed) when the CVE was published after the version left
+ * support, or when no Exchange update fixes it.  EXH_OK or EXH_EUSAGE.
+ */
+int exh_cvemap_verdict(const struct exh_cvemap *m, const char *build,
+    size_t i, struct exh_cve_verdict *out);
 
 const char *exh_family_name(int family);	/* "ProxyLogon" ... */
 const char *exh_verdict_name(int verdict);	/* "vulnerable" ... */

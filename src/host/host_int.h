@@ -40,7 +40,18 @@ int host_read_iis(struct exh_profile *p, const char *data, size_t len);
  * unknown variables stay.  A malloc'd string or NULL on ENOMEM. */
 char *host_expand_env(const struct exh_profile *p, const char *s);
 
-/* Recomputes p->verdicts from the builds and the update list. */
+/* The earliest install of an update of build's CU at or above cv's fixing
+ * build (cves.c); 0 when none is recorded. */
+int64_t host_cvemap_fix_installed(const struct exh_cvemap *m,
+    const char *build, const struct exh_cve_verdict *cv,
+    const struct exh_update *u, size_t n);
+
+/* Loads rules_dir/exchange-updates.tsv into p->cvemap; a missing or bad
+ * table becomes a note (verdict.c).  EXH_OK or EXH_ENOMEM. */
+int host_load_cvemap(struct exh_profile *p, const char *rules_dir);
+
+/* Recomputes p->verdicts, p->support and p->cves from the tables and the
+ * update list. */
 int host_compute_verdicts(struct exh_profile *p, const struct exh_builds *b);
 
 /* A host check result, before it becomes an exh_finding. */

@@ -115,6 +115,8 @@ exh_profile_free(struct exh_profile *p)
 	}
 	exh_strvec_free(p->notes, p->nnotes);
 	exh_builds_free(p->builds);
+	free(p->cves);
+	exh_cvemap_free(p->cvemap);
 	free(p);
 }
 
@@ -407,7 +409,8 @@ exh_profile_build_from(exh_profile_read_fn read, void *ctx,
 	if (rc != EXH_OK && host_note(p, "build table: %s; verdicts unknown",
 	    e.msg) != EXH_OK)
 		goto nomem;
-	if (read_hive(p, &r, "SYSTEM", SYSTEM_HIVE) != EXH_OK ||
+	if (host_load_cvemap(p, rules_dir) != EXH_OK ||
+	    read_hive(p, &r, "SYSTEM", SYSTEM_HIVE) != EXH_OK ||
 	    read_hive(p, &r, "SOFTWARE", SOFTWARE_HIVE) != EXH_OK ||
 	    locate_exchange(p, &r, rules_dir) != EXH_OK ||
 	    read_iis(p, &r) != EXH_OK ||

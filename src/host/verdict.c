@@ -159,6 +159,98 @@ one_family(struct exh_profile *p, const struct exh_builds *b, int family)
 }
 
 int
+host_load_cvemap(struct exh_profile *p, const char *rules_dir)
+{
+	struct exh_err e = { 0 };
+	char path[4096];
+	int rc;
+
+	if (snprintf(path, sizeof(path), "%s/exchange-updates.tsv",
+	    rules_dir) >= (int)sizeof(path))
+		return host_note(p, "update table: rules directory path too "
+		    "long; per-CVE verdicts not made");
+	rc = exh_cvemap_load(path, &p->cvemap, &e);
+	if (rc == EXH_ENOMEM)
+		return rc;
+	if (rc != EXH_OK)
+		return host_note(p, "update table: %s; per-CVE verdicts not "
+		    "made", e.msg);
+	(void)snprintf(p->knowledge_as_of, sizeof(p->knowledge_as_of), "%s",
+	    exh_cvemap_as_of(p->cvemap));
+	(void)snprintf(p->knowledge_last_update,
+	    sizeof(p->knowledge_last_update), "%s",
+	    exh_cvemap_last_update(p->cvemap));
+	return EXH_OK;
+}
+
+/*
+ * Without ExSetup.exe the registry gives only the CU: a CVE whose fix is
+ * an update of that CU is fixed when such an update is recorded as
+ * installed, otherwise unknown.
+ */
+static void
+cu_level_only(const struct exh_profile *p, const char *build,
+    struct exh_cve_verdict *cv)
+{
+	unsigned v[4], fix[4];
+	int64_t t;
+
+	if (cv->verdict != EXH_VERDICT_VULNERABLE ||
+	    host_parse_build(build, v) != 0 ||
+	    host_parse_build(cv->fix_build, fix) != 0 ||
+	    v[0] != fix[0] || v[1] != fix[1] || v[2] != fix[2])
+		return;
+	t = host_cvemap_fix_installed(p->cvemap, build, cv, p->updates,
+	    p->nupdates);
+	cv->verdict = t != 0 ? EXH_VERDICT_FIXED : EXH_VERDICT_UNKNOWN;
+	cv->fix_installed = t;
+	(void)snprintf(cv->reason, sizeof(cv->reason), t != 0 ?
+	    "ExSetup.exe unreadable; the registry gives the CU, and an update "
+	    "at or above the fixing build %s (%s) is recorded as installed" :
+	    "ExSetup.exe unreadable; the registry gives the CU only and no "
+	    "installed update at or above the fixing build %s (%s) is "
+	    "recorded", cv->fix_build, cv->fix_update);
+}
+
+static int
+per_cve(struct exh_profile *p, const char *build)
+{
+	size_t n = exh_cvemap_count(p->cvemap), i;
+	bool disagree = p->exsetup_build[0] != '\0' &&
+	    p->registry_build[0] != '\0' &&
+	    !same_cu(p->exsetup_build, p->registry_build);
+
+	memset(&p->support, 0, sizeof(p->support));
+	(void)snprintf(p->support.state, sizeof(p->support.state), "unknown");
+	free(p->cves);
+	p->cves = NULL;
+	p->ncves = 0;
+	if (p->cvemap == NULL || build[0] == '\0')
+		return EXH_OK;
+	(void)exh_cvemap_support(p->cvemap, build, &p->support);
+	if (n == 0)
+		return EXH_OK;
+	if ((p->cves = calloc(n, sizeof(*p->cves))) == NULL)
+		return EXH_ENOMEM;
+	for (i = 0; i < n; i++) {
+		struct exh_cve_verdict *cv = &p->cves[i];
+
+		(void)exh_cvemap_verdict(p->cvemap, build, i, cv);
+		if (disagree && cv->verdict != EXH_VERDICT_NOT_AFFECTED) {
+			cv->verdict = EXH_VERDICT_UNKNOWN;
+			(void)snprintf(cv->reason, sizeof(cv->reason),
+			    "ExSetup.exe and the registry name different CUs");
+		} else if (p->exsetup_build[0] == '\0')
+			cu_level_only(p, build, cv);
+		if (cv->verdict == EXH_VERDICT_FIXED && cv->fix_installed == 0)
+			cv->fix_installed = host_cvemap_fix_installed(
+			    p->cvemap, build, cv, p->updates, p->nupdates);
+	}
+	p->ncves = n;
+	return EXH_OK;
+}
+
+int
 host_compute_verdicts(struct exh_profile *p, const struct exh_builds *b)
 {
 	unsigned v[4];
@@ -176,7 +268,7 @@ host_compute_verdicts(struct exh_profile *p, const struct exh_builds *b)
 	for (f = 0; f < EXH_FAM_COUNT; f++)
 		if ((rc = one_family(p, b, f)) != EXH_OK)
 			return rc;
-	return EXH_OK;
+	return per_cve(p, build);
 }
 
 int

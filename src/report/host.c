@@ -161,17 +161,6 @@ report_exposure_list(struct report_writer *w, const struct exh_profile *p)
 }
 
 static void
-exposure(struct report_writer *w, const struct exh_profile *p)
-{
-	report_heading(w, 3, _("Exposure window"));
-	report_para(w, REPORT_NORMAL, _("The window starts at the Windows install "
-	    "date, the earliest time the server can have run Exchange; when "
-	    "attackers first used each vulnerability is not part of this "
-	    "record. It ends when the first fixing update was installed."));
-	report_exposure_list(w, p);
-}
-
-static void
 verdicts(struct report_writer *w, const struct exh_profile *p)
 {
 	const char *cols[] = { _("Family"), _("Verdict"), _("Build used"),
@@ -197,6 +186,169 @@ verdicts(struct report_writer *w, const struct exh_profile *p)
 		report_row_end(w);
 	}
 	report_table_end(w);
+}
+
+const char *
+report_cve_group(const struct exh_cve_verdict *v)
+{
+	static char label[32];
+	const char *comma;
+	size_t n;
+
+	if (v->group[0] != '\0')
+		return v->group;
+	if (v->fixed_by_list[0] == '\0')
+		return _("no update (a setting)");
+	comma = strchr(v->fixed_by_list, ',');
+	n = comma != NULL ? (size_t)(comma - v->fixed_by_list) :
+	    strlen(v->fixed_by_list);
+	if (n >= sizeof(label))
+		n = sizeof(label) - 1;
+	memcpy(label, v->fixed_by_list, n);
+	label[n] = '\0';
+	return label;
+}
+
+/* Fixed, vulnerable and unknown CVEs in a table; the CVEs that do not
+ * apply or were not assessed named in two lines. */
+static void
+cve_verdicts(struct report_writer *w, const struct exh_profile *p)
+{
+	const char *cols[] = { _("Group"), _("CVE"), _("Verdict"),
+	    _("Fixing update"), _("Fixing build"), _("Fix released"),
+	    _("Fix on disk since"), _("Exploited in the wild since"),
+	    _("Reason") };
+	struct exh_buf na = { 0 }, nas = { 0 };
+	char t[32];
+	size_t i;
+
+	report_heading(w, 3, _("Patch verdict per CVE"));
+	if (p->cvemap == NULL) {
+		report_para(w, REPORT_WARN, _("No update table "
+		    "(exchange-updates.tsv): no per-CVE verdicts."));
+		return;
+	}
+	report_para(w, REPORT_NORMAL, report_fmt(w, _("Exchange knowledge as of "
+	    "%1$s (newest update known: %2$s). Later updates and CVEs are "
+	    "not judged."), p->knowledge_as_of, report_str(
+	    p->knowledge_last_update)));
+	if (p->ncves == 0) {
+		report_para(w, REPORT_WARN, _("No Exchange build is known, so "
+		    "no CVE can be judged."));
+		return;
+	}
+	report_table_begin(w, cols, sizeof(cols) / sizeof(cols[0]));
+	for (i = 0; i < p->ncves; i++) {
+		const struct exh_cve_verdict *v = &p->cves[i];
+
+		if (v->verdict == EXH_VERDICT_NOT_AFFECTED) {
+			(void)exh_buf_printf(&na, "%s%s", na.len ? ", " : "",
+			    v->cve);
+			continue;
+		}
+		if (v->not_assessed) {
+			(void)exh_buf_printf(&nas, "%s%s", nas.len ? ", " : "",
+			    v->cve);
+			continue;
+		}
+		report_row_begin(w);
+		report_cell(w, report_cve_group(v));
+		report_cell(w, v->cve);
+		report_cell(w, verdict_word(v->verdict));
+		report_cell(w, report_str(v->fix_update));
+		report_cell(w, report_str(v->fix_build));
+		report_cell(w, report_str(v->fix_released));
+		report_cell(w, report_time(v->fix_installed, t));
+		report_cell(w, v->exploited_since[0] != '\0' ?
+		    report_fmt(w, _("%1$s (CISA KEV %2$s)"), v->exploited_since,
+		    report_str(v->kev)) : report_str(v->kev));
+		report_cell(w, v->note[0] != '\0' ? report_fmt(w, "%s; %s",
+		    v->reason, v->note) : v->reason);
+		report_row_end(w);
+	}
+	report_table_end(w);
+	if (na.len > 0)
+		report_para(w, REPORT_NORMAL, report_fmt(w, _("Not affected "
+		    "(Microsoft does not list this version, or the version "
+		    "was released with the fix): %s."), na.data));
+	if (nas.len > 0)
+		report_para(w, REPORT_WARN, report_fmt(w, _("Not assessed: "
+		    "published after %1$s left support (%2$s), so Microsoft "
+		    "did not say whether it is affected: %3$s."),
+		    report_str(p->support.product), report_str(p->support.ended),
+		    nas.data));
+	exh_buf_free(&na);
+	exh_buf_free(&nas);
+}
+
+/* Where the exposure of each exploited CVE began and whether it ended. */
+static void
+cve_windows(struct report_writer *w, const struct exh_profile *p)
+{
+	char a[32];
+	size_t i;
+	bool any = false;
+
+	for (i = 0; i < p->ncves; i++) {
+		const struct exh_cve_verdict *v = &p->cves[i];
+
+		if (v->exploited_since[0] == '\0' ||
+		    (v->verdict != EXH_VERDICT_VULNERABLE &&
+		    v->verdict != EXH_VERDICT_FIXED &&
+		    v->verdict != EXH_VERDICT_UNKNOWN) || v->not_assessed)
+			continue;
+		if (!any) {
+			report_para(w, REPORT_NORMAL, _("For each CVE known to "
+			    "be exploited (CISA's catalogue and the first "
+			    "reports), the exposure began when attackers "
+			    "started to use it:"));
+			report_list_begin(w);
+		}
+		any = true;
+		if (v->verdict == EXH_VERDICT_VULNERABLE)
+			report_item(w, REPORT_ALERT, report_fmt(w, _("%1$s "
+			    "(%2$s): exploited in the wild since %3$s; this "
+			    "server is still vulnerable, so the window is "
+			    "open from %3$s (or from when Exchange was "
+			    "installed, if later)."), v->cve,
+			    report_str(v->title), v->exploited_since));
+		else if (v->verdict == EXH_VERDICT_UNKNOWN)
+			report_item(w, REPORT_WARN, report_fmt(w, _("%1$s "
+			    "(%2$s): exploited in the wild since %3$s; whether "
+			    "this server was protected is unknown (%4$s)."),
+			    v->cve, report_str(v->title), v->exploited_since,
+			    v->reason));
+		else if (v->fix_installed != 0)
+			report_item(w, REPORT_WARN, report_fmt(w, _("%1$s "
+			    "(%2$s): exploited in the wild since %3$s; the "
+			    "fix (%4$s) reached the disk on %5$s: attacks "
+			    "from %3$s until then are possible."), v->cve,
+			    report_str(v->title), v->exploited_since,
+			    report_str(v->fix_update), report_time(
+			    v->fix_installed, a)));
+		else
+			report_item(w, REPORT_NORMAL, report_fmt(w, _("%1$s "
+			    "(%2$s): exploited in the wild since %3$s; fixed "
+			    "(%4$s, released %5$s), when the fix reached the "
+			    "disk is not recorded."), v->cve,
+			    report_str(v->title), v->exploited_since,
+			    report_str(v->fix_update),
+			    report_str(v->fix_released)));
+	}
+	if (any)
+		report_list_end(w);
+}
+
+static void
+exposure(struct report_writer *w, const struct exh_profile *p)
+{
+	report_heading(w, 3, _("Exposure window"));
+	report_para(w, REPORT_NORMAL, _("The window starts at the Windows install "
+	    "date, the earliest time the server can have run Exchange; when "
+	    "attackers first used each vulnerability is not part of this "
+	    "record. It ends when the first fixing update was installed."));
+	report_exposure_list(w, p);
+	cve_windows(w, p);
 }
 
 static void
@@ -245,11 +397,26 @@ identity(struct report_writer *w, const struct exh_profile *p)
 	report_kv(w, _("Last shutdown (UTC)"), report_time(p->last_shutdown, t));
 	report_kv(w, _("Exchange installed"), p->exchange_present ? _("yes") :
 	    _("not found"));
-	if (p->exchange_version != 0)
+	/* SE shares 2019's 15.2 line: name it from the update table. */
+	if (p->support.version[0] != '\0')
+		report_kv(w, _("Exchange version"), report_fmt(w, "%s (%s)",
+		    p->support.version, report_str(p->exchange_version_key)));
+	else if (p->exchange_version != 0)
 		report_kv(w, _("Exchange version"), report_fmt(w, "%d (%s)",
 		    p->exchange_version, report_str(p->exchange_version_key)));
 	else
 		report_kv(w, _("Exchange version"), _("unknown"));
+	if (p->support.product[0] != '\0') {
+		report_kv(w, _("Exchange product"), report_fmt(w, "%s %s%s%s",
+		    p->support.product, p->support.cu,
+		    p->support.update[0] != '\0' ? " " : "",
+		    p->support.update));
+		report_kv(w, _("Support state"), report_fmt(w, "%s: %s",
+		    p->support.state, p->support.reason));
+	}
+	if (p->knowledge_as_of[0] != '\0')
+		report_kv(w, _("Exchange knowledge as of"), report_fmt(w,
+		    "%s (%s)", p->knowledge_as_of, p->knowledge_last_update));
 	report_kv(w, _("Build from ExSetup.exe"), report_fmt(w, _("%1$s (file %2$s)"),
 	    report_str(p->exsetup_build), report_str(p->exsetup_path)));
 	report_kv(w, _("Build from the registry"), report_str(p->registry_build));
@@ -278,6 +445,7 @@ report_host(struct report_writer *w, const struct exh_profile *p)
 	}
 	identity(w, p);
 	verdicts(w, p);
+	cve_verdicts(w, p);
 	exposure(w, p);
 	updates(w, p);
 	if (p->nnotes == 0)

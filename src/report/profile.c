@@ -15,6 +15,54 @@ jlist(struct exh_json *w, const char *key, char *const *l, size_t n)
 	exh_json_close(w, ']');
 }
 
+/* Support state, the table's date and the per-CVE verdicts. */
+static void
+json_cves(struct exh_json *w, const struct exh_profile *p)
+{
+	const struct exh_support_state *s = &p->support;
+	size_t i;
+
+	exh_json_open(w, "knowledge", '{');
+	exh_json_text(w, "as_of", p->knowledge_as_of);
+	exh_json_text(w, "last_update", p->knowledge_last_update);
+	exh_json_close(w, '}');
+	exh_json_open(w, "support", '{');
+	exh_json_text(w, "product", s->product);
+	exh_json_text(w, "version", s->version);
+	exh_json_text(w, "cu", s->cu);
+	exh_json_text(w, "update", s->update);
+	exh_json_text(w, "released", s->released);
+	exh_json_text(w, "channel", s->channel);
+	exh_json_text(w, "state", s->state);
+	exh_json_text(w, "ended", s->ended);
+	exh_json_text(w, "reason", s->reason);
+	exh_json_close(w, '}');
+	exh_json_open(w, "cves", '[');
+	for (i = 0; i < p->ncves; i++) {
+		const struct exh_cve_verdict *v = &p->cves[i];
+
+		exh_json_open(w, NULL, '{');
+		exh_json_text(w, "cve", v->cve);
+		exh_json_text(w, "title", v->title);
+		exh_json_text(w, "group", v->group);
+		exh_json_text(w, "verdict", exh_verdict_name(v->verdict));
+		exh_json_bool(w, "not_assessed", v->not_assessed);
+		exh_json_text(w, "fixed_by", v->fixed_by_list);
+		exh_json_text(w, "fix_update", v->fix_update);
+		exh_json_text(w, "fix_build", v->fix_build);
+		exh_json_text(w, "fix_released", v->fix_released);
+		exh_json_time(w, "fix_installed", v->fix_installed,
+		    EXH_JSON_ABSENT_NULL);
+		exh_json_text(w, "kev_added", v->kev);
+		exh_json_text(w, "exploited_since", v->exploited_since);
+		exh_json_text(w, "depends_on", v->depends);
+		exh_json_text(w, "reason", v->reason);
+		exh_json_text(w, "note", v->note);
+		exh_json_close(w, '}');
+	}
+	exh_json_close(w, ']');
+}
+
 static void
 json_iis(struct exh_json *w, const struct exh_profile *p)
 {
@@ -136,6 +184,7 @@ report_profile_json(struct exh_json *w, const char *key,
 		exh_json_close(w, '}');
 	}
 	exh_json_close(w, ']');
+	json_cves(w, p);
 	jlist(w, "notes", p->notes, p->nnotes);
 	exh_json_close(w, '}');
 }
@@ -214,6 +263,52 @@ text_iis(const struct exh_profile *p, struct exh_buf *b)
 	return rc;
 }
 
+/* One line per CVE that applies; counts for the rest. */
+static int
+text_cves(const struct exh_profile *p, struct exh_buf *b)
+{
+	size_t i, na = 0, nas = 0;
+	int rc;
+
+	if (p->cvemap == NULL)
+		return EXH_OK;
+	rc = exh_buf_puts(b, "\nSupport and CVEs\n");
+	if (rc == EXH_OK)
+		rc = line(b, "knowledge as of", p->knowledge_as_of);
+	if (rc == EXH_OK && p->support.product[0] != '\0')
+		rc = line(b, "support", p->support.reason);
+	for (i = 0; i < p->ncves && rc == EXH_OK; i++) {
+		const struct exh_cve_verdict *v = &p->cves[i];
+
+		if (v->verdict == EXH_VERDICT_NOT_AFFECTED) {
+			na++;
+			continue;
+		}
+		if (v->not_assessed) {
+			nas++;
+			continue;
+		}
+		rc = exh_buf_printf(b, "%-22s %s", v->cve,
+		    exh_verdict_name(v->verdict));
+		if (rc == EXH_OK && v->fix_update[0] != '\0')
+			rc = exh_buf_printf(b, " (%s %s, released %s)",
+			    v->fix_update, v->fix_build, v->fix_released[0] ?
+			    v->fix_released : "unknown");
+		if (rc == EXH_OK && v->exploited_since[0] != '\0')
+			rc = exh_buf_printf(b, "; exploited since %s",
+			    v->exploited_since);
+		if (rc == EXH_OK)
+			rc = exh_buf_putc(b, '\n');
+		if (rc == EXH_OK)
+			rc = line(b, "  why", v->reason);
+	}
+	if (rc == EXH_OK && (na > 0 || nas > 0))
+		rc = exh_buf_printf(b, "%-22s %zu not affected, %zu not assessed "
+		    "(published after the version left support)\n", "others",
+		    na, nas);
+	return rc;
+}
+
 int
 exh_report_profile_text(const struct exh_profile *p, struct exh_buf *out)
 {
@@ -287,6 +382,8 @@ exh_report_profile_text(const struct exh_profile *p, struct exh_buf *out)
 		if (rc == EXH_OK)
 			rc = line(out, "  evidence", v->evidence);
 	}
+	if (rc == EXH_OK)
+		rc = text_cves(p, out);
 	if (rc == EXH_OK && p->nnotes > 0)
 		rc = exh_buf_puts(out, "\nNotes\n");
 	for (i = 0; i < p->nnotes && rc == EXH_OK; i++)

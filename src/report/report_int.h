@@ -144,5 +144,7 @@ void report_window(const struct exh_profile *p, int family,
     struct report_window *out);
 /* One list item per family saying how long it was exposed. */
 void report_exposure_list(struct report_writer *w, const struct exh_profile *p);
+/* The display group of a CVE: its family, else its fixing update. */
+const char *report_cve_group(const struct exh_cve_verdict *v);
 
 #endif /* EXHUME_REPORT_INT_H */

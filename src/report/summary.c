@@ -138,6 +138,66 @@ put_not_examined(struct exh_buf *b, const struct exh_report_input *in)
 	}
 }
 
+/*
+ * "patch: support: ..." and, for the CVEs that are open or undecided, one
+ * line per run of CVEs with the same fixing update, verdict and reason
+ * ("patch: Jul21SU: vulnerable: CVE-..., CVE-... (exploited since ...);
+ * why"); fixed and not affected ones as counts.
+ */
+static void
+put_cves(struct exh_buf *b, const struct exh_profile *p)
+{
+	size_t i, k, fixed = 0, na = 0, nas = 0;
+
+	if (p->cvemap == NULL)
+		return;
+	exh_buf_printf(b, "patch: Exchange knowledge as of %s\n",
+	    p->knowledge_as_of);
+	if (p->support.product[0] != '\0') {
+		exh_buf_printf(b, "patch: support: %s: ", p->support.state);
+		put_esc(b, p->support.reason);
+		exh_buf_putc(b, '\n');
+	}
+	for (i = 0; i < p->ncves; i = k) {
+		const struct exh_cve_verdict *v = &p->cves[i];
+
+		k = i + 1;
+		if (v->not_assessed || v->verdict == EXH_VERDICT_NOT_AFFECTED ||
+		    v->verdict == EXH_VERDICT_FIXED) {
+			nas += v->not_assessed;
+			na += v->verdict == EXH_VERDICT_NOT_AFFECTED;
+			fixed += v->verdict == EXH_VERDICT_FIXED;
+			continue;
+		}
+		exh_buf_printf(b, "patch: %s%s%s: %s: ", v->group,
+		    v->group[0] != '\0' && v->fix_update[0] != '\0' ? " " : "",
+		    v->fix_update[0] != '\0' ? v->fix_update :
+		    v->group[0] != '\0' ? "" : "no update",
+		    exh_verdict_name(v->verdict));
+		for (;;) {
+			const struct exh_cve_verdict *c = &p->cves[k - 1];
+
+			exh_buf_puts(b, c->cve);
+			if (c->exploited_since[0] != '\0')
+				exh_buf_printf(b, " (exploited since %s)",
+				    c->exploited_since);
+			if (k >= p->ncves || p->cves[k].not_assessed ||
+			    p->cves[k].verdict != v->verdict ||
+			    strcmp(p->cves[k].fix_update, v->fix_update) != 0 ||
+			    strcmp(p->cves[k].group, v->group) != 0 ||
+			    strcmp(p->cves[k].reason, v->reason) != 0)
+				break;
+			exh_buf_puts(b, ", ");
+			k++;
+		}
+		exh_buf_puts(b, "; ");
+		put_esc(b, v->reason);
+		exh_buf_putc(b, '\n');
+	}
+	exh_buf_printf(b, "patch: CVEs: %zu fixed, %zu not affected, %zu not "
+	    "assessed (after end of support)\n", fixed, na, nas);
+}
+
 static void
 put_verdicts(struct exh_buf *b, const struct exh_profile *p)
 {
@@ -158,6 +218,7 @@ put_verdicts(struct exh_buf *b, const struct exh_profile *p)
 		put_esc(b, v->reason);
 		exh_buf_putc(b, '\n');
 	}
+	put_cves(b, p);
 }
 
 int

@@ -103,6 +103,43 @@ else
 	ok 1 "build e2019-cu12-edrive image"
 fi
 
+# Exchange Server SE RTM with the August 2025 SU (15.2.2562.20): SE is
+# named and judged per CVE, with the table's date.
+if image ese-rtm-aug25 "$E15"; then
+	IMAGES="$TMP/ese-rtm-aug25.img"
+	before=$(hash_images)
+	"$EXHUME" profile --json "$TMP/ese-rtm-aug25.img" >"$TMP/se.json" 2>"$TMP/err"
+	ok $? "SE: profile built"
+	[ "$before" = "$(hash_images)" ]
+	ok $? "SE: image byte-identical after profiling"
+	python3 - "$TMP/se.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+s = p["support"]
+assert s["product"] == "Exchange Server SE" and s["cu"] == "RTM", s
+assert s["update"] == "Aug25SU" and s["state"] == "supported", s
+assert p["knowledge"]["as_of"] == "2026-09", p["knowledge"]
+c = {x["cve"]: x for x in p["cves"]}
+a = c["CVE-2025-25005"]
+assert a["verdict"] == "fixed" and a["fix_build"] == "15.2.2562.20", a
+assert a["fix_installed"] == "2025-08-14T00:00:00.0000000Z", a
+x = c["CVE-2026-42897"]
+assert x["verdict"] == "vulnerable" and x["fix_build"] == "15.2.2562.43", x
+assert x["exploited_since"] == "2026-05-14" and x["kev_added"] == "2026-05-15", x
+open_ = sorted(k for k, v in c.items() if v["verdict"] == "vulnerable")
+assert open_[0] == "CVE-2025-53782" and len(open_) == 25, open_
+v = {x["family"]: x["verdict"] for x in p["verdicts"]}
+assert v == {"ProxyLogon": "fixed", "ProxyShell": "fixed", "ProxyNotShell": "fixed"}, v
+PY
+	ok $? "SE RTM Aug25SU: Exchange Server SE, supported, Aug25SU CVEs fixed since the install on 2025-08-14, CVE-2026-42897 (exploited since 2026-05-14) and 24 other 2025-2026 CVEs open"
+	"$EXHUME" profile "$TMP/ese-rtm-aug25.img" >"$TMP/se.txt" 2>"$TMP/err"
+	grep -q '^CVE-2026-42897 *vulnerable (Jun26SU 15.2.2562.43, released 2026-06-09); exploited since 2026-05-14$' "$TMP/se.txt" &&
+	    grep -q '^knowledge as of *2026-09$' "$TMP/se.txt"
+	ok $? "SE: the text profile names the open CVE with its fix and the knowledge date"
+else
+	ok 1 "build ese-rtm-aug25 image"
+fi
+
 # A truncated SOFTWARE hive: notes and the environment fallback.
 d="$TMP/e2016-cu19-mar21"
 head -c 6000 "$d/SOFTWARE" >"$d/SOFTWARE.cut" && mv "$d/SOFTWARE.cut" "$d/SOFTWARE"
