@@ -260,12 +260,19 @@ int exh_bundle_plan_finding(struct exh_bundle_plan *p, struct exh_volume *vol,
 /*
  * Plans what a later analysis of a system volume needs: the registry
  * hives with their transaction logs, applicationHost.config and the
- * default web.config, three event logs, the Logging folder below the
- * Exchange folder install_dir (with its trailing backslash; NULL when
- * there is none), the IIS logs, $MFT, $LogFile and $UsnJrnl:$J.  What
- * does not exist is not planned.  EXH_OK or EXH_ENOMEM.
+ * default web.config, three event logs, the IIS logs, $MFT, $LogFile and
+ * $UsnJrnl:$J.  What does not exist is not planned.  EXH_OK or
+ * EXH_ENOMEM.
  */
 int exh_bundle_plan_system(struct exh_bundle_plan *p, struct exh_volume *vol,
+    struct exh_err *err);
+/*
+ * Plans the Logging folder below the Exchange folder install_dir ("X:\...\"
+ * with its trailing backslash) on vol, the volume that holds it (the
+ * Exchange folder is often on a data volume, E:\Exchange).  EXH_OK or
+ * EXH_ENOMEM; a missing folder is not planned.
+ */
+int exh_bundle_plan_exchange(struct exh_bundle_plan *p, struct exh_volume *vol,
     const char *install_dir, struct exh_err *err);
 
 size_t exh_bundle_plan_count(const struct exh_bundle_plan *p);

@@ -249,7 +249,7 @@ take_hives(struct taking *t, char letter)
 
 int
 exh_bundle_plan_system(struct exh_bundle_plan *p, struct exh_volume *vol,
-    const char *install, struct exh_err *err)
+    struct exh_err *err)
 {
 	static const char *const evtx[] = {
 		"\\Application.evtx", "\\MSExchange Management.evtx",
@@ -279,8 +279,6 @@ exh_bundle_plan_system(struct exh_bundle_plan *p, struct exh_volume *vol,
 	for (i = 0; i < sizeof(evtx) / sizeof(evtx[0]); i++)
 		TAKE("", evtx[i], "evtx", "%c:\\Windows\\System32\\winevt"
 		    "\\Logs", letter);
-	if (install != NULL)
-		TAKE("", NULL, "exchange-log", "%sLogging", install);
 	TAKE("", NULL, "iis-log", "%c:\\inetpub\\logs\\LogFiles", letter);
 	TAKE("", NULL, "ntfs-metadata", "%c:\\$MFT", letter);
 	TAKE("", NULL, "ntfs-metadata", "%c:\\$LogFile", letter);
@@ -291,6 +289,27 @@ exh_bundle_plan_system(struct exh_bundle_plan *p, struct exh_volume *vol,
 fail:
 	exh_buf_free(&path);
 	return exh_err_set(err, EXH_ENOMEM, 0, "bundle plan: out of memory");
+}
+
+int
+exh_bundle_plan_exchange(struct exh_bundle_plan *p, struct exh_volume *vol,
+    const char *install, struct exh_err *err)
+{
+	struct taking t = { p, vol, NULL, NULL, NULL, EXH_OK };
+	struct exh_buf path = { 0 };
+	int rc;
+
+	if (p == NULL || p->magic != PLAN_MAGIC || vol == NULL ||
+	    install == NULL)
+		return exh_err_set(err, EXH_EUSAGE, 0, "bundle plan: invalid "
+		    "handle");
+	if ((rc = exh_buf_printf(&path, "%sLogging", install)) == EXH_OK)
+		rc = take(&t, path.data, "", NULL, "exchange-log");
+	exh_buf_free(&path);
+	if (rc != EXH_OK)
+		return exh_err_set(err, EXH_ENOMEM, 0, "bundle plan: out of "
+		    "memory");
+	return EXH_OK;
 }
 
 size_t

@@ -91,6 +91,19 @@ on_child(const struct exh_entry *e, void *ctx)
 	return e->status == EXH_ENTRY_OK ? EXH_WALK_PRUNE : EXH_WALK_NEXT;
 }
 
+/* A folder whose listing failed, as a root ("X:\\dir", or the volume). */
+static int
+add_unlisted(struct strv *out, char letter, const char *dir)
+{
+	char *p;
+
+	if (dir[0] == '\0')
+		return strv_add(out, strdup("\\"));
+	if (asprintf(&p, "%c:%s", letter, dir) < 0)
+		return EXH_ENOMEM;
+	return strv_add(out, p);
+}
+
 /* Expands path (letter-less, "\\a\\b*\\c") into existing paths. */
 static int
 expand_path(struct exh_volume *vol, const char *path, struct strv *out,
@@ -128,9 +141,21 @@ expand_path(struct exh_volume *vol, const char *path, struct strv *out,
 				/* "X:\\" always fits start[8]. */
 				(void)snprintf(start, sizeof(start), "%c:\\",
 				    letter);
-				(void)exh_volume_walk(vol, cur.v[i][0] ?
+				rc = exh_volume_walk(vol, cur.v[i][0] ?
 				    cur.v[i] : start, on_child, &l, &lerr);
-				rc = l.rc;
+				/* A missing folder matches nothing.  A
+				 * folder that cannot be listed becomes a
+				 * root itself: the scan walks it and records
+				 * what it cannot read, so no scope root is
+				 * dropped without a word. */
+				if (rc == EXH_OK || rc == EXH_STOP ||
+				    rc == EXH_ENOTFOUND)
+					rc = l.rc;
+				else if (rc == EXH_ENOMEM)
+					goto out;
+				else
+					rc = add_unlisted(out, letter,
+					    cur.v[i]);
 			}
 		}
 		strv_free(&cur);

@@ -26,13 +26,12 @@ make_plan(const struct exh_triage *t, struct exh_bundle_plan **out,
 			rc = exh_bundle_plan_finding(p, vol, f, err);
 	}
 	for (i = 0; i < t->nvols && rc == EXH_OK; i++)
-		if (exh_volume_is_system(t->vols[i].vol)) {
-			char *install = triage_install_dir(t, t->vols[i].vol);
-
-			rc = exh_bundle_plan_system(p, t->vols[i].vol, install,
-			    err);
-			free(install);
-		}
+		if (exh_volume_is_system(t->vols[i].vol))
+			rc = exh_bundle_plan_system(p, t->vols[i].vol, err);
+	/* The Exchange logs from the volume they are on (E:\Exchange...). */
+	if (rc == EXH_OK && t->exchange_dir != NULL &&
+	    (vol = triage_volume_for(t, t->exchange_dir[0])) != NULL)
+		rc = exh_bundle_plan_exchange(p, vol, t->exchange_dir, err);
 	if (rc != EXH_OK) {
 		exh_bundle_plan_destroy(p);
 		return rc;

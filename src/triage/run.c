@@ -7,43 +7,6 @@
 
 #include "triage_int.h"
 
-/* The Exchange folder from the registry when it is on this volume. */
-static char *
-profile_exchange(const struct exh_profile *p, char letter)
-{
-	size_t n;
-	char *dir;
-
-	if (p == NULL || !p->exchange_present || p->install_path == NULL ||
-	    strlen(p->install_path) < 4 ||
-	    (p->install_path[0] & ~0x20) != (letter & ~0x20) ||
-	    (dir = strdup(p->install_path)) == NULL)
-		return NULL;
-	n = strlen(dir);
-	while (n > 3 && dir[n - 1] == '\\')
-		dir[--n] = '\0';
-	return dir;
-}
-
-char *
-triage_install_dir(const struct exh_triage *t, struct exh_volume *vol)
-{
-	char scope[4096], *exchange, *install = NULL;
-	struct exh_err err;
-
-	exchange = profile_exchange(t->prof, exh_volume_info(vol)->letter);
-	if (exchange == NULL && (!triage_rules_path(t, "scope.txt", scope,
-	    sizeof(scope)) || exh_scope_default_exchange(vol, scope, &exchange,
-	    &err) != EXH_OK))
-		return NULL;
-	/* Sized for exchange and the backslash: cannot be cut. */
-	if ((install = malloc(strlen(exchange) + 2)) != NULL)
-		(void)snprintf(install, strlen(exchange) + 2, "%s\\",
-		    exchange);
-	free(exchange);
-	return install;
-}
-
 /* Exposure windows the logs do not reach back to (src/scan/coverage.c). */
 static int
 coverage_gaps(struct exh_triage *t, struct exh_err *err)
@@ -427,6 +390,21 @@ joined(const char *a, const char *b)
 	return asprintf(&s, "%s%s", a, b) < 0 ? NULL : s;
 }
 
+/* The Exchange folder of this run (registry, default path or structure),
+ * for the bundle's plan: its Logging folder is collected from whatever
+ * volume it is on. */
+static int
+keep_exchange_dir(struct exh_triage *t, const struct host_scope *hs)
+{
+	const char *exchange = hs->exchange != NULL ? hs->exchange :
+	    hs->found_exchange;
+
+	if (exchange == NULL)
+		return EXH_OK;
+	return (t->exchange_dir = joined(exchange, "\\")) != NULL ? EXH_OK :
+	    EXH_ENOMEM;
+}
+
 /* Triage's side of the log analysis, run once for the host: the Exchange
  * folder on its own volume, the IIS log folders wherever they are, the
  * event logs of the system volume. */
@@ -515,6 +493,8 @@ exh_triage_run(struct exh_triage *t, struct exh_err *err)
 	rc = host_scope_init(t, &hs, err);
 	for (i = 0; i < t->nvols && rc == EXH_OK; i++)
 		rc = scan_volume(t, &hs, &t->vols[i], &so, err);
+	if (rc == EXH_OK && keep_exchange_dir(t, &hs) != EXH_OK)
+		rc = exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
 	/* Logs last: IIS requests are matched against the files flagged on
 	 * every volume (a web root may be on D:). */
 	if (t->opt.no_logs)

@@ -74,6 +74,7 @@ exh_triage_destroy(struct exh_triage *t)
 		free(t->vols[i].why);
 	}
 	free(t->nothing_examined);
+	free(t->exchange_dir);
 	/* Nothing reads the devices any more: they get their flag back,
 	 * unless the boot image asks to keep them read-only. */
 	for (i = 0; i < t->nsrcs; i++)

@@ -45,6 +45,7 @@ struct exh_triage {
 	struct exh_log_coverage *cov;
 	size_t ncov;
 	char *nothing_examined;		/* no volume contributed: why; NULL */
+	char *exchange_dir;		/* "X:\\...\\" the run used; NULL */
 	bool ran;
 };
 
@@ -80,7 +81,6 @@ int triage_examined(struct exh_triage *t, const struct exh_volume *sys);
 
 /* The Exchange folder (trailing backslash) on vol, from the registry or
  * the default paths; NULL when there is none. */
-char *triage_install_dir(const struct exh_triage *t, struct exh_volume *vol);
 
 
 /* What a document shows besides the triage: the bundle's collected list

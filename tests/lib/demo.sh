@@ -57,8 +57,11 @@ set +e
 rc=$?
 set -e
 grep -E '^(note|bundle)' "$d/scan.err" || true
-grep -E '^(findings|streams|patch|exposure|log coverage|coverage):' \
+# The verdict per vulnerability family and the support state; the line per
+# CVE and fixing update follows in summary.txt.
+grep -E '^(findings|streams|log coverage):|^patch: (Proxy[A-Za-z]*|support|Exchange knowledge|CVEs):' \
     "$d/out/summary.txt" || true
+echo "(one line per open CVE and its fixing update: grep '^patch:' $d/out/summary.txt)"
 echo
 echo "== exhume verify $d/demo-case.zip"
 "$x" verify "$d/demo-case.zip"

@@ -30,8 +30,9 @@ grep -q '^patch: ProxyNotShell: vulnerable' "$S"
 ok $? "ProxyNotShell: CU19 never got the fix"
 
 F="$D/out/findings.jsonl"
-has "$F" 'E:\\Exchange\\FrontEnd\\HttpProxy\\owa\\auth\\x.aspx:hidden'
-ok $? "the shell in a hidden stream on E: is reported"
+grep -F '"path":"E:\\Exchange\\FrontEnd\\HttpProxy\\owa\\auth\\x.aspx","stream":"hidden"' "$F" |
+    grep -q '"level":"alert"'
+ok $? "the shell in a hidden stream on E: is an alert"
 has "$F" 'C:\\inetpub\\wwwroot\\aspnet_client\\system_web\\4_0_30319\\supp0rt.aspx'
 ok $? "the China Chopper page in aspnet_client on C: is reported"
 has "$F" 'E:\\Exchange\\Logging\\HttpProxy'
