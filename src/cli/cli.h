@@ -15,7 +15,7 @@
 #define EXIT_CLEAN 0		/* complete, nothing at warning or above */
 #define EXIT_FINDINGS 1		/* findings at warning or above */
 #define EXIT_USAGE 2		/* usage or fatal error */
-#define EXIT_PARTIAL 3		/* complete, some objects unreadable */
+#define EXIT_PARTIAL 3		/* incomplete: something not examined */
 
 /* Triage options with the rules directory and notes to stderr. */
 void cli_triage_defaults(struct exh_triage_options *opt);

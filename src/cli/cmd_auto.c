@@ -12,7 +12,7 @@
 
 #define MAX_ARGS 64
 /* What scan takes before the sources (see run_scan). */
-#define SCAN_FIXED 11
+#define SCAN_FIXED 13
 #define MAX_DISKS (MAX_ARGS - SCAN_FIXED - 1)
 
 /* The documents scan --out writes, named on the result line. */
@@ -238,6 +238,9 @@ run_scan(struct auto_run *r)
 	args[nargs++] = (char *)r->case_id;
 	args[nargs++] = "--examiner";
 	args[nargs++] = (char *)r->examiner;
+	/* Unattended: a plain line every 10 s, whatever the console is. */
+	args[nargs++] = "--progress";
+	args[nargs++] = "lines";
 	for (i = 0; i < r->ndisks; i++)
 		if (usable(r->disks[i]))
 			args[nargs++] = r->disks[i];
@@ -278,7 +281,8 @@ finish(struct auto_run *r, int rc)
 	}
 	fputs("EXHUME-RESULT: ", stdout);
 	fputs(rc == EXIT_FINDINGS ? "findings at warning or above" :
-	    rc == EXIT_PARTIAL ? "complete, some objects unreadable" :
+	    rc == EXIT_PARTIAL ? "incomplete, something was not examined "
+	    "(see the notes)" :
 	    "complete, nothing at warning or above", stdout);
 	put_documents(r);
 	fputc('\n', stdout);
