@@ -6,56 +6,135 @@
 #include "exhume/report.h"
 #include "report_int.h"
 
+/*
+ * The rows are counted first and sorted in place: with many findings
+ * (eight rows each) a growing array and qsort's merge buffer would each
+ * hold another copy of them.
+ */
 struct rows {
 	struct report_row *v;
-	size_t n, cap;
+	size_t n;
+	bool count_only;
 	size_t idx;			/* of the finding being added */
 };
 
-static int
+/* The eight times of a file, in the order they are listed on a tie. */
+static const char *const file_desc[8] = {
+	N_("$SI Creation Time"), N_("$SI Modification Time"),
+	N_("$SI Entry Modified Time"), N_("$SI Last Access Time"),
+	N_("$FN Creation Time"), N_("$FN Modification Time"),
+	N_("$FN Entry Modified Time"), N_("$FN Last Access Time"),
+};
+
+static void
 push(struct rows *r, int64_t time, const char *desc,
     const struct exh_finding *f)
 {
-	struct report_row *grown;
-
 	if (time == 0)
-		return EXH_OK;
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 64;
-
-		if ((grown = realloc(r->v, cap * sizeof(*grown))) == NULL)
-			return EXH_ENOMEM;
-		r->v = grown;
-		r->cap = cap;
-	}
-	r->v[r->n++] = (struct report_row){ time, desc, f, r->idx };
-	return EXH_OK;
+		return;
+	if (!r->count_only)
+		r->v[r->n] = (struct report_row){ time, desc, f, r->idx };
+	r->n++;
 }
 
-static int
-cmp_row(const void *a, const void *b)
+/* Rank of desc among a file's times; other rows have one row each. */
+static size_t
+desc_rank(const char *desc)
 {
-	const struct report_row *x = a, *y = b;
+	size_t i;
+
+	for (i = 0; i < 8 && file_desc[i] != desc; i++)
+		continue;
+	return i;
+}
+
+/* Oldest first; equal times by finding id, then in the order pushed,
+ * so the unstable sort below gives what a stable one would. */
+static int
+cmp_row(const struct report_row *x, const struct report_row *y)
+{
+	int c;
+	size_t a, b;
 
 	if (x->time != y->time)
 		return x->time < y->time ? -1 : 1;
-	return strcmp(x->f->id, y->f->id);
+	if ((c = strcmp(x->f->id, y->f->id)) != 0)
+		return c;
+	if (x->idx != y->idx)
+		return x->idx < y->idx ? -1 : 1;
+	a = desc_rank(x->desc);
+	b = desc_rank(y->desc);
+	return a < b ? -1 : a > b;
 }
 
-static int
+static void
+sift_down(struct report_row *v, size_t root, size_t n)
+{
+	struct report_row t;
+	size_t child;
+
+	while ((child = 2 * root + 1) < n) {
+		if (child + 1 < n && cmp_row(&v[child], &v[child + 1]) < 0)
+			child++;
+		if (cmp_row(&v[root], &v[child]) >= 0)
+			return;
+		t = v[root];
+		v[root] = v[child];
+		v[child] = t;
+		root = child;
+	}
+}
+
+/* Heap sort: O(n log n) and no memory beyond the rows. */
+static void
+sort_rows(struct report_row *v, size_t n)
+{
+	struct report_row t;
+	size_t i;
+
+	for (i = n / 2; i > 0; i--)
+		sift_down(v, i - 1, n);
+	for (i = n; i > 1; i--) {
+		t = v[0];
+		v[0] = v[i - 1];
+		v[i - 1] = t;
+		sift_down(v, 0, i - 1);
+	}
+}
+
+static void
 file_rows(struct rows *r, const struct exh_finding *f)
 {
-	int rc = EXH_OK;
+	const int64_t t[8] = {
+		f->file.si.created, f->file.si.modified,
+		f->file.si.mft_changed, f->file.si.accessed,
+		f->file.fn.created, f->file.fn.modified,
+		f->file.fn.mft_changed, f->file.fn.accessed,
+	};
+	size_t i;
 
-	rc |= push(r, f->file.si.created, N_("$SI Creation Time"), f);
-	rc |= push(r, f->file.si.modified, N_("$SI Modification Time"), f);
-	rc |= push(r, f->file.si.mft_changed, N_("$SI Entry Modified Time"), f);
-	rc |= push(r, f->file.si.accessed, N_("$SI Last Access Time"), f);
-	rc |= push(r, f->file.fn.created, N_("$FN Creation Time"), f);
-	rc |= push(r, f->file.fn.modified, N_("$FN Modification Time"), f);
-	rc |= push(r, f->file.fn.mft_changed, N_("$FN Entry Modified Time"), f);
-	rc |= push(r, f->file.fn.accessed, N_("$FN Last Access Time"), f);
-	return rc ? EXH_ENOMEM : EXH_OK;
+	for (i = 0; i < 8; i++)
+		push(r, t[i], file_desc[i], f);
+}
+
+/* Pushes the rows of every finding of level notice and above. */
+static void
+all_rows(struct rows *r, const struct exh_findings *fs)
+{
+	size_t i;
+
+	for (i = 0; fs != NULL && i < exh_findings_count(fs); i++) {
+		const struct exh_finding *f = exh_findings_get(fs, i);
+
+		if (f->level < EXH_LEVEL_NOTICE)
+			continue;
+		r->idx = i;
+		if (f->kind == EXH_FIND_FILE)
+			file_rows(r, f);
+		else
+			push(r, f->time, f->kind == EXH_FIND_EVENT ?
+			    N_("Event Recorded") : N_("Log Entry"), f);
+	}
 }
 
 static int
@@ -118,29 +197,20 @@ int
 report_timeline_rows(const struct exh_findings *fs, struct report_row **out,
     size_t *n)
 {
-	struct rows r = { NULL, 0, 0, 0 };
-	size_t i;
-	int rc = EXH_OK;
+	struct rows r = { NULL, 0, true, 0 };
+	size_t count;
 
-	for (i = 0; rc == EXH_OK && fs != NULL &&
-	    i < exh_findings_count(fs); i++) {
-		const struct exh_finding *f = exh_findings_get(fs, i);
-
-		if (f->level < EXH_LEVEL_NOTICE)
-			continue;
-		r.idx = i;
-		if (f->kind == EXH_FIND_FILE)
-			rc = file_rows(&r, f);
-		else
-			rc = push(&r, f->time, f->kind == EXH_FIND_EVENT ?
-			    N_("Event Recorded") : N_("Log Entry"), f);
-	}
-	if (rc != EXH_OK) {
-		free(r.v);
-		return rc;
-	}
-	if (r.n > 1)
-		qsort(r.v, r.n, sizeof(*r.v), cmp_row);
+	all_rows(&r, fs);
+	*out = NULL;
+	*n = 0;
+	if ((count = r.n) == 0)
+		return EXH_OK;
+	if ((r.v = reallocarray(NULL, count, sizeof(*r.v))) == NULL)
+		return EXH_ENOMEM;
+	r.n = 0;
+	r.count_only = false;
+	all_rows(&r, fs);
+	sort_rows(r.v, r.n);
 	*out = r.v;
 	*n = r.n;
 	return EXH_OK;
