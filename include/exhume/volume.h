@@ -87,6 +87,9 @@ struct exh_volume_info {
 	bool dirty;		/* volume dirty flag set */
 	bool hibernated;	/* hiberfil.sys says the system hibernated */
 	char letter;		/* assigned drive letter, '?' if none */
+	/* Why owners kept in $Secure are not read (a damaged $SII index);
+	 * "" when they are. */
+	char secure_note[256];
 };
 
 /*
