@@ -88,6 +88,9 @@ struct exh_volume_info {
 	bool hibernated;	/* hiberfil.sys says the system hibernated */
 	char letter;		/* assigned drive letter, '?' if none */
 	int letter_source;	/* enum exh_letter_source */
+	/* Why owners kept in $Secure are not read (a damaged $SII index);
+	 * "" when they are. */
+	char secure_note[256];
 };
 
 /* Where a volume's drive letter came from. */

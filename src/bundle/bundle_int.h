@@ -72,9 +72,10 @@ int bundle_load_cert(const char *path, X509 **out, struct exh_err *err);
 int bundle_load_key(const char *path, const char *pass, EVP_PKEY **out,
     struct exh_err *err);
 
-/* DER detached CMS signature over data into out. */
-int bundle_sign(X509 *cert, EVP_PKEY *key, const void *data, size_t len,
-    struct exh_buf *out, struct exh_err *err);
+/* DER detached CMS signature over what fd holds from its current offset
+ * to its end, read in chunks, into out. */
+int bundle_sign(X509 *cert, EVP_PKEY *key, int fd, struct exh_buf *out,
+    struct exh_err *err);
 /* Streams in_path into out_path as DER CMS enveloped data (AES-256-CBC). */
 int bundle_envelope(STACK_OF(X509) *certs, int in_fd, int out_fd,
     struct exh_err *err);
@@ -101,6 +102,32 @@ struct manifest_line {
 int manifest_put(struct exh_buf *b, const struct manifest_line *m);
 
 
+/*
+ * A document that grows with the findings (manifest.jsonl, SHA256SUMS),
+ * kept in an unlinked file until it goes into the zip: memory stays
+ * bounded however many entries there are.
+ */
+struct bundle_spool {
+	int fd;				/* -1: not open */
+	struct exh_buf buf;		/* lines not yet written */
+	uint64_t len;			/* bytes written to fd */
+	const char *what;		/* for messages */
+};
+
+void bundle_spool_init(struct bundle_spool *s);
+/* An unlinked file in dir (O_TMPFILE, else mkstemp and unlink).
+ * EXH_EFATAL names what and dir. */
+int bundle_spool_open(struct bundle_spool *s, const char *dir,
+    const char *what, struct exh_err *err);
+void bundle_spool_close(struct bundle_spool *s);
+/* Writes the gathered lines once there are 64 KiB (all: any).  EFATAL. */
+int bundle_spool_flush(struct bundle_spool *s, bool all, struct exh_err *err);
+/* Flushes everything and goes back to the start for reading. */
+int bundle_spool_rewind(struct bundle_spool *s, struct exh_err *err);
+/* read(2) of the spool file; *got 0 at its end.  EFATAL. */
+int bundle_spool_read(struct bundle_spool *s, void *buf, size_t len,
+    size_t *got, struct exh_err *err);
+
 /* The writer's state; shared by write.c and finish.c. */
 #define BUNDLE_MAGIC 0x45584842u	/* "EXHB" */
 #define BUNDLE_CHUNK (64 * 1024)
@@ -123,7 +150,7 @@ struct exh_bundle {
 	char cap_why[64];		/* why a stream over the cap is left out */
 	size_t collected, incomplete, left_out, documents;
 	struct bundle_names names;		/* entries written, with their SHA-256 */
-	struct exh_buf manifest;
+	struct bundle_spool manifest;	/* manifest.jsonl so far */
 	unsigned char *chunk;
 };
 
@@ -153,6 +180,10 @@ int bundle_write_failed(struct exh_bundle *b, const char *what,
 /* Writes a whole in-memory entry; m (may be NULL) gets the digests. */
 int bundle_put_whole(struct exh_bundle *b, const char *name, const void *data,
     size_t len, struct manifest_line *m, struct exh_err *err);
+/* Writes the spool's contents as entry name, in chunks, hashing them as
+ * they go (for SHA256SUMS and the read-back). */
+int bundle_put_spool(struct exh_bundle *b, const char *name,
+    struct bundle_spool *s, struct exh_err *err);
 
 /* Reports one structural problem of a zip; name is "" for the archive. */
 typedef void (*bundle_zip_problem_fn)(void *ctx, const char *name,

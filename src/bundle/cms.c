@@ -123,8 +123,8 @@ bundle_load_material(struct exh_bundle *b, const struct exh_bundle_options *opt,
 }
 
 int
-bundle_sign(X509 *cert, EVP_PKEY *key, const void *data, size_t len,
-    struct exh_buf *out, struct exh_err *err)
+bundle_sign(X509 *cert, EVP_PKEY *key, int fd, struct exh_buf *out,
+    struct exh_err *err)
 {
 	char e[256];
 	CMS_ContentInfo *cms = NULL;
@@ -132,7 +132,9 @@ bundle_sign(X509 *cert, EVP_PKEY *key, const void *data, size_t len,
 	BUF_MEM *bm;
 	int rc = EXH_OK;
 
-	if (len > INT_MAX || (in = BIO_new_mem_buf(data, (int)len)) == NULL ||
+	/* The signature is made over the file as it is read: SHA256SUMS
+	 * need not fit in memory. */
+	if ((in = BIO_new_fd(fd, BIO_NOCLOSE)) == NULL ||
 	    (mem = BIO_new(BIO_s_mem())) == NULL) {
 		rc = exh_err_set(err, EXH_ENOMEM, 0, "signing: out of memory");
 		goto out;

@@ -101,40 +101,66 @@ out:
 	return rc;
 }
 
-/* manifest.jsonl, SHA256SUMS and SHA256SUMS.p7s, in that order. */
+/* SHA256SUMS into a spool: one line per entry written so far. */
 static int
-write_tail(struct exh_bundle *b, struct exh_err *err)
+spool_sums(struct exh_bundle *b, struct bundle_spool *sums,
+    struct exh_err *err)
 {
-	struct exh_buf sums = { 0 }, sig = { 0 };
 	char hex[65];
 	size_t i;
 	int rc;
 
-	if ((rc = bundle_put_whole(b, BUNDLE_MANIFEST,
-	    b->manifest.data != NULL ? b->manifest.data : "", b->manifest.len,
-	    NULL, err)) != EXH_OK)
+	if ((rc = bundle_spool_open(sums, b->dir, BUNDLE_SUMS, err)) != EXH_OK)
 		return rc;
 	/* Two spaces: sha256sum's text-mode format, read by sha256sum -c. */
 	for (i = 0; i < b->names.n; i++) {
 		exh_hex(b->names.v[i].zip, 32, hex);
-		if (exh_buf_printf(&sums, "%s  %s\n", hex, b->names.v[i].name) !=
-		    EXH_OK) {
-			exh_buf_free(&sums);
+		if (exh_buf_printf(&sums->buf, "%s  %s\n", hex,
+		    b->names.v[i].name) != EXH_OK)
 			return exh_err_set(err, EXH_ENOMEM, 0,
 			    "bundle: out of memory");
-		}
+		if ((rc = bundle_spool_flush(sums, false, err)) != EXH_OK)
+			return rc;
 	}
-	rc = bundle_put_whole(b, BUNDLE_SUMS, sums.data, sums.len, NULL, err);
-	if (rc == EXH_OK && b->sign_key != NULL) {
-		rc = bundle_sign(b->sign_cert, b->sign_key, sums.data, sums.len,
-		    &sig, err);
-		if (rc == EXH_OK)
-			rc = bundle_put_whole(b, BUNDLE_SIG, sig.data, sig.len,
-			    NULL, err);
-		else
-			bundle_fail(b);
+	return EXH_OK;
+}
+
+/* manifest.jsonl, SHA256SUMS and SHA256SUMS.p7s, in that order; the
+ * first two are streamed from their spool files. */
+static int
+write_tail(struct exh_bundle *b, struct exh_err *err)
+{
+	struct bundle_spool sums;
+	struct exh_buf sig = { 0 };
+	int rc, e;
+
+	bundle_spool_init(&sums);
+	if ((rc = bundle_put_spool(b, BUNDLE_MANIFEST, &b->manifest, err)) !=
+	    EXH_OK)
+		return rc;
+	bundle_spool_close(&b->manifest);
+	if ((rc = spool_sums(b, &sums, err)) != EXH_OK) {
+		bundle_fail(b);
+		goto out;
 	}
-	exh_buf_free(&sums);
+	if ((rc = bundle_put_spool(b, BUNDLE_SUMS, &sums, err)) != EXH_OK ||
+	    b->sign_key == NULL)
+		goto out;
+	if (lseek(sums.fd, 0, SEEK_SET) != 0) {
+		e = errno;
+		bundle_fail(b);
+		rc = exh_err_set(err, EXH_EFATAL, e, "bundle: rewinding the "
+		    "spool file of %s failed: %s", BUNDLE_SUMS, strerror(e));
+		goto out;
+	}
+	rc = bundle_sign(b->sign_cert, b->sign_key, sums.fd, &sig, err);
+	if (rc == EXH_OK)
+		rc = bundle_put_whole(b, BUNDLE_SIG, sig.data, sig.len, NULL,
+		    err);
+	else
+		bundle_fail(b);
+out:
+	bundle_spool_close(&sums);
 	exh_buf_free(&sig);
 	return rc;
 }

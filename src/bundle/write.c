@@ -58,7 +58,7 @@ bundle_destroy(struct exh_bundle *b)
 	X509_free(b->sign_cert);
 	EVP_PKEY_free(b->sign_key);
 	bundle_names_free(&b->names);
-	exh_buf_free(&b->manifest);
+	bundle_spool_close(&b->manifest);
 	free(b->chunk);
 	free(b->path);
 	free(b->dir);
@@ -168,6 +168,11 @@ setup(struct exh_bundle *b, const struct exh_bundle_options *opt,
 		return rc;
 	}
 	b->partial = tmp;
+	/* Next to the bundle: the destination has room checked, and a
+	 * tmpfs $TMPDIR would put the manifest back in memory. */
+	if ((rc = bundle_spool_open(&b->manifest, b->dir, BUNDLE_MANIFEST,
+	    err)) != EXH_OK)
+		return rc;
 	return open_zip(b, err);
 }
 
@@ -189,6 +194,7 @@ exh_bundle_create(const struct exh_bundle_options *opt,
 		return exh_err_set(err, EXH_ENOMEM, 0, "bundle: out of memory");
 	b->magic = BUNDLE_MAGIC;
 	b->fd = -1;
+	bundle_spool_init(&b->manifest);
 	b->cap = opt->max_collect_bytes ? opt->max_collect_bytes :
 	    EXH_BUNDLE_DEFAULT_CAP;
 	(void)snprintf(b->cap_why, sizeof(b->cap_why), "%s",
@@ -326,13 +332,76 @@ bundle_put_whole(struct exh_bundle *b, const char *name, const void *data,
 	return remember(b, name, sha, err);
 }
 
+/* Writes the spool's contents as entry name, hashed on the way. */
+int
+bundle_put_spool(struct exh_bundle *b, const char *name,
+    struct bundle_spool *s, struct exh_err *err)
+{
+	EVP_MD_CTX *sha = NULL;
+	unsigned char digest[32];
+	uint64_t done = 0;
+	size_t got;
+	int rc;
+
+	if ((rc = bundle_spool_rewind(s, err)) != EXH_OK) {
+		bundle_fail(b);
+		return rc;
+	}
+	if ((sha = EVP_MD_CTX_new()) == NULL ||
+	    !EVP_DigestInit_ex(sha, EVP_sha256(), NULL)) {
+		EVP_MD_CTX_free(sha);
+		return exh_err_set(err, EXH_ENOMEM, 0, "bundle: out of memory");
+	}
+	if ((rc = begin_entry(b, name, (int64_t)time(NULL), (int64_t)s->len,
+	    err)) != EXH_OK)
+		goto out;
+	for (;;) {
+		if ((rc = bundle_spool_read(s, b->chunk, BUNDLE_CHUNK, &got,
+		    err)) != EXH_OK) {
+			bundle_fail(b);
+			goto out;
+		}
+		if (got == 0)
+			break;
+		EVP_DigestUpdate(sha, b->chunk, got);
+		if (archive_write_data(b->zip, b->chunk, got) !=
+		    (la_ssize_t)got) {
+			rc = bundle_write_failed(b, name, err);
+			goto out;
+		}
+		done += got;
+	}
+	/* The file is ours and unlinked; a length that changed is a bug. */
+	if (done != s->len) {
+		bundle_fail(b);
+		rc = exh_err_set(err, EXH_EFATAL, 0, "bundle: %s: spool file "
+		    "holds %llu bytes, %llu were written to it", name,
+		    (unsigned long long)done, (unsigned long long)s->len);
+		goto out;
+	}
+	if (archive_write_finish_entry(b->zip) != ARCHIVE_OK) {
+		rc = bundle_write_failed(b, name, err);
+		goto out;
+	}
+	EVP_DigestFinal_ex(sha, digest, NULL);
+	rc = remember(b, name, digest, err);
+out:
+	EVP_MD_CTX_free(sha);
+	return rc;
+}
+
 static int
 add_line(struct exh_bundle *b, const struct manifest_line *m,
     struct exh_err *err)
 {
-	if (manifest_put(&b->manifest, m) != EXH_OK)
+	int rc;
+
+	if (manifest_put(&b->manifest.buf, m) != EXH_OK)
 		return exh_err_set(err, EXH_ENOMEM, 0, "bundle: out of memory");
-	return EXH_OK;
+	/* A manifest with a line missing cannot be finished. */
+	if ((rc = bundle_spool_flush(&b->manifest, false, err)) != EXH_OK)
+		bundle_fail(b);
+	return rc;
 }
 
 static int

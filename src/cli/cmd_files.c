@@ -360,6 +360,10 @@ cmd_files(int argc, char **argv)
 		return EXIT_USAGE;
 	for (i = 0; i < exh_triage_volume_count(t); i++) {
 		inv.vol = exh_triage_volume(t, i);
+		/* Owners shown "" below are unknown, not absent: say why. */
+		if (exh_volume_info(inv.vol)->secure_note[0] != '\0')
+			cli_warn("volume %c: %s", exh_volume_info(inv.vol)->letter,
+			    exh_volume_info(inv.vol)->secure_note);
 		if (exh_volume_walk(inv.vol, NULL, on_entry, &inv, &err) !=
 		    EXH_OK && !inv.oom) {
 			cli_error(NULL, &err);

@@ -40,6 +40,8 @@ print_volume_state(struct exh_source *src, const struct exh_partition *p,
 		exh_json_bool(&o->w, "dirty", vi->dirty);
 		exh_json_bool(&o->w, "hibernated", vi->hibernated);
 		exh_json_bool(&o->w, "system", exh_volume_is_system(vol));
+		if (vi->secure_note[0] != '\0')
+			exh_json_text(&o->w, "secure_note", vi->secure_note);
 	} else {
 		printf("      NTFS %d.%d serial %s", vi->ntfs_major,
 		    vi->ntfs_minor, vi->serial);
@@ -54,6 +56,11 @@ print_volume_state(struct exh_source *src, const struct exh_partition *p,
 			printf("      warning: Windows hibernated or used Fast "
 			    "Startup; opened read-only, the latest changes may "
 			    "be only in hiberfil.sys\n");
+		if (vi->secure_note[0] != '\0') {
+			printf("      warning: ");
+			cli_put_term(stdout, vi->secure_note);
+			putchar('\n');
+		}
 	}
 	exh_volume_close(vol);
 }

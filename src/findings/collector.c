@@ -8,9 +8,21 @@
 
 #define COLLECTOR_MAGIC 0x46494e44u
 
+/*
+ * The text every finding of one rule repeats (kind, rule name,
+ * description, reference), kept once: with many findings the copies
+ * would outweigh the findings.  The collector owns these strings; the
+ * reasons of the findings it holds point into it.
+ */
+struct strtab {
+	char **slot;			/* NULL: empty */
+	size_t n, cap;			/* cap: a power of two */
+};
+
 struct exh_findings {
 	unsigned magic;
 	pthread_mutex_t lock;
+	struct strtab texts;
 	struct exh_finding **items;
 	size_t n, cap;
 	struct exh_skip *skips;
@@ -42,6 +54,82 @@ free_skip(struct exh_skip *s)
 	free(s->detail);
 }
 
+static size_t
+str_hash(const char *s)
+{
+	size_t h = 14695981039346656037ULL;
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+static char **
+str_slot(const struct strtab *t, const char *s)
+{
+	size_t i = str_hash(s) & (t->cap - 1);
+
+	while (t->slot[i] != NULL && strcmp(t->slot[i], s) != 0)
+		i = (i + 1) & (t->cap - 1);
+	return &t->slot[i];
+}
+
+/* Room for extra more strings at most half full: inserts cannot fail. */
+static bool
+str_reserve(struct strtab *t, size_t extra)
+{
+	struct strtab g;
+	size_t i;
+
+	if (t->n + extra <= t->cap / 2)
+		return true;
+	g.cap = t->cap ? t->cap : 64;
+	while (t->n + extra > g.cap / 2)
+		if (!exh_mul_ok(g.cap, 2, &g.cap))
+			return false;
+	if ((g.slot = calloc(g.cap, sizeof(*g.slot))) == NULL)
+		return false;
+	g.n = t->n;
+	for (i = 0; i < t->cap; i++)
+		if (t->slot[i] != NULL)
+			*str_slot(&g, t->slot[i]) = t->slot[i];
+	free(t->slot);
+	*t = g;
+	return true;
+}
+
+/* The kept copy of *s, which is freed when one was kept already. */
+static void
+str_keep(struct strtab *t, char **s)
+{
+	char **at;
+
+	if (*s == NULL)
+		return;
+	at = str_slot(t, *s);
+	if (*at == NULL) {
+		*at = *s;
+		t->n++;
+	} else if (*at != *s) {
+		free(*s);
+		*s = *at;
+	}
+}
+
+/* Before a finding is freed: its shared texts are not its own. */
+static void
+str_release(struct exh_finding *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nreasons; i++) {
+		f->reasons[i].kind = NULL;
+		f->reasons[i].name = NULL;
+		f->reasons[i].description = NULL;
+		f->reasons[i].reference = NULL;
+	}
+}
+
 void
 exh_findings_destroy(struct exh_findings *c)
 {
@@ -49,8 +137,13 @@ exh_findings_destroy(struct exh_findings *c)
 
 	if (c == NULL)
 		return;
-	for (i = 0; i < c->n; i++)
+	for (i = 0; i < c->n; i++) {
+		str_release(c->items[i]);
 		exh_finding_free(c->items[i]);
+	}
+	for (i = 0; i < c->texts.cap; i++)
+		free(c->texts.slot[i]);
+	free(c->texts.slot);
 	for (i = 0; i < c->nskips; i++)
 		free_skip(&c->skips[i]);
 	free(c->items);
@@ -84,6 +177,7 @@ exh_findings_add(struct exh_findings *c, struct exh_finding *f,
     struct exh_err *err)
 {
 	int rc = EXH_OK;
+	size_t i;
 
 	if (c == NULL || c->magic != COLLECTOR_MAGIC || f == NULL) {
 		exh_finding_free(f);
@@ -91,9 +185,17 @@ exh_findings_add(struct exh_findings *c, struct exh_finding *f,
 		    "findings: add: invalid collector or finding");
 	}
 	pthread_mutex_lock(&c->lock);
-	if (grow((void **)&c->items, &c->cap, c->n + 1, sizeof(*c->items)))
+	if (f->nreasons <= SIZE_MAX / 8 &&
+	    str_reserve(&c->texts, 4 * f->nreasons) &&
+	    grow((void **)&c->items, &c->cap, c->n + 1, sizeof(*c->items))) {
+		for (i = 0; i < f->nreasons; i++) {
+			str_keep(&c->texts, &f->reasons[i].kind);
+			str_keep(&c->texts, &f->reasons[i].name);
+			str_keep(&c->texts, &f->reasons[i].description);
+			str_keep(&c->texts, &f->reasons[i].reference);
+		}
 		c->items[c->n++] = f;
-	else
+	} else
 		rc = EXH_ENOMEM;
 	pthread_mutex_unlock(&c->lock);
 	if (rc != EXH_OK) {

@@ -389,15 +389,18 @@ report_timeline(struct report_writer *w, const struct exh_findings *fs)
 		    "above are shown; timeline.csv has them all."));
 	report_table_begin(w, cols, sizeof(cols) / sizeof(cols[0]));
 	for (i = 0; i < n; i++) {
+		const struct exh_finding *f;
+
 		if (!report_groups_listed(&g, rows[i].idx))
 			continue;
+		f = exh_findings_get(fs, rows[i].idx);
 		report_row_begin(w);
 		report_cell(w, report_time(rows[i].time, t));
-		report_cell(w, _(rows[i].desc));
-		report_cell(w, rows[i].f->id);
-		report_cell(w, level_word(rows[i].f->level));
-		report_cell(w, finding_what(rows[i].f));
-		report_cell(w, report_str(rows[i].f->file.path));
+		report_cell(w, _(report_row_desc(&rows[i])));
+		report_cell(w, f->id);
+		report_cell(w, level_word(f->level));
+		report_cell(w, finding_what(f));
+		report_cell(w, report_str(f->file.path));
 		report_row_end(w);
 	}
 	report_table_end(w);

@@ -8,18 +8,21 @@
 
 #include "exhume/report.h"
 
-/* One dated moment: a log or event finding, or one $SI/$FN time of a file. */
+/* One dated moment: a log or event finding, or one $SI/$FN time of a
+ * file.  16 bytes: there are up to eight per finding. */
 struct report_row {
 	int64_t time;			/* FILETIME, never 0 */
-	const char *desc;		/* Timesketch timestamp_desc (English) */
-	const struct exh_finding *f;	/* borrowed from the collector */
-	size_t idx;			/* f's place in the collector */
+	uint32_t idx;			/* the finding's place in the collector */
+	uint32_t what;			/* for report_row_desc */
 };
+
+/* The row's Timesketch timestamp_desc (English). */
+const char *report_row_desc(const struct report_row *r);
 
 /*
  * The rows timeline.csv shows, oldest first (findings of level notice and
- * above).  *out is malloc'd (NULL when there are none); the caller frees
- * it.  EXH_OK or EXH_ENOMEM.
+ * above); exh_findings_get(fs, row.idx) is the finding.  *out is malloc'd
+ * (NULL when there are none); the caller frees it.  EXH_OK or EXH_ENOMEM.
  */
 int report_timeline_rows(const struct exh_findings *fs,
     struct report_row **out, size_t *n);

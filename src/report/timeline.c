@@ -6,56 +6,134 @@
 #include "exhume/report.h"
 #include "report_int.h"
 
+/*
+ * The rows are counted first and sorted in place: with many findings
+ * (eight rows each) a growing array and qsort's merge buffer would each
+ * hold another copy of them.
+ */
 struct rows {
 	struct report_row *v;
-	size_t n, cap;
-	size_t idx;			/* of the finding being added */
+	size_t n;
+	bool count_only;
+	uint32_t idx;			/* of the finding being added */
 };
 
-static int
-push(struct rows *r, int64_t time, const char *desc,
-    const struct exh_finding *f)
+/* The eight times of a file, in the order they are listed on a tie,
+ * then the one time of an event and of a log line. */
+static const char *const descs[] = {
+	N_("$SI Creation Time"), N_("$SI Modification Time"),
+	N_("$SI Entry Modified Time"), N_("$SI Last Access Time"),
+	N_("$FN Creation Time"), N_("$FN Modification Time"),
+	N_("$FN Entry Modified Time"), N_("$FN Last Access Time"),
+	N_("Event Recorded"), N_("Log Entry"),
+};
+#define WHAT_EVENT 8
+#define WHAT_LOG 9
+
+const char *
+report_row_desc(const struct report_row *r)
 {
-	struct report_row *grown;
-
-	if (time == 0)
-		return EXH_OK;
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 64;
-
-		if ((grown = realloc(r->v, cap * sizeof(*grown))) == NULL)
-			return EXH_ENOMEM;
-		r->v = grown;
-		r->cap = cap;
-	}
-	r->v[r->n++] = (struct report_row){ time, desc, f, r->idx };
-	return EXH_OK;
+	return r->what < sizeof(descs) / sizeof(descs[0]) ? descs[r->what] :
+	    "";
 }
 
-static int
-cmp_row(const void *a, const void *b)
+static void
+push(struct rows *r, int64_t time, uint32_t what)
 {
-	const struct report_row *x = a, *y = b;
+	if (time == 0)
+		return;
+	if (!r->count_only)
+		r->v[r->n] = (struct report_row){ time, r->idx, what };
+	r->n++;
+}
+
+/* Oldest first; equal times by finding id, then in the order pushed,
+ * so the unstable sort below gives what a stable one would. */
+static int
+cmp_row(const struct exh_findings *fs, const struct report_row *x,
+    const struct report_row *y)
+{
+	int c;
 
 	if (x->time != y->time)
 		return x->time < y->time ? -1 : 1;
-	return strcmp(x->f->id, y->f->id);
+	if (x->idx != y->idx && (c = strcmp(exh_findings_get(fs, x->idx)->id,
+	    exh_findings_get(fs, y->idx)->id)) != 0)
+		return c;
+	if (x->idx != y->idx)
+		return x->idx < y->idx ? -1 : 1;
+	return x->what < y->what ? -1 : x->what > y->what;
 }
 
-static int
+static void
+sift_down(const struct exh_findings *fs, struct report_row *v, size_t root,
+    size_t n)
+{
+	struct report_row t;
+	size_t child;
+
+	while ((child = 2 * root + 1) < n) {
+		if (child + 1 < n && cmp_row(fs, &v[child], &v[child + 1]) < 0)
+			child++;
+		if (cmp_row(fs, &v[root], &v[child]) >= 0)
+			return;
+		t = v[root];
+		v[root] = v[child];
+		v[child] = t;
+		root = child;
+	}
+}
+
+/* Heap sort: O(n log n) and no memory beyond the rows. */
+static void
+sort_rows(const struct exh_findings *fs, struct report_row *v, size_t n)
+{
+	struct report_row t;
+	size_t i;
+
+	for (i = n / 2; i > 0; i--)
+		sift_down(fs, v, i - 1, n);
+	for (i = n; i > 1; i--) {
+		t = v[0];
+		v[0] = v[i - 1];
+		v[i - 1] = t;
+		sift_down(fs, v, 0, i - 1);
+	}
+}
+
+static void
 file_rows(struct rows *r, const struct exh_finding *f)
 {
-	int rc = EXH_OK;
+	const int64_t t[8] = {
+		f->file.si.created, f->file.si.modified,
+		f->file.si.mft_changed, f->file.si.accessed,
+		f->file.fn.created, f->file.fn.modified,
+		f->file.fn.mft_changed, f->file.fn.accessed,
+	};
+	uint32_t i;
 
-	rc |= push(r, f->file.si.created, N_("$SI Creation Time"), f);
-	rc |= push(r, f->file.si.modified, N_("$SI Modification Time"), f);
-	rc |= push(r, f->file.si.mft_changed, N_("$SI Entry Modified Time"), f);
-	rc |= push(r, f->file.si.accessed, N_("$SI Last Access Time"), f);
-	rc |= push(r, f->file.fn.created, N_("$FN Creation Time"), f);
-	rc |= push(r, f->file.fn.modified, N_("$FN Modification Time"), f);
-	rc |= push(r, f->file.fn.mft_changed, N_("$FN Entry Modified Time"), f);
-	rc |= push(r, f->file.fn.accessed, N_("$FN Last Access Time"), f);
-	return rc ? EXH_ENOMEM : EXH_OK;
+	for (i = 0; i < 8; i++)
+		push(r, t[i], i);
+}
+
+/* Pushes the rows of every finding of level notice and above. */
+static void
+all_rows(struct rows *r, const struct exh_findings *fs)
+{
+	size_t i;
+
+	for (i = 0; fs != NULL && i < exh_findings_count(fs); i++) {
+		const struct exh_finding *f = exh_findings_get(fs, i);
+
+		if (f->level < EXH_LEVEL_NOTICE)
+			continue;
+		r->idx = (uint32_t)i;
+		if (f->kind == EXH_FIND_FILE)
+			file_rows(r, f);
+		else
+			push(r, f->time, f->kind == EXH_FIND_EVENT ?
+			    WHAT_EVENT : WHAT_LOG);
+	}
 }
 
 static int
@@ -68,9 +146,8 @@ field(struct exh_buf *out, const char *s, bool last)
 
 /* "<level> <check or first reason>: <path>[:stream] (line N)" */
 static int
-message(const struct report_row *row, struct exh_buf *m)
+message(const struct exh_finding *f, struct exh_buf *m)
 {
-	const struct exh_finding *f = row->f;
 	const char *what = f->check ? f->check :
 	    (f->nreasons > 0 ? f->reasons[0].name : "finding");
 
@@ -91,7 +168,8 @@ message(const struct report_row *row, struct exh_buf *m)
 }
 
 static int
-put_row(struct exh_buf *out, const struct report_row *row, struct exh_buf *m)
+put_row(struct exh_buf *out, const struct report_row *row,
+    const struct exh_finding *f, struct exh_buf *m)
 {
 	char iso[32], num[32], score[16];
 	int rc;
@@ -101,46 +179,40 @@ put_row(struct exh_buf *out, const struct report_row *row, struct exh_buf *m)
 	 * any int fit the buffers. */
 	(void)snprintf(num, sizeof(num), "%lld", (long long)(row->time / 10 -
 	    EXH_FILETIME_UNIX_EPOCH / 10));
-	(void)snprintf(score, sizeof(score), "%d", row->f->score);
-	if ((rc = message(row, m)) != EXH_OK ||
+	(void)snprintf(score, sizeof(score), "%d", f->score);
+	if ((rc = message(f, m)) != EXH_OK ||
 	    (rc = field(out, m->data, false)) != EXH_OK ||
 	    (rc = field(out, exh_filetime_iso(row->time, iso), false)) ||
 	    (rc = field(out, num, false)) != EXH_OK ||
-	    (rc = field(out, row->desc, false)) != EXH_OK ||
-	    (rc = field(out, exh_level_name(row->f->level), false)) ||
+	    (rc = field(out, report_row_desc(row), false)) != EXH_OK ||
+	    (rc = field(out, exh_level_name(f->level), false)) ||
 	    (rc = field(out, score, false)) != EXH_OK ||
-	    (rc = field(out, row->f->check, false)) != EXH_OK)
+	    (rc = field(out, f->check, false)) != EXH_OK)
 		return rc;
-	return field(out, row->f->file.path, true);
+	return field(out, f->file.path, true);
 }
 
 int
 report_timeline_rows(const struct exh_findings *fs, struct report_row **out,
     size_t *n)
 {
-	struct rows r = { NULL, 0, 0, 0 };
-	size_t i;
-	int rc = EXH_OK;
+	struct rows r = { NULL, 0, true, 0 };
+	size_t count;
 
-	for (i = 0; rc == EXH_OK && fs != NULL &&
-	    i < exh_findings_count(fs); i++) {
-		const struct exh_finding *f = exh_findings_get(fs, i);
-
-		if (f->level < EXH_LEVEL_NOTICE)
-			continue;
-		r.idx = i;
-		if (f->kind == EXH_FIND_FILE)
-			rc = file_rows(&r, f);
-		else
-			rc = push(&r, f->time, f->kind == EXH_FIND_EVENT ?
-			    N_("Event Recorded") : N_("Log Entry"), f);
-	}
-	if (rc != EXH_OK) {
-		free(r.v);
-		return rc;
-	}
-	if (r.n > 1)
-		qsort(r.v, r.n, sizeof(*r.v), cmp_row);
+	/* A row keeps its finding's place in 32 bits. */
+	if (fs != NULL && exh_findings_count(fs) > UINT32_MAX)
+		return EXH_ENOMEM;
+	all_rows(&r, fs);
+	*out = NULL;
+	*n = 0;
+	if ((count = r.n) == 0)
+		return EXH_OK;
+	if ((r.v = reallocarray(NULL, count, sizeof(*r.v))) == NULL)
+		return EXH_ENOMEM;
+	r.n = 0;
+	r.count_only = false;
+	all_rows(&r, fs);
+	sort_rows(fs, r.v, r.n);
 	*out = r.v;
 	*n = r.n;
 	return EXH_OK;
@@ -167,7 +239,8 @@ exh_report_timeline_csv_to(const struct exh_findings *fs,
 	if (rc == EXH_OK)
 		rc = report_timeline_rows(fs, &rows, &n);
 	for (i = 0; rc == EXH_OK && i < n; i++)
-		if ((rc = put_row(out->buf, &rows[i], &m)) == EXH_OK)
+		if ((rc = put_row(out->buf, &rows[i],
+		    exh_findings_get(fs, rows[i].idx), &m)) == EXH_OK)
 			rc = exh_sink_flush(out, false);
 	free(rows);
 	exh_buf_free(&m);

@@ -81,6 +81,57 @@ exh_volume_sd_owner(const void *sd, size_t len, char *out, size_t outlen,
 
 static ntfschar sds_name[] = { const_cpu_to_le16('$'), const_cpu_to_le16('S'),
     const_cpu_to_le16('D'), const_cpu_to_le16('S') };
+static ntfschar sii_name[] = { const_cpu_to_le16('$'), const_cpu_to_le16('S'),
+    const_cpu_to_le16('I'), const_cpu_to_le16('I') };
+
+/* NTFS index blocks are a power of two from a sector to 64 KiB. */
+#define INDEX_BLOCK_MIN	512u
+#define INDEX_BLOCK_MAX	(64u * 1024)
+
+void
+volume_secure_check(struct exh_volume *v)
+{
+	ntfs_volume *vol = v->vol;
+	INDEX_ROOT ir;
+	ntfs_attr *na;
+	uint32_t bs;
+	s64 got;
+
+	v->secure_bad = false;
+	v->info.secure_note[0] = '\0';
+	if (vol->secure_ni == NULL || vol->secure_xsii == NULL)
+		return;
+	/*
+	 * libntfs-3g's index lookup allocates one index block of the size
+	 * the $SII root states, unchecked by some versions: a forged size
+	 * would make every owner lookup allocate (and read) gigabytes.
+	 */
+	if ((na = ntfs_attr_open(vol->secure_ni, AT_INDEX_ROOT, sii_name,
+	    4)) == NULL) {
+		bs = 0;
+		(void)snprintf(v->info.secure_note,
+		    sizeof(v->info.secure_note), "$Secure has no readable $SII "
+		    "index root; owners of files that use $Secure are unknown");
+		v->secure_bad = true;
+		return;
+	}
+	got = na->data_size >= (s64)sizeof(ir) ?
+	    ntfs_attr_pread(na, 0, sizeof(ir), &ir) : -1;
+	ntfs_attr_close(na);
+	bs = got == (s64)sizeof(ir) ? le32_to_cpu(ir.index_block_size) : 0;
+	if (got != (s64)sizeof(ir) || bs < INDEX_BLOCK_MIN ||
+	    bs > INDEX_BLOCK_MAX || (bs & (bs - 1)) != 0 ||
+	    bs != vol->indx_record_size) {
+		/* Display text: numbers and literals, never cut. */
+		(void)snprintf(v->info.secure_note,
+		    sizeof(v->info.secure_note), "$Secure:$SII states %" PRIu32
+		    "-byte index blocks (the volume uses %" PRIu32 "; NTFS "
+		    "allows powers of two from 512 to 65536): the index is "
+		    "not read, owners of files that use $Secure are unknown",
+		    bs, (uint32_t)vol->indx_record_size);
+		v->secure_bad = true;
+	}
+}
 
 /* Reads len bytes at off of an open attribute into a new buffer. */
 static uint8_t *
@@ -117,7 +168,7 @@ secure_sd(struct exh_volume *v, le32 id, size_t *len)
 	unsigned doff, dlen;
 	uint32_t hlen;
 
-	if (vol->secure_ni == NULL || xsii == NULL)
+	if (vol->secure_ni == NULL || xsii == NULL || v->secure_bad)
 		return NULL;
 	if (v->sds == NULL && !v->sds_failed &&
 	    (v->sds = ntfs_attr_open(vol->secure_ni, AT_DATA, sds_name, 4)) ==

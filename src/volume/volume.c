@@ -121,6 +121,8 @@ mount_window(struct exh_source *src, int part, uint64_t offset, uint64_t size,
 		    "partition %d: libntfs-3g cannot open the NTFS volume: %s",
 		    part, strerror(e));
 	}
+	/* Every handle, clones too: each looks owners up through its own. */
+	volume_secure_check(v);
 	*out = v;
 	return EXH_OK;
 }

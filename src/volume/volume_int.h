@@ -48,6 +48,7 @@ struct exh_volume {
 	struct sid_cache owners;
 	ntfs_attr *sds;		/* $Secure:$SDS, opened on first use */
 	bool sds_failed;
+	bool secure_bad;	/* $SII fails volume_secure_check: unused */
 };
 
 struct ntfs_device *window_device(struct window *w, const char *name);
@@ -72,5 +73,9 @@ int64_t volume_time(sle64 t);
 const char *volume_owner(struct exh_volume *v, ntfs_inode *ni,
     char buf[EXH_SID_MAX]);
 void volume_owner_cache_free(struct sid_cache *c);
+/* Checks the $SII index root of $Secure (its index block size against
+ * the volume's and NTFS's limits) before any lookup goes through it;
+ * when it fails, sets secure_bad and says why in info.secure_note. */
+void volume_secure_check(struct exh_volume *v);
 
 #endif /* EXHUME_VOLUME_INT_H */

@@ -30,6 +30,7 @@
  *   corrupt-attrlen PATH
  *   corrupt-datasize PATH
  *   corrupt-index DIR
+ *   corrupt-sii \$Secure [size=N]
  *   truncate size=N
  *
  *   N        a byte count with an optional K, M or G suffix (powers of 2).
@@ -99,7 +100,8 @@ enum part_kind { PK_NTFS, PK_FAT, PK_BITLOCKER, PK_RAW };
 enum op_kind {
 	OP_MKDIR, OP_FILE, OP_ADS, OP_COMPRESSED, OP_ENCRYPTED, OP_TIMES,
 	OP_ATTRIB, OP_HARDLINK, OP_JUNCTION, OP_CORRUPT_FIXUP,
-	OP_CORRUPT_ATTRLEN, OP_CORRUPT_INDEX, OP_CORRUPT_DATASIZE
+	OP_CORRUPT_ATTRLEN, OP_CORRUPT_INDEX, OP_CORRUPT_DATASIZE,
+	OP_CORRUPT_SII
 };
 enum content_kind { CK_BYTES, CK_FILL, CK_RANDOM, CK_REPEAT };
 
@@ -138,6 +140,7 @@ struct op {
 	size_t		 owner_len;
 	uint64_t	 offset;	/* Damage: absolute record offset. */
 	uint32_t	 recsize;
+	uint32_t	 sii_size;	/* corrupt-sii: forged block size. */
 };
 
 struct part {
@@ -986,6 +989,7 @@ parse_op(struct spec *sp, int line, const char *verb, char *rest)
 		{ "corrupt-attrlen", OP_CORRUPT_ATTRLEN },
 		{ "corrupt-datasize", OP_CORRUPT_DATASIZE },
 		{ "corrupt-index", OP_CORRUPT_INDEX },
+		{ "corrupt-sii", OP_CORRUPT_SII },
 	};
 	struct op *o;
 	char *path, *w;
@@ -1026,6 +1030,18 @@ parse_op(struct spec *sp, int line, const char *verb, char *rest)
 			    "owner=none)", w + 6);
 			return -1;
 		}
+	}
+	if (o->kind == OP_CORRUPT_SII) {
+		uint64_t n = 0x90000000u;
+
+		if ((w = word(&rest)) != NULL && (strncmp(w, "size=", 5) != 0 ||
+		    parse_size(w + 5, &n) != 0 || n > UINT32_MAX)) {
+			say(sp, line, "bad corrupt-sii value %s (want size=N)",
+			    w);
+			return -1;
+		}
+		o->sii_size = (uint32_t)n;
+		return 0;
 	}
 	switch (o->kind) {
 	case OP_FILE:
@@ -1967,6 +1983,7 @@ fill_ntfs(struct spec *sp, int pi)
 			case OP_CORRUPT_ATTRLEN:
 			case OP_CORRUPT_INDEX:
 			case OP_CORRUPT_DATASIZE:
+			case OP_CORRUPT_SII:
 				rc = pass == 2 ? locate(&v, o) : 0;
 				break;
 			}
@@ -2147,6 +2164,39 @@ put32(uint8_t *p, uint32_t v)
 	p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
 }
 
+/*
+ * corrupt-sii: the $SII INDEX_ROOT of $Secure (the one whose name is
+ * "$SII"; $SDH comes first) claims index blocks of `forged` bytes
+ * (default 0x90000000, the size a libntfs-3g without a bound allocates
+ * for each block it reads).
+ */
+static int
+forge_sii(uint8_t *rec, uint32_t size, uint32_t forged)
+{
+	static const uint8_t sii[8] = { '$', 0, 'S', 0, 'I', 0, 'I', 0 };
+	uint32_t off = (uint32_t)(rec[20] | rec[21] << 8), len;
+	uint16_t voff, noff;
+	uint8_t *a;
+
+	while (off + 24 <= size) {
+		a = rec + off;
+		len = (uint32_t)a[4] | (uint32_t)a[5] << 8 |
+		    (uint32_t)a[6] << 16 | (uint32_t)a[7] << 24;
+		if (a[0] == 0xff || len < 24 || len > size - off)
+			return -1;
+		noff = (uint16_t)(a[10] | a[11] << 8);
+		voff = (uint16_t)(a[20] | a[21] << 8);
+		if (a[0] == 0x90 && a[8] == 0 && a[9] == 4 &&
+		    noff + 8u <= len && memcmp(a + noff, sii, 8) == 0 &&
+		    voff + 16u <= len) {
+			put32(a + voff + 8, forged);
+			return 0;
+		}
+		off += len;
+	}
+	return -1;
+}
+
 static int
 damage(const struct spec *sp, int fd, const struct op *o)
 {
@@ -2182,6 +2232,12 @@ damage(const struct spec *sp, int fd, const struct op *o)
 		}
 		put32(a + 0x30, 0xffffffffu);
 		put32(a + 0x34, 0xffffu);
+	} else if (o->kind == OP_CORRUPT_SII) {
+		if (forge_sii(rec, o->recsize, o->sii_size) != 0) {
+			say(sp, o->line, "%s: no resident $SII index root",
+			    o->path.text);
+			goto out;
+		}
 	} else {
 		/*
 		 * The $I30 root's index header says its entries start far
