@@ -171,6 +171,11 @@ open_source_volumes(struct exh_triage *t, struct exh_source *src)
 				return EXH_ENOMEM;
 			continue;
 		}
+		/* A damaged $SII leaves owners unknown: say so once. */
+		if (exh_volume_info(vol)->secure_note[0] != '\0')
+			triage_note(t, "%s: partition %d: %s",
+			    exh_source_path(src), p->number,
+			    exh_volume_info(vol)->secure_note);
 		if (add_volume(t, src, p->number, vol) != EXH_OK) {
 			exh_volume_close(vol);
 			return EXH_ENOMEM;

@@ -53,6 +53,8 @@ run scan "$TMP/big.img" --out "$TMP/o"
 [ "$RC" -eq 1 ]; ok $? "scan on the forged \$SII finishes with its findings (exit $RC)"
 n=$(grep -c '"owner_sid":""' "$TMP/o/findings.jsonl")
 [ "$n" -eq 64 ]; ok $? "every finding carries the unknown owner ($n of 64)"
+grep -q 'owners of files that use \$Secure are unknown' "$TMP/o/acquisition.json"
+ok $? "scan's record says why the owners are unknown"
 
 # The release binary, measured: a lookup that allocated the stated block
 # would take 64 MiB per owner.
