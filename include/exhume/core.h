@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #define EXH_VERSION "0.1.0"
 
@@ -221,6 +222,9 @@ void exh_fileref_free(struct exh_fileref *f);
 const char *exh_filetime_iso(int64_t ft, char buf[32]);
 /* Seconds since the Unix epoch (floor); for body files. */
 int64_t exh_filetime_to_unix(int64_t ft);
+/* Nanoseconds from *then to the monotonic clock's now (stored in *now when
+ * not NULL): the one interval measure of progress reporting. */
+int64_t exh_mono_ns_since(const struct timespec *then, struct timespec *now);
 int64_t exh_unix_to_filetime(int64_t secs);
 /* Parses "YYYY-MM-DD[T ]hh:mm:ss[.fffffff][Z]" (UTC) to FILETIME.
  * Returns EXH_OK or EXH_EUSAGE. */
@@ -336,6 +340,12 @@ size_t exh_fields_split(char *line, char **fields, size_t max);
  * frees every string and the array and accepts NULL.
  */
 int exh_strvec_push(char ***v, size_t *n, const char *s);
+/* Appends a formatted note: display text, so one longer than 2 KiB is
+ * cut; EXH_OK or EXH_ENOMEM as exh_strvec_push. */
+int exh_strvec_pushf(char ***v, size_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int exh_strvec_vpushf(char ***v, size_t *n, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 void exh_strvec_free(char **v, size_t n);
 
 /* Case-insensitive ASCII helpers (Windows paths compare this way). */

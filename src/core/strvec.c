@@ -1,4 +1,6 @@
 /* A vector of owned strings: push a copy, count, free. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +22,29 @@ exh_strvec_push(char ***v, size_t *n, const char *s)
 	grown[(*n)++] = copy;
 	*v = grown;
 	return EXH_OK;
+}
+
+int
+exh_strvec_vpushf(char ***v, size_t *n, const char *fmt, va_list ap)
+{
+	char msg[2048];
+
+	/* A note is display text: one longer than msg is cut. */
+	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
+		msg[0] = '\0';
+	return exh_strvec_push(v, n, msg);
+}
+
+int
+exh_strvec_pushf(char ***v, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = exh_strvec_vpushf(v, n, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 void

@@ -119,3 +119,15 @@ exh_iso_to_filetime(const char *s, int64_t *out)
 	*out = exh_unix_to_filetime((int64_t)t) + frac;
 	return EXH_OK;
 }
+
+int64_t
+exh_mono_ns_since(const struct timespec *then, struct timespec *now)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (now != NULL)
+		*now = ts;
+	return (int64_t)(ts.tv_sec - then->tv_sec) * 1000000000LL +
+	    (ts.tv_nsec - then->tv_nsec);
+}

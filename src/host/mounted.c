@@ -94,14 +94,13 @@ note(struct exh_mounted_devices *m, const char *fmt, ...)
 static int
 note(struct exh_mounted_devices *m, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
-		msg[0] = '\0';
+	rc = exh_strvec_vpushf(&m->notes, &m->nnotes, fmt, ap);
 	va_end(ap);
-	return exh_strvec_push(&m->notes, &m->nnotes, msg);
+	return rc;
 }
 
 /* Adds d unless its letter is taken: the first value for a letter wins,

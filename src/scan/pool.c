@@ -240,12 +240,8 @@ pool_start(struct pool *p, struct exh_err *err)
 static bool
 tick_due(struct pool *p, struct timespec *deadline)
 {
-	struct timespec now;
-	long ns;
+	int64_t ns = exh_mono_ns_since(&p->last_tick, NULL);
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ns = (long)(now.tv_sec - p->last_tick.tv_sec) * 1000000000L +
-	    (now.tv_nsec - p->last_tick.tv_nsec);
 	if (deadline != NULL) {
 		*deadline = p->last_tick;
 		deadline->tv_nsec += TICK_NS;

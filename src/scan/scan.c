@@ -171,12 +171,9 @@ static void
 count_tick(struct file_scan *s, const char *path)
 {
 	struct timespec now;
-	long ns;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ns = (long)(now.tv_sec - s->last_count_report.tv_sec) * 1000000000L +
-	    (now.tv_nsec - s->last_count_report.tv_nsec);
-	if (ns < 100L * 1000 * 1000)
+	if (exh_mono_ns_since(&s->last_count_report, &now) <
+	    100LL * 1000 * 1000)
 		return;
 	s->last_count_report = now;
 	s->walking = path;

@@ -33,14 +33,13 @@ lnote(struct letters *l, const char *fmt, ...)
 static int
 lnote(struct letters *l, const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
-		msg[0] = '\0';
+	rc = exh_strvec_vpushf(l->notes, l->nnotes, fmt, ap);
 	va_end(ap);
-	return exh_strvec_push(l->notes, l->nnotes, msg);
+	return rc;
 }
 
 static const struct exh_partition *
