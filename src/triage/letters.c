@@ -244,8 +244,18 @@ triage_letter_volumes(struct triage_volume *tv, size_t n,
 	for (i = 0; i < n; i++) {
 		l.p[i].def = exh_volume_info(vols[i])->letter;
 		l.p[i].asked = asked[i];
-		if (sys == NULL && exh_volume_is_system(vols[i]))
+		if (!exh_volume_is_system(vols[i]))
+			continue;
+		if (sys == NULL)
 			sys = vols[i];
+		else if ((rc = lnote(&l, "volume %zu holds a second Windows "
+		    "installation (a SYSTEM hive): drive letters and the host "
+		    "profile come from the first; it is scanned, not "
+		    "profiled (--volume %zu examines it alone)", i + 1,
+		    i + 1)) != EXH_OK) {
+			rc = exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
+			goto out;
+		}
 	}
 	why[0] = '\0';
 	if (sys == NULL)

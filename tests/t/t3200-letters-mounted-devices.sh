@@ -256,4 +256,19 @@ has "$TMP/err" 'p.img: partition 0: drive letter C: by default order, a guess (n
 ok $? "partition image: C: is a guess, and the note says why"
 
 report_unchanged
+# Two Windows installations on one disk (an old system disk kept on the
+# server): the first one's registry letters the volumes; the run says so.
+{
+	echo "disk gpt size=64M"
+	echo "part ntfs start=2048 size=24M label=NEW"
+	system_lines mbr
+	echo "part ntfs start=53248 size=8M label=OLD"
+	system_lines mbr
+} >"$D/twosys.spec"
+mkimage "$D/twosys.spec" "$TMP/twosys.img"
+IMAGES="$TMP/twosys.img"
+run scan --no-logs --out "$TMP/t-out" "$TMP/twosys.img"
+has "$TMP/err" 'volume 2 holds a second Windows installation'
+ok $? "a second Windows installation is named; letters and profile come from the first"
+
 done_testing
