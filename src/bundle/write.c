@@ -587,6 +587,26 @@ document_name_ok(const char *name)
 	return true;
 }
 
+/* A document may be added: a live bundle, an allowed name not taken yet,
+ * and content (has_content false: missing data or renderer). */
+static int
+check_document(struct exh_bundle *b, const char *name, bool has_content,
+    struct exh_err *err)
+{
+	int rc;
+
+	if ((rc = check_handle(b, err)) != EXH_OK)
+		return rc;
+	if (name == NULL || !document_name_ok(name) || !has_content)
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "bundle: bad document name (letters, digits, . _ - only, "
+		    "not a name the bundle uses itself)");
+	if (bundle_names_find(&b->names, name) != NULL)
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "bundle: document %s added twice", name);
+	return EXH_OK;
+}
+
 int
 exh_bundle_add_document(struct exh_bundle *b, const char *name,
     const void *data, size_t len, struct exh_err *err)
@@ -594,16 +614,9 @@ exh_bundle_add_document(struct exh_bundle *b, const char *name,
 	struct manifest_line m = { 0 };
 	int rc;
 
-	if ((rc = check_handle(b, err)) != EXH_OK)
+	if ((rc = check_document(b, name, data != NULL || len == 0, err)) !=
+	    EXH_OK)
 		return rc;
-	if (name == NULL || !document_name_ok(name) ||
-	    (data == NULL && len > 0))
-		return exh_err_set(err, EXH_EUSAGE, 0,
-		    "bundle: bad document name (letters, digits, . _ - only, "
-		    "not a name the bundle uses itself)");
-	if (bundle_names_find(&b->names, name) != NULL)
-		return exh_err_set(err, EXH_EUSAGE, 0,
-		    "bundle: document %s added twice", name);
 	m.entry = name;
 	m.stored = len;
 	m.status = "collected";
@@ -613,7 +626,6 @@ exh_bundle_add_document(struct exh_bundle *b, const char *name,
 		b->documents++;
 	return rc;
 }
-
 
 /* A rendered document on its way into its zip entry. */
 struct doc_out {
@@ -649,15 +661,8 @@ exh_bundle_add_document_render(struct exh_bundle *b, const char *name,
 	struct exh_sink sink = { &buf, doc_write, &o, EXH_OK };
 	int rc;
 
-	if ((rc = check_handle(b, err)) != EXH_OK)
+	if ((rc = check_document(b, name, render != NULL, err)) != EXH_OK)
 		return rc;
-	if (name == NULL || !document_name_ok(name) || render == NULL)
-		return exh_err_set(err, EXH_EUSAGE, 0,
-		    "bundle: bad document name (letters, digits, . _ - only, "
-		    "not a name the bundle uses itself)");
-	if (bundle_names_find(&b->names, name) != NULL)
-		return exh_err_set(err, EXH_EUSAGE, 0,
-		    "bundle: document %s added twice", name);
 	o.b = b;
 	o.name = name;
 	o.err = err;
