@@ -238,7 +238,10 @@ struct exh_scope_found {
 	uint64_t dirs;		/* directories listed */
 	uint64_t damaged;	/* entries that could not be read (not
 				   descended into) */
+	char **damaged_paths;	/* the first EXH_SCOPE_DAMAGED_NAMED of them */
+	size_t ndamaged_paths;
 };
+#define EXH_SCOPE_DAMAGED_NAMED 16
 
 /*
  * The web roots of vol found by the layout alone, for a volume that holds

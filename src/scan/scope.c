@@ -588,6 +588,12 @@ on_structure_entry(const struct exh_entry *e, void *ctx)
 	size_t i;
 
 	if (e->status != EXH_ENTRY_OK) {
+		/* Named, not only counted: a damaged folder may hide a root. */
+		if (c->found->ndamaged_paths < EXH_SCOPE_DAMAGED_NAMED &&
+		    e->path != NULL && (c->rc = exh_strvec_push(
+		    &c->found->damaged_paths, &c->found->ndamaged_paths,
+		    e->path)) != EXH_OK)
+			return EXH_WALK_STOP;
 		c->found->damaged++;
 		return EXH_WALK_NEXT;
 	}
@@ -670,5 +676,6 @@ exh_scope_structure_free(struct exh_scope_found *found)
 	if (found == NULL)
 		return;
 	exh_scope_free(found->roots, found->nroots);
+	exh_strvec_free(found->damaged_paths, found->ndamaged_paths);
 	memset(found, 0, sizeof(*found));
 }

@@ -270,8 +270,11 @@ structure_roots(struct exh_triage *t, struct host_scope *hs,
 		tv->why = NULL;
 	if (found.damaged > 0)
 		triage_note(t, "%c: %llu damaged entries passed over while "
-		    "searching for web roots", letter,
+		    "searching for web roots (not descended into)", letter,
 		    (unsigned long long)found.damaged);
+	for (i = 0; i < found.ndamaged_paths; i++)
+		triage_note(t, "%c: damaged entry not searched: %s", letter,
+		    found.damaged_paths[i]);
 	if (found.nroots > 0)
 		triage_note(t, "%c: not the system volume and no scope root: "
 		    "%zu web root%s found by structure within %d directory "
@@ -285,6 +288,9 @@ structure_roots(struct exh_triage *t, struct host_scope *hs,
 		}
 	*roots = found.roots;
 	*nroots = found.nroots;
+	found.roots = NULL;	/* the caller owns them now */
+	found.nroots = 0;
+	exh_scope_structure_free(&found);
 	return EXH_OK;
 }
 

@@ -227,4 +227,15 @@ has "$TMP/err" 'note: Exchange folder C:\Exchange found by structure (no registr
 ok $? "E: the run says where the Exchange folder came from"
 
 report_unchanged
+# A damaged folder met while searching for web roots is named, not only
+# counted: it may hide one.
+printf '%s\n' 'disk gpt size=32M' 'part ntfs start=2048 size=16M label=DATA' \
+    'mkdir \data\x' 'file \data\x\a.txt text:hello' 'corrupt-fixup \data\x' \
+    >"$TMP/dmg.spec"
+mkimage "$TMP/dmg.spec" "$TMP/dmg.img"
+IMAGES="$TMP/dmg.img"
+run scan --out "$TMP/dmg-out" "$TMP/dmg.img"
+[ "$RC" -eq 3 ] && grep -qF 'damaged entry not searched: C:\data\x' "$TMP/err"
+ok $? "a damaged folder passed over by the structure search is named, and the run exits 3"
+
 done_testing
