@@ -2,6 +2,7 @@
 #ifndef EXHUME_SOURCE_H
 #define EXHUME_SOURCE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -56,6 +57,69 @@ struct exh_ro_state {
 struct exh_source;
 
 /*
+ * The container a source's logical disk is read from.  Detected from the
+ * content (magic bytes), never from the name; a split raw set, which has
+ * no magic, is recognised by its first segment having a next one beside
+ * it.
+ */
+enum exh_container {
+	EXH_CT_DEVICE = 0,	/* a block device */
+	EXH_CT_RAW,		/* one raw image file (whole disk or partition) */
+	EXH_CT_SPLIT_RAW,	/* raw segments: .000/.001, .001/.002, .aa/.ab */
+	EXH_CT_EWF,		/* EnCase/FTK/ewfacquire E01 set */
+	EXH_CT_VHD,		/* Virtual PC / Hyper-V VHD */
+	EXH_CT_VHDX,		/* Hyper-V VHDX */
+	EXH_CT_VMDK,		/* VMware VMDK (descriptor and extents) */
+	EXH_CT_QCOW,		/* QEMU qcow / qcow2 */
+};
+
+/* One file the logical disk is read from: the image, a segment, an
+ * extent or a parent of a differencing chain. */
+struct exh_image_file {
+	char *path;
+	uint64_t size;
+	const char *role;	/* "image", "segment", "extent", "parent" */
+	int depth;		/* 0: the image given; 1: its parent ... */
+	char sha256[65];	/* "" until exh_source_hash_files */
+};
+
+/* The acquisition record an E01 carries; "" where a value is absent.
+ * The text comes from the evidence: escape it on output. */
+struct exh_image_meta {
+	char case_number[128];
+	char evidence_number[128];
+	char examiner[128];
+	char description[256];
+	char notes[256];
+	char acquired[64];	/* acquisition date as stored */
+	char system_date[64];
+	char software[64];	/* acquisition software and version */
+	char os[64];
+	char model[128];	/* the acquired media's */
+	char serial[128];
+	char md5[33];		/* stored hash of the media; "" if none */
+	char sha1[41];
+	uint32_t bytes_per_sector;
+};
+
+/* A range of the logical disk the acquisition could not read (E01
+ * acquiry errors): its content reads as zeros. */
+struct exh_bad_range {
+	uint64_t offset;
+	uint64_t size;
+};
+
+struct exh_source_options {
+	/* Parent images of a differencing chain given by the user (also
+	 * found beside the child without this). */
+	const char *const *parents;
+	size_t nparents;
+};
+
+typedef void (*exh_source_progress_fn)(void *ctx, uint64_t done,
+    uint64_t total);
+
+/*
  * Opens path (a block device or a raw image of a whole disk or of one
  * partition) O_RDONLY.  A block device is set read-only with BLKROSET
  * before anything else reads it, and refused when BLKROGET does not then
@@ -65,6 +129,18 @@ struct exh_source;
  * EXH_EFATAL.  *out is set only on success.
  */
 int exh_source_open(const char *path, struct exh_source **out,
+    struct exh_err *err);
+/*
+ * As exh_source_open, for every container exhume reads (enum
+ * exh_container): the logical disk of an E01 set, a VHD/VHDX, a VMDK, a
+ * qcow2 or a split raw set is what the partition probe and every layer
+ * above see.  opt may be NULL.  A container that is damaged or
+ * incomplete (a missing segment or parent), or a format exhume does not
+ * read, is EXH_ECORRUPT or EXH_ENOTFOUND with a message naming the
+ * format and what is wrong.
+ */
+int exh_source_open_with(const char *path,
+    const struct exh_source_options *opt, struct exh_source **out,
     struct exh_err *err);
 void exh_source_close(struct exh_source *src);
 
@@ -104,6 +180,57 @@ void exh_source_release(struct exh_source *src);
  */
 int exh_source_pread(struct exh_source *src, void *buf, size_t len,
     uint64_t off, struct exh_err *err);
+
+/* The container (enum exh_container), its short name for JSON ("raw",
+ * "split-raw", "ewf", "vhd", "vhdx", "vmdk", "qcow", "device") and a line
+ * for people ("VHDX, differencing, 2 MiB blocks"). */
+int exh_source_container(const struct exh_source *src);
+const char *exh_source_container_name(const struct exh_source *src);
+const char *exh_source_format(const struct exh_source *src);
+/* Bytes per logical sector of the container (512 for raw and devices). */
+uint32_t exh_source_sector_size(const struct exh_source *src);
+
+/* The files the logical disk is read from (none for a block device). */
+size_t exh_source_file_count(const struct exh_source *src);
+const struct exh_image_file *exh_source_file(const struct exh_source *src,
+    size_t i);
+/* The E01 acquisition record, NULL for other containers. */
+const struct exh_image_meta *exh_source_image_meta(
+    const struct exh_source *src);
+/* Ranges the acquisition could not read. */
+size_t exh_source_bad_range_count(const struct exh_source *src);
+const struct exh_bad_range *exh_source_bad_range(
+    const struct exh_source *src, size_t i);
+
+/*
+ * SHA-256 of every file of the source (exh_image_file.sha256), each read
+ * whole through its own O_RDONLY descriptor; progress (may be NULL) is
+ * called with bytes done and total.  Safe to run in a thread of its own
+ * while the source is read elsewhere.  EXH_OK, EXH_EIO or EXH_STOP when
+ * *stop (may be NULL) became true.
+ */
+int exh_source_hash_files(struct exh_source *src, exh_source_progress_fn fn,
+    void *ctx, const volatile bool *stop, struct exh_err *err);
+
+/* What re-reading a whole logical disk found (exh_source_verify_image). */
+struct exh_image_check {
+	uint64_t bytes;		/* bytes read */
+	char md5[33];
+	char sha1[41];
+	char sha256[65];
+	/* 1 equal, 0 different, -1 nothing stored to compare with */
+	int md5_match;
+	int sha1_match;
+};
+
+/*
+ * Reads the whole logical disk through the container and hashes it; for
+ * an E01 compares with the stored MD5/SHA-1.  A read error is EXH_EIO
+ * (the check is incomplete).  progress may be NULL.
+ */
+int exh_source_verify_image(struct exh_source *src,
+    exh_source_progress_fn fn, void *ctx, const volatile bool *stop,
+    struct exh_image_check *out, struct exh_err *err);
 
 /* A disk found on a booted system (/sys/block). */
 struct exh_disk_info {

@@ -60,16 +60,20 @@ fs_kind(const char *type)
 
 /* Probes the filesystem inside one partition range. */
 static void
-probe_fs(struct exh_source *src, struct exh_partition *p)
+probe_fs(struct exh_source *src, struct probe_view *view,
+    struct exh_partition *p)
 {
 	blkid_probe pr;
 	const char *v;
 
 	if ((pr = blkid_new_probe()) == NULL)
 		return;
-	if (blkid_probe_set_device(pr, src->fd, (blkid_loff_t)p->offset,
+	view_fill_partition(src, view, p->offset, p->size);
+	if (blkid_probe_set_device(pr, view->fd, (blkid_loff_t)p->offset,
 	    (blkid_loff_t)p->size) != 0)
 		goto out;
+	if (src->sector_size != 512)
+		(void)blkid_probe_set_sectorsize(pr, src->sector_size);
 	blkid_probe_enable_partitions(pr, 0);
 	blkid_probe_enable_superblocks(pr, 1);
 	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL |
@@ -86,6 +90,7 @@ probe_fs(struct exh_source *src, struct exh_partition *p)
 	p->fs = fs_kind(p->fs_type);
 out:
 	blkid_free_probe(pr);
+	view_drop(view, p->offset, p->size);
 }
 
 static void
@@ -170,7 +175,8 @@ copy_id(char *dst, size_t n, const char *id, bool mbr)
 }
 
 static int
-read_table(struct exh_source *src, blkid_partlist ls, struct exh_err *err)
+read_table(struct exh_source *src, struct probe_view *view, blkid_partlist ls,
+    struct exh_err *err)
 {
 	int i, n = blkid_partlist_numof_partitions(ls), rc;
 	blkid_parttable tab = blkid_partlist_get_table(ls);
@@ -217,7 +223,7 @@ read_table(struct exh_source *src, blkid_partlist ls, struct exh_err *err)
 		    !blkid_partition_is_logical(bp))
 			p.fs = EXH_FS_EXTENDED;
 		else if (p.size > 0)
-			probe_fs(src, &p);
+			probe_fs(src, view, &p);
 		if (p.note[0] == '\0')
 			describe(&p);
 		if ((rc = add_part(src, &p, err)) != EXH_OK)
@@ -226,8 +232,26 @@ read_table(struct exh_source *src, blkid_partlist ls, struct exh_err *err)
 	return EXH_OK;
 }
 
+static int probe_view(struct exh_source *src, struct probe_view *view,
+    struct exh_err *err);
+
 int
 source_probe(struct exh_source *src, struct exh_err *err)
+{
+	struct probe_view view;
+	int rc;
+
+	if ((rc = view_open(src, &view, err)) != EXH_OK)
+		return rc;
+	view_fill_tables(src, &view);
+	rc = probe_view(src, &view, err);
+	view_close(&view);
+	return rc;
+}
+
+static int
+probe_view(struct exh_source *src, struct probe_view *view,
+    struct exh_err *err)
 {
 	blkid_probe pr;
 	blkid_partlist ls;
@@ -236,24 +260,26 @@ source_probe(struct exh_source *src, struct exh_err *err)
 
 	if ((pr = blkid_new_probe()) == NULL)
 		return exh_err_set(err, EXH_ENOMEM, 0, "libblkid: out of memory");
-	if (blkid_probe_set_device(pr, src->fd, 0, (blkid_loff_t)src->size)) {
+	if (blkid_probe_set_device(pr, view->fd, 0, (blkid_loff_t)src->size)) {
 		blkid_free_probe(pr);
 		return exh_err_set(err, EXH_EIO, 0, "libblkid cannot use it");
 	}
+	if (src->sector_size != 512)
+		(void)blkid_probe_set_sectorsize(pr, src->sector_size);
 	blkid_probe_enable_superblocks(pr, 0);
 	blkid_probe_enable_partitions(pr, 1);
 	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
 	if (blkid_do_fullprobe(pr) == 0 &&
 	    (ls = blkid_probe_get_partitions(pr)) != NULL &&
 	    blkid_partlist_numof_partitions(ls) > 0)
-		rc = read_table(src, ls, err);
+		rc = read_table(src, view, ls, err);
 	blkid_free_probe(pr);
 	if (rc != EXH_OK || src->nparts > 0)
 		return rc;
 	/* No partition table: the source is one partition (or nothing). */
 	memset(&whole, 0, sizeof(whole));
 	whole.size = src->size;
-	probe_fs(src, &whole);
+	probe_fs(src, view, &whole);
 	describe(&whole);
 	return add_part(src, &whole, err);
 }

@@ -49,6 +49,13 @@ int
 exh_source_open(const char *path, struct exh_source **out,
     struct exh_err *err)
 {
+	return exh_source_open_with(path, NULL, out, err);
+}
+
+int
+exh_source_open_with(const char *path, const struct exh_source_options *opt,
+    struct exh_source **out, struct exh_err *err)
+{
 	struct exh_source *src;
 	struct stat st;
 	int fd = -1, rc;
@@ -73,11 +80,17 @@ exh_source_open(const char *path, struct exh_source **out,
 		if ((rc = source_enforce_ro(src, err)) != EXH_OK ||
 		    (rc = block_size(fd, &src->size, err)) != EXH_OK)
 			goto fail;
+		src->container = EXH_CT_DEVICE;
+		src->sector_size = 512;
+		(void)snprintf(src->format, sizeof(src->format),
+		    "block device");
 	} else {
 		src->size = (uint64_t)st.st_size;
 		/* A literal shorter than method[96]. */
 		(void)snprintf(src->ro.method, sizeof(src->ro.method),
 		    "image file opened O_RDONLY");
+		if ((rc = source_open_container(src, opt, err)) != EXH_OK)
+			goto fail;
 	}
 	if ((rc = source_probe(src, err)) != EXH_OK)
 		goto fail;
@@ -93,6 +106,7 @@ exh_source_close(struct exh_source *src)
 {
 	if (src == NULL)
 		return;
+	source_close_container(src);
 	if (src->fd >= 0)
 		close(src->fd);
 	free(src->path);
@@ -145,6 +159,20 @@ exh_source_ro_state(const struct exh_source *src)
 	return &src->ro;
 }
 
+static int
+container_pread(struct exh_source *src, void *buf, size_t len, uint64_t off,
+    struct exh_err *err)
+{
+	int rc;
+
+	pthread_mutex_lock(&src->ct_lock);
+	rc = src->ct_ops->read(src->ct, buf, len, off, err);
+	pthread_mutex_unlock(&src->ct_lock);
+	if (rc != EXH_OK)
+		return exh_err_prefix(err, "%s", src->path);
+	return EXH_OK;
+}
+
 int
 exh_source_pread(struct exh_source *src, void *buf, size_t len, uint64_t off,
     struct exh_err *err)
@@ -160,6 +188,8 @@ exh_source_pread(struct exh_source *src, void *buf, size_t len, uint64_t off,
 		    "%s: read of %zu bytes at %llu is beyond the end (%llu bytes)",
 		    src->path, len, (unsigned long long)off,
 		    (unsigned long long)src->size);
+	if (src->ct_ops != NULL)
+		return container_pread(src, buf, len, off, err);
 	while (done < len) {
 		n = pread(src->fd, (char *)buf + done, len - done,
 		    (off_t)(off + done));
@@ -189,4 +219,66 @@ exh_fs_kind_name(int kind)
 	if (kind < 0 || (size_t)kind >= sizeof(names) / sizeof(names[0]))
 		return "unknown";
 	return names[kind];
+}
+
+int
+exh_source_container(const struct exh_source *src)
+{
+	return src->container;
+}
+
+const char *
+exh_source_container_name(const struct exh_source *src)
+{
+	static const char *const names[] = {
+		"device", "raw", "split-raw", "ewf", "vhd", "vhdx", "vmdk",
+		"qcow",
+	};
+
+	if (src->container < 0 ||
+	    (size_t)src->container >= sizeof(names) / sizeof(names[0]))
+		return "raw";
+	return names[src->container];
+}
+
+const char *
+exh_source_format(const struct exh_source *src)
+{
+	return src->format;
+}
+
+uint32_t
+exh_source_sector_size(const struct exh_source *src)
+{
+	return src->sector_size;
+}
+
+size_t
+exh_source_file_count(const struct exh_source *src)
+{
+	return src->nfiles;
+}
+
+const struct exh_image_file *
+exh_source_file(const struct exh_source *src, size_t i)
+{
+	return i < src->nfiles ? &src->files[i] : NULL;
+}
+
+const struct exh_image_meta *
+exh_source_image_meta(const struct exh_source *src)
+{
+	return src->meta;
+}
+
+size_t
+exh_source_bad_range_count(const struct exh_source *src)
+{
+	return src->nbad;
+}
+
+const struct exh_bad_range *
+exh_source_bad_range(const struct exh_source *src, size_t i)
+{
+	return i < src->nbad ? &src->bad[i] : NULL;
 }
