@@ -281,5 +281,10 @@ probe_view(struct exh_source *src, struct probe_view *view,
 	whole.size = src->size;
 	probe_fs(src, view, &whole);
 	describe(&whole);
+	if (whole.fs == EXH_FS_UNKNOWN && src->container == EXH_CT_RAW)
+		/* A literal shorter than note[160]. */
+		(void)snprintf(whole.note, sizeof(whole.note), "no partition "
+		    "table, file system or container format recognised (raw "
+		    "bytes; E01, VHD/VHDX, VMDK, qcow and split raw are read)");
 	return add_part(src, &whole, err);
 }
