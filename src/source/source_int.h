@@ -101,6 +101,10 @@ int ct_read_all(ct_read_fn fn, void *h, void *buf, size_t len, uint64_t off,
  * cut at its end, in place. */
 void ct_cause(char *msg);
 
+/* Checks the two VHDX header copies on fd; *valid is how many are
+ * intact.  EXH_ECORRUPT when none is. */
+int vhdx_check_headers(int fd, int *valid, struct exh_err *err);
+
 /* The backends (ct_*.c).  Each sets src->ct_ops, src->ct, src->size,
  * src->format and the files; on failure src is left as it was, with the
  * handle closed. */
