@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,41 @@
  * chain stepping 76 bytes at a time must not cost minutes. */
 #define MAX_SECTIONS		100000
 
+/*
+ * libewf hands back a chunk that fails its checksum (a damaged segment)
+ * as zeros and only notes it in a list: a read that touches such a chunk
+ * is failed here, so nothing above mistakes the zeros for the disk.
+ */
+static bool
+damaged_chunk(libewf_handle_t *h, uint64_t off, size_t len, char *msg,
+    size_t msglen)
+{
+	uint64_t first, count, start, end;
+	uint32_t n = 0, i, bps = 0;
+
+	if (libewf_handle_get_number_of_checksum_errors(h, &n, NULL) != 1 ||
+	    n == 0 || libewf_handle_get_bytes_per_sector(h, &bps, NULL) != 1 ||
+	    bps == 0)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (libewf_handle_get_checksum_error(h, i, &first, &count,
+		    NULL) != 1 ||
+		    __builtin_mul_overflow(first, (uint64_t)bps, &start) ||
+		    __builtin_mul_overflow(count, (uint64_t)bps, &end) ||
+		    __builtin_add_overflow(start, end, &end))
+			continue;
+		if (start < off + len && end > off) {
+			(void)snprintf(msg, msglen, "E01 chunk at byte %llu "
+			    "(%llu bytes) fails its checksum: a segment is "
+			    "damaged; ewfverify names it",
+			    (unsigned long long)start,
+			    (unsigned long long)(end - start));
+			return true;
+		}
+	}
+	return false;
+}
+
 static ssize_t
 ewf_read(void *h, void *buf, size_t len, uint64_t off, char *msg,
     size_t msglen)
@@ -41,6 +77,8 @@ ewf_read(void *h, void *buf, size_t len, uint64_t off, char *msg,
 	if (n < 0 && e != NULL)
 		libewf_error_sprint(e, msg, msglen);
 	libewf_error_free(&e);
+	if (n > 0 && damaged_chunk(h, off, (size_t)n, msg, msglen))
+		return -1;
 	return n;
 }
 
