@@ -31,6 +31,22 @@
  * chain stepping 76 bytes at a time must not cost minutes. */
 #define MAX_SECTIONS		100000
 
+/* libewf's most specific line (the first of its backtrace), without the
+ * full stop our messages do not end in. */
+static void
+libewf_cause(libewf_error_t *e, char *msg, size_t msglen)
+{
+	size_t len;
+
+	msg[0] = '\0';
+	if (e != NULL)
+		libewf_error_backtrace_sprint(e, msg, msglen);
+	ct_cause(msg);
+	len = strlen(msg);
+	if (len > 0 && msg[len - 1] == '.')
+		msg[len - 1] = '\0';
+}
+
 /*
  * libewf hands back a chunk that fails its checksum (a damaged segment)
  * as zeros and only notes it in a list: a read that touches such a chunk
@@ -75,7 +91,7 @@ ewf_read(void *h, void *buf, size_t len, uint64_t off, char *msg,
 
 	n = libewf_handle_read_random(h, buf, len, (off64_t)off, &e);
 	if (n < 0 && e != NULL)
-		libewf_error_sprint(e, msg, msglen);
+		libewf_cause(e, msg, msglen);
 	libewf_error_free(&e);
 	if (n > 0 && damaged_chunk(h, off, (size_t)n, msg, msglen))
 		return -1;
@@ -104,10 +120,8 @@ ewf_fail(libewf_error_t **e, struct exh_err *err, const char *what)
 {
 	char msg[512] = "";
 
-	if (*e != NULL)
-		libewf_error_sprint(*e, msg, sizeof(msg));
+	libewf_cause(*e, msg, sizeof(msg));
 	libewf_error_free(e);
-	ct_cause(msg);
 	return exh_err_set(err, EXH_ECORRUPT, 0, "E01: %s: %s", what,
 	    msg[0] ? msg : "no reason given");
 }
@@ -184,6 +198,10 @@ check_first_segment(const struct exh_source *src, struct exh_err *err)
 		    " (and this is not its first segment)" : "");
 	}
 	seg = (unsigned)head[9] | (unsigned)head[10] << 8;
+	if (seg == 0)
+		return exh_err_set(err, EXH_ECORRUPT, 0, "E01 segment 1 (%s) "
+		    "damaged or truncated: its header numbers it 0",
+		    base_name(src->path));
 	if (seg != 1)
 		return exh_err_set(err, EXH_EUSAGE, 0, "E01: this is segment %u "
 		    "of a set; give the first segment (NAME.E01)", seg);
@@ -481,6 +499,50 @@ format_name(libewf_handle_t *h)
 	return NULL;
 }
 
+/*
+ * libewf refused the set without saying which file it choked on: the
+ * first k segments alone open while segment k + 1 is intact, so the
+ * shortest prefix that fails names it.  Only for sets of a sensible size,
+ * as each try reads the earlier segments again.
+ */
+static int
+damaged_segment(char **names, int n)
+{
+	libewf_handle_t *h;
+	int k, ok;
+
+	for (k = 1; k <= n && k <= 64; k++) {
+		h = NULL;
+		if (libewf_handle_initialize(&h, NULL) != 1)
+			return 0;
+		ok = libewf_handle_open(h, names, k, LIBEWF_OPEN_READ, NULL);
+		if (ok == 1)
+			(void)libewf_handle_close(h, NULL);
+		(void)libewf_handle_free(&h, NULL);
+		if (ok != 1)
+			return k;
+	}
+	return 0;
+}
+
+static int
+open_failed(char **names, int n, libewf_error_t **e, struct exh_err *err)
+{
+	char msg[512] = "";
+	int k;
+
+	libewf_cause(*e, msg, sizeof(msg));
+	libewf_error_free(e);
+	if (msg[0] == '\0')
+		(void)snprintf(msg, sizeof(msg), "libewf gives no reason");
+	if ((k = damaged_segment(names, n)) > 0)
+		return exh_err_set(err, EXH_ECORRUPT, 0, "E01 segment %d (%s) "
+		    "damaged or truncated: %s", k, base_name(names[k - 1]),
+		    msg);
+	return exh_err_set(err, EXH_ECORRUPT, 0, "E01 set damaged: %s; "
+	    "ewfverify may name the segment", msg);
+}
+
 /* Opens the set with libewf once every segment checked out. */
 static int
 open_handle(struct exh_source *src, char **names, int n,
@@ -489,14 +551,12 @@ open_handle(struct exh_source *src, char **names, int n,
 	libewf_handle_t *h = NULL;
 	libewf_error_t *e = NULL;
 	size64_t size = 0;
-	int rc;
 
 	if (libewf_handle_initialize(&h, &e) != 1)
 		return ewf_fail(&e, err, "cannot start libewf");
 	if (libewf_handle_open(h, names, n, LIBEWF_OPEN_READ, &e) != 1) {
-		rc = ewf_fail(&e, err, "cannot open the segments");
 		(void)libewf_handle_free(&h, NULL);
-		return rc;
+		return open_failed(names, n, &e, err);
 	}
 	/* The handle belongs to src from here: closing src frees it. */
 	src->ct_ops = &ewf_ops;
