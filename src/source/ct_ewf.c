@@ -326,8 +326,9 @@ check_segment(char *const *names, int i, int n, struct exh_err *err)
 		    "damaged or truncated: %s", i + 1, name, why);
 	if (end == END_DONE && i + 1 < n)
 		return exh_err_set(err, EXH_ECORRUPT, 0, "E01 segment %d (%s) "
-		    "damaged: it ends the set but %d more follow", i + 1, name,
-		    n - i - 1);
+		    "ends the set but %s follows it; move files that are not "
+		    "part of this set away", i + 1, name,
+		    base_name(names[i + 1]));
 	if (end == END_NEXT && i + 1 == n) {
 		segment_name(names[0], (unsigned)n + 1, missing,
 		    sizeof(missing));
@@ -339,23 +340,32 @@ check_segment(char *const *names, int i, int n, struct exh_err *err)
 	return EXH_OK;
 }
 
-/* Copies a header value libewf holds, bounded, or leaves dst "". */
+/*
+ * Copies a header value libewf holds, cut to dstlen, or leaves dst "".
+ * The value comes from the evidence: its size is libewf's count, never
+ * a NUL we hope for, and a forged huge one is not fetched.
+ */
 static void
 header_value(libewf_handle_t *h, const char *id, char *dst, size_t dstlen)
 {
-	uint8_t value[1024];
-	size_t len;
+	const uint8_t *name = (const uint8_t *)id;
+	uint8_t *value;
+	size_t size = 0, len;
 
 	dst[0] = '\0';
-	memset(value, 0, sizeof(value));
-	if (libewf_handle_get_utf8_header_value(h, (const uint8_t *)id,
-	    strlen(id), value, sizeof(value) - 1, NULL) != 1)
+	if (libewf_handle_get_utf8_header_value_size(h, name, strlen(id),
+	    &size, NULL) != 1 || size == 0 || size > (1u << 20) ||
+	    (value = calloc(1, size + 1)) == NULL)
 		return;
-	len = strnlen((const char *)value, sizeof(value) - 1);
-	if (len >= dstlen)
-		len = dstlen - 1;
-	memcpy(dst, value, len);
-	dst[len] = '\0';
+	if (libewf_handle_get_utf8_header_value(h, name, strlen(id), value,
+	    size, NULL) == 1) {
+		len = strnlen((const char *)value, size);
+		if (len >= dstlen)
+			len = dstlen - 1;
+		memcpy(dst, value, len);
+		dst[len] = '\0';
+	}
+	free(value);
 }
 
 /* A stored hash as lower-case hex, only when it is hex of the right
