@@ -9,6 +9,8 @@
 /* With --json everything goes through one writer and is printed at the end. */
 struct out {
 	bool json;
+	bool verify_image;	/* --verify-image: re-read and hash each image */
+	int verify_rc;		/* worst image check: EXIT_CLEAN, _FINDINGS, _USAGE */
 	struct exh_buf buf;
 	struct exh_json w;
 };
@@ -109,6 +111,141 @@ print_partition(struct exh_source *src, const struct exh_partition *p,
 	print_volume_state(src, p, o);
 }
 
+/* Progress of the image check on stderr: a line per 10 %. */
+struct check_progress {
+	const char *path;
+	unsigned last_tenth;
+};
+
+static void
+check_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	struct check_progress *p = ctx;
+	unsigned tenth = total > 0 ? (unsigned)(done * 10 / total) : 10;
+
+	if (tenth <= p->last_tenth || tenth >= 10)
+		return;
+	p->last_tenth = tenth;
+	fprintf(stderr, "image check: ");
+	cli_put_term(stderr, p->path);
+	fprintf(stderr, ": %u %% (%" PRIu64 " of %" PRIu64 " bytes)\n",
+	    tenth * 10, done, total);
+}
+
+static const char *
+match_word(int match)
+{
+	return match == 1 ? "matches" : match == 0 ? "differs" : "none stored";
+}
+
+static void
+print_hash(const char *name, const char *computed, int match,
+    const char *stored)
+{
+	printf(" %s %s (", name, computed);
+	if (match == 1)
+		printf("matches the acquisition");
+	else if (match == 0)
+		printf("DIFFERS from the acquisition's %s", stored);
+	else
+		printf("nothing stored");
+	putchar(')');
+}
+
+static void
+check_json(struct out *o, const struct exh_image_check *c,
+    const struct exh_image_meta *m, const struct exh_err *err, int rc)
+{
+	struct exh_json *w = &o->w;
+
+	exh_json_open(w, "image_check", '{');
+	exh_json_bool(w, "complete", rc == EXH_OK);
+	exh_json_uint(w, "bytes", c->bytes);
+	exh_json_str(w, "md5", rc == EXH_OK ? c->md5 : "");
+	exh_json_str(w, "sha1", rc == EXH_OK ? c->sha1 : "");
+	exh_json_str(w, "sha256", rc == EXH_OK ? c->sha256 : "");
+	exh_json_text(w, "stored_md5", m != NULL ? m->md5 : "");
+	exh_json_text(w, "stored_sha1", m != NULL ? m->sha1 : "");
+	exh_json_str(w, "md5_match", match_word(c->md5_match));
+	exh_json_str(w, "sha1_match", match_word(c->sha1_match));
+	exh_json_text(w, "error", rc == EXH_OK ? "" : err->msg);
+	exh_json_close(w, '}');
+}
+
+/* Ranges the acquisition could not read: zeros in the image, hashed as
+ * stored, so they are named beside the check. */
+static void
+print_bad_ranges(struct exh_source *src, struct out *o)
+{
+	size_t i, n = exh_source_bad_range_count(src);
+	const struct exh_bad_range *b;
+
+	if (o->json) {
+		exh_json_open(&o->w, "acquisition_errors", '[');
+		for (i = 0; i < n; i++) {
+			b = exh_source_bad_range(src, i);
+			exh_json_open(&o->w, NULL, '{');
+			exh_json_uint(&o->w, "offset", b->offset);
+			exh_json_uint(&o->w, "size", b->size);
+			exh_json_close(&o->w, '}');
+		}
+		exh_json_close(&o->w, ']');
+		return;
+	}
+	if (n == 0)
+		return;
+	printf("  acquisition read errors (zeros in the image, hashed as "
+	    "stored): %zu range%s:", n, n == 1 ? "" : "s");
+	for (i = 0; i < n && i < 10; i++) {
+		b = exh_source_bad_range(src, i);
+		printf(" %" PRIu64 "+%" PRIu64, b->offset, b->size);
+	}
+	printf("%s\n", n > 10 ? " ..." : "");
+}
+
+/* Reads the whole logical disk again and compares with what the
+ * acquisition stored; the worst outcome goes to o->verify_rc. */
+static void
+check_image(struct exh_source *src, struct out *o)
+{
+	const struct exh_image_meta *m = exh_source_image_meta(src);
+	struct check_progress p = { exh_source_path(src), 0 };
+	struct exh_image_check c;
+	struct exh_err err;
+	int rc, exit_rc;
+
+	memset(&c, 0, sizeof(c));
+	rc = exh_source_verify_image(src, check_progress, &p, NULL, &c, &err);
+	if (rc != EXH_OK)
+		exit_rc = EXIT_USAGE;
+	else if (c.md5_match == 0 || c.sha1_match == 0)
+		exit_rc = EXIT_FINDINGS;
+	else
+		exit_rc = EXIT_CLEAN;
+	if (exit_rc == EXIT_USAGE || (exit_rc == EXIT_FINDINGS &&
+	    o->verify_rc == EXIT_CLEAN))
+		o->verify_rc = exit_rc;
+	if (o->json) {
+		check_json(o, &c, m, &err, rc);
+		print_bad_ranges(src, o);
+		return;
+	}
+	if (rc != EXH_OK) {
+		printf("  image check: INCOMPLETE, %" PRIu64 " bytes read: ",
+		    c.bytes);
+		cli_put_term(stdout, err.msg);
+		putchar('\n');
+		print_bad_ranges(src, o);
+		return;
+	}
+	printf("  image check:");
+	print_hash("MD5", c.md5, c.md5_match, m != NULL ? m->md5 : "");
+	putchar(',');
+	print_hash("SHA-1", c.sha1, c.sha1_match, m != NULL ? m->sha1 : "");
+	printf(", SHA-256 %s, %" PRIu64 " bytes read\n", c.sha256, c.bytes);
+	print_bad_ranges(src, o);
+}
+
 static void
 print_source(struct exh_source *src, struct out *o)
 {
@@ -133,10 +270,12 @@ print_source(struct exh_source *src, struct out *o)
 	}
 	for (i = 0; i < exh_source_partition_count(src); i++)
 		print_partition(src, exh_source_partition(src, i), o);
-	if (o->json) {
+	if (o->json)
 		exh_json_close(&o->w, ']');
+	if (o->verify_image)
+		check_image(src, o);
+	if (o->json)
 		exh_json_close(&o->w, '}');
-	}
 }
 
 static int
@@ -203,6 +342,7 @@ cmd_sources(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "verify-image", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct out o;
@@ -212,12 +352,15 @@ cmd_sources(int argc, char **argv)
 	exh_json_init(&o.w, &o.buf);
 
 	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
-		if (c != 'j') {
+		if (c == 'j')
+			o.json = true;
+		else if (c == 'V')
+			o.verify_image = true;
+		else {
 			fprintf(stderr, "usage: exhume sources [--json] "
-			    "[SOURCE...]\n");
+			    "[--verify-image] [SOURCE...]\n");
 			return EXIT_USAGE;
 		}
-		o.json = true;
 	}
 	exh_json_open(&o.w, NULL, '[');
 	if (optind < argc)
@@ -225,6 +368,9 @@ cmd_sources(int argc, char **argv)
 	else
 		rc = list_system(&o);
 	exh_json_close(&o.w, ']');
+	/* A failed open already exits 2; otherwise the image check decides. */
+	if (rc == EXIT_CLEAN || o.verify_rc == EXIT_USAGE)
+		rc = o.verify_rc;
 	if (o.json) {
 		if (exh_json_status(&o.w) != EXH_OK) {
 			cli_warn("sources: out of memory");
