@@ -34,7 +34,7 @@ same() { [ -n "$1" ] && [ "$1" = "$2" ]; }
 names_parent() { case $1 in *'\PARENT.vhdx') return 0 ;; esac; return 1; }
 # libvhdi 20210425 does not verify header checksums: recompute them here.
 both_headers_bad() {
-	python3 - "$1" "$here" <<'PY'
+	python3 -B - "$1" "$here" <<'PY'
 import struct, sys
 sys.path.insert(0, sys.argv[2])
 from mkvhdxdiff import crc32c
