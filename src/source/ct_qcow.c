@@ -7,6 +7,13 @@
 
 #include "source_int.h"
 
+/* One file of the chain: the library's handle and where the file itself
+ * holds data or zeros. */
+struct qcow_level {
+	libqcow_file_t *file;
+	struct qcow_map map;
+};
+
 static ssize_t
 qcow_read(void *h, void *buf, size_t len, uint64_t off, char *msg,
     size_t msglen)
@@ -21,21 +28,88 @@ qcow_read(void *h, void *buf, size_t len, uint64_t off, char *msg,
 	return n;
 }
 
+/* What the first file of the chain that maps off says about it. */
+static int
+chain_state(const struct parent_chain *chain, uint64_t off, uint64_t *next)
+{
+	const struct qcow_level *lv;
+	uint64_t n;
+	size_t i;
+	int state;
+
+	*next = UINT64_MAX;
+	for (i = 0; i < chain->n; i++) {
+		lv = chain->h[i];
+		state = qcow_map_state(&lv->map, off, &n);
+		if (n < *next)
+			*next = n;
+		if (state != QCOW_RUN_NONE)
+			return state;
+	}
+	return QCOW_RUN_NONE;
+}
+
+/*
+ * libqcow reads a zero cluster of an overlay from the backing file: the
+ * guest wrote zeros (or discarded) there, so zeros are what it holds.
+ */
+static void
+put_zeros_back(const struct parent_chain *chain, unsigned char *buf,
+    size_t len, uint64_t off)
+{
+	uint64_t p = off, end = off + len, next;
+	int state;
+
+	while (p < end) {
+		state = chain_state(chain, p, &next);
+		if (next > end || next <= p)
+			next = end;
+		if (state == QCOW_RUN_ZERO)
+			memset(buf + (p - off), 0, (size_t)(next - p));
+		p = next;
+	}
+}
+
+static bool
+chain_has_zero(const struct parent_chain *chain)
+{
+	const struct qcow_level *lv;
+	size_t i;
+
+	for (i = 0; i < chain->n; i++) {
+		lv = chain->h[i];
+		if (qcow_map_has_zero(&lv->map))
+			return true;
+	}
+	return false;
+}
+
 static int
 qcow_pread(void *h, void *buf, size_t len, uint64_t off, struct exh_err *err)
 {
 	struct parent_chain *chain = h;
+	struct qcow_level *top = chain->h[0];
+	int rc;
 
-	return ct_read_all(qcow_read, chain->h[0], buf, len, off, err);
+	rc = ct_read_all(qcow_read, top->file, buf, len, off, err);
+	if (rc == EXH_OK && chain->n > 0 && chain_has_zero(chain))
+		put_zeros_back(chain, buf, len, off);
+	return rc;
 }
 
 static void
 qcow_close_file(void *h)
 {
-	libqcow_file_t *file = h;
+	struct qcow_level *lv = h;
 
-	(void)libqcow_file_close(file, NULL);
-	(void)libqcow_file_free(&file, NULL);
+	if (lv == NULL)
+		return;
+	if (lv->file != NULL) {
+		(void)libqcow_file_close(lv->file, NULL);
+		(void)libqcow_file_free(&lv->file, NULL);
+	}
+	qcow_map_free(&lv->map);
+	free(lv);
 }
 
 static void
@@ -77,7 +151,8 @@ is_qcow(const char *path)
 }
 
 static int
-qcow_open_file(const char *path, void **out, struct exh_err *err)
+qcow_open_library(const char *path, libqcow_file_t **out,
+    struct exh_err *err)
 {
 	libqcow_file_t *f = NULL;
 	libqcow_error_t *e = NULL;
@@ -98,11 +173,13 @@ qcow_open_file(const char *path, void **out, struct exh_err *err)
 	}
 	if (libqcow_file_get_encryption_method(f, &method, &e) != 1) {
 		rc = qcow_fail(&e, err, "cannot read its encryption method");
-		qcow_close_file(f);
+		(void)libqcow_file_close(f, NULL);
+		(void)libqcow_file_free(&f, NULL);
 		return rc;
 	}
 	if (method != LIBQCOW_ENCRYPTION_METHOD_NONE) {
-		qcow_close_file(f);
+		(void)libqcow_file_close(f, NULL);
+		(void)libqcow_file_free(&f, NULL);
 		return exh_err_set(err, EXH_ECORRUPT, 0, "qcow: %s is "
 		    "encrypted (%s); exhume does not read encrypted images: "
 		    "decrypt it with `qemu-img convert` and the key, and give "
@@ -110,6 +187,23 @@ qcow_open_file(const char *path, void **out, struct exh_err *err)
 		    LIBQCOW_ENCRYPTION_METHOD_LUKS ? "LUKS" : "AES-CBC");
 	}
 	*out = f;
+	return EXH_OK;
+}
+
+static int
+qcow_open_file(const char *path, void **out, struct exh_err *err)
+{
+	struct qcow_level *lv;
+	int rc;
+
+	if ((lv = calloc(1, sizeof(*lv))) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
+	if ((rc = qcow_open_library(path, &lv->file, err)) != EXH_OK ||
+	    (rc = qcow_map_load(path, &lv->map, err)) != EXH_OK) {
+		qcow_close_file(lv);
+		return rc;
+	}
+	*out = lv;
 	return EXH_OK;
 }
 
@@ -130,8 +224,10 @@ qcow_parent_name(void *h, char *name, size_t size, bool *has,
 	size_t need = 0;
 	int rc;
 
+	libqcow_file_t *f = ((struct qcow_level *)h)->file;
+
 	*has = false;
-	rc = libqcow_file_get_utf8_backing_filename_size(h, &need, &e);
+	rc = libqcow_file_get_utf8_backing_filename_size(f, &need, &e);
 	if (rc == 0)
 		return EXH_OK;
 	if (rc != 1)
@@ -139,7 +235,7 @@ qcow_parent_name(void *h, char *name, size_t size, bool *has,
 		    "readable");
 	if (need == 0 || need > size)
 		return parent_name_check("", need > size ? need : 0, err);
-	if (libqcow_file_get_utf8_backing_filename(h, (uint8_t *)name, need,
+	if (libqcow_file_get_utf8_backing_filename(f, (uint8_t *)name, need,
 	    &e) != 1)
 		return qcow_fail(&e, err, "its backing file name is not "
 		    "readable");
@@ -154,12 +250,14 @@ static int
 qcow_link(void *child, const char *child_path, void *parent,
     const char *parent_path, bool given, struct exh_err *err)
 {
+	libqcow_file_t *cf = ((struct qcow_level *)child)->file;
+	libqcow_file_t *pf = ((struct qcow_level *)parent)->file;
 	libqcow_error_t *e = NULL;
 	size64_t want = 0, have = 0;
 
 	(void)given;
-	if (libqcow_file_get_media_size(child, &want, &e) != 1 ||
-	    libqcow_file_get_media_size(parent, &have, &e) != 1)
+	if (libqcow_file_get_media_size(cf, &want, &e) != 1 ||
+	    libqcow_file_get_media_size(pf, &have, &e) != 1)
 		return qcow_fail(&e, err, "cannot read the chain's sizes");
 	if (have > want)
 		return exh_err_set(err, EXH_ECORRUPT, 0, "qcow: overlay %s is "
@@ -167,7 +265,7 @@ qcow_link(void *child, const char *child_path, void *parent,
 		    "refused: give the backing file it was made over",
 		    child_path, (unsigned long long)want, parent_path,
 		    (unsigned long long)have);
-	if (libqcow_file_set_parent_file(child, parent, &e) != 1)
+	if (libqcow_file_set_parent_file(cf, pf, &e) != 1)
 		return qcow_fail(&e, err, "cannot attach its backing file");
 	return EXH_OK;
 }
@@ -182,6 +280,7 @@ ct_open_qcow(struct exh_source *src, const struct exh_source_options *opt,
     struct exh_err *err)
 {
 	struct parent_chain *chain = NULL;
+	struct qcow_level *top;
 	libqcow_error_t *e = NULL;
 	size64_t size = 0;
 	uint32_t version = 0;
@@ -190,12 +289,13 @@ ct_open_qcow(struct exh_source *src, const struct exh_source_options *opt,
 	if ((rc = parent_chain_open(src, &qcow_chain, opt, &chain, err)) !=
 	    EXH_OK)
 		return rc;
-	if (libqcow_file_get_media_size(chain->h[0], &size, &e) != 1) {
+	top = chain->h[0];
+	if (libqcow_file_get_media_size(top->file, &size, &e) != 1) {
 		rc = qcow_fail(&e, err, "cannot read its size");
 		parent_chain_close(chain);
 		return rc;
 	}
-	(void)libqcow_file_get_format_version(chain->h[0], &version, NULL);
+	(void)libqcow_file_get_format_version(top->file, &version, NULL);
 	src->ct_ops = &qcow_ops;
 	src->ct = chain;
 	src->size = size;

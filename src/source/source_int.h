@@ -161,6 +161,26 @@ int parent_find(const char *child, const char *stored,
 int parent_visit(struct parent_seen *seen, const char *path,
     struct exh_err *err);
 
+/* Guest ranges of one qcow2 file that hold data or are marked all-zero
+ * (qcow_map.c); ranges in neither read from the backing file. */
+enum { QCOW_RUN_NONE, QCOW_RUN_DATA, QCOW_RUN_ZERO };
+
+struct qcow_run {
+	uint64_t start, end;	/* guest bytes [start, end) */
+	int state;
+};
+
+struct qcow_map {
+	struct qcow_run *runs;	/* sorted, not overlapping */
+	size_t n, cap;
+};
+
+int qcow_map_load(const char *path, struct qcow_map *m, struct exh_err *err);
+void qcow_map_free(struct qcow_map *m);
+bool qcow_map_has_zero(const struct qcow_map *m);
+/* QCOW_RUN_* at off; *next: where the state may change. */
+int qcow_map_state(const struct qcow_map *m, uint64_t off, uint64_t *next);
+
 /* The backends (ct_*.c).  Each sets src->ct_ops, src->ct, src->size,
  * src->format and the files; on failure src is left as it was, with the
  * handle closed. */

@@ -89,6 +89,28 @@ run sources "$TMP/qq/abs.qcow2"
 [ "$RC" -eq 0 ] && grep -q "parent  1 $TMP/qq/base.qcow2" "$TMP/out"
 ok $? "an absolute stored name is looked for by its file name beside the child"
 
+# Zeros the guest wrote or discarded in an overlay are qcow2 v3 "zero
+# clusters"; libqcow alone would show the backing file's bytes there.
+qemu-img create -q -f qcow2 "$TMP/qq/z.qcow2" 4M &&
+    qemu-io -c 'write -P 0x33 0 1M' -c 'write -z 0 128k' \
+    -c 'discard 512k 64k' "$TMP/qq/z.qcow2" >/dev/null &&
+    qemu-img create -q -f qcow2 -b z.qcow2 -F qcow2 "$TMP/qq/z2.qcow2" &&
+    qemu-io -c 'write -z 256k 64k' -c 'discard 768k 64k' \
+    -c 'write -P 0x44 900k 4k' "$TMP/qq/z2.qcow2" >/dev/null &&
+    qemu-img convert -q -O raw "$TMP/qq/z2.qcow2" "$TMP/z2.raw"
+IMAGES="$IMAGES $TMP/qq/z.qcow2 $TMP/qq/z2.qcow2"
+same_disk "$TMP/qq/z2.qcow2" "$TMP/z2.raw"
+ok $? "zeroed and discarded clusters of an overlay read as zeros, as qemu reads them"
+
+# A forged L1 table size.
+cp "$TMP/qq/z2.qcow2" "$TMP/qq/forged.qcow2"
+printf '\177\377\377\377' | dd of="$TMP/qq/forged.qcow2" bs=1 seek=36 \
+    conv=notrunc status=none
+IMAGES="$IMAGES $TMP/qq/forged.qcow2"
+run sources "$TMP/qq/forged.qcow2"
+[ "$RC" -eq 2 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ]
+ok $? "a forged L1 table size is one line, exit 2"
+
 # A chain deeper than 16 parents.
 D="$TMP/deep"
 mkdir -p "$D"
