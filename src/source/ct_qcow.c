@@ -217,8 +217,8 @@ qcow_add_files(struct exh_source *src, void *h, const char *path, int depth,
 }
 
 static int
-qcow_parent_name(void *h, char *name, size_t size, bool *has,
-    struct exh_err *err)
+qcow_parent_name(void *h, const char *path, char *name, size_t size,
+    bool *has, struct exh_err *err)
 {
 	libqcow_error_t *e = NULL;
 	size_t need = 0;
@@ -226,6 +226,7 @@ qcow_parent_name(void *h, char *name, size_t size, bool *has,
 
 	libqcow_file_t *f = ((struct qcow_level *)h)->file;
 
+	(void)path;
 	*has = false;
 	rc = libqcow_file_get_utf8_backing_filename_size(f, &need, &e);
 	if (rc == 0)

@@ -109,24 +109,38 @@ vhdi_add_files(struct exh_source *src, void *h, const char *path, int depth,
 	    depth, err);
 }
 
+/*
+ * libvhdi gives the absolute Windows path of a VHDX parent only; a
+ * locator holding just a relative path is read by vhdx_locator.c.
+ */
 static int
-vhdi_parent_name(void *h, char *name, size_t size, bool *has,
-    struct exh_err *err)
+vhdi_parent_name(void *h, const char *path, char *name, size_t size,
+    bool *has, struct exh_err *err)
 {
 	libvhdi_error_t *e = NULL;
 	uint32_t type = 0;
 	size_t need = 0;
+	int rc;
 
 	*has = false;
 	if (libvhdi_file_get_disk_type(h, &type, &e) != 1)
 		return vhdi_fail(&e, err, "cannot read its disk type");
 	if (type != LIBVHDI_DISK_TYPE_DIFFERENTIAL)
 		return EXH_OK;
-	if (libvhdi_file_get_utf8_parent_filename_size(h, &need, &e) != 1)
-		return vhdi_fail(&e, err, "differencing image without a "
-		    "readable parent name");
-	if (need == 0 || need > size)
-		return parent_name_check("", need > size ? need : 0, err);
+	rc = libvhdi_file_get_utf8_parent_filename_size(h, &need, &e);
+	libvhdi_error_free(&e);
+	if (rc != 1 || need == 0) {
+		if ((rc = vhdx_relative_parent(path, name, size, has, err)) !=
+		    EXH_OK)
+			return rc;
+		if (!*has)
+			return exh_err_set(err, EXH_ECORRUPT, 0, "differencing "
+			    "image that names no parent (no readable parent "
+			    "locator)");
+		return EXH_OK;
+	}
+	if (need > size)
+		return parent_name_check("", need, err);
 	if (libvhdi_file_get_utf8_parent_filename(h, (uint8_t *)name, need,
 	    &e) != 1)
 		return vhdi_fail(&e, err, "differencing image without a "

@@ -221,13 +221,14 @@ vmdk_add_files(struct exh_source *src, void *h, const char *path, int depth,
 }
 
 static int
-vmdk_parent_name(void *h, char *name, size_t size, bool *has,
-    struct exh_err *err)
+vmdk_parent_name(void *h, const char *path, char *name, size_t size,
+    bool *has, struct exh_err *err)
 {
 	libvmdk_error_t *e = NULL;
 	size_t need = 0;
 	int rc;
 
+	(void)path;
 	*has = false;
 	rc = libvmdk_handle_get_utf8_parent_filename_size(h, &need, &e);
 	if (rc == 0)

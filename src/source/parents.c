@@ -221,7 +221,8 @@ chain_step(struct exh_source *src, struct parent_chain *c,
 		return step_fail(depth, path, err);
 	c->h[c->n++] = h;
 	if (c->ops->add_files(src, h, path, depth, err) != EXH_OK ||
-	    c->ops->parent_name(h, stored, sizeof(stored), &has, err) !=
+	    c->ops->parent_name(h, path, stored, sizeof(stored), &has,
+	    err) !=
 	    EXH_OK)
 		return step_fail(depth, path, err);
 	if (!has)

@@ -120,8 +120,8 @@ struct parent_ops {
 	    int depth, struct exh_err *err);
 	/* The parent name stored in h, NUL-terminated; *has false for a
 	 * base image. */
-	int (*parent_name)(void *h, char *name, size_t size, bool *has,
-	    struct exh_err *err);
+	int (*parent_name)(void *h, const char *path, char *name, size_t size,
+	    bool *has, struct exh_err *err);
 	int (*link)(void *child, const char *child_path, void *parent,
 	    const char *parent_path, bool given, struct exh_err *err);
 	void (*close)(void *h);
@@ -160,6 +160,11 @@ int parent_find(const char *child, const char *stored,
 /* Adds path to seen: EXH_ECORRUPT for a loop or a chain too deep. */
 int parent_visit(struct parent_seen *seen, const char *path,
     struct exh_err *err);
+
+/* The relative_path key of a VHDX parent locator, read from the file
+ * (vhdx_locator.c); *found false when it has none. */
+int vhdx_relative_parent(const char *path, char *name, size_t size,
+    bool *found, struct exh_err *err);
 
 /* Guest ranges of one qcow2 file that hold data or are marked all-zero
  * (qcow_map.c); ranges in neither read from the backing file. */

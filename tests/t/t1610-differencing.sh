@@ -230,6 +230,26 @@ ok $? "a VHDX child opens over its parent; the child's data wins"
 same_disk "$X/child.vhdx" "$TMP/B.raw"
 ok $? "its logical disk is the child's disk byte for byte"
 
+# A locator with only a relative path (libvhdi reads only the absolute one).
+python3 -B "$MKVHDXDIFF" "$X/PARENT.vhdx" "$TMP/A.raw" "$TMP/B.raw" \
+    "$X/rel.vhdx" --parent-path-style relative >/dev/null
+IMAGES="$IMAGES $X/rel.vhdx"
+run sources "$X/rel.vhdx"
+[ "$RC" -eq 0 ] && grep -q "parent  1 $X/PARENT.vhdx" "$TMP/out"
+ok $? "a VHDX child storing only .\\PARENT.vhdx finds its parent beside it"
+# The same name with a control character in it.
+python3 - "$X/rel.vhdx" "$X/ctl.vhdx" <<'PY'
+import sys
+d = open(sys.argv[1], 'rb').read()
+old = '.\\PARENT.vhdx'.encode('utf-16-le')
+assert d.count(old) == 1
+open(sys.argv[2], 'wb').write(d.replace(old, '.\\PA\x01ENT.vhdx'.encode('utf-16-le')))
+PY
+IMAGES="$IMAGES $X/ctl.vhdx"
+run sources "$X/ctl.vhdx"
+one_line_exit2 'parent name it stores holds control characters'
+ok $? "a stored parent name with control characters is refused, exit 2"
+
 mkdir -p "$TMP/elsewhere"
 mv "$X/PARENT.vhdx" "$TMP/elsewhere/parent.VHDX"
 IMAGES="$TMP/elsewhere/parent.VHDX $X/child.vhdx"
