@@ -86,6 +86,8 @@ add_run(struct qcow_map *m, uint64_t start, uint64_t end, int state,
 	m->runs[m->n].end = end;
 	m->runs[m->n].state = state;
 	m->n++;
+	if (state == QCOW_RUN_ZERO)
+		m->nzero++;
 	return EXH_OK;
 }
 
@@ -238,12 +240,7 @@ qcow_map_free(struct qcow_map *m)
 bool
 qcow_map_has_zero(const struct qcow_map *m)
 {
-	size_t i;
-
-	for (i = 0; i < m->n; i++)
-		if (m->runs[i].state == QCOW_RUN_ZERO)
-			return true;
-	return false;
+	return m->nzero > 0;
 }
 
 /*

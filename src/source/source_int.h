@@ -178,6 +178,7 @@ struct qcow_run {
 struct qcow_map {
 	struct qcow_run *runs;	/* sorted, not overlapping */
 	size_t n, cap;
+	size_t nzero;		/* runs marked all-zero */
 };
 
 int qcow_map_load(const char *path, struct qcow_map *m, struct exh_err *err);
