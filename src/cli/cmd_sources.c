@@ -11,6 +11,7 @@ struct out {
 	bool json;
 	bool verify_image;	/* --verify-image: re-read and hash each image */
 	int verify_rc;		/* worst image check: EXIT_CLEAN, _FINDINGS, _USAGE */
+	struct exh_source_options opt;	/* --parent files */
 	struct exh_buf buf;
 	struct exh_json w;
 };
@@ -246,6 +247,46 @@ check_image(struct exh_source *src, struct out *o)
 	print_bad_ranges(src, o);
 }
 
+/* The container and the files it reads, when there is more than one
+ * (segments, extents, parents of a differencing chain). */
+static void
+print_files(struct exh_source *src)
+{
+	const struct exh_image_file *f;
+	size_t i, n = exh_source_file_count(src);
+
+	if (n < 2)
+		return;
+	printf("  ");
+	cli_put_term(stdout, exh_source_format(src));
+	printf(", %zu files:\n", n);
+	for (i = 0; i < n; i++) {
+		f = exh_source_file(src, i);
+		printf("    %-7s %d ", f->role, f->depth);
+		cli_put_term(stdout, f->path);
+		printf(" (%" PRIu64 " bytes)\n", f->size);
+	}
+}
+
+static void
+print_files_json(struct exh_source *src, struct out *o)
+{
+	const struct exh_image_file *f;
+	size_t i, n = exh_source_file_count(src);
+
+	exh_json_open(&o->w, "files", '[');
+	for (i = 0; i < n; i++) {
+		f = exh_source_file(src, i);
+		exh_json_open(&o->w, NULL, '{');
+		exh_json_text(&o->w, "path", f->path);
+		exh_json_str(&o->w, "role", f->role);
+		exh_json_int(&o->w, "depth", f->depth);
+		exh_json_uint(&o->w, "size", f->size);
+		exh_json_close(&o->w, '}');
+	}
+	exh_json_close(&o->w, ']');
+}
+
 static void
 print_source(struct exh_source *src, struct out *o)
 {
@@ -261,12 +302,15 @@ print_source(struct exh_source *src, struct out *o)
 		exh_json_int(&o->w, "ro_before", ro->before);
 		exh_json_int(&o->w, "ro_after", ro->after);
 		exh_json_text(&o->w, "ro_method", ro->method);
+		exh_json_text(&o->w, "format", exh_source_format(src));
+		print_files_json(src, o);
 		exh_json_open(&o->w, "partitions", '[');
 	} else {
 		cli_put_term(stdout, exh_source_path(src));
 		printf(": %" PRIu64 " bytes, %s, read-only: %s\n",
 		    exh_source_size(src), exh_source_table(src)[0] ?
 		    exh_source_table(src) : "no partition table", ro->method);
+		print_files(src);
 	}
 	for (i = 0; i < exh_source_partition_count(src); i++)
 		print_partition(src, exh_source_partition(src, i), o);
@@ -286,7 +330,8 @@ list_given(char **paths, int n, struct out *o)
 	int i, rc = EXIT_CLEAN;
 
 	for (i = 0; i < n; i++) {
-		if (exh_source_open(paths[i], &src, &err) != EXH_OK) {
+		if (exh_source_open_with(paths[i], &o->opt, &src, &err) !=
+		    EXH_OK) {
 			cli_error(NULL, &err);
 			rc = EXIT_USAGE;
 			continue;
@@ -343,22 +388,35 @@ cmd_sources(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "verify-image", no_argument, NULL, 'V' },
+		{ "parent", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char **parents;
 	struct out o;
 	int c, rc;
 
 	memset(&o, 0, sizeof(o));
+	/* Each --parent takes two words at most: argc bounds them. */
+	if ((parents = calloc((size_t)argc + 1, sizeof(*parents))) == NULL) {
+		cli_warn("sources: out of memory");
+		return EXIT_USAGE;
+	}
+	o.opt.parents = parents;
 	exh_json_init(&o.w, &o.buf);
 
-	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jp:", opts, NULL)) != -1) {
+		if (c == 'p') {
+			parents[o.opt.nparents++] = optarg;
+			continue;
+		}
 		if (c == 'j')
 			o.json = true;
 		else if (c == 'V')
 			o.verify_image = true;
 		else {
 			fprintf(stderr, "usage: exhume sources [--json] "
-			    "[--verify-image] [SOURCE...]\n");
+			    "[--parent FILE]... [--verify-image] [SOURCE...]\n");
+			free(parents);
 			return EXIT_USAGE;
 		}
 	}
@@ -379,5 +437,6 @@ cmd_sources(int argc, char **argv)
 			printf("%s\n", o.buf.data);
 	}
 	exh_buf_free(&o.buf);
+	free(parents);
 	return rc;
 }

@@ -13,7 +13,7 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: exhume sources [--json] [SOURCE...]\n"
+	    "usage: exhume sources [--json] [--parent FILE]... [SOURCE...]\n"
 	    "       exhume files SOURCE... [--volume N] [--letter N=X,...]\n"
 	    "                    (--bodyfile | --jsonl) [--hash]\n"
 	    "       exhume scan SOURCE... [--volume N] [--letter N=X,...]\n"

@@ -2,6 +2,8 @@
 #ifndef EXHUME_SOURCE_INT_H
 #define EXHUME_SOURCE_INT_H
 
+#include <sys/types.h>
+
 #include <pthread.h>
 
 #include "exhume/source.h"
@@ -104,6 +106,90 @@ void ct_cause(char *msg);
 /* Checks the two VHDX header copies on fd; *valid is how many are
  * intact.  EXH_ECORRUPT when none is. */
 int vhdx_check_headers(int fd, int *valid, struct exh_err *err);
+
+/*
+ * Differencing chains (parents.c).  A backend describes its library with
+ * parent_ops; parent_chain_open opens src->path, then the parent it
+ * names, and so on to the base, recording every file (add_files) and
+ * linking each child to its parent (link checks the identifiers).
+ */
+#define PARENT_NAME_MAX 1024	/* bytes of a stored parent name */
+#define PARENT_DEPTH_MAX 16	/* parents below one child */
+
+struct parent_ops {
+	const char *kind;	/* "VHDX differencing image", for messages */
+	int (*open)(const char *path, void **h, struct exh_err *err);
+	/* Files of one image of the chain (the image, its extents). */
+	int (*add_files)(struct exh_source *src, void *h, const char *path,
+	    int depth, struct exh_err *err);
+	/* The parent name stored in h, NUL-terminated; *has false for a
+	 * base image. */
+	int (*parent_name)(void *h, const char *path, char *name, size_t size,
+	    bool *has, struct exh_err *err);
+	int (*link)(void *child, const char *child_path, void *parent,
+	    const char *parent_path, bool given, struct exh_err *err);
+	void (*close)(void *h);
+};
+
+struct parent_chain {
+	const struct parent_ops *ops;
+	void *h[PARENT_DEPTH_MAX + 1];	/* [0] the child, then parents */
+	size_t n;
+};
+
+/* Files already in a chain, by device and inode (loops). */
+struct parent_seen {
+	dev_t dev[PARENT_DEPTH_MAX + 1];
+	ino_t ino[PARENT_DEPTH_MAX + 1];
+	size_t n;
+};
+
+int parent_chain_open(struct exh_source *src, const struct parent_ops *ops,
+    const struct exh_source_options *opt, struct parent_chain **out,
+    struct exh_err *err);
+void parent_chain_close(struct parent_chain *chain);
+/* EXH_ECORRUPT when a stored name of len bytes is empty, too long, cut
+ * by a NUL or holds control characters. */
+int parent_name_check(const char *name, size_t len, struct exh_err *err);
+/*
+ * The file holding the parent named stored by the image at child: a
+ * --parent file with the same file name (case-insensitive), else the
+ * stored relative path beside the child, else its file name beside the
+ * child.  *out is malloc'd; *given says it came from --parent.
+ * EXH_ENOTFOUND names what was tried.
+ */
+int parent_find(const char *child, const char *stored,
+    const struct exh_source_options *opt, const char *kind, char **out,
+    bool *given, struct exh_err *err);
+/* Adds path to seen: EXH_ECORRUPT for a loop or a chain too deep. */
+int parent_visit(struct parent_seen *seen, const char *path,
+    struct exh_err *err);
+
+/* The relative_path key of a VHDX parent locator, read from the file
+ * (vhdx_locator.c); *found false when it has none. */
+int vhdx_relative_parent(const char *path, char *name, size_t size,
+    bool *found, struct exh_err *err);
+
+/* Guest ranges of one qcow2 file that hold data or are marked all-zero
+ * (qcow_map.c); ranges in neither read from the backing file. */
+enum { QCOW_RUN_NONE, QCOW_RUN_DATA, QCOW_RUN_ZERO };
+
+struct qcow_run {
+	uint64_t start, end;	/* guest bytes [start, end) */
+	int state;
+};
+
+struct qcow_map {
+	struct qcow_run *runs;	/* sorted, not overlapping */
+	size_t n, cap;
+	size_t nzero;		/* runs marked all-zero */
+};
+
+int qcow_map_load(const char *path, struct qcow_map *m, struct exh_err *err);
+void qcow_map_free(struct qcow_map *m);
+bool qcow_map_has_zero(const struct qcow_map *m);
+/* QCOW_RUN_* at off; *next: where the state may change. */
+int qcow_map_state(const struct qcow_map *m, uint64_t off, uint64_t *next);
 
 /* The backends (ct_*.c).  Each sets src->ct_ops, src->ct, src->size,
  * src->format and the files; on failure src is left as it was, with the
