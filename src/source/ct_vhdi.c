@@ -83,6 +83,8 @@ vhdi_open_file(const char *path, void **h, struct exh_err *err)
 	uint32_t type = 0;
 	int rc;
 
+	if ((rc = vhdx_check_file(path, err)) != EXH_OK)
+		return rc;
 	if (libvhdi_file_initialize(&f, &e) != 1)
 		return vhdi_fail(&e, err, "cannot start libvhdi");
 	if (libvhdi_file_open(f, path, LIBVHDI_OPEN_READ, &e) != 1) {

@@ -106,6 +106,8 @@ void ct_cause(char *msg);
 /* Checks the two VHDX header copies on fd; *valid is how many are
  * intact.  EXH_ECORRUPT when none is. */
 int vhdx_check_headers(int fd, int *valid, struct exh_err *err);
+/* The same for the file at path when it is a VHDX; EXH_OK otherwise. */
+int vhdx_check_file(const char *path, struct exh_err *err);
 
 /*
  * Differencing chains (parents.c).  A backend describes its library with

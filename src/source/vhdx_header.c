@@ -6,6 +6,7 @@
  * CRC-32C over the copy with its checksum field zeroed).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -57,4 +58,19 @@ vhdx_check_headers(int fd, int *valid, struct exh_err *err)
 		    "neither of its two header copies (at 64 KiB and 128 KiB) "
 		    "has a valid signature and checksum");
 	return EXH_OK;
+}
+
+int
+vhdx_check_file(const char *path, struct exh_err *err)
+{
+	char magic[8];
+	int fd, valid, rc = EXH_OK;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+		return EXH_OK;	/* the library names what it cannot open */
+	if (pread(fd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
+	    memcmp(magic, "vhdxfile", sizeof(magic)) == 0)
+		rc = vhdx_check_headers(fd, &valid, err);
+	close(fd);
+	return rc;
 }
