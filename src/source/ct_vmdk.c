@@ -101,6 +101,46 @@ extents_in_self(libvmdk_handle_t *h)
 }
 
 /*
+ * The file name extent i of the descriptor stores (its last component
+ * only), in name; "" for an extent without a file (zero).
+ */
+static int
+extent_name(libvmdk_handle_t *h, int i, char *name, size_t size,
+    struct exh_err *err)
+{
+	libvmdk_extent_descriptor_t *d = NULL;
+	libvmdk_error_t *e = NULL;
+	size_t need = 0;
+	int type = 0, rc;
+
+	name[0] = '\0';
+	if (libvmdk_handle_get_extent_descriptor(h, i, &d, &e) != 1 ||
+	    libvmdk_extent_descriptor_get_type(d, &type, &e) != 1 ||
+	    (type != LIBVMDK_EXTENT_TYPE_ZERO &&
+	    (libvmdk_extent_descriptor_get_utf8_filename_size(d, &need,
+	    &e) != 1 || need == 0 || need > size ||
+	    libvmdk_extent_descriptor_get_utf8_filename(d, (uint8_t *)name,
+	    need, &e) != 1))) {
+		(void)libvmdk_extent_descriptor_free(&d, NULL);
+		name[0] = '\0';
+		return vmdk_fail(&e, err, "an extent of the descriptor is not "
+		    "readable");
+	}
+	(void)libvmdk_extent_descriptor_free(&d, NULL);
+	if (type == LIBVMDK_EXTENT_TYPE_ZERO) {
+		name[0] = '\0';
+		return EXH_OK;
+	}
+	name[need - 1] = '\0';
+	if ((rc = parent_name_check(name, strlen(name), err)) != EXH_OK)
+		return exh_err_prefix(err, "VMDK extent %d", i + 1);
+	if (strrchr(name, '/') != NULL)
+		memmove(name, strrchr(name, '/') + 1,
+		    strlen(strrchr(name, '/') + 1) + 1);
+	return EXH_OK;
+}
+
+/*
  * The file of extent i beside the descriptor, malloc'd in *out, or NULL
  * for an extent without a file (zero).  Its name comes from the
  * descriptor: only its file name is used, and it must be there.
@@ -109,44 +149,47 @@ static int
 extent_path(libvmdk_handle_t *h, const char *path, int i, char **out,
     struct exh_err *err)
 {
-	libvmdk_extent_descriptor_t *d = NULL;
-	libvmdk_error_t *e = NULL;
 	char name[PARENT_NAME_MAX + 1];
-	const char *base;
 	struct stat st;
-	size_t need = 0;
-	int type = 0, rc;
+	int rc;
 
 	*out = NULL;
-	if (libvmdk_handle_get_extent_descriptor(h, i, &d, &e) != 1 ||
-	    libvmdk_extent_descriptor_get_type(d, &type, &e) != 1 ||
-	    (type != LIBVMDK_EXTENT_TYPE_ZERO &&
-	    (libvmdk_extent_descriptor_get_utf8_filename_size(d, &need,
-	    &e) != 1 || need == 0 || need > sizeof(name) ||
-	    libvmdk_extent_descriptor_get_utf8_filename(d, (uint8_t *)name,
-	    need, &e) != 1))) {
-		(void)libvmdk_extent_descriptor_free(&d, NULL);
-		return vmdk_fail(&e, err, "an extent of the descriptor is not "
-		    "readable");
-	}
-	(void)libvmdk_extent_descriptor_free(&d, NULL);
-	if (type == LIBVMDK_EXTENT_TYPE_ZERO)
-		return EXH_OK;
-	name[need - 1] = '\0';
-	if ((rc = parent_name_check(name, strlen(name), err)) != EXH_OK)
-		return exh_err_prefix(err, "VMDK extent %d", i + 1);
-	base = strrchr(name, '/') != NULL ? strrchr(name, '/') + 1 : name;
-	if ((*out = source_beside(path, base)) == NULL)
+	if ((rc = extent_name(h, i, name, sizeof(name), err)) != EXH_OK ||
+	    name[0] == '\0')
+		return rc;
+	if ((*out = source_beside(path, name)) == NULL)
 		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
 	if (stat(*out, &st) != 0 || !S_ISREG(st.st_mode)) {
 		rc = exh_err_set(err, EXH_ENOTFOUND, 0, "VMDK descriptor %s "
 		    "needs its extent %s; not found beside it; copy every "
-		    "extent file next to the descriptor", path, base);
+		    "extent file next to the descriptor", path, name);
 		free(*out);
 		*out = NULL;
 		return rc;
 	}
 	return EXH_OK;
+}
+
+static int
+check_own_name(libvmdk_handle_t *h, const char *path, struct exh_err *err)
+{
+	char name[PARENT_NAME_MAX + 1], *file;
+	struct stat st;
+	int rc;
+
+	if ((rc = extent_name(h, 0, name, sizeof(name), err)) != EXH_OK ||
+	    name[0] == '\0')
+		return rc;
+	if ((file = source_beside(path, name)) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
+	rc = stat(file, &st) == 0 && S_ISREG(st.st_mode);
+	free(file);
+	if (rc)
+		return EXH_OK;
+	return exh_err_set(err, EXH_ENOTFOUND, 0, "VMDK: this single-file "
+	    "VMDK was renamed after it was made, and libvmdk reads it only "
+	    "under the name it stores, %s; make a link of that name to it in "
+	    "a folder of your own (ln -s) and give the link", name);
 }
 
 static int
@@ -157,7 +200,7 @@ check_extents(libvmdk_handle_t *h, const char *path, struct exh_err *err)
 	int i, n = 0, rc;
 
 	if (extents_in_self(h))
-		return EXH_OK;
+		return check_own_name(h, path, err);
 	if (libvmdk_handle_get_number_of_extents(h, &n, &e) != 1)
 		return vmdk_fail(&e, err, "cannot count its extents");
 	for (i = 0; i < n; i++) {
