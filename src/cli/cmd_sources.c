@@ -109,6 +109,24 @@ print_partition(struct exh_source *src, const struct exh_partition *p,
 	print_volume_state(src, p, o);
 }
 
+/* The container and the files the logical disk is read from. */
+static void
+print_container(struct exh_source *src)
+{
+	size_t i;
+
+	printf("  container: ");
+	cli_put_term(stdout, exh_source_format(src));
+	putchar('\n');
+	for (i = 0; i < exh_source_file_count(src); i++) {
+		const struct exh_image_file *f = exh_source_file(src, i);
+
+		printf("  file: %s ", f->role);
+		cli_put_term(stdout, f->path);
+		printf(" %" PRIu64 " bytes\n", f->size);
+	}
+}
+
 static void
 print_source(struct exh_source *src, struct out *o)
 {
@@ -124,12 +142,14 @@ print_source(struct exh_source *src, struct out *o)
 		exh_json_int(&o->w, "ro_before", ro->before);
 		exh_json_int(&o->w, "ro_after", ro->after);
 		exh_json_text(&o->w, "ro_method", ro->method);
+		exh_report_container_json(&o->w, src, NULL);
 		exh_json_open(&o->w, "partitions", '[');
 	} else {
 		cli_put_term(stdout, exh_source_path(src));
 		printf(": %" PRIu64 " bytes, %s, read-only: %s\n",
 		    exh_source_size(src), exh_source_table(src)[0] ?
 		    exh_source_table(src) : "no partition table", ro->method);
+		print_container(src);
 	}
 	for (i = 0; i < exh_source_partition_count(src); i++)
 		print_partition(src, exh_source_partition(src, i), o);
