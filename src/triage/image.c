@@ -115,6 +115,7 @@ triage_image_join(struct exh_triage *t)
 	struct timespec nap = { 0, PROGRESS_NS };
 	uint64_t total = atomic_load(&t->hasher.total);
 	bool waited = false;
+	size_t i;
 
 	if (!t->hasher.started)
 		return;
@@ -130,6 +131,11 @@ triage_image_join(struct exh_triage *t)
 	}
 	pthread_join(t->hasher.thread, NULL);
 	t->hasher.started = false;
+	for (i = 0; i < t->nsrcs; i++)
+		if (t->img[i].hash_rc != EXH_OK && t->img[i].hash_rc !=
+		    EXH_STOP)
+			triage_note(t, "%s: image files %s",
+			    exh_source_path(t->srcs[i]), t->img[i].hash_note);
 	if (waited)
 		report(t, "image-hash", atomic_load(&t->hasher.done), total,
 		    NULL);
