@@ -39,9 +39,9 @@ struct exh_report_source {
 	/* The container: format, files with their SHA-256, the E01
 	 * acquisition record and unread ranges; NULL: not recorded. */
 	const struct exh_source *src;
-	const char *image_hash_note;	/* files without SHA-256: why; NULL */
+	const char *image_hash_note;	/* no SHA-256 for the files: why */
 	const struct exh_image_check *check;	/* --verify-image; NULL */
-	const char *check_note;		/* the check incomplete: why; NULL */
+	const char *check_note;		/* check incomplete: why; NULL */
 };
 
 /* One NTFS volume that was opened (or could not be: error != NULL). */

@@ -35,7 +35,7 @@ struct triage_image {
 	char hash_note[640];		/* "" when every file was hashed */
 	bool checked;			/* --verify-image ran on it */
 	struct exh_image_check check;
-	char check_note[640];		/* "" when the check read it whole */
+	char check_note[640];		/* "": the check read it whole */
 };
 
 /* The thread that hashes the image files while the scan reads them. */
@@ -43,7 +43,7 @@ struct triage_hasher {
 	pthread_t thread;
 	bool started;
 	atomic_bool finished;
-	volatile bool stop;		/* exh_source_hash_files stops on it */
+	volatile bool stop;		/* hash_files stops on it */
 	atomic_uint_fast64_t done;	/* bytes hashed over every source */
 	atomic_uint_fast64_t total;
 };
