@@ -36,6 +36,12 @@ struct exh_report_source {
 	size_t npartitions;
 	uint64_t size;
 	const struct exh_ro_state *ro;
+	/* The container: format, files with their SHA-256, the E01
+	 * acquisition record and unread ranges; NULL: not recorded. */
+	const struct exh_source *src;
+	const char *image_hash_note;	/* no SHA-256 for the files: why */
+	const struct exh_image_check *check;	/* --verify-image; NULL */
+	const char *check_note;		/* check incomplete: why; NULL */
 };
 
 /* One NTFS volume that was opened (or could not be: error != NULL). */
@@ -101,6 +107,16 @@ struct exh_report_input {
 	size_t ncollected;
 	const char *bundle_name;	/* file name of the bundle, or NULL */
 };
+
+/*
+ * The container of src as members of the JSON object being written:
+ * "container", "format", "sector_size", "files" (each with its SHA-256,
+ * or "" and "sha256_note": hash_note, when it was not computed),
+ * "acquisition" (the E01 record, when there is one) and "unread_ranges".
+ * For acquisition.json and exhume sources --json.
+ */
+void exh_report_container_json(struct exh_json *w,
+    const struct exh_source *src, const char *hash_note);
 
 /*
  * report.html: one self-contained page (inline CSS, no scripts, no

@@ -44,6 +44,15 @@ struct exh_triage_options {
 	int only_volume;		/* 1-based; 0 = all */
 	const char *letters;		/* "--letter 2=D,..." */
 	bool no_profile;		/* open volumes only (exhume files) */
+	/* Parents of differencing images (exh_source_options). */
+	const char *parents[EXH_TRIAGE_MAX_PATHS];
+	size_t n_parents;
+	/* The image files are hashed (SHA-256) on a thread of their own
+	 * while the scan runs, unless this is set. */
+	bool no_image_hash;
+	/* After the scan, every source's logical disk is read whole and
+	 * hashed; an E01's stored MD5/SHA-1 that differs is a finding. */
+	bool verify_image;
 	/* Case record. */
 	const char *case_id, *evidence_id, *examiner, *notes;
 	const char *command_line;	/* for the record; never a secret */
@@ -52,7 +61,9 @@ struct exh_triage_options {
 	 * Both are called on the thread that called exh_triage_open or
 	 * exh_triage_run, never on a worker thread; progress about every
 	 * 100 ms and at the end of each phase (see struct
-	 * exh_scan_progress). */
+	 * exh_scan_progress; the triage adds the phases "image-hash",
+	 * what is left of the image files' hashing after the scan, and
+	 * "verify-image", both in bytes). */
 	void (*note)(void *ctx, const char *msg);
 	void (*progress)(void *ctx, const struct exh_scan_progress *p);
 	void *ctx;

@@ -11,9 +11,12 @@
 #include "cli.h"
 
 #define MAX_ARGS 64
-/* What scan takes before the sources (see run_scan). */
+/* What scan takes before the sources at most (see run_scan). */
 #define SCAN_FIXED 13
 #define MAX_DISKS (MAX_ARGS - SCAN_FIXED - 1)
+/* --parent FILE... and the image options, passed on to scan. */
+#define MAX_PARENTS 16
+#define SCAN_EXTRA (2 * MAX_PARENTS + 2)
 
 /* The documents scan --out writes, named on the result line. */
 static const char *const documents[] = { "findings.jsonl", "summary.txt",
@@ -24,6 +27,9 @@ struct auto_run {
 	const char *dir, *case_id, *examiner, *boot_id;
 	const char *given[MAX_DISKS];	/* --source: instead of /sys/block */
 	size_t ngiven;
+	const char *parents[MAX_PARENTS];	/* --parent */
+	size_t nparents;
+	bool no_image_hash, verify_image;
 	char *disks[MAX_DISKS];		/* to be read */
 	size_t ndisks;
 	char stamp[32];
@@ -47,12 +53,14 @@ say_skipped(const char *dev, const char *why)
 
 /* An empty CD drive or a dead disk must not stop the triage of the rest. */
 static bool
-usable(const char *dev)
+usable(const struct auto_run *r, const char *dev)
 {
+	struct exh_source_options so = { .parents = r->parents,
+	    .nparents = r->nparents };
 	struct exh_source *src;
 	struct exh_err err;
 
-	if (exh_source_open(dev, &src, &err) != EXH_OK) {
+	if (exh_source_open_with(dev, &so, &src, &err) != EXH_OK) {
 		cli_error("skipped", &err);
 		return false;
 	}
@@ -223,8 +231,8 @@ put_documents(const struct auto_run *r)
 static int
 run_scan(struct auto_run *r)
 {
-	char *args[MAX_ARGS];
-	int nargs = 0;
+	char *args[MAX_ARGS + SCAN_EXTRA];
+	int fixed, nargs = 0;
 	size_t i;
 
 	args[nargs++] = "scan";
@@ -241,11 +249,20 @@ run_scan(struct auto_run *r)
 	/* Unattended: a plain line every 10 s, whatever the console is. */
 	args[nargs++] = "--progress";
 	args[nargs++] = "lines";
+	for (i = 0; i < r->nparents; i++) {
+		args[nargs++] = "--parent";
+		args[nargs++] = (char *)r->parents[i];
+	}
+	if (r->no_image_hash)
+		args[nargs++] = "--no-image-hash";
+	if (r->verify_image)
+		args[nargs++] = "--verify-image";
+	fixed = nargs;
 	for (i = 0; i < r->ndisks; i++)
-		if (usable(r->disks[i]))
+		if (usable(r, r->disks[i]))
 			args[nargs++] = r->disks[i];
 	args[nargs] = NULL;
-	if (nargs == SCAN_FIXED) {
+	if (nargs == fixed) {
 		say_failed(r->ngiven > 0 ? "no usable source" :
 		    "no disk besides the boot stick");
 		return -1;
@@ -301,6 +318,9 @@ parse(int argc, char **argv, struct auto_run *r)
 		{ "examiner", required_argument, NULL, 'x' },
 		{ "boot-id", required_argument, NULL, 'b' },
 		{ "source", required_argument, NULL, 's' },
+		{ "parent", required_argument, NULL, 'A' },
+		{ "no-image-hash", no_argument, NULL, 'H' },
+		{ "verify-image", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -317,6 +337,12 @@ parse(int argc, char **argv, struct auto_run *r)
 			r->boot_id = optarg;
 		else if (c == 's' && r->ngiven < MAX_DISKS)
 			r->given[r->ngiven++] = optarg;
+		else if (c == 'A' && r->nparents < MAX_PARENTS)
+			r->parents[r->nparents++] = optarg;
+		else if (c == 'H')
+			r->no_image_hash = true;
+		else if (c == 'V')
+			r->verify_image = true;
 		else
 			return EXIT_USAGE;
 	}
@@ -337,7 +363,8 @@ cmd_auto(int argc, char **argv)
 	if (parse(argc, argv, &r) != EXIT_CLEAN) {
 		fprintf(stderr, "usage: exhume auto --evidence-dir DIR "
 		    "[--case ID] [--examiner NAME] [--boot-id XXXX-XXXX]\n"
-		    "                   [--source PATH]...\n");
+		    "                   [--source PATH]... [--parent FILE]... "
+		    "[--no-image-hash] [--verify-image]\n");
 		return EXIT_USAGE;
 	}
 	gmtime_r(&now, &tm);

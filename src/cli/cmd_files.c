@@ -292,7 +292,7 @@ files_usage(void)
 {
 	fprintf(stderr, "usage: exhume files SOURCE... [--volume N] "
 	    "[--letter N=X,...] (--bodyfile | --jsonl) [--hash]\n"
-	    "                   [--max-size BYTES]\n");
+	    "                   [--max-size BYTES] [--parent FILE]...\n");
 	return EXIT_USAGE;
 }
 
@@ -306,8 +306,11 @@ cmd_files(int argc, char **argv)
 		{ "volume", required_argument, NULL, 'v' },
 		{ "letter", required_argument, NULL, 'L' },
 		{ "max-size", required_argument, NULL, 'm' },
+		{ "parent", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *parents[EXH_TRIAGE_MAX_PATHS];
+	size_t nparents = 0;
 	struct inventory inv;
 	struct exh_triage_options to;
 	struct exh_triage *t;
@@ -338,6 +341,11 @@ cmd_files(int argc, char **argv)
 		case 'L':
 			letters = optarg;
 			break;
+		case 'A':
+			if (nparents == EXH_TRIAGE_MAX_PATHS)
+				return files_usage();
+			parents[nparents++] = optarg;
+			break;
 		case 'm':
 			errno = 0;
 			inv.max_size = strtoull(optarg, &end, 10);
@@ -355,6 +363,10 @@ cmd_files(int argc, char **argv)
 	to.only_volume = only;
 	to.letters = letters;
 	to.no_profile = true;
+	memcpy(to.parents, parents, nparents * sizeof(parents[0]));
+	to.n_parents = nparents;
+	/* A listing is not a record: the image files are not hashed. */
+	to.no_image_hash = true;
 	if (cli_open_triage(&to, argv + optind, (size_t)(argc - optind),
 	    &t) != EXH_OK)
 		return EXIT_USAGE;

@@ -12,6 +12,7 @@ cmd_profile(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "letter", required_argument, NULL, 'L' },
+		{ "parent", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct exh_profile *p;
@@ -19,6 +20,8 @@ cmd_profile(int argc, char **argv)
 	struct exh_triage *t;
 	struct exh_buf b = { 0 };
 	const char *letters = NULL;
+	const char *parents[EXH_TRIAGE_MAX_PATHS];
+	size_t nparents = 0;
 	bool json = false;
 	int c, rc = EXIT_USAGE;
 
@@ -27,6 +30,8 @@ cmd_profile(int argc, char **argv)
 			json = true;
 		else if (c == 'L')
 			letters = optarg;
+		else if (c == 'A' && nparents < EXH_TRIAGE_MAX_PATHS)
+			parents[nparents++] = optarg;
 		else
 			goto usage;
 	}
@@ -34,6 +39,10 @@ cmd_profile(int argc, char **argv)
 		goto usage;
 	cli_triage_defaults(&to);
 	to.letters = letters;
+	memcpy(to.parents, parents, nparents * sizeof(parents[0]));
+	to.n_parents = nparents;
+	/* Nothing is recorded: the image files are not hashed. */
+	to.no_image_hash = true;
 	if (cli_open_triage(&to, argv + optind, (size_t)(argc - optind),
 	    &t) != EXH_OK)
 		return EXIT_USAGE;
@@ -50,6 +59,7 @@ cmd_profile(int argc, char **argv)
 	return rc;
 usage:
 	fprintf(stderr, "usage: exhume profile SOURCE... [--json] "
-	    "[--letter N=X,...]\n");
+	    "[--letter N=X,...]\n"
+	    "                   [--parent FILE]...\n");
 	return EXIT_USAGE;
 }

@@ -34,6 +34,8 @@ scan_usage(void)
 	    "[--threads N]\n"
 	    "                   [--no-prefilter] [--no-logs] "
 	    "[--quiet | --progress live|lines|none]\n"
+	    "                   [--parent FILE]... [--no-image-hash] "
+	    "[--verify-image]\n"
 	    "                   [--max-size BYTES] [--out DIR] "
 	    "[--format text|jsonl]\n"
 	    "                   [--lang de|en] [--case ID] [--evidence ID] "
@@ -90,6 +92,9 @@ parse_args(int argc, char **argv, struct scan_args *a)
 		{ "sign-password-file", required_argument, NULL, 'K' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "progress", required_argument, NULL, 'R' },
+		{ "parent", required_argument, NULL, 'A' },
+		{ "no-image-hash", no_argument, NULL, 'H' },
+		{ "verify-image", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
@@ -120,6 +125,17 @@ parse_args(int argc, char **argv, struct scan_args *a)
 			break;
 		case 'n':
 			a->to.no_default_rules = true;
+			break;
+		case 'A':
+			if (a->to.n_parents == MAX_PATHS)
+				return scan_usage();
+			a->to.parents[a->to.n_parents++] = optarg;
+			break;
+		case 'H':
+			a->to.no_image_hash = true;
+			break;
+		case 'V':
+			a->to.verify_image = true;
 			break;
 		case 'p':
 			a->to.no_prefilter = true;

@@ -176,23 +176,11 @@ check_json(struct out *o, const struct exh_image_check *c,
 /* Ranges the acquisition could not read: zeros in the image, hashed as
  * stored, so they are named beside the check. */
 static void
-print_bad_ranges(struct exh_source *src, struct out *o)
+print_bad_ranges(struct exh_source *src)
 {
 	size_t i, n = exh_source_bad_range_count(src);
 	const struct exh_bad_range *b;
 
-	if (o->json) {
-		exh_json_open(&o->w, "acquisition_errors", '[');
-		for (i = 0; i < n; i++) {
-			b = exh_source_bad_range(src, i);
-			exh_json_open(&o->w, NULL, '{');
-			exh_json_uint(&o->w, "offset", b->offset);
-			exh_json_uint(&o->w, "size", b->size);
-			exh_json_close(&o->w, '}');
-		}
-		exh_json_close(&o->w, ']');
-		return;
-	}
 	if (n == 0)
 		return;
 	printf("  acquisition read errors (zeros in the image, hashed as "
@@ -227,8 +215,8 @@ check_image(struct exh_source *src, struct out *o)
 	    o->verify_rc == EXIT_CLEAN))
 		o->verify_rc = exit_rc;
 	if (o->json) {
+		/* The ranges are the container record's unread_ranges. */
 		check_json(o, &c, m, &err, rc);
-		print_bad_ranges(src, o);
 		return;
 	}
 	if (rc != EXH_OK) {
@@ -236,7 +224,7 @@ check_image(struct exh_source *src, struct out *o)
 		    c.bytes);
 		cli_put_term(stdout, err.msg);
 		putchar('\n');
-		print_bad_ranges(src, o);
+		print_bad_ranges(src);
 		return;
 	}
 	printf("  image check:");
@@ -244,47 +232,29 @@ check_image(struct exh_source *src, struct out *o)
 	putchar(',');
 	print_hash("SHA-1", c.sha1, c.sha1_match, m != NULL ? m->sha1 : "");
 	printf(", SHA-256 %s, %" PRIu64 " bytes read\n", c.sha256, c.bytes);
-	print_bad_ranges(src, o);
+	print_bad_ranges(src);
 }
 
-/* The container and the files it reads, when there is more than one
- * (segments, extents, parents of a differencing chain). */
+/* The container and the files the logical disk is read from: segments,
+ * extents and the parents of a differencing chain with their depth below
+ * the image given. */
 static void
-print_files(struct exh_source *src)
+print_container(struct exh_source *src)
 {
-	const struct exh_image_file *f;
 	size_t i, n = exh_source_file_count(src);
 
-	if (n < 2)
-		return;
-	printf("  ");
+	printf("  container: ");
 	cli_put_term(stdout, exh_source_format(src));
-	printf(", %zu files:\n", n);
+	if (n > 0)
+		printf(", %zu file%s", n, n == 1 ? "" : "s");
+	putchar('\n');
 	for (i = 0; i < n; i++) {
-		f = exh_source_file(src, i);
-		printf("    %-7s %d ", f->role, f->depth);
+		const struct exh_image_file *f = exh_source_file(src, i);
+
+		printf("  file: %-7s %d ", f->role, f->depth);
 		cli_put_term(stdout, f->path);
 		printf(" (%" PRIu64 " bytes)\n", f->size);
 	}
-}
-
-static void
-print_files_json(struct exh_source *src, struct out *o)
-{
-	const struct exh_image_file *f;
-	size_t i, n = exh_source_file_count(src);
-
-	exh_json_open(&o->w, "files", '[');
-	for (i = 0; i < n; i++) {
-		f = exh_source_file(src, i);
-		exh_json_open(&o->w, NULL, '{');
-		exh_json_text(&o->w, "path", f->path);
-		exh_json_str(&o->w, "role", f->role);
-		exh_json_int(&o->w, "depth", f->depth);
-		exh_json_uint(&o->w, "size", f->size);
-		exh_json_close(&o->w, '}');
-	}
-	exh_json_close(&o->w, ']');
 }
 
 static void
@@ -302,15 +272,14 @@ print_source(struct exh_source *src, struct out *o)
 		exh_json_int(&o->w, "ro_before", ro->before);
 		exh_json_int(&o->w, "ro_after", ro->after);
 		exh_json_text(&o->w, "ro_method", ro->method);
-		exh_json_text(&o->w, "format", exh_source_format(src));
-		print_files_json(src, o);
+		exh_report_container_json(&o->w, src, NULL);
 		exh_json_open(&o->w, "partitions", '[');
 	} else {
 		cli_put_term(stdout, exh_source_path(src));
 		printf(": %" PRIu64 " bytes, %s, read-only: %s\n",
 		    exh_source_size(src), exh_source_table(src)[0] ?
 		    exh_source_table(src) : "no partition table", ro->method);
-		print_files(src);
+		print_container(src);
 	}
 	for (i = 0; i < exh_source_partition_count(src); i++)
 		print_partition(src, exh_source_partition(src, i), o);

@@ -134,6 +134,18 @@ status_text(const struct cli_progress *pr, struct exh_buf *b)
 		    p->streams_total, total);
 		return;
 	}
+	if (strcmp(phase, "image-hash") == 0 ||
+	    strcmp(phase, "verify-image") == 0) {
+		if (left >= 0)
+			fmt_secs(left, eta, sizeof(eta));
+		else
+			(void)snprintf(eta, sizeof(eta), "--");
+		exh_buf_printf(b, "%s: %s/%s, %s/s, ETA %s",
+		    phase[0] == 'i' ? "hashing image files" :
+		    "image check (whole image read)", done,
+		    p->bytes_total > 0 ? total : "?", rate, eta);
+		return;
+	}
 	if (strcmp(phase, "done") == 0) {
 		fmt_secs(pr->now - pr->start, eta, sizeof(eta));
 		exh_buf_printf(b, "files done: %" PRIu64 " files, %s read, "

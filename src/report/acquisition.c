@@ -50,6 +50,31 @@ put_partitions(struct exh_json *w, const struct exh_report_input *in,
 	exh_json_close(w, ']');
 }
 
+/* What --verify-image found: the hashes of the logical disk read, and
+ * whether they match what the acquisition stored. */
+static void
+put_image_check(struct exh_json *w, const struct exh_report_source *s)
+{
+	const struct exh_image_check *c = s->check;
+	bool incomplete = s->check_note != NULL && s->check_note[0] != '\0';
+
+	if (c == NULL && !incomplete)
+		return;
+	exh_json_open(w, "image_check", '{');
+	exh_json_bool(w, "complete", !incomplete);
+	if (incomplete)
+		exh_json_text(w, "note", s->check_note);
+	if (c != NULL && !incomplete) {
+		exh_json_uint(w, "bytes", c->bytes);
+		exh_json_str(w, "md5", c->md5);
+		exh_json_str(w, "sha1", c->sha1);
+		exh_json_str(w, "sha256", c->sha256);
+		exh_json_int(w, "md5_match", c->md5_match);
+		exh_json_int(w, "sha1_match", c->sha1_match);
+	}
+	exh_json_close(w, '}');
+}
+
 static void
 put_sources(struct exh_json *w, const struct exh_report_input *in)
 {
@@ -73,6 +98,10 @@ put_sources(struct exh_json *w, const struct exh_report_input *in)
 		exh_json_int(w, "ro_before", s->ro->before);
 		exh_json_int(w, "ro_after", s->ro->after);
 		exh_json_text(w, "read_only_method", s->ro->method);
+		if (s->src != NULL)
+			exh_report_container_json(w, s->src,
+			    s->image_hash_note);
+		put_image_check(w, s);
 		exh_json_close(w, '}');
 	}
 	exh_json_close(w, ']');

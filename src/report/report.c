@@ -229,6 +229,7 @@ report_examined(struct report_writer *w, const struct exh_report_input *in)
 {
 	report_heading(w, 2, _("What was examined and how"));
 	sources(w, in);
+	report_images(w, in);
 	volumes(w, in);
 	scope(w, in);
 	report_rules(w, in->rules);

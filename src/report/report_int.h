@@ -121,6 +121,8 @@ void report_groups_free(struct report_groups *g);
 /* The sections, in report order (report.c calls them). */
 void report_case(struct report_writer *w, const struct exh_report_input *in);
 void report_examined(struct report_writer *w, const struct exh_report_input *in);
+/* Each source's container, files with SHA-256, E01 record, image check. */
+void report_images(struct report_writer *w, const struct exh_report_input *in);
 void report_rules(struct report_writer *w, const struct exh_rules *r);
 void report_host(struct report_writer *w, const struct exh_profile *p);
 void report_findings(struct report_writer *w, const struct exh_findings *fs);

@@ -111,6 +111,35 @@ put_coverage(struct exh_buf *b, const struct exh_report_input *in)
 		    exh_filetime_iso(cov[i].last, c));
 }
 
+/* One line per source: its container, and what the image check found. */
+static void
+put_sources(struct exh_buf *b, const struct exh_report_input *in)
+{
+	size_t i;
+
+	for (i = 0; i < in->nsources; i++) {
+		const struct exh_report_source *s = &in->sources[i];
+		const struct exh_image_check *c = s->check;
+
+		if (s->src == NULL)
+			continue;
+		exh_buf_puts(b, "source: ");
+		put_esc(b, s->path);
+		exh_buf_puts(b, ": ");
+		put_esc(b, exh_source_format(s->src));
+		if (s->check_note != NULL) {
+			exh_buf_puts(b, "; image check ");
+			put_esc(b, s->check_note);
+		} else if (c != NULL)
+			exh_buf_printf(b, "; image check: %s",
+			    c->md5_match == 0 || c->sha1_match == 0 ?
+			    "DIFFERS from the stored hash" :
+			    c->md5_match == 1 || c->sha1_match == 1 ?
+			    "matches the stored hash" : "nothing stored");
+		exh_buf_putc(b, '\n');
+	}
+}
+
 /* The volumes that contributed nothing, with the reason; when that is
  * every volume, one line for the run says so. */
 static void
@@ -252,6 +281,7 @@ exh_report_summary_text_to(const struct exh_report_input *in,
 	    PRIu64 " bytes), %" PRIu64 " skipped, %" PRIu64 " unreadable\n",
 	    st.streams_seen, st.streams_scanned, st.bytes_scanned,
 	    st.streams_skipped, st.streams_unreadable);
+	put_sources(b, in);
 	put_not_examined(b, in);
 	put_verdicts(b, in->profile);
 	put_coverage(b, in);

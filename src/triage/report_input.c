@@ -61,6 +61,17 @@ fill_sources(const struct exh_triage *t, struct input_store *s)
 		s->srcs[i].table = exh_source_table(t->srcs[i]);
 		s->srcs[i].size = exh_source_size(t->srcs[i]);
 		s->srcs[i].ro = exh_source_ro_state(t->srcs[i]);
+		s->srcs[i].src = t->srcs[i];
+		if (t->img != NULL) {
+			const struct triage_image *im = &t->img[i];
+
+			s->srcs[i].image_hash_note = im->hash_note[0] ?
+			    im->hash_note : NULL;
+			s->srcs[i].check = im->checked && im->check_note[0] ==
+			    '\0' ? &im->check : NULL;
+			s->srcs[i].check_note = im->checked &&
+			    im->check_note[0] ? im->check_note : NULL;
+		}
 		if (fill_partitions(t->srcs[i], &s->srcs[i], &s->parts[i]) !=
 		    EXH_OK)
 			return EXH_ENOMEM;

@@ -514,6 +514,11 @@ exh_triage_run(struct exh_triage *t, struct exh_err *err)
 	if (t->prof != NULL && exh_profile_findings(t->prof, t->fs, &perr) !=
 	    EXH_OK)
 		triage_note(t, "host profile: %s", perr.msg);
+	/* The image record: the files' hashes (stopped when cancelled),
+	 * then the image check, which reads the whole disk again. */
+	triage_image_join(t);
+	if (rc == EXH_OK)
+		rc = triage_image_verify(t, err);
 	if (rc == EXH_OK && t->opt.cancel != NULL && *t->opt.cancel != 0) {
 		exh_findings_set_partial(t->fs, "cancelled");
 		rc = exh_err_set(err, EXH_STOP, 0, "cancelled");

@@ -69,6 +69,9 @@ exh_triage_destroy(struct exh_triage *t)
 
 	if (t == NULL)
 		return;
+	/* The hashing thread reads the sources' files: it ends first. */
+	triage_image_stop(t);
+	free(t->img);
 	for (i = 0; i < t->nvols; i++) {
 		exh_volume_close(t->vols[i].vol);
 		free(t->vols[i].why);
@@ -239,14 +242,18 @@ int
 exh_triage_open(struct exh_triage *t, char *const *paths, size_t n,
     struct exh_err *err)
 {
+	struct exh_source_options so = {
+		.parents = t->opt.parents,
+		.nparents = t->opt.n_parents,
+	};
 	size_t i;
 	int rc;
 
 	if ((t->srcs = calloc(n ? n : 1, sizeof(*t->srcs))) == NULL)
 		return exh_err_set(err, EXH_ENOMEM, errno, "out of memory");
 	for (i = 0; i < n; i++) {
-		if ((rc = exh_source_open(paths[i], &t->srcs[t->nsrcs],
-		    err)) != EXH_OK)
+		if ((rc = exh_source_open_with(paths[i], &so,
+		    &t->srcs[t->nsrcs], err)) != EXH_OK)
 			return rc;
 		t->nsrcs++;
 		if (exh_source_ro_state(t->srcs[i])->is_block_device)
@@ -259,6 +266,9 @@ exh_triage_open(struct exh_triage *t, char *const *paths, size_t n,
 			return exh_err_set(err, EXH_ENOMEM, 0,
 			    "out of memory");
 	}
+	/* The files are hashed while the volumes are opened and scanned. */
+	if ((rc = triage_image_start(t, err)) != EXH_OK)
+		return rc;
 	if ((rc = letter_volumes(t, err)) != EXH_OK ||
 	    (rc = keep_only(t, t->opt.only_volume, err)) != EXH_OK)
 		return rc;

@@ -2,6 +2,9 @@
 #ifndef EXHUME_TRIAGE_INT_H
 #define EXHUME_TRIAGE_INT_H
 
+#include <pthread.h>
+#include <stdatomic.h>
+
 #include "exhume/triage.h"
 
 struct triage_volume {
@@ -23,6 +26,26 @@ struct triage_failed {
 	char *source_path;
 	int part;
 	char *error;
+};
+
+/* The image record of one source: its files' SHA-256 and the image
+ * check (image.c). */
+struct triage_image {
+	int hash_rc;			/* of exh_source_hash_files */
+	char hash_note[640];		/* "" when every file was hashed */
+	bool checked;			/* --verify-image ran on it */
+	struct exh_image_check check;
+	char check_note[640];		/* "": the check read it whole */
+};
+
+/* The thread that hashes the image files while the scan reads them. */
+struct triage_hasher {
+	pthread_t thread;
+	bool started;
+	atomic_bool finished;
+	volatile bool stop;		/* hash_files stops on it */
+	atomic_uint_fast64_t done;	/* bytes hashed over every source */
+	atomic_uint_fast64_t total;
 };
 
 struct exh_triage {
@@ -47,6 +70,8 @@ struct exh_triage {
 	char *nothing_examined;		/* no volume contributed: why; NULL */
 	char *exchange_dir;		/* "X:\\...\\" the run used; NULL */
 	bool ran;
+	struct triage_image *img;	/* per source; NULL before open */
+	struct triage_hasher hasher;
 };
 
 /* Records a note (and passes it to the front end). */
@@ -82,6 +107,19 @@ int triage_examined(struct exh_triage *t, const struct exh_volume *sys);
 /* The Exchange folder (trailing backslash) on vol, from the registry or
  * the default paths; NULL when there is none. */
 
+
+/*
+ * The image record (image.c).  triage_image_start starts hashing every
+ * source's files on a thread of its own (unless --no-image-hash);
+ * triage_image_join waits for it on the calling thread, reporting
+ * progress, and stops it when the run was cancelled; triage_image_verify
+ * re-reads every source (--verify-image) and makes a finding of a stored
+ * hash that differs.  triage_image_stop is for destroy.
+ */
+int triage_image_start(struct exh_triage *t, struct exh_err *err);
+void triage_image_join(struct exh_triage *t);
+int triage_image_verify(struct exh_triage *t, struct exh_err *err);
+void triage_image_stop(struct exh_triage *t);
 
 /* What a document shows besides the triage: the bundle's collected list
  * (NULL without a bundle) and the bundle's file name. */

@@ -86,6 +86,7 @@ create_triage(struct tui *t, struct scan_run *r, struct exh_err *err)
 	o->rules_dir = t->rules_dir;
 	o->cache_dir = t->cache_dir[0] ? t->cache_dir : NULL;
 	o->full = t->full;
+	o->verify_image = t->verify_image;
 	o->only_volume = t->only_volume;
 	o->case_id = t->kase.case_id;
 	o->evidence_id = t->kase.evidence_id;
@@ -148,6 +149,10 @@ phase_name(const char *phase)
 		return _("analysing logs and event logs");
 	if (strcmp(phase, "done") == 0)
 		return _("files done");
+	if (strcmp(phase, "image-hash") == 0)
+		return _("hashing the image files");
+	if (strcmp(phase, "verify-image") == 0)
+		return _("verifying the image (reading it whole)");
 	return NULL;
 }
 
@@ -373,15 +378,15 @@ can_start(struct tui *t)
 static bool
 setup(struct tui *t)
 {
-	newtComponent f, exch, full, tb, start, back;
+	newtComponent f, exch, full, verify, tb, start, back;
 	struct newtExitStruct es;
 	struct exh_buf b = { 0 };
 	enum tui_event ev;
-	char vols[TUI_LINE];
+	char vols[TUI_LINE], verify_on = t->verify_image ? '*' : ' ';
 
 	rule_status(t, &b);
-	tui_root(t, _("Scan"), _("E: Exchange triage   F: full   S/F10: start"
-	    "   Esc: back"));
+	tui_root(t, _("Scan"), _("E: Exchange triage   F: full   V: verify "
+	    "image   S/F10: start   Esc: back"));
 	newtOpenWindow(2, 2, TUI_WIN_W, TUI_WIN_H, _("Scan"));
 	f = tui_form(t);
 	exch = newtRadiobutton(1, 1, _("Exchange triage (Exchange, IIS and "
@@ -394,15 +399,17 @@ setup(struct tui *t)
 	else
 		tui_printf(vols, sizeof(vols), _("Volumes: all %d NTFS "
 		    "volumes of the chosen sources"), t->nvolumes);
+	verify = newtCheckbox(1, 4, _("Verify the images: read each whole and "
+	    "compare stored hashes"), verify_on, " *", &verify_on);
 	tb = tui_textbox(1, 6, TUI_WIN_W - 2, TUI_WIN_H - 10,
 	    b.data ? b.data : "");
 	start = newtButton(16, TUI_WIN_H - 4, _("Start"));
 	back = newtButton(44, TUI_WIN_H - 4, _("Back"));
-	newtFormAddComponents(f, exch, full, newtLabel(1, 3, vols),
+	newtFormAddComponents(f, exch, full, newtLabel(1, 3, vols), verify,
 	    newtLabel(1, 5, _("Rule status:")), tb, start, back, NULL);
 	newtFormAddHotKey(f, NEWT_KEY_F10);
 	newtFormAddHotKey(f, NEWT_KEY_ESCAPE);
-	tui_add_keys(f, "eEfFsS");
+	tui_add_keys(f, "eEfFsSvV");
 	newtFormSetCurrent(f, start);
 	for (;;) {
 		ev = tui_run_form(t, f, &es);
@@ -411,12 +418,17 @@ setup(struct tui *t)
 		else if (ev == TUI_EV_KEY && (es.u.key == 'f' ||
 		    es.u.key == 'F'))
 			newtRadioSetCurrent(full);
+		else if (ev == TUI_EV_KEY && (es.u.key == 'v' ||
+		    es.u.key == 'V'))
+			newtCheckboxSetValue(verify, verify_on == '*' ? ' ' :
+			    '*');
 		else if (ev != TUI_EV_TIMER && ev != TUI_EV_FD &&
 		    (ev != TUI_EV_COMPONENT || es.u.co == start ||
 		    es.u.co == back))
 			break;
 	}
 	t->full = newtRadioGetCurrent(exch) == full;
+	t->verify_image = newtCheckboxGetValue(verify) == '*';
 	newtFormDestroy(f);
 	newtPopWindow();
 	exh_buf_free(&b);

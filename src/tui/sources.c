@@ -161,8 +161,9 @@ source_row(struct tui *t, const struct tui_source *s, char *dst)
 	tui_fit(t, s->from_sysfs ? s->disk.model : "", 20, model);
 	tui_printf(dst, TUI_LINE, "%s %s %9s %s", !s->selectable ? "   " :
 	    s->selected ? "[x]" : "[ ]", name, size, s->from_sysfs &&
-	    s->disk.is_boot_stick ? _("BOOT STICK") : s->selectable ? model :
-	    _("not selectable"));
+	    s->disk.is_boot_stick ? _("BOOT STICK") : !s->selectable ?
+	    _("not selectable") : s->from_sysfs || s->src == NULL ? model :
+	    exh_source_container_name(s->src));
 }
 
 static const char *
@@ -268,6 +269,23 @@ part_details(struct tui *t, const struct tui_source *s, size_t j,
 	warn_text(t, p, tp, b);
 }
 
+/* The files the logical disk is read from: segments, extents, parents. */
+static void
+image_files(struct tui *t, const struct exh_source *src, struct exh_buf *b)
+{
+	char size[32], lead[TUI_LINE];
+	size_t i;
+
+	for (i = 0; i < exh_source_file_count(src); i++) {
+		const struct exh_image_file *f = exh_source_file(src, i);
+
+		tui_size(f->size, size, sizeof(size));
+		tui_printf(lead, sizeof(lead), _("File (%s, %s): "), f->role,
+		    size);
+		(void)tui_wrap(t, b, lead, f->path, TUI_TEXT_W);
+	}
+}
+
 static void
 source_details(struct tui *t, const struct tui_source *s, struct exh_buf *b)
 {
@@ -289,6 +307,9 @@ source_details(struct tui *t, const struct tui_source *s, struct exh_buf *b)
 		    exh_source_table(s->src)[0] ? exh_source_table(s->src) :
 		    _("none"));
 		(void)tui_wrap(t, b, "", line, TUI_TEXT_W);
+		(void)tui_wrap(t, b, _("Container: "),
+		    exh_source_format(s->src), TUI_TEXT_W);
+		image_files(t, s->src, b);
 	}
 }
 

@@ -77,6 +77,7 @@ struct tui {
 	int nvolumes;		/* NTFS volumes numbered over the selection */
 	int only_volume;	/* 1-based, 0 = every volume */
 	bool full;		/* whole volumes, not the Exchange scope */
+	bool verify_image;	/* re-read each image whole after the scan */
 
 	char boot_id[64];
 	bool in_image;		/* EXHUME_BOOT_ID is set: the boot image */

@@ -25,7 +25,10 @@ grep -q '^progress: files done: [1-9][0-9]* files, .* read, .* elapsed; [0-9]* a
 ok $? "stderr a file: the file scan ends with a line with the findings by level"
 grep -q '^progress: logs: [1-9][0-9]*/[1-9][0-9]* files, .*, ETA .*alert' "$TMP/plain.err"
 ok $? "stderr a file: the log phase ends with its line (files and bytes done of total)"
-[ "$(grep -c '^progress: ' "$TMP/plain.err")" -eq 3 ]
+# The image file's hashing adds a phase of its own only when it outlasts the
+# scan (a loaded machine): not counted here.
+[ "$(grep '^progress: ' "$TMP/plain.err" |
+    grep -vc '^progress: hashing image files: ')" -eq 3 ]
 ok $? "stderr a file, a scan shorter than 10 s: exactly the three phase-end lines"
 ! grep -q "$(printf '\r')" "$TMP/plain.err"
 ok $? "stderr a file: no carriage return, nothing redrawn"

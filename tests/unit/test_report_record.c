@@ -148,8 +148,9 @@ setup(void **state)
 	fx->scope[0] = "C:\\inetpub";
 	fx->scope[1] = HOSTILE;
 	fx->ro = (struct exh_ro_state){ true, 0, 1, 1, "BLKROSET", "", -1 };
-	fx->src = (struct exh_report_source){ "/dev/sdb", HOSTILE, HOSTILE,
-	    "gpt", NULL, 0, 1ULL << 36, &fx->ro };
+	fx->src = (struct exh_report_source){ .path = "/dev/sdb",
+	    .model = HOSTILE, .serial = HOSTILE, .table = "gpt",
+	    .size = 1ULL << 36, .ro = &fx->ro };
 	fx->vols[0] = (struct exh_report_volume){ .source_path = "/dev/sdb",
 	    .partition = 2, .letter = 'C', .size = 1ULL << 35,
 	    .label = HOSTILE, .serial = "1234-ABCD", .system = true,
