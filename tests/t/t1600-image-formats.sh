@@ -91,6 +91,12 @@ ok $? "a VirtualBox VDI of the demo disk"
 gzip -c "$RAW" >"$B/demo.img.gz"
 (cd "$D" && zip -q "$B/demo.zip" demo.img)
 ok $? "a gzip and a zip of the demo disk"
+# Cut short: a qcow2 whose last data cluster ends past the end of the file,
+# a VHDX missing its last third.
+size=$(stat -c %s "$C/demo.qcow2")
+head -c $((size - 1000)) "$C/demo.qcow2" >"$B/short.qcow2"
+size=$(stat -c %s "$C/demo.vhdx")
+head -c $((size / 3 * 2)) "$C/demo.vhdx" >"$B/short.vhdx"
 BAD_FILES=$(find "$B" -type f | sort)
 
 IMAGES="$RAW $ALL_FILES $BAD_FILES"
@@ -168,6 +174,20 @@ todo_ok $st "an E01 named evidence.img: sources lists the raw disk's partitions"
     "waits for s8-ewf (libewf_glob refuses a name without .E01)"
 [ $st -eq 0 ] || diag "$(head -c 300 "$TMP/renamed.err")"
 
+# A single-file VMDK renamed: its embedded descriptor still names the old
+# file as its extent.
+mkdir "$C/renamed"
+ln "$C/vmdk.vmdk" "$C/renamed/server.vmdk"
+"$EXHUME" sources --json "$C/renamed/server.vmdk" >"$TMP/renamed.src" \
+    2>"$TMP/renamed.err"
+rc=$?
+parts "$TMP/renamed.src" >"$TMP/renamed.parts" 2>/dev/null
+[ "$rc" -eq 0 ] && cmp -s "$TMP/raw.parts" "$TMP/renamed.parts"
+st=$?
+todo_ok $st "a monolithicSparse VMDK renamed: sources lists the raw disk's partitions" \
+    "waits for the lead (libvmdk opens the extent by the descriptor's name)"
+[ $st -eq 0 ] || diag "$(head -c 300 "$TMP/renamed.err")"
+
 # ---- damaged: one message naming the format and the problem, exit 2 -----------
 # bad FILE 'FORMAT-RE' 'PROBLEM-RE' DESCRIPTION [TODO-REASON]: sources and
 # scan on FILE exit 2 with one "exhume:" line matching both patterns, no
@@ -209,6 +229,12 @@ bad "$B/header.qcow2" 'qcow' 'damaged' "qcow2 with a damaged header"
 bad "$B/chain/child.qcow2" 'qcow' 'parent.*parent\.qcow2' \
     "qcow2 child whose parent is missing (the message names it)" \
     "waits for s8-chains"
+bad "$B/short.qcow2" 'qcow' 'truncat|short|damaged|end of the file' \
+    "qcow2 cut short in its last cluster" \
+    "waits for the lead (libqcow 20201213 reads past a heap buffer here)"
+bad "$B/short.vhdx" 'VHDX' 'truncat|short|damaged|end of the file' \
+    "VHDX missing its last third" \
+    "waits for the lead (read as an I/O error of partition 2, exit 0)"
 bad "$B/demo.vdi" 'VDI' 'not read|convert' "VirtualBox VDI (not read: named)"
 bad "$B/demo.img.gz" 'gzip' 'unpack' "gzip of a disk (named)"
 bad "$B/demo.zip" 'zip' 'unpack' "zip of a disk (named)"
