@@ -7,14 +7,18 @@
 # or (file findings) with --no-logs, or when the time left exhume showed at
 # 25, 50 and 75 % of the file scan's bytes is not within a factor of 2 of
 # the real time left (bench/eta.sh, on the --full runs' progress samples).
+# The image is also converted to an E01 (ewfacquire defaults) and scanned in
+# turn with the raw image: the table gives the E01/raw time ratio (issue 16
+# aims at 1.3 or less), and the E01's findings must equal the raw image's.
 #
 #   BENCH_DIR        work directory (default build/bench); the image is kept
 #                    there and rebuilt only when its spec changes
 #   BENCH_THREADS    thread counts to compare (default "1 2")
 #   BENCH_KEEP=1     keep the extracted tree
 #   BENCH_LOGS_SIZE  size of bench/logs.sh's big log (default 256M)
+#   BENCH_E01_PAIRS  raw/E01 scan pairs timed in turn (default 3)
 #
-# Needs make all tools, /usr/bin/time, yara, tsk_recover, python3.
+# Needs make all tools, /usr/bin/time, yara, tsk_recover, python3, ewfacquire.
 # Option lists and number pairs are split on purpose:
 # shellcheck disable=SC2086,SC2046
 set -eu
@@ -32,7 +36,7 @@ die() {
 for t in "$tools/mkfixture" "$tools/mklogs" "$tools/logscan-run" "$exhume"; do
 	[ -x "$t" ] || die "$t missing (make all tools)"
 done
-for t in /usr/bin/time yara tsk_recover sha256sum python3; do
+for t in /usr/bin/time yara tsk_recover sha256sum python3 ewfacquire; do
 	command -v "$t" >/dev/null 2>&1 || die "$t missing (make deps)"
 done
 mkdir -p "$bdir"
@@ -142,6 +146,42 @@ sc=$(streams "$work/scope")
 set -- $sc
 row "exhume scan (Exchange scope)" "$cores (default)" "$1" "$2"
 
+# ---- containers: the same image as an E01 ------------------------------------------
+# ewfacquire with its defaults (segments of 1.4 GiB), rebuilt only when the
+# image changes.  The raw and E01 scans run in turn, raw E01 raw E01 ...,
+# so that a drift of the machine's speed falls on both; the ratio is taken
+# pair by pair and the median of BENCH_E01_PAIRS pairs is reported.  The
+# findings must be the same as over the raw image (checked below).
+. "$top/tests/lib/convert.sh"
+e01="$bdir/bench-e01/bench.E01"
+if [ "$(cat "$e01.img-sha256" 2>/dev/null)" != "$hash" ]; then
+	rm -rf "$bdir/bench-e01"
+	mkdir -p "$bdir/bench-e01"
+	echo "bench: converting $img to $e01 (ewfacquire defaults)"
+	convert_image e01 "$img" "$e01" >/dev/null || die "ewfacquire failed"
+	echo "$hash" >"$e01.img-sha256"
+fi
+cat "$bdir"/bench-e01/bench.E[0-9][0-9] >/dev/null	# page cache warm
+n=${threads##* }
+: >"$work/e01-pairs"
+for i in $(seq "${BENCH_E01_PAIRS:-3}"); do
+	timed "$work/e01raw-$i.out" "$exhume" scan "$img" $full_opts \
+	    --threads "$n" --out "$work/e01raw-$i"
+	[ "$rc" -le 1 ] || die "exhume scan (raw, E01 pair $i): exit $rc"
+	rawwall=$wall
+	timed "$work/e01-$i.out" "$exhume" scan "$e01" $full_opts \
+	    --threads "$n" --out "$work/e01-$i"
+	[ "$rc" -le 1 ] || die "exhume scan (E01, pair $i): exit $rc: $(tail -3 "$work/e01-$i.out.err")"
+	echo "$wall $rawwall $cpu" >>"$work/e01-pairs"
+done
+sc=$(streams "$work/e01-1")
+set -- $sc
+row "exhume scan --full, E01 of the image ($(ls "$bdir"/bench-e01/bench.E[0-9][0-9] | wc -l) segments)" "$n" "$1" "$2"
+# "MEDIAN MIN MAX" of E01 wall / raw wall over the pairs.
+e01ratio=$(awk '{ print $1 / ($2 > 0 ? $2 : 0.01) }' "$work/e01-pairs" |
+    sort -n | awk '{ r[NR] = $1 } END { printf "%.2f %.2f %.2f",
+    NR % 2 ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2, r[1], r[NR] }')
+
 # ---- baselines: the same files extracted to a directory ---------------------------
 rm -rf "$ext"
 timed "$work/recover.out" tsk_recover -e -o 2048 "$img" "$ext"
@@ -186,7 +226,7 @@ def load(d):
 def key(o):
     return (o.get("path"), o.get("stream"), o.get("level"), o.get("score"))
 bad = 0
-runs = ["full-" + n for n in ns] + ["nopf", "sha256", "scope"]
+runs = ["full-" + n for n in ns] + ["nopf", "sha256", "scope", "e01-1"]
 for r in runs:
     got = {(o.get("path"), o.get("stream")) for o in load(r)
            if o.get("level") in ("warning", "alert")}
@@ -199,6 +239,11 @@ ref = sorted(map(key, load(runs[0])))
 for r in runs[1:len(ns) + 1]:
     if sorted(map(key, load(r))) != ref:
         print("%s: findings differ from %s" % (r, runs[0]))
+        bad += 1
+for r in sorted(d for d in os.listdir(work) if d.startswith("e01-") and
+                os.path.isdir(os.path.join(work, d))):
+    if sorted(map(key, load(r))) != ref:
+        print("%s: findings over the E01 differ from %s" % (r, runs[0]))
         bad += 1
 files = lambda d: sorted(key(o) for o in load(d) if o.get("kind") == "file")
 for n in ns:
@@ -235,6 +280,8 @@ res="$bdir/results.md"
 	echo
 	sed 's/^/- /' "$work/guard"
 	sed 's/^/- /' "$work/eta"
+	set -- $e01ratio
+	echo "- E01 (ewfacquire defaults) against the raw image, --full --threads ${threads##* }: wall time ratio E01/raw median $1 (min $2, max $3) over $(wc -l <"$work/e01-pairs") interleaved pairs (target: within 1.3)"
 	echo "- Exchange scope run: default --max-size (100 MiB), $(sed -n 's/^streams: .* \([0-9]*\) skipped.*/\1/p' "$work/scope/summary.txt") larger files listed as skipped; the --full runs pass --max-size 1 GiB"
 	echo "- yara hits (files matched with neutral externals): $(for n in $threads; do
 	    cut -d' ' -f2- "$work/yara-$n.out" | sort -u | wc -l; done |
