@@ -96,6 +96,28 @@ struct qcow_geom {
 	uint32_t l1_size, version;
 };
 
+/*
+ * libqcow 20201213 copies a whole cluster from where an L2 entry points
+ * without checking the file holds it (a heap over-read on a qcow2 cut
+ * short), so every data cluster must lie inside the file; a compressed
+ * one at least starts inside it.
+ */
+static bool
+cluster_in_file(uint64_t e, const struct qcow_geom *g)
+{
+	unsigned bits = 0;
+	uint64_t off;
+
+	while ((1ULL << bits) < g->csize)
+		bits++;
+	if ((e & QCOW_COMPRESSED) != 0) {
+		off = e & ((1ULL << (62 - (bits - 8))) - 1);
+		return off < g->fsize;
+	}
+	off = e & QCOW_OFFSET_MASK;
+	return off == 0 || (off <= g->fsize && g->csize <= g->fsize - off);
+}
+
 /* One L2 table: the clusters from guest offset base on. */
 static int
 scan_l2(struct qcow_map *m, const unsigned char *l2, size_t entries,
@@ -111,6 +133,12 @@ scan_l2(struct qcow_map *m, const unsigned char *l2, size_t entries,
 		if (start >= vsize)
 			break;
 		e = be64(l2 + i * 8);
+		if (!cluster_in_file(e, g))
+			return exh_err_set(err, EXH_ECORRUPT, 0, "truncated or "
+			    "damaged: the data of guest offset %llu lies beyond "
+			    "the end of the file (%llu bytes)",
+			    (unsigned long long)start,
+			    (unsigned long long)g->fsize);
 		if ((e & QCOW_COMPRESSED) != 0)
 			state = QCOW_RUN_DATA;
 		else if ((e & QCOW_ZERO) != 0 && g->version >= 3)
