@@ -586,23 +586,39 @@ ct_open_ewf(struct exh_source *src, const struct exh_source_options *opt,
     struct exh_err *err)
 {
 	libewf_error_t *e = NULL;
-	char **names = NULL;
+	char **names = NULL, *single[1] = { src->path };
 	const char *fmt;
+	bool globbed;
 	int n = 0, i, rc;
 
 	(void)opt;
 	if ((rc = check_first_segment(src, err)) != EXH_OK)
 		return rc;
-	if (libewf_glob(src->path, strlen(src->path), LIBEWF_FORMAT_UNKNOWN,
-	    &names, &n, &e) != 1)
-		return ewf_fail(&e, err, "cannot list the segments");
+	globbed = libewf_glob(src->path, strlen(src->path),
+	    LIBEWF_FORMAT_UNKNOWN, &names, &n, &e) == 1;
+	if (!globbed) {
+		/*
+		 * libewf lists a set only by its extension: an E01 renamed
+		 * (evidence.img) is read as the single segment it is, and
+		 * check_segment names a set that needs more.
+		 */
+		libewf_error_free(&e);
+		names = single;
+		n = 1;
+	}
 	for (i = 0, rc = EXH_OK; i < n && rc == EXH_OK; i++)
 		rc = check_segment(names, i, n, err);
+	if (!globbed && rc == EXH_ENOTFOUND)
+		rc = exh_err_set(err, EXH_ENOTFOUND, 0, "E01 set incomplete: "
+		    "this first segment was renamed and the set has more "
+		    "segments, which libewf finds only beside a first segment "
+		    "named .E01; give the set under its original names");
 	if (rc == EXH_OK)
 		rc = open_handle(src, names, n, err);
 	for (i = 0; i < n && rc == EXH_OK; i++)
 		rc = source_add_file(src, names[i], "segment", 0, err);
-	libewf_glob_free(names, n, NULL);
+	if (globbed)
+		libewf_glob_free(names, n, NULL);
 	if (rc == EXH_OK)
 		rc = read_meta(src, src->ct, err);
 	if (rc != EXH_OK)

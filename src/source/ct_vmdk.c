@@ -5,9 +5,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libbfio.h>
 #include <libvmdk.h>
 
 #include "source_int.h"
+
+/*
+ * One VMDK of a chain.  pool is set when the data of a renamed single-
+ * file VMDK is given to libvmdk as this very file (it would otherwise
+ * look for the name the file was made with); libvmdk does not own it.
+ */
+struct vmdk_level {
+	libvmdk_handle_t *h;
+	libbfio_pool_t *pool;
+};
+
+static libvmdk_handle_t *
+lh(void *level)
+{
+	return ((struct vmdk_level *)level)->h;
+}
 
 static ssize_t
 vmdk_read(void *h, void *buf, size_t len, uint64_t off, char *msg,
@@ -16,8 +33,8 @@ vmdk_read(void *h, void *buf, size_t len, uint64_t off, char *msg,
 	libvmdk_error_t *e = NULL;
 	ssize_t n;
 
-	n = libvmdk_handle_read_buffer_at_offset(h, buf, len, (off64_t)off,
-	    &e);
+	n = libvmdk_handle_read_buffer_at_offset(lh(h), buf, len,
+	    (off64_t)off, &e);
 	if (n < 0 && e != NULL)
 		libvmdk_error_sprint(e, msg, msglen);
 	libvmdk_error_free(&e);
@@ -35,10 +52,15 @@ vmdk_pread(void *h, void *buf, size_t len, uint64_t off, struct exh_err *err)
 static void
 vmdk_close_handle(void *h)
 {
-	libvmdk_handle_t *handle = h;
+	struct vmdk_level *lv = h;
 
-	(void)libvmdk_handle_close(handle, NULL);
-	(void)libvmdk_handle_free(&handle, NULL);
+	if (lv == NULL)
+		return;
+	(void)libvmdk_handle_close(lv->h, NULL);
+	(void)libvmdk_handle_free(&lv->h, NULL);
+	if (lv->pool != NULL)
+		(void)libbfio_pool_free(&lv->pool, NULL);
+	free(lv);
 }
 
 static void
@@ -170,26 +192,60 @@ extent_path(libvmdk_handle_t *h, const char *path, int i, char **out,
 	return EXH_OK;
 }
 
+/*
+ * libvmdk opens a single-file VMDK's data by the name the file was made
+ * with, which its own descriptor holds; *renamed says that file is not
+ * beside it, so the data must be given as this file.
+ */
 static int
-check_own_name(libvmdk_handle_t *h, const char *path, struct exh_err *err)
+check_own_name(libvmdk_handle_t *h, const char *path, bool *renamed,
+    struct exh_err *err)
 {
 	char name[PARENT_NAME_MAX + 1], *file;
 	struct stat st;
 	int rc;
 
+	*renamed = false;
 	if ((rc = extent_name(h, 0, name, sizeof(name), err)) != EXH_OK ||
 	    name[0] == '\0')
 		return rc;
 	if ((file = source_beside(path, name)) == NULL)
 		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
-	rc = stat(file, &st) == 0 && S_ISREG(st.st_mode);
+	*renamed = stat(file, &st) != 0 || !S_ISREG(st.st_mode);
 	free(file);
-	if (rc)
-		return EXH_OK;
-	return exh_err_set(err, EXH_ENOTFOUND, 0, "VMDK: this single-file "
-	    "VMDK was renamed after it was made, and libvmdk reads it only "
-	    "under the name it stores, %s; make a link of that name to it in "
-	    "a folder of your own (ln -s) and give the link", name);
+	return EXH_OK;
+}
+
+/* The data of a renamed single-file VMDK: a pool of one handle on path,
+ * opened read-only. */
+static int
+open_self_as_extent(struct vmdk_level *lv, const char *path,
+    struct exh_err *err)
+{
+	libbfio_handle_t *fh = NULL;
+	libvmdk_error_t *e = NULL;
+	int entry = 0;
+
+	/*
+	 * No libbfio error records: libewf, libvhdi and libqcow export
+	 * their own copies of libbfio, which serve these calls, and only
+	 * the system's libbfio would free such a record.
+	 */
+	if (libbfio_pool_initialize(&lv->pool, 0, 0, NULL) != 1 ||
+	    libbfio_file_initialize(&fh, NULL) != 1 ||
+	    libbfio_file_set_name(fh, path, strlen(path) + 1, NULL) != 1 ||
+	    libbfio_pool_append_handle(lv->pool, &entry, fh, LIBBFIO_OPEN_READ,
+	    NULL) != 1) {
+		if (fh != NULL)
+			(void)libbfio_handle_free(&fh, NULL);
+		return exh_err_set(err, EXH_ENOMEM, 0, "VMDK: cannot set up "
+		    "its data file");
+	}
+	if (libvmdk_handle_open_extent_data_files_file_io_pool(lv->h, lv->pool,
+	    &e) != 1)
+		return vmdk_fail(&e, err, "cannot open its data (a renamed "
+		    "single-file VMDK)");
+	return EXH_OK;
 }
 
 static int
@@ -200,7 +256,7 @@ check_extents(libvmdk_handle_t *h, const char *path, struct exh_err *err)
 	int i, n = 0, rc;
 
 	if (extents_in_self(h))
-		return check_own_name(h, path, err);
+		return EXH_OK;
 	if (libvmdk_handle_get_number_of_extents(h, &n, &e) != 1)
 		return vmdk_fail(&e, err, "cannot count its extents");
 	for (i = 0; i < n; i++) {
@@ -214,29 +270,40 @@ check_extents(libvmdk_handle_t *h, const char *path, struct exh_err *err)
 static int
 vmdk_open_handle(const char *path, void **out, struct exh_err *err)
 {
-	libvmdk_handle_t *h = NULL;
+	struct vmdk_level *lv;
 	libvmdk_error_t *e = NULL;
 	size64_t size = 0;
+	bool renamed = false;
 	int rc;
 
-	if (libvmdk_handle_initialize(&h, &e) != 1)
+	if ((lv = calloc(1, sizeof(*lv))) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
+	if (libvmdk_handle_initialize(&lv->h, &e) != 1) {
+		free(lv);
 		return vmdk_fail(&e, err, "cannot start libvmdk");
-	if (libvmdk_handle_open(h, path, LIBVMDK_OPEN_READ, &e) != 1) {
+	}
+	if (libvmdk_handle_open(lv->h, path, LIBVMDK_OPEN_READ, &e) != 1) {
 		rc = vmdk_fail(&e, err, "descriptor damaged or not readable");
-		(void)libvmdk_handle_free(&h, NULL);
+		(void)libvmdk_handle_free(&lv->h, NULL);
+		free(lv);
 		return rc;
 	}
-	if ((rc = check_extents(h, path, err)) != EXH_OK) {
-		vmdk_close_handle(h);
-		return rc;
-	}
-	if (libvmdk_handle_open_extent_data_files(h, &e) != 1 ||
-	    libvmdk_handle_get_media_size(h, &size, &e) != 1) {
+	if ((rc = check_extents(lv->h, path, err)) == EXH_OK &&
+	    extents_in_self(lv->h))
+		rc = check_own_name(lv->h, path, &renamed, err);
+	if (rc == EXH_OK && renamed)
+		rc = open_self_as_extent(lv, path, err);
+	else if (rc == EXH_OK &&
+	    libvmdk_handle_open_extent_data_files(lv->h, &e) != 1)
 		rc = vmdk_fail(&e, err, "cannot open its extents");
-		vmdk_close_handle(h);
+	if (rc == EXH_OK &&
+	    libvmdk_handle_get_media_size(lv->h, &size, &e) != 1)
+		rc = vmdk_fail(&e, err, "cannot read its size");
+	if (rc != EXH_OK) {
+		vmdk_close_handle(lv);
 		return rc;
 	}
-	*out = h;
+	*out = lv;
 	return EXH_OK;
 }
 
@@ -249,12 +316,12 @@ vmdk_add_files(struct exh_source *src, void *h, const char *path, int depth,
 	int i, n = 0, rc;
 
 	if ((rc = source_add_file(src, path, depth == 0 ? "image" : "parent",
-	    depth, err)) != EXH_OK || extents_in_self(h))
+	    depth, err)) != EXH_OK || extents_in_self(lh(h)))
 		return rc;
-	if (libvmdk_handle_get_number_of_extents(h, &n, &e) != 1)
+	if (libvmdk_handle_get_number_of_extents(lh(h), &n, &e) != 1)
 		return vmdk_fail(&e, err, "cannot count its extents");
 	for (i = 0; i < n && rc == EXH_OK; i++) {
-		if ((rc = extent_path(h, path, i, &file, err)) != EXH_OK)
+		if ((rc = extent_path(lh(h), path, i, &file, err)) != EXH_OK)
 			break;
 		if (file != NULL)
 			rc = source_add_file(src, file, "extent", depth, err);
@@ -273,15 +340,15 @@ vmdk_parent_name(void *h, const char *path, char *name, size_t size,
 
 	(void)path;
 	*has = false;
-	rc = libvmdk_handle_get_utf8_parent_filename_size(h, &need, &e);
+	rc = libvmdk_handle_get_utf8_parent_filename_size(lh(h), &need, &e);
 	if (rc == 0)
 		return EXH_OK;
 	if (rc != 1)
 		return vmdk_fail(&e, err, "its parent name is not readable");
 	if (need == 0 || need > size)
 		return parent_name_check("", need > size ? need : 0, err);
-	if (libvmdk_handle_get_utf8_parent_filename(h, (uint8_t *)name, need,
-	    &e) != 1)
+	if (libvmdk_handle_get_utf8_parent_filename(lh(h), (uint8_t *)name,
+	    need, &e) != 1)
 		return vmdk_fail(&e, err, "its parent name is not readable");
 	name[need - 1] = '\0';
 	*has = true;
@@ -299,9 +366,10 @@ vmdk_link(void *child, const char *child_path, void *parent,
 	uint32_t want = 0, have = 0;
 	int rc;
 
-	rc = libvmdk_handle_get_parent_content_identifier(child, &want, &e);
+	rc = libvmdk_handle_get_parent_content_identifier(lh(child), &want,
+	    &e);
 	if (rc == -1 ||
-	    libvmdk_handle_get_content_identifier(parent, &have, &e) != 1)
+	    libvmdk_handle_get_content_identifier(lh(parent), &have, &e) != 1)
 		return vmdk_fail(&e, err, "cannot read the chain's content "
 		    "identifiers");
 	if (rc == 1 && want != have)
@@ -310,7 +378,7 @@ vmdk_link(void *child, const char *child_path, void *parent,
 		    "disk, or written to since); refused: give the parent it "
 		    "was made over", child_path, (unsigned)want, parent_path,
 		    given ? " (given with --parent)" : "", (unsigned)have);
-	if (libvmdk_handle_set_parent_handle(child, parent, &e) != 1)
+	if (libvmdk_handle_set_parent_handle(lh(child), lh(parent), &e) != 1)
 		return vmdk_fail(&e, err, "cannot attach its parent");
 	return EXH_OK;
 }
@@ -332,12 +400,12 @@ ct_open_vmdk(struct exh_source *src, const struct exh_source_options *opt,
 	if ((rc = parent_chain_open(src, &vmdk_chain, opt, &chain, err)) !=
 	    EXH_OK)
 		return rc;
-	if (libvmdk_handle_get_media_size(chain->h[0], &size, &e) != 1) {
+	if (libvmdk_handle_get_media_size(lh(chain->h[0]), &size, &e) != 1) {
 		rc = vmdk_fail(&e, err, "cannot read its size");
 		parent_chain_close(chain);
 		return rc;
 	}
-	(void)libvmdk_handle_get_disk_type(chain->h[0], &type, NULL);
+	(void)libvmdk_handle_get_disk_type(lh(chain->h[0]), &type, NULL);
 	src->ct_ops = &vmdk_ops;
 	src->ct = chain;
 	src->size = size;
