@@ -11,6 +11,7 @@ struct out {
 	bool json;
 	struct exh_buf buf;
 	struct exh_json w;
+	bool damaged;		/* something could not be read: exit 2 */
 };
 
 static void
@@ -66,6 +67,57 @@ print_volume_state(struct exh_source *src, const struct exh_partition *p,
 }
 
 static void
+print_snapshot(const struct exh_snapshot_info *si, struct out *o)
+{
+	char when[32];
+
+	exh_filetime_iso(si->created, when);
+	if (o->json) {
+		exh_json_open(&o->w, NULL, '{');
+		exh_json_int(&o->w, "index", si->index);
+		exh_json_str(&o->w, "guid", si->guid);
+		exh_json_str(&o->w, "created", when);
+		exh_json_uint(&o->w, "size", si->size);
+		exh_json_close(&o->w, '}');
+	} else
+		printf("        {%s} created %s, %" PRIu64 " bytes\n", si->guid,
+		    when[0] ? when : "(no time)", si->size);
+}
+
+/* The volume shadow copies of an NTFS partition ("snapshots" in JSON). */
+static void
+print_snapshots(struct exh_source *src, const struct exh_partition *p,
+    struct out *o)
+{
+	struct exh_source **stores = NULL;
+	struct exh_err err;
+	size_t i, n = 0;
+
+	if (p->fs != EXH_FS_NTFS)
+		return;
+	if (exh_source_open_snapshots(src, p, &stores, &n, &err) != EXH_OK) {
+		o->damaged = true;
+		if (o->json)
+			exh_json_text(&o->w, "snapshots_error", err.msg);
+		else {
+			printf("      shadow copies: not read: ");
+			cli_put_term(stdout, err.msg);
+			putchar('\n');
+		}
+		return;
+	}
+	if (o->json)
+		exh_json_open(&o->w, "snapshots", '[');
+	else if (n > 0)
+		printf("      shadow copies: %zu (VSS)\n", n);
+	for (i = 0; i < n; i++)
+		print_snapshot(exh_source_snapshot(stores[i]), o);
+	if (o->json)
+		exh_json_close(&o->w, ']');
+	exh_source_close_snapshots(stores, n);
+}
+
+static void
 print_partition(struct exh_source *src, const struct exh_partition *p,
     struct out *o)
 {
@@ -88,6 +140,7 @@ print_partition(struct exh_source *src, const struct exh_partition *p,
 		exh_json_bool(w, "dynamic_disk", p->dynamic_disk);
 		exh_json_text(w, "note", p->note);
 		print_volume_state(src, p, o);
+		print_snapshots(src, p, o);
 		exh_json_close(w, '}');
 		return;
 	}
@@ -107,6 +160,7 @@ print_partition(struct exh_source *src, const struct exh_partition *p,
 		putchar('\n');
 	}
 	print_volume_state(src, p, o);
+	print_snapshots(src, p, o);
 }
 
 static void
@@ -225,6 +279,8 @@ cmd_sources(int argc, char **argv)
 	else
 		rc = list_system(&o);
 	exh_json_close(&o.w, ']');
+	if (o.damaged && rc == EXIT_CLEAN)
+		rc = EXIT_USAGE;
 	if (o.json) {
 		if (exh_json_status(&o.w) != EXH_OK) {
 			cli_warn("sources: out of memory");
