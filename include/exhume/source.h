@@ -183,8 +183,8 @@ int exh_source_pread(struct exh_source *src, void *buf, size_t len,
     uint64_t off, struct exh_err *err);
 
 /* The container (enum exh_container), its short name for JSON ("raw",
- * "split-raw", "ewf", "vhd", "vhdx", "vmdk", "qcow", "vss", "device") and a line
- * for people ("VHDX, differencing, 2 MiB blocks"). */
+ * "split-raw", "ewf", "vhd", "vhdx", "vmdk", "qcow", "vss", "device") and
+ * a line for people ("VHDX, differencing, 2 MiB blocks"). */
 int exh_source_container(const struct exh_source *src);
 const char *exh_source_container_name(const struct exh_source *src);
 const char *exh_source_format(const struct exh_source *src);
