@@ -491,20 +491,45 @@ open_store(struct exh_source *parent, const struct exh_partition *part,
 	return EXH_OK;
 }
 
-/* Whether the volume carries the VSS header at all. */
+static uint64_t
+le64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+/*
+ * Whether the volume carries the VSS header at all.  A catalog offset
+ * outside the volume is refused here: libvshadow reads it as a signed
+ * offset and takes a "negative" one for no catalog, which would hide a
+ * forged header as "no shadow copies".
+ */
 static int
 has_vss_header(struct exh_source *src, const struct exh_partition *part,
     bool *yes, struct exh_err *err)
 {
-	unsigned char id[sizeof(vss_identifier)];
+	unsigned char h[64];
+	uint64_t catalog;
 
 	*yes = false;
 	if (part->size < VSS_HEADER_OFFSET + 512)
 		return EXH_OK;
-	if (exh_source_pread(src, id, sizeof(id), part->offset +
+	if (exh_source_pread(src, h, sizeof(h), part->offset +
 	    VSS_HEADER_OFFSET, err) != EXH_OK)
 		return exh_err_prefix(err, "VSS header");
-	*yes = memcmp(id, vss_identifier, sizeof(id)) == 0;
+	if (memcmp(h, vss_identifier, sizeof(vss_identifier)) != 0)
+		return EXH_OK;
+	catalog = le64(h + 48);
+	if (catalog >= part->size)
+		return exh_err_set(err, EXH_ECORRUPT, 0, "VSS catalog damaged: "
+		    "its offset %llu is outside the volume (%llu bytes)",
+		    (unsigned long long)catalog,
+		    (unsigned long long)part->size);
+	*yes = true;
 	return EXH_OK;
 }
 
