@@ -387,7 +387,7 @@ walk_snapshot(const char *path, int volume, int snapshot,
 		    "(exhume sources lists them)", path, snapshot, volume, n);
 	else if (exh_volume_open(stores[snapshot - 1], 0, &inv->vol, &err) !=
 	    EXH_OK)
-		cli_error(NULL, &err);
+		cli_error(exh_source_path(stores[snapshot - 1]), &err);
 	else {
 		rc = walk_volume(inv);
 		exh_volume_close(inv->vol);

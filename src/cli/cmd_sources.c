@@ -67,10 +67,15 @@ print_volume_state(struct exh_source *src, const struct exh_partition *p,
 }
 
 static void
-print_snapshot(const struct exh_snapshot_info *si, struct out *o)
+print_snapshot(struct exh_source *store, struct out *o)
 {
+	const struct exh_snapshot_info *si = exh_source_snapshot(store);
+	const struct exh_partition *p = exh_source_partition(store, 0);
+	const char *note = p != NULL ? p->note : "";
 	char when[32];
 
+	if (note[0] != '\0')
+		o->damaged = true;	/* the store cannot be examined */
 	exh_filetime_iso(si->created, when);
 	if (o->json) {
 		exh_json_open(&o->w, NULL, '{');
@@ -78,10 +83,17 @@ print_snapshot(const struct exh_snapshot_info *si, struct out *o)
 		exh_json_str(&o->w, "guid", si->guid);
 		exh_json_str(&o->w, "created", when);
 		exh_json_uint(&o->w, "size", si->size);
+		exh_json_text(&o->w, "note", note);
 		exh_json_close(&o->w, '}');
-	} else
-		printf("        {%s} created %s, %" PRIu64 " bytes\n", si->guid,
-		    when[0] ? when : "(no time)", si->size);
+		return;
+	}
+	printf("        {%s} created %s, %" PRIu64 " bytes\n", si->guid,
+	    when[0] ? when : "(no time)", si->size);
+	if (note[0] != '\0') {
+		printf("          ");
+		cli_put_term(stdout, note);
+		putchar('\n');
+	}
 }
 
 /* The volume shadow copies of an NTFS partition ("snapshots" in JSON). */
@@ -111,7 +123,7 @@ print_snapshots(struct exh_source *src, const struct exh_partition *p,
 	else if (n > 0)
 		printf("      shadow copies: %zu (VSS)\n", n);
 	for (i = 0; i < n; i++)
-		print_snapshot(exh_source_snapshot(stores[i]), o);
+		print_snapshot(stores[i], o);
 	if (o->json)
 		exh_json_close(&o->w, ']');
 	exh_source_close_snapshots(stores, n);

@@ -466,6 +466,36 @@ make_source(struct exh_source *parent, const struct exh_partition *part,
 	return EXH_OK;
 }
 
+/*
+ * The volume in a store is NTFS, as the live one is: when the probe
+ * finds none, the store's data is damaged, and the note says so instead
+ * of "unknown filesystem".
+ */
+static void
+check_store(struct exh_source *s)
+{
+	unsigned char boot[512];
+	struct exh_partition *p;
+	struct exh_err rerr;
+	const char *cause = rerr.msg;
+	size_t plen = strlen(s->path);
+
+	if (s->nparts != 1 || (p = &s->parts[0])->fs == EXH_FS_NTFS)
+		return;
+	p->fs = EXH_FS_UNKNOWN;
+	if (exh_source_pread(s, boot, sizeof(boot), 0, &rerr) != EXH_OK) {
+		/* The store's path is said by whoever shows the note. */
+		if (strncmp(cause, s->path, plen) == 0 &&
+		    strncmp(cause + plen, ": ", 2) == 0)
+			cause += plen + 2;
+		(void)snprintf(p->note, sizeof(p->note), "VSS store damaged: "
+		    "%.130s", cause);
+	} else
+		(void)snprintf(p->note, sizeof(p->note), "VSS store damaged: "
+		    "the volume it preserves has no NTFS boot sector (a "
+		    "damaged block list?)");
+}
+
 static int
 open_store(struct exh_source *parent, const struct exh_partition *part,
     struct vss_volume *vv, int i, int count, struct exh_source **out,
@@ -487,6 +517,7 @@ open_store(struct exh_source *parent, const struct exh_partition *part,
 		exh_source_close(s);
 		return exh_err_prefix(err, "store %d", i + 1);
 	}
+	check_store(s);
 	*out = s;
 	return EXH_OK;
 }

@@ -56,5 +56,33 @@ ok $? "live: password.txt is only there"
 run files "$SAMPLE" --snapshot 3 --jsonl
 [ "$RC" -eq 2 ]; ok $? "--snapshot 3: exit 2"
 grep -q 'volume 1 has 2 shadow copies' "$TMP/err"; ok $? "and says why"
+
+# Store 1's block list damaged (six bytes changed in a raw copy): the
+# store is listed with a note, exit 2; store 2 is still read.
+if command -v qemu-img >/dev/null 2>&1 &&
+    qemu-img convert -O raw "$SAMPLE" "$TMP/damaged.raw"; then
+	python3 - "$TMP/damaged.raw" <<'PY'
+import sys
+with open(sys.argv[1], 'r+b') as f:
+    for off, val in ((0x315646ce, 0o130), (0x31564d53, 0o377),
+                     (0x31565743, 0o302), (0x31566cb3, 0o261),
+                     (0x31566f54, 0o377), (0x31567938, 0o377)):
+        f.seek(off)
+        f.write(bytes([val]))
+PY
+	IMAGES="$SAMPLE $TMP/damaged.raw"
+	run sources "$TMP/damaged.raw"
+	[ "$RC" -eq 2 ]; ok $? "damaged store: sources exits 2"
+	grep -q '^          VSS store damaged: ' "$TMP/out"
+	ok $? "damaged store: one note under the store"
+	run files "$TMP/damaged.raw" --snapshot 1 --jsonl
+	[ "$RC" -eq 2 ] && [ "$(grep -c 'VSS store damaged' "$TMP/err")" -eq 1 ]
+	ok $? "damaged store: files --snapshot 1 gives one message, exit 2"
+	run files "$TMP/damaged.raw" --snapshot 2 --jsonl
+	[ "$RC" -eq 0 ] && grep -q 'another_file' "$TMP/out"
+	ok $? "damaged store 1: store 2 is still listed"
+else
+	skip "qemu-img cannot make the raw copy"
+fi
 [ "${UNCHANGED_CHECKS:-0}" -gt 0 ]; ok $? "sample unchanged by every run"
 done_testing
