@@ -8,7 +8,8 @@ PREFIX     ?= /usr/local
 RULES_DIR  ?= $(CURDIR)/rules
 LOCALE_DIR ?= $(CURDIR)/build/locale
 PKGS    := libntfs-3g yara libcrypto libarchive libnewt blkid hivex libevtx \
-           libpcre2-8 libxml-2.0 zlib libvhdi libqcow libvmdk libsmraw libewf
+           libpcre2-8 libxml-2.0 zlib libvhdi libqcow libvmdk libsmraw libewf \
+           libvshadow
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 

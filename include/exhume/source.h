@@ -71,6 +71,7 @@ enum exh_container {
 	EXH_CT_VHDX,		/* Hyper-V VHDX */
 	EXH_CT_VMDK,		/* VMware VMDK (descriptor and extents) */
 	EXH_CT_QCOW,		/* QEMU qcow / qcow2 */
+	EXH_CT_VSS,		/* a volume shadow copy store (vss.c) */
 };
 
 /* One file the logical disk is read from: the image, a segment, an
@@ -182,8 +183,8 @@ int exh_source_pread(struct exh_source *src, void *buf, size_t len,
     uint64_t off, struct exh_err *err);
 
 /* The container (enum exh_container), its short name for JSON ("raw",
- * "split-raw", "ewf", "vhd", "vhdx", "vmdk", "qcow", "device") and a line
- * for people ("VHDX, differencing, 2 MiB blocks"). */
+ * "split-raw", "ewf", "vhd", "vhdx", "vmdk", "qcow", "vss", "device") and
+ * a line for people ("VHDX, differencing, 2 MiB blocks"). */
 int exh_source_container(const struct exh_source *src);
 const char *exh_source_container_name(const struct exh_source *src);
 const char *exh_source_format(const struct exh_source *src);
@@ -267,5 +268,36 @@ void exh_source_boot_id(const char *cmdline_path, char *dst, size_t dstlen);
 bool exh_source_disk_in_use(const char *mounts_path, const char *name);
 
 const char *exh_fs_kind_name(int kind);
+
+/* A volume shadow copy store, as its catalog describes it. */
+struct exh_snapshot_info {
+	int index;		/* 1-based, in catalog order (oldest first) */
+	int count;		/* stores on the volume */
+	char guid[40];		/* store identifier, lower case */
+	int64_t created;	/* FILETIME, UTC */
+	uint64_t size;		/* of the volume as it was */
+	int partition;		/* the parent's partition number */
+};
+
+/*
+ * Opens every volume shadow copy (VSS) store of the NTFS volume on part
+ * (a partition of src) as a read-only source of its own: its logical
+ * disk is the volume as it was when the snapshot was taken, one
+ * whole-source partition (number 0) probed like any other, container
+ * EXH_CT_VSS, no files.  Every read of a store goes through
+ * exh_source_pread on src, so src must stay open until every store is
+ * closed (exh_source_close_snapshots).  *stores is a malloc'd array of
+ * *n sources, set only on success; a volume without shadow copies gives
+ * *n == 0 and EXH_OK.  A damaged catalog is EXH_ECORRUPT ("VSS catalog
+ * damaged: ..."), a read error of src EXH_EIO.
+ */
+int exh_source_open_snapshots(struct exh_source *src,
+    const struct exh_partition *part, struct exh_source ***stores,
+    size_t *n, struct exh_err *err);
+/* Closes n stores and frees the array (either may be NULL/0). */
+void exh_source_close_snapshots(struct exh_source **stores, size_t n);
+/* The store a source reads, or NULL when it is not a snapshot. */
+const struct exh_snapshot_info *exh_source_snapshot(
+    const struct exh_source *src);
 
 #endif /* EXHUME_SOURCE_H */

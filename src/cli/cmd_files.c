@@ -292,8 +292,109 @@ files_usage(void)
 {
 	fprintf(stderr, "usage: exhume files SOURCE... [--volume N] "
 	    "[--letter N=X,...] (--bodyfile | --jsonl) [--hash]\n"
-	    "                   [--max-size BYTES] [--parent FILE]...\n");
+	    "                   [--max-size BYTES] [--parent FILE]...\n"
+	    "       exhume files SOURCE [--volume N] --snapshot K "
+	    "(--bodyfile | --jsonl) [--hash]\n");
 	return EXIT_USAGE;
+}
+
+/* Lists one volume; EXIT_PARTIAL when the walk stopped early. */
+static int
+walk_volume(struct inventory *inv)
+{
+	const struct exh_volume_info *vi = exh_volume_info(inv->vol);
+	struct exh_err err;
+	int rc = EXIT_CLEAN;
+
+	/* Owners shown "" below are unknown, not absent: say why. */
+	if (vi->secure_note[0] != '\0')
+		cli_warn("volume %c: %s", vi->letter, vi->secure_note);
+	if (exh_volume_walk(inv->vol, NULL, on_entry, inv, &err) != EXH_OK &&
+	    !inv->oom) {
+		cli_error(NULL, &err);
+		rc = EXIT_PARTIAL;
+	}
+	if (inv->oom) {
+		cli_warn("out of memory writing the entry of MFT record %"
+		    PRIu64 " (its names may be empty); the listing stops there",
+		    inv->oom_mft);
+		rc = EXIT_PARTIAL;
+	}
+	return rc;
+}
+
+/* Frees the inventory and says what was not listed in full. */
+static int
+finish(struct inventory *inv, int rc)
+{
+	size_t i;
+
+	for (i = 0; i < inv->nlinked; i++)
+		free(inv->linked[i].stream);
+	free(inv->linked);
+	exh_set64_free(&inv->linked_at);
+	if (inv->broken > 0 || inv->unreadable > 0 || inv->skipped > 0) {
+		cli_warn("%" PRIu64 " damaged records, %" PRIu64 " unreadable "
+		    "streams, %" PRIu64 " streams above --max-size not hashed "
+		    "(listed above)", inv->broken, inv->unreadable,
+		    inv->skipped);
+		if (rc == EXIT_CLEAN)
+			rc = EXIT_PARTIAL;
+	}
+	return rc;
+}
+
+/* The nth (1-based) NTFS partition of src, as --volume counts them for
+ * one source; NULL when there are fewer. */
+static const struct exh_partition *
+nth_ntfs(const struct exh_source *src, int nth)
+{
+	const struct exh_partition *p;
+	size_t i;
+
+	for (i = 0; i < exh_source_partition_count(src); i++) {
+		p = exh_source_partition(src, i);
+		if (p->fs == EXH_FS_NTFS && --nth == 0)
+			return p;
+	}
+	return NULL;
+}
+
+/* Opens shadow copy `snapshot` of volume `volume` of path and lists it
+ * (--snapshot). */
+static int
+walk_snapshot(const char *path, int volume, int snapshot,
+    struct inventory *inv)
+{
+	struct exh_source *src = NULL, **stores = NULL;
+	const struct exh_partition *p;
+	struct exh_err err;
+	size_t n = 0;
+	int rc = EXIT_USAGE;
+
+	if (exh_source_open(path, &src, &err) != EXH_OK) {
+		cli_error(NULL, &err);
+		return EXIT_USAGE;
+	}
+	if ((p = nth_ntfs(src, volume)) == NULL)
+		cli_warn("%s: --volume %d: there is no such NTFS volume", path,
+		    volume);
+	else if (exh_source_open_snapshots(src, p, &stores, &n, &err) !=
+	    EXH_OK)
+		cli_error(NULL, &err);
+	else if ((size_t)snapshot > n)
+		cli_warn("%s: --snapshot %d: volume %d has %zu shadow copies "
+		    "(exhume sources lists them)", path, snapshot, volume, n);
+	else if (exh_volume_open(stores[snapshot - 1], 0, &inv->vol, &err) !=
+	    EXH_OK)
+		cli_error(exh_source_path(stores[snapshot - 1]), &err);
+	else {
+		rc = walk_volume(inv);
+		exh_volume_close(inv->vol);
+	}
+	exh_source_close_snapshots(stores, n);
+	exh_source_release(src);
+	return rc;
 }
 
 int
@@ -307,6 +408,7 @@ cmd_files(int argc, char **argv)
 		{ "letter", required_argument, NULL, 'L' },
 		{ "max-size", required_argument, NULL, 'm' },
 		{ "parent", required_argument, NULL, 'A' },
+		{ "snapshot", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *parents[EXH_TRIAGE_MAX_PATHS];
@@ -314,10 +416,9 @@ cmd_files(int argc, char **argv)
 	struct inventory inv;
 	struct exh_triage_options to;
 	struct exh_triage *t;
-	struct exh_err err;
 	const char *letters = NULL;
 	char *end;
-	int c, only = 0, format = 0, rc = EXIT_CLEAN;
+	int c, only = 0, snapshot = 0, format = 0, rc = EXIT_CLEAN;
 	size_t i;
 
 	memset(&inv, 0, sizeof(inv));
@@ -346,6 +447,11 @@ cmd_files(int argc, char **argv)
 				return files_usage();
 			parents[nparents++] = optarg;
 			break;
+		case 's':
+			snapshot = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || snapshot < 1)
+				return files_usage();
+			break;
 		case 'm':
 			errno = 0;
 			inv.max_size = strtoull(optarg, &end, 10);
@@ -359,6 +465,14 @@ cmd_files(int argc, char **argv)
 	}
 	if ((format != 1 && format != 2) || optind >= argc)
 		return files_usage();
+	if (snapshot > 0) {
+		/* One source and one volume: the store is that volume's. */
+		if (optind + 1 != argc || letters != NULL)
+			return files_usage();
+		rc = walk_snapshot(argv[optind], only > 0 ? only : 1, snapshot,
+		    &inv);
+		return finish(&inv, rc);
+	}
 	cli_triage_defaults(&to);
 	to.only_volume = only;
 	to.letters = letters;
@@ -370,35 +484,11 @@ cmd_files(int argc, char **argv)
 	if (cli_open_triage(&to, argv + optind, (size_t)(argc - optind),
 	    &t) != EXH_OK)
 		return EXIT_USAGE;
-	for (i = 0; i < exh_triage_volume_count(t); i++) {
+	for (i = 0; i < exh_triage_volume_count(t) && !inv.oom; i++) {
 		inv.vol = exh_triage_volume(t, i);
-		/* Owners shown "" below are unknown, not absent: say why. */
-		if (exh_volume_info(inv.vol)->secure_note[0] != '\0')
-			cli_warn("volume %c: %s", exh_volume_info(inv.vol)->letter,
-			    exh_volume_info(inv.vol)->secure_note);
-		if (exh_volume_walk(inv.vol, NULL, on_entry, &inv, &err) !=
-		    EXH_OK && !inv.oom) {
-			cli_error(NULL, &err);
+		if (walk_volume(&inv) != EXIT_CLEAN)
 			rc = EXIT_PARTIAL;
-		}
-		if (inv.oom) {
-			cli_warn("out of memory writing the entry of MFT "
-			    "record %" PRIu64 " (its names may be empty); the "
-			    "listing stops there", inv.oom_mft);
-			rc = EXIT_PARTIAL;
-			break;
-		}
-	}
-	for (i = 0; i < inv.nlinked; i++)
-		free(inv.linked[i].stream);
-	free(inv.linked);
-	exh_set64_free(&inv.linked_at);
-	if (inv.broken > 0 || inv.unreadable > 0 || inv.skipped > 0) {
-		cli_warn("%" PRIu64 " damaged records, %" PRIu64 " unreadable "
-		    "streams, %" PRIu64 " streams above --max-size not hashed "
-		    "(listed above)", inv.broken, inv.unreadable, inv.skipped);
-		rc = EXIT_PARTIAL;
 	}
 	exh_triage_destroy(t);
-	return rc;
+	return finish(&inv, rc);
 }

@@ -14,6 +14,7 @@ struct out {
 	struct exh_source_options opt;	/* --parent files */
 	struct exh_buf buf;
 	struct exh_json w;
+	bool damaged;		/* something could not be read: exit 2 */
 };
 
 static void
@@ -69,6 +70,69 @@ print_volume_state(struct exh_source *src, const struct exh_partition *p,
 }
 
 static void
+print_snapshot(struct exh_source *store, struct out *o)
+{
+	const struct exh_snapshot_info *si = exh_source_snapshot(store);
+	const struct exh_partition *p = exh_source_partition(store, 0);
+	const char *note = p != NULL ? p->note : "";
+	char when[32];
+
+	if (note[0] != '\0')
+		o->damaged = true;	/* the store cannot be examined */
+	exh_filetime_iso(si->created, when);
+	if (o->json) {
+		exh_json_open(&o->w, NULL, '{');
+		exh_json_int(&o->w, "index", si->index);
+		exh_json_str(&o->w, "guid", si->guid);
+		exh_json_str(&o->w, "created", when);
+		exh_json_uint(&o->w, "size", si->size);
+		exh_json_text(&o->w, "note", note);
+		exh_json_close(&o->w, '}');
+		return;
+	}
+	printf("        {%s} created %s, %" PRIu64 " bytes\n", si->guid,
+	    when[0] ? when : "(no time)", si->size);
+	if (note[0] != '\0') {
+		printf("          ");
+		cli_put_term(stdout, note);
+		putchar('\n');
+	}
+}
+
+/* The volume shadow copies of an NTFS partition ("snapshots" in JSON). */
+static void
+print_snapshots(struct exh_source *src, const struct exh_partition *p,
+    struct out *o)
+{
+	struct exh_source **stores = NULL;
+	struct exh_err err;
+	size_t i, n = 0;
+
+	if (p->fs != EXH_FS_NTFS)
+		return;
+	if (exh_source_open_snapshots(src, p, &stores, &n, &err) != EXH_OK) {
+		o->damaged = true;
+		if (o->json)
+			exh_json_text(&o->w, "snapshots_error", err.msg);
+		else {
+			printf("      shadow copies: not read: ");
+			cli_put_term(stdout, err.msg);
+			putchar('\n');
+		}
+		return;
+	}
+	if (o->json)
+		exh_json_open(&o->w, "snapshots", '[');
+	else if (n > 0)
+		printf("      shadow copies: %zu (VSS)\n", n);
+	for (i = 0; i < n; i++)
+		print_snapshot(stores[i], o);
+	if (o->json)
+		exh_json_close(&o->w, ']');
+	exh_source_close_snapshots(stores, n);
+}
+
+static void
 print_partition(struct exh_source *src, const struct exh_partition *p,
     struct out *o)
 {
@@ -91,6 +155,7 @@ print_partition(struct exh_source *src, const struct exh_partition *p,
 		exh_json_bool(w, "dynamic_disk", p->dynamic_disk);
 		exh_json_text(w, "note", p->note);
 		print_volume_state(src, p, o);
+		print_snapshots(src, p, o);
 		exh_json_close(w, '}');
 		return;
 	}
@@ -110,6 +175,7 @@ print_partition(struct exh_source *src, const struct exh_partition *p,
 		putchar('\n');
 	}
 	print_volume_state(src, p, o);
+	print_snapshots(src, p, o);
 }
 
 /* Progress of the image check on stderr: a line per 10 %. */
@@ -398,6 +464,8 @@ cmd_sources(int argc, char **argv)
 	/* A failed open already exits 2; otherwise the image check decides. */
 	if (rc == EXIT_CLEAN || o.verify_rc == EXIT_USAGE)
 		rc = o.verify_rc;
+	if (o.damaged && rc == EXIT_CLEAN)
+		rc = EXIT_USAGE;
 	if (o.json) {
 		if (exh_json_status(&o.w) != EXH_OK) {
 			cli_warn("sources: out of memory");

@@ -111,6 +111,7 @@ exh_source_close(struct exh_source *src)
 		close(src->fd);
 	free(src->path);
 	free(src->parts);
+	free(src->snap);
 	src->magic = 0;
 	free(src);
 }
@@ -232,7 +233,7 @@ exh_source_container_name(const struct exh_source *src)
 {
 	static const char *const names[] = {
 		"device", "raw", "split-raw", "ewf", "vhd", "vhdx", "vmdk",
-		"qcow",
+		"qcow", "vss",
 	};
 
 	if (src->container < 0 ||

@@ -44,6 +44,7 @@ struct exh_source {
 	struct exh_image_meta *meta;
 	struct exh_bad_range *bad;
 	size_t nbad;
+	struct exh_snapshot_info *snap;	/* a VSS store: which (vss.c) */
 };
 
 int source_probe(struct exh_source *src, struct exh_err *err);
