@@ -107,7 +107,10 @@ void ct_cause(char *msg);
 /* Checks the two VHDX header copies on fd; *valid is how many are
  * intact.  EXH_ECORRUPT when none is. */
 int vhdx_check_headers(int fd, int *valid, struct exh_err *err);
-/* The same for the file at path when it is a VHDX; EXH_OK otherwise. */
+/* Whether every block the BAT of the VHDX on fd calls present lies
+ * inside its fsize bytes; EXH_ECORRUPT "VHDX truncated" when not. */
+int vhdx_check_payload(int fd, uint64_t fsize, struct exh_err *err);
+/* Both checks for the file at path when it is a VHDX; EXH_OK otherwise. */
 int vhdx_check_file(const char *path, struct exh_err *err);
 
 /*
