@@ -275,6 +275,29 @@ run sources --parent "$TMP/elsewhere/parent.VHDX" "$X/broken.vhdx"
 one_line_exit2 'given with --parent.* refused'
 ok $? "even a parent given with --parent is refused when its identifier differs"
 
+# --- A web shell written after the VM's checkpoint lives only in the
+# differencing child: scanning the child finds it, the parent alone not.
+W="$TMP/w"
+mkdir -p "$W"
+grep -v -e 'supp0rt.aspx' "$TOP/tests/fixtures/exchange-basic.spec" \
+    >"$W/before.spec"
+mkimage "$W/before.spec" "$W/before.raw" &&
+    mkimage "$TOP/tests/fixtures/exchange-basic.spec" "$W/after.raw" &&
+    qemu-img convert -q -f raw -O vhdx -o subformat=dynamic \
+    "$W/before.raw" "$W/server.vhdx" &&
+    python3 -B "$MKVHDXDIFF" "$W/server.vhdx" "$W/before.raw" \
+    "$W/after.raw" "$W/server-checkpoint.avhdx" >/dev/null
+ok $? "a server disk and a checkpoint child holding one more web shell build"
+IMAGES="$W/server.vhdx $W/server-checkpoint.avhdx"
+SHELL_PATH='aspnet_client\\\\system_web\\\\4_0_30319\\\\supp0rt.aspx'
+run scan "$W/server-checkpoint.avhdx" --out "$W/child" --quiet
+[ "$RC" -eq 1 ] && grep -q "$SHELL_PATH" "$W/child/findings.jsonl"
+ok $? "scan of the VHDX child reports the shell written only in the child"
+run scan "$W/server.vhdx" --out "$W/parent" --quiet
+[ "$RC" -eq 1 ] && grep -q 'Chopper' "$W/parent/findings.jsonl" &&
+    ! grep -q "$SHELL_PATH" "$W/parent/findings.jsonl"
+ok $? "scan of the parent alone does not (the shell is in the child only)"
+
 [ "${UNCHANGED_CHECKS:-0}" -ge 20 ]
 ok $? "every image file (children, parents, extents) hashed unchanged around each run"
 
