@@ -388,6 +388,10 @@ void exh_hash_self(char out[65]);
  * opened or memory runs out.  For notes and settings, never evidence. */
 char *exh_file_read_small(const char *path, size_t max);
 
+/* Reads exactly len bytes at off from fd (pread, again after EINTR and
+ * short reads); false on an error or the end of the file first. */
+bool exh_pread_full(int fd, void *buf, size_t len, uint64_t off);
+
 /* Safe multiply/add helpers; return false on overflow. */
 static inline bool
 exh_mul_ok(size_t a, size_t b, size_t *out)

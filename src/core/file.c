@@ -1,6 +1,9 @@
-/* Small local files for the record: the running binary's hash, a short text. */
+/* Small local files for the record: the running binary's hash, a short text;
+ * whole reads at an offset. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "exhume/core.h"
 
@@ -41,4 +44,22 @@ exh_file_read_small(const char *path, size_t max)
 	}
 	fclose(fp);
 	return buf;
+}
+
+bool
+exh_pread_full(int fd, void *buf, size_t len, uint64_t off)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		n = pread(fd, (char *)buf + done, len - done,
+		    (off_t)(off + done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		done += (size_t)n;
+	}
+	return true;
 }

@@ -83,24 +83,6 @@ static const struct signature signatures[] = {
 	    "it holds files, not a disk; apply it with wimlib first"),
 };
 
-static int
-read_exact(int fd, void *buf, size_t len, uint64_t off)
-{
-	size_t done = 0;
-	ssize_t n;
-
-	while (done < len) {
-		n = pread(fd, (char *)buf + done, len - done,
-		    (off_t)(off + done));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
 static bool
 sig_matches(const struct signature *s, const unsigned char *head,
     size_t nhead, const unsigned char *tail, size_t ntail)
@@ -120,9 +102,9 @@ detect(int fd, uint64_t size)
 	size_t ntail = size < sizeof(tail) ? 0 : sizeof(tail);
 	size_t i;
 
-	if (nhead == 0 || read_exact(fd, head, nhead, 0) != 0)
+	if (nhead == 0 || !exh_pread_full(fd, head, nhead, 0))
 		return NULL;
-	if (ntail > 0 && read_exact(fd, tail, ntail, size - ntail) != 0)
+	if (ntail > 0 && !exh_pread_full(fd, tail, ntail, size - ntail))
 		ntail = 0;
 	for (i = 0; i < sizeof(signatures) / sizeof(signatures[0]); i++)
 		if (sig_matches(&signatures[i], head, nhead, tail, ntail))

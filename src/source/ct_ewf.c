@@ -146,35 +146,6 @@ adler32(const unsigned char *p, size_t n)
 	return b << 16 | a;
 }
 
-static uint64_t
-le64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static int
-pread_exact(int fd, void *buf, size_t len, uint64_t off)
-{
-	size_t done = 0;
-	ssize_t n;
-
-	while (done < len) {
-		n = pread(fd, (char *)buf + done, len - done,
-		    (off_t)(off + done));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
 /*
  * The first segment given must be segment 1; an Ex01 is refused here
  * because this libewf reads only EWF1.
@@ -185,7 +156,7 @@ check_first_segment(const struct exh_source *src, struct exh_err *err)
 	unsigned char head[EWF1_HEADER_SIZE + 3];
 	unsigned seg;
 
-	if (pread_exact(src->fd, head, sizeof(head), 0) != 0)
+	if (!exh_pread_full(src->fd, head, sizeof(head), 0))
 		return exh_err_set(err, EXH_ECORRUPT, 0, "E01 segment 1 (%s) "
 		    "damaged or truncated: shorter than its file header",
 		    base_name(src->path));
@@ -227,7 +198,7 @@ walk_sections(int fd, uint64_t size, enum chain_end *end, char *why,
 
 	for (n = 0; n < MAX_SECTIONS; n++) {
 		if (size < SECTION_SIZE || off > size - SECTION_SIZE ||
-		    pread_exact(fd, d, sizeof(d), off) != 0) {
+		    !exh_pread_full(fd, d, sizeof(d), off)) {
 			(void)snprintf(why, whylen, "the file ends at byte "
 			    "%llu but its chain of sections goes on at byte "
 			    "%llu", (unsigned long long)size,
@@ -247,7 +218,7 @@ walk_sections(int fd, uint64_t size, enum chain_end *end, char *why,
 			*end = type[0] == 'n' ? END_NEXT : END_DONE;
 			return EXH_OK;
 		}
-		next = le64(d + 16);
+		next = exh_le64(d + 16);
 		if (next < off + SECTION_SIZE) {
 			(void)snprintf(why, whylen, "the section at byte %llu "
 			    "points back to byte %llu", (unsigned long long)off,
@@ -309,7 +280,7 @@ check_segment(char *const *names, int i, int n, struct exh_err *err)
 		return exh_err_set(err, EXH_EIO, errno, "E01 segment %d (%s): "
 		    "cannot open: %s", i + 1, name, strerror(errno));
 	rc = EXH_ECORRUPT;
-	if (fstat(fd, &st) != 0 || pread_exact(fd, head, sizeof(head), 0) != 0)
+	if (fstat(fd, &st) != 0 || !exh_pread_full(fd, head, sizeof(head), 0))
 		(void)snprintf(why, sizeof(why), "shorter than its file header");
 	else if (memcmp(head, EWF1_SIGNATURE, 8) != 0)
 		(void)snprintf(why, sizeof(why), "no EWF signature");

@@ -42,24 +42,6 @@ be32(const unsigned char *p)
 }
 
 static int
-read_at(int fd, void *buf, size_t len, uint64_t off)
-{
-	size_t done = 0;
-	ssize_t n;
-
-	while (done < len) {
-		n = pread(fd, (char *)buf + done, len - done,
-		    (off_t)(off + done));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
-static int
 add_run(struct qcow_map *m, uint64_t start, uint64_t end, int state,
     struct exh_err *err)
 {
@@ -162,7 +144,7 @@ read_header(int fd, struct qcow_geom *g, struct exh_err *err)
 	uint32_t version, bits;
 	struct stat st;
 
-	if (fstat(fd, &st) != 0 || read_at(fd, h, 72, 0) != 0)
+	if (fstat(fd, &st) != 0 || !exh_pread_full(fd, h, 72, 0))
 		return exh_err_set(err, EXH_EIO, errno, "header not readable");
 	g->fsize = (uint64_t)st.st_size;
 	version = be32(h + 4);
@@ -170,7 +152,7 @@ read_header(int fd, struct qcow_geom *g, struct exh_err *err)
 	if (memcmp(h, "QFI\xfb", 4) != 0 || version < 2 || version > 3)
 		return EXH_OK;	/* qcow1 or unknown: no zero clusters */
 	if (version == 3) {
-		if (read_at(fd, h + 72, 8, 72) != 0)
+		if (!exh_pread_full(fd, h + 72, 8, 72))
 			return exh_err_set(err, EXH_EIO, errno,
 			    "header not readable");
 		if ((be64(h + 72) & ~QCOW_INCOMPAT_KNOWN) != 0)
@@ -213,7 +195,7 @@ scan_tables(int fd, const struct qcow_geom *g, struct qcow_map *m,
 	for (i = 0; i < g->l1_size && rc == EXH_OK; i++) {
 		if ((uint64_t)i * per_l2 >= clusters)
 			break;
-		if (read_at(fd, l1e, 8, g->l1_off + (uint64_t)i * 8) != 0) {
+		if (!exh_pread_full(fd, l1e, 8, g->l1_off + (uint64_t)i * 8)) {
 			rc = exh_err_set(err, EXH_EIO, errno, "L1 table not "
 			    "readable");
 			break;
@@ -224,7 +206,7 @@ scan_tables(int fd, const struct qcow_geom *g, struct qcow_map *m,
 		/* Every L2 table is a cluster of its own: all of them
 		 * together cannot be larger than the file. */
 		if (read_total > g->fsize || l2_off > g->fsize - g->csize ||
-		    read_at(fd, l2, (size_t)g->csize, l2_off) != 0) {
+		    !exh_pread_full(fd, l2, (size_t)g->csize, l2_off)) {
 			rc = exh_err_set(err, EXH_ECORRUPT, 0, "L2 table %u "
 			    "outside the file", i);
 			break;

@@ -75,19 +75,6 @@ fill(struct exh_source *src, struct probe_view *v, uint64_t off,
 	}
 }
 
-static uint32_t
-le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static uint64_t
-le64(const unsigned char *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
 static bool
 is_extended_type(unsigned type)
 {
@@ -109,9 +96,9 @@ fill_ebr_chain(struct exh_source *src, struct probe_view *v, uint64_t base)
 		    ebr[510] != 0x55 || ebr[511] != 0xaa)
 			return;
 		if (!is_extended_type(ebr[446 + 16 + 4]) ||
-		    le32(ebr + 446 + 16 + 8) == 0)
+		    exh_le32(ebr + 446 + 16 + 8) == 0)
 			return;
-		uint64_t next = base + (uint64_t)le32(ebr + 446 + 16 + 8) * ss;
+		uint64_t next = base + (uint64_t)exh_le32(ebr + 446 + 16 + 8) * ss;
 
 		if (next <= at)
 			return;	/* a loop or a chain going backwards */
@@ -128,8 +115,8 @@ fill_gpt_entries(struct exh_source *src, struct probe_view *v)
 	if (exh_source_pread(src, hdr, sizeof(hdr), ss, NULL) != EXH_OK ||
 	    memcmp(hdr, "EFI PART", 8) != 0)
 		return;
-	lba = le64(hdr + 72);
-	bytes = (uint64_t)le32(hdr + 80) * le32(hdr + 84);
+	lba = exh_le64(hdr + 72);
+	bytes = (uint64_t)exh_le32(hdr + 80) * exh_le32(hdr + 84);
 	if (lba == 0 || lba > src->size / ss)
 		return;
 	fill(src, v, lba * ss, bytes < MAX_GPT_ENTRIES_BYTES ? bytes :
@@ -156,7 +143,7 @@ view_fill_tables(struct exh_source *src, struct probe_view *v)
 
 		if (is_extended_type(e[4]))
 			fill_ebr_chain(src, v,
-			    (uint64_t)le32(e + 8) * src->sector_size);
+			    (uint64_t)exh_le32(e + 8) * src->sector_size);
 	}
 }
 
@@ -181,7 +168,7 @@ fill_ntfs_mft(struct exh_source *src, struct probe_view *v, uint64_t off)
 	per = (signed char)boot[0x40];
 	rec = per < 0 ? (per < -31 ? 0 : (uint64_t)1 << -per) :
 	    (uint64_t)per * cluster;
-	mft = le64(boot + 0x30);
+	mft = exh_le64(boot + 0x30);
 	if (rec == 0 || rec > 65536 || mft > src->size / cluster)
 		return;
 	fill(src, v, off + mft * cluster, 4 * rec);

@@ -522,17 +522,6 @@ open_store(struct exh_source *parent, const struct exh_partition *part,
 	return EXH_OK;
 }
 
-static uint64_t
-le64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
 /*
  * Whether the volume carries the VSS header at all.  A catalog offset
  * outside the volume is refused here: libvshadow reads it as a signed
@@ -554,7 +543,7 @@ has_vss_header(struct exh_source *src, const struct exh_partition *part,
 		return exh_err_prefix(err, "VSS header");
 	if (memcmp(h, vss_identifier, sizeof(vss_identifier)) != 0)
 		return EXH_OK;
-	catalog = le64(h + 48);
+	catalog = exh_le64(h + 48);
 	if (catalog >= part->size)
 		return exh_err_set(err, EXH_ECORRUPT, 0, "VSS catalog damaged: "
 		    "its offset %llu is outside the volume (%llu bytes)",
