@@ -124,6 +124,7 @@ next_segment_name(const char *path)
 	size_t len = strlen(path), i;
 	char *next;
 
+	errno = 0;
 	if (len < 3 || (next = strdup(path)) == NULL)
 		return NULL;
 	i = len;
@@ -153,19 +154,24 @@ next_segment_name(const char *path)
 	}
 none:
 	free(next);
+	errno = 0;
 	return NULL;
 }
 
-static bool
-has_next_segment(const char *path)
+/* Whether the next segment of a split raw set is beside path. */
+static int
+has_next_segment(const char *path, bool *yes, struct exh_err *err)
 {
-	char *next = next_segment_name(path);
+	char *next;
 	struct stat st;
-	bool yes;
 
-	yes = next != NULL && stat(next, &st) == 0 && S_ISREG(st.st_mode);
+	*yes = false;
+	if ((next = next_segment_name(path)) == NULL)
+		return errno == ENOMEM ? exh_err_set(err, EXH_ENOMEM, 0,
+		    "out of memory") : EXH_OK;
+	*yes = stat(next, &st) == 0 && S_ISREG(st.st_mode);
 	free(next);
-	return yes;
+	return EXH_OK;
 }
 
 char *
@@ -311,13 +317,17 @@ source_open_container(struct exh_source *src,
     const struct exh_source_options *opt, struct exh_err *err)
 {
 	const struct signature *sig = detect(src->fd, src->size);
+	bool split = false;
 	int rc;
 
 	src->sector_size = 512;
 	if (sig != NULL && sig->open == NULL)
 		return exh_err_set(err, EXH_ECORRUPT, 0, "%s: %s", sig->what,
 		    sig->why);
-	if (sig == NULL && has_next_segment(src->path))
+	if (sig == NULL &&
+	    (rc = has_next_segment(src->path, &split, err)) != EXH_OK)
+		return rc;
+	if (split)
 		rc = ct_open_smraw(src, opt, err);
 	else if (sig == NULL)
 		return open_raw(src, err);
