@@ -41,6 +41,7 @@ json_line(struct journal_listing *jl, const struct exh_usn_record *r,
 	exh_json_time(&w, "time", r->timestamp, EXH_JSON_ABSENT_NULL);
 	exh_json_int(&w, "usn", r->usn);
 	exh_json_str(&w, "reasons", reasons);
+	exh_json_uint(&w, "reason_flags", r->reasons);
 	exh_json_uint(&w, "mft", r->mft);
 	exh_json_uint(&w, "seq", r->seq);
 	exh_json_uint(&w, "parent_mft", r->parent_mft);

@@ -186,7 +186,7 @@ page_room(uint64_t at)
 
 /*
  * One damaged record is counted once: the 8-byte steps that follow it
- * until a good record or padding are the same damage.
+ * until a good record or the next page are the same damage.
  */
 static void
 damaged(struct parser *ps)
@@ -234,10 +234,13 @@ exh_usn_parse(const void *buf, size_t len, uint64_t base, bool final,
 		return exh_err_set(err, EXH_EUSAGE, 0,
 		    "$UsnJrnl: parser called with a bad buffer");
 	while (rc == EXH_OK && len - pos >= 8) {
+		/* Damage is counted once per page at most: the zeros and
+		 * words inside a damaged record are not new damage. */
+		if ((base + pos) % EXH_USN_PAGE == 0)
+			ps.resyncing = false;
 		length = get32(ps.buf + pos);
 		if (length == 0) {
 			/* Padding to the end of a page, or a cleared range. */
-			ps.resyncing = false;
 			pos += 8;
 			continue;
 		}
