@@ -78,29 +78,11 @@ exh_usn_reasons(uint32_t reasons, const char *sep, struct exh_buf *out)
 	return rc == EXH_OK ? EXH_OK : EXH_ENOMEM;
 }
 
-static uint16_t
-get16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t
-get32(const unsigned char *p)
-{
-	return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16;
-}
-
-static uint64_t
-get64(const unsigned char *p)
-{
-	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
 /* A file reference: record number in the low 48 bits, sequence above. */
 static void
 split_ref(const unsigned char *p, uint64_t *mft, uint16_t *seq)
 {
-	uint64_t ref = get64(p);
+	uint64_t ref = exh_le64(p);
 
 	*mft = ref & 0xffffffffffffull;
 	*seq = (uint16_t)(ref >> 48);
@@ -119,22 +101,22 @@ header_size(unsigned major)
 }
 
 /*
- * Checks the record at p, whose room (to the end of its page or of the
- * buffer) is room bytes, and fills r from it (name not set).  False when
- * it is damaged.
+ * Checks the record of length bytes at p (length already known to fit
+ * its page and the buffer) and fills r from it, the name's place in
+ * *name_off and *name_len.  False when it is damaged.
  */
 static bool
 decode(const unsigned char *p, uint32_t length, struct exh_usn_record *r,
     uint32_t *name_off, uint32_t *name_len)
 {
-	unsigned major = get16(p + 4);
+	unsigned major = exh_le16(p + 4);
 	uint32_t hdr = header_size(major);
 	uint32_t extents;
 
 	if (hdr == 0 || length < hdr)
 		return false;
 	r->major = major;
-	r->minor = get16(p + 6);
+	r->minor = exh_le16(p + 6);
 	*name_off = *name_len = 0;
 	if (major == 2) {
 		split_ref(p + 8, &r->mft, &r->seq);
@@ -145,23 +127,23 @@ decode(const unsigned char *p, uint32_t length, struct exh_usn_record *r,
 		split_ref(p + 24, &r->parent_mft, &r->parent_seq);
 		p += 40;
 	}
-	r->usn = (int64_t)get64(p);
+	r->usn = (int64_t)exh_le64(p);
 	if (major == 4) {
 		/* Range tracking: no time, no name, extents after the header. */
 		r->timestamp = 0;
-		r->reasons = get32(p + 8);
-		r->source_info = get32(p + 12);
+		r->reasons = exh_le32(p + 8);
+		r->source_info = exh_le32(p + 12);
 		r->security_id = r->attributes = 0;
-		extents = get16(p + 20);
+		extents = exh_le16(p + 20);
 		return (uint64_t)hdr + (uint64_t)extents * V4_EXTENT <= length;
 	}
-	r->timestamp = (int64_t)get64(p + 8);
-	r->reasons = get32(p + 16);
-	r->source_info = get32(p + 20);
-	r->security_id = get32(p + 24);
-	r->attributes = get32(p + 28);
-	*name_len = get16(p + 32);
-	*name_off = get16(p + 34);
+	r->timestamp = (int64_t)exh_le64(p + 8);
+	r->reasons = exh_le32(p + 16);
+	r->source_info = exh_le32(p + 20);
+	r->security_id = exh_le32(p + 24);
+	r->attributes = exh_le32(p + 28);
+	*name_len = exh_le16(p + 32);
+	*name_off = exh_le16(p + 34);
 	return *name_off >= hdr && *name_len % 2 == 0 &&
 	    (uint64_t)*name_off + *name_len <= length;
 }
@@ -238,7 +220,7 @@ exh_usn_parse(const void *buf, size_t len, uint64_t base, bool final,
 		 * words inside a damaged record are not new damage. */
 		if ((base + pos) % EXH_USN_PAGE == 0)
 			ps.resyncing = false;
-		length = get32(ps.buf + pos);
+		length = exh_le32(ps.buf + pos);
 		if (length == 0) {
 			/* Padding to the end of a page, or a cleared range. */
 			pos += 8;
