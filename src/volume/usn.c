@@ -210,14 +210,15 @@ exh_usn_parse(const void *buf, size_t len, uint64_t base, bool final,
 	size_t pos = 0;
 	int rc = EXH_OK;
 
-	*used = 0;
 	if ((buf == NULL && len != 0) || fn == NULL || counts == NULL ||
-	    base % 8 != 0)
+	    used == NULL || base % 8 != 0)
 		return exh_err_set(err, EXH_EUSAGE, 0,
 		    "$UsnJrnl: parser called with a bad buffer");
+	*used = 0;
 	while (rc == EXH_OK && len - pos >= 8) {
-		/* Damage is counted once per page at most: the zeros and
-		 * words inside a damaged record are not new damage. */
+		/* The zeros and words inside a damaged record are not new
+		 * damage: it is counted again only after a good record or
+		 * at the next page. */
 		if ((base + pos) % EXH_USN_PAGE == 0)
 			ps.resyncing = false;
 		length = exh_le32(ps.buf + pos);
