@@ -226,6 +226,79 @@ int exh_volume_assign_letters(struct exh_volume *const *vols, size_t n,
 int exh_volume_parse_letters(const char *list, size_t n, char *out,
     struct exh_err *err);
 
+/*
+ * The NTFS change journal, $Extend\$UsnJrnl:$J: records of versions 2,
+ * 3 and 4 (USN_RECORD_V2/V3/V4).  A file reference is split into the MFT
+ * record number (low 48 bits) and sequence number (next 16 bits); of the
+ * 128-bit references of versions 3 and 4 only the low 64 bits are used,
+ * as NTFS fills them.
+ */
+#define EXH_USN_PAGE 4096u	/* records are 8-byte aligned in 4 KiB pages */
+
+struct exh_usn_record {
+	uint64_t offset;	/* of the record in $J */
+	unsigned major, minor;	/* record version */
+	uint64_t mft;		/* file reference */
+	uint16_t seq;
+	uint64_t parent_mft;	/* parent directory reference */
+	uint16_t parent_seq;
+	int64_t usn;
+	int64_t timestamp;	/* FILETIME; 0 for version 4 (it has none) */
+	uint32_t reasons;	/* USN_REASON_* bits, see exh_usn_reason_name */
+	uint32_t source_info;
+	uint32_t security_id;	/* 0 for version 4 */
+	uint32_t attributes;	/* EXH_ATTR_* bits; 0 for version 4 */
+	const char *name;	/* UTF-8 (see exh_utf16le_to_utf8); "" for
+				   version 4 */
+};
+
+/* What a journal walk went through. */
+struct exh_usn_counts {
+	uint64_t records;	/* handed to the callback */
+	uint64_t damaged;	/* damaged records (resynchronised after) */
+	uint64_t sparse_bytes;	/* skipped unread: holes of $J */
+	uint64_t read_bytes;	/* read from the device */
+};
+
+/* Return EXH_WALK_NEXT to go on, EXH_WALK_STOP to end the walk. */
+typedef int (*exh_usn_fn)(const struct exh_usn_record *rec, void *ctx);
+
+/*
+ * Parses the journal bytes buf[0..len), which sit at offset base of $J
+ * (base a multiple of 8), calling fn for each record.  Zero bytes between
+ * records are padding.  A record whose length is not a multiple of 8, is
+ * shorter than its header, longer than a page, or runs past the end of
+ * its page or of buf, or whose version is unknown, is counted in
+ * counts->damaged and parsing goes on at the next 8-byte boundary.  When
+ * final is false, a record cut by the end of buf is left for the next
+ * call: *used says how many bytes were consumed (the rest must be passed
+ * again, at base + *used, followed by more).  Memory: one name at a time.
+ * Returns EXH_OK, EXH_STOP (the callback asked) or EXH_ENOMEM.
+ */
+int exh_usn_parse(const void *buf, size_t len, uint64_t base, bool final,
+    size_t *used, exh_usn_fn fn, void *ctx, struct exh_usn_counts *counts,
+    struct exh_err *err);
+
+/*
+ * Walks the records of $Extend\$UsnJrnl:$J of vol in journal order.
+ * Holes of the sparse stream (its cleared head) are skipped through the
+ * runlist without being read; the rest is read in bounded chunks, so
+ * memory does not depend on the journal's size.  counts (zeroed first)
+ * says what was seen, also when the walk fails half-way.  Returns EXH_OK,
+ * EXH_STOP, EXH_ENOTFOUND (the volume keeps no journal), EXH_ECORRUPT or
+ * EXH_EIO (a damaged runlist or a read error: the records before it were
+ * delivered), EXH_ENOMEM or EXH_EUSAGE.
+ */
+int exh_volume_usn_walk(struct exh_volume *vol, exh_usn_fn fn, void *ctx,
+    struct exh_usn_counts *counts, struct exh_err *err);
+
+/*
+ * Writes the names of the reason bits set in reasons, separated by sep
+ * ("DATA_EXTEND|CLOSE"), into out; unknown bits as "0x00400000".  EXH_OK
+ * or EXH_ENOMEM.
+ */
+int exh_usn_reasons(uint32_t reasons, const char *sep, struct exh_buf *out);
+
 /* Windows-form "\\$MFT"-style raw metadata files can be read by path too:
  * "\\$MFT", "\\$LogFile", "\\$Extend\\$UsnJrnl" with stream "$J". */
 

@@ -26,6 +26,11 @@ void cli_note(void *ctx, const char *msg);
 int cli_open_triage(const struct exh_triage_options *opt, char *const *paths,
     size_t n, struct exh_triage **out);
 
+/* files --usn: lists the change journal of vol as text or JSON lines,
+ * with its counts on stderr; an exit status (EXIT_PARTIAL when records
+ * were damaged or the journal could not be read to its end). */
+int cli_list_usn(struct exh_volume *vol, bool jsonl);
+
 /* Prints "exhume: <escaped message>" to stderr. */
 void cli_error(const char *what, const struct exh_err *err);
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -10,6 +10,7 @@
 struct inventory {
 	struct exh_volume *vol;
 	bool bodyfile, hash;
+	bool usn, jsonl;	/* --usn: the change journal instead */
 	uint64_t max_size;	/* streams above it are listed, not hashed */
 	uint64_t broken, unreadable, skipped;
 	/* Hashes of records with several names, so their data is read once. */
@@ -294,7 +295,8 @@ files_usage(void)
 	    "[--letter N=X,...] (--bodyfile | --jsonl) [--hash]\n"
 	    "                   [--max-size BYTES] [--parent FILE]...\n"
 	    "       exhume files SOURCE [--volume N] --snapshot K "
-	    "(--bodyfile | --jsonl) [--hash]\n");
+	    "(--bodyfile | --jsonl) [--hash]\n"
+	    "       exhume files SOURCE... [--volume N] --usn [--jsonl]\n");
 	return EXIT_USAGE;
 }
 
@@ -306,6 +308,8 @@ walk_volume(struct inventory *inv)
 	struct exh_err err;
 	int rc = EXIT_CLEAN;
 
+	if (inv->usn)
+		return cli_list_usn(inv->vol, inv->jsonl);
 	/* Owners shown "" below are unknown, not absent: say why. */
 	if (vi->secure_note[0] != '\0')
 		cli_warn("volume %c: %s", vi->letter, vi->secure_note);
@@ -409,6 +413,7 @@ cmd_files(int argc, char **argv)
 		{ "max-size", required_argument, NULL, 'm' },
 		{ "parent", required_argument, NULL, 'A' },
 		{ "snapshot", required_argument, NULL, 's' },
+		{ "usn", no_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *parents[EXH_TRIAGE_MAX_PATHS];
@@ -430,6 +435,10 @@ cmd_files(int argc, char **argv)
 			break;
 		case 'j':
 			format |= 2;
+			inv.jsonl = true;
+			break;
+		case 'U':
+			inv.usn = true;
 			break;
 		case 'H':
 			inv.hash = true;
@@ -463,7 +472,11 @@ cmd_files(int argc, char **argv)
 			return files_usage();
 		}
 	}
-	if ((format != 1 && format != 2) || optind >= argc)
+	/* The journal lists as text or JSON lines, of live volumes only. */
+	if (inv.usn && (format == 1 || format == 3 || inv.hash ||
+	    snapshot > 0 || inv.max_size > 0))
+		return files_usage();
+	if ((!inv.usn && format != 1 && format != 2) || optind >= argc)
 		return files_usage();
 	if (snapshot > 0) {
 		/* One source and one volume: the store is that volume's. */

@@ -16,6 +16,7 @@ usage(FILE *fp)
 	    "usage: exhume sources [--json] [--parent FILE]... [SOURCE...]\n"
 	    "       exhume files SOURCE... [--volume N] [--letter N=X,...]\n"
 	    "                    (--bodyfile | --jsonl) [--hash]\n"
+	    "       exhume files SOURCE... [--volume N] --usn [--jsonl]\n"
 	    "       exhume scan SOURCE... [--volume N] [--letter N=X,...]\n"
 	    "                   [--rules PATH]... [--iocs PATH]... "
 	    "[--no-default-rules]\n"

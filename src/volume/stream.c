@@ -7,12 +7,6 @@
 
 #include <ntfs-3g/unistr.h>
 
-struct exh_stream {
-	ntfs_inode *ni;
-	ntfs_attr *na;
-	uint64_t size;
-};
-
 static int
 utf8_to_ntfs(const char *name, ntfschar **out, int *len)
 {
@@ -45,11 +39,20 @@ size_plausible(ntfs_attr *na, const ntfs_volume *vol)
 		return true;
 	if (na->data_size < 0 || na->allocated_size < 0 ||
 	    na->initialized_size < 0 ||
-	    na->initialized_size > na->data_size ||
-	    na->allocated_size > volume_bytes)
+	    na->initialized_size > na->data_size)
 		return false;
-	if (NAttrSparse(na) || NAttrCompressed(na))
-		return true;
+	/* A sparse stream's allocated size counts its holes (the cleared
+	 * head of $UsnJrnl:$J can exceed the volume); the clusters it
+	 * really holds are its compressed size. */
+	/* NAttrSparse and NAttrCompressed test the inode's flags, and only
+	 * for the unnamed stream: the attribute's own flags say it for
+	 * named ones too. */
+	if (NAttrSparse(na) || NAttrCompressed(na) ||
+	    (na->data_flags & (ATTR_IS_SPARSE | ATTR_COMPRESSION_MASK)) != 0)
+		return na->compressed_size >= 0 &&
+		    na->compressed_size <= volume_bytes;
+	if (na->allocated_size > volume_bytes)
+		return false;
 	return na->data_size <= na->allocated_size;
 }
 

@@ -51,6 +51,13 @@ struct exh_volume {
 	bool secure_bad;	/* $SII fails volume_secure_check: unused */
 };
 
+/* One open $DATA stream; usn.c reads its runlist to skip holes. */
+struct exh_stream {
+	ntfs_inode *ni;
+	ntfs_attr *na;
+	uint64_t size;
+};
+
 struct ntfs_device *window_device(struct window *w, const char *name);
 
 /* Converts a Windows-form path ("C:\\a\\b", "\\a\\b", "a\\b") into the

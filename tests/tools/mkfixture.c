@@ -121,6 +121,7 @@ struct content {
 	uint64_t	 size;
 	uint8_t		 fill;
 	uint64_t	 seed;
+	uint64_t	 hole;		/* hex:/from: bytes start here. */
 };
 
 struct op {
@@ -476,6 +477,21 @@ parse_content(struct spec *sp, int line, char *s, struct content *c)
 	int kind = 0, r;
 
 	memset(c, 0, sizeof(*c));
+	/* "hole=N hex:..." leaves the first N bytes unwritten: a sparse
+	 * head, as $UsnJrnl:$J keeps one. */
+	if (strncmp(s, "hole=", 5) == 0) {
+		tok = word(&s);
+		if (parse_size(tok + 5, &x) != 0 || x == 0 ||
+		    (strncmp(s, "hex:", 4) != 0 &&
+		    strncmp(s, "from:", 5) != 0)) {
+			say(sp, line, "hole=N needs a size and hex: or from:");
+			return -1;
+		}
+		if (parse_content(sp, line, s, c) != 0)
+			return -1;
+		c->hole = x;
+		return 0;
+	}
 	if (strncmp(s, "text:", 5) == 0) {
 		if (unescape_text(s + 5, &c->bytes, &c->len) != 0) {
 			say(sp, line, "bad escape in text:");
@@ -1530,7 +1546,7 @@ write_content(struct vol *v, ntfs_attr *na, const struct content *c)
 
 	if (c->kind == CK_BYTES) {
 		for (off = 0; off < c->len; off += (uint64_t)w) {
-			w = ntfs_attr_pwrite(na, (s64)off,
+			w = ntfs_attr_pwrite(na, (s64)(c->hole + off),
 			    (s64)(c->len - off), c->bytes + off);
 			if (w <= 0)
 				goto fail;
