@@ -128,6 +128,10 @@ lint: $(HDRS)
 unit: locale $(UNIT_BIN)
 	@sh tests/lib/run-unit.sh $(UNIT_BIN)
 
+# Two test scripts at a time: t1300's mutants are the long pole and the
+# rest runs beside them (every script has its own temporary folder).
+PROVE_FLAGS ?= -j2
+
 integration: $(EXHUME_SAN) $(EXHUME) $(TOOL_BIN) locale
 	@EXHUME=$(CURDIR)/$(EXHUME_SAN) EXHUME_REL=$(CURDIR)/$(EXHUME) \
 	    TOOLS=$(CURDIR)/build/tools TOP=$(CURDIR) \

@@ -4,10 +4,10 @@
 # `scan --full`, and `scan --full --bundle` + `verify` under ASan and UBSan.
 # None may crash, trip a sanitizer, hang (a 60 s guard per run), write
 # invalid JSON lines, leave a bundle that does not verify, or change a byte
-# of the image.  MUTANTS (default 100) and MUTANT_SEED (default 1) choose
+# of the image.  MUTANTS (default 50) and MUTANT_SEED (default 1) choose
 # the set; `make fuzz` runs thousands.
 . "$TOP/tests/lib/tap.sh"
-n=${MUTANTS:-100}
+n=${MUTANTS:-50}
 first=${MUTANT_SEED:-1}
 "$TOOLS/mkfixture" "$TOP/tests/fuzz/ntfs-base.spec" "$TMP/base.img"
 ok $? "the base volume builds"
