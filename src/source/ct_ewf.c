@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,22 +99,70 @@ ewf_read(void *h, void *buf, size_t len, uint64_t off, char *msg,
 	return n;
 }
 
+/*
+ * A compressed E01 costs a decompression per chunk, and one libewf handle
+ * serves one thread at a time: the set is opened once per reader (up to
+ * EWF_READERS, the scan's worker count), each handle with its own lock,
+ * so the scan's workers decompress side by side.
+ */
+#define EWF_READERS 4
+#define EWF_OPEN_FILES 32	/* segment files open per handle at once */
+
+struct ewf_set {
+	size_t n;
+	libewf_handle_t *h[EWF_READERS];
+	pthread_mutex_t lock[EWF_READERS];
+	unsigned next;		/* where the next reader starts looking */
+};
+
+/* A free handle's index, locked; waits for one when all are busy. */
+static size_t
+ewf_take(struct ewf_set *set)
+{
+	size_t i, start = __atomic_fetch_add(&set->next, 1, __ATOMIC_RELAXED) %
+	    set->n;
+
+	for (i = 0; i < set->n; i++)
+		if (pthread_mutex_trylock(&set->lock[(start + i) % set->n]) ==
+		    0)
+			return (start + i) % set->n;
+	pthread_mutex_lock(&set->lock[start]);
+	return start;
+}
+
 static int
 ewf_pread(void *h, void *buf, size_t len, uint64_t off, struct exh_err *err)
 {
-	return ct_read_all(ewf_read, h, buf, len, off, err);
+	struct ewf_set *set = h;
+	size_t i = ewf_take(set);
+	int rc;
+
+	rc = ct_read_all(ewf_read, set->h[i], buf, len, off, err);
+	pthread_mutex_unlock(&set->lock[i]);
+	return rc;
 }
 
 static void
 ewf_close(void *h)
 {
-	libewf_handle_t *handle = h;
+	struct ewf_set *set = h;
+	size_t i;
 
-	(void)libewf_handle_close(handle, NULL);
-	(void)libewf_handle_free(&handle, NULL);
+	for (i = 0; i < set->n; i++) {
+		(void)libewf_handle_close(set->h[i], NULL);
+		(void)libewf_handle_free(&set->h[i], NULL);
+		pthread_mutex_destroy(&set->lock[i]);
+	}
+	free(set);
 }
 
-static const struct ct_ops ewf_ops = { ewf_pread, ewf_close };
+static const struct ct_ops ewf_ops = { ewf_pread, ewf_close, true };
+
+static libewf_handle_t *
+ewf_first(const struct exh_source *src)
+{
+	return ((const struct ewf_set *)src->ct)->h[0];
+}
 
 static int
 ewf_fail(libewf_error_t **e, struct exh_err *err, const char *what)
@@ -524,6 +573,29 @@ open_failed(char **names, int n, libewf_error_t **e, struct exh_err *err)
 	    "ewfverify may name the segment", msg);
 }
 
+/* More handles on the same, already checked set, one per reader; a
+ * handle that does not open only means fewer readers. */
+static void
+add_readers(struct ewf_set *set, char **names, int n, size_t want)
+{
+	libewf_handle_t *h;
+
+	while (set->n < want && set->n < EWF_READERS) {
+		h = NULL;
+		if (libewf_handle_initialize(&h, NULL) != 1)
+			return;
+		(void)libewf_handle_set_maximum_number_of_open_handles(h,
+		    EWF_OPEN_FILES, NULL);
+		if (libewf_handle_open(h, names, n, LIBEWF_OPEN_READ, NULL) !=
+		    1 || pthread_mutex_init(&set->lock[set->n], NULL) != 0) {
+			(void)libewf_handle_close(h, NULL);
+			(void)libewf_handle_free(&h, NULL);
+			return;
+		}
+		set->h[set->n++] = h;
+	}
+}
+
 /* Opens the set with libewf once every segment checked out. */
 static int
 open_handle(struct exh_source *src, char **names, int n,
@@ -531,17 +603,30 @@ open_handle(struct exh_source *src, char **names, int n,
 {
 	libewf_handle_t *h = NULL;
 	libewf_error_t *e = NULL;
+	struct ewf_set *set;
 	size64_t size = 0;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
-	if (libewf_handle_initialize(&h, &e) != 1)
+	if ((set = calloc(1, sizeof(*set))) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
+	if (libewf_handle_initialize(&h, &e) != 1) {
+		free(set);
 		return ewf_fail(&e, err, "cannot start libewf");
+	}
+	(void)libewf_handle_set_maximum_number_of_open_handles(h,
+	    EWF_OPEN_FILES, NULL);
 	if (libewf_handle_open(h, names, n, LIBEWF_OPEN_READ, &e) != 1) {
 		(void)libewf_handle_free(&h, NULL);
+		free(set);
 		return open_failed(names, n, &e, err);
 	}
-	/* The handle belongs to src from here: closing src frees it. */
+	/* The set belongs to src from here: closing src frees it. */
+	set->h[0] = h;
+	(void)pthread_mutex_init(&set->lock[0], NULL);
+	set->n = 1;
 	src->ct_ops = &ewf_ops;
-	src->ct = h;
+	src->ct = set;
+	add_readers(set, names, n, cpus < 1 ? 1 : (size_t)cpus);
 	if (libewf_handle_get_media_size(h, &size, &e) != 1)
 		return ewf_fail(&e, err, "cannot read the media size");
 	if (libewf_handle_segment_files_corrupted(h, NULL) == 1)
@@ -591,16 +676,16 @@ ct_open_ewf(struct exh_source *src, const struct exh_source_options *opt,
 	if (globbed)
 		libewf_glob_free(names, n, NULL);
 	if (rc == EXH_OK)
-		rc = read_meta(src, src->ct, err);
+		rc = read_meta(src, ewf_first(src), err);
 	if (rc != EXH_OK)
 		return rc;
 	if (src->meta->bytes_per_sector >= 512 &&
 	    src->meta->bytes_per_sector <= 65536)
 		src->sector_size = src->meta->bytes_per_sector;
-	if ((rc = read_acquiry_errors(src, src->ct,
+	if ((rc = read_acquiry_errors(src, ewf_first(src),
 	    src->meta->bytes_per_sector, err)) != EXH_OK)
 		return rc;
-	fmt = format_name(src->ct);
+	fmt = format_name(ewf_first(src));
 	(void)snprintf(src->format, sizeof(src->format), "E01, %d segment%s%s%s",
 	    n, n == 1 ? "" : "s", fmt != NULL ? ", " : "", fmt != NULL ? fmt : "");
 	return EXH_OK;

@@ -118,7 +118,7 @@ qcow_close(void *h)
 	parent_chain_close(h);
 }
 
-static const struct ct_ops qcow_ops = { qcow_pread, qcow_close };
+static const struct ct_ops qcow_ops = { qcow_pread, qcow_close, false };
 
 static int
 qcow_fail(libqcow_error_t **e, struct exh_err *err, const char *what)

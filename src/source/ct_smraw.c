@@ -37,7 +37,7 @@ smraw_close(void *h)
 	(void)libsmraw_handle_free(&handle, NULL);
 }
 
-static const struct ct_ops smraw_ops = { smraw_pread, smraw_close };
+static const struct ct_ops smraw_ops = { smraw_pread, smraw_close, false };
 
 static int
 smraw_fail(libsmraw_error_t **e, struct exh_err *err, const char *what)

@@ -44,7 +44,7 @@ vhdi_close(void *h)
 	parent_chain_close(h);
 }
 
-static const struct ct_ops vhdi_ops = { vhdi_pread, vhdi_close };
+static const struct ct_ops vhdi_ops = { vhdi_pread, vhdi_close, false };
 
 static int
 vhdi_fail(libvhdi_error_t **e, struct exh_err *err, const char *what)

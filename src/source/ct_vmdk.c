@@ -69,7 +69,7 @@ vmdk_close(void *h)
 	parent_chain_close(h);
 }
 
-static const struct ct_ops vmdk_ops = { vmdk_pread, vmdk_close };
+static const struct ct_ops vmdk_ops = { vmdk_pread, vmdk_close, false };
 
 static int
 vmdk_fail(libvmdk_error_t **e, struct exh_err *err, const char *what)

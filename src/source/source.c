@@ -166,9 +166,13 @@ container_pread(struct exh_source *src, void *buf, size_t len, uint64_t off,
 {
 	int rc;
 
-	pthread_mutex_lock(&src->ct_lock);
-	rc = src->ct_ops->read(src->ct, buf, len, off, err);
-	pthread_mutex_unlock(&src->ct_lock);
+	if (src->ct_ops->concurrent)
+		rc = src->ct_ops->read(src->ct, buf, len, off, err);
+	else {
+		pthread_mutex_lock(&src->ct_lock);
+		rc = src->ct_ops->read(src->ct, buf, len, off, err);
+		pthread_mutex_unlock(&src->ct_lock);
+	}
 	if (rc != EXH_OK)
 		return exh_err_prefix(err, "%s", src->path);
 	return EXH_OK;

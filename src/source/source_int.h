@@ -19,6 +19,9 @@ struct ct_ops {
 	int (*read)(void *h, void *buf, size_t len, uint64_t off,
 	    struct exh_err *err);
 	void (*close)(void *h);
+	/* read may be called from several threads at once (the backend
+	 * locks what it shares); otherwise reads are serialised. */
+	bool concurrent;
 };
 
 struct exh_source {

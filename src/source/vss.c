@@ -342,7 +342,7 @@ store_close(void *h)
 	free(vs);
 }
 
-static const struct ct_ops vss_ops = { store_pread, store_close };
+static const struct ct_ops vss_ops = { store_pread, store_close, false };
 
 /* A GUID as Windows writes it: the first three fields little-endian. */
 static void
