@@ -115,6 +115,16 @@ struct exh_report_input {
  * "acquisition" (the E01 record, when there is one) and "unread_ranges".
  * For acquisition.json and exhume sources --json.
  */
+/*
+ * The "image_check" object of --verify-image, one shape for acquisition.json
+ * and `sources --json`: complete, bytes, md5/sha1/sha256 ("" when the
+ * check did not complete), stored_md5/stored_sha1 from meta (may be NULL),
+ * md5_match/sha1_match as "matches", "differs" or "none stored", and note
+ * (why it is incomplete; NULL or "" when complete).
+ */
+void exh_report_image_check_json(struct exh_json *w,
+    const struct exh_image_check *c, const struct exh_image_meta *meta,
+    const char *note);
 void exh_report_container_json(struct exh_json *w,
     const struct exh_source *src, const char *hash_note);
 

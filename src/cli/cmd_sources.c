@@ -199,12 +199,6 @@ check_progress(void *ctx, uint64_t done, uint64_t total)
 	    tenth * 10, done, total);
 }
 
-static const char *
-match_word(int match)
-{
-	return match == 1 ? "matches" : match == 0 ? "differs" : "none stored";
-}
-
 static void
 print_hash(const char *name, const char *computed, int match,
     const char *stored)
@@ -217,26 +211,6 @@ print_hash(const char *name, const char *computed, int match,
 	else
 		printf("nothing stored");
 	putchar(')');
-}
-
-static void
-check_json(struct out *o, const struct exh_image_check *c,
-    const struct exh_image_meta *m, const struct exh_err *err, int rc)
-{
-	struct exh_json *w = &o->w;
-
-	exh_json_open(w, "image_check", '{');
-	exh_json_bool(w, "complete", rc == EXH_OK);
-	exh_json_uint(w, "bytes", c->bytes);
-	exh_json_str(w, "md5", rc == EXH_OK ? c->md5 : "");
-	exh_json_str(w, "sha1", rc == EXH_OK ? c->sha1 : "");
-	exh_json_str(w, "sha256", rc == EXH_OK ? c->sha256 : "");
-	exh_json_text(w, "stored_md5", m != NULL ? m->md5 : "");
-	exh_json_text(w, "stored_sha1", m != NULL ? m->sha1 : "");
-	exh_json_str(w, "md5_match", match_word(c->md5_match));
-	exh_json_str(w, "sha1_match", match_word(c->sha1_match));
-	exh_json_text(w, "error", rc == EXH_OK ? "" : err->msg);
-	exh_json_close(w, '}');
 }
 
 /* Ranges the acquisition could not read: zeros in the image, hashed as
@@ -282,7 +256,8 @@ check_image(struct exh_source *src, struct out *o)
 		o->verify_rc = exit_rc;
 	if (o->json) {
 		/* The ranges are the container record's unread_ranges. */
-		check_json(o, &c, m, &err, rc);
+		exh_report_image_check_json(&o->w, &c, m,
+		    rc == EXH_OK ? NULL : err.msg);
 		return;
 	}
 	if (rc != EXH_OK) {

@@ -50,29 +50,16 @@ put_partitions(struct exh_json *w, const struct exh_report_input *in,
 	exh_json_close(w, ']');
 }
 
-/* What --verify-image found: the hashes of the logical disk read, and
- * whether they match what the acquisition stored. */
+/* What --verify-image found, when it ran. */
 static void
 put_image_check(struct exh_json *w, const struct exh_report_source *s)
 {
-	const struct exh_image_check *c = s->check;
 	bool incomplete = s->check_note != NULL && s->check_note[0] != '\0';
 
-	if (c == NULL && !incomplete)
+	if (s->check == NULL && !incomplete)
 		return;
-	exh_json_open(w, "image_check", '{');
-	exh_json_bool(w, "complete", !incomplete);
-	if (incomplete)
-		exh_json_text(w, "note", s->check_note);
-	if (c != NULL && !incomplete) {
-		exh_json_uint(w, "bytes", c->bytes);
-		exh_json_str(w, "md5", c->md5);
-		exh_json_str(w, "sha1", c->sha1);
-		exh_json_str(w, "sha256", c->sha256);
-		exh_json_int(w, "md5_match", c->md5_match);
-		exh_json_int(w, "sha1_match", c->sha1_match);
-	}
-	exh_json_close(w, '}');
+	exh_report_image_check_json(w, s->check, s->src != NULL ?
+	    exh_source_image_meta(s->src) : NULL, s->check_note);
 }
 
 static void

@@ -50,6 +50,35 @@ put_meta(struct exh_json *w, const struct exh_image_meta *m)
 	exh_json_close(w, '}');
 }
 
+static const char *
+match_word(int match)
+{
+	return match == 1 ? "matches" : match == 0 ? "differs" : "none stored";
+}
+
+void
+exh_report_image_check_json(struct exh_json *w,
+    const struct exh_image_check *c, const struct exh_image_meta *meta,
+    const char *note)
+{
+	bool complete = note == NULL || note[0] == '\0';
+
+	exh_json_open(w, "image_check", '{');
+	exh_json_bool(w, "complete", complete);
+	exh_json_uint(w, "bytes", c != NULL ? c->bytes : 0);
+	exh_json_str(w, "md5", complete && c != NULL ? c->md5 : "");
+	exh_json_str(w, "sha1", complete && c != NULL ? c->sha1 : "");
+	exh_json_str(w, "sha256", complete && c != NULL ? c->sha256 : "");
+	exh_json_text(w, "stored_md5", meta != NULL ? meta->md5 : "");
+	exh_json_text(w, "stored_sha1", meta != NULL ? meta->sha1 : "");
+	exh_json_str(w, "md5_match", match_word(complete && c != NULL ?
+	    c->md5_match : -1));
+	exh_json_str(w, "sha1_match", match_word(complete && c != NULL ?
+	    c->sha1_match : -1));
+	exh_json_text(w, "note", complete ? "" : note);
+	exh_json_close(w, '}');
+}
+
 void
 exh_report_container_json(struct exh_json *w, const struct exh_source *src,
     const char *hash_note)

@@ -73,7 +73,7 @@ import json, sys
 c = s['image_check']
 assert c['complete'] in (True, False)
 assert c['complete'] or c['note'].startswith('incomplete')
-assert c['complete'] and c['md5_match'] == 1, c
+assert c['complete'] and c['md5_match'] == 'matches', c
 PY
 ok $? "--verify-image puts the image check on the record"
 python3 - "$TMP/ewf/acquisition.json" <<'PY'
