@@ -16,6 +16,41 @@
 #define EXH_PE_MAX_BYTES	(64u * 1024 * 1024)
 #define EXH_IISCONF_MAX_BYTES	(16u * 1024 * 1024)
 
+/*
+ * Replaying a dirty hive's transaction logs (hivelog.c).  The caller names
+ * the logs for the notes ("SYSTEM.LOG1", "SYSTEM.LOG2"); the rest is the
+ * outcome.  note is "" for a clean hive, else one line saying what was
+ * replayed or why nothing was, then any damage (file, entry offset, why).
+ */
+#define EXH_HIVE_REPLAY_NOTE	768
+struct exh_hive_replay {
+	const char *log_names[2];	/* in */
+	bool dirty;		/* primary != secondary sequence number */
+	unsigned entries;	/* log entries applied */
+	unsigned pages;		/* dirty pages (page runs) written */
+	unsigned logs_used;	/* bit 0: first log, bit 1: second */
+	char note[EXH_HIVE_REPLAY_NOTE];
+};
+
+/* True when hive's base block is sound and its sequence numbers differ. */
+bool exh_hive_is_dirty(const void *hive, size_t len);
+
+/*
+ * When the hive image in *hive (a copy, never the evidence) is dirty,
+ * applies the new-format (HvLE) entries of the two logs (either may be
+ * NULL) in sequence-number order, then makes the base block consistent
+ * (equal sequence numbers, checksum).  An entry with a bad hash, size or
+ * page reference stops the replay there.  The image grows to the logged
+ * hive bins size (at most EXH_HIVE_MAX_BYTES).  EXH_OK with the outcome in
+ * *out, or EXH_ENOMEM.
+ */
+int exh_hive_replay_logs(struct exh_buf *hive, const void *log1, size_t len1,
+    const void *log2, size_t len2, struct exh_hive_replay *out,
+    struct exh_err *err);
+
+/* Marvin32 with the seed the registry logs use (exposed for tests). */
+uint64_t exh_hive_marvin32(const void *data, size_t len);
+
 /* The vulnerability families the verdict covers, in output order. */
 enum exh_family {
 	EXH_FAM_PROXYLOGON = 0,		/* March 2021 SU / 2010 RU32 */
