@@ -13,6 +13,7 @@
 
 /* Size caps for evidence read whole into memory. */
 #define EXH_HIVE_MAX_BYTES	(512u * 1024 * 1024)
+#define EXH_HIVE_LOG_MAX_BYTES	(256u * 1024 * 1024)	/* each .LOG1/.LOG2 */
 #define EXH_PE_MAX_BYTES	(64u * 1024 * 1024)
 #define EXH_IISCONF_MAX_BYTES	(16u * 1024 * 1024)
 

@@ -409,8 +409,14 @@ exh_hive_replay_logs(struct exh_buf *hive, const void *log1, size_t len1,
 			return exh_err_set(err, rc, ENOMEM, "%s: log replay: "
 			    "out of memory", out->log_names[0]);
 	}
-	if (out->entries > 0)
+	if (out->entries > 0) {
 		seal_base_block(hive, r.expected);
+		/* Bytes past the logged hive bins size are not part of the
+		 * hive any more (slack of an older, longer hive). */
+		b = (const unsigned char *)hive->data;	/* may have moved */
+		if (hive->len > (size_t)BASE_BLOCK + get32(b + 40))
+			hive->len = (size_t)BASE_BLOCK + get32(b + 40);
+	}
 	summarise(&r, lf, why, seq1, seq2);
 	return EXH_OK;
 }

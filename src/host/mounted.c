@@ -9,6 +9,8 @@
 #include "exhume/host.h"
 #include "host_int.h"
 
+#define SYSTEM_PATH "\\Windows\\System32\\config\\SYSTEM"
+
 #define DOSDEV		"\\DosDevices\\"
 #define DOSDEV_LEN	(sizeof(DOSDEV) - 1)
 #define MBR_LEN		12	/* signature (4) + offset (8) */
@@ -205,19 +207,63 @@ exh_mounted_from_hive(const void *hive, size_t len,
 	return EXH_OK;
 }
 
+/* Replays SYSTEM.LOG1/.LOG2 over a dirty SYSTEM copy in b (see hivelog.c);
+ * the outcome goes to *replay.  EXH_OK or EXH_ENOMEM. */
+static int
+replay_system_logs(struct exh_volume *sys, struct exh_buf *b,
+    struct exh_hive_replay *replay, struct exh_err *err)
+{
+	struct exh_buf log[2] = { { 0 }, { 0 } };
+	struct exh_err e;
+	char path[64];
+	int i, rc;
+
+	replay->log_names[0] = "SYSTEM.LOG1";
+	replay->log_names[1] = "SYSTEM.LOG2";
+	replay->note[0] = '\0';
+	if (!exh_hive_is_dirty(b->data, b->len))
+		return EXH_OK;
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s.LOG%d", SYSTEM_PATH, i + 1);
+		/* A log that cannot be read counts as absent: the note
+		 * says the hive was read as is. */
+		if (exh_volume_read_file(sys, path, "",
+		    EXH_HIVE_LOG_MAX_BYTES, &log[i], &e) == EXH_ENOMEM) {
+			exh_buf_free(&log[0]);
+			exh_buf_free(&log[1]);
+			return exh_err_set(err, EXH_ENOMEM, ENOMEM,
+			    "SYSTEM hive: out of memory");
+		}
+	}
+	rc = exh_hive_replay_logs(b, log[0].data, log[0].len, log[1].data,
+	    log[1].len, replay, err);
+	for (i = 0; i < 2; i++)
+		exh_buf_free(&log[i]);
+	return rc;
+}
+
 int
 exh_mounted_read(struct exh_volume *sys, struct exh_mounted_devices **out,
     struct exh_err *err)
 {
 	struct exh_buf b = { 0 };
+	struct exh_hive_replay replay = { 0 };
 	int rc;
 
-	rc = exh_volume_read_file(sys, "\\Windows\\System32\\config\\SYSTEM",
-	    "", EXH_HIVE_MAX_BYTES, &b, err);
+	rc = exh_volume_read_file(sys, SYSTEM_PATH, "", EXH_HIVE_MAX_BYTES,
+	    &b, err);
 	if (rc == EXH_OK)
-		rc = exh_mounted_from_hive(b.data, b.len, out, err);
+		rc = replay_system_logs(sys, &b, &replay, err);
 	else
 		exh_err_prefix(err, "SYSTEM hive");
+	if (rc == EXH_OK)
+		rc = exh_mounted_from_hive(b.data, b.len, out, err);
+	if (rc == EXH_OK && replay.note[0] != '\0' &&
+	    note(*out, "SYSTEM hive: %s", replay.note) != EXH_OK) {
+		exh_mounted_free(*out);
+		*out = NULL;
+		rc = exh_err_set(err, EXH_ENOMEM, ENOMEM, "out of memory");
+	}
 	exh_buf_free(&b);
 	return rc;
 }

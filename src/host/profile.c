@@ -343,6 +343,43 @@ out:
 	return rc;
 }
 
+/*
+ * A dirty hive (a write Windows did not finish) gets its transaction logs
+ * replayed over the copy in b; what happened becomes a note either way.
+ * what is SYSTEM or SOFTWARE, so the names always fit.
+ */
+static int
+replay_logs(struct exh_profile *p, const struct profile_reader *r,
+    const char *what, const char *path, struct exh_buf *b)
+{
+	struct exh_buf log[2] = { { 0 }, { 0 } }, lpath = { 0 };
+	char names[2][32];
+	struct exh_hive_replay out = { .log_names = { names[0], names[1] } };
+	struct exh_err e = { 0 };
+	int i, rc = EXH_OK;
+
+	if (!exh_hive_is_dirty(b->data, b->len))
+		return EXH_OK;
+	for (i = 0; i < 2 && rc != EXH_ENOMEM; i++) {
+		snprintf(names[i], sizeof(names[i]), "%s.LOG%d", what, i + 1);
+		exh_buf_reset(&lpath);
+		if (exh_buf_printf(&lpath, "%s.LOG%d", path, i + 1) != EXH_OK)
+			rc = EXH_ENOMEM;
+		else
+			rc = fetch(p, r, names[i], lpath.data,
+			    EXH_HIVE_LOG_MAX_BYTES, &log[i], true);
+	}
+	if (rc != EXH_ENOMEM)
+		rc = exh_hive_replay_logs(b, log[0].data, log[0].len,
+		    log[1].data, log[1].len, &out, &e);
+	if (rc == EXH_OK)
+		rc = host_note(p, "%s hive: %s", what, out.note);
+	for (i = 0; i < 2; i++)
+		exh_buf_free(&log[i]);
+	exh_buf_free(&lpath);
+	return rc == EXH_ENOMEM ? rc : EXH_OK;
+}
+
 static int
 read_hive(struct exh_profile *p, const struct profile_reader *r, const char *what,
     const char *path)
@@ -356,6 +393,8 @@ read_hive(struct exh_profile *p, const struct profile_reader *r, const char *wha
 	    (int)sizeof(label))
 		return EXH_EUSAGE;
 	rc = fetch(p, r, label, path, EXH_HIVE_MAX_BYTES, &b, false);
+	if (rc == EXH_OK)
+		rc = replay_logs(p, r, what, path, &b);
 	if (rc == EXH_OK)
 		rc = what[1] == 'O' ? host_read_software(p, b.data, b.len) :
 		    host_read_system(p, b.data, b.len);
