@@ -164,6 +164,11 @@ log_unusable(struct log_file *lf, uint32_t hive_secondary)
 	if (!base_block_valid(lf->data, lf->len))
 		return "no valid base block";
 	lf->first_seq = get32(lf->data + 4);
+	/* Windows copies the first entry's number into the log's base
+	 * block; the entry itself is what gets applied. */
+	if (lf->len >= LOG_ENTRIES_AT + ENTRY_HEADER &&
+	    memcmp(lf->data + LOG_ENTRIES_AT, "HvLE", 4) == 0)
+		lf->first_seq = get32(lf->data + LOG_ENTRIES_AT + 12);
 	if (get32(lf->data + 28) != FILE_TYPE_NEW_LOG) {
 		if (lf->len >= LOG_ENTRIES_AT + 4 &&
 		    memcmp(lf->data + LOG_ENTRIES_AT, "DIRT", 4) == 0)
@@ -183,7 +188,8 @@ log_unusable(struct log_file *lf, uint32_t hive_secondary)
  * entry changes nothing.  NULL when it is sound, else the reason.
  */
 static const char *
-entry_damage(const unsigned char *e, uint32_t size, char *why, size_t whylen)
+entry_damage(const unsigned char *e, uint32_t size, size_t grow_limit,
+    char *why, size_t whylen)
 {
 	uint32_t npages, hbins, i, off, psize;
 	uint64_t cursor;
@@ -199,6 +205,13 @@ entry_damage(const unsigned char *e, uint32_t size, char *why, size_t whylen)
 	    hbins > EXH_HIVE_MAX_BYTES - BASE_BLOCK) {
 		snprintf(why, whylen, "hive bins data size %u impossible",
 		    hbins);
+		return why;
+	}
+	/* New hive bins can only come from the log: a size beyond the hive
+	 * and its log together is forged (and would cost memory). */
+	if ((size_t)BASE_BLOCK + hbins > grow_limit) {
+		snprintf(why, whylen, "hive bins data size %u larger than the "
+		    "hive and its log together", hbins);
 		return why;
 	}
 	if (npages > (size - ENTRY_HEADER) / 8) {
@@ -294,7 +307,9 @@ replay_log(struct replay *r, const struct log_file *lf)
 			r->stopped = true;
 			break;
 		}
-		if ((bad = entry_damage(e, size, why, sizeof(why))) != NULL) {
+		bad = entry_damage(e, size, r->hive->len + lf->len, why,
+		    sizeof(why));
+		if (bad != NULL) {
 			say(r->out, "%s: log entry at offset %zu (sequence "
 			    "%u): %s: replay stopped there", lf->name, off,
 			    r->expected, bad);
