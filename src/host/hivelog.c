@@ -44,6 +44,7 @@ struct replay {
 	uint32_t expected;	/* next sequence number to apply */
 	bool started;
 	bool stopped;		/* damage ended the replay */
+	size_t grow_limit;	/* the hive and both logs, in bytes */
 };
 
 static uint32_t
@@ -207,11 +208,11 @@ entry_damage(const unsigned char *e, uint32_t size, size_t grow_limit,
 		    hbins);
 		return why;
 	}
-	/* New hive bins can only come from the log: a size beyond the hive
-	 * and its log together is forged (and would cost memory). */
+	/* New hive bins can only come from the logs: a size beyond the hive
+	 * and its logs together is forged (and would cost memory). */
 	if ((size_t)BASE_BLOCK + hbins > grow_limit) {
 		snprintf(why, whylen, "hive bins data size %u larger than the "
-		    "hive and its log together", hbins);
+		    "hive and its logs together", hbins);
 		return why;
 	}
 	if (npages > (size - ENTRY_HEADER) / 8) {
@@ -307,8 +308,7 @@ replay_log(struct replay *r, const struct log_file *lf)
 			r->stopped = true;
 			break;
 		}
-		bad = entry_damage(e, size, r->hive->len + lf->len, why,
-		    sizeof(why));
+		bad = entry_damage(e, size, r->grow_limit, why, sizeof(why));
 		if (bad != NULL) {
 			say(r->out, "%s: log entry at offset %zu (sequence "
 			    "%u): %s: replay stopped there", lf->name, off,
@@ -387,7 +387,8 @@ exh_hive_replay_logs(struct exh_buf *hive, const void *log1, size_t len1,
 		{ log2, log2 != NULL ? len2 : 0, out->log_names[1], 2, 0,
 		    false },
 	};
-	struct replay r = { hive, out, 0, false, false };
+	struct replay r = { hive, out, 0, false, false,
+	    hive->len + lf[0].len + lf[1].len };
 	const unsigned char *b = (const unsigned char *)hive->data;
 	const char *why[2];
 	uint32_t seq1, seq2, secondary;
