@@ -160,8 +160,6 @@ say(struct exh_hive_replay *out, const char *fmt, ...)
 static const char *
 log_unusable(struct log_file *lf, uint32_t hive_secondary)
 {
-	if (lf->len == 0)
-		return "empty";
 	if (!base_block_valid(lf->data, lf->len))
 		return "no valid base block";
 	lf->first_seq = get32(lf->data + 4);
@@ -293,6 +291,12 @@ replay_log(struct replay *r, const struct log_file *lf)
 	if (!r->started) {
 		r->expected = lf->first_seq;
 		r->started = true;
+	} else if (lf->first_seq > r->expected && !r->stopped) {
+		/* Newer entries after a gap would be applied out of order. */
+		say(r->out, "%s: entries from sequence %u not replayed: "
+		    "sequence %u is in neither log", lf->name, lf->first_seq,
+		    r->expected);
+		return EXH_OK;
 	}
 	while (!r->stopped && off + ENTRY_HEADER <= lf->len) {
 		e = lf->data + off;

@@ -187,6 +187,28 @@ a_corrupt_entry_stops_the_replay_with_a_note_naming_file_and_offset(
 }
 
 static void
+a_gap_in_the_sequence_stops_before_the_newer_log(void **state)
+{
+	struct hl_set s;
+	struct ht_host h;
+	struct exh_profile *p;
+
+	(void)state;
+	build_set(&s);
+	dirty_host(&h, &s);
+	/* Entry 8 is lost: LOG2 holds 7, LOG1 holds 9 alone. */
+	add_log(&h, "LOG1", &s, 2, 3);
+	add_log(&h, "LOG2", &s, 0, 1);
+	p = profile_of(&h);
+	assert_true(ht_has_note(p, "replayed 1 log entry ("));
+	assert_true(ht_has_note(p, "SYSTEM.LOG1: entries from sequence 9 not "
+	    "replayed: sequence 8 is in neither log"));
+	exh_profile_free(p);
+	ht_free(&h);
+	hl_free(&s);
+}
+
+static void
 a_forged_page_count_with_valid_hashes_changes_nothing(void **state)
 {
 	struct hl_set s;
@@ -299,6 +321,8 @@ main(void)
 		    entries_are_applied_in_sequence_order_across_log2_and_log1),
 		cmocka_unit_test(
 	    a_corrupt_entry_stops_the_replay_with_a_note_naming_file_and_offset),
+		cmocka_unit_test(
+		    a_gap_in_the_sequence_stops_before_the_newer_log),
 		cmocka_unit_test(
 		    a_forged_page_count_with_valid_hashes_changes_nothing),
 		cmocka_unit_test(a_log_older_than_the_hive_is_not_replayed),
