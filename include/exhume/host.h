@@ -33,14 +33,16 @@ struct exh_hive_replay {
 	char note[EXH_HIVE_REPLAY_NOTE];
 };
 
-/* True when hive's base block is sound and its sequence numbers differ. */
+/* True when hive's base block is sound and its sequence numbers differ, or
+ * when hive bins follow a damaged base block (a log may hold a copy). */
 bool exh_hive_is_dirty(const void *hive, size_t len);
 
 /*
  * When the hive image in *hive (a copy, never the evidence) is dirty,
  * applies the new-format (HvLE) entries of the two logs (either may be
  * NULL) in sequence-number order, then makes the base block consistent
- * (equal sequence numbers, checksum).  An entry with a bad hash, size or
+ * (equal sequence numbers, checksum); a damaged base block is first
+ * replaced by a log's copy.  An entry with a bad hash, size or
  * page reference stops the replay there.  The image grows to the logged
  * hive bins size (at most EXH_HIVE_MAX_BYTES).  EXH_OK with the outcome in
  * *out, or EXH_ENOMEM.

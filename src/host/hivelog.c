@@ -380,6 +380,41 @@ summarise(const struct replay *r, const struct log_file *lf,
 	}
 }
 
+/* Hive bins after a base block that does not check out: a torn write of
+ * the base block, which the logs' copies can repair. */
+static bool
+torn_base_block(const unsigned char *b, size_t len)
+{
+	return len >= BASE_BLOCK + HIVE_PAGE &&
+	    !base_block_valid(b, len) && memcmp(b + BASE_BLOCK, "hbin", 4) == 0;
+}
+
+/*
+ * Windows takes the base block a log holds when the hive's own is damaged:
+ * the older log's copy, as the entries of both logs apply on top of it.
+ */
+static bool
+recover_base_block(struct exh_buf *hive, const struct log_file *lf,
+    struct exh_hive_replay *out)
+{
+	unsigned char *b = (unsigned char *)hive->data;
+	int i, pick = -1;
+
+	for (i = 0; i < 2; i++)
+		if (lf[i].len > 0 && base_block_valid(lf[i].data, lf[i].len) &&
+		    get32(lf[i].data + 28) == FILE_TYPE_NEW_LOG &&
+		    (pick < 0 || get32(lf[i].data + 4) <
+		    get32(lf[pick].data + 4)))
+			pick = i;
+	if (pick < 0)
+		return false;
+	memcpy(b, lf[pick].data, LOG_ENTRIES_AT);
+	put32(b + 28, 0);		/* a primary file again */
+	put32(b + CHECKSUM_SPAN, base_checksum(b));
+	say(out, "base block damaged: taken from %s", lf[pick].name);
+	return true;
+}
+
 int
 exh_hive_replay_logs(struct exh_buf *hive, const void *log1, size_t len1,
     const void *log2, size_t len2, struct exh_hive_replay *out,
@@ -405,14 +440,22 @@ exh_hive_replay_logs(struct exh_buf *hive, const void *log1, size_t len1,
 	out->entries = out->pages = 0;
 	out->logs_used = 0;
 	out->note[0] = '\0';
-	if (hive->len < BASE_BLOCK || !base_block_valid(b, hive->len))
-		return EXH_OK;	/* hivex names the damage */
-	seq1 = get32(b + 4);
-	seq2 = get32(b + 8);
-	if (seq1 == seq2)
-		return EXH_OK;
+	if (torn_base_block(b, hive->len) &&
+	    recover_base_block(hive, lf, out)) {
+		/* The copy is consistent by itself: replay from it on. */
+		seq1 = get32(b + 4);
+		seq2 = get32(b + 8);
+		secondary = seq2;
+	} else {
+		if (hive->len < BASE_BLOCK || !base_block_valid(b, hive->len))
+			return EXH_OK;	/* hivex names the damage */
+		seq1 = get32(b + 4);
+		seq2 = get32(b + 8);
+		if (seq1 == seq2)
+			return EXH_OK;
+		secondary = seq2;
+	}
 	out->dirty = true;
-	secondary = seq2;
 	for (i = 0; i < 2; i++) {
 		why[i] = lf[i].len > 0 ? log_unusable(&lf[i], secondary) :
 		    NULL;
@@ -446,6 +489,8 @@ exh_hive_is_dirty(const void *hive, size_t len)
 {
 	const unsigned char *b = hive;
 
+	if (torn_base_block(b, len))
+		return true;
 	return len >= BASE_BLOCK && base_block_valid(b, len) &&
 	    get32(b + 4) != get32(b + 8);
 }

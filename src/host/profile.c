@@ -372,7 +372,7 @@ replay_logs(struct exh_profile *p, const struct profile_reader *r,
 	if (rc != EXH_ENOMEM)
 		rc = exh_hive_replay_logs(b, log[0].data, log[0].len,
 		    log[1].data, log[1].len, &out, &e);
-	if (rc == EXH_OK)
+	if (rc == EXH_OK && out.note[0] != '\0')
 		rc = host_note(p, "%s hive: %s", what, out.note);
 	for (i = 0; i < 2; i++)
 		exh_buf_free(&log[i]);

@@ -233,6 +233,29 @@ a_forged_page_count_with_valid_hashes_changes_nothing(void **state)
 }
 
 static void
+a_torn_base_block_is_taken_from_the_log_and_the_hive_read(void **state)
+{
+	struct hl_set s;
+	struct ht_host h;
+	struct exh_profile *p;
+
+	(void)state;
+	build_set(&s);
+	s.hive[100] ^= 0x55;	/* the checksum no longer matches */
+	dirty_host(&h, &s);
+	add_log(&h, "LOG1", &s, 0, 3);
+	p = profile_of(&h);
+	assert_string_equal(p->computer_name, "EXCH16-RENAMED");
+	assert_true(ht_has_note(p, "SYSTEM hive: dirty hive: replayed 3 log "
+	    "entries"));
+	assert_true(ht_has_note(p, "base block damaged: taken from "
+	    "SYSTEM.LOG1"));
+	exh_profile_free(p);
+	ht_free(&h);
+	hl_free(&s);
+}
+
+static void
 a_log_older_than_the_hive_is_not_replayed(void **state)
 {
 	struct hl_set s;
@@ -325,6 +348,8 @@ main(void)
 		    a_gap_in_the_sequence_stops_before_the_newer_log),
 		cmocka_unit_test(
 		    a_forged_page_count_with_valid_hashes_changes_nothing),
+		cmocka_unit_test(
+		    a_torn_base_block_is_taken_from_the_log_and_the_hive_read),
 		cmocka_unit_test(a_log_older_than_the_hive_is_not_replayed),
 		cmocka_unit_test(a_clean_hive_ignores_its_logs),
 		cmocka_unit_test(
