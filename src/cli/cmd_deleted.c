@@ -33,6 +33,8 @@ json_line(struct deleted_listing *dl, const struct exh_deleted *d)
 	exh_json_str(&w, "content", exh_deleted_content_name(d->content));
 	exh_json_macb(&w, "si", &d->si, EXH_JSON_ABSENT_EMPTY);
 	exh_json_macb(&w, "fn", &d->fn, EXH_JSON_ABSENT_EMPTY);
+	if (d->torn)
+		exh_json_bool(&w, "torn", true);
 	exh_json_close(&w, '}');
 	exh_json_raw(&w, "\n");
 	if ((rc = exh_json_status(&w)) == EXH_OK)
