@@ -367,6 +367,22 @@ int exh_mft_deleted_walk(const void *mft, size_t len, char letter,
     exh_deleted_fn fn, void *ctx, struct exh_deleted_counts *counts,
     struct exh_err *err);
 
+/*
+ * Directory paths by MFT reference, as the deleted-file listing rebuilds
+ * them: for the change journal's parent references.  A fixed cache of
+ * directory paths; one per thread.
+ */
+struct exh_mft_paths;
+
+int exh_mft_paths_create(struct exh_volume *vol, struct exh_mft_paths **out,
+    struct exh_err *err);
+/* Appends the path of directory (mft, seq) with the drive letter: "C:" for
+ * the root, "C:\\inetpub\\wwwroot", "C:\\$OrphanFiles" when the record
+ * no longer describes that directory.  EXH_OK or EXH_ENOMEM. */
+int exh_mft_paths_dir(struct exh_mft_paths *mp, uint64_t mft, uint16_t seq,
+    struct exh_buf *out);
+void exh_mft_paths_destroy(struct exh_mft_paths *mp);
+
 /* Windows-form "\\$MFT"-style raw metadata files can be read by path too:
  * "\\$MFT", "\\$LogFile", "\\$Extend\\$UsnJrnl" with stream "$J". */
 

@@ -55,13 +55,23 @@ struct mft_source {
 	char letter;
 };
 
-struct deleted_walk {
+/* Directory paths by MFT reference, read from $MFT and remembered. */
+struct exh_mft_paths {
 	struct mft_source src;
-	unsigned char *rec, *up;	/* the record listed; parents climbed */
+	unsigned char *up;	/* the parent record being climbed */
 	struct cached_dir cache[DIR_CACHE];
+};
+
+#define CHUNK_RECORDS 256	/* $MFT read this many records at a time */
+
+struct deleted_walk {
+	struct exh_mft_paths *paths;
+	const struct mft_source *src;
+	unsigned char *rec;	/* the record listed */
+	unsigned char *chunk;	/* records [chunk_first, +chunk_n) */
+	uint64_t chunk_first, chunk_n;
 	struct exh_buf path, name;
 	struct exh_deleted_counts *counts;
-	struct exh_err *err;
 };
 
 /* The value of resident attribute a (length alen), or NULL when it does not
@@ -183,6 +193,17 @@ apply_fixups(unsigned char *rec, uint32_t size, bool *torn)
 	return true;
 }
 
+/* A record just read: the fixups of a FILE record applied; any other
+ * content is left for parse_record to judge. */
+static bool
+fixed_up(const struct mft_source *src, unsigned char *buf, bool *torn)
+{
+	*torn = false;
+	if (memcmp(buf, "FILE", 4) != 0)
+		return true;
+	return apply_fixups(buf, src->record_size, torn);
+}
+
 /* Reads record mft into buf with its fixups applied.  False when it cannot
  * be read or its update sequence array is damaged; a record that is not a
  * FILE record is left for parse_record to judge. */
@@ -205,9 +226,7 @@ read_record(const struct mft_source *src, uint64_t mft, unsigned char *buf,
 		    vol->mft_record_size, buf) != (s64)vol->mft_record_size)
 			return false;
 	}
-	if (memcmp(buf, "FILE", 4) != 0)
-		return true;
-	return apply_fixups(buf, src->record_size, torn);
+	return fixed_up(src, buf, torn);
 }
 
 static int
@@ -233,17 +252,17 @@ parent_matches(const struct raw_record *r, uint16_t seq)
 }
 
 static struct cached_dir *
-cache_slot(struct deleted_walk *dw, uint64_t mft)
+cache_slot(struct exh_mft_paths *mp, uint64_t mft)
 {
-	return &dw->cache[mft % DIR_CACHE];
+	return &mp->cache[mft % DIR_CACHE];
 }
 
 /* Remembers the path of a directory that many children share. */
 static void
-remember_dir(struct deleted_walk *dw, uint64_t mft, uint16_t seq,
+remember_dir(struct exh_mft_paths *mp, uint64_t mft, uint16_t seq,
     const char *path)
 {
-	struct cached_dir *c = cache_slot(dw, mft);
+	struct cached_dir *c = cache_slot(mp, mft);
 	char *copy = strdup(path);
 
 	if (copy == NULL)
@@ -261,7 +280,7 @@ remember_dir(struct deleted_walk *dw, uint64_t mft, uint16_t seq,
  * are collected upwards into parts and written downwards.
  */
 static int
-dir_path(struct deleted_walk *dw, uint64_t mft, uint16_t seq,
+dir_path(struct exh_mft_paths *mp, uint64_t mft, uint16_t seq,
     struct exh_buf *out)
 {
 	struct exh_buf parts[PATH_DEPTH];
@@ -276,17 +295,17 @@ dir_path(struct deleted_walk *dw, uint64_t mft, uint16_t seq,
 
 	memset(parts, 0, sizeof(parts));
 	while (mft != ROOT_RECORD) {
-		c = cache_slot(dw, mft);
+		c = cache_slot(mp, mft);
 		if (c->used && c->mft == mft && c->seq == seq) {
 			base = c->path;
 			break;
 		}
 		if (depth == PATH_DEPTH ||
-		    !read_record(&dw->src, mft, dw->up, &torn)) {
+		    !read_record(&mp->src, mft, mp->up, &torn)) {
 			base = "\\$OrphanFiles";
 			break;
 		}
-		parse_record(&r, dw->up, dw->src.record_size);
+		parse_record(&r, mp->up, mp->src.record_size);
 		if (!parent_matches(&r, seq)) {
 			base = "\\$OrphanFiles";
 			break;
@@ -303,7 +322,7 @@ dir_path(struct deleted_walk *dw, uint64_t mft, uint16_t seq,
 		if ((rc = exh_buf_putc(out, '\\')) == EXH_OK)
 			rc = exh_buf_puts(out, parts[i].data);
 	if (rc == EXH_OK && depth > 0 && strcmp(base, "\\$OrphanFiles") != 0)
-		remember_dir(dw, start_mft, start_seq, out->data + start);
+		remember_dir(mp, start_mft, start_seq, out->data + start);
 out:
 	for (i = 0; i < depth; i++)
 		exh_buf_free(&parts[i]);
@@ -395,10 +414,10 @@ list_name(struct deleted_walk *dw, uint64_t mft, const struct raw_record *r,
 	if (r->si != NULL)
 		macb_from(r->si, &d.si);
 	macb_from(fn + 8, &d.fn);
-	describe_data(&dw->src, r, &d);
+	describe_data(dw->src, r, &d);
 	dw->path.len = 0;
-	if ((rc = exh_buf_printf(&dw->path, "%c:", dw->src.letter)) !=
-	    EXH_OK || (rc = dir_path(dw, d.parent_mft, d.parent_seq,
+	if ((rc = exh_buf_printf(&dw->path, "%c:", dw->src->letter)) !=
+	    EXH_OK || (rc = dir_path(dw->paths, d.parent_mft, d.parent_seq,
 	    &dw->path)) != EXH_OK)
 		return rc;
 	d.orphan = strstr(dw->path.data, "\\$OrphanFiles") == dw->path.data + 2;
@@ -412,6 +431,34 @@ list_name(struct deleted_walk *dw, uint64_t mft, const struct raw_record *r,
 	return fn_cb(&d, ctx) == EXH_WALK_STOP ? EXH_STOP : EXH_OK;
 }
 
+/* The walk's next record: from a chunk of $MFT read at once; a chunk that
+ * cannot be read whole falls back to one record at a time, so a bad
+ * sector costs only its own records. */
+static bool
+next_record(struct deleted_walk *dw, uint64_t mft, bool *torn)
+{
+	const struct mft_source *src = dw->src;
+	uint64_t n;
+	s64 want, got;
+
+	if (src->v == NULL || dw->chunk == NULL)
+		return read_record(src, mft, dw->rec, torn);
+	if (mft < dw->chunk_first || mft >= dw->chunk_first + dw->chunk_n) {
+		n = src->nrecords - mft < CHUNK_RECORDS ?
+		    src->nrecords - mft : CHUNK_RECORDS;
+		want = (s64)(n * src->record_size);
+		got = ntfs_attr_pread(src->v->vol->mft_na,
+		    (s64)(mft * src->record_size), want, dw->chunk);
+		dw->chunk_first = mft;
+		dw->chunk_n = got == want ? n : 0;
+		if (dw->chunk_n == 0)
+			return read_record(src, mft, dw->rec, torn);
+	}
+	memcpy(dw->rec, dw->chunk + (mft - dw->chunk_first) * src->record_size,
+	    src->record_size);
+	return fixed_up(src, dw->rec, torn);
+}
+
 static int
 visit_record(struct deleted_walk *dw, uint64_t mft, exh_deleted_fn fn,
     void *ctx)
@@ -421,11 +468,11 @@ visit_record(struct deleted_walk *dw, uint64_t mft, exh_deleted_fn fn,
 	size_t i;
 	int rc = EXH_OK;
 
-	if (!read_record(&dw->src, mft, dw->rec, &torn)) {
+	if (!next_record(dw, mft, &torn)) {
 		dw->counts->damaged++;
 		return EXH_OK;
 	}
-	parse_record(&r, dw->rec, dw->src.record_size);
+	parse_record(&r, dw->rec, dw->src->record_size);
 	if (!r.valid) {
 		/* Never-used records are zeroes; "BAAD" or junk is damage. */
 		if (dw->rec[0] != 0 || memcmp(dw->rec, dw->rec + 1, 15) != 0)
@@ -447,41 +494,97 @@ visit_record(struct deleted_walk *dw, uint64_t mft, exh_deleted_fn fn,
 	return rc;
 }
 
+static struct exh_mft_paths *
+paths_new(const struct mft_source *src)
+{
+	struct exh_mft_paths *mp = calloc(1, sizeof(*mp));
+
+	if (mp == NULL || (mp->up = malloc(src->record_size)) == NULL) {
+		free(mp);
+		return NULL;
+	}
+	mp->src = *src;
+	return mp;
+}
+
+void
+exh_mft_paths_destroy(struct exh_mft_paths *mp)
+{
+	size_t i;
+
+	if (mp == NULL)
+		return;
+	for (i = 0; i < DIR_CACHE; i++)
+		free(mp->cache[i].path);
+	free(mp->up);
+	free(mp);
+}
+
 static int
 walk_records(const struct mft_source *src, exh_deleted_fn fn, void *ctx,
     struct exh_deleted_counts *counts, struct exh_err *err)
 {
-	struct deleted_walk *dw;
+	struct deleted_walk dw;
 	uint64_t mft;
-	size_t i;
 	int rc = EXH_OK;
 
-	if ((dw = calloc(1, sizeof(*dw))) == NULL ||
-	    (dw->rec = malloc(src->record_size)) == NULL ||
-	    (dw->up = malloc(src->record_size)) == NULL) {
-		rc = exh_err_set(err, EXH_ENOMEM, errno, "out of memory");
-		goto out;
-	}
-	dw->src = *src;
-	dw->counts = counts;
-	dw->err = err;
+	memset(&dw, 0, sizeof(dw));
+	dw.src = src;
+	dw.counts = counts;
+	if ((dw.paths = paths_new(src)) == NULL ||
+	    (dw.rec = malloc(src->record_size)) == NULL ||
+	    (dw.chunk = malloc((size_t)CHUNK_RECORDS * src->record_size)) ==
+	    NULL)
+		rc = EXH_ENOMEM;
 	for (mft = 0; mft < src->nrecords && rc == EXH_OK; mft++) {
 		counts->records++;
-		rc = visit_record(dw, mft, fn, ctx);
+		rc = visit_record(&dw, mft, fn, ctx);
 	}
+	exh_mft_paths_destroy(dw.paths);
+	exh_buf_free(&dw.path);
+	exh_buf_free(&dw.name);
+	free(dw.rec);
+	free(dw.chunk);
 	if (rc == EXH_ENOMEM)
-		rc = exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
-out:
-	if (dw != NULL) {
-		for (i = 0; i < DIR_CACHE; i++)
-			free(dw->cache[i].path);
-		exh_buf_free(&dw->path);
-		exh_buf_free(&dw->name);
-		free(dw->rec);
-		free(dw->up);
-		free(dw);
-	}
+		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
 	return rc;
+}
+
+static void
+volume_source(struct exh_volume *v, struct mft_source *src)
+{
+	memset(src, 0, sizeof(*src));
+	src->v = v;
+	src->record_size = v->vol->mft_record_size;
+	src->nrecords = v->info.mft_records;
+	src->letter = v->info.letter;
+}
+
+int
+exh_mft_paths_create(struct exh_volume *v, struct exh_mft_paths **out,
+    struct exh_err *err)
+{
+	struct mft_source src;
+
+	*out = NULL;
+	if (v == NULL || v->magic != VOLUME_MAGIC)
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "MFT paths: not a volume handle");
+	volume_source(v, &src);
+	if ((*out = paths_new(&src)) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, errno, "out of memory");
+	return EXH_OK;
+}
+
+int
+exh_mft_paths_dir(struct exh_mft_paths *mp, uint64_t mft, uint16_t seq,
+    struct exh_buf *out)
+{
+	int rc;
+
+	if ((rc = exh_buf_printf(out, "%c:", mp->src.letter)) != EXH_OK)
+		return rc;
+	return dir_path(mp, mft, seq, out);
 }
 
 int
@@ -494,10 +597,7 @@ exh_volume_deleted_walk(struct exh_volume *v, exh_deleted_fn fn, void *ctx,
 	if (v == NULL || v->magic != VOLUME_MAGIC || fn == NULL)
 		return exh_err_set(err, EXH_EUSAGE, 0,
 		    "deleted-file walk: not a volume handle");
-	src.v = v;
-	src.record_size = v->vol->mft_record_size;
-	src.nrecords = v->info.mft_records;
-	src.letter = v->info.letter;
+	volume_source(v, &src);
 	return walk_records(&src, fn, ctx, counts, err);
 }
 
