@@ -34,6 +34,8 @@ struct exh_triage_options {
 	bool no_default_rules;
 	bool no_prefilter;		/* YARA reads every stream whole */
 	bool no_logs;			/* no log or event-log analysis */
+	bool no_history;		/* no change journal, no deleted
+					   records */
 	const char *yara_paths[EXH_TRIAGE_MAX_PATHS];
 	size_t n_yara;
 	const char *ioc_paths[EXH_TRIAGE_MAX_PATHS];

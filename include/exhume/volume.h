@@ -299,6 +299,90 @@ int exh_volume_usn_walk(struct exh_volume *vol, exh_usn_fn fn, void *ctx,
  */
 int exh_usn_reasons(uint32_t reasons, const char *sep, struct exh_buf *out);
 
+/*
+ * Deleted files: MFT records not in use that still carry a $FILE_NAME.
+ * The path is rebuilt from the parent reference as The Sleuth Kit does:
+ * under the parent while its record still describes that directory (in
+ * use, or deleted itself), "X:\\$OrphanFiles\\name" otherwise.
+ */
+enum exh_deleted_content {
+	EXH_DELETED_NONE = 0,	/* no unnamed $DATA (a directory, say) */
+	EXH_DELETED_RESIDENT,	/* the data sits in the record itself */
+	EXH_DELETED_FREE,	/* every cluster still free: may be intact */
+	EXH_DELETED_OVERWRITTEN,	/* a cluster belongs to a live file
+					   now: partial or overwritten */
+	EXH_DELETED_UNKNOWN,	/* runlist damaged, data in another record,
+				   or too large to check */
+};
+
+struct exh_deleted {
+	uint64_t mft;
+	uint16_t seq;		/* as stored: raised by one at deletion */
+	uint64_t parent_mft;
+	uint16_t parent_seq;
+	const char *name;	/* UTF-8 */
+	const char *path;	/* "C:\\Temp\\x.7z", "C:\\$OrphanFiles\\x" */
+	bool orphan;		/* the parent chain is gone */
+	bool is_dir;
+	struct exh_macb si, fn;	/* 0 when the record has none */
+	uint64_t size;		/* of the unnamed $DATA */
+	int content;		/* enum exh_deleted_content */
+	bool torn;		/* a sector of the record failed its update
+				   sequence check (an interrupted write):
+				   read anyway, fields may be wrong */
+};
+
+struct exh_deleted_counts {
+	uint64_t records;	/* MFT records read */
+	uint64_t deleted;	/* base records not in use */
+	uint64_t nameless;	/* of those, without a name: not listed */
+	uint64_t listed;	/* names handed to the callback */
+	uint64_t damaged;	/* unreadable or not a FILE record */
+	uint64_t torn;		/* deleted records read despite a torn
+				   sector (listed, marked) */
+};
+
+/* "none", "resident", "free", "overwritten", "unknown". */
+const char *exh_deleted_content_name(int content);
+
+/* Return EXH_WALK_NEXT to go on, EXH_WALK_STOP to end the walk. */
+typedef int (*exh_deleted_fn)(const struct exh_deleted *d, void *ctx);
+
+/*
+ * Reads every record of $MFT of vol in record order and calls fn once per
+ * name of each deleted record (8.3 names left out).  Memory is bounded: a
+ * record at a time and a fixed cache of directory paths.  counts (zeroed
+ * first) says what was seen.  Returns EXH_OK, EXH_STOP, EXH_ENOMEM or
+ * EXH_EUSAGE.
+ */
+int exh_volume_deleted_walk(struct exh_volume *vol, exh_deleted_fn fn,
+    void *ctx, struct exh_deleted_counts *counts, struct exh_err *err);
+/*
+ * The same over a copy of $MFT in memory (mft[0..len), as collectors
+ * save it), paths starting with letter.  Without the volume's $Bitmap the
+ * content of non-resident data is EXH_DELETED_UNKNOWN.  EXH_ECORRUPT when
+ * record 0 is not a FILE record of a plausible size.
+ */
+int exh_mft_deleted_walk(const void *mft, size_t len, char letter,
+    exh_deleted_fn fn, void *ctx, struct exh_deleted_counts *counts,
+    struct exh_err *err);
+
+/*
+ * Directory paths by MFT reference, as the deleted-file listing rebuilds
+ * them: for the change journal's parent references.  A fixed cache of
+ * directory paths; one per thread.
+ */
+struct exh_mft_paths;
+
+int exh_mft_paths_create(struct exh_volume *vol, struct exh_mft_paths **out,
+    struct exh_err *err);
+/* Appends the path of directory (mft, seq) with the drive letter: "C:" for
+ * the root, "C:\\inetpub\\wwwroot", "C:\\$OrphanFiles" when the record
+ * no longer describes that directory.  EXH_OK or EXH_ENOMEM. */
+int exh_mft_paths_dir(struct exh_mft_paths *mp, uint64_t mft, uint16_t seq,
+    struct exh_buf *out);
+void exh_mft_paths_destroy(struct exh_mft_paths *mp);
+
 /* Windows-form "\\$MFT"-style raw metadata files can be read by path too:
  * "\\$MFT", "\\$LogFile", "\\$Extend\\$UsnJrnl" with stream "$J". */
 

@@ -30,6 +30,8 @@ int cli_open_triage(const struct exh_triage_options *opt, char *const *paths,
  * with its counts on stderr; an exit status (EXIT_PARTIAL when records
  * were damaged or the journal could not be read to its end). */
 int cli_list_usn(struct exh_volume *vol, bool jsonl);
+/* files --deleted: bodyfile lines, or JSON lines with jsonl. */
+int cli_list_deleted(struct exh_volume *vol, bool jsonl);
 
 /* Prints "exhume: <escaped message>" to stderr. */
 void cli_error(const char *what, const struct exh_err *err);

@@ -11,6 +11,7 @@ struct inventory {
 	struct exh_volume *vol;
 	bool bodyfile, hash;
 	bool usn, jsonl;	/* --usn: the change journal instead */
+	bool deleted;		/* --deleted: free MFT records instead */
 	uint64_t max_size;	/* streams above it are listed, not hashed */
 	uint64_t broken, unreadable, skipped;
 	/* Hashes of records with several names, so their data is read once. */
@@ -296,7 +297,9 @@ files_usage(void)
 	    "                   [--max-size BYTES] [--parent FILE]...\n"
 	    "       exhume files SOURCE [--volume N] --snapshot K "
 	    "(--bodyfile | --jsonl) [--hash]\n"
-	    "       exhume files SOURCE... [--volume N] --usn [--jsonl]\n");
+	    "       exhume files SOURCE... [--volume N] --usn [--jsonl]\n"
+	    "       exhume files SOURCE... [--volume N] --deleted "
+	    "(--bodyfile | --jsonl)\n");
 	return EXIT_USAGE;
 }
 
@@ -310,6 +313,8 @@ walk_volume(struct inventory *inv)
 
 	if (inv->usn)
 		return cli_list_usn(inv->vol, inv->jsonl);
+	if (inv->deleted)
+		return cli_list_deleted(inv->vol, inv->jsonl);
 	/* Owners shown "" below are unknown, not absent: say why. */
 	if (vi->secure_note[0] != '\0')
 		cli_warn("volume %c: %s", vi->letter, vi->secure_note);
@@ -414,6 +419,7 @@ cmd_files(int argc, char **argv)
 		{ "parent", required_argument, NULL, 'A' },
 		{ "snapshot", required_argument, NULL, 's' },
 		{ "usn", no_argument, NULL, 'U' },
+		{ "deleted", no_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *parents[EXH_TRIAGE_MAX_PATHS];
@@ -439,6 +445,9 @@ cmd_files(int argc, char **argv)
 			break;
 		case 'U':
 			inv.usn = true;
+			break;
+		case 'D':
+			inv.deleted = true;
 			break;
 		case 'H':
 			inv.hash = true;
@@ -475,6 +484,11 @@ cmd_files(int argc, char **argv)
 	/* The journal lists as text or JSON lines, of live volumes only. */
 	if (inv.usn && (format == 1 || format == 3 || inv.hash ||
 	    snapshot > 0 || inv.max_size > 0))
+		return files_usage();
+	/* Deleted records: of live volumes, without hashes (their data is
+	 * not a live file's). */
+	if (inv.deleted && (inv.usn || inv.hash || snapshot > 0 ||
+	    inv.max_size > 0))
 		return files_usage();
 	if ((!inv.usn && format != 1 && format != 2) || optind >= argc)
 		return files_usage();

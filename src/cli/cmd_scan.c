@@ -32,7 +32,7 @@ scan_usage(void)
 	    "[--letter N=X,...] [--rules PATH]...\n"
 	    "                   [--iocs PATH]... [--no-default-rules] [--full] "
 	    "[--threads N]\n"
-	    "                   [--no-prefilter] [--no-logs] "
+	    "                   [--no-prefilter] [--no-logs] [--no-history] "
 	    "[--quiet | --progress live|lines|none]\n"
 	    "                   [--parent FILE]... [--no-image-hash] "
 	    "[--verify-image]\n"
@@ -73,6 +73,7 @@ parse_args(int argc, char **argv, struct scan_args *a)
 		{ "no-default-rules", no_argument, NULL, 'n' },
 		{ "no-prefilter", no_argument, NULL, 'p' },
 		{ "no-logs", no_argument, NULL, 'g' },
+		{ "no-history", no_argument, NULL, 'Y' },
 		{ "full", no_argument, NULL, 'F' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "max-size", required_argument, NULL, 'm' },
@@ -142,6 +143,9 @@ parse_args(int argc, char **argv, struct scan_args *a)
 			break;
 		case 'g':
 			a->to.no_logs = true;
+			break;
+		case 'Y':
+			a->to.no_history = true;
 			break;
 		case 'F':
 			a->to.full = true;

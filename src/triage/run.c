@@ -355,6 +355,71 @@ scan_volume(struct exh_triage *t, struct host_scope *hs,
 	return rc;
 }
 
+/* The change journal and deleted records of every volume, checked against
+ * the host's web folders; what each held goes on the record. */
+static int
+scan_history(struct exh_triage *t, const struct host_scope *hs,
+    struct exh_err *err)
+{
+	struct exh_history_scope sc;
+	struct exh_history_result r;
+	char path[4096], a[32], z[32], **web = NULL;
+	size_t i, nweb = 0;
+	int rc = EXH_OK;
+
+	if (!triage_rules_path(t, "history.tsv", path, sizeof(path)))
+		return exh_err_set(err, EXH_EUSAGE, 0,
+		    "rules directory path too long");
+	/* Web folders: the configured roots and any inetpub tree the scope
+	 * reached (found by structure on a data volume, say). */
+	for (i = 0; i < hs->nwebroots && rc == EXH_OK; i++)
+		rc = exh_strvec_push(&web, &nweb, hs->webroots[i]);
+	for (i = 0; i < t->nscope && rc == EXH_OK; i++)
+		if (exh_ascii_iequal(t->scope[i] + (strlen(t->scope[i]) > 8 ?
+		    strlen(t->scope[i]) - 8 : 0), "\\inetpub"))
+			rc = exh_strvec_push(&web, &nweb, t->scope[i]);
+	if (rc != EXH_OK) {
+		exh_strvec_free(web, nweb);
+		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
+	}
+	memset(&sc, 0, sizeof(sc));
+	sc.webroots = (const char *const *)web;
+	sc.nwebroots = nweb;
+	sc.exchange = hs->exchange != NULL ? hs->exchange : hs->found_exchange;
+	sc.rules_tsv = path;
+	for (i = 0; i < t->nvols && rc == EXH_OK; i++) {
+		char l = exh_volume_info(t->vols[i].vol)->letter;
+
+		if ((rc = exh_history_volume(t->vols[i].vol, &sc, t->fs, &r,
+		    err)) != EXH_OK) {
+			rc = exh_err_prefix(err, "volume %c: history", l);
+			break;
+		}
+		if (!r.journal)
+			triage_note(t, "history: volume %c: no $UsnJrnl: no "
+			    "change journal to read", l);
+		else
+			triage_note(t, "history: volume %c: $UsnJrnl: %llu "
+			    "records (%llu damaged) from %s to %s%s%s", l,
+			    (unsigned long long)r.usn_records,
+			    (unsigned long long)r.usn_damaged,
+			    r.usn_first ? exh_filetime_iso(r.usn_first, a) : "-",
+			    r.usn_last ? exh_filetime_iso(r.usn_last, z) : "-",
+			    r.usn_rc != EXH_OK ? "; read stopped: " : "",
+			    r.usn_rc != EXH_OK ? r.usn_error : "");
+		triage_note(t, "history: volume %c: %llu deleted MFT records, "
+		    "%llu names listed, %llu damaged records; %llu history "
+		    "findings%s", l, (unsigned long long)r.deleted_records,
+		    (unsigned long long)r.deleted_names,
+		    (unsigned long long)r.deleted_damaged,
+		    (unsigned long long)r.findings, r.groups_folded > 0 ?
+		    " (more folders than the group table holds: the rest "
+		    "counted into the last group of each check)" : "");
+	}
+	exh_strvec_free(web, nweb);
+	return rc;
+}
+
 /* The log analysis' results into the triage. */
 static int
 keep_logs(struct exh_triage *t, struct exh_scan_logs_result *res, int rc,
@@ -501,6 +566,12 @@ exh_triage_run(struct exh_triage *t, struct exh_err *err)
 		rc = scan_volume(t, &hs, &t->vols[i], &so, err);
 	if (rc == EXH_OK && keep_exchange_dir(t, &hs) != EXH_OK)
 		rc = exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
+	if (t->opt.no_history)
+		triage_note(t, "history not read (--no-history): no change "
+		    "journal and no deleted record was examined");
+	else if (rc == EXH_OK && (t->opt.cancel == NULL ||
+	    *t->opt.cancel == 0))
+		rc = scan_history(t, &hs, err);
 	/* Logs last: IIS requests are matched against the files flagged on
 	 * every volume (a web root may be on D:). */
 	if (t->opt.no_logs)

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "exhume/history.h"
 #include "exhume/triage.h"
 
 struct triage_volume {

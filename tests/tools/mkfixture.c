@@ -25,6 +25,10 @@
  *   attrib PATH FLAG[,FLAG...]     readonly hidden system archive
  *                                  notindexed temporary offline
  *   hardlink EXISTING NEWPATH
+ *   delete PATH                    unlinks a file or an empty directory
+ *                                  made earlier, as Windows deletes: the
+ *                                  MFT record is marked free, its names
+ *                                  and runlist stay until reused
  *   junction PATH TARGET
  *   corrupt-fixup PATH
  *   corrupt-attrlen PATH
@@ -99,7 +103,7 @@ extern char **environ;
 enum part_kind { PK_NTFS, PK_FAT, PK_BITLOCKER, PK_RAW };
 enum op_kind {
 	OP_MKDIR, OP_FILE, OP_ADS, OP_COMPRESSED, OP_ENCRYPTED, OP_TIMES,
-	OP_ATTRIB, OP_HARDLINK, OP_JUNCTION, OP_CORRUPT_FIXUP,
+	OP_ATTRIB, OP_HARDLINK, OP_DELETE, OP_JUNCTION, OP_CORRUPT_FIXUP,
 	OP_CORRUPT_ATTRLEN, OP_CORRUPT_INDEX, OP_CORRUPT_DATASIZE,
 	OP_CORRUPT_SII
 };
@@ -1000,6 +1004,7 @@ parse_op(struct spec *sp, int line, const char *verb, char *rest)
 		{ "compressed", OP_COMPRESSED },
 		{ "encrypted", OP_ENCRYPTED }, { "times", OP_TIMES },
 		{ "attrib", OP_ATTRIB }, { "hardlink", OP_HARDLINK },
+		{ "delete", OP_DELETE },
 		{ "junction", OP_JUNCTION },
 		{ "corrupt-fixup", OP_CORRUPT_FIXUP },
 		{ "corrupt-attrlen", OP_CORRUPT_ATTRLEN },
@@ -1781,6 +1786,40 @@ op_hardlink(struct vol *v, const struct op *o)
 	return rc;
 }
 
+/* Unlinks the last name of a record as Windows does; libntfs-3g frees the
+ * record (in-use flag cleared, sequence number raised) and its clusters
+ * but leaves the attributes in place, which is what recovery reads. */
+static int
+op_delete(struct vol *v, const struct op *o)
+{
+	const struct upath *p = &o->path;
+	ntfs_inode *ni, *dir;
+	u64 mref;
+
+	if (p->ncomp == 0 || (dir = open_path(v, p, p->ncomp - 1)) == NULL)
+		return -1;
+	/* The name is looked up in dir itself: a second in-memory copy of
+	 * dir (as open_path would make) goes stale once the name is gone
+	 * and may be written back over the change. */
+	mref = ntfs_inode_lookup_by_name(dir, p->comp[p->ncomp - 1],
+	    (int)p->len[p->ncomp - 1]);
+	if (mref == (u64)-1 || (ni = ntfs_inode_open(v->vol, MREF(mref))) ==
+	    NULL) {
+		say(v->sp, v->line, "%s: cannot open: %s", p->text,
+		    strerror(errno));
+		ntfs_inode_close(dir);
+		return -1;
+	}
+	/* ntfs_delete closes ni and dir whatever it returns. */
+	if (ntfs_delete(v->vol, NULL, ni, dir, p->comp[p->ncomp - 1],
+	    (u8)p->len[p->ncomp - 1]) != 0) {
+		say(v->sp, v->line, "%s: cannot delete: %s", p->text,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* Appends the UTF-16LE form of an ASCII/UTF-8 string (no escapes). */
 static size_t
 utf16_append(uint8_t *buf, size_t off, const char *s)
@@ -1988,6 +2027,9 @@ fill_ntfs(struct spec *sp, int pi)
 				break;
 			case OP_HARDLINK:
 				rc = pass == 0 ? op_hardlink(&v, o) : 0;
+				break;
+			case OP_DELETE:
+				rc = pass == 0 ? op_delete(&v, o) : 0;
 				break;
 			case OP_JUNCTION:
 				rc = pass == 0 ? op_junction(&v, o) : 0;

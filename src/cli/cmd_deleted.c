@@ -1,0 +1,115 @@
+/* exhume files --deleted: the names left in each volume's free MFT records. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct deleted_listing {
+	bool jsonl;
+	bool oom;
+	char letter;
+};
+
+static int
+json_line(struct deleted_listing *dl, const struct exh_deleted *d)
+{
+	struct exh_buf b = { 0 };
+	struct exh_json w;
+	int rc;
+
+	exh_json_init(&w, &b);
+	exh_json_open(&w, NULL, '{');
+	exh_json_text(&w, "path", d->path);
+	exh_json_text(&w, "name", d->name);
+	exh_json_str(&w, "type", d->is_dir ? "dir" : "file");
+	exh_json_str(&w, "state", "deleted");
+	exh_json_bool(&w, "orphan", d->orphan);
+	exh_json_uint(&w, "mft", d->mft);
+	exh_json_uint(&w, "seq", d->seq);
+	exh_json_uint(&w, "parent_mft", d->parent_mft);
+	exh_json_uint(&w, "parent_seq", d->parent_seq);
+	exh_json_uint(&w, "size", d->size);
+	exh_json_str(&w, "content", exh_deleted_content_name(d->content));
+	exh_json_macb(&w, "si", &d->si, EXH_JSON_ABSENT_EMPTY);
+	exh_json_macb(&w, "fn", &d->fn, EXH_JSON_ABSENT_EMPTY);
+	if (d->torn)
+		exh_json_bool(&w, "torn", true);
+	exh_json_close(&w, '}');
+	exh_json_raw(&w, "\n");
+	if ((rc = exh_json_status(&w)) == EXH_OK)
+		fputs(b.data, stdout);
+	exh_buf_free(&b);
+	(void)dl;
+	return rc;
+}
+
+/* The Sleuth Kit body format as `fls -m -d` writes it: "(deleted)" after
+ * the name, one line for $STANDARD_INFORMATION and one for $FILE_NAME. */
+static int
+body_line(const struct exh_deleted *d)
+{
+	struct exh_buf name = { 0 };
+	const struct exh_macb *t;
+	size_t i;
+	int pass;
+
+	if (exh_esc_term(&name, d->path, strlen(d->path)) != EXH_OK)
+		return EXH_ENOMEM;
+	for (pass = 0; pass < 2; pass++) {
+		t = pass ? &d->fn : &d->si;
+		fputs("0|", stdout);
+		for (i = 0; i < name.len; i++)
+			putchar(name.data[i] == '|' ? '/' : name.data[i]);
+		printf("%s (deleted)|%" PRIu64 "-%u|%s|0|0|%" PRIu64 "|%lld|%lld|"
+		    "%lld|%lld\n", pass ? " ($FILE_NAME)" : "", d->mft,
+		    (unsigned)d->seq, d->is_dir ? "d/drwxrwxrwx" :
+		    "r/rrwxrwxrwx", d->size,
+		    (long long)exh_filetime_to_unix(t->accessed),
+		    (long long)exh_filetime_to_unix(t->modified),
+		    (long long)exh_filetime_to_unix(t->mft_changed),
+		    (long long)exh_filetime_to_unix(t->created));
+	}
+	exh_buf_free(&name);
+	return EXH_OK;
+}
+
+static int
+on_deleted(const struct exh_deleted *d, void *ctx)
+{
+	struct deleted_listing *dl = ctx;
+
+	if ((dl->jsonl ? json_line(dl, d) : body_line(d)) != EXH_OK)
+		dl->oom = true;
+	return dl->oom ? EXH_WALK_STOP : EXH_WALK_NEXT;
+}
+
+int
+cli_list_deleted(struct exh_volume *vol, bool jsonl)
+{
+	const struct exh_volume_info *vi = exh_volume_info(vol);
+	struct deleted_listing dl = { .jsonl = jsonl, .letter = vi->letter };
+	struct exh_deleted_counts n;
+	struct exh_err err;
+	char msg[320];
+	int rc;
+
+	rc = exh_volume_deleted_walk(vol, on_deleted, &dl, &n, &err);
+	/* Five numbers and the fixed text always fit msg. */
+	(void)snprintf(msg, sizeof(msg), "volume %c: $MFT: %" PRIu64
+	    " records read, %" PRIu64 " deleted (%" PRIu64 " names listed, %"
+	    PRIu64 " without a name), %" PRIu64 " damaged or unreadable",
+	    vi->letter, n.records, n.deleted, n.listed, n.nameless,
+	    n.damaged);
+	cli_note(NULL, msg);
+	if (dl.oom) {
+		cli_warn("volume %c: out of memory writing a deleted entry; "
+		    "the listing stops there", vi->letter);
+		return EXIT_PARTIAL;
+	}
+	if (rc != EXH_OK && rc != EXH_STOP) {
+		cli_error(NULL, &err);
+		return EXIT_PARTIAL;
+	}
+	return n.damaged > 0 ? EXIT_PARTIAL : EXIT_CLEAN;
+}
