@@ -47,19 +47,6 @@ struct replay {
 	size_t grow_limit;	/* the hive and both logs, in bytes */
 };
 
-static uint32_t
-get32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static uint64_t
-get64(const unsigned char *p)
-{
-	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
 static void
 put32(unsigned char *p, uint32_t v)
 {
@@ -94,7 +81,7 @@ exh_hive_marvin32(const void *data, size_t len)
 	size_t i, rest;
 
 	for (i = 0; i + 4 <= len; i += 4) {
-		lo += get32(p + i);
+		lo += exh_le32(p + i);
 		marvin_mix(&lo, &hi);
 	}
 	/* The tail bytes, then a 0x80 marker byte, fill the last word. */
@@ -119,7 +106,7 @@ base_checksum(const unsigned char *b)
 	size_t i;
 
 	for (i = 0; i < CHECKSUM_SPAN; i += 4)
-		sum ^= get32(b + i);
+		sum ^= exh_le32(b + i);
 	if (sum == 0xFFFFFFFFu)
 		return 0xFFFFFFFEu;
 	if (sum == 0)
@@ -131,7 +118,7 @@ static bool
 base_block_valid(const unsigned char *b, size_t len)
 {
 	return len >= LOG_ENTRIES_AT && memcmp(b, "regf", 4) == 0 &&
-	    base_checksum(b) == get32(b + CHECKSUM_SPAN);
+	    base_checksum(b) == exh_le32(b + CHECKSUM_SPAN);
 }
 
 /* Appends "; " and the formatted text to the outcome note (truncated). */
@@ -162,13 +149,13 @@ log_unusable(struct log_file *lf, uint32_t hive_secondary)
 {
 	if (!base_block_valid(lf->data, lf->len))
 		return "no valid base block";
-	lf->first_seq = get32(lf->data + 4);
+	lf->first_seq = exh_le32(lf->data + 4);
 	/* Windows copies the first entry's number into the log's base
 	 * block; the entry itself is what gets applied. */
 	if (lf->len >= LOG_ENTRIES_AT + ENTRY_HEADER &&
 	    memcmp(lf->data + LOG_ENTRIES_AT, "HvLE", 4) == 0)
-		lf->first_seq = get32(lf->data + LOG_ENTRIES_AT + 12);
-	if (get32(lf->data + 28) != FILE_TYPE_NEW_LOG) {
+		lf->first_seq = exh_le32(lf->data + LOG_ENTRIES_AT + 12);
+	if (exh_le32(lf->data + 28) != FILE_TYPE_NEW_LOG) {
 		if (lf->len >= LOG_ENTRIES_AT + 4 &&
 		    memcmp(lf->data + LOG_ENTRIES_AT, "DIRT", 4) == 0)
 			return "old-format log (Windows 8.0 or earlier), "
@@ -193,13 +180,13 @@ entry_damage(const unsigned char *e, uint32_t size, size_t grow_limit,
 	uint32_t npages, hbins, i, off, psize;
 	uint64_t cursor;
 
-	if (get64(e + 32) != exh_hive_marvin32(e, 32))
+	if (exh_le64(e + 32) != exh_hive_marvin32(e, 32))
 		return "header hash mismatch";
-	if (get64(e + 24) != exh_hive_marvin32(e + ENTRY_HEADER,
+	if (exh_le64(e + 24) != exh_hive_marvin32(e + ENTRY_HEADER,
 	    size - ENTRY_HEADER))
 		return "data hash mismatch";
-	hbins = get32(e + 16);
-	npages = get32(e + 20);
+	hbins = exh_le32(e + 16);
+	npages = exh_le32(e + 20);
 	if (hbins == 0 || hbins % HIVE_PAGE != 0 ||
 	    hbins > EXH_HIVE_MAX_BYTES - BASE_BLOCK) {
 		snprintf(why, whylen, "hive bins data size %u impossible",
@@ -219,8 +206,8 @@ entry_damage(const unsigned char *e, uint32_t size, size_t grow_limit,
 	}
 	cursor = ENTRY_HEADER + (uint64_t)npages * 8;
 	for (i = 0; i < npages; i++) {
-		off = get32(e + ENTRY_HEADER + i * 8);
-		psize = get32(e + ENTRY_HEADER + i * 8 + 4);
+		off = exh_le32(e + ENTRY_HEADER + i * 8);
+		psize = exh_le32(e + ENTRY_HEADER + i * 8 + 4);
 		if (psize == 0 || off % HIVE_PAGE != 0 ||
 		    psize % HIVE_PAGE != 0 || (uint64_t)off + psize > hbins ||
 		    cursor + psize > size) {
@@ -257,20 +244,20 @@ static int
 apply_entry(struct replay *r, const unsigned char *e)
 {
 	unsigned char *base;
-	uint32_t npages = get32(e + 20), i, off, psize;
+	uint32_t npages = exh_le32(e + 20), i, off, psize;
 	size_t cursor = ENTRY_HEADER + (size_t)npages * 8;
 
-	if (fit_hive(r->hive, get32(e + 16)) != EXH_OK)
+	if (fit_hive(r->hive, exh_le32(e + 16)) != EXH_OK)
 		return EXH_ENOMEM;
 	base = (unsigned char *)r->hive->data;
 	for (i = 0; i < npages; i++) {
-		off = get32(e + ENTRY_HEADER + i * 8);
-		psize = get32(e + ENTRY_HEADER + i * 8 + 4);
+		off = exh_le32(e + ENTRY_HEADER + i * 8);
+		psize = exh_le32(e + ENTRY_HEADER + i * 8 + 4);
 		memcpy(base + BASE_BLOCK + off, e + cursor, psize);
 		cursor += psize;
 	}
-	put32(base + 40, get32(e + 16));
-	put32(base + 144, get32(e + 8));
+	put32(base + 40, exh_le32(e + 16));
+	put32(base + 144, exh_le32(e + 8));
 	r->out->entries++;
 	r->out->pages += npages;
 	return EXH_OK;
@@ -301,9 +288,9 @@ replay_log(struct replay *r, const struct log_file *lf)
 	while (!r->stopped && off + ENTRY_HEADER <= lf->len) {
 		e = lf->data + off;
 		/* The log's end: no entry, or one left from an older cycle. */
-		if (memcmp(e, "HvLE", 4) != 0 || get32(e + 12) != r->expected)
+		if (memcmp(e, "HvLE", 4) != 0 || exh_le32(e + 12) != r->expected)
 			break;
-		size = get32(e + 4);
+		size = exh_le32(e + 4);
 		if (size < ENTRY_HEADER || size % ENTRY_ALIGN != 0 ||
 		    size > lf->len - off) {
 			say(r->out, "%s: log entry at offset %zu: size %u "
@@ -402,9 +389,9 @@ recover_base_block(struct exh_buf *hive, const struct log_file *lf,
 
 	for (i = 0; i < 2; i++)
 		if (lf[i].len > 0 && base_block_valid(lf[i].data, lf[i].len) &&
-		    get32(lf[i].data + 28) == FILE_TYPE_NEW_LOG &&
-		    (pick < 0 || get32(lf[i].data + 4) <
-		    get32(lf[pick].data + 4)))
+		    exh_le32(lf[i].data + 28) == FILE_TYPE_NEW_LOG &&
+		    (pick < 0 || exh_le32(lf[i].data + 4) <
+		    exh_le32(lf[pick].data + 4)))
 			pick = i;
 	if (pick < 0)
 		return false;
@@ -443,14 +430,14 @@ exh_hive_replay_logs(struct exh_buf *hive, const void *log1, size_t len1,
 	if (torn_base_block(b, hive->len) &&
 	    recover_base_block(hive, lf, out)) {
 		/* The copy is consistent by itself: replay from it on. */
-		seq1 = get32(b + 4);
-		seq2 = get32(b + 8);
+		seq1 = exh_le32(b + 4);
+		seq2 = exh_le32(b + 8);
 		secondary = seq2;
 	} else {
 		if (hive->len < BASE_BLOCK || !base_block_valid(b, hive->len))
 			return EXH_OK;	/* hivex names the damage */
-		seq1 = get32(b + 4);
-		seq2 = get32(b + 8);
+		seq1 = exh_le32(b + 4);
+		seq2 = exh_le32(b + 8);
 		if (seq1 == seq2)
 			return EXH_OK;
 		secondary = seq2;
@@ -477,8 +464,8 @@ exh_hive_replay_logs(struct exh_buf *hive, const void *log1, size_t len1,
 		/* Bytes past the logged hive bins size are not part of the
 		 * hive any more (slack of an older, longer hive). */
 		b = (const unsigned char *)hive->data;	/* may have moved */
-		if (hive->len > (size_t)BASE_BLOCK + get32(b + 40))
-			hive->len = (size_t)BASE_BLOCK + get32(b + 40);
+		if (hive->len > (size_t)BASE_BLOCK + exh_le32(b + 40))
+			hive->len = (size_t)BASE_BLOCK + exh_le32(b + 40);
 	}
 	summarise(&r, lf, why, seq1, seq2);
 	return EXH_OK;
@@ -492,5 +479,5 @@ exh_hive_is_dirty(const void *hive, size_t len)
 	if (torn_base_block(b, len))
 		return true;
 	return len >= BASE_BLOCK && base_block_valid(b, len) &&
-	    get32(b + 4) != get32(b + 8);
+	    exh_le32(b + 4) != exh_le32(b + 8);
 }
