@@ -264,7 +264,8 @@ scan_element(struct iis_scan *s, xmlNodePtr n, const char *scope,
 	else if (named(n, "add") && named(up, "modules") &&
 	    xmlHasProp(n, (const xmlChar *)"type") != NULL)
 		item_add(s, &s->mmod, scope, file, n, "name", "type");
-	else if (named(n, "rule") && named(up2, "rewrite")) {
+	else if (named(n, "rule") && named(up2, "rewrite") &&
+	    s->rule.n < SCAN_MAX) {
 		struct xml_item *it;
 
 		item_add(s, &s->rule, scope, file, n, "name", NULL);
