@@ -351,6 +351,90 @@ exposure(struct report_writer *w, const struct exh_profile *p)
 	cve_windows(w, p);
 }
 
+static int
+expo_style(int state)
+{
+	switch (state) {
+	case EXH_EXPO_OK:
+	case EXH_EXPO_NOT_NEEDED:
+		return REPORT_NORMAL;
+	case EXH_EXPO_SUSPICIOUS:
+	case EXH_EXPO_MISSING:
+		return REPORT_ALERT;
+	default:
+		return REPORT_WARN;
+	}
+}
+
+static const char *
+expo_word(int state)
+{
+	switch (state) {
+	case EXH_EXPO_OK:
+		return _("as expected");
+	case EXH_EXPO_WEAK:
+		return _("weaker than expected");
+	case EXH_EXPO_MISSING:
+		return _("missing or off");
+	case EXH_EXPO_FAILING:
+		return _("failing");
+	case EXH_EXPO_SUSPICIOUS:
+		return _("not what Exchange ships");
+	case EXH_EXPO_NOT_NEEDED:
+		return _("not needed");
+	default:
+		return _("unknown");
+	}
+}
+
+/* Extended Protection, modules, signing, EEMS, mitigation rules and the
+ * OWA logon page: the ones that need attention first, then a table. */
+static void
+exposures(struct report_writer *w, const struct exh_profile *p)
+{
+	const char *cols[] = { _("Area"), _("Subject"), _("State"),
+	    _("Expected"), _("Found"), _("CVEs"), _("Evidence") };
+	size_t i, bad = 0;
+
+	report_heading(w, 3, _("Configuration exposures"));
+	if (p->nexposures == 0) {
+		report_para(w, REPORT_NORMAL, _("No configuration exposure "
+		    "was examined (no IIS configuration, no Exchange, or no "
+		    "exchange-config.tsv)."));
+		return;
+	}
+	for (i = 0; i < p->nexposures; i++) {
+		const struct exh_exposure *x = &p->exposures[i];
+
+		if (x->state == EXH_EXPO_OK || x->state == EXH_EXPO_NOT_NEEDED)
+			continue;
+		if (bad++ == 0)
+			report_list_begin(w);
+		report_item(w, expo_style(x->state), report_fmt(w, "%s: %s",
+		    expo_word(x->state), x->reason));
+	}
+	if (bad > 0)
+		report_list_end(w);
+	else
+		report_para(w, REPORT_NORMAL, _("Every configuration exposure "
+		    "examined is as expected."));
+	report_table_begin(w, cols, sizeof(cols) / sizeof(cols[0]));
+	for (i = 0; i < p->nexposures; i++) {
+		const struct exh_exposure *x = &p->exposures[i];
+
+		report_row_begin(w);
+		report_cell(w, x->area);
+		report_cell(w, report_str(x->subject));
+		report_cell(w, expo_word(x->state));
+		report_cell(w, report_str(x->expected));
+		report_cell(w, report_str(x->actual));
+		report_cell(w, report_str(x->cves));
+		report_cell(w, report_str(x->path));
+		report_row_end(w);
+	}
+	report_table_end(w);
+}
+
 static void
 updates(struct report_writer *w, const struct exh_profile *p)
 {
@@ -446,6 +530,7 @@ report_host(struct report_writer *w, const struct exh_profile *p)
 	identity(w, p);
 	verdicts(w, p);
 	cve_verdicts(w, p);
+	exposures(w, p);
 	exposure(w, p);
 	updates(w, p);
 	if (p->nnotes == 0)
