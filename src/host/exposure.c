@@ -689,7 +689,8 @@ tokencache_check(struct exh_profile *p, const struct host_cfg *c,
 		    "TokenCacheModule", "removed or fixed", "not registered",
 		    cves, file, "IIS TokenCacheModule is not registered "
 		    "(Microsoft's workaround for %s)", cves);
-	if (none != NULL && atol(p->current_build) >= atol(none->f[1]))
+	if (none != NULL && strtol(p->current_build, NULL, 10) >=
+	    strtol(none->f[1], NULL, 10))
 		return host_expo_add(p, "token-cache", EXH_EXPO_NOT_NEEDED, 0,
 		    "TokenCacheModule", "removed or fixed", "registered",
 		    cves, file, "Windows build %s is not affected by %s",

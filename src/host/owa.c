@@ -55,7 +55,8 @@ markers(const struct host_cfg *c, const char *kind, const char *text,
 		if (strcmp(r->f[0], "marker") == 0 &&
 		    strcmp(r->f[1], kind) == 0 && r->f[3][0] != '\0' &&
 		    exh_ascii_istrstr(text, r->f[3]) != NULL)
-			hit(h, atoi(r->f[2]), r->f[4], r->f[3]);
+			hit(h, (int)strtol(r->f[2], NULL, 10), r->f[4],
+			    r->f[3]);
 	}
 }
 
