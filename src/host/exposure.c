@@ -29,6 +29,7 @@ struct xml_list {
 
 struct iis_scan {
 	struct xml_list ep;	/* a tokenChecking */
+	struct xml_list ipsec;	/* a allowUnlisted */
 	struct xml_list gmod;	/* a name, b image */
 	struct xml_list filter;	/* a name, b path */
 	struct xml_list mmod;	/* a name, b type */
@@ -257,6 +258,8 @@ scan_element(struct iis_scan *s, xmlNodePtr n, const char *scope,
 	if (named(n, "extendedProtection") &&
 	    named(up, "windowsAuthentication"))
 		item_add(s, &s->ep, scope, file, n, "tokenChecking", NULL);
+	else if (named(n, "ipSecurity") && named(up, "security"))
+		item_add(s, &s->ipsec, scope, file, n, "allowUnlisted", NULL);
 	else if (named(n, "add") && named(up, "globalModules"))
 		item_add(s, &s->gmod, scope, file, n, "name", "image");
 	else if (named(n, "filter") && named(up, "isapiFilters"))
@@ -329,6 +332,7 @@ static void
 scan_free(struct iis_scan *s)
 {
 	list_free(&s->ep);
+	list_free(&s->ipsec);
 	list_free(&s->gmod);
 	list_free(&s->filter);
 	list_free(&s->mmod);
@@ -518,6 +522,21 @@ vdir_exists(const struct exh_profile *p, const struct iis_scan *s,
 	return false;
 }
 
+/* Whether location path only lets listed addresses in: the Extended
+ * Protection script's documented alternative for back-end EWS. */
+static bool
+ip_allow_list(const struct iis_scan *s, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < s->ipsec.n; i++)
+		if (exh_ascii_iequal(s->ipsec.v[i].scope, path) &&
+		    s->ipsec.v[i].a != NULL &&
+		    exh_ascii_iequal(s->ipsec.v[i].a, "false"))
+			return true;
+	return false;
+}
+
 static int
 ep_row(struct exh_profile *p, const struct host_cfg *c, const struct iis_scan *s,
     const struct host_cfg_row *r, const char *cves, const char *file)
@@ -542,6 +561,14 @@ ep_row(struct exh_profile *p, const struct host_cfg *c, const struct iis_scan *s
 		    subject, r->f[3], v != NULL ? v : "None", cves, file,
 		    "Extended Protection on %s is %s (expected %s)", subject,
 		    v != NULL ? v : "None", r->f[3]);
+	if (ip_allow_list(s, subject))
+		return host_expo_add(p, "extended-protection", EXH_EXPO_WEAK,
+		    30, subject, r->f[3], v != NULL ? v : "None", cves, file,
+		    "Extended Protection on %s is %s, weaker than the expected "
+		    "%s, but the virtual directory admits only an IP "
+		    "allow-list (the documented alternative): NTLM relay (%s) "
+		    "is possible from the listed addresses", subject,
+		    v != NULL ? v : "None", r->f[3], cves);
 	return host_expo_add(p, "extended-protection", have == 0 ?
 	    EXH_EXPO_MISSING : EXH_EXPO_WEAK, have == 0 ? 60 : 45, subject,
 	    r->f[3], v != NULL ? v : "None", cves, file, "Extended "
@@ -578,6 +605,27 @@ ep_checks(struct exh_profile *p, const struct host_cfg *c, const struct iis_scan
 
 /* ---- IIS modules and filters ---- */
 
+/*
+ * An image the table gives under %ExchangeInstallPath%: when the install
+ * folder was not read from MsiInstallPath (a default guess), Exchange may
+ * sit elsewhere ("F:\\Program Files\\Microsoft\\Exchange\\"), so the part
+ * below the install folder decides.
+ */
+static bool
+same_exchange_tail(const struct exh_profile *p, const char *want,
+    const char *img)
+{
+	static const char var[] = "%ExchangeInstallPath%";
+	size_t n = strlen(var), tl, il = strlen(img);
+
+	if (!exh_ascii_istarts(want, var) ||
+	    exh_ascii_istarts(p->install_path_source, "SOFTWARE\\"))
+		return false;
+	tl = strlen(want + n);
+	return tl > 0 && il > tl && img[il - tl - 1] == '\\' &&
+	    exh_ascii_iequal(img + il - tl, want + n);
+}
+
 static int
 global_module(struct exh_profile *p, const struct host_cfg *c,
     const struct xml_item *m, const char *kind, const char *area)
@@ -593,7 +641,8 @@ global_module(struct exh_profile *p, const struct host_cfg *c,
 		    !exh_ascii_iequal(c->rows[i].f[1], name))
 			continue;
 		named_known = true;
-		known = same_path(p, c->rows[i].f[2], img, &nomem);
+		known = same_path(p, c->rows[i].f[2], img, &nomem) ||
+		    same_exchange_tail(p, c->rows[i].f[2], img);
 	}
 	folder = in_known_folder(p, c, img, &nomem);
 	if (nomem)
