@@ -209,6 +209,36 @@ report_cve_group(const struct exh_cve_verdict *v)
 	return label;
 }
 
+/* What the configuration exposures say about cve, in out ("" none). */
+static void
+cve_config(const struct exh_profile *p, const char *cve, char *out,
+    size_t outlen)
+{
+	size_t i, all = 0, bad = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < p->nexposures; i++) {
+		const struct exh_exposure *x = &p->exposures[i];
+
+		if (exh_ascii_istrstr(x->cves, cve) == NULL)
+			continue;
+		all++;
+		if (x->state == EXH_EXPO_WEAK || x->state == EXH_EXPO_MISSING ||
+		    x->state == EXH_EXPO_FAILING)
+			bad++;
+	}
+	if (all == 0)
+		return;
+	/* Two numbers and fixed words always fit out[160]. */
+	if (bad > 0)
+		(void)snprintf(out, outlen, _("; configuration: %zu of %zu "
+		    "settings that protect against it are off or weaker (see "
+		    "Configuration exposures)"), bad, all);
+	else
+		(void)snprintf(out, outlen, _("; configuration: the %zu "
+		    "settings that protect against it are as expected"), all);
+}
+
 /* Fixed, vulnerable and unknown CVEs in a table; the CVEs that do not
  * apply or were not assessed named in two lines. */
 static void
@@ -219,7 +249,7 @@ cve_verdicts(struct report_writer *w, const struct exh_profile *p)
 	    _("Fix on disk since"), _("Exploited in the wild since"),
 	    _("Reason") };
 	struct exh_buf na = { 0 }, nas = { 0 };
-	char t[32];
+	char t[32], cfg[160];
 	size_t i;
 
 	report_heading(w, 3, _("Patch verdict per CVE"));
@@ -262,8 +292,9 @@ cve_verdicts(struct report_writer *w, const struct exh_profile *p)
 		report_cell(w, v->exploited_since[0] != '\0' ?
 		    report_fmt(w, _("%1$s (CISA KEV %2$s)"), v->exploited_since,
 		    report_str(v->kev)) : report_str(v->kev));
-		report_cell(w, v->note[0] != '\0' ? report_fmt(w, "%s; %s",
-		    v->reason, v->note) : v->reason);
+		cve_config(p, v->cve, cfg, sizeof(cfg));
+		report_cell(w, report_fmt(w, "%s%s%s%s", v->reason,
+		    v->note[0] != '\0' ? "; " : "", v->note, cfg));
 		report_row_end(w);
 	}
 	report_table_end(w);

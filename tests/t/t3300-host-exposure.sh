@@ -51,4 +51,12 @@ for c in X1/extended-protection X1/iis-global-module X1/mitigation-rule X2/owa-l
 	grep -q "\"check\":\"$c\"" "$TMP/f"
 	ok $? "scan lists host finding $c"
 done
+
+"$EXHUME" scan --out "$TMP/out" "$TMP/ese.img" >/dev/null 2>"$TMP/err"
+[ $? -le 1 ] && grep -q 'Configuration exposures' "$TMP/out/report.txt" &&
+grep -q 'Extended Protection on Default Web Site/ecp is None' "$TMP/out/report.txt"
+ok $? "the report's host section lists the exposures"
+grep '| CVE-2026-42897 | vulnerable' "$TMP/out/report.txt" | grep -q 'settings that protect against it are off or weaker'
+ok $? "the CVE-2026-42897 verdict row says its mitigation is missing"
+[ -n "${KEEP:-}" ] && cp -r "$TMP/out" "$KEEP"
 done_testing
