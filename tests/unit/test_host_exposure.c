@@ -299,6 +299,156 @@ old_build_without_ep_support_is_one_exposure(void **state)
 	exh_profile_free(p);
 }
 
+/* Replaces host's hive (SYSTEM or SOFTWARE) with its spec plus extra. */
+static void
+hive_plus(struct ht_host *h, const char *host, const char *spec,
+    const char *win, const char *extra)
+{
+	char path[4096], out[] = "/tmp/exh-hive-XXXXXX", why[300];
+	unsigned char *text, *d;
+	size_t tlen, len;
+	struct exh_buf b = { 0 };
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/tests/fixtures/hosts/%s/%s", ht_top(),
+	    host, spec);
+	assert_int_equal(ht_slurp(path, &text, &tlen), 0);
+	assert_int_equal(exh_buf_printf(&b, "%s\n%s\n", (char *)text, extra),
+	    EXH_OK);
+	free(text);
+	fd = mkstemp(out);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(hs_build(b.data, out, why, sizeof(why)), 0);
+	exh_buf_free(&b);
+	assert_int_equal(ht_slurp(out, &d, &len), 0);
+	unlink(out);
+	ht_drop(h, win);
+	ht_add(h, win, d, len);
+}
+
+static void
+eems_disabled_is_missing_automatic_is_ok(void **state)
+{
+	struct ht_host h;
+	struct exh_profile *p;
+	const struct exh_exposure *x;
+
+	(void)state;
+	assert_int_equal(ht_load("ese-rtm-aug25", HT_E15, &h), 0);
+	hive_plus(&h, "ese-rtm-aug25", "system.spec",
+	    "C:\\Windows\\System32\\config\\SYSTEM",
+	    "dword \\ControlSet001\\Services\\MSExchangeMitigation Start=4");
+	p = ht_profile(&h, NULL);
+	assert_non_null(p);
+	x = find_expo(p, "eems-service", NULL);
+	assert_non_null(x);
+	assert_int_equal(x->state, EXH_EXPO_MISSING);
+	assert_string_equal(x->actual, "4 (disabled)");
+	exh_profile_free(p);
+	hive_plus(&h, "ese-rtm-aug25", "system.spec",
+	    "C:\\Windows\\System32\\config\\SYSTEM",
+	    "dword \\ControlSet001\\Services\\MSExchangeMitigation Start=2");
+	p = ht_profile(&h, NULL);
+	ht_free(&h);
+	assert_non_null(p);
+	x = find_expo(p, "eems-service", NULL);
+	assert_non_null(x);
+	assert_int_equal(x->state, EXH_EXPO_OK);
+	exh_profile_free(p);
+}
+
+static void
+exchange_2013_signing_off_is_missing_on_is_ok(void **state)
+{
+	struct ht_host h;
+	struct exh_profile *p;
+	const struct exh_exposure *x;
+
+	(void)state;
+	assert_int_equal(ht_load("e2013-cu23-nosu", HT_E15, &h), 0);
+	/* CU23 RTM predates the switch: open whatever the registry says. */
+	p = ht_profile(&h, NULL);
+	assert_non_null(p);
+	x = find_expo(p, "serialization-signing", NULL);
+	assert_non_null(x);
+	assert_int_equal(x->state, EXH_EXPO_MISSING);
+	exh_profile_free(p);
+	hive_plus(&h, "e2013-cu23-nosu", "software.spec",
+	    "C:\\Windows\\System32\\config\\SOFTWARE",
+	    "dword \\Microsoft\\ExchangeServer\\v15\\Diagnostics "
+	    "EnableSerializationDataSigning=1");
+	p = ht_profile(&h, NULL);
+	ht_free(&h);
+	assert_non_null(p);
+	x = find_expo(p, "serialization-signing", NULL);
+	assert_non_null(x);
+	assert_int_equal(x->state, EXH_EXPO_OK);
+	exh_profile_free(p);
+}
+
+static void
+token_cache_module_judged_by_cachtokn_version(void **state)
+{
+	static const char apphost_tc[] =
+	    "<configuration><system.applicationHost><sites>"
+	    "<site name=\"Default Web Site\" id=\"1\"/></sites>"
+	    "</system.applicationHost><system.webServer><globalModules>"
+	    "<add name=\"TokenCacheModule\" "
+	    "image=\"%windir%\\System32\\inetsrv\\cachtokn.dll\"/>"
+	    "</globalModules></system.webServer></configuration>";
+	const unsigned old[4] = { 10, 0, 17763, 4000 };
+	const unsigned fixed[4] = { 10, 0, 17763, 4968 };
+	const unsigned *v[2] = { old, fixed };
+	const int want[2] = { EXH_EXPO_MISSING, EXH_EXPO_OK };
+	struct ht_host h;
+	struct exh_profile *p;
+	const struct exh_exposure *x;
+	unsigned char *pe;
+	size_t len;
+	int i;
+
+	(void)state;
+	/* Windows Server 2019 (17763): the table's fixed version decides. */
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(ht_load("e2019-cu8-may21", HT_E15, &h), 0);
+		put(&h, APPHOST, apphost_tc);
+		pe = malloc(PS_MAX);
+		assert_non_null(pe);
+		len = ps_build(pe, v[i], PS_GOOD);
+		ht_add(&h, "C:\\Windows\\System32\\inetsrv\\cachtokn.dll", pe,
+		    len);
+		p = ht_profile(&h, NULL);
+		ht_free(&h);
+		assert_non_null(p);
+		x = find_expo(p, "token-cache", NULL);
+		assert_non_null(x);
+		assert_int_equal(x->state, want[i]);
+		exh_profile_free(p);
+	}
+	/* Registered, DLL not on the disk: unknown, no finding. */
+	assert_int_equal(ht_load("e2019-cu8-may21", HT_E15, &h), 0);
+	put(&h, APPHOST, apphost_tc);
+	p = ht_profile(&h, NULL);
+	ht_free(&h);
+	assert_non_null(p);
+	x = find_expo(p, "token-cache", NULL);
+	assert_non_null(x);
+	assert_int_equal(x->state, EXH_EXPO_UNKNOWN);
+	assert_false(has_check(p, "X1/token-cache-module", NULL));
+	exh_profile_free(p);
+	/* Windows Server 2025 (26100) is not affected. */
+	assert_int_equal(ht_load("ese-rtm-aug25", HT_E15, &h), 0);
+	put(&h, APPHOST, apphost_tc);
+	p = ht_profile(&h, NULL);
+	ht_free(&h);
+	assert_non_null(p);
+	x = find_expo(p, "token-cache", NULL);
+	assert_non_null(x);
+	assert_int_equal(x->state, EXH_EXPO_NOT_NEEDED);
+	exh_profile_free(p);
+}
+
 static void
 hostile_webconfig_is_a_note_not_a_crash(void **state)
 {
@@ -322,6 +472,9 @@ main(void)
 		cmocka_unit_test(tampered_script_in_the_current_folder_is_found),
 		cmocka_unit_test(logon_aspx_writing_a_file_is_a_finding),
 		cmocka_unit_test(old_build_without_ep_support_is_one_exposure),
+		cmocka_unit_test(eems_disabled_is_missing_automatic_is_ok),
+		cmocka_unit_test(exchange_2013_signing_off_is_missing_on_is_ok),
+		cmocka_unit_test(token_cache_module_judged_by_cachtokn_version),
 		cmocka_unit_test(hostile_webconfig_is_a_note_not_a_crash),
 	};
 
