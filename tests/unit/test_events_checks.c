@@ -64,18 +64,6 @@ um_invalidcast_error_is_flagged_with_exact_record_and_time(void **state)
 }
 
 static void
-eems_fetch_error_1008_is_a_failing_mitigation_service(void **state)
-{
-	(void)state;
-	assert_int_equal(hits(APP, "MSExchange Mitigation Service|Application|"
-	    "1008|2|2026-07-20T10:00:00Z|1|leaf certificate is from unknown "
-	    "issuer or has EKU mismatch", "EEMS/mitigation-failed"), 1);
-	assert_int_equal(hits(APP, "MSExchange Mitigation Service|Application|"
-	    "1006|4|2026-05-15T10:00:00Z|1|M2.1.0", "EEMS/mitigation-failed"),
-	    0);
-}
-
-static void
 um_error_without_invalidcast_is_not_flagged(void **state)
 {
 	(void)state;
@@ -426,7 +414,6 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
 		    um_invalidcast_error_is_flagged_with_exact_record_and_time),
-		cmocka_unit_test(eems_fetch_error_1008_is_a_failing_mitigation_service),
 		cmocka_unit_test(um_error_without_invalidcast_is_not_flagged),
 		cmocka_unit_test(
 		    um_invalidcast_at_information_level_is_not_flagged),
