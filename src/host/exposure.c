@@ -444,7 +444,8 @@ in_known_folder(const struct exh_profile *p, const struct host_cfg *c,
 		    strlen(img) > n && img[n] == '\\') {
 			dir[n] = '\0';
 			in = exh_ascii_istarts(img, dir) &&
-			    strchr(img + n + 1, '\\') == NULL;
+			    (exh_ascii_iequal(c->rows[i].f[2], "tree") ||
+			    strchr(img + n + 1, '\\') == NULL);
 		}
 		free(dir);
 	}

@@ -32,6 +32,8 @@ static const char apphost_ep_off[] =
     "<add name=\"kerbauth\" image=\"" HT_E15 "Bin\\kerbauth.dll\"/>"
     "<add name=\"IIS Telemetry\" "
     "image=\"C:\\ProgramData\\Microsoft\\iistel.dll\"/>"
+    "<add name=\"OwaHelper\" image=\"" HT_E15 "FrontEnd\\HttpProxy\\bin\\"
+    "owahlp.dll\"/>"
     "</globalModules></system.webServer>"
     "<location path=\"Default Web Site/owa\"><system.webServer><security>"
     "<authentication><windowsAuthentication enabled=\"true\">"
@@ -179,6 +181,10 @@ ep_off_on_ecp_and_foreign_global_module_are_both_reported(void **state)
 	assert_non_null(x);
 	assert_int_equal(x->state, EXH_EXPO_SUSPICIOUS);
 	assert_int_equal(x->score, 80);
+	/* Unknown, but inside the Exchange folder: reported lower. */
+	x = find_expo(p, "iis-module", "OwaHelper");
+	assert_non_null(x);
+	assert_int_equal(x->score, 60);
 	/* The stock and the Exchange module are not reported. */
 	assert_null(find_expo(p, "iis-module", "HttpLoggingModule"));
 	assert_null(find_expo(p, "iis-module", "kerbauth"));
