@@ -156,6 +156,37 @@ struct exh_iis_vdir {
 	char *app_pool;
 };
 
+/* What the offline configuration says about one exposure. */
+enum exh_expo_state {
+	EXH_EXPO_OK = 0,	/* as expected; a mitigation is present */
+	EXH_EXPO_WEAK = 1,	/* set, but weaker than expected */
+	EXH_EXPO_MISSING = 2,	/* off, absent or not applied */
+	EXH_EXPO_FAILING = 3,	/* present but reported as failing */
+	EXH_EXPO_SUSPICIOUS = 4, /* not what Exchange ships: review */
+	EXH_EXPO_UNKNOWN = 5,	/* the deciding data is not on the disk */
+	EXH_EXPO_NOT_NEEDED = 6, /* the build is fixed or not affected */
+};
+
+/*
+ * One configuration exposure or integrity result (exposure.c, owa.c):
+ * Extended Protection per vdir, the TokenCacheModule, IIS modules and
+ * filters, serialization signing, EEMS and the mitigation rules, the OWA
+ * logon page.  Strings are owned and raw (attacker-reachable), never
+ * NULL; "" when absent.
+ */
+struct exh_exposure {
+	const char *area;	/* static: "extended-protection", ... */
+	char *subject;		/* "Default Web Site/ecp", a module name */
+	int state;		/* enum exh_expo_state */
+	char *expected;		/* "Require" */
+	char *actual;		/* "None" */
+	char *cves;		/* "CVE-2024-21410", "" */
+	char *path;		/* the file the evidence came from */
+	char *reason;		/* one sentence for the responder */
+	int score;		/* the finding's score when not OK and not
+				   unknown; 0: no finding */
+};
+
 struct exh_family_verdict {
 	int family;		/* enum exh_family */
 	int verdict;		/* enum exh_verdict_kind */
@@ -208,6 +239,13 @@ struct exh_profile {
 	char *msupdate_image;
 	bool msert_patchstate;		/* SOFTWARE\MSERTBootstrap\PatchState */
 	char *msert_detail;
+	int eems_start;			/* MSExchangeMitigation Start; -1 no
+					   service key, -2 no Start value,
+					   -3 SYSTEM hive not read */
+	int serialization_signing;	/* v15 Diagnostics value
+					   EnableSerializationDataSigning:
+					   1, 0, -1 absent, -3 SOFTWARE
+					   hive not read */
 	struct exh_update *updates;
 	size_t nupdates;
 
@@ -219,6 +257,11 @@ struct exh_profile {
 	size_t nvdirs;
 	char **rewrite_rules;		/* rule names under any rewrite/rules */
 	size_t nrewrite_rules;
+
+	/* Configuration exposures and OWA logon-page integrity, in check
+	 * order (exposure.c, owa.c). */
+	struct exh_exposure *exposures;
+	size_t nexposures;
 
 	struct exh_family_verdict verdicts[EXH_FAM_COUNT];
 
@@ -406,5 +449,6 @@ int exh_cvemap_verdict(const struct exh_cvemap *m, const char *build,
 
 const char *exh_family_name(int family);	/* "ProxyLogon" ... */
 const char *exh_verdict_name(int verdict);	/* "vulnerable" ... */
+const char *exh_expo_state_name(int state);	/* "ok", "weaker", ... */
 
 #endif /* EXHUME_HOST_H */

@@ -146,6 +146,48 @@ rule_checks(struct acc *a, const struct exh_profile *p)
 				    "March 2021 mitigation");
 }
 
+/* Check ids of the configuration exposures (exposure.c, owa.c). */
+static const char *
+expo_check_id(const char *area)
+{
+	static const char *const ids[][2] = {
+		{ "extended-protection", "X1/extended-protection" },
+		{ "token-cache", "X1/token-cache-module" },
+		{ "iis-module", "X1/iis-global-module" },
+		{ "isapi-filter", "X1/isapi-filter" },
+		{ "managed-module", "X1/managed-module" },
+		{ "serialization-signing", "X1/serialization-signing" },
+		{ "eems-service", "X1/eems-service" },
+		{ "mitigation-rule", "X1/mitigation-rule" },
+		{ "owa-logon", "X2/owa-logon-page" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		if (strcmp(ids[i][0], area) == 0)
+			return ids[i][1];
+	return "X1/configuration";
+}
+
+static void
+expo_checks(struct acc *a, const struct exh_profile *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nexposures; i++) {
+		const struct exh_exposure *x = &p->exposures[i];
+
+		if (x->score <= 0 || x->state == EXH_EXPO_OK ||
+		    x->state == EXH_EXPO_UNKNOWN ||
+		    x->state == EXH_EXPO_NOT_NEEDED)
+			continue;
+		add(a, expo_check_id(x->area), x->score >= 75 ?
+		    EXH_LEVEL_ALERT : EXH_LEVEL_WARNING, x->score,
+		    x->path[0] != '\0' ? x->path : NULL, x->subject, "%s",
+		    x->reason);
+	}
+}
+
 int
 host_checks(const struct exh_profile *p, struct host_check **out,
     size_t *n)
@@ -155,6 +197,7 @@ host_checks(const struct exh_profile *p, struct host_check **out,
 
 	vdir_checks(&a, p);
 	rule_checks(&a, p);
+	expo_checks(&a, p);
 	if (p->um_services_disabled)
 		add(&a, "R1/um-services-disabled", EXH_LEVEL_INFO, 20, NULL,
 		    NULL, "MSExchangeUM/MSExchangeUMCR services are disabled "

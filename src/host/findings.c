@@ -1,8 +1,20 @@
 /* Host findings: turns the profile's host checks into EXH_FIND_HOST findings. */
 #include <errno.h>
+#include <string.h>
 
 #include "exhume/host.h"
 #include "host_int.h"
+
+/* Where the facts behind a check are written down. */
+static const char *
+reference(const char *check)
+{
+	if (strncmp(check, "X1/", 3) == 0)
+		return "exchange-2023-2026.md section 4";
+	if (strncmp(check, "X2/", 3) == 0)
+		return "exchange-2023-2026.md section 5.3";
+	return "exchange-attacks.md section 11";
+}
 
 int
 exh_profile_findings(const struct exh_profile *p, struct exh_findings *out,
@@ -26,8 +38,8 @@ exh_profile_findings(const struct exh_profile *p, struct exh_findings *out,
 		    (c[i].path != NULL &&
 		    exh_finding_set(&f->file.path, c[i].path) != EXH_OK) ||
 		    exh_finding_add_reason(f, "config", c[i].check,
-		    c[i].score, c[i].description,
-		    "exchange-attacks.md section 11", c[i].detail) != EXH_OK) {
+		    c[i].score, c[i].description, reference(c[i].check),
+		    c[i].detail) != EXH_OK) {
 			exh_finding_free(f);
 			rc = exh_err_set(err, EXH_ENOMEM, ENOMEM,
 			    "profile findings: out of memory");

@@ -35,6 +35,50 @@ int host_read_system(struct exh_profile *p, const void *data, size_t len);
  * notes; EXH_ENOMEM only. */
 int host_read_iis(struct exh_profile *p, const char *data, size_t len);
 
+/* The XML reader of iis.c for other IIS files (web.config): no network,
+ * no DTD, no entity expansion.  NULL with why filled on failure. */
+xmlDocPtr host_xml_parse(const char *data, size_t len, char *why,
+    size_t whylen);
+/* An attribute's raw text (entities kept as "&name;"), NULL when absent;
+ * *nomem set on allocation failure. */
+char *host_xml_attr(xmlNodePtr n, const char *name, int *nomem);
+
+/* A rules table of TAB-separated rows whose first field is the kind
+ * (rules/exchange-config.tsv, rules/owa-logon.tsv); absent fields "". */
+#define HOST_CFG_FIELDS 5
+struct host_cfg_row {
+	char *f[HOST_CFG_FIELDS];
+};
+struct host_cfg {
+	struct host_cfg_row *rows;
+	size_t n;
+};
+/* Loads rules_dir/name; a missing or bad table is a note and leaves c
+ * empty.  EXH_OK or EXH_ENOMEM. */
+int host_cfg_load(struct exh_profile *p, const char *rules_dir,
+    const char *name, struct host_cfg *c);
+void host_cfg_free(struct host_cfg *c);
+/* The first row of kind whose field 1 is key (any when key is NULL). */
+const struct host_cfg_row *host_cfg_find(const struct host_cfg *c,
+    const char *kind, const char *key);
+
+/* Configuration exposures (exposure.c): Extended Protection, the
+ * TokenCacheModule, IIS modules and ISAPI filters, serialization
+ * signing, EEMS and the mitigation rules, from applicationHost.config,
+ * the sites' web.config files, the hives and rules_dir/exchange-config.tsv.
+ * Runs after the verdicts.  Problems become notes; EXH_OK or EXH_ENOMEM. */
+int host_read_exposures(struct exh_profile *p, exh_profile_read_fn read,
+    void *ctx, const char *rules_dir);
+/* OWA logon-page integrity (owa.c) with rules_dir/owa-logon.tsv. */
+int host_read_owa(struct exh_profile *p, exh_profile_read_fn read,
+    void *ctx, const char *rules_dir);
+/* Appends one exposure to p; EXH_OK or EXH_ENOMEM.  NULL strings are "". */
+int host_expo_add(struct exh_profile *p, const char *area, int state,
+    int score, const char *subject, const char *expected,
+    const char *actual, const char *cves, const char *path,
+    const char *fmt, ...) __attribute__((format(printf, 10, 11)));
+void host_exposures_free(struct exh_exposure *x, size_t n);
+
 /* Expands %SystemDrive%, %SystemRoot%, %windir%, %ProgramFiles%,
  * %ProgramData% and %ExchangeInstallPath% (case-insensitive) from p;
  * unknown variables stay.  A malloc'd string or NULL on ENOMEM. */

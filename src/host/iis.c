@@ -339,3 +339,20 @@ host_read_iis(struct exh_profile *p, const char *data, size_t len)
 	xmlFreeDoc(doc);
 	return nomem ? EXH_ENOMEM : rc;
 }
+
+xmlDocPtr
+host_xml_parse(const char *data, size_t len, char *why, size_t whylen)
+{
+	if (len > EXH_IISCONF_MAX_BYTES || len > (size_t)INT32_MAX) {
+		snprintf(why, whylen, "larger than %u bytes",
+		    EXH_IISCONF_MAX_BYTES);
+		return NULL;
+	}
+	return parse(data, len, why, whylen);
+}
+
+char *
+host_xml_attr(xmlNodePtr n, const char *name, int *nomem)
+{
+	return attr(n, name, nomem);
+}

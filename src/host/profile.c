@@ -29,6 +29,9 @@ profile_new(void)
 	if (p == NULL)
 		return NULL;
 	p->rtc_is_utc = -1;
+	/* -3: the hive that holds the value was not read. */
+	p->eems_start = -3;
+	p->serialization_signing = -3;
 	p->system_root = strdup("C:\\Windows");
 	if (p->system_root == NULL)
 		goto fail;
@@ -106,6 +109,7 @@ exh_profile_free(struct exh_profile *p)
 	}
 	free(p->vdirs);
 	exh_strvec_free(p->rewrite_rules, p->nrewrite_rules);
+	host_exposures_free(p->exposures, p->nexposures);
 	for (f = 0; f < EXH_FAM_COUNT; f++) {
 		free(p->verdicts[f].build);
 		free(p->verdicts[f].cu);
@@ -453,7 +457,9 @@ exh_profile_build_from(exh_profile_read_fn read, void *ctx,
 	    read_hive(p, &r, "SOFTWARE", SOFTWARE_HIVE) != EXH_OK ||
 	    locate_exchange(p, &r, rules_dir) != EXH_OK ||
 	    read_iis(p, &r) != EXH_OK ||
-	    host_compute_verdicts(p, p->builds) != EXH_OK)
+	    host_compute_verdicts(p, p->builds) != EXH_OK ||
+	    host_read_exposures(p, read, ctx, rules_dir) != EXH_OK ||
+	    host_read_owa(p, read, ctx, rules_dir) != EXH_OK)
 		goto nomem;
 	*out = p;
 	return EXH_OK;

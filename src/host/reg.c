@@ -424,6 +424,20 @@ read_msert(struct exh_profile *p, hive_h *h, hive_node_h root)
 	return EXH_OK;
 }
 
+/* Exchange 2013's serialization-data signing switch (§4.4). */
+static void
+read_signing(struct exh_profile *p, hive_h *h, hive_node_h root)
+{
+	hive_node_h n = node_at(h, root, "Microsoft\\ExchangeServer\\v15\\"
+	    "Diagnostics");
+	uint32_t d;
+
+	p->serialization_signing = -1;
+	if (n != 0 && dword_value(h, n, "EnableSerializationDataSigning",
+	    &d) == 0)
+		p->serialization_signing = d != 0;
+}
+
 int
 host_read_software(struct exh_profile *p, const void *data, size_t len)
 {
@@ -464,6 +478,8 @@ host_read_software(struct exh_profile *p, const void *data, size_t len)
 		rc = read_uninstall(p, h, root);
 	if (rc == EXH_OK)
 		rc = read_msert(p, h, root);
+	if (rc == EXH_OK)
+		read_signing(p, h, root);
 	hivex_close(h);
 	return rc;
 }
@@ -489,6 +505,12 @@ read_services(struct exh_profile *p, hive_h *h, hive_node_h cs)
 			disabled++;
 	}
 	p->um_services_disabled = seen > 0 && disabled == seen;
+	n = hivex_node_get_child(h, svc, "MSExchangeMitigation");
+	p->eems_start = -1;
+	if (n != 0 && dword_value(h, n, "Start", &start) == 0)
+		p->eems_start = (int)(start & 0xffff);
+	else if (n != 0)
+		p->eems_start = -2;
 	n = hivex_node_get_child(h, svc, "msupdate");
 	if (n != 0) {
 		p->msupdate_service = true;

@@ -209,6 +209,36 @@ report_cve_group(const struct exh_cve_verdict *v)
 	return label;
 }
 
+/* What the configuration exposures say about cve, in out ("" none). */
+static void
+cve_config(const struct exh_profile *p, const char *cve, char *out,
+    size_t outlen)
+{
+	size_t i, all = 0, bad = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < p->nexposures; i++) {
+		const struct exh_exposure *x = &p->exposures[i];
+
+		if (exh_ascii_istrstr(x->cves, cve) == NULL)
+			continue;
+		all++;
+		if (x->state == EXH_EXPO_WEAK || x->state == EXH_EXPO_MISSING ||
+		    x->state == EXH_EXPO_FAILING)
+			bad++;
+	}
+	if (all == 0)
+		return;
+	/* Two numbers and fixed words always fit out[160]. */
+	if (bad > 0)
+		(void)snprintf(out, outlen, _("; configuration: %zu of %zu "
+		    "settings that protect against it are off or weaker (see "
+		    "Configuration exposures)"), bad, all);
+	else
+		(void)snprintf(out, outlen, _("; configuration: the %zu "
+		    "settings that protect against it are as expected"), all);
+}
+
 /* Fixed, vulnerable and unknown CVEs in a table; the CVEs that do not
  * apply or were not assessed named in two lines. */
 static void
@@ -219,7 +249,7 @@ cve_verdicts(struct report_writer *w, const struct exh_profile *p)
 	    _("Fix on disk since"), _("Exploited in the wild since"),
 	    _("Reason") };
 	struct exh_buf na = { 0 }, nas = { 0 };
-	char t[32];
+	char t[32], cfg[160];
 	size_t i;
 
 	report_heading(w, 3, _("Patch verdict per CVE"));
@@ -262,8 +292,9 @@ cve_verdicts(struct report_writer *w, const struct exh_profile *p)
 		report_cell(w, v->exploited_since[0] != '\0' ?
 		    report_fmt(w, _("%1$s (CISA KEV %2$s)"), v->exploited_since,
 		    report_str(v->kev)) : report_str(v->kev));
-		report_cell(w, v->note[0] != '\0' ? report_fmt(w, "%s; %s",
-		    v->reason, v->note) : v->reason);
+		cve_config(p, v->cve, cfg, sizeof(cfg));
+		report_cell(w, report_fmt(w, "%s%s%s%s", v->reason,
+		    v->note[0] != '\0' ? "; " : "", v->note, cfg));
 		report_row_end(w);
 	}
 	report_table_end(w);
@@ -349,6 +380,90 @@ exposure(struct report_writer *w, const struct exh_profile *p)
 	    "record. It ends when the first fixing update was installed."));
 	report_exposure_list(w, p);
 	cve_windows(w, p);
+}
+
+static int
+expo_style(int state)
+{
+	switch (state) {
+	case EXH_EXPO_OK:
+	case EXH_EXPO_NOT_NEEDED:
+		return REPORT_NORMAL;
+	case EXH_EXPO_SUSPICIOUS:
+	case EXH_EXPO_MISSING:
+		return REPORT_ALERT;
+	default:
+		return REPORT_WARN;
+	}
+}
+
+static const char *
+expo_word(int state)
+{
+	switch (state) {
+	case EXH_EXPO_OK:
+		return _("as expected");
+	case EXH_EXPO_WEAK:
+		return _("weaker than expected");
+	case EXH_EXPO_MISSING:
+		return _("missing or off");
+	case EXH_EXPO_FAILING:
+		return _("failing");
+	case EXH_EXPO_SUSPICIOUS:
+		return _("not what Exchange ships");
+	case EXH_EXPO_NOT_NEEDED:
+		return _("not needed");
+	default:
+		return _("unknown");
+	}
+}
+
+/* Extended Protection, modules, signing, EEMS, mitigation rules and the
+ * OWA logon page: the ones that need attention first, then a table. */
+static void
+exposures(struct report_writer *w, const struct exh_profile *p)
+{
+	const char *cols[] = { _("Area"), _("Subject"), _("State"),
+	    _("Expected"), _("Found"), _("CVEs"), _("Evidence") };
+	size_t i, bad = 0;
+
+	report_heading(w, 3, _("Configuration exposures"));
+	if (p->nexposures == 0) {
+		report_para(w, REPORT_NORMAL, _("No configuration exposure "
+		    "was examined (no IIS configuration, no Exchange, or no "
+		    "exchange-config.tsv)."));
+		return;
+	}
+	for (i = 0; i < p->nexposures; i++) {
+		const struct exh_exposure *x = &p->exposures[i];
+
+		if (x->state == EXH_EXPO_OK || x->state == EXH_EXPO_NOT_NEEDED)
+			continue;
+		if (bad++ == 0)
+			report_list_begin(w);
+		report_item(w, expo_style(x->state), report_fmt(w, "%s: %s",
+		    expo_word(x->state), x->reason));
+	}
+	if (bad > 0)
+		report_list_end(w);
+	else
+		report_para(w, REPORT_NORMAL, _("Every configuration exposure "
+		    "examined is as expected."));
+	report_table_begin(w, cols, sizeof(cols) / sizeof(cols[0]));
+	for (i = 0; i < p->nexposures; i++) {
+		const struct exh_exposure *x = &p->exposures[i];
+
+		report_row_begin(w);
+		report_cell(w, x->area);
+		report_cell(w, report_str(x->subject));
+		report_cell(w, expo_word(x->state));
+		report_cell(w, report_str(x->expected));
+		report_cell(w, report_str(x->actual));
+		report_cell(w, report_str(x->cves));
+		report_cell(w, report_str(x->path));
+		report_row_end(w);
+	}
+	report_table_end(w);
 }
 
 static void
@@ -446,6 +561,7 @@ report_host(struct report_writer *w, const struct exh_profile *p)
 	identity(w, p);
 	verdicts(w, p);
 	cve_verdicts(w, p);
+	exposures(w, p);
 	exposure(w, p);
 	updates(w, p);
 	if (p->nnotes == 0)

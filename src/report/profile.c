@@ -108,6 +108,29 @@ json_iis(struct exh_json *w, const struct exh_profile *p)
 	exh_json_close(w, '}');
 }
 
+static void
+json_exposures(struct exh_json *w, const struct exh_profile *p)
+{
+	size_t i;
+
+	exh_json_open(w, "exposures", '[');
+	for (i = 0; i < p->nexposures; i++) {
+		const struct exh_exposure *x = &p->exposures[i];
+
+		exh_json_open(w, NULL, '{');
+		exh_json_text(w, "area", x->area);
+		exh_json_text(w, "subject", x->subject);
+		exh_json_text(w, "state", exh_expo_state_name(x->state));
+		exh_json_text(w, "expected", x->expected);
+		exh_json_text(w, "actual", x->actual);
+		exh_json_text(w, "cves", x->cves);
+		exh_json_text(w, "path", x->path);
+		exh_json_text(w, "reason", x->reason);
+		exh_json_close(w, '}');
+	}
+	exh_json_close(w, ']');
+}
+
 void
 report_profile_json(struct exh_json *w, const char *key,
     const struct exh_profile *p)
@@ -185,6 +208,7 @@ report_profile_json(struct exh_json *w, const char *key,
 	}
 	exh_json_close(w, ']');
 	json_cves(w, p);
+	json_exposures(w, p);
 	jlist(w, "notes", p->notes, p->nnotes);
 	exh_json_close(w, '}');
 }
@@ -309,6 +333,35 @@ text_cves(const struct exh_profile *p, struct exh_buf *b)
 	return rc;
 }
 
+/* One line per exposure that is not as expected; a count for the rest. */
+static int
+text_exposures(const struct exh_profile *p, struct exh_buf *b)
+{
+	size_t i, ok = 0;
+	int rc;
+
+	if (p->nexposures == 0)
+		return EXH_OK;
+	rc = exh_buf_puts(b, "\nConfiguration exposures\n");
+	for (i = 0; i < p->nexposures && rc == EXH_OK; i++) {
+		const struct exh_exposure *x = &p->exposures[i];
+
+		if (x->state == EXH_EXPO_OK || x->state == EXH_EXPO_NOT_NEEDED) {
+			ok++;
+			continue;
+		}
+		rc = exh_buf_printf(b, "%-22s ", exh_expo_state_name(x->state));
+		if (rc == EXH_OK)
+			rc = exh_esc_term(b, x->reason, strlen(x->reason));
+		if (rc == EXH_OK)
+			rc = exh_buf_putc(b, '\n');
+	}
+	if (rc == EXH_OK && ok > 0)
+		rc = exh_buf_printf(b, "%-22s %zu as expected or not needed\n",
+		    "ok", ok);
+	return rc;
+}
+
 int
 exh_report_profile_text(const struct exh_profile *p, struct exh_buf *out)
 {
@@ -384,6 +437,8 @@ exh_report_profile_text(const struct exh_profile *p, struct exh_buf *out)
 	}
 	if (rc == EXH_OK)
 		rc = text_cves(p, out);
+	if (rc == EXH_OK)
+		rc = text_exposures(p, out);
 	if (rc == EXH_OK && p->nnotes > 0)
 		rc = exh_buf_puts(out, "\nNotes\n");
 	for (i = 0; i < p->nnotes && rc == EXH_OK; i++)

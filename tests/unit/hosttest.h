@@ -21,7 +21,7 @@ struct ht_file {
 };
 
 struct ht_host {
-	struct ht_file files[8];
+	struct ht_file files[16];
 	size_t n;
 };
 
