@@ -36,6 +36,23 @@ struct check_tally {
 	int64_t first, last;	/* FILETIME */
 };
 
+/*
+ * Our own walk over the records as stored, in step with libevtx's record
+ * index: when libevtx cannot read record i, the cursor names its id, chunk
+ * and offset.  One chunk buffer; a resync after a mismatch looks at most
+ * RESYNC_MAX records ahead, so a forged file cannot make it quadratic.
+ */
+#define RESYNC_MAX 2048
+
+struct rec_cursor {
+	unsigned char *chunk;	/* CHUNK_SIZE bytes, NULL until needed */
+	uint64_t nchunks;	/* whole chunks in the file */
+	uint64_t next_chunk;	/* to load next */
+	uint64_t chunk_idx;	/* loaded */
+	uint32_t off, end;	/* next record, end of the records area */
+	bool lost;		/* out of step: locate by index only */
+};
+
 /* What one scan needs besides the loaded rules. */
 struct evtx_scan {
 	struct exh_events *ev;
@@ -51,6 +68,7 @@ struct evtx_scan {
 	const struct events_pat **matched;
 	size_t nmatched;
 	struct check_tally *tally;	/* by check index */
+	struct rec_cursor cur;
 	char slack_reason[REASON_MAX];	/* first unreadable slack record */
 };
 
@@ -289,12 +307,12 @@ kind_of(const struct exh_events *ev, const char *winpath, bool channel)
 static void
 libevtx_msg(libevtx_error_t **e, char *buf, size_t len)
 {
-	char raw[REASON_MAX];
+	char raw[4 * REASON_MAX];
 	size_t i, o = 0;
 
 	raw[0] = '\0';
 	if (*e != NULL) {
-		if (libevtx_error_sprint(*e, raw, sizeof(raw)) < 0)
+		if (libevtx_error_backtrace_sprint(*e, raw, sizeof(raw)) < 0)
 			raw[0] = '\0';
 		libevtx_error_free(e);
 	}
@@ -566,32 +584,91 @@ check_record(struct evtx_scan *sc)
 	return rc;
 }
 
-/*
- * Where libevtx met a record it could not read: its reason names the file
- * offset ("at offset: 0x00001200").  With the record header there, the
- * note names the record id too.
- */
-static void
-locate(const struct evtx_scan *sc, const char *why, char *buf, size_t len)
+/* Loads the next chunk with a signature; false at the end. */
+static bool
+cursor_load(struct evtx_scan *sc, struct rec_cursor *c)
 {
-	const char *p = strstr(why, "at offset: 0x");
-	unsigned char hdr[16];
-	unsigned long long off;
-	char *end;
+	while (c->next_chunk < c->nchunks) {
+		uint64_t i = c->next_chunk++;
+		uint32_t end;
+
+		if (pread(sc->fd, c->chunk, CHUNK_SIZE, (off_t)(FILE_HDR +
+		    i * CHUNK_SIZE)) != (ssize_t)CHUNK_SIZE ||
+		    memcmp(c->chunk, "ElfChnk", 8) != 0)
+			continue;
+		end = exh_le32(c->chunk + 48);
+		c->chunk_idx = i;
+		c->off = CHUNK_HDR;
+		c->end = end > CHUNK_HDR && end <= CHUNK_SIZE ? end : CHUNK_SIZE;
+		return true;
+	}
+	return false;
+}
+
+/* The next stored record: its id and chunk offset; false at the end. */
+static bool
+cursor_next(struct evtx_scan *sc, uint64_t *id, uint64_t *chunk,
+    uint32_t *off)
+{
+	struct rec_cursor *c = &sc->cur;
+	uint32_t size;
+
+	if (c->lost)
+		return false;
+	if (c->chunk == NULL) {
+		if ((c->chunk = malloc(CHUNK_SIZE)) == NULL)
+			return false;
+		c->nchunks = sc->size > FILE_HDR ?
+		    (sc->size - FILE_HDR) / CHUNK_SIZE : 0;
+		c->end = 0;
+	}
+	for (;;) {
+		if (c->off + 24 <= c->end &&
+		    memcmp(c->chunk + c->off, "**\0\0", 4) == 0) {
+			size = exh_le32(c->chunk + c->off + 4);
+			if (size >= 28 && size <= c->end - c->off)
+				break;
+		}
+		if (!cursor_load(sc, c))
+			return false;
+	}
+	*id = exh_le64(c->chunk + c->off + 8);
+	*chunk = c->chunk_idx;
+	*off = c->off;
+	c->off += size;
+	return true;
+}
+
+/* Steps the cursor past the record libevtx read as id. */
+static void
+cursor_seen(struct evtx_scan *sc, uint64_t id)
+{
+	uint64_t got, chunk;
+	uint32_t off;
+	int i;
+
+	for (i = 0; i < RESYNC_MAX; i++) {
+		if (!cursor_next(sc, &got, &chunk, &off))
+			break;
+		if (got == id)
+			return;
+	}
+	sc->cur.lost = true;
+}
+
+/* Where the record libevtx could not read is stored, into buf. */
+static void
+locate(struct evtx_scan *sc, char *buf, size_t len)
+{
+	uint64_t id, chunk;
+	uint32_t off;
 
 	buf[0] = '\0';
-	if (p == NULL)
-		return;
-	off = strtoull(p + 13, &end, 16);
-	if (end == p + 13 || off < FILE_HDR)
-		return;
-	if (pread(sc->fd, hdr, sizeof(hdr), (off_t)off) == (ssize_t)sizeof(hdr)
-	    && memcmp(hdr, "**\0\0", 4) == 0)
-		(void)snprintf(buf, len, "record %llu, ",
-		    (unsigned long long)exh_le64(hdr + 8));
-	(void)snprintf(buf + strlen(buf), len - strlen(buf), "chunk %llu, "
-	    "offset 0x%llx in the chunk (0x%llx in the file)",
-	    (off - FILE_HDR) / CHUNK_SIZE, (off - FILE_HDR) % CHUNK_SIZE, off);
+	if (cursor_next(sc, &id, &chunk, &off))
+		(void)snprintf(buf, len, "record %llu, chunk %llu, offset "
+		    "0x%x in the chunk (0x%llx in the file)",
+		    (unsigned long long)id, (unsigned long long)chunk, off,
+		    (unsigned long long)(FILE_HDR + chunk * CHUNK_SIZE + off));
 }
 
 /* A listed record libevtx cannot read: one note with the whole reason. */
@@ -601,7 +678,7 @@ lost_record(struct evtx_scan *sc, int idx, uint64_t prev_id, const char *why)
 	char where[160];
 
 	sc->st->lost++;
-	locate(sc, why, where, sizeof(where));
+	locate(sc, where, sizeof(where));
 	if (where[0] != '\0')
 		return damage(sc, "%s (index %d) cannot be read, the record is "
 		    "lost: libevtx %s: %s", where, idx,
@@ -662,6 +739,7 @@ one_record(struct evtx_scan *sc, libevtx_file_t *file, int idx, bool recovered,
 		libevtx_record_free(&rec, NULL);
 		if (recovered)
 			return lost_slack(sc, msg);
+		cursor_seen(sc, id);
 		sc->st->lost++;
 		return damage(sc, "record %llu (index %d) cannot be decoded, "
 		    "the record is lost: libevtx %s: %s",
@@ -670,6 +748,8 @@ one_record(struct evtx_scan *sc, libevtx_file_t *file, int idx, bool recovered,
 	}
 	libevtx_record_free(&rec, NULL);
 	*prev_id = id;
+	if (!recovered)
+		cursor_seen(sc, id);
 	events_record_reset(&sc->rec);
 	rc = events_xml_parse(xml, sz, &sc->rec);
 	free(xml);
@@ -822,6 +902,7 @@ done:
 		libevtx_file_free(&file, NULL);
 	free(sc.matched);
 	free(sc.tally);
+	free(sc.cur.chunk);
 	events_record_free(&sc.rec);
 	if (rc != EXH_OK) {
 		char w[128];
