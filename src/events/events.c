@@ -639,19 +639,28 @@ cursor_next(struct evtx_scan *sc, uint64_t *id, uint64_t *chunk,
 	return true;
 }
 
-/* Steps the cursor past the record libevtx read as id. */
+/* Steps the cursor past the record libevtx read as id; where, when
+ * not NULL, names its place. */
 static void
-cursor_seen(struct evtx_scan *sc, uint64_t id)
+cursor_seen(struct evtx_scan *sc, uint64_t id, char *where, size_t len)
 {
 	uint64_t got, chunk;
 	uint32_t off;
 	int i;
 
+	if (where != NULL)
+		where[0] = '\0';
 	for (i = 0; i < RESYNC_MAX; i++) {
 		if (!cursor_next(sc, &got, &chunk, &off))
 			break;
-		if (got == id)
-			return;
+		if (got != id)
+			continue;
+		if (where != NULL)
+			(void)snprintf(where, len, ", chunk %llu, offset 0x%x "
+			    "in the chunk (0x%llx in the file)",
+			    (unsigned long long)chunk, off, (unsigned long long)
+			    (FILE_HDR + chunk * CHUNK_SIZE + off));
+		return;
 	}
 	sc->cur.lost = true;
 }
@@ -716,7 +725,7 @@ one_record(struct evtx_scan *sc, libevtx_file_t *file, int idx, bool recovered,
 	libevtx_error_t *e = NULL;
 	uint64_t id = 0, wt = 0;
 	size_t sz = 0;
-	char *xml = NULL, msg[REASON_MAX];
+	char *xml = NULL, msg[REASON_MAX], where[128];
 	int rc, got;
 
 	got = recovered ?
@@ -739,17 +748,17 @@ one_record(struct evtx_scan *sc, libevtx_file_t *file, int idx, bool recovered,
 		libevtx_record_free(&rec, NULL);
 		if (recovered)
 			return lost_slack(sc, msg);
-		cursor_seen(sc, id);
+		cursor_seen(sc, id, where, sizeof(where));
 		sc->st->lost++;
-		return damage(sc, "record %llu (index %d) cannot be decoded, "
+		return damage(sc, "record %llu%s (index %d) cannot be decoded, "
 		    "the record is lost: libevtx %s: %s",
-		    (unsigned long long)id, idx,
+		    (unsigned long long)id, where, idx,
 		    exh_events_libevtx_version(), msg);
 	}
 	libevtx_record_free(&rec, NULL);
 	*prev_id = id;
 	if (!recovered)
-		cursor_seen(sc, id);
+		cursor_seen(sc, id, NULL, 0);
 	events_record_reset(&sc->rec);
 	rc = events_xml_parse(xml, sz, &sc->rec);
 	free(xml);
