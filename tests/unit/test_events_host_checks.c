@@ -215,6 +215,11 @@ defender_threat_families_get_their_own_scores(void **state)
 	    "C:\\ProgramData\\m.exe", "defender/hacktool-mimikatz"), 85);
 	assert_int_equal(hits(DEF, DEFP "HackTool:Win32/Mimikatz.D|5|High|"
 	    "C:\\ProgramData\\m.exe", "defender/hacktool"), 0);
+	/* Defender also names Mimikatz builds "Mikatz". */
+	assert_int_equal(hits(DEF, DEFP "HackTool:Win64/Mikatz!dha|5|High|"
+	    "C:\\ProgramData\\m64.exe", "defender/hacktool-mimikatz"), 1);
+	assert_int_equal(hits(DEF, DEFP "HackTool:Win64/Mikatz!dha|5|High|"
+	    "C:\\ProgramData\\m64.exe", "defender/hacktool"), 0);
 	assert_int_equal(score_of(DEF, DEFP "HackTool:Win64/Chisel.A|5|High|"
 	    "C:\\ProgramData\\c.exe", "defender/hacktool"), 60);
 	assert_int_equal(score_of(DEF, DEFP "Exploit:Win32/CVE-2021-1732|5|"
