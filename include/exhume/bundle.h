@@ -275,8 +275,8 @@ int exh_bundle_plan_finding(struct exh_bundle_plan *p, struct exh_volume *vol,
  * hives with their transaction logs, applicationHost.config and the
  * default web.config, every event log (*.evtx) under
  * System32\winevt\Logs, archived ones too, each up to EXH_BUNDLE_EVTX_CAP,
- * the IIS logs, $MFT, $LogFile and $UsnJrnl:$J.  What does not exist is not planned.  EXH_OK or
- * EXH_ENOMEM.
+ * the IIS logs, $MFT, $LogFile and $UsnJrnl:$J.  What does not exist is
+ * not planned.  EXH_OK or EXH_ENOMEM.
  */
 int exh_bundle_plan_system(struct exh_bundle_plan *p, struct exh_volume *vol,
     struct exh_err *err);
