@@ -22,6 +22,7 @@ struct exh_events_stats {
 	uint64_t lost;		/* records libevtx lists but cannot read */
 	uint64_t slack_lost;	/* recovered (slack) records unreadable */
 	uint64_t grouped;	/* matches beyond the per-check listing cap */
+	bool known;		/* a record of a kind logs.tsv names */
 };
 
 /* One MsiInstaller 1022/1023 record (update installed or failed). */

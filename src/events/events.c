@@ -570,6 +570,8 @@ check_record(struct evtx_scan *sc)
 	    kind_of(sc->ev, sc->rec.channel.data, true) : "";
 	if (kind[0] == '\0')
 		kind = sc->file_kind;
+	if (kind[0] != '\0')
+		sc->st->known = true;
 	for (i = 0; i < sc->ev->nchecks && rc == EXH_OK; i++) {
 		const struct events_check *c = &sc->ev->checks[i];
 
