@@ -47,6 +47,23 @@ copy_bin() {	# SRC DESTNAME
 	fi
 }
 copy_bin "$EXHUME_BIN" exhume
+# The image carries the libevtx the binary was linked with: it must be the
+# one that reads records stored without a template (>= 20240504, Debian
+# 13's libevtx1t64, installed pinned by tests/lib/deps.sh).  The test stub
+# links no libevtx and is let through.
+evtx_so=$(ldd "$EXHUME_BIN" 2>/dev/null | awk '/libevtx\.so/{print $3}')
+if [ -n "$evtx_so" ]; then
+	evtx_pkg=$(dpkg-query -S "$(readlink -f "$evtx_so")" 2>/dev/null |
+	    sed -n '1s/:.*//p')
+	evtx_ver=$(dpkg-query -W -f='${Version}' "$evtx_pkg" 2>/dev/null || true)
+	if ! dpkg --compare-versions "${evtx_ver:-0}" ge 20240504; then
+		echo "mkinitramfs: $evtx_so is libevtx ${evtx_ver:-unknown}," \
+		    "which cannot read template-less records; run" \
+		    "sh tests/lib/deps.sh and rebuild" >&2
+		exit 1
+	fi
+	echo "mkinitramfs: libevtx $evtx_ver ($evtx_pkg)"
+fi
 # blkid to find the stick by its id (busybox has none); ntfs-3g's reading
 # tools for a responder on the tty2 shell.  Nothing that writes NTFS.
 for b in blkid ntfsls ntfscat ntfsinfo; do

@@ -12,6 +12,14 @@
  * bundle fits a common USB stick next to the tool.  UINT64_MAX = no cap. */
 #define EXH_BUNDLE_DEFAULT_CAP (4ULL << 30)
 
+/* Per-file cap for event logs planned by exh_bundle_plan_system: a larger
+ * log keeps its first 256 MiB (header and the chunks stored first) and is
+ * listed "incomplete" with EXH_BUNDLE_EVTX_CAP_WHY, so one huge Security
+ * log cannot crowd out every other log under the bundle's cap. */
+#define EXH_BUNDLE_EVTX_CAP (256ULL << 20)
+#define EXH_BUNDLE_EVTX_CAP_WHY "event log over the per-file cap of " \
+    "256 MiB: the first 256 MiB of the file are kept"
+
 /* Longest entry path component we write (Windows and most zip tools). */
 #define EXH_BUNDLE_NAME_MAX 255
 /* Longest whole entry name: well inside what zip, unzip and PATH_MAX take,
@@ -58,6 +66,11 @@ struct exh_bundle_item {
 	const char *reason;		/* "finding", "iis-log", "hive", ... */
 	const char *const *finding_ids;
 	size_t n_finding_ids;
+	/* 0: the whole stream.  Else at most max_bytes are stored; a longer
+	 * stream is "incomplete" with max_why (and counts max_bytes against
+	 * the bundle's cap). */
+	uint64_t max_bytes;
+	const char *max_why;
 };
 
 struct exh_bundle;
@@ -260,9 +273,10 @@ int exh_bundle_plan_finding(struct exh_bundle_plan *p, struct exh_volume *vol,
 /*
  * Plans what a later analysis of a system volume needs: the registry
  * hives with their transaction logs, applicationHost.config and the
- * default web.config, three event logs, the IIS logs, $MFT, $LogFile and
- * $UsnJrnl:$J.  What does not exist is not planned.  EXH_OK or
- * EXH_ENOMEM.
+ * default web.config, every event log (*.evtx) under
+ * System32\winevt\Logs, archived ones too, each up to EXH_BUNDLE_EVTX_CAP,
+ * the IIS logs, $MFT, $LogFile and $UsnJrnl:$J.  What does not exist is
+ * not planned.  EXH_OK or EXH_ENOMEM.
  */
 int exh_bundle_plan_system(struct exh_bundle_plan *p, struct exh_volume *vol,
     struct exh_err *err);

@@ -19,6 +19,10 @@ struct exh_events_stats {
 	uint64_t damaged;	/* damaged chunks, records and headers reported */
 	int64_t first;		/* FILETIME of the oldest record, 0 if none */
 	int64_t last;		/* FILETIME of the newest record, 0 if none */
+	uint64_t lost;		/* records libevtx lists but cannot read */
+	uint64_t slack_lost;	/* recovered (slack) records unreadable */
+	uint64_t grouped;	/* matches beyond the per-check listing cap */
+	bool known;		/* a record of a kind logs.tsv names */
 };
 
 /* One MsiInstaller 1022/1023 record (update installed or failed). */
@@ -44,13 +48,20 @@ void exh_events_destroy(struct exh_events *ev);
  * unknown (the default).  Only used to word CVE-2021-26857 findings. */
 void exh_events_set_um_installed(struct exh_events *ev, int um_installed);
 
+/* Findings listed per check and file; further matches of that check in
+ * the file are counted in one summary finding (see rules/events/README). */
+#define EXH_EVENTS_PER_CHECK_MAX 20
+
 /*
  * Analyses one .evtx readable through fd (a file or a filled memfd; it is
  * opened again as /proc/self/fd/N, fd stays the caller's).  winpath is
  * the file's Windows path: it names the findings and, with each record's
  * channel, decides which checks apply.  Reads as far as possible: every
- * damaged header, chunk or record is added to out as a skip with reason
- * "evtx-damaged" and the scan goes on.  Findings go to out; st (may be
+ * damaged header or chunk and every record libevtx cannot read is added
+ * to out as one skip with reason "evtx-damaged" (a lost record once, with
+ * libevtx's whole reason and its chunk and offset), and the scan goes on;
+ * unreadable recovered records from slack space are counted in one skip
+ * per file.  Findings go to out; st (may be
  * NULL) is filled.  MsiInstaller update records are kept in ev (see
  * exh_events_update).
  * Returns EXH_OK; EXH_ECORRUPT when the file cannot be opened as an evtx
@@ -59,6 +70,14 @@ void exh_events_set_um_installed(struct exh_events *ev, int um_installed);
 int exh_events_scan_fd(struct exh_events *ev, int fd, const char *winpath,
     struct exh_findings *out, struct exh_events_stats *st,
     struct exh_err *err);
+/* The same for a file of a volume: its skips name MFT record mft. */
+int exh_events_scan_file(struct exh_events *ev, int fd, const char *winpath,
+    uint64_t mft, struct exh_findings *out, struct exh_events_stats *st,
+    struct exh_err *err);
+
+/* libevtx's version string ("20240504"): records stored without a
+ * template are read from 20240504 on. */
+const char *exh_events_libevtx_version(void);
 
 /* Update history collected by all scans so far, in scan order.  The
  * pointer is valid until the next scan or destroy. */

@@ -87,6 +87,9 @@ int bundle_check_signature(const void *sig, size_t siglen, const void *data,
 /* Last OpenSSL error as text, for messages. */
 const char *bundle_ssl_error(char *buf, size_t len);
 
+/* Bytes of the stream the bundle stores at most (max_bytes or size). */
+uint64_t bundle_item_bytes(const struct exh_bundle_item *it);
+
 /* One manifest.jsonl line. */
 struct manifest_line {
 	const char *entry;		/* NULL: not stored */
@@ -222,6 +225,8 @@ struct plan_item {
 	const char *reason;
 	const char **ids;
 	size_t nids;
+	uint64_t max_bytes;		/* 0: whole stream (per-file cap) */
+	const char *max_why;
 	size_t next;			/* index + 1 of the record's next stream */
 	/* After collection, for the report. */
 	char *entry;

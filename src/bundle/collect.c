@@ -36,6 +36,8 @@ item_to_bundle(const struct plan_item *it, struct exh_bundle_item *bi)
 	bi->reason = it->reason;
 	bi->finding_ids = it->ids;
 	bi->n_finding_ids = it->nids;
+	bi->max_bytes = it->max_bytes;
+	bi->max_why = it->max_why;
 }
 
 /* What the bundle did with the item, told by what was read. */
@@ -51,7 +53,9 @@ record_outcome(const struct exh_bundle *b, struct plan_item *it, int rc,
 		it->why = strdup(b->cap_why);
 	} else if (r->off < it->file.size) {
 		it->status = "incomplete";
-		it->why = strdup("size cap reached while reading");
+		it->why = strdup(it->max_bytes != 0 &&
+		    r->off >= it->max_bytes && it->max_why != NULL ?
+		    it->max_why : "size cap reached while reading");
 	} else
 		it->status = "collected";
 	if (r->off > 0 || it->file.size == 0)
@@ -134,6 +138,14 @@ collect(struct exh_bundle *b, struct plan_item *it, struct exh_err *err)
 	return rc == EXH_EIO ? EXH_OK : rc;
 }
 
+/* The bytes an item stores at most: its size or its per-file cap. */
+static uint64_t
+plan_bytes(const struct plan_item *it)
+{
+	return it->max_bytes != 0 && it->max_bytes < it->file.size ?
+	    it->max_bytes : it->file.size;
+}
+
 /* Findings' streams first, then smaller before larger. */
 static int
 by_keep_order(const void *a, const void *b)
@@ -143,8 +155,8 @@ by_keep_order(const void *a, const void *b)
 
 	if ((x->nids > 0) != (y->nids > 0))
 		return x->nids > 0 ? -1 : 1;
-	if (x->file.size != y->file.size)
-		return x->file.size < y->file.size ? -1 : 1;
+	if (plan_bytes(x) != plan_bytes(y))
+		return plan_bytes(x) < plan_bytes(y) ? -1 : 1;
 	return x < y ? -1 : x > y;
 }
 
@@ -174,8 +186,8 @@ choose_under_cap(struct exh_bundle_plan *p, uint64_t cap,
 		v[i] = &p->items[i];
 	qsort(v, p->n, sizeof(*v), by_keep_order);
 	for (i = 0; i < p->n; i++) {
-		if (v[i]->file.size <= cap - used)
-			used += v[i]->file.size;
+		if (plan_bytes(v[i]) <= cap - used)
+			used += plan_bytes(v[i]);
 		else
 			v[i]->over_cap = true;
 	}

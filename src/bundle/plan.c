@@ -18,6 +18,8 @@ struct taking {
 	const char *reason;
 	const char *only_stream;	/* NULL: every stream */
 	const char *suffix;		/* NULL: every file */
+	uint64_t max_bytes;		/* per-file cap, 0: none */
+	const char *max_why;
 	int rc;
 };
 
@@ -206,7 +208,10 @@ on_entry(const struct exh_entry *e, void *ctx)
 		if (!added)
 			continue;
 		it->reason = t->reason;
-		t->p->bytes += si->size;
+		it->max_bytes = t->max_bytes;
+		it->max_why = t->max_why;
+		t->p->bytes += it->max_bytes != 0 && it->max_bytes < si->size ?
+		    it->max_bytes : si->size;
 	}
 	return EXH_WALK_NEXT;
 }
@@ -251,14 +256,9 @@ int
 exh_bundle_plan_system(struct exh_bundle_plan *p, struct exh_volume *vol,
     struct exh_err *err)
 {
-	static const char *const evtx[] = {
-		"\\Application.evtx", "\\MSExchange Management.evtx",
-		"\\Microsoft-Windows-Windows Defender%4Operational.evtx",
-	};
-	struct taking t = { p, vol, NULL, NULL, NULL, EXH_OK };
+	struct taking t = { p, vol, NULL, NULL, NULL, 0, NULL, EXH_OK };
 	struct exh_buf path = { 0 };
 	char letter;
-	size_t i;
 
 	if (p == NULL || p->magic != PLAN_MAGIC || vol == NULL)
 		return exh_err_set(err, EXH_EUSAGE, 0, "bundle plan: invalid "
@@ -276,9 +276,14 @@ exh_bundle_plan_system(struct exh_bundle_plan *p, struct exh_volume *vol,
 	TAKE("", NULL, "config", "%c:\\Windows\\System32\\inetsrv\\config"
 	    "\\applicationHost.config", letter);
 	TAKE("", NULL, "config", "%c:\\inetpub\\wwwroot\\web.config", letter);
-	for (i = 0; i < sizeof(evtx) / sizeof(evtx[0]); i++)
-		TAKE("", evtx[i], "evtx", "%c:\\Windows\\System32\\winevt"
-		    "\\Logs", letter);
+	/* Every event log, archived ones (Archive-*.evtx) too, each up to
+	 * the per-file cap. */
+	t.max_bytes = EXH_BUNDLE_EVTX_CAP;
+	t.max_why = EXH_BUNDLE_EVTX_CAP_WHY;
+	TAKE("", ".evtx", "evtx", "%c:\\Windows\\System32\\winevt\\Logs",
+	    letter);
+	t.max_bytes = 0;
+	t.max_why = NULL;
 	TAKE("", NULL, "iis-log", "%c:\\inetpub\\logs\\LogFiles", letter);
 	TAKE("", NULL, "ntfs-metadata", "%c:\\$MFT", letter);
 	TAKE("", NULL, "ntfs-metadata", "%c:\\$LogFile", letter);
@@ -295,7 +300,7 @@ int
 exh_bundle_plan_exchange(struct exh_bundle_plan *p, struct exh_volume *vol,
     const char *install, struct exh_err *err)
 {
-	struct taking t = { p, vol, NULL, NULL, NULL, EXH_OK };
+	struct taking t = { p, vol, NULL, NULL, NULL, 0, NULL, EXH_OK };
 	struct exh_buf path = { 0 };
 	int rc;
 

@@ -432,17 +432,30 @@ exh_bundle_add_skipped(struct exh_bundle *b, const struct exh_bundle_item *it,
 	return rc;
 }
 
+uint64_t
+bundle_item_bytes(const struct exh_bundle_item *it)
+{
+	return it->max_bytes != 0 && it->max_bytes < it->file.size ?
+	    it->max_bytes : it->file.size;
+}
+
 /* Copies the stream; *read_rc/rerr tell whether the source failed. */
 static int
 copy_stream(struct exh_bundle *b, const char *name, exh_read_fn rd,
     void *rctx, struct digests *d, struct manifest_line *m,
     struct exh_err *rerr, struct exh_err *err)
 {
+	const struct exh_bundle_item *it = m->item;
 	uint64_t allowed = b->cap - b->collected_bytes;
+	bool per_file = false;
 	size_t want, got;
 	unsigned char probe;
 	int rc;
 
+	if (it->max_bytes != 0 && it->max_bytes < allowed) {
+		allowed = it->max_bytes;
+		per_file = true;
+	}
 	for (;;) {
 		want = BUNDLE_CHUNK;
 		if (allowed - m->stored < want)
@@ -453,7 +466,8 @@ copy_stream(struct exh_bundle *b, const char *name, exh_read_fn rd,
 			rc = rd(rctx, &probe, 1, &got, rerr);
 			if (rc == EXH_OK && got > 0) {
 				m->status = "incomplete";
-				m->why = "size cap reached while reading";
+				m->why = per_file && it->max_why != NULL ?
+				    it->max_why : "size cap reached while reading";
 			}
 			break;
 		}
@@ -516,7 +530,7 @@ bundle_add_stream(struct exh_bundle *b, const struct exh_bundle_item *it,
 		    "bundle: %s: added twice", esc);
 	}
 	m.item = it;
-	if (it->file.size > b->cap - b->collected_bytes) {
+	if (bundle_item_bytes(it) > b->cap - b->collected_bytes) {
 		exh_buf_free(&name);
 		m.status = "left-out";
 		m.why = b->cap_why;

@@ -25,10 +25,41 @@
 #define CHUNK_SIZE 65536u
 #define CHUNK_HDR 512u
 
+/* libcerror's reason for a failure: one line per level, joined. */
+#define REASON_MAX 1024
+
+/* Matches of one check in one file beyond the listing cap. */
+struct check_tally {
+	size_t listed;		/* findings added */
+	uint64_t extra;		/* matches counted, not listed */
+	uint64_t first_rec, last_rec;
+	int64_t first, last;	/* FILETIME */
+};
+
+/*
+ * Our own walk over the records as stored, in step with libevtx's record
+ * index: when libevtx cannot read record i, the cursor names its id, chunk
+ * and offset.  One chunk buffer; a resync after a mismatch looks at most
+ * RESYNC_MAX records ahead, so a forged file cannot make it quadratic.
+ */
+#define RESYNC_MAX 2048
+
+struct rec_cursor {
+	unsigned char *chunk;	/* CHUNK_SIZE bytes, NULL until needed */
+	uint64_t nchunks;	/* whole chunks in the file */
+	uint64_t next_chunk;	/* to load next */
+	uint64_t chunk_idx;	/* loaded */
+	uint32_t off, end;	/* next record, end of the records area */
+	bool lost;		/* out of step: locate by index only */
+};
+
 /* What one scan needs besides the loaded rules. */
 struct evtx_scan {
 	struct exh_events *ev;
 	const char *winpath;
+	uint64_t mft;		/* of the file on its volume, 0 if none */
+	uint64_t size;
+	int fd;
 	const char *file_kind;	/* from the file name, "" if unknown */
 	struct exh_findings *out;
 	struct exh_events_stats *st;
@@ -36,6 +67,9 @@ struct evtx_scan {
 	struct events_record rec;
 	const struct events_pat **matched;
 	size_t nmatched;
+	struct check_tally *tally;	/* by check index */
+	struct rec_cursor cur;
+	char slack_reason[REASON_MAX];	/* first unreadable slack record */
 };
 
 int
@@ -133,7 +167,7 @@ damage(struct evtx_scan *sc, const char *fmt, ...)
 static int
 damage(struct evtx_scan *sc, const char *fmt, ...)
 {
-	char detail[512];
+	char detail[REASON_MAX + 256];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -142,8 +176,8 @@ damage(struct evtx_scan *sc, const char *fmt, ...)
 		detail[0] = '\0';
 	va_end(ap);
 	sc->st->damaged++;
-	return exh_findings_add_skip(sc->out, sc->winpath, "", 0, 0,
-	    "evtx-damaged", detail, sc->err);
+	return exh_findings_add_skip(sc->out, sc->winpath, "", sc->mft,
+	    sc->size, "evtx-damaged", detail, sc->err);
 }
 
 static bool
@@ -264,16 +298,35 @@ kind_of(const struct exh_events *ev, const char *winpath, bool channel)
 	return "";
 }
 
+/*
+ * libevtx's whole reason: libcerror prints one line per level, from the
+ * innermost cause out.  The lines are joined with "; ", so both the cause
+ * (the first line) and where libevtx met it ("at offset: 0x00001200")
+ * stay on the record.
+ */
 static void
 libevtx_msg(libevtx_error_t **e, char *buf, size_t len)
 {
-	buf[0] = '\0';
+	char raw[4 * REASON_MAX];
+	size_t i, o = 0;
+
+	raw[0] = '\0';
 	if (*e != NULL) {
-		if (libevtx_error_sprint(*e, buf, len) < 0)
-			buf[0] = '\0';
+		if (libevtx_error_backtrace_sprint(*e, raw, sizeof(raw)) < 0)
+			raw[0] = '\0';
 		libevtx_error_free(e);
 	}
-	buf[strcspn(buf, "\r\n")] = '\0';
+	for (i = 0; raw[i] != '\0' && o + 3 < len; i++) {
+		if (raw[i] == '\r')
+			continue;
+		if (raw[i] != '\n')
+			buf[o++] = raw[i];
+		else if (raw[i + 1] != '\0' && raw[i + 1] != '\n') {
+			buf[o++] = ';';
+			buf[o++] = ' ';
+		}
+	}
+	buf[o] = '\0';
 }
 
 static int
@@ -418,6 +471,77 @@ add_finding(struct evtx_scan *sc, const struct events_check *c)
 	return exh_findings_add(sc->out, f, sc->err);
 }
 
+/*
+ * The first EXH_EVENTS_PER_CHECK_MAX matches of a check in a file are
+ * listed; later ones are counted for one summary finding, so a log full
+ * of one event cannot flood the report.  (Local to events; the findings
+ * layer may later group for every analyser.)
+ */
+static int
+listed_or_counted(struct evtx_scan *sc, const struct events_check *c,
+    struct check_tally *t)
+{
+	const struct events_record *r = &sc->rec;
+
+	if (t->listed < EXH_EVENTS_PER_CHECK_MAX) {
+		t->listed++;
+		return add_finding(sc, c);
+	}
+	sc->st->grouped++;
+	if (t->extra++ == 0 || (r->time != 0 && r->time < t->first)) {
+		t->first = r->time;
+		t->first_rec = r->record_id;
+	}
+	if (t->extra == 1 || r->time > t->last) {
+		t->last = r->time;
+		t->last_rec = r->record_id;
+	}
+	return EXH_OK;
+}
+
+static int
+add_summary(struct evtx_scan *sc, const struct events_check *c,
+    const struct check_tally *t)
+{
+	struct exh_finding *f;
+	struct exh_buf ex = { 0 }, n = { 0 };
+	char a[32], b[32];
+	int rc;
+
+	if ((f = exh_finding_new(EXH_FIND_EVENT)) == NULL)
+		return exh_err_set(sc->err, EXH_ENOMEM, ENOMEM,
+		    "out of memory");
+	f->record = t->first_rec;
+	f->time = t->first;
+	rc = exh_buf_printf(&ex, "%llu more records matched %s in this file "
+	    "(records %llu .. %llu, %s .. %s); the first %d are listed one "
+	    "by one", (unsigned long long)t->extra, c->check,
+	    (unsigned long long)t->first_rec, (unsigned long long)t->last_rec,
+	    exh_filetime_iso(t->first, a), exh_filetime_iso(t->last, b),
+	    EXH_EVENTS_PER_CHECK_MAX);
+	if (rc == EXH_OK)
+		rc = exh_buf_printf(&n, "%llu", (unsigned long long)t->extra);
+	if (rc == EXH_OK && (rc = exh_finding_set(&f->check, c->check)) ==
+	    EXH_OK &&
+	    (rc = exh_finding_set(&f->file.path, sc->winpath)) == EXH_OK &&
+	    (rc = exh_finding_set(&f->excerpt, ex.data)) == EXH_OK &&
+	    (rc = exh_finding_add_field(f, "Hits", n.data)) == EXH_OK &&
+	    (rc = exh_finding_add_field(f, "First", a)) == EXH_OK &&
+	    (rc = exh_finding_add_field(f, "Last", b)) == EXH_OK)
+		rc = exh_finding_add_reason(f, "event", c->check, c->score,
+		    c->description, c->reference, "grouped: more matches "
+		    "than listed");
+	exh_buf_free(&ex);
+	exh_buf_free(&n);
+	if (rc != EXH_OK) {
+		exh_finding_free(f);
+		return exh_err_set(sc->err, EXH_ENOMEM, ENOMEM,
+		    "out of memory");
+	}
+	exh_finding_rescore(f);
+	return exh_findings_add(sc->out, f, sc->err);
+}
+
 /* Joins the data strings for matching and the excerpt. */
 static int
 join_data(struct events_record *r)
@@ -446,20 +570,152 @@ check_record(struct evtx_scan *sc)
 	    kind_of(sc->ev, sc->rec.channel.data, true) : "";
 	if (kind[0] == '\0')
 		kind = sc->file_kind;
+	if (kind[0] != '\0')
+		sc->st->known = true;
 	for (i = 0; i < sc->ev->nchecks && rc == EXH_OK; i++) {
 		const struct events_check *c = &sc->ev->checks[i];
 
 		if (!events_check_matches(c, kind, &sc->rec, sc->matched))
 			continue;
-		if (c->action == EVENTS_ACT_FINDING)
-			rc = add_finding(sc, c);
-		else {
+		if (c->action != EVENTS_ACT_FINDING)
 			rc = add_update(sc, c);
-			if (rc == EXH_OK && c->score > 0)
-				rc = add_finding(sc, c);
-		}
+		if (rc == EXH_OK && (c->action == EVENTS_ACT_FINDING ||
+		    c->score > 0))
+			rc = listed_or_counted(sc, c, &sc->tally[i]);
 	}
 	return rc;
+}
+
+/* Loads the next chunk with a signature; false at the end. */
+static bool
+cursor_load(struct evtx_scan *sc, struct rec_cursor *c)
+{
+	while (c->next_chunk < c->nchunks) {
+		uint64_t i = c->next_chunk++;
+		uint32_t end;
+
+		if (pread(sc->fd, c->chunk, CHUNK_SIZE, (off_t)(FILE_HDR +
+		    i * CHUNK_SIZE)) != (ssize_t)CHUNK_SIZE ||
+		    memcmp(c->chunk, "ElfChnk", 8) != 0)
+			continue;
+		end = exh_le32(c->chunk + 48);
+		c->chunk_idx = i;
+		c->off = CHUNK_HDR;
+		c->end = end > CHUNK_HDR && end <= CHUNK_SIZE ? end : CHUNK_SIZE;
+		return true;
+	}
+	return false;
+}
+
+/* The next stored record: its id and chunk offset; false at the end. */
+static bool
+cursor_next(struct evtx_scan *sc, uint64_t *id, uint64_t *chunk,
+    uint32_t *off)
+{
+	struct rec_cursor *c = &sc->cur;
+	uint32_t size;
+
+	if (c->lost)
+		return false;
+	if (c->chunk == NULL) {
+		if ((c->chunk = malloc(CHUNK_SIZE)) == NULL)
+			return false;
+		c->nchunks = sc->size > FILE_HDR ?
+		    (sc->size - FILE_HDR) / CHUNK_SIZE : 0;
+		c->end = 0;
+	}
+	for (;;) {
+		if (c->off + 24 <= c->end &&
+		    memcmp(c->chunk + c->off, "**\0\0", 4) == 0) {
+			size = exh_le32(c->chunk + c->off + 4);
+			if (size >= 28 && size <= c->end - c->off)
+				break;
+		}
+		if (!cursor_load(sc, c))
+			return false;
+	}
+	*id = exh_le64(c->chunk + c->off + 8);
+	*chunk = c->chunk_idx;
+	*off = c->off;
+	c->off += size;
+	return true;
+}
+
+/* Steps the cursor past the record libevtx read as id; where, when
+ * not NULL, names its place. */
+static void
+cursor_seen(struct evtx_scan *sc, uint64_t id, char *where, size_t len)
+{
+	uint64_t got, chunk;
+	uint32_t off;
+	int i;
+
+	if (where != NULL)
+		where[0] = '\0';
+	for (i = 0; i < RESYNC_MAX; i++) {
+		if (!cursor_next(sc, &got, &chunk, &off))
+			break;
+		if (got != id)
+			continue;
+		if (where != NULL)
+			(void)snprintf(where, len, ", chunk %llu, offset 0x%x "
+			    "in the chunk (0x%llx in the file)",
+			    (unsigned long long)chunk, off, (unsigned long long)
+			    (FILE_HDR + chunk * CHUNK_SIZE + off));
+		return;
+	}
+	sc->cur.lost = true;
+}
+
+/* Where the record libevtx could not read is stored, into buf. */
+static void
+locate(struct evtx_scan *sc, char *buf, size_t len)
+{
+	uint64_t id, chunk;
+	uint32_t off;
+
+	buf[0] = '\0';
+	if (cursor_next(sc, &id, &chunk, &off))
+		(void)snprintf(buf, len, "record %llu, chunk %llu, offset "
+		    "0x%x in the chunk (0x%llx in the file)",
+		    (unsigned long long)id, (unsigned long long)chunk, off,
+		    (unsigned long long)(FILE_HDR + chunk * CHUNK_SIZE + off));
+}
+
+/* A listed record libevtx cannot read: one note with the whole reason. */
+static int
+lost_record(struct evtx_scan *sc, int idx, uint64_t prev_id, const char *why)
+{
+	char where[160];
+
+	sc->st->lost++;
+	locate(sc, where, sizeof(where));
+	if (where[0] != '\0')
+		return damage(sc, "%s (index %d) cannot be read, the record is "
+		    "lost: libevtx %s: %s", where, idx,
+		    exh_events_libevtx_version(), why);
+	return damage(sc, "record at index %d (after record %llu) cannot be "
+	    "read, the record is lost: libevtx %s: %s", idx,
+	    (unsigned long long)prev_id, exh_events_libevtx_version(), why);
+}
+
+/* A recovered (slack) record that cannot be read is counted: slack often
+ * holds remnants that were never whole records. */
+static int
+lost_slack(struct evtx_scan *sc, const char *why)
+{
+	if (sc->st->slack_lost++ == 0)
+		(void)snprintf(sc->slack_reason, sizeof(sc->slack_reason),
+		    "%s", why);
+	return EXH_OK;
+}
+
+static int
+unreadable(struct evtx_scan *sc, int idx, bool recovered, uint64_t prev_id,
+    const char *why)
+{
+	return recovered ? lost_slack(sc, why) :
+	    lost_record(sc, idx, prev_id, why);
 }
 
 /* Reads one record (normal or recovered) and runs the checks on it. */
@@ -471,7 +727,7 @@ one_record(struct evtx_scan *sc, libevtx_file_t *file, int idx, bool recovered,
 	libevtx_error_t *e = NULL;
 	uint64_t id = 0, wt = 0;
 	size_t sz = 0;
-	char *xml = NULL, msg[256];
+	char *xml = NULL, msg[REASON_MAX], where[128];
 	int rc, got;
 
 	got = recovered ?
@@ -479,9 +735,7 @@ one_record(struct evtx_scan *sc, libevtx_file_t *file, int idx, bool recovered,
 	    libevtx_file_get_record_by_index(file, idx, &rec, &e);
 	if (got != 1) {
 		libevtx_msg(&e, msg, sizeof(msg));
-		return damage(sc, "%srecord at index %d (after record %llu) "
-		    "unreadable: %s", recovered ? "recovered " : "", idx,
-		    (unsigned long long)*prev_id, msg);
+		return unreadable(sc, idx, recovered, *prev_id, msg);
 	}
 	if (libevtx_record_get_identifier(rec, &id, &e) != 1)
 		libevtx_msg(&e, msg, sizeof(msg));
@@ -494,18 +748,27 @@ one_record(struct evtx_scan *sc, libevtx_file_t *file, int idx, bool recovered,
 		libevtx_msg(&e, msg, sizeof(msg));
 		free(xml);
 		libevtx_record_free(&rec, NULL);
-		return damage(sc, "record %llu: cannot be decoded: %s",
-		    (unsigned long long)id, msg);
+		if (recovered)
+			return lost_slack(sc, msg);
+		cursor_seen(sc, id, where, sizeof(where));
+		sc->st->lost++;
+		return damage(sc, "record %llu%s (index %d) cannot be decoded, "
+		    "the record is lost: libevtx %s: %s",
+		    (unsigned long long)id, where, idx,
+		    exh_events_libevtx_version(), msg);
 	}
 	libevtx_record_free(&rec, NULL);
 	*prev_id = id;
+	if (!recovered)
+		cursor_seen(sc, id, NULL, 0);
 	events_record_reset(&sc->rec);
 	rc = events_xml_parse(xml, sz, &sc->rec);
 	free(xml);
 	if (rc == EXH_ENOMEM)
 		return exh_err_set(sc->err, rc, ENOMEM, "out of memory");
 	if (rc != EXH_OK)
-		return damage(sc, "record %llu: unexpected XML shape",
+		return recovered ? lost_slack(sc, "unexpected XML shape") :
+		    damage(sc, "record %llu: unexpected XML shape",
 		    (unsigned long long)id);
 	sc->rec.record_id = id;
 	if (sc->rec.time == 0)
@@ -528,7 +791,7 @@ static int
 walk(struct evtx_scan *sc, libevtx_file_t *file)
 {
 	libevtx_error_t *e = NULL;
-	char msg[256];
+	char msg[REASON_MAX];
 	uint64_t prev = 0;
 	int n = 0, nrec = 0, i, rc = EXH_OK;
 
@@ -547,7 +810,32 @@ walk(struct evtx_scan *sc, libevtx_file_t *file)
 	prev = 0;
 	for (i = 0; i < nrec && rc == EXH_OK; i++)
 		rc = one_record(sc, file, i, true, &prev);
+	if (rc == EXH_OK && sc->st->slack_lost > 0)
+		rc = damage(sc, "%llu of %d records recovered from slack space "
+		    "cannot be read (remnants of overwritten records; counted, "
+		    "not listed): libevtx %s, first reason: %s",
+		    (unsigned long long)sc->st->slack_lost, nrec,
+		    exh_events_libevtx_version(), sc->slack_reason);
 	return rc;
+}
+
+/* One summary finding per check that matched more often than listed. */
+static int
+add_group_summaries(struct evtx_scan *sc)
+{
+	size_t i;
+	int rc = EXH_OK;
+
+	for (i = 0; i < sc->ev->nchecks && rc == EXH_OK; i++)
+		if (sc->tally[i].extra > 0)
+			rc = add_summary(sc, &sc->ev->checks[i], &sc->tally[i]);
+	return rc;
+}
+
+const char *
+exh_events_libevtx_version(void)
+{
+	return libevtx_get_version();
 }
 
 int
@@ -555,11 +843,20 @@ exh_events_scan_fd(struct exh_events *ev, int fd, const char *winpath,
     struct exh_findings *out, struct exh_events_stats *st,
     struct exh_err *err)
 {
+	return exh_events_scan_file(ev, fd, winpath, 0, out, st, err);
+}
+
+int
+exh_events_scan_file(struct exh_events *ev, int fd, const char *winpath,
+    uint64_t mft, struct exh_findings *out, struct exh_events_stats *st,
+    struct exh_err *err)
+{
 	struct exh_events_stats local;
 	struct evtx_scan sc;
+	struct stat sb;
 	libevtx_file_t *file = NULL;
 	libevtx_error_t *e = NULL;
-	char path[64], msg[256];
+	char path[64], msg[REASON_MAX];
 	size_t i, most = 1;
 	int rc;
 
@@ -571,6 +868,10 @@ exh_events_scan_fd(struct exh_events *ev, int fd, const char *winpath,
 	memset(&local, 0, sizeof(local));
 	sc.ev = ev;
 	sc.winpath = winpath;
+	sc.mft = mft;
+	sc.fd = fd;
+	if (fstat(fd, &sb) == 0)
+		sc.size = (uint64_t)sb.st_size;
 	sc.out = out;
 	sc.st = st != NULL ? st : &local;
 	memset(sc.st, 0, sizeof(*sc.st));
@@ -579,9 +880,12 @@ exh_events_scan_fd(struct exh_events *ev, int fd, const char *winpath,
 	for (i = 0; i < ev->nchecks; i++)
 		if (ev->checks[i].nterms > most)
 			most = ev->checks[i].nterms;
-	if ((sc.matched = calloc(most, sizeof(*sc.matched))) == NULL)
+	if ((sc.matched = calloc(most, sizeof(*sc.matched))) == NULL ||
+	    (sc.tally = calloc(ev->nchecks, sizeof(*sc.tally))) == NULL) {
+		free(sc.matched);
 		return exh_err_set(err, EXH_ENOMEM, ENOMEM,
 		    "events: out of memory");
+	}
 	if ((rc = survey(&sc, fd)) != EXH_OK)
 		goto done;
 	if (snprintf(path, sizeof(path), "/proc/self/fd/%d", fd) >=
@@ -593,7 +897,8 @@ exh_events_scan_fd(struct exh_events *ev, int fd, const char *winpath,
 	if (libevtx_file_initialize(&file, &e) != 1 ||
 	    libevtx_file_open(file, path, LIBEVTX_OPEN_READ, &e) != 1) {
 		libevtx_msg(&e, msg, sizeof(msg));
-		rc = damage(&sc, "not readable as an evtx file: %s", msg);
+		rc = damage(&sc, "not readable as an evtx file: libevtx %s: %s",
+		    exh_events_libevtx_version(), msg);
 		if (rc == EXH_OK)
 			rc = exh_err_set(err, EXH_ECORRUPT, 0,
 			    "not readable as an evtx file");
@@ -601,10 +906,14 @@ exh_events_scan_fd(struct exh_events *ev, int fd, const char *winpath,
 	}
 	rc = walk(&sc, file);
 	libevtx_file_close(file, NULL);
+	if (rc == EXH_OK)
+		rc = add_group_summaries(&sc);
 done:
 	if (file != NULL)
 		libevtx_file_free(&file, NULL);
 	free(sc.matched);
+	free(sc.tally);
+	free(sc.cur.chunk);
 	events_record_free(&sc.rec);
 	if (rc != EXH_OK) {
 		char w[128];

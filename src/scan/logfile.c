@@ -100,16 +100,28 @@ log_scan_evtx(struct exh_volume *vol, struct exh_events *ev,
 		    "too-large", "event log larger than 1 GiB", err);
 	memset(&st, 0, sizeof(st));
 	if ((rc = evtx_to_memfd(vol, f, &fd, &e)) == EXH_OK) {
-		rc = exh_events_scan_fd(ev, fd, f->path, fs, &st, &e);
+		rc = exh_events_scan_file(ev, fd, f->path, f->mft, fs, &st,
+		    &e);
 		close(fd);
 	}
 	if (rc != EXH_OK && rc != EXH_ECORRUPT)
 		return exh_findings_add_skip(fs, f->path, "", f->mft, f->size,
 		    "unreadable", e.msg, err);
+	/* A server has hundreds of logs no check reads: they are counted in
+	 * one note (merge in logs.c), not one note each. */
+	if (rc == EXH_OK && !st.known && st.lost + st.slack_lost == 0) {
+		f->other_evtx = true;
+		f->other_records = st.records;
+		*read = true;
+		return EXH_OK;
+	}
 	if (exh_buf_printf(&note, "event log %s: %llu records, %s .. %s",
 	    f->path, (unsigned long long)st.records,
 	    exh_filetime_iso(st.first, a), exh_filetime_iso(st.last, b)) !=
-	    EXH_OK) {
+	    EXH_OK || (st.lost + st.slack_lost > 0 && exh_buf_printf(&note,
+	    "; %llu lost, %llu unreadable in slack (libevtx %s)",
+	    (unsigned long long)st.lost, (unsigned long long)st.slack_lost,
+	    exh_events_libevtx_version()) != EXH_OK)) {
 		exh_buf_free(&note);
 		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
 	}
@@ -118,11 +130,10 @@ log_scan_evtx(struct exh_volume *vol, struct exh_events *ev,
 	return EXH_OK;
 }
 
+/* Every event log is read: checks pick records by channel, and a log of
+ * an unknown channel is still counted (its records and damage). */
 bool
 log_wanted_evtx(const char *path)
 {
-	return exh_ascii_iends(path, "\\Application.evtx") ||
-	    exh_ascii_iends(path, "\\MSExchange Management.evtx") ||
-	    exh_ascii_iends(path,
-	    "\\Microsoft-Windows-Windows Defender%4Operational.evtx");
+	return exh_ascii_iends(path, ".evtx");
 }

@@ -312,7 +312,8 @@ static int
 merge(struct log_list *l, struct exh_scan_logs_result *res)
 {
 	struct exh_update_event *grown;
-	size_t k;
+	uint64_t other_records = 0;
+	size_t k, other = 0;
 	int rc = EXH_OK;
 
 	for (k = 0; k < l->n && rc == EXH_OK; k++) {
@@ -330,7 +331,16 @@ merge(struct log_list *l, struct exh_scan_logs_result *res)
 		}
 		if (f->note != NULL)
 			rc = log_note(res, "%s", f->note);
+		if (f->other_evtx) {
+			other++;
+			other_records += f->other_records;
+		}
 	}
+	if (rc == EXH_OK && other > 0)
+		rc = log_note(res, "event logs of other channels: %zu files, "
+		    "%llu records read (no check reads their channels; the "
+		    "bundle holds them)", other,
+		    (unsigned long long)other_records);
 	return rc;
 }
 

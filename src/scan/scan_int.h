@@ -140,6 +140,8 @@ struct log_file {
 				   SIZE_MAX */
 	/* Results of this file, merged in file order. */
 	char *note;		/* what an event log held, or NULL */
+	bool other_evtx;	/* an event log of no known kind, read */
+	uint64_t other_records;	/* its records */
 	struct exh_update_event *updates;
 	size_t nupdates;
 };

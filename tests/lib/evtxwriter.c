@@ -14,7 +14,13 @@
  *     empty string and template tables, records from offset 512;
  *   records: "**\0\0", size, record id, FILETIME, BinXML, size again.
  * The BinXML uses element, attribute and string value tokens only, with
- * every name defined inline (name offsets are chunk-relative).
+ * every name defined inline (name offsets are chunk-relative).  No record
+ * carries a template instance.  By default each element start token has
+ * the 2-byte dependency identifier that template definitions carry; in
+ * template-less mode (evtxw_set_templateless) it has none, which is how
+ * Windows writes records that are stored without a template (forwarded
+ * events, some Defender and Exchange logs) and the shape libevtx before
+ * 20240504 cannot read.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -35,6 +41,7 @@ struct bytes {
 	unsigned char *p;
 	size_t len, cap;
 	int failed;
+	int no_depid;		/* element starts without dependency id */
 };
 
 struct evtxw {
@@ -45,6 +52,7 @@ struct evtxw {
 	uint64_t cur_first, cur_last;
 	uint64_t next_id;
 	size_t nchunks;
+	int templateless;	/* element starts without dependency id */
 };
 
 static void
@@ -223,7 +231,8 @@ open_elem(struct bytes *b, size_t base, const char *name, int attrs)
 	size_t size_pos;
 
 	put8(b, attrs ? 0x41 : 0x01);
-	put16(b, 0xffff);
+	if (!b->no_depid)
+		put16(b, 0xffff);
 	size_pos = b->len;
 	put32(b, 0);
 	put_name(b, base, name);
@@ -326,9 +335,11 @@ build_xml(struct bytes *b, size_t base, const struct evtxw_event *ev)
 }
 
 static void
-build_record(struct bytes *b, size_t off, const struct evtxw_event *ev)
+build_record(struct bytes *b, size_t off, const struct evtxw_event *ev,
+    int templateless)
 {
 	b->len = 0;
+	b->no_depid = templateless;
 	put32(b, 0x00002a2a);
 	put32(b, 0);
 	put64(b, ev->record_id);
@@ -349,6 +360,12 @@ evtxw_new(void)
 	if (w != NULL)
 		w->next_id = 1;
 	return w;
+}
+
+void
+evtxw_set_templateless(struct evtxw *w, int on)
+{
+	w->templateless = on != 0;
 }
 
 void
@@ -400,12 +417,12 @@ evtxw_add(struct evtxw *w, const struct evtxw_event *ev)
 		w->cur_free = CHUNK_HDR;
 	}
 	off = w->cur_free;
-	build_record(&rec, off, &e);
+	build_record(&rec, off, &e, w->templateless);
 	if (!rec.failed && off + rec.len > CHUNK_SIZE && off > CHUNK_HDR) {
 		close_chunk(w);
 		memset(w->cur, 0, sizeof(w->cur));
 		w->cur_free = off = CHUNK_HDR;
-		build_record(&rec, off, &e);
+		build_record(&rec, off, &e, w->templateless);
 	}
 	if (rec.failed || off + rec.len > CHUNK_SIZE || w->chunks.failed) {
 		free(rec.p);

@@ -33,6 +33,9 @@ struct evtxw;
 
 struct evtxw *evtxw_new(void);
 void evtxw_free(struct evtxw *w);
+/* Records added from now on are written template-less: element start
+ * tokens without the dependency identifier (see evtxwriter.c). */
+void evtxw_set_templateless(struct evtxw *w, int on);
 /* Appends one event; returns 0, or -1 when it cannot fit a chunk or on
  * ENOMEM. */
 int evtxw_add(struct evtxw *w, const struct evtxw_event *ev);

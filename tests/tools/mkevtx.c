@@ -1,7 +1,9 @@
 /* mkevtx: writes a Windows .evtx file from a text spec, for tests. */
 /*
  * usage: mkevtx [--dirty] [--truncate-chunk N] [--corrupt-record ID]
- *            SPEC OUT.evtx
+ *            [--templateless] SPEC OUT.evtx
+ * --templateless writes the records the way Windows stores events that
+ * carry no template (forwarded events): see tests/lib/evtxwriter.c.
  * SPEC ("-" for stdin) has one event a line:
  *   provider|channel|eventid|level|ISO-time|recordid|data1|data2|...
  * An empty record id continues from the previous one.
@@ -19,7 +21,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: mkevtx [--dirty] [--truncate-chunk N] "
-	    "[--corrupt-record ID] SPEC OUT.evtx\n");
+	    "[--corrupt-record ID] [--templateless] SPEC OUT.evtx\n");
 	exit(2);
 }
 
@@ -44,7 +46,7 @@ main(int argc, char **argv)
 	size_t cap = 0, len, done;
 	unsigned long lineno = 0;
 	unsigned char *img;
-	int i, fd;
+	int i, fd, templateless = 0;
 
 	for (i = 1; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
 		if (strcmp(argv[i], "--dirty") == 0)
@@ -55,6 +57,8 @@ main(int argc, char **argv)
 		else if (strcmp(argv[i], "--corrupt-record") == 0 &&
 		    i + 1 < argc)
 			dmg.corrupt_record = (uint64_t)argnum(argv[++i]);
+		else if (strcmp(argv[i], "--templateless") == 0)
+			templateless = 1;
 		else
 			usage();
 	}
@@ -69,6 +73,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "mkevtx: out of memory\n");
 		return 1;
 	}
+	evtxw_set_templateless(w, templateless);
 	while (getline(&line, &cap, in) != -1) {
 		lineno++;
 		if (evtxw_add_spec_line(w, line, msg, sizeof(msg)) != 0) {

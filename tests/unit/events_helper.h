@@ -37,9 +37,11 @@ memfd_with(const unsigned char *img, size_t len)
 	return fd;
 }
 
-/* Builds an .evtx from spec lines (newline-separated) into a memfd. */
+/* Builds an .evtx from spec lines (newline-separated) into a memfd;
+ * templateless: records in the shape stored without a template. */
 static int
-evtx_fd(const char *spec, const struct evtxw_damage *dmg)
+evtx_fd_shaped(const char *spec, const struct evtxw_damage *dmg,
+    int templateless)
 {
 	struct evtxw *w = evtxw_new();
 	struct evtxw_damage none = { 0, -1, 0 };
@@ -50,6 +52,7 @@ evtx_fd(const char *spec, const struct evtxw_damage *dmg)
 	int fd;
 
 	assert_non_null(w);
+	evtxw_set_templateless(w, templateless);
 	while (*p != '\0') {
 		size_t n = strcspn(p, "\n");
 		char *line = strndup(p, n);
@@ -69,6 +72,12 @@ evtx_fd(const char *spec, const struct evtxw_damage *dmg)
 	return fd;
 }
 
+static __attribute__((unused)) int
+evtx_fd(const char *spec, const struct evtxw_damage *dmg)
+{
+	return evtx_fd_shaped(spec, dmg, 0);
+}
+
 struct run {
 	struct exh_events *ev;
 	struct exh_findings *out;
@@ -78,8 +87,8 @@ struct run {
 };
 
 static void
-run_scan(struct run *r, const char *winpath, const char *spec,
-    const struct evtxw_damage *dmg, int um)
+run_scan_shaped(struct run *r, const char *winpath, const char *spec,
+    const struct evtxw_damage *dmg, int um, int templateless)
 {
 	int fd;
 
@@ -88,10 +97,17 @@ run_scan(struct run *r, const char *winpath, const char *spec,
 	    EXH_OK);
 	exh_events_set_um_installed(r->ev, um);
 	assert_int_equal(exh_findings_create(&r->out, &r->err), EXH_OK);
-	fd = evtx_fd(spec, dmg);
+	fd = evtx_fd_shaped(spec, dmg, templateless);
 	r->rc = exh_events_scan_fd(r->ev, fd, winpath, r->out, &r->st,
 	    &r->err);
 	close(fd);
+}
+
+static __attribute__((unused)) void
+run_scan(struct run *r, const char *winpath, const char *spec,
+    const struct evtxw_damage *dmg, int um)
+{
+	run_scan_shaped(r, winpath, spec, dmg, um, 0);
 }
 
 static void

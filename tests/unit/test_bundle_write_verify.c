@@ -235,6 +235,47 @@ stream_longer_than_declared_stops_at_the_cap_as_incomplete(void **state)
 	assert_int_equal(res.collected_bytes, 1000);
 }
 
+/* An event log over its per-file cap keeps its first max_bytes, is
+ * "incomplete" with the cap's reason in the manifest, and the rest of
+ * the bundle's cap stays for other files. */
+static void
+stream_over_its_per_file_cap_is_cut_with_the_reason_on_record(void **state)
+{
+	struct fixture *f = *state;
+	struct exh_bundle *b = open_bundle(f, 100000, NULL);
+	struct exh_bundle_item it;
+	struct exh_bundle_result res;
+	struct exh_err err = { 0 };
+	struct mem big = { .size = 50000, .x = 8 }, small = { .size = 3000,
+	    .x = 9 };
+	char cmd[512];
+
+	item(&it, "C:\\Windows\\System32\\winevt\\Logs\\Security.evtx",
+	    big.size);
+	it.reason = "evtx";
+	it.max_bytes = 20000;
+	it.max_why = "event log over the per-file cap";
+	assert_int_equal(exh_bundle_add_stream(b, &it, mem_read, &big, &err),
+	    EXH_OK);
+	item(&it, "C:\\Windows\\System32\\winevt\\Logs\\System.evtx",
+	    small.size);
+	it.reason = "evtx";
+	it.max_bytes = 20000;
+	it.max_why = "event log over the per-file cap";
+	assert_int_equal(exh_bundle_add_stream(b, &it, mem_read, &small,
+	    &err), EXH_OK);
+	assert_int_equal(exh_bundle_finish_result(b, &res, &err), EXH_OK);
+	assert_int_equal(res.incomplete, 1);
+	assert_int_equal(res.collected, 1);
+	assert_int_equal(res.collected_bytes, 23000);
+	snprintf(cmd, sizeof(cmd), "unzip -p %s manifest.jsonl | grep "
+	    "Security.evtx | grep -q '\"why\":\"event log over the "
+	    "per-file cap\"'", f->path);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(exh_bundle_verify(f->path, NULL, NULL, NULL, NULL,
+	    NULL, &err), EXH_OK);
+}
+
 static void
 same_stream_twice_is_a_usage_error(void **state)
 {
@@ -414,6 +455,7 @@ main(void)
 		T(bundle_of_memory_streams_verifies_entry_by_entry),
 		T(read_error_mid_stream_keeps_what_was_read_and_returns_eio),
 		T(stream_over_the_cap_is_left_out_without_reading),
+		T(stream_over_its_per_file_cap_is_cut_with_the_reason_on_record),
 		T(stream_longer_than_declared_stops_at_the_cap_as_incomplete),
 		T(same_stream_twice_is_a_usage_error),
 		T(unsafe_or_reserved_document_names_are_refused),
