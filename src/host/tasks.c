@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -277,4 +278,173 @@ traces_task_check(struct traces_out *o, const struct exh_fileref *f,
 		    "first %d not examined", f->path, t.dropped,
 		    TRACES_TASK_MAX_EXEC);
 	traces_task_free(&t);
+}
+
+/* ---- TaskCache\Tree: hidden tasks and tasks without their file ---------- */
+
+#define TREE_KEY	"Microsoft\\Windows NT\\CurrentVersion\\Schedule\\" \
+			"TaskCache\\Tree"
+#define REF_TARRASK	"exchange-2023-2026.md section 6.3; Microsoft Threat " \
+			"Intelligence 2022-04-12 (Tarrask, HAFNIUM)"
+#define MAX_TREE	20000
+#define MAX_TREE_DEPTH	16
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcasecmp(((const struct traces_tree_task *)a)->name,
+	    ((const struct traces_tree_task *)b)->name);
+}
+
+static void
+hidden_task(struct traces_out *o, hive_h *h, hive_node_h n, const char *task)
+{
+	struct exh_finding *f;
+	struct exh_buf key = { 0 };
+	int nomem = 0;
+	char *id = host_reg_str(h, n, "Id", &nomem);
+
+	if (nomem || exh_buf_printf(&key, "SOFTWARE\\%s%s", TREE_KEY, task) !=
+	    EXH_OK) {
+		o->rc = EXH_ENOMEM;
+		goto out;
+	}
+	f = traces_new(o, "T3/hidden-task", "C:\\Windows\\System32\\config\\"
+	    "SOFTWARE", hivex_node_timestamp(h, n));
+	traces_field(o, f, "registry key", key.data);
+	traces_field(o, f, "task", task);
+	traces_field(o, f, "Id", id);
+	traces_time_field(o, f, "key last written", hivex_node_timestamp(h,
+	    n));
+	traces_reason(o, f, NULL, 80, "scheduled task registered without its "
+	    "security descriptor (SD value removed): hidden from Task "
+	    "Scheduler and schtasks, as HAFNIUM's Tarrask did", REF_TARRASK,
+	    task);
+	traces_emit(o, f, false);
+out:
+	exh_buf_free(&key);
+	free(id);
+}
+
+static int
+tree_add(struct traces_out *o, const char *task, int64_t written)
+{
+	struct traces_tree_task *grown;
+
+	grown = realloc(o->tree, (o->ntree + 1) * sizeof(*o->tree));
+	if (grown == NULL)
+		return EXH_ENOMEM;
+	o->tree = grown;
+	if ((grown[o->ntree].name = strdup(task)) == NULL)
+		return EXH_ENOMEM;
+	grown[o->ntree].written = written;
+	grown[o->ntree].seen = false;
+	o->ntree++;
+	return EXH_OK;
+}
+
+static void
+tree_walk(struct traces_out *o, hive_h *h, hive_node_h n, const char *path,
+    int depth, size_t *visited)
+{
+	hive_node_h *kids;
+	size_t i;
+
+	if (hivex_node_get_value(h, n, "Id") != 0 && path[0] != '\0') {
+		if (hivex_node_get_value(h, n, "SD") == 0)
+			hidden_task(o, h, n, path);
+		if (o->rc == EXH_OK && tree_add(o, path,
+		    hivex_node_timestamp(h, n)) != EXH_OK)
+			o->rc = EXH_ENOMEM;
+	}
+	if (depth >= MAX_TREE_DEPTH || (kids = hivex_node_children(h, n)) ==
+	    NULL)
+		return;
+	for (i = 0; kids[i] != 0 && o->rc == EXH_OK; i++) {
+		struct exh_buf sub = { 0 };
+		char *name;
+
+		if (++*visited > MAX_TREE)
+			break;
+		if ((name = hivex_node_name(h, kids[i])) == NULL)
+			continue;
+		if (exh_buf_printf(&sub, "%s\\%s", path, name) != EXH_OK)
+			o->rc = EXH_ENOMEM;
+		else
+			tree_walk(o, h, kids[i], sub.data, depth + 1, visited);
+		exh_buf_free(&sub);
+		free(name);
+	}
+	free(kids);
+}
+
+void
+traces_task_tree(struct traces_out *o, hive_h *h)
+{
+	hive_node_h tree = host_reg_node(h, hivex_root(h), TREE_KEY);
+	size_t visited = 0;
+
+	if (tree == 0)
+		return;
+	tree_walk(o, h, tree, "", 0, &visited);
+	if (visited > MAX_TREE)
+		traces_note(o, "SOFTWARE hive: TaskCache\\Tree has more than %d "
+		    "keys; the rest not examined", MAX_TREE);
+	if (o->ntree > 1)
+		qsort(o->tree, o->ntree, sizeof(*o->tree), by_name);
+}
+
+void
+traces_task_tree_seen(struct traces_out *o, const char *dir,
+    const char *path)
+{
+	struct traces_tree_task key = { 0 }, *hit;
+	const char *rel;
+
+	(void)dir;
+	/* By the folder's name, not the whole prefix: the walk may name the
+	 * system volume with another letter than SystemRoot does. */
+	if (o->ntree == 0 || (rel = exh_ascii_istrstr(path,
+	    "\\System32\\Tasks\\")) == NULL)
+		return;
+	key.name = (char *)rel + strlen("\\System32\\Tasks");
+	hit = bsearch(&key, o->tree, o->ntree, sizeof(*o->tree), by_name);
+	if (hit != NULL)
+		hit->seen = true;
+}
+
+void
+traces_task_tree_missing(struct traces_out *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->ntree && o->rc == EXH_OK; i++) {
+		struct exh_finding *f;
+
+		const struct traces_tree_task *x = &o->tree[i];
+
+		if (x->seen)
+			continue;
+		f = traces_new(o, "T3/task-without-file", "C:\\Windows\\"
+		    "System32\\config\\SOFTWARE", x->written);
+		traces_field(o, f, "task", x->name);
+		traces_time_field(o, f, "key last written", x->written);
+		traces_reason(o, f, NULL, 45, "scheduled task registered in "
+		    "TaskCache\\Tree without its file under System32\\Tasks "
+		    "(file deleted to hide the task, or a damaged registration)",
+		    REF_TARRASK, x->name);
+		traces_emit(o, f, false);
+	}
+}
+
+void
+traces_task_tree_free(struct traces_out *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->ntree; i++)
+		free(o->tree[i].name);
+	free(o->tree);
+	o->tree = NULL;
+	o->ntree = 0;
 }

@@ -704,6 +704,7 @@ software_check(struct traces_out *o, const void *data, size_t len)
 		return;
 	exclusions(o, h);
 	disabled(o, h, "SOFTWARE", 0);
+	traces_task_tree(o, h);
 	hivex_close(h);
 }
 
@@ -836,12 +837,43 @@ task_file(void *fctx, const struct exh_fileref *f, const void *data,
 {
 	struct traces_out *o = fctx;
 
+	traces_task_tree_seen(o, o->tasks_dir, f->path);
 	if (data == NULL)
 		traces_note(o, "scheduled task %s: not read: %s", f->path,
 		    problem != NULL ? problem : "unknown");
 	else
 		traces_task_check(o, f, data, len);
 	return o->rc;
+}
+
+/* Every file under System32\Tasks, then the registered tasks whose file
+ * the walk did not meet. */
+static void
+walk_tasks(struct traces_out *o, const struct exh_profile *p,
+    exh_traces_walk_fn walk, void *ctx)
+{
+	struct exh_buf dir = { 0 };
+	struct exh_err e = { 0 };
+	int rc;
+
+	if (exh_buf_printf(&dir, "%s\\System32\\Tasks", p->system_root) !=
+	    EXH_OK) {
+		o->rc = EXH_ENOMEM;
+		return;
+	}
+	o->tasks_dir = dir.data;
+	rc = walk(ctx, dir.data, TRACES_TASK_MAX_BYTES, task_file, o, &e);
+	if (rc == EXH_ENOMEM)
+		o->rc = EXH_ENOMEM;
+	else if (rc != EXH_OK)
+		traces_note(o, "%s: not walked: %s; scheduled tasks not "
+		    "checked", dir.data, e.msg[0] != '\0' ? e.msg :
+		    exh_status_name(rc));
+	/* Only a complete walk can say that a file is missing. */
+	else if (!o->walk_cut)
+		traces_task_tree_missing(o);
+	o->tasks_dir = NULL;
+	exh_buf_free(&dir);
 }
 
 int
@@ -852,9 +884,7 @@ exh_traces_find_from(const struct exh_traces *t,
 {
 	struct exh_profile fallback;
 	struct traces_out o;
-	struct exh_buf b = { 0 }, dir = { 0 };
-	struct exh_err e = { 0 };
-	int rc;
+	struct exh_buf b = { 0 };
 
 	if (t == NULL || read == NULL || out == NULL || notes == NULL ||
 	    nnotes == NULL)
@@ -881,19 +911,9 @@ exh_traces_find_from(const struct exh_traces *t,
 	    &b) == EXH_OK)
 		traces_sam_check(&o, b.data, b.len);
 	exh_buf_free(&b);
-	if (o.rc == EXH_OK && walk != NULL) {
-		if (exh_buf_printf(&dir, "%s\\System32\\Tasks",
-		    p->system_root) != EXH_OK)
-			o.rc = EXH_ENOMEM;
-		else if ((rc = walk(ctx, dir.data, TRACES_TASK_MAX_BYTES,
-		    task_file, &o, &e)) == EXH_ENOMEM)
-			o.rc = EXH_ENOMEM;
-		else if (rc != EXH_OK)
-			traces_note(&o, "%s: not walked: %s; scheduled tasks "
-			    "not checked", dir.data, e.msg[0] != '\0' ? e.msg :
-			    exh_status_name(rc));
-		exh_buf_free(&dir);
-	}
+	if (o.rc == EXH_OK && walk != NULL)
+		walk_tasks(&o, p, walk, ctx);
+	traces_task_tree_free(&o);
 	if (o.rc != EXH_OK)
 		return exh_err_set(err, o.rc, ENOMEM, "traces: out of memory");
 	return EXH_OK;
@@ -1018,6 +1038,7 @@ vol_walk(void *ctx, const char *dir, size_t max, exh_traces_file_fn each,
 	if (v->files > MAX_TASK_FILES) {
 		struct traces_out *o = fctx;
 
+		o->walk_cut = true;
 		traces_note(o, "%s: more than %d files; the rest not examined",
 		    dir, MAX_TASK_FILES);
 		return o->rc;

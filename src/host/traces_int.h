@@ -44,6 +44,13 @@ bool traces_glob(const char *pattern, const char *s);
 const struct traces_rule *traces_match(const struct exh_traces *t, int kind,
     const char *s);
 
+/* A task registered in TaskCache\Tree. */
+struct traces_tree_task {
+	char *name;		/* "\\Microsoft\\Windows\\Defrag\\X" */
+	int64_t written;	/* its key's last write */
+	bool seen;		/* the walk met its file */
+};
+
 /* Where a trace's findings and notes go. */
 struct traces_out {
 	const struct exh_traces *t;
@@ -52,6 +59,12 @@ struct traces_out {
 	char ***notes;
 	size_t *nnotes;
 	int rc;				/* first EXH_ENOMEM */
+	/* Tasks registered in SOFTWARE's TaskCache\Tree ("\\A\\B"),
+	 * sorted, and whether the walk of System32\Tasks met their file. */
+	struct traces_tree_task *tree;
+	size_t ntree;
+	const char *tasks_dir;		/* during the walk */
+	bool walk_cut;			/* the walk stopped at its cap */
 };
 
 /* Finding construction: tr_new gives NULL after a failure (o->rc set). */
@@ -76,6 +89,15 @@ size_t traces_command(struct traces_out *o, struct exh_finding *f,
     const char *program, const char *args, const char *reference);
 
 /* Scheduled tasks (tasks.c). */
+/* TaskCache\Tree of the SOFTWARE hive: tasks whose security descriptor
+ * was removed (T3/hidden-task) and the list of registered tasks. */
+void traces_task_tree(struct traces_out *o, hive_h *h);
+/* After the walk: registered tasks whose XML file is missing. */
+void traces_task_tree_missing(struct traces_out *o);
+void traces_task_tree_free(struct traces_out *o);
+/* Marks the registered task of file path (below dir) as seen. */
+void traces_task_tree_seen(struct traces_out *o, const char *dir,
+    const char *path);
 #define TRACES_TASK_MAX_EXEC	32
 #define TRACES_TASK_MAX_BYTES	(1024u * 1024)
 

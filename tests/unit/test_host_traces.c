@@ -325,6 +325,37 @@ task_file_that_is_not_a_task_becomes_a_note(void **s)
 }
 
 static void
+task_registered_without_sd_or_file_is_reported_once_each(void **s)
+{
+	struct disk d = { 0 };
+	char **notes = NULL;
+	size_t n = 0;
+	struct exh_findings *fs;
+
+	(void)s;
+	add_hive(&d, "C:\\Windows\\System32\\config\\SOFTWARE",
+	    "sz \"\\Microsoft\\Windows NT\\CurrentVersion\\Schedule\\"
+	    "TaskCache\\Tree\\OfficeUpdate\" Id={1}\n"
+	    "binary \"\\Microsoft\\Windows NT\\CurrentVersion\\Schedule\\"
+	    "TaskCache\\Tree\\OfficeUpdate\" SD=hex:01\n"
+	    "sz \"\\Microsoft\\Windows NT\\CurrentVersion\\Schedule\\"
+	    "TaskCache\\Tree\\Sub\\Hidden\" Id={2}\n");
+	d.task_name[0] = "officeupdate";
+	d.task_xml[0] = "<Task><Actions><Exec><Command>%windir%\\system32\\"
+	    "defrag.exe</Command></Exec></Actions></Task>";
+	d.ntasks = 1;
+	fs = run(&d, &notes, &n);
+	assert_int_equal(exh_findings_count(fs), 2);
+	assert_string_equal(field(first(fs, "T3/hidden-task"), "task"),
+	    "\\Sub\\Hidden");
+	assert_int_equal(first(fs, "T3/hidden-task")->level, EXH_LEVEL_ALERT);
+	/* The file of OfficeUpdate matches whatever its case. */
+	assert_string_equal(field(first(fs, "T3/task-without-file"), "task"),
+	    "\\Sub\\Hidden");
+	done(&d, fs, notes, n);
+}
+
+static void
 entity_declarations_in_task_xml_are_not_expanded(void **s)
 {
 	struct traces_task t;
@@ -564,6 +595,7 @@ main(void)
 		cmocka_unit_test(task_running_powershell_enc_is_an_alert_with_author_and_date),
 		cmocka_unit_test(microsoft_maintenance_task_running_a_system32_binary_is_no_finding),
 		cmocka_unit_test(task_file_that_is_not_a_task_becomes_a_note),
+		cmocka_unit_test(task_registered_without_sd_or_file_is_reported_once_each),
 		cmocka_unit_test(entity_declarations_in_task_xml_are_not_expanded),
 		cmocka_unit_test(utf16_task_with_bom_is_parsed),
 		cmocka_unit_test(service_with_image_in_programdata_is_a_finding_with_its_key),
