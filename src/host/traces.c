@@ -1065,9 +1065,13 @@ exh_traces_find(struct exh_volume *const *vols, size_t nvols,
 	for (i = 0; i < nvols && v.sys == NULL; i++)
 		if (exh_volume_is_system(vols[i]))
 			v.sys = vols[i];
-	if (v.sys == NULL)
-		return exh_strvec_push(notes, nnotes, "post-exploitation "
-		    "traces: no system volume; not checked");
+	if (v.sys == NULL) {
+		if (exh_strvec_push(notes, nnotes, "post-exploitation traces: "
+		    "no system volume; not checked") != EXH_OK)
+			return exh_err_set(err, EXH_ENOMEM, ENOMEM, "traces: "
+			    "out of memory");
+		return EXH_OK;
+	}
 	if (snprintf(path, sizeof(path), "%s/traces.tsv", rules_dir) >=
 	    (int)sizeof(path))
 		return exh_err_set(err, EXH_EUSAGE, 0, "traces: rules "
@@ -1075,9 +1079,13 @@ exh_traces_find(struct exh_volume *const *vols, size_t nvols,
 	rc = exh_traces_load(path, &t, &e);
 	if (rc == EXH_ENOMEM)
 		return exh_err_set(err, rc, ENOMEM, "traces: out of memory");
-	if (rc != EXH_OK)
-		return exh_strvec_pushf(notes, nnotes, "post-exploitation "
-		    "traces not checked: %s", e.msg);
+	if (rc != EXH_OK) {
+		if (exh_strvec_pushf(notes, nnotes, "post-exploitation traces "
+		    "not checked: %s", e.msg) != EXH_OK)
+			return exh_err_set(err, EXH_ENOMEM, ENOMEM, "traces: "
+			    "out of memory");
+		return EXH_OK;
+	}
 	rc = exh_traces_find_from(t, p, vol_read, vol_walk, &v, out, notes,
 	    nnotes, err);
 	exh_traces_free(t);
