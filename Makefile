@@ -194,3 +194,6 @@ EVTXW := tests/lib/evtxwriter.c tests/lib/evtxwriter.h
 build/tools/mkevtx: $(EVTXW)
 $(filter build/san/tests/test_events_%,$(UNIT_BIN)): $(EVTXW) \
     tests/unit/events_helper.h
+# The hive spec builder is #included by mkhive and the host unit tests.
+build/tools/mkhive $(filter build/san/tests/test_host_%,$(UNIT_BIN)): \
+    tests/lib/hivespec.h

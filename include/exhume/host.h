@@ -451,4 +451,52 @@ const char *exh_family_name(int family);	/* "ProxyLogon" ... */
 const char *exh_verdict_name(int verdict);	/* "vulnerable" ... */
 const char *exh_expo_state_name(int state);	/* "ok", "weaker", ... */
 
+/*
+ * Post-exploitation traces (issue 19 item 5; rules/traces.tsv): Defender
+ * exclusions and protection switched off (SOFTWARE, SYSTEM), accounts in
+ * the local Administrators group (SAM), services (SYSTEM) and scheduled
+ * tasks (Windows\System32\Tasks) that run shells, script interpreters or
+ * remote-management tools or programs in user-writable folders.  Each
+ * trace is one EXH_FIND_HOST finding whose fields carry the evidence
+ * (hive key, value, times; task file, author, registration date).
+ */
+struct exh_traces;
+
+/* Loads rules/traces.tsv: EXH_OK, EXH_ENOTFOUND, EXH_ECORRUPT (with the
+ * line), EXH_ENOMEM.  *out set only on success. */
+int exh_traces_load(const char *tsv_path, struct exh_traces **out,
+    struct exh_err *err);
+void exh_traces_free(struct exh_traces *t);
+
+/*
+ * One file below a walked directory: f (borrowed) and its first len bytes,
+ * or data NULL and problem saying why it was not read (damaged record,
+ * larger than the cap).  Returns EXH_OK to go on, EXH_ENOMEM to stop.
+ */
+typedef int (*exh_traces_file_fn)(void *fctx, const struct exh_fileref *f,
+    const void *data, size_t len, const char *problem);
+/* Calls each for every file below dir (a Windows path with drive letter),
+ * recursively, reading at most max bytes of each.  EXH_OK, EXH_ENOTFOUND
+ * (no such directory) or an error. */
+typedef int (*exh_traces_walk_fn)(void *ctx, const char *dir, size_t max,
+    exh_traces_file_fn each, void *fctx, struct exh_err *err);
+
+/*
+ * Adds the traces found through read and walk to out.  p (may be NULL)
+ * gives the control set, the Windows folder and the Exchange install path.
+ * What could not be read or parsed becomes a line in *notes (a strvec the
+ * caller owns).  Returns EXH_OK, EXH_ENOMEM or EXH_EUSAGE.
+ */
+int exh_traces_find_from(const struct exh_traces *t,
+    const struct exh_profile *p, exh_profile_read_fn read,
+    exh_traces_walk_fn walk, void *ctx, struct exh_findings *out,
+    char ***notes, size_t *nnotes, struct exh_err *err);
+
+/* The same over opened volumes (the system volume as exh_profile_build
+ * finds it), with rules_dir/traces.tsv; a missing table is a note. */
+int exh_traces_find(struct exh_volume *const *vols, size_t nvols,
+    const char *rules_dir, const struct exh_profile *p,
+    struct exh_findings *out, char ***notes, size_t *nnotes,
+    struct exh_err *err);
+
 #endif /* EXHUME_HOST_H */

@@ -8,6 +8,7 @@
 
 #include "exhume/host.h"
 #include "host_int.h"
+#include "traces_int.h"
 
 #define EXCH_PRODUCT_1619 "{CD981244-E9B8-405A-9026-6AEB9DCEF1F1}"
 #define EXCH_PRODUCT_1013 "{4934D1EA-BE46-48B1-8847-F1AF20E892C1}"
@@ -583,4 +584,23 @@ host_read_system(struct exh_profile *p, const void *data, size_t len)
 		rc = read_services(p, h, cs);
 	hivex_close(h);
 	return rc;
+}
+
+/* The helpers above, lent to the post-exploitation traces (traces.c). */
+hive_node_h
+host_reg_node(hive_h *h, hive_node_h from, const char *path)
+{
+	return node_at(h, from, path);
+}
+
+char *
+host_reg_str(hive_h *h, hive_node_h n, const char *name, int *nomem)
+{
+	return str_value(h, n, name, nomem);
+}
+
+int
+host_reg_dword(hive_h *h, hive_node_h n, const char *name, uint32_t *out)
+{
+	return dword_value(h, n, name, out);
 }

@@ -421,6 +421,31 @@ scan_history(struct exh_triage *t, const struct host_scope *hs,
 }
 
 /* The log analysis' results into the triage. */
+/* Post-exploitation traces on the system volume (issue 19 item 5):
+ * Defender, local administrators, services, scheduled tasks. */
+static void
+host_traces(struct exh_triage *t)
+{
+	struct exh_volume **vols;
+	struct exh_err err;
+	char **notes = NULL;
+	size_t i, n = 0;
+
+	if ((vols = calloc(t->nvols ? t->nvols : 1, sizeof(*vols))) == NULL) {
+		triage_note(t, "post-exploitation traces: out of memory");
+		return;
+	}
+	for (i = 0; i < t->nvols; i++)
+		vols[i] = t->vols[i].vol;
+	if (exh_traces_find(vols, t->nvols, t->opt.rules_dir, t->prof, t->fs,
+	    &notes, &n, &err) != EXH_OK)
+		triage_note(t, "post-exploitation traces: %s", err.msg);
+	for (i = 0; i < n; i++)
+		triage_note(t, "traces: %s", notes[i]);
+	exh_strvec_free(notes, n);
+	free(vols);
+}
+
 static int
 keep_logs(struct exh_triage *t, struct exh_scan_logs_result *res, int rc,
     struct exh_err *err)
@@ -585,6 +610,9 @@ exh_triage_run(struct exh_triage *t, struct exh_err *err)
 	if (t->prof != NULL && exh_profile_findings(t->prof, t->fs, &perr) !=
 	    EXH_OK)
 		triage_note(t, "host profile: %s", perr.msg);
+	if (!t->opt.no_profile && (t->opt.cancel == NULL ||
+	    *t->opt.cancel == 0))
+		host_traces(t);
 	/* The image record: the files' hashes (stopped when cancelled),
 	 * then the image check, which reads the whole disk again. */
 	triage_image_join(t);

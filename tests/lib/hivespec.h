@@ -11,6 +11,8 @@
  *   dword    \Path Name=123        (or 0x7b)
  *   qword    \Path Name=132588...
  *   binary   \Path Name=hex:01,02,ff
+ *   typed    \Path Name=0x3e9:hex:01,02  (any type number: the SAM keeps
+ *                                         RIDs as value types)
  * A path containing spaces is written in double quotes.  Name "@" is the
  * default value.  In text, \x{HHHH} inserts that UTF-16 code unit, so
  * tests can store control characters and lone surrogates.
@@ -326,6 +328,14 @@ hs_line(hive_h *h, char *line, char *why, size_t whylen)
 		if (strncmp(text, "hex:", 4) != 0 ||
 		    hs_hexbytes(text + 4, &v.value, &v.len) != 0)
 			goto badtext;
+	} else if (strcmp(kind, "typed") == 0) {
+		errno = 0;
+		num = strtoull(text, &end, 0);
+		if (errno != 0 || end == text || num > 0xffffffffULL ||
+		    strncmp(end, ":hex:", 5) != 0 ||
+		    hs_hexbytes(end + 5, &v.value, &v.len) != 0)
+			goto badtext;
+		v.t = (hive_type)num;
 	} else {
 		snprintf(why, whylen, "unknown line kind %s", kind);
 		return -1;
