@@ -814,6 +814,42 @@ system_check(struct traces_out *o, const void *data, size_t len)
 
 /* ---- the run ------------------------------------------------------------ */
 
+/* A dirty hive gets its .LOG1/.LOG2 replayed over the copy, as the
+ * profile's hives do; the outcome is a note either way. */
+static void
+replay_logs(struct traces_out *o, exh_profile_read_fn read, void *ctx,
+    const char *what, const char *path, struct exh_buf *hive)
+{
+	struct exh_buf log[2] = { { 0 }, { 0 } }, lpath = { 0 };
+	char names[2][32];
+	struct exh_hive_replay out = { .log_names = { names[0], names[1] } };
+	struct exh_err e = { 0 };
+	int i, rc = EXH_OK;
+
+	if (!exh_hive_is_dirty(hive->data, hive->len))
+		return;
+	for (i = 0; i < 2 && rc != EXH_ENOMEM; i++) {
+		/* what is "SOFTWARE hive" and the like: it fits. */
+		(void)snprintf(names[i], sizeof(names[i]), "LOG%d", i + 1);
+		exh_buf_reset(&lpath);
+		if (exh_buf_printf(&lpath, "%s.LOG%d", path, i + 1) != EXH_OK)
+			rc = EXH_ENOMEM;
+		else if ((rc = read(ctx, lpath.data, EXH_HIVE_LOG_MAX_BYTES,
+		    &log[i], &e)) != EXH_ENOMEM)
+			rc = EXH_OK;	/* a missing log: the replay says so */
+	}
+	if (rc == EXH_OK)
+		rc = exh_hive_replay_logs(hive, log[0].data, log[0].len,
+		    log[1].data, log[1].len, &out, &e);
+	if (rc == EXH_ENOMEM)
+		o->rc = EXH_ENOMEM;
+	else if (out.note[0] != '\0')
+		traces_note(o, "%s: %s", what, out.note);
+	for (i = 0; i < 2; i++)
+		exh_buf_free(&log[i]);
+	exh_buf_free(&lpath);
+}
+
 static int
 read_whole(struct traces_out *o, exh_profile_read_fn read, void *ctx,
     const char *what, const char *path, struct exh_buf *out)
@@ -828,7 +864,9 @@ read_whole(struct traces_out *o, exh_profile_read_fn read, void *ctx,
 	else if (rc != EXH_OK)
 		traces_note(o, "%s: not read: %s; its traces not checked", what,
 		    e.msg[0] != '\0' ? e.msg : exh_status_name(rc));
-	return rc;
+	else
+		replay_logs(o, read, ctx, what, path, out);
+	return o->rc == EXH_ENOMEM ? EXH_ENOMEM : rc;
 }
 
 static int
