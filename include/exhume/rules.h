@@ -183,4 +183,31 @@ int exh_rules_match_hashes(const struct exh_rules *r, const char *md5,
     const char *sha1, const char *sha256, struct exh_finding *f,
     bool *allowed, struct exh_err *err);
 
+/*
+ * VBScript.Encode / JScript.Encode ("#@~^LLLLLL==...CCCCCC==^#~@" blocks
+ * in classic ASP pages and .vbe/.jse scripts).  exh_vbe_decode copies
+ * in[0..len) to out with every block replaced by its plain text, at most
+ * max_out bytes (then st->truncated).  A damaged block (bad length field,
+ * no trailer, wrong checksum) is decoded as far as it goes and counted in
+ * st->broken with st->note saying what was wrong first; it is never an
+ * error.  out is NUL-terminated.  EXH_OK, EXH_ENOMEM or EXH_EUSAGE.
+ */
+struct exh_vbe_stats {
+	size_t blocks;		/* blocks decoded, damaged ones included */
+	size_t broken;		/* damage seen */
+	const char *note;	/* static text for the first damage, or NULL */
+	bool truncated;		/* out reached max_out */
+};
+
+int exh_vbe_decode(const void *in, size_t len, size_t max_out,
+    struct exh_buf *out, struct exh_vbe_stats *st, struct exh_err *err);
+/* The plain character for encoded c at block position pos, or -1 when
+ * c is not substituted (tests and the encoder in tests/tools). */
+int exh_vbe_plain_char(unsigned char c, size_t pos);
+/* The encoded character for plain at pos, or -1 when it must be written
+ * as an escape or left as it is. */
+int exh_vbe_cipher_char(unsigned char plain, size_t pos);
+/* The value of a six-digit base64 "XXXXXX==" length or checksum field. */
+bool exh_vbe_field(const void *p, size_t len, uint32_t *out);
+
 #endif /* EXHUME_RULES_H */
