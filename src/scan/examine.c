@@ -163,18 +163,16 @@ scan_head(struct scan_worker *w, const struct exh_scan_target *t, size_t have,
 	    have < EXH_MATCHER_HEAD ? have : EXH_MATCHER_HEAD, 0, f, e);
 }
 
-/* "2 blocks decoded; damaged: <why> (n)" for the finding. */
-static int
-vbe_field(struct exh_finding *f, const struct exh_vbe_stats *st)
+/* "decoded VBScript.Encode content (2 blocks; damaged: <why>)". */
+static void
+vbe_form(char *form, size_t len, const struct exh_vbe_stats *st)
 {
-	char v[256];
-
-	/* Two numbers and fixed texts: v holds them. */
-	(void)snprintf(v, sizeof(v), "%zu block%s decoded%s%s%s%s", st->blocks,
-	    st->blocks == 1 ? "" : "s", st->note != NULL ? "; damaged: " : "",
+	/* Two numbers and fixed texts: form holds them (it may be cut). */
+	(void)snprintf(form, len, "%s (%zu block%s%s%s%s%s)", VBE_FORM,
+	    st->blocks, st->blocks == 1 ? "" : "s",
+	    st->note != NULL ? "; damaged: " : "",
 	    st->note != NULL ? st->note : "", st->broken > 1 ? " and more" : "",
-	    st->truncated ? "; decoded text cut at the stream's size" : "");
-	return exh_finding_add_field(f, "VBScript.Encode", v);
+	    st->truncated ? "; cut at the stream's size" : "");
 }
 
 /*
@@ -191,6 +189,7 @@ scan_decoded(struct scan_worker *w, const struct exh_scan_target *t,
 {
 	struct exh_scan_target dt;
 	struct exh_vbe_stats st;
+	char form[256];
 	int rc;
 
 	if (have < 4 || memmem(w->buf, have, "#@~^", 4) == NULL)
@@ -202,13 +201,11 @@ scan_decoded(struct scan_worker *w, const struct exh_scan_target *t,
 		dt = *t;
 		dt.size = w->decoded.len;
 		dt.rule_set = 0;
-		dt.content_form = VBE_FORM;
+		vbe_form(form, sizeof(form), &st);
+		dt.content_form = form;
 		rc = exh_matcher_scan(w->matcher, &dt, w->decoded.data,
 		    w->decoded.len, 0, f, e);
 	}
-	if (rc == EXH_OK && (st.blocks > 0 || st.broken > 0))
-		rc = vbe_field(f, &st) != EXH_OK ? exh_err_set(e, EXH_ENOMEM,
-		    0, "out of memory") : EXH_OK;
 	if (w->decoded.cap > DECODED_KEEP)
 		exh_buf_free(&w->decoded);
 	return rc;
