@@ -118,16 +118,15 @@ rule EXH_SUSP_Server_Code_In_Config_File
 	meta:
 		score = 80
 		description = "Configuration file (.config) holding ASP/ASP.NET server code (<% ... %> with script, or <script runat=server>), as in web.config shells that run once .config is mapped to a script engine"
-		falsepositive_note = "XML configuration has no use for server-code blocks.  ASP.NET expression builders (<%$ ConnectionStrings:x %>) belong in pages, not in .config files, and are not matched."
+		falsepositive_note = "XML configuration has no use for server-code blocks.  Message templates stored as .config (mojoPortal's en-US-PasswordEmailMessage.config) use <% UserName %> placeholders: a block must call into ASP (Response, Request, Server., CreateObject, Eval, Execute, WScript, System.) or declare (Dim, Set, var, new) to count."
 		reference = "issue 20; published web.config shells (classic ASP inside an XML comment)"
 		date = "2026-12-07"
 		author = "exhume"
 	strings:
-		$code = /<%[=\s]{1,8}[A-Za-z]/ ascii wide
-		$close = "%>" ascii wide
+		$code = /<%[^%]{0,300}\b(Response|Request|Server\.|CreateObject|Eval|Execute|WScript|System\.|Dim |Set |var |new )[^%]{0,2000}%>/ ascii wide nocase
 		$run = /<script[^>]{0,100}runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
 		$dir = /<%@\s{0,8}(Page|WebHandler|Language)\b/ ascii wide nocase
 	condition:
 		extension == ".config" and filesize < 4MB and
-		(($code and $close) or $run or $dir)
+		($code or $run or $dir)
 }
