@@ -118,12 +118,12 @@ rule EXH_SUSP_Server_Code_In_Config_File
 	meta:
 		score = 80
 		description = "Configuration file (.config) holding ASP/ASP.NET server code (<% ... %> with script, or <script runat=server>), as in web.config shells that run once .config is mapped to a script engine"
-		falsepositive_note = "XML configuration has no use for server-code blocks.  Message templates stored as .config (mojoPortal's en-US-PasswordEmailMessage.config) use <% UserName %> placeholders: a block must call into ASP (Response, Request, Server., CreateObject, Eval, Execute, WScript, System.) or declare (Dim, Set, var, new) to count."
+		falsepositive_note = "XML configuration has no use for server-code blocks.  Message templates stored as .config (mojoPortal's en-US-PasswordEmailMessage.config) use <% UserName %> placeholders: a block must open with a call into ASP (Response, Request, Server., CreateObject, Eval, Execute, WScript, System.), a declaration (Dim, Set, var, new) or On Error to count."
 		reference = "issue 20; published web.config shells (classic ASP inside an XML comment)"
 		date = "2026-12-07"
 		author = "exhume"
 	strings:
-		$code = /<%[^%]{0,300}\b(Response|Request|Server\.|CreateObject|Eval|Execute|WScript|System\.|Dim |Set |var |new )[^%]{0,2000}%>/ ascii wide nocase
+		$code = /<%[=\s]{0,8}(Response|Request|Server\.|CreateObject|Eval|Execute|WScript|System\.|Dim\s|Set\s|var\s|new\s|On\s+Error)/ ascii wide nocase
 		$run = /<script[^>]{0,100}runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
 		$dir = /<%@\s{0,8}(Page|WebHandler|Language)\b/ ascii wide nocase
 	condition:
