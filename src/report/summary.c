@@ -53,6 +53,38 @@ set_len(const struct exh_rules_file *f)
 	return pl;
 }
 
+static bool
+same_set(const struct exh_rules_file *a, const struct exh_rules_file *b)
+{
+	return a->kind == EXH_RF_YARA && b->kind == EXH_RF_YARA &&
+	    set_len(a) == set_len(b) && strncmp(a->path, b->path,
+	    set_len(a)) == 0;
+}
+
+bool
+report_capped_set(const struct exh_rules *r, size_t i, size_t *dirlen,
+    size_t *hits)
+{
+	size_t j, n = exh_rules_file_count(r);
+	const struct exh_rules_file *f = exh_rules_file(r, i), *g;
+
+	if (f == NULL || f->kind != EXH_RF_YARA || f->capped_hits == 0)
+		return false;
+	/* Counted at the set's first file with hits. */
+	for (j = 0; j < i; j++) {
+		g = exh_rules_file(r, j);
+		if (g->capped_hits > 0 && same_set(g, f))
+			return false;
+	}
+	for (*hits = 0, j = i; j < n; j++) {
+		g = exh_rules_file(r, j);
+		if (same_set(g, f))
+			*hits += g->capped_hits;
+	}
+	*dirlen = set_len(f);
+	return true;
+}
+
 /*
  * "rule set DIR: N hits scored 75 or less ...": an alert needs a reason
  * above 75, and third-party sets (signature-base) mostly score 75 or
@@ -61,31 +93,13 @@ set_len(const struct exh_rules_file *f)
 static void
 put_capped(struct exh_buf *b, const struct exh_rules *r)
 {
-	size_t i, j, n = exh_rules_file_count(r), total;
-	const struct exh_rules_file *f, *g;
+	size_t i, len, total;
 
-	for (i = 0; i < n; i++) {
-		f = exh_rules_file(r, i);
-		if (f->kind != EXH_RF_YARA || f->capped_hits == 0)
+	for (i = 0; i < exh_rules_file_count(r); i++) {
+		if (!report_capped_set(r, i, &len, &total))
 			continue;
-		/* Counted at the set's first file with hits. */
-		for (j = 0; j < i; j++) {
-			g = exh_rules_file(r, j);
-			if (g->kind == EXH_RF_YARA && g->capped_hits > 0 &&
-			    set_len(g) == set_len(f) &&
-			    strncmp(g->path, f->path, set_len(f)) == 0)
-				break;
-		}
-		if (j < i)
-			continue;
-		for (total = 0, j = i; j < n; j++) {
-			g = exh_rules_file(r, j);
-			if (g->kind == EXH_RF_YARA && set_len(g) == set_len(f) &&
-			    strncmp(g->path, f->path, set_len(f)) == 0)
-				total += g->capped_hits;
-		}
 		exh_buf_puts(b, "rule set ");
-		exh_esc_term(b, f->path, set_len(f));
+		exh_esc_term(b, exh_rules_file(r, i)->path, len);
 		exh_buf_printf(b, ": %zu hit%s scored 75 or less: at most "
 		    "warning; see rules/score-map.tsv\n", total,
 		    total == 1 ? "" : "s");

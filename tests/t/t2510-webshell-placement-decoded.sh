@@ -195,6 +195,8 @@ ok $? "... at alert"
 ok $? "a third-party hit scored 70 alone is a warning"
 grep -q "^rule set $TMP/thirdparty: 1 hit scored 75 or less: at most warning; see rules/score-map.tsv\$" "$TMP/o/summary.txt"
 ok $? "summary.txt says the set's hits are capped below alert"
+grep -q "Rule set $TMP/thirdparty: 1 hits scored 75 or less, so none of them alone is an alert" "$TMP/o/report.txt"
+ok $? "report.txt says so under the rule set"
 ! grep -q "^rule set $TMP/own" "$TMP/o/summary.txt"
 ok $? "... and names only sets whose hits stayed at 75 or less"
 
