@@ -499,4 +499,17 @@ int exh_traces_find(struct exh_volume *const *vols, size_t nvols,
     struct exh_findings *out, char ***notes, size_t *nnotes,
     struct exh_err *err);
 
+/*
+ * Extensions an IIS configuration (applicationHost.config, web.config)
+ * hands to a script engine: every <add path="*.ext"> inside a <handlers>
+ * section with a scriptProcessor or a managed handler type that runs code
+ * (not HttpForbiddenHandler, StaticFileHandler and the like), outside XML
+ * comments.  Appended to list as "|.ext|.ext|" in lower case, without
+ * repeats; *added counts the new ones.  <remove> and <clear/> are not
+ * followed: the list is for finding pages, so more is safer.  EXH_OK,
+ * EXH_ENOMEM or EXH_EUSAGE.
+ */
+int exh_iis_script_handlers(const char *text, size_t len,
+    struct exh_buf *list, size_t *added, struct exh_err *err);
+
 #endif /* EXHUME_HOST_H */

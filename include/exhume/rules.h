@@ -33,6 +33,8 @@ enum exh_rules_file_kind {
 	EXH_RF_FILETYPE,
 	EXH_RF_IGNORED,
 	EXH_RF_SIDNAMES,	/* well-known-sids.tsv: SID TAB account name */
+	EXH_RF_SCOREMAP,	/* score-map.tsv: third-party rule set scores */
+	EXH_RF_SCRIPTEXT,	/* iis-script-extensions.txt */
 };
 
 struct exh_rules_reject {
@@ -54,6 +56,10 @@ struct exh_rules_file {
 				   to the directory it was found in */
 	char *note;		/* why an ignored file is ignored, or NULL */
 	size_t ignored;		/* entries skipped on purpose (MSTIC domains) */
+	/* YARA files from --rules: matches whose score (after the score
+	 * map) stayed at 75 or below, so they alone never make an alert.
+	 * Counted while scanning; read it when no scan runs. */
+	size_t capped_hits;
 };
 
 /*
@@ -122,6 +128,14 @@ struct exh_scan_target {
 	const char *filetype;	/* exh_rules_filetype of the first bytes */
 	const char *md5;	/* hex MD5 when computed, else NULL or "" */
 	unsigned rule_set;	/* set by exh_matcher_prepare; 0 = all rules */
+	/* Extensions IIS hands to a script engine on this host, as
+	 * "|.aspx|.asp|" (lower case); NULL = the shipped list
+	 * (exh_rules_script_extensions).  Sets the iis_script external. */
+	const char *script_exts;
+	/* NULL for the stream's bytes; else what the data is, e.g.
+	 * "decoded VBScript.Encode content": every reason's detail then
+	 * starts with "in <content_form>: ". */
+	const char *content_form;
 };
 
 /*
@@ -138,6 +152,15 @@ struct exh_scan_target {
 int exh_matcher_scan(struct exh_matcher *m, const struct exh_scan_target *t,
     const void *data, size_t len, uint64_t base_offset,
     struct exh_finding *f, struct exh_err *err);
+
+/*
+ * The IIS script extensions of the shipped list (iis-script-extensions.txt)
+ * as "|.aspx|.asp|...|", or NULL when none was loaded.  Valid until
+ * exh_rules_destroy.
+ */
+const char *exh_rules_script_extensions(const struct exh_rules *r);
+/* True when ext (".aspx", lower case) is in such a list. */
+bool exh_rules_is_script_extension(const char *list, const char *ext);
 
 /* Bytes of a stream's head that exh_matcher_prepare looks at. */
 #define EXH_MATCHER_HEAD 4096
@@ -182,5 +205,32 @@ int exh_rules_match_path(const struct exh_rules *r, const char *winpath,
 int exh_rules_match_hashes(const struct exh_rules *r, const char *md5,
     const char *sha1, const char *sha256, struct exh_finding *f,
     bool *allowed, struct exh_err *err);
+
+/*
+ * VBScript.Encode / JScript.Encode ("#@~^LLLLLL==...CCCCCC==^#~@" blocks
+ * in classic ASP pages and .vbe/.jse scripts).  exh_vbe_decode copies
+ * in[0..len) to out with every block replaced by its plain text, at most
+ * max_out bytes (then st->truncated).  A damaged block (bad length field,
+ * no trailer, wrong checksum) is decoded as far as it goes and counted in
+ * st->broken with st->note saying what was wrong first; it is never an
+ * error.  out is NUL-terminated.  EXH_OK, EXH_ENOMEM or EXH_EUSAGE.
+ */
+struct exh_vbe_stats {
+	size_t blocks;		/* blocks decoded, damaged ones included */
+	size_t broken;		/* damage seen */
+	const char *note;	/* static text for the first damage, or NULL */
+	bool truncated;		/* out reached max_out */
+};
+
+int exh_vbe_decode(const void *in, size_t len, size_t max_out,
+    struct exh_buf *out, struct exh_vbe_stats *st, struct exh_err *err);
+/* The plain character for encoded c at block position pos, or -1 when
+ * c is not substituted (tests and the encoder in tests/tools). */
+int exh_vbe_plain_char(unsigned char c, size_t pos);
+/* The encoded character for plain at pos, or -1 when it must be written
+ * as an escape or left as it is. */
+int exh_vbe_cipher_char(unsigned char plain, size_t pos);
+/* The value of a six-digit base64 "XXXXXX==" length or checksum field. */
+bool exh_vbe_field(const void *p, size_t len, uint32_t *out);
 
 #endif /* EXHUME_RULES_H */

@@ -2,7 +2,11 @@
  * exhume: ASP.NET pages where none belongs on an Exchange server.  These
  * rules look only at the file's place (externals filepath, filename,
  * extension, filetype, owner), not at its content, so they also catch shells
- * nobody has written a content rule for.  Legitimate names are from the
+ * nobody has written a content rule for.  "A page" is any file whose
+ * extension IIS hands to a script engine: the external iis_script, true for
+ * the extensions in rules/iis-script-extensions.txt and those the volume's
+ * applicationHost.config maps to a script processor or handler.  For an
+ * alternate data stream, filename and extension are the stream's own.  Legitimate names are from the
  * CSS-Exchange hash baselines (exchange-attacks.md 2.2).  A hijacked
  * legitimate file (same name, injected code) is NOT caught here: compare
  * hashes with a baseline and rely on the content rules for that.
@@ -20,7 +24,7 @@ rule EXH_SUSP_ASPX_In_OWA_Auth
 		date = "2026-11-21"
 		author = "exhume"
 	condition:
-		(extension == ".aspx" or extension == ".ashx" or extension == ".asmx") and
+		iis_script and not filename matches /^web\.config$/i and
 		filepath matches /\\FrontEnd\\HttpProxy\\owa\\auth$/i and
 		not filename matches /^(errorFE|expiredpassword|frowny|logoff|logon|OutlookCN|RedirSuiteServiceProxy|signout|SvmFeedback)\.aspx$/i
 }
@@ -34,7 +38,7 @@ rule EXH_SUSP_ASPX_In_ECP_Auth
 		date = "2026-11-21"
 		author = "exhume"
 	condition:
-		(extension == ".aspx" or extension == ".ashx" or extension == ".asmx") and
+		iis_script and not filename matches /^web\.config$/i and
 		filepath matches /\\FrontEnd\\HttpProxy\\ecp\\auth$/i and
 		not filename matches /^TimeoutLogout\.aspx$/i
 }
@@ -48,7 +52,7 @@ rule EXH_SUSP_ASPX_In_OWA_Auth_Subfolder
 		date = "2026-11-21"
 		author = "exhume"
 	condition:
-		(extension == ".aspx" or extension == ".ashx" or extension == ".asmx") and
+		iis_script and not filename matches /^web\.config$/i and
 		filepath matches /\\FrontEnd\\HttpProxy\\owa\\auth\\(Current|\d{1,2}\.\d{1,4}\.\d{1,5}(\.\d{1,5})?)(\\|$)/i
 }
 
@@ -61,7 +65,7 @@ rule EXH_SUSP_ASPX_In_HttpProxy_VDir_Root
 		date = "2026-11-21"
 		author = "exhume"
 	condition:
-		(extension == ".aspx" or extension == ".ashx" or extension == ".asmx") and
+		iis_script and not filename matches /^(web\.config|global\.asax)$/i and
 		filepath matches /\\FrontEnd\\HttpProxy\\[^\\]+$/i
 }
 
@@ -74,7 +78,7 @@ rule EXH_SUSP_ASPX_In_ASPNet_Client
 		date = "2026-11-21"
 		author = "exhume"
 	condition:
-		(extension == ".aspx" or extension == ".ashx" or extension == ".asmx") and
+		iis_script and
 		filepath matches /\\aspnet_client(\\|$)/i
 }
 
@@ -87,7 +91,7 @@ rule EXH_SUSP_ASPX_In_ProgramData_Device_Folder
 		date = "2026-11-21"
 		author = "exhume"
 	condition:
-		(extension == ".aspx" or extension == ".ashx" or extension == ".asmx") and
+		iis_script and
 		filepath matches /^[a-z]:\\(ProgramData|Users\\All Users)\\(COM1?|CON|AUX|WHO|XYZ|ZOO|ZING)(\\|$)/i
 }
 
@@ -116,7 +120,7 @@ rule EXH_SUSP_WebScript_Extension_Binary_Type
 		date = "2026-11-21"
 		author = "exhume"
 	condition:
-		(extension == ".aspx" or extension == ".ashx" or extension == ".asmx") and
+		iis_script and
 		(filetype == "EXE" or filetype == "ZIP" or filetype == "RAR" or
 		 filetype == "7Z" or filetype == "GZIP" or filetype == "CAB" or
 		 filetype == "MDMP" or filetype == "PST" or filetype == "OLE" or
@@ -132,7 +136,32 @@ rule EXH_SUSP_ASPX_Owned_By_SYSTEM
 		date = "2026-11-21"
 		author = "exhume"
 	condition:
-		(extension == ".aspx" or extension == ".ashx" or extension == ".asmx") and
+		iis_script and
+		not extension matches /^\.(config|asax|ascx|master)$/ and
 		(owner matches /(^|\\)SYSTEM$/i or owner == "S-1-5-18") and
 		filepath matches /\\(inetpub|aspnet_client|FrontEnd\\HttpProxy)(\\|$)/i
+}
+
+rule EXH_SUSP_Server_Code_In_Exchange_Web_Folder
+{
+	meta:
+		score = 75
+		description = "File whose extension IIS does not run as a script (.txt, .jpg, .dat ...) holding ASP/ASP.NET server code, in owa\\auth, ecp\\auth, aspnet_client, a FrontEnd\\HttpProxy virtual-directory root or the inetpub\\wwwroot root: a shell parked under a harmless name, to be renamed, included or mapped later"
+		falsepositive_note = "Exchange ships no such file there.  JavaScript and CSS are left out: bundled template libraries (lodash, underscore) carry <%= ... %> in their source.  An admin's backup copy (logon.aspx.bak) of a page also matches: check it against the shipped page."
+		reference = "exchange-attacks.md 2.1, 2.4; issue 20 (placement by server-code markers)"
+		date = "2026-12-07"
+		author = "exhume"
+	strings:
+		$dir = /<%@\s{0,8}(Page|WebHandler|WebService|Control|Master|Application|Language)\b/ ascii wide nocase
+		$run = /<script[^>]{0,100}runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
+		$open = /<%[=\s]/ ascii wide
+		$close = "%>" ascii wide
+	condition:
+		not iis_script and filesize < 5MB and
+		not extension matches /^\.(js|css|map)$/ and
+		(filepath matches /\\(FrontEnd\\HttpProxy|ClientAccess)\\(owa|ecp)\\auth(\\|$)/i or
+		 filepath matches /\\aspnet_client(\\|$)/i or
+		 filepath matches /\\FrontEnd\\HttpProxy\\[^\\]+$/i or
+		 filepath matches /\\inetpub\\wwwroot$/i) and
+		($dir or $run or ($open and $close))
 }

@@ -287,6 +287,11 @@ print_rule_status(const struct exh_rules *r)
 			    exh_rules_file_kind_name(f->kind), f->loaded);
 		if (f->nrejects > 0)
 			fprintf(stderr, ", %zu lines rejected", f->nrejects);
+		/* A YARA file's note says which score-map line applies. */
+		if (f->kind == EXH_RF_YARA && f->note != NULL) {
+			fputs(", ", stderr);
+			cli_put_term(stderr, f->note);
+		}
 		fputc('\n', stderr);
 		for (j = 0; j < f->nrejects; j++) {
 			fputs("rules: ", stderr);

@@ -49,6 +49,21 @@ rule_files(struct report_writer *w, const struct exh_rules *r)
 	report_list_end(w);
 }
 
+/* Third-party sets whose hits alone never reach an alert. */
+static void
+capped_sets(struct report_writer *w, const struct exh_rules *r)
+{
+	size_t i, len, hits;
+
+	for (i = 0; i < exh_rules_file_count(r); i++)
+		if (report_capped_set(r, i, &len, &hits))
+			report_para(w, REPORT_WARN, report_fmt(w, _("Rule set "
+			    "%.*s: %zu hits scored 75 or less, so none of them "
+			    "alone is an alert; rules/score-map.tsv maps a "
+			    "set's scores."), (int)len, exh_rules_file(r, i)->path,
+			    hits));
+}
+
 void
 report_rules(struct report_writer *w, const struct exh_rules *r)
 {
@@ -82,6 +97,7 @@ report_rules(struct report_writer *w, const struct exh_rules *r)
 	report_kv(w, _("YARA prefilter"), report_str(exh_rules_prefilter_note(r)));
 	report_kv_end(w);
 	rule_files(w, r);
+	capped_sets(w, r);
 }
 
 static const char *

@@ -124,6 +124,11 @@ void report_examined(struct report_writer *w, const struct exh_report_input *in)
 /* Each source's container, files with SHA-256, E01 record, image check. */
 void report_images(struct report_writer *w, const struct exh_report_input *in);
 void report_rules(struct report_writer *w, const struct exh_rules *r);
+/* summary.c: true when rule file i is the first of a --rules set whose
+ * matches scored 75 or less (never an alert alone); *dirlen is the length
+ * of the set's directory in the file's path, *hits the set's count. */
+bool report_capped_set(const struct exh_rules *r, size_t i, size_t *dirlen,
+    size_t *hits);
 void report_host(struct report_writer *w, const struct exh_profile *p);
 void report_findings(struct report_writer *w, const struct exh_findings *fs);
 void report_coverage(struct report_writer *w, const struct exh_report_input *in);

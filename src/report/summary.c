@@ -40,6 +40,72 @@ put_finding_text(struct exh_buf *b, const struct exh_finding *f)
 	}
 }
 
+/* The folder a rule file was loaded from (--rules DIR), or its path. */
+static size_t
+set_len(const struct exh_rules_file *f)
+{
+	size_t pl = strlen(f->path), nl = f->name != NULL ? strlen(f->name) :
+	    0;
+
+	if (nl > 0 && nl < pl && f->path[pl - nl - 1] == '/' &&
+	    strcmp(f->path + pl - nl, f->name) == 0)
+		return pl - nl - 1;
+	return pl;
+}
+
+static bool
+same_set(const struct exh_rules_file *a, const struct exh_rules_file *b)
+{
+	return a->kind == EXH_RF_YARA && b->kind == EXH_RF_YARA &&
+	    set_len(a) == set_len(b) && strncmp(a->path, b->path,
+	    set_len(a)) == 0;
+}
+
+bool
+report_capped_set(const struct exh_rules *r, size_t i, size_t *dirlen,
+    size_t *hits)
+{
+	size_t j, n = exh_rules_file_count(r);
+	const struct exh_rules_file *f = exh_rules_file(r, i), *g;
+
+	if (f == NULL || f->kind != EXH_RF_YARA || f->capped_hits == 0)
+		return false;
+	/* Counted at the set's first file with hits. */
+	for (j = 0; j < i; j++) {
+		g = exh_rules_file(r, j);
+		if (g->capped_hits > 0 && same_set(g, f))
+			return false;
+	}
+	for (*hits = 0, j = i; j < n; j++) {
+		g = exh_rules_file(r, j);
+		if (same_set(g, f))
+			*hits += g->capped_hits;
+	}
+	*dirlen = set_len(f);
+	return true;
+}
+
+/*
+ * "rule set DIR: N hits scored 75 or less ...": an alert needs a reason
+ * above 75, and third-party sets (signature-base) mostly score 75 or
+ * less, so their hits alone are never an alert.  One line per set.
+ */
+static void
+put_capped(struct exh_buf *b, const struct exh_rules *r)
+{
+	size_t i, len, total;
+
+	for (i = 0; i < exh_rules_file_count(r); i++) {
+		if (!report_capped_set(r, i, &len, &total))
+			continue;
+		exh_buf_puts(b, "rule set ");
+		exh_esc_term(b, exh_rules_file(r, i)->path, len);
+		exh_buf_printf(b, ": %zu hit%s scored 75 or less: at most "
+		    "warning; see rules/score-map.tsv\n", total,
+		    total == 1 ? "" : "s");
+	}
+}
+
 /* "skipped by reason: too-large 3 unreadable 1" */
 static void
 put_skip_counts(struct exh_buf *b, const struct exh_findings *fs)
@@ -281,6 +347,8 @@ exh_report_summary_text_to(const struct exh_report_input *in,
 	    PRIu64 " bytes), %" PRIu64 " skipped, %" PRIu64 " unreadable\n",
 	    st.streams_seen, st.streams_scanned, st.bytes_scanned,
 	    st.streams_skipped, st.streams_unreadable);
+	if (in->rules != NULL)
+		put_capped(b, in->rules);
 	put_sources(b, in);
 	put_not_examined(b, in);
 	put_verdicts(b, in->profile);

@@ -35,6 +35,13 @@ iocs_parse(struct exh_rules *r, size_t fi, const char *text, size_t len,
 	case EXH_RF_SIDNAMES:
 		rc = rules_parse_lines(r, fi, text, len, rules_sid_line);
 		break;
+	case EXH_RF_SCOREMAP:
+		rc = rules_parse_lines(r, fi, text, len, rules_scoremap_line);
+		break;
+	case EXH_RF_SCRIPTEXT:
+		rc = rules_parse_lines(r, fi, text, len,
+		    rules_script_ext_line);
+		break;
 	default:
 		rc = EXH_OK;
 		break;

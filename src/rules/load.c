@@ -56,6 +56,12 @@ classify_ioc(const char *name, const char **note)
 		return EXH_RF_YARA;
 	if (exh_ascii_istrstr(name, "file-type-signatures") != NULL)
 		return EXH_RF_FILETYPE;
+	if (exh_ascii_istrstr(name, "score-map") != NULL &&
+	    has_ext(name, ".tsv"))
+		return EXH_RF_SCOREMAP;
+	if (exh_ascii_istrstr(name, "script-extensions") != NULL &&
+	    has_ext(name, ".txt"))
+		return EXH_RF_SCRIPTEXT;
 	if (has_ext(name, ".csv"))
 		return RF_CSV;
 	/* Names for SIDs: the shipped list, or the responder's own with the
@@ -124,6 +130,8 @@ add_file(struct exh_rules *r, const char *path, const char *name, int kind,
 	memset(fi, 0, sizeof(*fi));
 	r->nfiles++;
 	f->kind = kind;
+	fi->shipped = r->adding_shipped;
+	fi->smap = -1;
 	if (st != NULL) {
 		fi->dev = st->st_dev;
 		fi->ino = st->st_ino;
@@ -309,6 +317,13 @@ add_default(struct exh_rules *r, const char *dir, struct exh_err *err)
 		{ "hashes", WALK_IOC },
 		{ "iocs", WALK_IOC },
 	};
+	static const struct {
+		const char *name;
+		int kind;
+	} data[] = {
+		{ "score-map.tsv", EXH_RF_SCOREMAP },
+		{ "iis-script-extensions.txt", EXH_RF_SCRIPTEXT },
+	};
 	char path[4096];
 	struct stat st;
 	size_t i;
@@ -341,9 +356,20 @@ add_default(struct exh_rules *r, const char *dir, struct exh_err *err)
 	if ((rc = join(path, sizeof(path), dir, "well-known-sids.tsv", err)) !=
 	    EXH_OK)
 		return rc;
-	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-		return add_file(r, path, "well-known-sids.tsv",
-		    EXH_RF_SIDNAMES, NULL, &st, err);
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (rc = add_file(r, path, "well-known-sids.tsv",
+	    EXH_RF_SIDNAMES, NULL, &st, err)) != EXH_OK)
+		return rc;
+	/* Optional too: the score map and the IIS script extensions. */
+	for (i = 0; i < sizeof(data) / sizeof(data[0]); i++) {
+		if ((rc = join(path, sizeof(path), dir, data[i].name, err)) !=
+		    EXH_OK)
+			return rc;
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    (rc = add_file(r, path, data[i].name, data[i].kind, NULL,
+		    &st, err)) != EXH_OK)
+			return rc;
+	}
 	return EXH_OK;
 }
 
@@ -496,6 +522,15 @@ set_hash(struct exh_rules *r, struct exh_err *err)
 	return EXH_OK;
 }
 
+static int
+scoremap_finish(struct exh_rules *r, struct exh_err *err)
+{
+	if (rules_scoremap_finish(r) != EXH_OK)
+		return exh_err_set(err, EXH_ENOMEM, ENOMEM,
+		    "rules: out of memory");
+	return EXH_OK;
+}
+
 /* The first compiler message, so "no YARA rules" says why. */
 static const char *
 first_yara_error(const struct exh_rules *r, size_t *nbad, size_t *nyara)
@@ -567,9 +602,11 @@ exh_rules_load(const struct exh_rules_options *opt, struct exh_rules **out,
 	r->yr_initialized = true;
 	if ((rc = iocs_empty_digests(r, err)) != EXH_OK)
 		goto fail;
+	r->adding_shipped = true;
 	if (!opt->no_default && (rc = add_default(r, opt->default_dir != NULL ?
 	    opt->default_dir : EXH_RULES_DIR, err)) != EXH_OK)
 		goto fail;
+	r->adding_shipped = false;
 	for (i = 0; i < opt->n_yara; i++)
 		if ((rc = add_root(r, opt->yara_paths[i], WALK_YARA, err)) !=
 		    EXH_OK)
@@ -580,6 +617,7 @@ exh_rules_load(const struct exh_rules_options *opt, struct exh_rules **out,
 			goto fail;
 	if ((rc = read_files(r, err)) != EXH_OK ||
 	    (rc = iocs_finish(r, err)) != EXH_OK ||
+	    (rc = scoremap_finish(r, err)) != EXH_OK ||
 	    (rc = set_hash(r, err)) != EXH_OK ||
 	    (rc = yara_build(r, opt->cache_dir, err)) != EXH_OK ||
 	    (rc = check_counts(r, err)) != EXH_OK)
@@ -616,6 +654,7 @@ exh_rules_destroy(struct exh_rules *r)
 	if (r == NULL)
 		return;
 	iocs_free(r);
+	rules_scoremap_free(r);
 	for (i = 0; i < r->nfiles; i++) {
 		struct exh_rules_file *f = &r->files[i];
 
@@ -684,6 +723,10 @@ exh_rules_file_kind_name(int kind)
 		return "ignored";
 	case EXH_RF_SIDNAMES:
 		return "sid-names";
+	case EXH_RF_SCOREMAP:
+		return "score-map";
+	case EXH_RF_SCRIPTEXT:
+		return "script-extensions";
 	default:
 		return "unknown";
 	}

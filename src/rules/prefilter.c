@@ -322,6 +322,7 @@ known_early_word(const struct tok *t)
 		"endswith", "iendswith", "iequals", "defined",
 		"filename", "filepath", "extension", "filetype", "owner",
 		"timezone", "language", "group", "osversion", "filemode",
+		"iis_script",
 	};
 	size_t i;
 

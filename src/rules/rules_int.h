@@ -104,6 +104,19 @@ struct rfile_int {
 	char *text;		/* YARA source while loading, NUL-terminated */
 	size_t len;
 	bool compiled_ok;
+	bool shipped;		/* found in the shipped rules directory */
+	int smap;		/* score-map entry for its rules, or -1 */
+};
+
+/* One score-map line (scoremap.c): how a rule set's scores are mapped. */
+#define SCORE_MAP_PAIRS_MAX 16
+struct score_map {
+	char *glob;		/* fnmatch(3) over the file's path or name */
+	bool is_offset;
+	int offset;		/* added, result kept within 1..100 */
+	int from[SCORE_MAP_PAIRS_MAX], to[SCORE_MAP_PAIRS_MAX];
+	size_t npairs;
+	uint32_t file, line;
 };
 
 struct exh_rules {
@@ -132,6 +145,13 @@ struct exh_rules {
 
 	size_t yara_rules;
 	char setsha[65];
+
+	/* scoremap.c: score map entries and the IIS script extensions
+	 * ("|.aspx|.asp|", NULL when no list was loaded). */
+	struct score_map *smap;
+	size_t nsmap, capsmap;
+	char *script_exts;
+	bool adding_shipped;	/* while the shipped directory is walked */
 
 	/* The prefilter (prefilter.c): gate rules, NULL when no rule
 	 * searches the data; prefilter false = every stream is read whole. */
@@ -217,6 +237,17 @@ int rules_parse_mstic(struct exh_rules *r, size_t fi, const char *text,
 int rules_filetype_line(struct exh_rules *r, size_t fi,
     const struct rules_line *l);
 int rules_sid_line(struct exh_rules *r, size_t fi, const struct rules_line *l);
+
+/* scoremap.c */
+int rules_scoremap_line(struct exh_rules *r, size_t fi,
+    const struct rules_line *l);
+int rules_script_ext_line(struct exh_rules *r, size_t fi,
+    const struct rules_line *l);
+/* Links every YARA file to its score-map entry; EXH_OK or EXH_ENOMEM. */
+int rules_scoremap_finish(struct exh_rules *r);
+/* A rule's score after its file's score-map entry (positive scores). */
+int rules_scoremap_apply(const struct exh_rules *r, size_t fi, int score);
+void rules_scoremap_free(struct exh_rules *r);
 
 /* prefilter.c: never fails for rules it does not understand (it stays
  * off and says why); EXH_OK or EXH_ENOMEM. */

@@ -1,5 +1,6 @@
 /* YARA: compiling rule files one by one and together, the compiled-rule cache, and per-thread matchers. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -361,38 +362,58 @@ exh_matcher_destroy(struct exh_matcher *m)
 	free(m);
 }
 
-/* The externals for one stream, in Loki/THOR's sense. */
-static int
-set_externals(YR_SCANNER *sc, const struct exh_scan_target *t)
+/* The lower-case extension of name, "" when it has none (like Python's
+ * splitext: a leading dot is no extension, nor is an over-long one). */
+static void
+name_extension(const char *name, char *ext, size_t extsize)
 {
-	const char *path = t->path, *bs, *name, *dot;
+	const char *dot = strrchr(name, '.');
+	size_t i;
+
+	ext[0] = '\0';
+	if (dot == NULL || dot == name)
+		return;
+	for (i = 0; dot[i] != '\0' && i + 1 < extsize; i++)
+		ext[i] = (dot[i] >= 'A' && dot[i] <= 'Z') ?
+		    (char)(dot[i] - 'A' + 'a') : dot[i];
+	ext[i] = '\0';
+	if (dot[i] != '\0')
+		ext[0] = '\0';
+}
+
+/*
+ * The externals for one stream, in Loki/THOR's sense.  For an alternate
+ * data stream, filename and extension are the stream's own (a shell in
+ * "notes.txt:x.aspx" is served as x.aspx by nothing, but it is an .aspx
+ * page to anyone who copies it out); filepath stays the host file's
+ * folder, so placement rules still see where it lies.
+ */
+static int
+set_externals(YR_SCANNER *sc, const struct exh_rules *r,
+    const struct exh_scan_target *t)
+{
+	const char *path = t->path, *bs, *name;
 	char *dir, ext[64];
-	size_t i, extlen;
 	int rc;
 
 	bs = strrchr(path, '\\');
 	name = bs != NULL ? bs + 1 : path;
+	if (t->stream != NULL && t->stream[0] != '\0')
+		name = t->stream;
 	if ((dir = strndup(path, bs != NULL ? (size_t)(bs - path) : 0)) ==
 	    NULL)
 		return ERROR_INSUFFICIENT_MEMORY;
-	/* Like Python's splitext: a leading dot is no extension. */
-	dot = strrchr(name, '.');
-	ext[0] = '\0';
-	if (dot != NULL && dot != name) {
-		for (i = 0; dot[i] != '\0' && i + 1 < sizeof(ext); i++)
-			ext[i] = (dot[i] >= 'A' && dot[i] <= 'Z') ?
-			    (char)(dot[i] - 'A' + 'a') : dot[i];
-		ext[i] = '\0';
-		extlen = i;
-		/* An over-long "extension" is no extension. */
-		if (dot[extlen] != '\0')
-			ext[0] = '\0';
-	}
+	name_extension(name, ext, sizeof(ext));
 	rc = yr_scanner_define_string_variable(sc, "filename", name);
 	if (rc == ERROR_SUCCESS)
 		rc = yr_scanner_define_string_variable(sc, "filepath", dir);
 	if (rc == ERROR_SUCCESS)
 		rc = yr_scanner_define_string_variable(sc, "extension", ext);
+	/* Not fatal: rules from a cache an older exhume wrote lack it. */
+	if (rc == ERROR_SUCCESS)
+		(void)yr_scanner_define_boolean_variable(sc, "iis_script",
+		    exh_rules_is_script_extension(t->script_exts != NULL ?
+		    t->script_exts : r->script_exts, ext));
 	if (rc == ERROR_SUCCESS)
 		rc = yr_scanner_define_string_variable(sc, "filetype",
 		    t->filetype != NULL ? t->filetype : "");
@@ -407,9 +428,43 @@ set_externals(YR_SCANNER *sc, const struct exh_scan_target *t)
 }
 
 struct scan_ctx {
+	struct exh_rules *r;
+	const char *content_form;
 	struct exh_finding *f;
 	int status;
 };
+
+/* The file a rule came from: its namespace is the file's path. */
+static size_t
+rule_file(const struct exh_rules *r, const YR_RULE *rule)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfiles; i++)
+		if (r->files[i].kind == EXH_RF_YARA &&
+		    strcmp(r->files[i].path, rule->ns->name) == 0)
+			return i;
+	return SIZE_MAX;
+}
+
+/*
+ * A third-party rule set's score, mapped by score-map.tsv; a match that
+ * stays at 75 or below is counted, so the report can say that the set's
+ * hits alone never reach an alert (which needs one reason above 75).
+ */
+static int
+mapped_score(struct exh_rules *r, const YR_RULE *rule, int score)
+{
+	size_t fi = rule_file(r, rule);
+
+	if (fi == SIZE_MAX)
+		return score;
+	score = rules_scoremap_apply(r, fi, score);
+	if (!r->fint[fi].shipped && score > 0 && score <= 75)
+		__atomic_fetch_add(&r->files[fi].capped_hits, 1,
+		    __ATOMIC_RELAXED);
+	return score;
+}
 
 static bool
 already_reported(const struct exh_finding *f, const char *name)
@@ -521,6 +576,10 @@ on_match(YR_SCAN_CONTEXT *ctx, const YR_RULE *rule, struct scan_ctx *sc)
 	/* THOR: a false-positive rule subtracts its score. */
 	if (fp && score > 0)
 		score = -score;
+	score = mapped_score(sc->r, rule, score);
+	if (sc->content_form != NULL &&
+	    exh_buf_printf(&detail, "in %s: ", sc->content_form) != EXH_OK)
+		return EXH_ENOMEM;
 	if (match_detail(ctx, rule, &detail) != EXH_OK) {
 		exh_buf_free(&detail);
 		return EXH_ENOMEM;
@@ -583,14 +642,15 @@ it_size(YR_MEMORY_BLOCK_ITERATOR *it)
 
 /* Scans data as the block at base of a stream of t->size bytes. */
 static int
-scan_block(YR_SCANNER *sc, const struct exh_scan_target *t, const void *data,
-    size_t len, uint64_t base, YR_CALLBACK_FUNC cb, void *ud)
+scan_block(YR_SCANNER *sc, const struct exh_rules *r,
+    const struct exh_scan_target *t, const void *data, size_t len,
+    uint64_t base, YR_CALLBACK_FUNC cb, void *ud)
 {
 	struct block_it bi = { 0 };
 	YR_MEMORY_BLOCK_ITERATOR it = { 0 };
 	int rc;
 
-	if ((rc = set_externals(sc, t)) != ERROR_SUCCESS)
+	if ((rc = set_externals(sc, r, t)) != ERROR_SUCCESS)
 		return rc;
 	bi.data = data != NULL ? data : (const uint8_t *)"";
 	bi.size = t->size > base + len ? t->size : base + len;
@@ -638,7 +698,9 @@ exh_matcher_scan(struct exh_matcher *m, const struct exh_scan_target *t,
 	    t->path == NULL || f == NULL || (data == NULL && len > 0))
 		return exh_err_set(err, EXH_EUSAGE, 0,
 		    "rules: scan: bad handle or argument");
-	rc = scan_block(scanner_for(m, t->rule_set), t, data, len,
+	sc.r = m->r;
+	sc.content_form = t->content_form;
+	rc = scan_block(scanner_for(m, t->rule_set), m->r, t, data, len,
 	    base_offset, scan_cb, &sc);
 	if (sc.status != EXH_OK)
 		return ERR_NOMEM(err);
@@ -717,7 +779,7 @@ exh_matcher_prepare(struct exh_matcher *m, struct exh_scan_target *t,
 	if (len > EXH_MATCHER_HEAD)
 		len = EXH_MATCHER_HEAD;
 	/* A gate that cannot be worked out counts as passed. */
-	if (scan_block(m->gates, t, head, len, 0, gate_cb, &mask) !=
+	if (scan_block(m->gates, m->r, t, head, len, 0, gate_cb, &mask) !=
 	    ERROR_SUCCESS)
 		return true;
 	if (mask == 0)

@@ -31,6 +31,10 @@ yara_compiler(YR_COMPILER **out)
 	if (yr_compiler_define_integer_variable(c, "filemode", 0) !=
 	    ERROR_SUCCESS)
 		goto fail;
+	/* exhume's own: the extension is one IIS hands to a script engine. */
+	if (yr_compiler_define_boolean_variable(c, "iis_script", 0) !=
+	    ERROR_SUCCESS)
+		goto fail;
 	*out = c;
 	return EXH_OK;
 fail:

@@ -11,6 +11,9 @@
 #define REPORT_SCORE		40
 
 #define REPORT_STEP		((uint64_t)4 << 20)
+/* A decoded page larger than this is not kept between streams. */
+#define DECODED_KEEP		((size_t)1 << 20)
+#define VBE_FORM		"decoded VBScript.Encode content"
 
 /* A worker's view while it examines one item. */
 struct examiner {
@@ -160,6 +163,54 @@ scan_head(struct scan_worker *w, const struct exh_scan_target *t, size_t have,
 	    have < EXH_MATCHER_HEAD ? have : EXH_MATCHER_HEAD, 0, f, e);
 }
 
+/* "decoded VBScript.Encode content (2 blocks; damaged: <why>)". */
+static void
+vbe_form(char *form, size_t len, const struct exh_vbe_stats *st)
+{
+	/* Two numbers and fixed texts: form holds them (it may be cut). */
+	(void)snprintf(form, len, "%s (%zu block%s%s%s%s%s)", VBE_FORM,
+	    st->blocks, st->blocks == 1 ? "" : "s",
+	    st->note != NULL ? "; damaged: " : "",
+	    st->note != NULL ? st->note : "", st->broken > 1 ? " and more" : "",
+	    st->truncated ? "; cut at the stream's size" : "");
+}
+
+/*
+ * A classic ASP page (or .vbe/.jse script) with VBScript.Encode blocks:
+ * YARA sees the page again with the blocks decoded, so content rules
+ * meet the script and not its encoding; reasons from it say so in their
+ * detail.  The raw bytes were scanned already.  Only streams read into
+ * one buffer are decoded, and the decoded text is at most as long as
+ * the stream (decoding never grows it).
+ */
+static int
+scan_decoded(struct scan_worker *w, const struct exh_scan_target *t,
+    size_t have, struct exh_finding *f, struct exh_err *e)
+{
+	struct exh_scan_target dt;
+	struct exh_vbe_stats st;
+	char form[256];
+	int rc;
+
+	if (have < 4 || memmem(w->buf, have, "#@~^", 4) == NULL)
+		return EXH_OK;
+	if ((rc = exh_vbe_decode(w->buf, have, have, &w->decoded, &st, e)) !=
+	    EXH_OK)
+		return rc;
+	if (st.blocks > 0) {
+		dt = *t;
+		dt.size = w->decoded.len;
+		dt.rule_set = 0;
+		vbe_form(form, sizeof(form), &st);
+		dt.content_form = form;
+		rc = exh_matcher_scan(w->matcher, &dt, w->decoded.data,
+		    w->decoded.len, 0, f, e);
+	}
+	if (w->decoded.cap > DECODED_KEEP)
+		exh_buf_free(&w->decoded);
+	return rc;
+}
+
 /*
  * Reads the whole stream once: hashes it and runs YARA over it, in one
  * buffer when it fits, else in chunks overlapping by CHUNK_OVERLAP so a
@@ -205,6 +256,7 @@ read_and_scan(struct examiner *x, const struct scan_item *it,
 	t.size = it->file.size;
 	t.owner = owner_name(s, it);
 	t.filetype = "";
+	t.script_exts = s->script_exts.data;
 	for (;;) {
 		if ((rc = fill(x, st, &have, &off, &eof, e)) != EXH_OK)
 			goto read_failed;
@@ -248,6 +300,8 @@ read_and_scan(struct examiner *x, const struct scan_item *it,
 		    e)) != EXH_OK)
 			goto yara_failed;
 	}
+	if (single && (rc = scan_decoded(w, &t, have, f, e)) != EXH_OK)
+		goto yara_failed;
 	goto out;
 read_failed:
 	if (rc != EXH_ENOMEM) {
@@ -306,6 +360,7 @@ scan_head_tail(struct examiner *x, const struct scan_item *it,
 	t.size = it->file.size;
 	t.owner = owner_name(s, it);
 	t.filetype = "";
+	t.script_exts = s->script_exts.data;
 	if ((rc = read_chunk_at(x, st, 0, &have, e)) != EXH_OK)
 		goto out;
 	t.filetype = exh_rules_filetype(s->rules, w->buf, have);

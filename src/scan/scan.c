@@ -3,9 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exhume/host.h"
 #include "scan_int.h"
 
 #define DEFAULT_MAX_SIZE	(100ull << 20)
+#define IIS_CONFIG_PATH	"\\Windows\\System32\\inetsrv\\config\\applicationHost.config"
+#define IIS_CONFIG_MAX	((size_t)32 << 20)
 #define DEFAULT_CHUNK		((size_t)16 << 20)
 
 static bool
@@ -282,6 +285,7 @@ free_scanners(struct file_scan *s, unsigned n)
 
 		exh_findings_stats_add(s->out, &w->stats);
 		free(w->buf);
+		exh_buf_free(&w->decoded);
 		exh_hasher_destroy(w->hasher);
 		exh_matcher_destroy(w->matcher);
 	}
@@ -317,6 +321,36 @@ walk_on_pool(struct file_scan *s, const char *const *roots, size_t nroots,
 	pool_destroy(s->pool);
 	s->pool = NULL;
 	free_scanners(s, n);
+	return rc;
+}
+
+/*
+ * The extensions the iis_script external is true for: the shipped list
+ * and those this volume's applicationHost.config maps to a script
+ * engine.  A missing or unreadable config leaves the shipped list (on an
+ * Exchange data volume the config is on C:, another volume).
+ */
+static int
+script_extensions(struct file_scan *s, struct exh_err *err)
+{
+	const char *shipped = exh_rules_script_extensions(s->rules);
+	struct exh_buf cfg = { 0 };
+	struct exh_err ignored = { 0 };
+	size_t added;
+	int rc;
+
+	if (exh_buf_puts(&s->script_exts, shipped != NULL ? shipped : "|") !=
+	    EXH_OK)
+		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
+	rc = exh_volume_read_file(s->vol, IIS_CONFIG_PATH, "",
+	    IIS_CONFIG_MAX, &cfg, &ignored);
+	if (rc == EXH_OK)
+		rc = exh_iis_script_handlers(cfg.data, cfg.len,
+		    &s->script_exts, &added, err);
+	else
+		rc = rc == EXH_ENOMEM ? exh_err_set(err, EXH_ENOMEM, 0,
+		    "out of memory") : EXH_OK;
+	exh_buf_free(&cfg);
 	return rc;
 }
 
@@ -356,7 +390,10 @@ exh_scan_volume(struct exh_volume *vol, const char *const *roots,
 	}
 	s.prog.phase = "scanning";
 	if (rc == EXH_OK)
+		rc = script_extensions(&s, err);
+	if (rc == EXH_OK)
 		rc = walk_on_pool(&s, roots, nroots, err);
+	exh_buf_free(&s.script_exts);
 	exh_findings_stats_add(out, &s.wstats);
 	exh_set64_free(&s.linked);
 	s.prog.phase = "done";

@@ -86,6 +86,7 @@ struct scan_worker {
 	struct exh_matcher *matcher;
 	struct exh_hasher *hasher;
 	unsigned char *buf;
+	struct exh_buf decoded;	/* a page's VBScript.Encode blocks decoded */
 	struct exh_stats stats;
 };
 
@@ -96,6 +97,9 @@ struct file_scan {
 	struct exh_findings *out;
 	uint64_t max_size;
 	size_t chunk;
+	/* IIS script extensions for the iis_script external: the shipped
+	 * list plus this volume's applicationHost.config mappings. */
+	struct exh_buf script_exts;
 	unsigned timeout;
 	bool md5, sha1;
 	struct pool *pool;

@@ -61,7 +61,7 @@ NEUTRAL="-d timezone=x -d language=x -d group=x -d filemode=0 -d osversion=x -d 
 for y in "$R"/yara/*.yar; do
 	# shellcheck disable=SC2086
 	if yara -d filename=x -d filepath=x -d extension=x -d filetype=x \
-	    -d owner=x $NEUTRAL "$y" /dev/null >"$TMP/out" 2>&1; then
+	    -d owner=x -d iis_script=false $NEUTRAL "$y" /dev/null >"$TMP/out" 2>&1; then
 		ok "$(basename "$y") compiles alone with the scanner externals"
 	else
 		notok "$(basename "$y") compiles alone with the scanner externals"
@@ -129,9 +129,14 @@ scan() {
 	esac
 	ext=$(printf '%s' "$ext" | tr 'A-Z' 'a-z')
 	ftype=$(filetype_of "$1")
+	# iis_script as exhume sets it from rules/iis-script-extensions.txt.
+	script=false
+	[ -n "$ext" ] && grep -qix -- "$ext" "$R/iis-script-extensions.txt" &&
+	    script=true
 	# shellcheck disable=SC2086
 	yara -m -d "filename=$fname" -d "filepath=$fdir" -d "extension=$ext" \
-	    -d "filetype=$ftype" -d "owner=${3:-}" $NEUTRAL \
+	    -d "filetype=$ftype" -d "owner=${3:-}" -d "iis_script=$script" \
+	    $NEUTRAL \
 	    "$R"/yara/*.yar "$1" 2>"$TMP/yerr" |
 	    sed -n 's/^\([A-Za-z0-9_]*\) \[score *= *\(-\{0,1\}[0-9]*\)[],].*/\1 \2/p'
 	if [ -s "$TMP/yerr" ]; then

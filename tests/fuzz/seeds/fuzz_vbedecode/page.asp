@@ -1,0 +1,1 @@
+<%@ Language=VBScript.Encode %><%#@~^CAAAAA==\ko$K6,FoQIAAA==^#~@%>
