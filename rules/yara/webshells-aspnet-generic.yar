@@ -69,7 +69,7 @@ rule EXH_WEBSHELL_ASPNET_Process_Request
 		$ps1 = /Process\s{0,4}\.\s{0,4}Start\s{0,4}\(/ ascii wide nocase
 		$ps2 = "ProcessStartInfo" ascii wide nocase
 		$near = /(Process\s{0,4}\.\s{0,4}Start\s{0,4}\(|\.\s{0,4}Arguments\s{0,4}=|\.\s{0,4}FileName\s{0,4}=|new\s{1,8}(System\.Diagnostics\.)?ProcessStartInfo\s{0,4}\()[^;]{0,200}Request\s{0,4}(\[|\(|\.)/ ascii wide nocase
-		$sh = /(cmd\.exe|["']cmd["']|powershell(\.exe)?["'\s]|%ComSpec%|["']\/c\s)/ ascii wide nocase
+		$sh = /(cmd\.exe|["']cmd["']|powershell(\.exe)?["'\s]|%ComSpec%|["']\/c\s|["']-(nop|noni|c|command|enc|encodedcommand)\s)/ ascii wide nocase
 		$out = /StandardOutput|RedirectStandardOutput/ ascii wide nocase
 		$req = /Request\s{0,4}(\[|\(|\.\s{0,4}(Item|Form|QueryString|Headers|Cookies|Params))/ ascii wide nocase
 		$pm1 = "<%" ascii wide
@@ -236,9 +236,13 @@ rule EXH_WEBSHELL_ASP_SQL_Console
 		legit = "data pages build SQL from constants and concatenate request values (injection-prone but not a console); a page executing the request text as the whole statement is a console"
 	strings:
 		$conn = /(ConnectionString\s{0,4}=|new\s{1,8}(Sql|OleDb|Odbc|MySql)Connection\s{0,4}\(|\.\s{0,4}Open\s{0,4}\(?)\s{0,4}(HttpContext\.Current\.)?Request\s{0,4}(\[|\(|\.\s{0,4}(Item|Form|QueryString|Params))/ ascii wide nocase
-		$cmd = /(new\s{1,8}(Sql|OleDb|Odbc|MySql)(Command|DataAdapter)\s{0,4}\(|CommandText\s{0,4}=|\.\s{0,4}Execute(Reader|NonQuery|Scalar)?\s{0,4}\(?)\s{0,4}(HttpContext\.Current\.)?Request\s{0,4}(\[|\(|\.\s{0,4}(Item|Form|QueryString|Params))/ ascii wide nocase
+		$cmd = /(new\s{1,8}(Sql|OleDb|Odbc|MySql)(Command|DataAdapter)\s{0,4}\(|CommandText\s{0,4}=|\.\s{0,4}Execute(Reader|NonQuery|Scalar)\s{0,4}\(?)\s{0,4}(HttpContext\.Current\.)?Request\s{0,4}(\[|\(|\.\s{0,4}(Item|Form|QueryString|Params))/ ascii wide nocase
+		// ADO's conn.Execute(Request(..)); Server.Execute(Request(..)) is an include, not SQL
+		$ado = /\.\s{0,4}Execute\s{0,4}\(?\s{0,4}Request\s{0,4}(\(|\.\s{0,4}(Item|Form|QueryString))/ ascii wide nocase
+		$srv = /Server\s{0,4}\.\s{0,4}Execute\s{0,4}\(?\s{0,4}Request/ ascii wide nocase
 		$pm1 = "<%" ascii wide
 		$pm2 = /runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
 	condition:
-		filesize < 1MB and $cmd and ($pm1 or $pm2) and ($conn or filesize < 64KB)
+		filesize < 1MB and ($pm1 or $pm2) and ($cmd or #ado > #srv) and
+		($conn or filesize < 64KB)
 }

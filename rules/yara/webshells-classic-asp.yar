@@ -80,18 +80,20 @@ rule EXH_WEBSHELL_ASP_File_Write_Request
 {
 	meta:
 		score = 75
-		description = "Classic ASP: FileSystemObject or ADODB.Stream writes a file whose name comes straight from the request (CreateTextFile/OpenTextFile/SaveToFile)"
+		description = "Classic ASP: FileSystemObject or ADODB.Stream writes a file whose name comes straight from the request (CreateTextFile, OpenTextFile for writing, SaveToFile)"
 		reference = "published descriptions of classic-ASP writer and uploader shells; issue 20 item 1"
 		date = "2026-12-07"
 		author = "exhume"
 		fp_budget = "0 per 1000 pages"
 		legit = "upload classes save to Server.MapPath of a fixed folder plus a cleaned name; editors open files from a fixed list"
 	strings:
-		$w = /(CreateTextFile|OpenTextFile|SaveToFile)(\s{1,8}|\s{0,8}\(\s{0,8})(Server\s{0,4}\.\s{0,4}MapPath\s{0,4}\(\s{0,4})?Request\s{0,4}(\(|\.\s{0,4}(Form|QueryString|Item|Cookies))/ ascii wide nocase
+		$w = /(CreateTextFile|SaveToFile)(\s{1,8}|\s{0,8}\(\s{0,8})(Server\s{0,4}\.\s{0,4}MapPath\s{0,4}\(\s{0,4})?Request\s{0,4}(\(|\.\s{0,4}(Form|QueryString|Item|Cookies))/ ascii wide nocase
+		// OpenTextFile counts only for writing or appending (mode 2 or 8)
+		$o = /OpenTextFile\s{0,8}\(\s{0,8}(Server\s{0,4}\.\s{0,4}MapPath\s{0,4}\(\s{0,4})?Request\s{0,4}(\(|\.\s{0,4}(Form|QueryString|Item|Cookies))[^,\r\n]{0,60},\s{0,4}(2|8|ForWriting|ForAppending)\b/ ascii wide nocase
 		$pm1 = "<%" ascii wide
 		$pm2 = /runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
 	condition:
-		filesize < 1MB and $w and ($pm1 or $pm2)
+		filesize < 1MB and ($w or $o) and ($pm1 or $pm2)
 }
 
 rule EXH_WEBSHELL_ASP_Stream_Uploader
