@@ -7,7 +7,8 @@
  * Chopper, Behinder/Godzilla memory loaders, reGeorg tunnels, ASPXSpy-like
  * file managers, XSLT loaders); no third-party rule text.
  *
- * Conventions: every rule starts with a size test (prefilter), needs a
+ * Conventions: every rule starts with a size test and "not a PE file"
+ * (prefilter: DLLs are left to compiled-webshells.yar), needs a
  * server-code marker ("<%" or runat=server) so code-behind .cs files and
  * documentation do not count, matches case-insensitively where the language
  * is, and in UTF-8 and UTF-16LE (wide).  "fp_budget" is the false-positive
@@ -32,7 +33,7 @@ rule EXH_WEBSHELL_ASPNET_JScript_Eval_Request
 		$pm1 = "<%" ascii wide
 		$pm2 = /runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
 	condition:
-		filesize < 1MB and ($ev or $jse) and ($pm1 or $pm2)
+		filesize < 1MB and uint16(0) != 0x5a4d and ($ev or $jse) and ($pm1 or $pm2)
 }
 
 rule EXH_WEBSHELL_ASPNET_JScript_Eval_Variable
@@ -52,7 +53,7 @@ rule EXH_WEBSHELL_ASPNET_JScript_Eval_Variable
 		$ev = /\beval\s{0,8}\(/ ascii wide
 		$req = /Request\s{0,4}(\[|\(|\.\s{0,4}(Item|Form|QueryString|Headers|Cookies|Params|ServerVariables|BinaryRead|InputStream))/ ascii wide nocase
 	condition:
-		filesize < 256KB and $ev and $req and 1 of ($lang*)
+		filesize < 256KB and uint16(0) != 0x5a4d and $ev and $req and 1 of ($lang*)
 }
 
 rule EXH_WEBSHELL_ASPNET_Process_Request
@@ -75,7 +76,7 @@ rule EXH_WEBSHELL_ASPNET_Process_Request
 		$pm1 = "<%" ascii wide
 		$pm2 = /runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
 	condition:
-		filesize < 1MB and ($ps1 or $ps2) and ($pm1 or $pm2) and
+		filesize < 1MB and uint16(0) != 0x5a4d and ($ps1 or $ps2) and ($pm1 or $pm2) and
 		($near or ($sh and $out and $req))
 }
 
@@ -99,7 +100,7 @@ rule EXH_WEBSHELL_ASPNET_Assembly_Load_Request
 		$pm1 = "<%" ascii wide
 		$pm2 = /runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
 	condition:
-		filesize < 512KB and ($al or $alr) and ($pm1 or $pm2) and
+		filesize < 512KB and uint16(0) != 0x5a4d and ($al or $alr) and ($pm1 or $pm2) and
 		($near or ($body and $inst and $dec))
 }
 
@@ -121,7 +122,7 @@ rule EXH_WEBSHELL_ASPNET_Compiler_Request
 		$pm1 = "<%" ascii wide
 		$pm2 = /runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
 	condition:
-		filesize < 512KB and $req and ($pm1 or $pm2) and (($cp and $comp) or $ros)
+		filesize < 512KB and uint16(0) != 0x5a4d and $req and ($pm1 or $pm2) and (($cp and $comp) or $ros)
 }
 
 rule EXH_WEBSHELL_ASPNET_Socket_Tunnel
@@ -148,7 +149,7 @@ rule EXH_WEBSHELL_ASPNET_Socket_Tunnel
 		$pm1 = "<%" ascii wide
 		$pm2 = /runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
 	condition:
-		filesize < 512KB and ($s1 or $s2) and ($pm1 or $pm2) and
+		filesize < 512KB and uint16(0) != 0x5a4d and ($s1 or $s2) and ($pm1 or $pm2) and
 		(2 of ($hdr, $bin, $sess, $xh, $tgt) or
 		 (1 of ($hdr, $bin, $sess, $xh, $tgt) and 2 of ($v*)))
 }
@@ -172,7 +173,7 @@ rule EXH_WEBSHELL_XSLT_Script_Loader
 		$pm1 = "<%" ascii wide
 		$pm2 = /runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
 	condition:
-		filesize < 512KB and
+		filesize < 512KB and uint16(0) != 0x5a4d and
 		(($msx and $danger) or ($xct and $en and $req and ($pm1 or $pm2)))
 }
 
@@ -202,7 +203,7 @@ rule EXH_WEBSHELL_ASPNET_File_Manager
 		$pm1 = "<%" ascii wide
 		$pm2 = /runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
 	condition:
-		filesize < 2MB and $req and ($pm1 or $pm2) and
+		filesize < 2MB and uint16(0) != 0x5a4d and $req and ($pm1 or $pm2) and
 		5 of ($list, $drv, $upl, $del, $exec, $time, $reg, $sql, $proc, $net, $iis)
 }
 
@@ -221,7 +222,7 @@ rule EXH_WEBSHELL_ASPNET_File_Write_Request
 		$pm1 = "<%" ascii wide
 		$pm2 = /runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
 	condition:
-		filesize < 1MB and $w and ($pm1 or $pm2)
+		filesize < 1MB and uint16(0) != 0x5a4d and $w and ($pm1 or $pm2)
 }
 
 rule EXH_WEBSHELL_ASP_SQL_Console
@@ -243,6 +244,6 @@ rule EXH_WEBSHELL_ASP_SQL_Console
 		$pm1 = "<%" ascii wide
 		$pm2 = /runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
 	condition:
-		filesize < 1MB and ($pm1 or $pm2) and ($cmd or #ado > #srv) and
+		filesize < 1MB and uint16(0) != 0x5a4d and ($pm1 or $pm2) and ($cmd or #ado > #srv) and
 		($conn or filesize < 64KB)
 }

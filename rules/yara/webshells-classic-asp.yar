@@ -9,8 +9,8 @@
  *
  * VBScript is case-insensitive, so everything here is nocase; ascii and
  * wide (UTF-16LE pages).  Every rule needs "<%" or runat=server, begins with
- * a size test (prefilter), and names its false-positive budget and what
- * legitimate code looks like (fp_budget, legit).
+ * a size test and "not a PE file" (prefilter), and names its false-positive
+ * budget and what legitimate code looks like (fp_budget, legit).
  */
 
 rule EXH_WEBSHELL_ASP_Eval_Execute_Request
@@ -28,7 +28,7 @@ rule EXH_WEBSHELL_ASP_Eval_Execute_Request
 		$pm1 = "<%" ascii wide
 		$pm2 = /runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
 	condition:
-		filesize < 1MB and $x and ($pm1 or $pm2)
+		filesize < 1MB and uint16(0) != 0x5a4d and $x and ($pm1 or $pm2)
 }
 
 rule EXH_WEBSHELL_ASP_Execute_Statement
@@ -48,7 +48,7 @@ rule EXH_WEBSHELL_ASP_Execute_Statement
 		$pm1 = "<%" ascii wide
 		$pm2 = /runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
 	condition:
-		filesize < 16KB and $x and $req and not $fso and ($pm1 or $pm2)
+		filesize < 16KB and uint16(0) != 0x5a4d and $x and $req and not $fso and ($pm1 or $pm2)
 }
 
 rule EXH_WEBSHELL_ASP_Shell_Exec_Request
@@ -72,7 +72,7 @@ rule EXH_WEBSHELL_ASP_Shell_Exec_Request
 		$pm1 = "<%" ascii wide
 		$pm2 = /runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
 	condition:
-		filesize < 1MB and 1 of ($wsh*) and $exec and $req and ($pm1 or $pm2) and
+		filesize < 1MB and uint16(0) != 0x5a4d and 1 of ($wsh*) and $exec and $req and ($pm1 or $pm2) and
 		($near or $cmd)
 }
 
@@ -93,7 +93,7 @@ rule EXH_WEBSHELL_ASP_File_Write_Request
 		$pm1 = "<%" ascii wide
 		$pm2 = /runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
 	condition:
-		filesize < 1MB and ($w or $o) and ($pm1 or $pm2)
+		filesize < 1MB and uint16(0) != 0x5a4d and ($w or $o) and ($pm1 or $pm2)
 }
 
 rule EXH_WEBSHELL_ASP_Stream_Uploader
@@ -114,7 +114,7 @@ rule EXH_WEBSHELL_ASP_Stream_Uploader
 		$pm1 = "<%" ascii wide
 		$pm2 = /runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
 	condition:
-		filesize < 12KB and $ado and $br and $save and not $class and ($pm1 or $pm2)
+		filesize < 12KB and uint16(0) != 0x5a4d and $ado and $br and $save and not $class and ($pm1 or $pm2)
 }
 
 rule EXH_WEBSHELL_ASP_FSO_File_Manager
@@ -140,7 +140,7 @@ rule EXH_WEBSHELL_ASP_FSO_File_Manager
 		$pm1 = "<%" ascii wide
 		$pm2 = /runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
 	condition:
-		filesize < 2MB and $fso and $rp and ($pm1 or $pm2) and
+		filesize < 2MB and uint16(0) != 0x5a4d and $fso and $rp and ($pm1 or $pm2) and
 		4 of ($list, $del, $write, $exec, $drv, $upl, $db)
 }
 
@@ -160,5 +160,5 @@ rule EXH_SUSP_ASP_Script_Encoded
 		$pm1 = "<%" ascii wide
 		$pm2 = /runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
 	condition:
-		filesize < 2MB and $enc and ($lang or $pm1 or $pm2)
+		filesize < 2MB and uint16(0) != 0x5a4d and $enc and ($lang or $pm1 or $pm2)
 }
