@@ -13,6 +13,27 @@
  * budget and what legitimate code looks like (fp_budget, legit).
  */
 
+
+/*
+ * Shared by the rules below: the file holds server code ("<%" or
+ * runat=server).  Searched once instead of once per rule; on large pages
+ * these markers occur hundreds of times and were most of the rules' cost.
+ */
+private rule EXH_INFO_ASP_Server_Code
+{
+	meta:
+		score = 0
+		description = "classic-ASP server-code marker (<% or runat=server); private, used by the rules of this file"
+		reference = "issue 20 item 1"
+		date = "2026-12-07"
+		author = "exhume"
+	strings:
+		$pm1 = "<%" ascii wide
+		$pm2 = /runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
+	condition:
+		filesize < 1MB and uint16(0) != 0x5a4d and any of them
+}
+
 rule EXH_WEBSHELL_ASP_Eval_Execute_Request
 {
 	meta:
@@ -25,10 +46,8 @@ rule EXH_WEBSHELL_ASP_Eval_Execute_Request
 		legit = "none known; conn.Execute(sql & Request(..)) (ADO, injection-prone) and Server.Execute are excluded by the dot before the keyword"
 	strings:
 		$x = /(^|[^.\w])(Eval|Execute|ExecuteGlobal)(\s{1,8}|\s{0,8}\(\s{0,8})[^\r\n:<>]{0,120}Request\s{0,4}(\(|\.\s{0,4}(Form|QueryString|Item|Cookies|ServerVariables|BinaryRead))/ ascii wide nocase
-		$pm1 = "<%" ascii wide
-		$pm2 = /runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
 	condition:
-		filesize < 1MB and uint16(0) != 0x5a4d and $x and ($pm1 or $pm2)
+		filesize < 1MB and uint16(0) != 0x5a4d and $x and EXH_INFO_ASP_Server_Code
 }
 
 rule EXH_WEBSHELL_ASP_Execute_Statement
@@ -45,10 +64,8 @@ rule EXH_WEBSHELL_ASP_Execute_Statement
 		$x = /(^|[\s:])(Execute|ExecuteGlobal)(\s{1,8}|\s{0,8}\(\s{0,8})[A-Za-z_]\w{0,30}\s{0,4}\)?\s{0,4}(\r|\n|:|%>|')/ ascii wide nocase
 		$req = /Request\s{0,4}(\(|\.\s{0,4}(Form|QueryString|Item|Cookies|BinaryRead))/ ascii wide nocase
 		$fso = /(OpenTextFile|ReadAll|Scripting\.FileSystemObject)/ ascii wide nocase
-		$pm1 = "<%" ascii wide
-		$pm2 = /runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
 	condition:
-		filesize < 16KB and uint16(0) != 0x5a4d and $x and $req and not $fso and ($pm1 or $pm2)
+		filesize < 16KB and uint16(0) != 0x5a4d and $x and $req and not $fso and EXH_INFO_ASP_Server_Code
 }
 
 rule EXH_WEBSHELL_ASP_Shell_Exec_Request
@@ -69,10 +86,8 @@ rule EXH_WEBSHELL_ASP_Shell_Exec_Request
 		$near = /\.\s{0,4}(Exec|Run|ShellExecute)(\s{1,8}|\s{0,8}\()[^\r\n]{0,160}Request\s{0,4}(\(|\.\s{0,4}(Form|QueryString|Item|Cookies))/ ascii wide nocase
 		$cmd = /(cmd(\.exe)?["'\s]{1,4}\/[ck]|%ComSpec%|\.\s{0,4}StdOut\s{0,4}\.\s{0,4}ReadAll)/ ascii wide nocase
 		$req = /Request\s{0,4}(\(|\.\s{0,4}(Form|QueryString|Item|Cookies))/ ascii wide nocase
-		$pm1 = "<%" ascii wide
-		$pm2 = /runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
 	condition:
-		filesize < 1MB and uint16(0) != 0x5a4d and 1 of ($wsh*) and $exec and $req and ($pm1 or $pm2) and
+		filesize < 1MB and uint16(0) != 0x5a4d and 1 of ($wsh*) and $exec and $req and EXH_INFO_ASP_Server_Code and
 		($near or $cmd)
 }
 
@@ -90,10 +105,8 @@ rule EXH_WEBSHELL_ASP_File_Write_Request
 		$w = /(CreateTextFile|SaveToFile)(\s{1,8}|\s{0,8}\(\s{0,8})(Server\s{0,4}\.\s{0,4}MapPath\s{0,4}\(\s{0,4})?Request\s{0,4}(\(|\.\s{0,4}(Form|QueryString|Item|Cookies))/ ascii wide nocase
 		// OpenTextFile counts only for writing or appending (mode 2 or 8)
 		$o = /OpenTextFile\s{0,8}\(\s{0,8}(Server\s{0,4}\.\s{0,4}MapPath\s{0,4}\(\s{0,4})?Request\s{0,4}(\(|\.\s{0,4}(Form|QueryString|Item|Cookies))[^,\r\n]{0,60},\s{0,4}(2|8|ForWriting|ForAppending)\b/ ascii wide nocase
-		$pm1 = "<%" ascii wide
-		$pm2 = /runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
 	condition:
-		filesize < 1MB and uint16(0) != 0x5a4d and ($w or $o) and ($pm1 or $pm2)
+		filesize < 1MB and uint16(0) != 0x5a4d and ($w or $o) and EXH_INFO_ASP_Server_Code
 }
 
 rule EXH_WEBSHELL_ASP_Stream_Uploader
@@ -111,10 +124,8 @@ rule EXH_WEBSHELL_ASP_Stream_Uploader
 		$br = /Request\s{0,4}\.\s{0,4}BinaryRead/ ascii wide nocase
 		$save = /\.\s{0,4}SaveToFile/ ascii wide nocase
 		$class = /(^|[\r\n])\s{0,16}(Public\s{1,4}|Private\s{1,4})?Class\s{1,8}\w/ ascii wide nocase
-		$pm1 = "<%" ascii wide
-		$pm2 = /runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
 	condition:
-		filesize < 12KB and uint16(0) != 0x5a4d and $ado and $br and $save and not $class and ($pm1 or $pm2)
+		filesize < 12KB and uint16(0) != 0x5a4d and $ado and $br and $save and not $class and EXH_INFO_ASP_Server_Code
 }
 
 rule EXH_WEBSHELL_ASP_FSO_File_Manager
@@ -137,10 +148,8 @@ rule EXH_WEBSHELL_ASP_FSO_File_Manager
 		$drv = /\.\s{0,4}(Drives|DriveType|AvailableSpace)\b/ ascii wide nocase
 		$upl = /Request\s{0,4}\.\s{0,4}BinaryRead/ ascii wide nocase
 		$db = /ADODB\s{0,4}\.\s{0,4}Connection/ ascii wide nocase
-		$pm1 = "<%" ascii wide
-		$pm2 = /runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
 	condition:
-		filesize < 2MB and uint16(0) != 0x5a4d and $fso and $rp and ($pm1 or $pm2) and
+		filesize < 1MB and uint16(0) != 0x5a4d and $fso and $rp and EXH_INFO_ASP_Server_Code and
 		4 of ($list, $del, $write, $exec, $drv, $upl, $db)
 }
 
@@ -157,8 +166,6 @@ rule EXH_SUSP_ASP_Script_Encoded
 	strings:
 		$enc = /#@~\^[A-Za-z0-9+\/]{6}==/ ascii wide
 		$lang = /Language\s{0,4}=\s{0,4}["']?(VBScript|JScript)\.Encode/ ascii wide nocase
-		$pm1 = "<%" ascii wide
-		$pm2 = /runat\s{0,4}=\s{0,4}["']?server/ ascii wide nocase
 	condition:
-		filesize < 2MB and uint16(0) != 0x5a4d and $enc and ($lang or $pm1 or $pm2)
+		filesize < 1MB and uint16(0) != 0x5a4d and $enc and ($lang or EXH_INFO_ASP_Server_Code)
 }

@@ -252,6 +252,9 @@ main(int argc, char **argv)
 	    r.bytes, (double)(t1.tv_sec - t0.tv_sec) +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, r.levels[0], r.levels[1],
 	    r.levels[2], r.levels[3], r.skipped);
+	fprintf(stderr, "rulescan: prefilter %s; %zu reduced rule sets "
+	    "compiled\n", exh_rules_prefilter_note(r.rules),
+	    exh_rules_subsets_compiled(r.rules));
 	exh_matcher_destroy(r.m);
 	exh_rules_destroy(r.rules);
 	return rc != 0 ? rc : r.skipped > 0 ? 3 : 0;
