@@ -43,9 +43,9 @@ rule EXH_WEBSHELL_ASP_Eval_Execute_Request
 		date = "2026-12-07"
 		author = "exhume"
 		fp_budget = "0 per 1000 pages"
-		legit = "none known; conn.Execute(sql & Request(..)) (ADO, injection-prone) and Server.Execute are excluded by the dot before the keyword"
+		legit = "none known; conn.Execute(sql & Request(..)) (ADO, injection-prone) and Server.Execute are excluded by the dot before the keyword, ASP.NET data binding Eval(\"x\") + Request(..) by the closing parenthesis"
 	strings:
-		$x = /(^|[^.\w])(Eval|Execute|ExecuteGlobal)(\s{1,8}|\s{0,8}\(\s{0,8})[^\r\n:<>]{0,120}Request\s{0,4}(\(|\.\s{0,4}(Form|QueryString|Item|Cookies|ServerVariables|BinaryRead))/ ascii wide nocase
+		$x = /(^|[^.\w])(Eval|Execute|ExecuteGlobal)(\s{1,8}|\s{0,8}\(\s{0,8})[^\r\n:<>)]{0,120}Request\s{0,4}(\(|\.\s{0,4}(Form|QueryString|Item|Cookies|ServerVariables|BinaryRead))/ ascii wide nocase
 	condition:
 		filesize < 1MB and uint16(0) != 0x5a4d and $x and EXH_INFO_ASP_Server_Code
 }

@@ -319,7 +319,8 @@ BENIGN = {
     '<input type="submit" onclick="clkLgn()"/></form></body></html>\r\n',
     "grid.aspx":
     '<%@ Page Language="C#" %>\r\n<form runat="server"><asp:GridView id="G" runat="server"><Columns>\r\n'
-    '<asp:TemplateField><ItemTemplate><%# Eval("RequestId") %> - <%# Eval("Request.Title") %></ItemTemplate></asp:TemplateField>\r\n'
+    '<asp:TemplateField><ItemTemplate><%# Eval("RequestId") %> - <%# Eval("Request.Title") %>'
+    '<a href="<%# Eval("Url") + "?q=" + Server.UrlEncode(Request.QueryString["q"]) %>">link</a></ItemTemplate></asp:TemplateField>\r\n'
     '</Columns></asp:GridView></form>\r\n<script runat="server">\r\nvoid Page_Load(object s, EventArgs e) {\r\n'
     '  var cmd = new System.Data.SqlClient.SqlCommand("SELECT RequestId FROM Requests WHERE Owner = @o");\r\n'
     '  cmd.Parameters.AddWithValue("@o", Request.QueryString["owner"]);\r\n}\r\n</script>\r\n',

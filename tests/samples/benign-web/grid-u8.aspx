@@ -1,6 +1,6 @@
 <%@ Page Language="C#" %>
 <form runat="server"><asp:GridView id="G" runat="server"><Columns>
-<asp:TemplateField><ItemTemplate><%# Eval("RequestId") %> - <%# Eval("Request.Title") %></ItemTemplate></asp:TemplateField>
+<asp:TemplateField><ItemTemplate><%# Eval("RequestId") %> - <%# Eval("Request.Title") %><a href="<%# Eval("Url") + "?q=" + Server.UrlEncode(Request.QueryString["q"]) %>">link</a></ItemTemplate></asp:TemplateField>
 </Columns></asp:GridView></form>
 <script runat="server">
 void Page_Load(object s, EventArgs e) {
