@@ -42,7 +42,7 @@ TOOL_BIN    := $(filter-out build/tools/faultinject build/tools/lowspace,\
 EXHUME     := build/rel/exhume
 EXHUME_SAN := build/san/exhume
 
-.PHONY: all deps demo check check-fast lint unit integration bench image check-image \
+.PHONY: all deps demo check check-fast lint unit integration bench eval image check-image \
         clean install tools locale fuzz fuzz-smoke
 all: $(EXHUME) locale
 
@@ -179,6 +179,10 @@ fuzz: $(FUZZ_BIN) build/tools/mkfixture $(EXHUME_SAN)
 bench: deps
 	@$(MAKE) --no-print-directory all tools
 	@sh bench/run.sh
+
+# Generic web-shell rules on a benign corpus (skipped when there is none).
+eval: all tools
+	@sh bench/eval-webshells.sh
 
 -include image/image.mk
 
