@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /*
  * mklogs DIR             fixture tree under DIR (Windows layout below
@@ -92,18 +93,15 @@ die(const char *what)
 static void
 iso(struct gen *g, char *dst, size_t n, int space)
 {
-	int64_t s = g->t;
-	int day = (int)(s / 86400) + 1, rem = (int)(s % 86400);
+	/* g->t counts seconds from 2021-03-01T00:00:00Z. */
+	time_t s = (time_t)(1614556800 + g->t);
+	int ms = (int)(rnd(g) % 1000);
+	struct tm tm;
 
-	/* March 2021 and on into April: enough for these logs. */
-	if (day <= 31)
-		snprintf(dst, n, space ? "2021-03-%02d %02d:%02d:%02d" :
-		    "2021-03-%02dT%02d:%02d:%02d.%03dZ", day, rem / 3600,
-		    rem / 60 % 60, rem % 60, (int)(rnd(g) % 1000));
-	else
-		snprintf(dst, n, space ? "2021-04-%02d %02d:%02d:%02d" :
-		    "2021-04-%02dT%02d:%02d:%02d.%03dZ", day - 31, rem / 3600,
-		    rem / 60 % 60, rem % 60, (int)(rnd(g) % 1000));
+	gmtime_r(&s, &tm);
+	snprintf(dst, n, space ? "%04d-%02d-%02d %02d:%02d:%02d" :
+	    "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
 }
 
 static void
