@@ -73,6 +73,17 @@ ten_hits_on_one_key_are_one_finding_with_five_samples(void **state)
 	assert_int_equal(f->line, 7);
 	assert_int_equal(f->score, 90);
 	assert_non_null(strstr(f->grouped, "client and URI"));
+	/* findings.jsonl carries the group. */
+	{
+		struct exh_buf js = { 0 };
+
+		assert_int_equal(exh_finding_to_json(f, &js), EXH_OK);
+		assert_non_null(strstr(js.data, "\"count\":10"));
+		assert_non_null(strstr(js.data, "\"clients\":[\"192.0.2.1\""));
+		assert_non_null(strstr(js.data, "\"samples\":[{\"line\":1,"));
+		assert_non_null(strstr(js.data, "\"text\":\"line 1\""));
+		exh_buf_free(&js);
+	}
 	exh_findings_destroy(fs);
 	exh_group_destroy(t);
 }
