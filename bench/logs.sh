@@ -3,6 +3,8 @@
 # Test-ProxyLogon 26855 filter, over the same generated HttpProxy logs.
 # Needs build/tools/{mklogs,logscan-run} (make tools).  LOGS_BENCH_SIZE sets the
 # size of the big log (default 512M); LOGS_BENCH_DIR where to put it.
+# Then the IIS web-shell benchmark (LOGS_BENCH_IIS_SIZE, default 1G): 10
+# planted shell requests in OWA traffic, findings and peak RSS.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 tools=${TOOLS:-$top/build/tools}
@@ -60,3 +62,24 @@ measure "exhume logscan (all checks)" sh -c "'$tools/logscan-run' -r '$top/rules
 echo "Log analysis throughput over $(awk -v b="$bytes" 'BEGIN { printf "%.0f MB", b / 1048576 }') of HttpProxy logs ($(nproc) cores, $(uname -m))"
 printf "%-34s %8s %9s %8s %9s  %s\n" "tool" "wall s" "MB/s" "cpu s" "MB/s cpu" "result"
 cat "$tmp/table"
+
+# Web-shell use in a big IIS log of ordinary OWA traffic (Exchange's own
+# pages, GET and POST) with 10 planted shell requests from one client:
+# they must come out as at most 2 findings, nothing else, in bounded memory.
+# LOGS_BENCH_IIS_SIZE sets its size (default 1G).
+iis_size=${LOGS_BENCH_IIS_SIZE:-1G}
+iis="$tmp/u_ex210303.log"
+rm -f "$log"	# room for the IIS log
+"$tools/mklogs" --owa "$iis_size" "$iis" >/dev/null
+iis_bytes=$(wc -c <"$iis")
+/usr/bin/time -v "$tools/logscan-run" -r "$top/rules" -v \
+    -w 'C:\inetpub\logs\LogFiles\W3SVC1\u_ex210303.log' "$iis" \
+    >"$tmp/iis.out" 2>"$tmp/iis.time"
+echo
+echo "IIS web-shell benchmark over $(awk -v b="$iis_bytes" 'BEGIN { printf "%.0f MB", b / 1048576 }') of OWA traffic with 10 planted shell requests"
+awk '$1 == "count" { print "  findings of " $2 ": " $3 }
+    $1 == "findings" { print "  findings in all: " $2 }
+    $1 == "seconds" { print "  seconds: " $2 }
+    $1 == "mbps" { print "  MB/s: " $2 }' "$tmp/iis.out"
+awk '$1 == "hit" && $3 == "iis/webshell-use" { c = $NF } END { print "  web-shell hits in the finding(s): " c }' "$tmp/iis.out"
+grep -E 'Maximum resident set size' "$tmp/iis.time" | sed 's/^[[:space:]]*/  /'

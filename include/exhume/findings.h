@@ -2,6 +2,7 @@
 #ifndef EXHUME_FINDINGS_H
 #define EXHUME_FINDINGS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "exhume/core.h"
@@ -36,6 +37,16 @@ struct exh_kv {
 	char *value;
 };
 
+/* One sample of a grouped finding: a log line (raw) and where it was. */
+struct exh_sample {
+	uint64_t line;
+	int64_t time;
+	char *text;
+};
+
+#define EXH_GROUP_SAMPLES	5	/* sample lines kept per group */
+#define EXH_GROUP_CLIENTS	16	/* client addresses kept per group */
+
 /* A finding.  Strings are owned by the finding, may be NULL, and are raw:
  * escape them at the output boundary. */
 struct exh_finding {
@@ -64,6 +75,19 @@ struct exh_finding {
 
 	struct exh_reason *reasons;
 	size_t nreasons;
+
+	/* Aggregation (findings/group.c): count 0 is a single hit; above 1,
+	 * the finding stands for count hits sharing check, file and target. */
+	uint64_t count;
+	int64_t first, last;	/* FILETIME of the first and last hit */
+	char **clients;		/* distinct client addresses, at most
+				   EXH_GROUP_CLIENTS */
+	size_t nclients;
+	bool clients_cut;	/* more distinct clients than listed */
+	struct exh_sample *samples;	/* at most EXH_GROUP_SAMPLES */
+	size_t nsamples;
+	char *grouped;		/* what the hits share, e.g. "client and URI";
+				   NULL for a single hit */
 };
 
 /* Allocates an empty finding (kind FILE, level INFO); NULL on ENOMEM. */
@@ -79,6 +103,12 @@ int exh_finding_add_reason(struct exh_finding *f, const char *kind,
     const char *reference, const char *detail);
 int exh_finding_add_field(struct exh_finding *f, const char *key,
     const char *value);
+
+/* Adds client to f's bounded client list (no duplicates). */
+int exh_finding_add_client(struct exh_finding *f, const char *client);
+/* Adds a sample line while f holds fewer than EXH_GROUP_SAMPLES. */
+int exh_finding_add_sample(struct exh_finding *f, uint64_t line, int64_t time,
+    const char *text);
 
 /* Recomputes score and level from the reasons (THOR formula). */
 void exh_finding_rescore(struct exh_finding *f);
@@ -155,5 +185,30 @@ struct exh_stats exh_findings_stats(const struct exh_findings *c);
 /* Marks the results partial (cancelled or a fatal volume error). */
 void exh_findings_set_partial(struct exh_findings *c, const char *why);
 const char *exh_findings_partial(const struct exh_findings *c);
+
+/*
+ * Aggregation of repeated hits, for every analyser (findings/group.c).  A
+ * table of at most `cap` groups; a hit joins the group of its check and
+ * key (the target the caller chose: client and URI, ...), so repeated
+ * hits are one finding with count, first/last time, clients and samples.
+ * Per check at most `per_check` keys get a group of their own; further
+ * keys, and every new key once the table is full, fold into the check's
+ * "other" group, which still counts.  Memory is bounded by cap, the key
+ * length limit and the sample limits, whatever the input.
+ */
+struct exh_group_table;
+
+#define EXH_GROUP_KEY_MAX	512	/* longer keys are compared cut */
+
+/* target names what a key stands for ("client and URI"); not copied. */
+int exh_group_create(size_t cap, size_t per_check, const char *target,
+    struct exh_group_table **out, struct exh_err *err);
+void exh_group_destroy(struct exh_group_table *t);
+/* Takes ownership of f (scored, f->check set), also on failure. */
+int exh_group_add(struct exh_group_table *t, const char *key,
+    struct exh_finding *f, struct exh_err *err);
+/* Hands every group to c as one finding and empties the table. */
+int exh_group_flush(struct exh_group_table *t, struct exh_findings *c,
+    struct exh_err *err);
 
 #endif /* EXHUME_FINDINGS_H */

@@ -44,6 +44,13 @@ exh_finding_free(struct exh_finding *f)
 	free(f->owner);
 	free(f->client_ip);
 	free(f->excerpt);
+	for (i = 0; i < f->nclients; i++)
+		free(f->clients[i]);
+	free(f->clients);
+	for (i = 0; i < f->nsamples; i++)
+		free(f->samples[i].text);
+	free(f->samples);
+	free(f->grouped);
 	free(f);
 }
 
@@ -120,6 +127,52 @@ exh_finding_add_field(struct exh_finding *f, const char *key,
 	return EXH_OK;
 }
 
+int
+exh_finding_add_client(struct exh_finding *f, const char *client)
+{
+	char **grown;
+	size_t i;
+
+	if (client == NULL || client[0] == '\0')
+		return EXH_OK;
+	for (i = 0; i < f->nclients; i++)
+		if (strcmp(f->clients[i], client) == 0)
+			return EXH_OK;
+	if (f->nclients >= EXH_GROUP_CLIENTS) {
+		f->clients_cut = true;
+		return EXH_OK;
+	}
+	if ((grown = realloc(f->clients, (f->nclients + 1) *
+	    sizeof(*grown))) == NULL)
+		return EXH_ENOMEM;
+	f->clients = grown;
+	if ((grown[f->nclients] = strdup(client)) == NULL)
+		return EXH_ENOMEM;
+	f->nclients++;
+	return EXH_OK;
+}
+
+int
+exh_finding_add_sample(struct exh_finding *f, uint64_t line, int64_t time,
+    const char *text)
+{
+	struct exh_sample *grown;
+
+	if (f->nsamples >= EXH_GROUP_SAMPLES)
+		return EXH_OK;
+	if ((grown = realloc(f->samples, (f->nsamples + 1) *
+	    sizeof(*grown))) == NULL)
+		return EXH_ENOMEM;
+	f->samples = grown;
+	grown[f->nsamples].line = line;
+	grown[f->nsamples].time = time;
+	if ((grown[f->nsamples].text = strdup(text != NULL ? text : "")) ==
+	    NULL)
+		return EXH_ENOMEM;
+	f->nsamples++;
+	return EXH_OK;
+}
+
 struct exh_finding *
 exh_finding_dup(const struct exh_finding *f)
 {
@@ -152,6 +205,17 @@ exh_finding_dup(const struct exh_finding *f)
 	for (i = 0; rc == EXH_OK && i < f->nfields; i++)
 		rc = exh_finding_add_field(d, f->fields[i].key,
 		    f->fields[i].value);
+	d->count = f->count;
+	d->first = f->first;
+	d->last = f->last;
+	d->clients_cut = f->clients_cut;
+	for (i = 0; rc == EXH_OK && i < f->nclients; i++)
+		rc = exh_finding_add_client(d, f->clients[i]);
+	for (i = 0; rc == EXH_OK && i < f->nsamples; i++)
+		rc = exh_finding_add_sample(d, f->samples[i].line,
+		    f->samples[i].time, f->samples[i].text);
+	if (rc == EXH_OK)
+		rc = dup_str(&d->grouped, f->grouped);
 	if (rc != EXH_OK) {
 		exh_finding_free(d);
 		return NULL;

@@ -54,6 +54,35 @@ put_file_part(struct exh_json *w, const struct exh_finding *f)
 	exh_json_macb(w, "fn", &f->file.fn, EXH_JSON_ABSENT_EMPTY);
 }
 
+/* A grouped finding: how many hits, when, from whom, and a few of them. */
+static void
+put_group(struct exh_json *w, const struct exh_finding *f)
+{
+	size_t i;
+
+	if (f->count <= 1 && f->grouped == NULL)
+		return;
+	exh_json_uint(w, "count", f->count);
+	exh_json_time(w, "first", f->first, EXH_JSON_ABSENT_EMPTY);
+	exh_json_time(w, "last", f->last, EXH_JSON_ABSENT_EMPTY);
+	exh_json_str(w, "grouped", f->grouped);
+	exh_json_open(w, "clients", '[');
+	for (i = 0; i < f->nclients; i++)
+		exh_json_str(w, NULL, f->clients[i]);
+	exh_json_close(w, ']');
+	exh_json_bool(w, "clients_cut", f->clients_cut);
+	exh_json_open(w, "samples", '[');
+	for (i = 0; i < f->nsamples; i++) {
+		exh_json_open(w, NULL, '{');
+		exh_json_uint(w, "line", f->samples[i].line);
+		exh_json_time(w, "time", f->samples[i].time,
+		    EXH_JSON_ABSENT_EMPTY);
+		exh_json_str(w, "text", f->samples[i].text);
+		exh_json_close(w, '}');
+	}
+	exh_json_close(w, ']');
+}
+
 static void
 put_record_part(struct exh_json *w, const struct exh_finding *f)
 {
@@ -64,6 +93,7 @@ put_record_part(struct exh_json *w, const struct exh_finding *f)
 	exh_json_str(w, "client_ip", f->client_ip);
 	exh_json_str(w, "excerpt", f->excerpt);
 	put_fields(w, f);
+	put_group(w, f);
 }
 
 int

@@ -221,6 +221,9 @@ logscan_set_header(struct logscan_filestate *sc, const char *text, size_t n)
 			sc->c_ip = (int)k;
 		if (name_is(f, "cs(User-Agent)"))
 			sc->c_ua = (int)k;
+		if (sc->c_stem < 0 && (name_is(f, "cs-uri-stem") ||
+		    name_is(f, "UrlStem")))
+			sc->c_stem = (int)k;
 	}
 	if (sc->c_date < 0 || sc->c_clock < 0)
 		sc->c_date = sc->c_clock = -1;

@@ -141,6 +141,35 @@ oab_outside(struct logscan_filestate *sc, const struct logscan_clause *c,
 	    (size_t)w));
 }
 
+/* True when stem is one of the pages exchange-pages.tsv lists. */
+bool
+logscan_own_page(const struct exh_logscan *ls, const char *stem, size_t n)
+{
+	size_t dlen = n, i;
+
+	while (dlen > 0 && stem[dlen - 1] != '/')
+		dlen--;
+	if (dlen == 0)
+		return false;
+	dlen--;			/* the folder, without the last '/' */
+	for (i = 0; i < ls->npages; i++) {
+		const struct logscan_page *p = &ls->pages[i];
+		bool in;
+
+		if (p->below)
+			in = dlen >= p->flen && logscan_iequal(stem, p->flen,
+			    p->folder, p->flen) && (dlen == p->flen ||
+			    stem[p->flen] == '/');
+		else
+			in = dlen == p->flen && logscan_iequal(stem, dlen,
+			    p->folder, p->flen);
+		if (in && logscan_like_match(&p->name, stem + dlen + 1,
+		    n - dlen - 1))
+			return true;
+	}
+	return false;
+}
+
 static bool
 clause_test(struct logscan_filestate *sc, const struct logscan_clause *c)
 {
@@ -195,6 +224,9 @@ clause_test(struct logscan_filestate *sc, const struct logscan_clause *c)
 		break;
 	case LOGSCAN_OP_OAB_OUTSIDE:
 		r = oab_outside(sc, c, v, n);
+		break;
+	case LOGSCAN_OP_OWNPAGE:
+		r = logscan_own_page(sc->ls, v, n);
 		break;
 	default:
 		break;
@@ -315,6 +347,40 @@ logscan_hand_over(struct logscan_filestate *sc, struct exh_finding *f, int rc)
 	return exh_findings_add(sc->out, f, sc->err);
 }
 
+/*
+ * Repeated hits of one check on one client and URI are one finding
+ * (findings/group.c); the key is "client<US>uri", the URI folded to
+ * lower case since IIS serves it without regard to case.
+ */
+static int
+group_hit(struct logscan_filestate *sc, struct exh_finding *f, int rc)
+{
+	char key[EXH_GROUP_KEY_MAX];
+	size_t k = 0, i;
+
+	if (rc != EXH_OK) {
+		exh_finding_free(f);
+		return exh_err_set(sc->err, EXH_ENOMEM, 0,
+		    "log: finding: out of memory");
+	}
+	exh_finding_rescore(f);
+	if (f->client_ip != NULL)
+		for (i = 0; f->client_ip[i] != '\0' && k + 2 < sizeof(key);
+		    i++)
+			key[k++] = f->client_ip[i];
+	key[k++] = '\x1f';
+	if (sc->have_hdr && sc->c_stem >= 0 && (size_t)sc->c_stem < sc->nf)
+		for (i = 0; i < sc->f[sc->c_stem].n && k + 1 < sizeof(key);
+		    i++)
+			{
+			char c = sc->f[sc->c_stem].p[i];
+
+			key[k++] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+		}
+	key[k] = '\0';
+	return exh_group_add(sc->groups, key, f, sc->err);
+}
+
 static int
 emit(struct logscan_filestate *sc, const struct logscan_rule *r,
     const char *hit)
@@ -363,7 +429,7 @@ emit(struct logscan_filestate *sc, const struct logscan_rule *r,
 		rc = exh_finding_add_reason(f, "log", chk->id, r->score,
 		    chk->desc, chk->ref, detail.data);
 	exh_buf_free(&detail);
-	return logscan_hand_over(sc, f, rc);
+	return group_hit(sc, f, rc);
 }
 
 int

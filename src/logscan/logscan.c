@@ -155,6 +155,7 @@ scan_free(struct logscan_filestate *sc)
 	free(sc->hdr);
 	free(sc->col_of);
 	logscan_rx_free(&sc->rx);
+	exh_group_destroy(sc->groups);
 	free(sc->memo_at);
 	free(sc->memo_val);
 }
@@ -213,6 +214,10 @@ exh_logscan_file(struct exh_logscan *ls, const char *winpath, int family,
 	sc.space_sep = family == EXH_LOG_IIS;
 	sc.cap = LOGSCAN_LINE_CAP + LOGSCAN_CHUNK;
 	sc.c_time = sc.c_date = sc.c_clock = sc.c_ip = sc.c_ua = -1;
+	sc.c_stem = -1;
+	if ((status = exh_group_create(LOGSCAN_GROUPS, LOGSCAN_GROUPS_PER_CHECK,
+	    "client and URI", &sc.groups, err)) != EXH_OK)
+		return status;
 	sc.zin = malloc(LOGSCAN_ZIN_SIZE);
 	sc.buf = malloc(sc.cap);
 	sc.scratch = malloc(sc.cap);
@@ -231,6 +236,11 @@ exh_logscan_file(struct exh_logscan *ls, const char *winpath, int family,
 	for (size_t i = 0; i <= ls->nfields; i++)
 		sc.col_of[i] = -1;
 	status = logscan_pump(&sc);
+	/* Hits found before a failure are still reported. */
+	if (status == EXH_OK)
+		status = exh_group_flush(sc.groups, out, err);
+	else
+		(void)exh_group_flush(sc.groups, out, &(struct exh_err){ 0 });
 	if (status == EXH_OK)
 		status = note_damage(&sc);
 	account(&sc);

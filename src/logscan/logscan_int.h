@@ -32,6 +32,7 @@ enum logscan_op {
 	LOGSCAN_OP_IPLIST,
 	LOGSCAN_OP_FLAGGED,
 	LOGSCAN_OP_OAB_OUTSIDE,
+	LOGSCAN_OP_OWNPAGE,
 };
 
 /* What a -like pattern reduces to, so most lines are decided by one
@@ -96,6 +97,14 @@ struct logscan_pset {
 	size_t n;
 };
 
+/* One line of exchange-pages.tsv: a page Exchange or IIS itself serves. */
+struct logscan_page {
+	char *folder;		/* URL folder, no trailing '/' */
+	size_t flen;
+	bool below;		/* FOLDER ends in "/" and a star: and below */
+	struct logscan_clause name;	/* -like over the file name */
+};
+
 /* Case-insensitive string set with one value per key. */
 struct logscan_strset {
 	char **keys;		/* lower-case */
@@ -119,6 +128,8 @@ struct exh_logscan {
 	size_t nfields;
 	struct logscan_strset ips;
 	struct logscan_strset flagged;
+	struct logscan_page *pages;	/* exchange-pages.tsv */
+	size_t npages;
 	char *install;
 	struct exh_log_coverage cov[EXH_LOG_NFAMILIES];
 	struct exh_log_coverage covlist[EXH_LOG_NFAMILIES];
@@ -158,6 +169,8 @@ const char *logscan_strset_get(const struct logscan_strset *set,
     size_t klen);
 void logscan_strset_free(struct logscan_strset *set);
 bool logscan_parse_time(const char *s, size_t n, int64_t *out);
+bool logscan_own_page(const struct exh_logscan *ls, const char *stem,
+    size_t n);
 bool logscan_parse_date_time(const char *d, size_t dn, const char *t, size_t tn,
     int64_t *out);
 
@@ -166,6 +179,11 @@ bool logscan_parse_date_time(const char *d, size_t dn, const char *t, size_t tn,
 #define LOGSCAN_ZIN_SIZE	(64u * 1024u)
 #define LOGSCAN_MAXCOLS		1024u
 #define LOGSCAN_EXCERPT_MAX	4096u
+/* Aggregation per file: at most this many groups (check and client and
+ * URI), at most LOGSCAN_GROUPS_PER_CHECK of them for one check; the rest
+ * fold into one "other" finding per check (findings/group.c). */
+#define LOGSCAN_GROUPS		1024u
+#define LOGSCAN_GROUPS_PER_CHECK	100u
 
 struct logscan_fld {
 	const char *p;
@@ -178,6 +196,7 @@ struct logscan_filestate {
 	int family;
 	const char *winpath;
 	struct exh_findings *out;
+	struct exh_group_table *groups;	/* hits of this file, grouped */
 	struct exh_err *err;
 
 	exh_read_fn rd;

@@ -1,4 +1,4 @@
-/* Loads rules/logs/: checks, patterns, path and user-agent sets, attacker IPs. */
+/* Loads rules/logs/: checks, patterns, path, parameter and user-agent sets, Exchange's own pages, attacker IPs. */
 #include <sys/types.h>
 
 #include <errno.h>
@@ -127,6 +127,7 @@ static const struct {
 	{ "iplist", LOGSCAN_OP_IPLIST, false },
 	{ "flagged", LOGSCAN_OP_FLAGGED, false },
 	{ "oab-outside", LOGSCAN_OP_OAB_OUTSIDE, true },
+	{ "ownpage", LOGSCAN_OP_OWNPAGE, false },
 };
 
 void
@@ -488,6 +489,68 @@ load_ips(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 	return status;
 }
 
+/* exchange-pages.tsv: FOLDER<TAB>NAME, the pages Exchange and IIS serve
+ * themselves; a FOLDER ending in "/" and a star also covers the folders
+ * below it. */
+static int
+add_page(struct exh_logscan *ls, char *folder, const char *name,
+    const struct src *s, struct exh_err *err)
+{
+	struct logscan_page *np, *pg;
+	size_t flen = strlen(folder);
+	bool below = false;
+	int status;
+
+	if (folder[0] != '/' || name[0] == '\0' || strchr(name, '/') != NULL)
+		return bad(err, s, "need /FOLDER<tab>PAGE (a file name or "
+		    "-like pattern, no '/')");
+	if (flen >= 2 && strcmp(folder + flen - 2, "/*") == 0) {
+		below = true;
+		flen -= 2;
+	}
+	while (flen > 0 && folder[flen - 1] == '/')
+		flen--;
+	if ((np = realloc(ls->pages, (ls->npages + 1) * sizeof(*np))) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, 0, "rules: out of memory");
+	ls->pages = np;
+	pg = &np[ls->npages];
+	memset(pg, 0, sizeof(*pg));
+	if ((pg->folder = strndup(folder, flen)) == NULL)
+		return exh_err_set(err, EXH_ENOMEM, 0, "rules: out of memory");
+	pg->flen = flen;
+	pg->below = below;
+	status = compile_clause(ls, &pg->name, "_line", "like", name, s, err);
+	if (status != EXH_OK) {
+		logscan_clause_free(&pg->name);
+		free(pg->folder);
+		return status;
+	}
+	ls->npages++;
+	return EXH_OK;
+}
+
+static int
+load_pages(struct exh_logscan *ls, const char *dir, struct exh_err *err)
+{
+	struct src s = { "exchange-pages.tsv", NULL, NULL };
+	char *line, *col[MAXCOLS];
+	int status;
+
+	if ((status = open_data(dir, &s, err)) != EXH_OK) {
+		close_data(&s);
+		return status;
+	}
+	while (status == EXH_OK && next_line(&s, &line, &status, err)) {
+		if (exh_fields_split(line, col, MAXCOLS) != 2) {
+			status = bad(err, &s, "need /FOLDER<tab>PAGE");
+			break;
+		}
+		status = add_page(ls, col[0], col[1], &s, err);
+	}
+	close_data(&s);
+	return status;
+}
+
 /* One extra column of patterns.tsv: "FIELD OP [VALUE]" or a directive. */
 static int
 extra_column(struct exh_logscan *ls, struct logscan_rule *r, char *text,
@@ -560,6 +623,7 @@ clause_cost(const struct logscan_clause *c)
 		return 3;
 	case LOGSCAN_OP_IPLIST:
 	case LOGSCAN_OP_FLAGGED:
+	case LOGSCAN_OP_OWNPAGE:
 		return 4;
 	case LOGSCAN_OP_INSET:
 		return 5;
@@ -732,6 +796,9 @@ logscan_load_rules(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 	    EXH_OK ||
 	    (status = load_sets(ls, dir, "user-agents.txt", false, err)) !=
 	    EXH_OK ||
+	    (status = load_sets(ls, dir, "shell-params.tsv", true, err)) !=
+	    EXH_OK ||
+	    (status = load_pages(ls, dir, err)) != EXH_OK ||
 	    (status = load_ips(ls, dir, err)) != EXH_OK ||
 	    (status = load_patterns(ls, dir, err)) != EXH_OK)
 		return status;
@@ -772,6 +839,13 @@ logscan_free_rules(struct exh_logscan *ls)
 		free(ls->sets[i].name);
 	}
 	free(ls->sets);
+	for (i = 0; i < ls->npages; i++) {
+		logscan_clause_free(&ls->pages[i].name);
+		free(ls->pages[i].folder);
+	}
+	free(ls->pages);
+	ls->pages = NULL;
+	ls->npages = 0;
 	for (i = 0; i < ls->nfields; i++)
 		free(ls->fields[i]);
 	free(ls->fields);

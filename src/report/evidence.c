@@ -91,6 +91,39 @@ where(struct report_writer *w, const struct exh_finding *f)
 	    &f->file.fn);
 }
 
+/* A grouped finding: the count, the time span, the clients, the samples. */
+static void
+grouped(struct report_writer *w, const struct exh_finding *f)
+{
+	struct exh_buf ips = { 0 };
+	char a[32], b[32];
+	size_t i;
+	int rc = EXH_OK;
+
+	if (f->count <= 1 && f->grouped == NULL)
+		return;
+	report_kv(w, _("Hits (grouped)"), report_fmt(w, _("%1$llu, %2$s to "
+	    "%3$s"), (unsigned long long)f->count, report_time(f->first, a),
+	    report_time(f->last, b)));
+	report_kv(w, _("Grouped because"), report_str(f->grouped));
+	for (i = 0; i < f->nclients && rc == EXH_OK; i++)
+		rc = exh_buf_printf(&ips, "%s%s", i > 0 ? ", " : "",
+		    f->clients[i]);
+	if (rc == EXH_OK && f->clients_cut)
+		rc = exh_buf_puts(&ips, _(", and more"));
+	if (rc != EXH_OK) {
+		if (w->rc == EXH_OK)
+			w->rc = rc;
+	} else if (f->nclients > 0) {
+		report_kv(w, _("Client IPs"), ips.data);
+	}
+	exh_buf_free(&ips);
+	for (i = 0; i < f->nsamples; i++)
+		report_kv(w, report_fmt(w, _("Sample, line %llu"),
+		    (unsigned long long)f->samples[i].line),
+		    report_str(f->samples[i].text));
+}
+
 static void
 what(struct report_writer *w, const struct exh_finding *f)
 {
@@ -112,6 +145,7 @@ what(struct report_writer *w, const struct exh_finding *f)
 	for (i = 0; i < f->nfields; i++)
 		report_kv(w, report_str(f->fields[i].key),
 		    report_str(f->fields[i].value));
+	grouped(w, f);
 }
 
 static void

@@ -33,7 +33,7 @@ else
 	echo "not ok 2 - findings equal the planted list"
 	diff "$tmp/expected" "$tmp/got" | sed 's/^/# /'
 fi
-if grep -q '^coverage iis files=1 lines=134 bad=0 first=2021-03-03T05:00:00' "$tmp/run.out" &&
+if grep -q '^coverage iis files=1 lines=139 bad=0 first=2021-03-03T05:00:00' "$tmp/run.out" &&
     [ "$(grep -c '^coverage ' "$tmp/run.out")" -eq 5 ]; then
 	echo "ok 3 - coverage lists the five families with their time span"
 else

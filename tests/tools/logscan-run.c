@@ -98,12 +98,19 @@ main(int argc, char **argv)
 			const struct exh_finding *f = exh_findings_get(fs, k);
 			char ts[32];
 
-			printf("hit %s %s line=%llu score=%d level=%s time=%s "
-			    "ip=%s\n", f->file.path, f->check,
-			    (unsigned long long)f->line,
-			    f->score, exh_level_name(f->level),
-			    exh_filetime_iso(f->time, ts),
-			    f->client_ip ? f->client_ip : "-");
+			size_t j;
+
+			/* A grouped finding prints its sample lines, so a
+			 * group of up to EXH_GROUP_SAMPLES hits lists each. */
+			for (j = 0; j < (f->nsamples > 0 ? f->nsamples : 1); j++)
+				printf("hit %s %s line=%llu score=%d level=%s "
+				    "time=%s ip=%s count=%llu\n", f->file.path,
+				    f->check, (unsigned long long)(f->nsamples > 0 ?
+				    f->samples[j].line : f->line), f->score,
+				    exh_level_name(f->level), exh_filetime_iso(
+				    f->nsamples > 0 ? f->samples[j].time : f->time,
+				    ts), f->client_ip ? f->client_ip : "-",
+				    (unsigned long long)(f->count ? f->count : 1));
 		}
 		for (k = 0; k < exh_logscan_coverage_count(ls); k++) {
 			const struct exh_log_coverage *cv =

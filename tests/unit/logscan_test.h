@@ -74,8 +74,24 @@ run_mem(struct exh_logscan *ls, const char *winpath, int family,
 	return exh_logscan_file(ls, winpath, family, mem_read, &m, *fs, err);
 }
 
+/* Hits of check: a grouped finding counts as the hits it stands for. */
 static inline size_t
 count_check(const struct exh_findings *fs, const char *check)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < exh_findings_count(fs); i++) {
+		const struct exh_finding *f = exh_findings_get(fs, i);
+
+		if (strcmp(f->check, check) == 0)
+			k += f->count > 1 ? (size_t)f->count : 1;
+	}
+	return k;
+}
+
+/* Findings (not hits) of check. */
+static inline size_t
+count_findings(const struct exh_findings *fs, const char *check)
 {
 	size_t i, k = 0;
 
@@ -93,8 +109,16 @@ find_hit(const struct exh_findings *fs, const char *check, uint64_t line)
 	for (i = 0; i < exh_findings_count(fs); i++) {
 		const struct exh_finding *f = exh_findings_get(fs, i);
 
-		if (strcmp(f->check, check) == 0 && f->line == line)
+		size_t j;
+
+		if (strcmp(f->check, check) != 0)
+			continue;
+		if (f->line == line)
 			return f;
+		/* A grouped finding covers the lines of its samples. */
+		for (j = 0; j < f->nsamples; j++)
+			if (f->samples[j].line == line)
+				return f;
 	}
 	return NULL;
 }

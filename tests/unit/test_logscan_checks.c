@@ -240,7 +240,7 @@ iis_proxyshell_success_is_an_alert_and_401_only_an_attempt(void **state)
 	    ".com 443 - 198.51.100.6 python-requests/2.25.1 - 200 0 0 31\n"
 	    "2021-08-10 05:01:03 10.0.0.5 GET /autodiscover/autodiscover.json "
 	    "@evil.com/mapi/nspi/?&Email=autodiscover/autodiscover.json%3F@evil"
-	    ".com 443 - 198.51.100.6 python-requests/2.25.1 - 401 0 0 31\n"
+	    ".com 443 - 198.51.100.9 python-requests/2.25.1 - 401 0 0 31\n"
 	    "2021-08-10 05:01:04 10.0.0.5 GET /autodiscover/autodiscover.json"
 	    "/v1.0/u@contoso.com Protocol=ActiveSync&RedirectCount=1 443 - "
 	    "10.1.1.1 " UA " - 200 0 0 3\n");

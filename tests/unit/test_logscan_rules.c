@@ -89,7 +89,8 @@ log_families_are_recognised_by_windows_path(void **state)
 }
 
 static const char *const rule_files[] = { "checks.tsv", "patterns.tsv",
-	"iis-paths.tsv", "user-agents.txt", "attacker-ips.txt" };
+	"iis-paths.tsv", "user-agents.txt", "attacker-ips.txt",
+	"exchange-pages.tsv", "shell-params.tsv" };
 
 static void
 join(char *dst, size_t n, const char *dir, const char *file)
