@@ -21,7 +21,7 @@ struct exh_events_stats {
 	int64_t last;		/* FILETIME of the newest record, 0 if none */
 	uint64_t lost;		/* records libevtx lists but cannot read */
 	uint64_t slack_lost;	/* recovered (slack) records unreadable */
-	uint64_t grouped;	/* matches beyond the per-check listing cap */
+	uint64_t grouped;	/* matches merged into another's finding */
 	bool known;		/* a record of a kind logs.tsv names */
 };
 
@@ -48,8 +48,9 @@ void exh_events_destroy(struct exh_events *ev);
  * unknown (the default).  Only used to word CVE-2021-26857 findings. */
 void exh_events_set_um_installed(struct exh_events *ev, int um_installed);
 
-/* Findings listed per check and file; further matches of that check in
- * the file are counted in one summary finding (see rules/events/README). */
+/* Distinct events (provider, id and data) listed per check and file, each
+ * with its count (findings/group.c); further distinct events of that check
+ * in the file fold into one "other" finding that still counts them. */
 #define EXH_EVENTS_PER_CHECK_MAX 20
 
 /*

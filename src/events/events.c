@@ -28,13 +28,8 @@
 /* libcerror's reason for a failure: one line per level, joined. */
 #define REASON_MAX 1024
 
-/* Matches of one check in one file beyond the listing cap. */
-struct check_tally {
-	size_t listed;		/* findings added */
-	uint64_t extra;		/* matches counted, not listed */
-	uint64_t first_rec, last_rec;
-	int64_t first, last;	/* FILETIME */
-};
+/* Groups kept per file: distinct events per check, and in all. */
+#define EVENT_GROUPS	1024
 
 /*
  * Our own walk over the records as stored, in step with libevtx's record
@@ -67,7 +62,8 @@ struct evtx_scan {
 	struct events_record rec;
 	const struct events_pat **matched;
 	size_t nmatched;
-	struct check_tally *tally;	/* by check index */
+	struct exh_group_table *groups;	/* this file's hits, grouped */
+	uint64_t hits;			/* matches handed to groups */
 	struct rec_cursor cur;
 	char slack_reason[REASON_MAX];	/* first unreadable slack record */
 };
@@ -468,78 +464,10 @@ add_finding(struct evtx_scan *sc, const struct events_check *c)
 		    "out of memory");
 	}
 	exh_finding_rescore(f);
-	return exh_findings_add(sc->out, f, sc->err);
-}
-
-/*
- * The first EXH_EVENTS_PER_CHECK_MAX matches of a check in a file are
- * listed; later ones are counted for one summary finding, so a log full
- * of one event cannot flood the report.  (Local to events; the findings
- * layer may later group for every analyser.)
- */
-static int
-listed_or_counted(struct evtx_scan *sc, const struct events_check *c,
-    struct check_tally *t)
-{
-	const struct events_record *r = &sc->rec;
-
-	if (t->listed < EXH_EVENTS_PER_CHECK_MAX) {
-		t->listed++;
-		return add_finding(sc, c);
-	}
-	sc->st->grouped++;
-	if (t->extra++ == 0 || (r->time != 0 && r->time < t->first)) {
-		t->first = r->time;
-		t->first_rec = r->record_id;
-	}
-	if (t->extra == 1 || r->time > t->last) {
-		t->last = r->time;
-		t->last_rec = r->record_id;
-	}
-	return EXH_OK;
-}
-
-static int
-add_summary(struct evtx_scan *sc, const struct events_check *c,
-    const struct check_tally *t)
-{
-	struct exh_finding *f;
-	struct exh_buf ex = { 0 }, n = { 0 };
-	char a[32], b[32];
-	int rc;
-
-	if ((f = exh_finding_new(EXH_FIND_EVENT)) == NULL)
-		return exh_err_set(sc->err, EXH_ENOMEM, ENOMEM,
-		    "out of memory");
-	f->record = t->first_rec;
-	f->time = t->first;
-	rc = exh_buf_printf(&ex, "%llu more records matched %s in this file "
-	    "(records %llu .. %llu, %s .. %s); the first %d are listed one "
-	    "by one", (unsigned long long)t->extra, c->check,
-	    (unsigned long long)t->first_rec, (unsigned long long)t->last_rec,
-	    exh_filetime_iso(t->first, a), exh_filetime_iso(t->last, b),
-	    EXH_EVENTS_PER_CHECK_MAX);
-	if (rc == EXH_OK)
-		rc = exh_buf_printf(&n, "%llu", (unsigned long long)t->extra);
-	if (rc == EXH_OK && (rc = exh_finding_set(&f->check, c->check)) ==
-	    EXH_OK &&
-	    (rc = exh_finding_set(&f->file.path, sc->winpath)) == EXH_OK &&
-	    (rc = exh_finding_set(&f->excerpt, ex.data)) == EXH_OK &&
-	    (rc = exh_finding_add_field(f, "Hits", n.data)) == EXH_OK &&
-	    (rc = exh_finding_add_field(f, "First", a)) == EXH_OK &&
-	    (rc = exh_finding_add_field(f, "Last", b)) == EXH_OK)
-		rc = exh_finding_add_reason(f, "event", c->check, c->score,
-		    c->description, c->reference, "grouped: more matches "
-		    "than listed");
-	exh_buf_free(&ex);
-	exh_buf_free(&n);
-	if (rc != EXH_OK) {
-		exh_finding_free(f);
-		return exh_err_set(sc->err, EXH_ENOMEM, ENOMEM,
-		    "out of memory");
-	}
-	exh_finding_rescore(f);
-	return exh_findings_add(sc->out, f, sc->err);
+	/* The same event again (same provider, id and data) is one finding
+	 * with a count; the key is the excerpt, cut as shown. */
+	sc->hits++;
+	return exh_group_add(sc->groups, f->excerpt, f, sc->err);
 }
 
 /* Joins the data strings for matching and the excerpt. */
@@ -581,7 +509,7 @@ check_record(struct evtx_scan *sc)
 			rc = add_update(sc, c);
 		if (rc == EXH_OK && (c->action == EVENTS_ACT_FINDING ||
 		    c->score > 0))
-			rc = listed_or_counted(sc, c, &sc->tally[i]);
+			rc = add_finding(sc, c);
 	}
 	return rc;
 }
@@ -819,16 +747,18 @@ walk(struct evtx_scan *sc, libevtx_file_t *file)
 	return rc;
 }
 
-/* One summary finding per check that matched more often than listed. */
+/* One finding per group of the file; what was merged or folded is counted
+ * as grouped. */
 static int
 add_group_summaries(struct evtx_scan *sc)
 {
-	size_t i;
-	int rc = EXH_OK;
+	size_t before = exh_findings_count(sc->out);
+	int rc;
 
-	for (i = 0; i < sc->ev->nchecks && rc == EXH_OK; i++)
-		if (sc->tally[i].extra > 0)
-			rc = add_summary(sc, &sc->ev->checks[i], &sc->tally[i]);
+	rc = exh_group_flush(sc->groups, sc->out, sc->err);
+	if (rc == EXH_OK)
+		sc->st->grouped = sc->hits - (exh_findings_count(sc->out) -
+		    before);
 	return rc;
 }
 
@@ -881,7 +811,9 @@ exh_events_scan_file(struct exh_events *ev, int fd, const char *winpath,
 		if (ev->checks[i].nterms > most)
 			most = ev->checks[i].nterms;
 	if ((sc.matched = calloc(most, sizeof(*sc.matched))) == NULL ||
-	    (sc.tally = calloc(ev->nchecks, sizeof(*sc.tally))) == NULL) {
+	    exh_group_create(EVENT_GROUPS, EXH_EVENTS_PER_CHECK_MAX,
+	    "the same event (provider, id and data)", &sc.groups, err) !=
+	    EXH_OK) {
 		free(sc.matched);
 		return exh_err_set(err, EXH_ENOMEM, ENOMEM,
 		    "events: out of memory");
@@ -912,7 +844,7 @@ done:
 	if (file != NULL)
 		libevtx_file_free(&file, NULL);
 	free(sc.matched);
-	free(sc.tally);
+	exh_group_destroy(sc.groups);
 	free(sc.cur.chunk);
 	events_record_free(&sc.rec);
 	if (rc != EXH_OK) {
