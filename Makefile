@@ -7,9 +7,13 @@ CC      ?= cc
 PREFIX     ?= /usr/local
 RULES_DIR  ?= $(CURDIR)/rules
 LOCALE_DIR ?= $(CURDIR)/build/locale
-PKGS    := libntfs-3g yara libcrypto libarchive libnewt blkid hivex libevtx \
+# libevtx comes last: the libyal libraries export the helper libraries they
+# bundle (libcdata, libcerror, libbfio ...) and the first one loaded
+# serves them all; libevtx 20240504's copies break libewf's and the
+# others' when they come first.
+PKGS    := libntfs-3g yara libcrypto libarchive libnewt blkid hivex \
            libpcre2-8 libxml-2.0 zlib libvhdi libqcow libvmdk libsmraw libewf \
-           libvshadow
+           libvshadow libevtx
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 
