@@ -137,6 +137,8 @@ cfg_push(struct host_cfg *c, char **f, size_t nf)
 		return EXH_ENOMEM;
 	c->rows = grown;
 	r = &c->rows[c->n++];
+	/* Zeroed first: a copy that fails leaves the rest freeable. */
+	memset(r, 0, sizeof(*r));
 	for (k = 0; k < HOST_CFG_FIELDS; k++) {
 		r->f[k] = host_strdup(k < nf ? f[k] : "");
 		if (r->f[k] == NULL)

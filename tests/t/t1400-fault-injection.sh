@@ -36,7 +36,7 @@ def log(name, dirty):
         if dirty and i % 50 == 0:
             m, uri = 'POST', '/aspnet_client/system_web/4_0_30319/supp0rt.aspx'
         if i == 400:
-            uri = '/owa/auth/FAULTMARK.aspx'
+            uri = '/owa/auth/15.2.1544/themes/resources/FAULTMARK.png'
         out.append('2021-03-03 06:%02d:%02d 10.0.0.5 %s %s - 443 - 10.9.9.9 '
                    'Mozilla/5.0 - 200 0 0 %d\r\n' % (i // 60, i % 60, m, uri, i))
     open(d + '/' + name, 'w', newline='').write(''.join(out))
