@@ -211,6 +211,10 @@ report_kv(struct report_writer *w, const char *key, const char *value)
 {
 	size_t kw;
 
+	/* After a failure (report_fmt gives NULL then) the document is
+	 * abandoned: nothing more is written. */
+	if (w->rc != EXH_OK || key == NULL)
+		return;
 	if (w->html) {
 		put(w, "<tr><th>");
 		esc(w, key);
