@@ -156,7 +156,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/bin/%)
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=build/fuzz/%.o)
 FUZZ_SMOKE_SECONDS ?= 120
-FUZZ_SMOKE_RUNS ?= 2000
+FUZZ_SMOKE_RUNS ?= 1000
 FUZZ_SECONDS ?= 600
 FUZZ_MUTANTS ?= 3000
 FUZZ_MUTANT_SEED ?= 1000
