@@ -158,4 +158,15 @@ char *host_reg_str(hive_h *h, hive_node_h n, const char *name, int *nomem);
 int host_reg_dword(hive_h *h, hive_node_h n, const char *name,
     uint32_t *out);
 
+/* Shared by traces.c and traces_hives.c. */
+#define SOFTWARE_HIVE	"C:\\Windows\\System32\\config\\SOFTWARE"
+#define SYSTEM_HIVE	"C:\\Windows\\System32\\config\\SYSTEM"
+#define SAM_HIVE	"C:\\Windows\\System32\\config\\SAM"
+char *traces_normal_path(const struct exh_profile *p, const char *s);
+int traces_split_image(const char *image, char **prog, char **args);
+void traces_software_check(struct traces_out *o, const void *data,
+    size_t len);
+void traces_system_check(struct traces_out *o, const void *data,
+    size_t len);
+
 #endif /* EXHUME_TRACES_INT_H */
