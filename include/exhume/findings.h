@@ -88,6 +88,14 @@ struct exh_finding {
 	size_t nsamples;
 	char *grouped;		/* what the hits share, e.g. "client and URI";
 				   NULL for a single hit */
+
+	/* Where the evidence came from: NULL for the live volume, else
+	 * "snapshot" (file.path names the store's volume, "C:@{guid}\\..."),
+	 * "deleted" (an MFT record no longer in use) or "journal" (only the
+	 * $UsnJrnl remembers it).  origin_time: the snapshot's creation
+	 * time (FILETIME), 0 otherwise. */
+	char *origin;
+	int64_t origin_time;
 };
 
 /* Allocates an empty finding (kind FILE, level INFO); NULL on ENOMEM. */

@@ -51,6 +51,7 @@ exh_finding_free(struct exh_finding *f)
 		free(f->samples[i].text);
 	free(f->samples);
 	free(f->grouped);
+	free(f->origin);
 	free(f);
 }
 
@@ -216,6 +217,9 @@ exh_finding_dup(const struct exh_finding *f)
 		    f->samples[i].time, f->samples[i].text);
 	if (rc == EXH_OK)
 		rc = dup_str(&d->grouped, f->grouped);
+	if (rc == EXH_OK)
+		rc = dup_str(&d->origin, f->origin);
+	d->origin_time = f->origin_time;
 	if (rc != EXH_OK) {
 		exh_finding_free(d);
 		return NULL;

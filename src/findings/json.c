@@ -110,6 +110,10 @@ exh_finding_to_json(const struct exh_finding *f, struct exh_buf *out)
 	exh_json_str(&w, "check", f->check);
 	exh_json_str(&w, "path", f->file.path);
 	exh_json_text(&w, "stream", f->file.stream);
+	exh_json_str(&w, "origin", f->origin != NULL ? f->origin : "live");
+	if (f->origin_time != 0)
+		exh_json_time(&w, "origin_time", f->origin_time,
+		    EXH_JSON_ABSENT_EMPTY);
 	if (f->kind == EXH_FIND_FILE)
 		put_file_part(&w, f);
 	else
