@@ -139,7 +139,7 @@ PROVE_FLAGS ?= -j2
 integration: $(EXHUME_SAN) $(EXHUME) $(TOOL_BIN) locale
 	@EXHUME=$(CURDIR)/$(EXHUME_SAN) EXHUME_REL=$(CURDIR)/$(EXHUME) \
 	    TOOLS=$(CURDIR)/build/tools TOP=$(CURDIR) \
-	    prove -f --ext .sh $(PROVE_FLAGS) tests/t/
+	    prove -f --timer --ext .sh $(PROVE_FLAGS) tests/t/
 
 # ---- fuzzing ---------------------------------------------------------------
 # libFuzzer harnesses tests/fuzz/fuzz_<parser>.c, linked against the library
