@@ -32,6 +32,11 @@ int cli_open_triage(const struct exh_triage_options *opt, char *const *paths,
 int cli_list_usn(struct exh_volume *vol, bool jsonl);
 /* files --deleted: bodyfile lines, or JSON lines with jsonl. */
 int cli_list_deleted(struct exh_volume *vol, bool jsonl);
+/* The exit status of such a listing of volume letter's what ("$MFT",
+ * "$UsnJrnl"): oom (a line not written), the walk's rc and err, damaged
+ * records each make it EXIT_PARTIAL, with a message for the first two. */
+int cli_listing_status(char letter, const char *what, bool oom, int rc,
+    const struct exh_err *err, uint64_t damaged);
 
 /* Prints "exhume: <escaped message>" to stderr. */
 void cli_error(const char *what, const struct exh_err *err);

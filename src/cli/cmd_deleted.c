@@ -102,14 +102,6 @@ cli_list_deleted(struct exh_volume *vol, bool jsonl)
 	    vi->letter, n.records, n.deleted, n.listed, n.nameless,
 	    n.damaged);
 	cli_note(NULL, msg);
-	if (dl.oom) {
-		cli_warn("volume %c: out of memory writing a deleted entry; "
-		    "the listing stops there", vi->letter);
-		return EXIT_PARTIAL;
-	}
-	if (rc != EXH_OK && rc != EXH_STOP) {
-		cli_error(NULL, &err);
-		return EXIT_PARTIAL;
-	}
-	return n.damaged > 0 ? EXIT_PARTIAL : EXIT_CLEAN;
+	return cli_listing_status(vi->letter, "$MFT", dl.oom, rc, &err,
+	    n.damaged);
 }

@@ -102,14 +102,6 @@ cli_list_usn(struct exh_volume *vol, bool jsonl)
 	    " sparse bytes skipped", vi->letter, n.records, n.damaged,
 	    n.read_bytes, n.sparse_bytes);
 	cli_note(NULL, msg);
-	if (jl.oom) {
-		cli_warn("volume %c: $UsnJrnl: out of memory writing a record; "
-		    "the listing stops there", vi->letter);
-		return EXIT_PARTIAL;
-	}
-	if (rc != EXH_OK && rc != EXH_STOP) {
-		cli_error(NULL, &err);
-		return EXIT_PARTIAL;
-	}
-	return n.damaged > 0 ? EXIT_PARTIAL : EXIT_CLEAN;
+	return cli_listing_status(vi->letter, "$UsnJrnl", jl.oom, rc, &err,
+	    n.damaged);
 }

@@ -35,6 +35,22 @@ cli_error(const char *what, const struct exh_err *err)
 	fputc('\n', stderr);
 }
 
+int
+cli_listing_status(char letter, const char *what, bool oom, int rc,
+    const struct exh_err *err, uint64_t damaged)
+{
+	if (oom) {
+		cli_warn("volume %c: %s: out of memory writing an entry; the "
+		    "listing stops there", letter, what);
+		return EXIT_PARTIAL;
+	}
+	if (rc != EXH_OK && rc != EXH_STOP) {
+		cli_error(NULL, err);
+		return EXIT_PARTIAL;
+	}
+	return damaged > 0 ? EXIT_PARTIAL : EXIT_CLEAN;
+}
+
 void
 cli_warn(const char *fmt, ...)
 {
