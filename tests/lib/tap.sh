@@ -80,14 +80,15 @@ mkvss_image() {
 	vss_id='{3808876b-c176-4e48-b7ae-04046e6cc752}'
 	mkimage "$1" "$4.state1.img" && mkimage "$2" "$4.state2.img" || return 1
 	{
-		cat "$3"
-		echo "file $vss_svi$vss_id size=64K fill=0x00"
+		cat "$3"; echo
+		printf 'file %s size=64K fill=0x00\n' "$vss_svi$vss_id"
 		for g in "$VSS_GUID1" "$VSS_GUID2"; do
-			echo "file $vss_svi{$g}$vss_id size=${VSS_STORE_SIZE:-2M} fill=0x00"
+			printf 'file %s size=%s fill=0x00\n' \
+			    "$vss_svi{$g}$vss_id" "${VSS_STORE_SIZE:-2M}"
 		done
 	} >"$4.spec"
-	mkimage "$4.spec" "$4" &&
-	    python3 "$TOP/tests/tools/mkvss.py" "$4" \
+	mkimage "$4.spec" "$4" || return 1
+	python3 "$TOP/tests/tools/mkvss.py" "$4" \
 	    "$4.state1.img" "$VSS_GUID1" "$VSS_TIME1" \
 	    "$4.state2.img" "$VSS_GUID2" "$VSS_TIME2" >"$TMP/mkvss.log" 2>&1 ||
 	    { cat "$TMP/mkvss.log" >&2; return 1; }
