@@ -87,8 +87,11 @@ class Volume:
         return 0, file_size
 
     def read(self, off, n):
+        """n bytes at volume offset off; zeros past the end of the volume,
+        so a last partial 16 KiB block compares and copies like any other
+        (libvshadow never reads past the volume)."""
         self.f.seek(self.base + off)
-        data = self.f.read(n)
+        data = self.f.read(max(0, min(n, self.size - off)))
         return data + bytes(n - len(data))
 
     def write(self, off, data):
@@ -403,7 +406,7 @@ def main(argv):
     # newest store covers every reserved block, whatever it will hold.
     for k, (store, state) in enumerate(zip(stores, states)):
         newer = states[k + 1] if k + 1 < len(states) else None
-        for off in range(0, live.size - live.size % BLOCK, BLOCK):
+        for off in range(0, live.size, BLOCK):
             old = state.read(off, BLOCK)
             if newer is not None:
                 if old != newer.read(off, BLOCK):
