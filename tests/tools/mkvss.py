@@ -252,8 +252,8 @@ class Area:
 
     def take(self):
         if self.used == len(self.blocks):
-            die(f'{self.name}: too small ({len(self.blocks)} blocks of '
-                '16 KiB); make it larger')
+            die(f'{self.name}: too small: the store needs more than its '
+                f'{len(self.blocks)} whole blocks of 16 KiB; make it larger')
         self.used += 1
         return self.blocks[self.used - 1]
 
