@@ -56,7 +56,7 @@ def die(msg):
 
 class Volume:
     """The NTFS partition of an image file: offset and size from the GPT or
-    MBR (first partition), or the whole file when there is no table."""
+    MBR (first partition), or the whole file when it is a bare volume."""
 
     def __init__(self, path, mode='rb'):
         self.path = path
@@ -71,6 +71,10 @@ class Volume:
         file_size = self.f.tell()
         self.f.seek(0)
         head = self.f.read(34 * 512)
+        # A bare volume first: its boot sector ends in 0x55aa too, with
+        # boot code where an MBR has its table.
+        if head[3:11] == b'NTFS    ':
+            return 0, file_size
         if head[512:520] == b'EFI PART':
             lba, count, esize = struct.unpack_from('<QII', head, 512 + 72)
             self.f.seek(lba * 512)
