@@ -24,9 +24,9 @@ Where the stores go: if the live NTFS volume has the files Windows uses,
 "\\System Volume Information\\{3808876b-c176-4e48-b7ae-04046e6cc752}" (the
 catalog) and "{GUID}{3808876b-...}" per store (mkvss_image in
 tests/lib/tap.sh adds them to the live spec), the catalog and each store are
-written into the 16 KiB blocks of those files.  Otherwise all goes into free
-clusters at the end of the volume (from $Bitmap), which NTFS does not know
-are used.  The newest store also holds the old content of every block it
+written into the 16 KiB blocks of those files.  Otherwise all goes into the
+volume's free clusters (from $Bitmap, lowest first), which NTFS then does
+not know are used.  The newest store also holds the old content of every block it
 overwrites, and of the block with the volume header, so the stores still
 read back as the state images.
 """
@@ -55,40 +55,50 @@ def die(msg):
 
 
 class Volume:
-    """The NTFS partition of an image file: offset and size from the GPT or
-    MBR (first partition), or the whole file when it is a bare volume."""
+    """The NTFS volume of an image file: the first GPT or MBR partition
+    that holds NTFS, or the whole file when it is a bare volume."""
 
     def __init__(self, path, mode='rb'):
         self.path = path
         self.f = open(path, mode)
         self.base, self.size = self._locate()
-        boot = self.read(0, 512)
-        if boot[3:11] != b'NTFS    ':
-            die(f'{path}: no NTFS volume at byte {self.base}')
+
+    def _is_ntfs(self, offset):
+        self.f.seek(offset + 3)
+        return self.f.read(8) == b'NTFS    '
 
     def _locate(self):
         self.f.seek(0, 2)
         file_size = self.f.tell()
-        self.f.seek(0)
-        head = self.f.read(34 * 512)
         # A bare volume first: its boot sector ends in 0x55aa too, with
         # boot code where an MBR has its table.
-        if head[3:11] == b'NTFS    ':
+        if self._is_ntfs(0):
             return 0, file_size
+        for offset, size in self._partitions():
+            if self._is_ntfs(offset):
+                return offset, size
+        die(f'{self.path}: no NTFS partition')
+
+    def _partitions(self):
+        """(offset, size) of each GPT entry, else of each primary MBR
+        entry, in table order."""
+        self.f.seek(0)
+        head = self.f.read(34 * 512)
         if head[512:520] == b'EFI PART':
             lba, count, esize = struct.unpack_from('<QII', head, 512 + 72)
             self.f.seek(lba * 512)
             table = self.f.read(count * esize)
-            for i in range(count):
+            for i in range(len(table) // esize):
                 e = table[i * esize:(i + 1) * esize]
                 if any(e[:16]):
                     first, last = struct.unpack_from('<QQ', e, 32)
-                    return first * 512, (last - first + 1) * 512
-            die(f'{self.path}: GPT without partitions')
-        if head[510:512] == b'\x55\xaa' and head[446 + 4] != 0:
-            start, count = struct.unpack_from('<II', head, 446 + 8)
-            return start * 512, count * 512
-        return 0, file_size
+                    yield first * 512, (last - first + 1) * 512
+        elif head[510:512] == b'\x55\xaa':
+            for i in range(4):
+                e = head[446 + 16 * i:446 + 16 * (i + 1)]
+                start, count = struct.unpack_from('<II', e, 8)
+                if e[4] != 0 and count:
+                    yield start * 512, count * 512
 
     def read(self, off, n):
         """n bytes at volume offset off; zeros past the end of the volume,
@@ -373,7 +383,7 @@ def place_areas(ntfs, stores):
         die('System Volume Information has some of the VSS files but not '
             'all; missing: ' + ' '.join(missing or ['{' + VSS_GUID + '}']))
     free = ntfs.free_blocks()
-    pool = Area('free space at the end of the volume', [
+    pool = Area('free space of the volume', [
         (b, b - free[0]) for b in free])
     return pool, [(pool, 0) for _ in stores]
 

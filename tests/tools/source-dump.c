@@ -1,7 +1,7 @@
 /* source-dump: writes the logical disk of a source (through its container
  * and any differencing chain) to stdout, so tests compare it with what
  * qemu-img reads.  With -s K it writes shadow copy store K (1 = oldest) of
- * the first partition that has stores instead: the volume as that store
+ * the first NTFS partition that has stores instead: the volume as that store
  * presents it, which tests compare with the image of the volume as it was
  * (tests/tools/mkvss.py).  Usage: source-dump [-p PARENT]... [-s K] IMAGE */
 #include <stdio.h>
@@ -33,18 +33,22 @@ dump(struct exh_source *src)
 	return 0;
 }
 
-/* Store k of the first partition with at least k stores. */
+/* Store k of the first NTFS partition with at least k stores. */
 static int
 dump_store(struct exh_source *src, size_t k)
 {
+	const struct exh_partition *part;
 	struct exh_source **stores;
 	struct exh_err err;
 	size_t i, n;
 	int rc;
 
 	for (i = 0; i < exh_source_partition_count(src); i++) {
-		if (exh_source_open_snapshots(src, exh_source_partition(src, i),
-		    &stores, &n, &err) != EXH_OK) {
+		part = exh_source_partition(src, i);
+		if (part->fs != EXH_FS_NTFS)
+			continue;
+		if (exh_source_open_snapshots(src, part, &stores, &n,
+		    &err) != EXH_OK) {
 			fprintf(stderr, "source-dump: %s\n", err.msg);
 			return 1;
 		}
