@@ -54,6 +54,12 @@ ok $? "sources: store 1 with its GUID and time"
 grep -q "{$VSS_GUID2} created $VSS_TIME2, 16777216 bytes" "$TMP/out"
 ok $? "sources: store 2 with its GUID and time"
 
+run sources --json "$IMG"
+grep -q '"snapshots":\[{"index":1,"guid":"'"$VSS_GUID1"'","created":"'"$VSS_TIME1"'"' \
+    "$TMP/out" &&
+    grep -q '{"index":2,"guid":"'"$VSS_GUID2"'","created":"'"$VSS_TIME2"'"' "$TMP/out"
+ok $? "sources --json: both stores, oldest first, with GUID and time"
+
 # listing IMAGE [--snapshot K]: the records of `files --hash`, without the
 # drive letter (a store is a volume of its own, "?:").
 listing() {
