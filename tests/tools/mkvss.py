@@ -383,6 +383,9 @@ def place_areas(ntfs, stores):
         die('System Volume Information has some of the VSS files but not '
             'all; missing: ' + ' '.join(missing or ['{' + VSS_GUID + '}']))
     free = ntfs.free_blocks()
+    if not free:
+        die('no VSS files in System Volume Information and no free 16 KiB '
+            'block in the volume')
     pool = Area('free space of the volume', [
         (b, b - free[0]) for b in free])
     return pool, [(pool, 0) for _ in stores]
@@ -421,6 +424,8 @@ def main(argv):
         newer = states[k + 1] if k + 1 < len(states) else None
         for off in range(0, live.size, BLOCK):
             old = state.read(off, BLOCK)
+            if old == ZERO:
+                old = ZERO      # one copy: free space is mostly zeros
             if newer is not None:
                 if old != newer.read(off, BLOCK):
                     store.descriptors.append((off, old))
