@@ -7,7 +7,7 @@ libpcre2-dev libxml2-dev zlib1g-dev libcmocka-dev sleuthkit mandoc fdisk
 gettext tmux unzip zip openssl perl python3 dosfstools mtools exfatprogs
 pcre2-utils time gzip p7zip-full clang-14 libclang-rt-14-dev
 libewf-dev libvhdi-dev libvmdk-dev libqcow-dev libsmraw-dev ewf-tools qemu-utils
-libvhdi-utils libbfio-dev libvshadow-dev libfsntfs-utils"
+libvhdi-utils libbfio-dev libvshadow-dev libfsntfs-utils libvshadow-utils"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||

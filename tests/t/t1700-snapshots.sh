@@ -1,10 +1,10 @@
 #!/bin/sh
 # Volume shadow copies (VSS) are read through libvshadow from the same
-# read-only source.  Making a real store needs Windows, so this checks
-# what can be generated: a volume without VSS has no stores and no error,
-# and a forged VSS volume header (at volume offset 0x1e00) pointing at a
-# catalog of garbage, or past the volume, gives one clear message and
-# exit 2, never a crash.  tests/eval/vss.sh checks a real sample.
+# read-only source.  This checks that a volume without VSS has no stores
+# and no error, and that a forged VSS volume header (at volume offset
+# 0x1e00) pointing at a catalog of garbage, or past the volume, gives one
+# clear message and exit 2, never a crash.  t1740 checks two real stores
+# written by tests/tools/mkvss.py; tests/eval/vss.sh a Windows-made sample.
 . "$TOP/tests/lib/tap.sh"
 cat >"$TMP/plain.spec" <<'SPEC'
 disk gpt size=20M
