@@ -25,6 +25,8 @@ struct examiner {
 	uint64_t budget, reported, unreported;
 	const char *why;	/* deleted data refused: why (see
 				   exh_stream_open_deleted) */
+	bool deleted;		/* bytes of deleted data are not the live
+				   scan's bytes */
 };
 
 void
@@ -157,7 +159,8 @@ fill_hashed(struct examiner *x, struct exh_stream *st, size_t *have,
 		}
 		if (hash)
 			exh_hasher_update(w->hasher, w->buf + *have, got);
-		w->stats.bytes_scanned += got;
+		if (!x->deleted)
+			w->stats.bytes_scanned += got;
 		count_read(x, got);
 		*have += got;
 		*off += got;
@@ -495,6 +498,7 @@ scan_examine(void *ctx, struct pool_worker *pw, void *item,
 	x.s = ctx;
 	x.w = &x.s->workers[pool_worker_index(pw)];
 	x.budget = it->path_only ? 0 : scan_read_budget(x.s, it->file.size);
+	x.deleted = it->deleted;
 	if ((rc = pool_volume(pw, x.s->vol, &x.vol, err)) == EXH_OK)
 		rc = examine(&x, it, &level, err);
 	count_stream(x.s, x.budget - x.reported, !it->path_only, level);

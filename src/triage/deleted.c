@@ -8,7 +8,8 @@
  * volume: a root names its drive) and under the web folders; --full takes
  * them all.  Sequential per volume on the scan's worker pool: the walk of
  * $MFT is one pass on the calling thread and feeds the workers, like the
- * live walk.
+ * live walk.  Without progress reports: the front ends show the live
+ * scan's phases and totals.
  */
 int
 triage_deleted_content(struct exh_triage *t, struct exh_volume *vol,
@@ -16,6 +17,7 @@ triage_deleted_content(struct exh_triage *t, struct exh_volume *vol,
     struct exh_err *err)
 {
 	struct exh_scan_deleted_result r;
+	struct exh_scan_options quiet = *so;
 	char **roots = NULL, letter = exh_volume_info(vol)->letter;
 	size_t i, nroots = 0;
 	int rc = EXH_OK;
@@ -28,8 +30,11 @@ triage_deleted_content(struct exh_triage *t, struct exh_volume *vol,
 		exh_strvec_free(roots, nroots);
 		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
 	}
+	/* Progress stays the live scan's: its phases and totals are what the
+	 * front ends show and check. */
+	quiet.progress = NULL;
 	rc = exh_scan_deleted(vol, (const char *const *)roots, nroots,
-	    t->opt.full, so, t->fs, &r, err);
+	    t->opt.full, &quiet, t->fs, &r, err);
 	exh_strvec_free(roots, nroots);
 	if (rc != EXH_OK && rc != EXH_STOP)
 		return exh_err_prefix(err, "volume %c: deleted content",
