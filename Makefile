@@ -46,7 +46,7 @@ TOOL_BIN    := $(filter-out build/tools/faultinject build/tools/lowspace,\
 EXHUME     := build/rel/exhume
 EXHUME_SAN := build/san/exhume
 
-.PHONY: all deps demo check check-fast lint unit integration bench eval image check-image \
+.PHONY: all deps demo check check-fast lint unit integration bench bench-history eval image check-image \
         clean install tools locale fuzz fuzz-smoke
 all: $(EXHUME) locale
 
@@ -183,6 +183,10 @@ fuzz: $(FUZZ_BIN) build/tools/mkfixture $(EXHUME_SAN)
 bench: deps
 	@$(MAKE) --no-print-directory all tools
 	@sh bench/run.sh
+
+# Peak memory with 100k deleted records and a 4 GiB journal (never in check).
+bench-history: all tools
+	@sh bench/history.sh
 
 # Generic web-shell rules on a benign corpus (skipped when there is none).
 eval: all tools

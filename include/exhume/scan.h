@@ -125,6 +125,38 @@ int exh_scan_volume(struct exh_volume *vol, const char *const *roots,
  * at most 64.  exh_scan_logs uses the same count (at most one per file). */
 unsigned exh_scan_thread_count(unsigned n);
 
+/* What the scan of deleted records' content saw on one volume. */
+struct exh_scan_deleted_result {
+	uint64_t listed;	/* names of deleted records on the volume */
+	uint64_t in_scope;	/* files among them in the roots given */
+	uint64_t scanned;	/* content read and scanned */
+	uint64_t resident;	/* of those: data in the record */
+	uint64_t free;		/* of those: clusters still free */
+	uint64_t overwritten;	/* a cluster taken by a live file: not read */
+	uint64_t no_data;	/* no $DATA, or in another record */
+	uint64_t unknown;	/* $Bitmap cannot tell, runlist damaged */
+	uint64_t refused;	/* compressed, encrypted, reused, unreadable */
+	uint64_t findings;
+};
+
+/*
+ * Scans what survives of deleted files on vol with the engine of the live
+ * scan (YARA with the same externals from the rebuilt path, hash IOCs,
+ * path IOCs) on the same kind of worker pool: the unnamed $DATA of every
+ * deleted file whose rebuilt path lies under one of roots ("C:\inetpub",
+ * "\inetpub", a prefix match; "\" or all = every record), when it is
+ * resident or all its clusters are still free.  Overwritten content is
+ * counted, never read as the file's.  Findings carry origin "deleted" and
+ * a reason saying which content was read ("content resident", "content
+ * free (may be partial)").  A compressed, encrypted or unreadable record
+ * becomes a skip with reason "deleted-content".  res is zeroed first.
+ * Statuses as exh_scan_volume.
+ */
+int exh_scan_deleted(struct exh_volume *vol, const char *const *roots,
+    size_t nroots, bool all, const struct exh_scan_options *opt,
+    struct exh_findings *out, struct exh_scan_deleted_result *res,
+    struct exh_err *err);
+
 /* What the log and event-log analysis of a host needs. */
 struct exh_scan_logs_input {
 	struct exh_volume *vol;		/* the system volume (IIS default log

@@ -368,6 +368,69 @@ int exh_mft_deleted_walk(const void *mft, size_t len, char letter,
     struct exh_err *err);
 
 /*
+ * The layout of a deleted record's unnamed $DATA, decoded from the
+ * attribute alone (every byte hostile): resident bytes, or the runs of its
+ * first extent.  Every run lies inside the volume's nr_clusters, the runs
+ * are at most one per two bytes of attribute (no large allocation), no
+ * sum overflows, and the declared sizes fit what the runs map.
+ */
+struct exh_run {
+	uint64_t vcn;		/* first cluster of the run in the file */
+	uint64_t lcn;		/* first cluster on the volume; unused
+				   when sparse */
+	uint64_t length;	/* clusters */
+	bool sparse;		/* a hole: reads as zeros */
+};
+
+#define EXH_DATA_COMPRESSED	0x00ffu	/* attribute flags */
+#define EXH_DATA_ENCRYPTED	0x4000u
+#define EXH_DATA_SPARSE		0x8000u
+
+struct exh_deleted_layout {
+	bool resident;
+	const unsigned char *value;	/* resident: points into the record */
+	uint64_t data_size;
+	uint64_t init_size;	/* bytes past it read as zeros */
+	uint16_t flags;		/* EXH_DATA_* */
+	uint32_t cluster_size;
+	struct exh_run *runs;	/* non-resident: sorted by vcn */
+	size_t nruns;
+};
+
+/*
+ * Decodes $DATA attribute a (alen bytes, already inside its record) for a
+ * volume of nr_clusters clusters of cluster_size bytes.  EXH_OK (free
+ * the layout with exh_deleted_layout_free), EXH_ECORRUPT with the reason
+ * in err (err may be NULL), or EXH_ENOMEM.
+ */
+int exh_deleted_layout_decode(const unsigned char *a, size_t alen,
+    uint64_t nr_clusters, uint32_t cluster_size,
+    struct exh_deleted_layout *out, struct exh_err *err);
+void exh_deleted_layout_free(struct exh_deleted_layout *l);
+/* Where byte off of the file lies on the volume (a byte offset), or
+ * UINT64_MAX when it reads as zero (a hole, past the initialized size or
+ * past the runs); *contiguous gets how many bytes from off (at least 1,
+ * while off < data_size) lie the same way. */
+uint64_t exh_deleted_layout_address(const struct exh_deleted_layout *l,
+    uint64_t off, uint64_t *contiguous);
+
+/*
+ * Opens the unnamed $DATA of the deleted record (mft, seq) for reading
+ * with exh_stream_pread: the resident bytes, or its clusters read from the
+ * volume's read-only device.  *content gets the state (enum
+ * exh_deleted_content).  Content that must not be taken for the file's is
+ * refused: EXH_ENOTFOUND with *why "overwritten" (a cluster belongs to a
+ * live file now), "no-data" (none, or held in another record),
+ * "compressed" (not decoded), "encrypted" (EFS), or "reused" (the record
+ * is in use again or has another sequence number); EXH_ECORRUPT with
+ * *why "corrupt" for a damaged runlist; EXH_EIO "unreadable".  err says
+ * why in each case.
+ */
+int exh_stream_open_deleted(struct exh_volume *vol, uint64_t mft,
+    uint16_t seq, int *content, const char **why, struct exh_stream **out,
+    struct exh_err *err);
+
+/*
  * Directory paths by MFT reference, as the deleted-file listing rebuilds
  * them: for the change journal's parent references.  A fixed cache of
  * directory paths; one per thread.

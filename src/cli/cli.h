@@ -31,7 +31,10 @@ int cli_open_triage(const struct exh_triage_options *opt, char *const *paths,
  * were damaged or the journal could not be read to its end). */
 int cli_list_usn(struct exh_volume *vol, bool jsonl);
 /* files --deleted: bodyfile lines, or JSON lines with jsonl. */
-int cli_list_deleted(struct exh_volume *vol, bool jsonl);
+/* hash: the SHA-256 of what survives (resident, or clusters still free)
+ * of files up to max_size bytes (0: any size), JSON lines only. */
+int cli_list_deleted(struct exh_volume *vol, bool jsonl, bool hash,
+    uint64_t max_size);
 /* The exit status of such a listing of volume letter's what ("$MFT",
  * "$UsnJrnl"): oom (a line not written), the walk's rc and err, damaged
  * records each make it EXIT_PARTIAL, with a message for the first two. */
@@ -90,6 +93,10 @@ void cli_progress_end(struct cli_progress *pr);
 int cli_hash_stream(struct exh_volume *vol, uint64_t mft, const char *stream,
     bool md5, bool sha1, char out_md5[33], char out_sha1[41],
     char out_sha256[65], struct exh_err *err);
+/* The same over a stream already open (a deleted record's data, say). */
+int cli_hash_open_stream(struct exh_stream *st, bool md5, bool sha1,
+    char out_md5[33], char out_sha1[41], char out_sha256[65],
+    struct exh_err *err);
 
 const char *cli_rules_dir(void);
 

@@ -1,5 +1,6 @@
 /* exhume files --deleted: the names left in each volume's free MFT records. */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,9 +8,41 @@
 
 struct deleted_listing {
 	bool jsonl;
+	bool hash;
+	uint64_t max_size;
+	struct exh_volume *vol;
 	bool oom;
 	char letter;
 };
+
+/* "sha256" of the surviving content, or "content_note" saying why not. */
+static void
+content_hash(struct deleted_listing *dl, const struct exh_deleted *d,
+    struct exh_json *w)
+{
+	char sha256[65], note[64];
+	struct exh_stream *st;
+	struct exh_err err;
+	const char *why;
+	int content, rc;
+
+	if (dl->max_size > 0 && d->size > dl->max_size) {
+		(void)snprintf(note, sizeof(note), "above --max-size");
+		exh_json_str(w, "content_note", note);
+		return;
+	}
+	rc = exh_stream_open_deleted(dl->vol, d->mft, d->seq, &content, &why,
+	    &st, &err);
+	if (rc == EXH_OK) {
+		rc = cli_hash_open_stream(st, false, false, NULL, NULL, sha256,
+		    &err);
+		exh_stream_close(st);
+	}
+	if (rc == EXH_OK)
+		exh_json_str(w, "sha256", sha256);
+	else
+		exh_json_text(w, "content_note", err.msg);
+}
 
 static int
 json_line(struct deleted_listing *dl, const struct exh_deleted *d)
@@ -35,12 +68,13 @@ json_line(struct deleted_listing *dl, const struct exh_deleted *d)
 	exh_json_macb(&w, "fn", &d->fn, EXH_JSON_ABSENT_EMPTY);
 	if (d->torn)
 		exh_json_bool(&w, "torn", true);
+	if (dl->hash && !d->is_dir)
+		content_hash(dl, d, &w);
 	exh_json_close(&w, '}');
 	exh_json_raw(&w, "\n");
 	if ((rc = exh_json_status(&w)) == EXH_OK)
 		fputs(b.data, stdout);
 	exh_buf_free(&b);
-	(void)dl;
 	return rc;
 }
 
@@ -85,10 +119,12 @@ on_deleted(const struct exh_deleted *d, void *ctx)
 }
 
 int
-cli_list_deleted(struct exh_volume *vol, bool jsonl)
+cli_list_deleted(struct exh_volume *vol, bool jsonl, bool hash,
+    uint64_t max_size)
 {
 	const struct exh_volume_info *vi = exh_volume_info(vol);
-	struct deleted_listing dl = { .jsonl = jsonl, .letter = vi->letter };
+	struct deleted_listing dl = { .jsonl = jsonl, .letter = vi->letter,
+	    .hash = hash, .max_size = max_size, .vol = vol };
 	struct exh_deleted_counts n;
 	struct exh_err err;
 	char msg[320];

@@ -314,7 +314,8 @@ walk_volume(struct inventory *inv)
 	if (inv->usn)
 		return cli_list_usn(inv->vol, inv->jsonl);
 	if (inv->deleted)
-		return cli_list_deleted(inv->vol, inv->jsonl);
+		return cli_list_deleted(inv->vol, inv->jsonl, inv->hash,
+		    inv->max_size);
 	/* Owners shown "" below are unknown, not absent: say why. */
 	if (vi->secure_note[0] != '\0')
 		cli_warn("volume %c: %s", vi->letter, vi->secure_note);
@@ -485,10 +486,10 @@ cmd_files(int argc, char **argv)
 	if (inv.usn && (format == 1 || format == 3 || inv.hash ||
 	    snapshot > 0 || inv.max_size > 0))
 		return files_usage();
-	/* Deleted records: of live volumes, without hashes (their data is
-	 * not a live file's). */
-	if (inv.deleted && (inv.usn || inv.hash || snapshot > 0 ||
-	    inv.max_size > 0))
+	/* Deleted records: of live volumes; hashes of what survives, in
+	 * JSON lines. */
+	if (inv.deleted && (inv.usn || snapshot > 0 || ((inv.hash ||
+	    inv.max_size > 0) && format != 2)))
 		return files_usage();
 	if ((!inv.usn && format != 1 && format != 2) || optind >= argc)
 		return files_usage();

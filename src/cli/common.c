@@ -116,20 +116,32 @@ cli_hash_stream(struct exh_volume *vol, uint64_t mft, const char *stream,
     bool md5, bool sha1, char out_md5[33], char out_sha1[41],
     char out_sha256[65], struct exh_err *err)
 {
-	struct exh_hasher *h;
 	struct exh_stream *st;
+	int rc;
+
+	if ((rc = exh_stream_open(vol, mft, stream, &st, err)) != EXH_OK)
+		return rc;
+	rc = cli_hash_open_stream(st, md5, sha1, out_md5, out_sha1,
+	    out_sha256, err);
+	exh_stream_close(st);
+	return rc;
+}
+
+int
+cli_hash_open_stream(struct exh_stream *st, bool md5, bool sha1,
+    char out_md5[33], char out_sha1[41], char out_sha256[65],
+    struct exh_err *err)
+{
+	struct exh_hasher *h;
 	static const size_t chunk = 1 << 20;
 	unsigned char *buf;
 	uint64_t off = 0;
 	size_t got;
 	int rc;
 
-	if ((rc = exh_stream_open(vol, mft, stream, &st, err)) != EXH_OK)
-		return rc;
 	buf = malloc(chunk);
 	if (buf == NULL || exh_hasher_create(md5, sha1, &h) != EXH_OK) {
 		free(buf);
-		exh_stream_close(st);
 		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
 	}
 	while ((rc = exh_stream_pread(st, buf, chunk, off, &got, err)) ==
@@ -141,7 +153,6 @@ cli_hash_stream(struct exh_volume *vol, uint64_t mft, const char *stream,
 		rc = exh_hasher_final(h, out_md5, out_sha1, out_sha256);
 	exh_hasher_destroy(h);
 	free(buf);
-	exh_stream_close(st);
 	return rc;
 }
 

@@ -23,6 +23,10 @@ struct examiner {
 	/* Progress: what counting counted for this stream, and how much of
 	 * it was added to the shared bytes_done so far, and read since. */
 	uint64_t budget, reported, unreported;
+	const char *why;	/* deleted data refused: why (see
+				   exh_stream_open_deleted) */
+	bool deleted;		/* bytes of deleted data are not the live
+				   scan's bytes */
 };
 
 void
@@ -78,6 +82,22 @@ scan_read_budget(const struct file_scan *s, uint64_t size)
 	if (size > s->max_size)
 		return size / 2 > s->chunk ? 2 * (uint64_t)s->chunk : size;
 	return size;
+}
+
+/* The item's stream: a live one by MFT reference, or a deleted record's
+ * data through its own reader. */
+static int
+open_item(struct examiner *x, const struct scan_item *it,
+    struct exh_stream **st, struct exh_err *e)
+{
+	int content;
+
+	x->why = NULL;
+	if (!it->deleted)
+		return exh_stream_open_ref(x->vol, it->file.mft, it->file.seq,
+		    it->file.stream, st, e);
+	return exh_stream_open_deleted(x->vol, it->file.mft, it->file.seq,
+	    &content, &x->why, st, e);
 }
 
 /* Workers count; the calling thread reports (see scan.c). */
@@ -139,7 +159,8 @@ fill_hashed(struct examiner *x, struct exh_stream *st, size_t *have,
 		}
 		if (hash)
 			exh_hasher_update(w->hasher, w->buf + *have, got);
-		w->stats.bytes_scanned += got;
+		if (!x->deleted)
+			w->stats.bytes_scanned += got;
 		count_read(x, got);
 		*have += got;
 		*off += got;
@@ -237,8 +258,7 @@ read_and_scan(struct examiner *x, const struct scan_item *it,
 	*skip_reason = NULL;
 	/* By MFT reference: a name with an unpaired surrogate or NUL opens
 	 * too, and a record reused since the walk is not read as this one. */
-	if ((rc = exh_stream_open_ref(x->vol, it->file.mft, it->file.seq,
-	    it->file.stream, &st, e)) != EXH_OK) {
+	if ((rc = open_item(x, it, &st, e)) != EXH_OK) {
 		if (rc == EXH_ENOMEM)
 			return rc;
 		*skip_reason = (rc == EXH_EIO && e->sys_errno == EACCES) ?
@@ -351,8 +371,7 @@ scan_head_tail(struct examiner *x, const struct scan_item *it,
 	bool whole;
 	int rc;
 
-	if ((rc = exh_stream_open_ref(x->vol, it->file.mft, it->file.seq, it->file.stream,
-	    &st, e)) != EXH_OK)
+	if ((rc = open_item(x, it, &st, e)) != EXH_OK)
 		return rc;
 	memset(&t, 0, sizeof(t));
 	t.path = it->file.path;
@@ -380,6 +399,18 @@ out:
 	return rc;
 }
 
+static void
+count_deleted_scanned(struct file_scan *s, const struct scan_item *it)
+{
+	pthread_mutex_lock(&s->plock);
+	s->dres->scanned++;
+	if (it->content == EXH_DELETED_RESIDENT)
+		s->dres->resident++;
+	else
+		s->dres->free++;
+	pthread_mutex_unlock(&s->plock);
+}
+
 /* Reads the stream (unless it is a further name only) and matches rules;
  * a finding that scores enough goes to the collector. */
 static int
@@ -387,7 +418,10 @@ examine(struct examiner *x, const struct scan_item *it, int *level,
     struct exh_err *e)
 {
 	struct file_scan *s = x->s;
-	struct exh_stats *st = &x->w->stats;
+	/* Deleted records have counters of their own: the live scan's
+	 * stream counts stay what the live volume held. */
+	struct exh_stats deleted_stats = { 0 };
+	struct exh_stats *st = it->deleted ? &deleted_stats : &x->w->stats;
 	struct exh_finding *f;
 	const char *skip = NULL;
 	char detail[EXH_ERR_MSG_MAX] = "";
@@ -413,13 +447,19 @@ examine(struct examiner *x, const struct scan_item *it, int *level,
 		} else if ((rc = read_and_scan(x, it, f, &skip, detail,
 		    sizeof(detail), e)) != EXH_OK)
 			goto out;
-		if (skip != NULL) {
+		if (skip != NULL && it->deleted) {
+			if ((rc = scan_deleted_refused(s, it, x->why != NULL ?
+			    x->why : skip, detail, e)) != EXH_OK)
+				goto out;
+		} else if (skip != NULL) {
 			bool bad = strcmp(skip, "too-large") != 0;
 
 			if ((rc = scan_add_skip(s, it, skip, detail, st, bad,
 			    e)) != EXH_OK)
 				goto out;
 		} else {
+			if (it->deleted)
+				count_deleted_scanned(s, it);
 			st->streams_scanned++;
 			if ((rc = exh_rules_match_hashes(s->rules, f->md5,
 			    f->sha1, f->sha256, f, &allowed, e)) != EXH_OK)
@@ -429,6 +469,11 @@ examine(struct examiner *x, const struct scan_item *it, int *level,
 	if ((rc = exh_rules_match_path(s->rules, it->file.path,
 	    it->file.stream, f, e)) != EXH_OK)
 		goto out;
+	if (it->deleted && f->nreasons > 0 && scan_deleted_mark(it, f) !=
+	    EXH_OK) {
+		rc = exh_err_set(e, EXH_ENOMEM, 0, "out of memory");
+		goto out;
+	}
 	exh_finding_rescore(f);
 	if (!allowed && f->nreasons > 0 && f->score >= REPORT_SCORE) {
 		*level = f->level;
@@ -453,6 +498,7 @@ scan_examine(void *ctx, struct pool_worker *pw, void *item,
 	x.s = ctx;
 	x.w = &x.s->workers[pool_worker_index(pw)];
 	x.budget = it->path_only ? 0 : scan_read_budget(x.s, it->file.size);
+	x.deleted = it->deleted;
 	if ((rc = pool_volume(pw, x.s->vol, &x.vol, err)) == EXH_OK)
 		rc = examine(&x, it, &level, err);
 	count_stream(x.s, x.budget - x.reported, !it->path_only, level);

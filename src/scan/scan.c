@@ -314,7 +314,8 @@ walk_on_pool(struct file_scan *s, const char *const *roots, size_t nroots,
 	n = pool_threads(s->pool);
 	if ((rc = prepare_scanners(s, err)) == EXH_OK &&
 	    (rc = pool_start(s->pool, err)) == EXH_OK)
-		rc = walk_roots(s, roots, nroots, queue_entry, true);
+		rc = s->dres != NULL ? scan_feed_deleted(s, err) :
+		    walk_roots(s, roots, nroots, queue_entry, true);
 	/* A worker's failure comes first: it is why the walk stopped. */
 	if ((prc = pool_finish(s->pool, err)) != EXH_OK)
 		rc = prc;
@@ -360,7 +361,6 @@ exh_scan_volume(struct exh_volume *vol, const char *const *roots,
     struct exh_findings *out, struct exh_err *err)
 {
 	struct file_scan s;
-	int rc = EXH_OK;
 
 	if (vol == NULL || opt == NULL || opt->rules == NULL || out == NULL ||
 	    (roots == NULL && nroots > 0))
@@ -368,40 +368,51 @@ exh_scan_volume(struct exh_volume *vol, const char *const *roots,
 	memset(&s, 0, sizeof(s));
 	s.vol = vol;
 	s.opt = opt;
-	s.rules = opt->rules;
 	s.out = out;
-	s.err = err;
-	s.max_size = opt->max_size ? opt->max_size : DEFAULT_MAX_SIZE;
-	s.chunk = opt->chunk ? opt->chunk : DEFAULT_CHUNK;
-	if (s.chunk < 4096)
-		s.chunk = 4096;
-	s.timeout = opt->timeout_sec ? opt->timeout_sec : 60;
-	s.md5 = exh_rules_wants_md5(s.rules);
-	s.sha1 = exh_rules_wants_sha1(s.rules);
-	pthread_mutex_init(&s.plock, NULL);
-	if (opt->count_first) {
-		s.prog.phase = "counting";
-		clock_gettime(CLOCK_MONOTONIC, &s.last_count_report);
-		report_scan(&s);
-		rc = walk_roots(&s, roots, nroots, count_entry, false);
-		exh_set64_free(&s.counted);
+	return scan_run(&s, roots, nroots, err);
+}
+
+int
+scan_run(struct file_scan *s, const char *const *roots, size_t nroots,
+    struct exh_err *err)
+{
+	const struct exh_scan_options *opt = s->opt;
+	int rc = EXH_OK;
+
+	s->rules = opt->rules;
+	s->err = err;
+	s->max_size = opt->max_size ? opt->max_size : DEFAULT_MAX_SIZE;
+	s->chunk = opt->chunk ? opt->chunk : DEFAULT_CHUNK;
+	if (s->chunk < 4096)
+		s->chunk = 4096;
+	s->timeout = opt->timeout_sec ? opt->timeout_sec : 60;
+	s->md5 = exh_rules_wants_md5(s->rules);
+	s->sha1 = exh_rules_wants_sha1(s->rules);
+	pthread_mutex_init(&s->plock, NULL);
+	/* Deleted records are not counted first: their walk is the count. */
+	if (opt->count_first && s->dres == NULL) {
+		s->prog.phase = "counting";
+		clock_gettime(CLOCK_MONOTONIC, &s->last_count_report);
+		report_scan(s);
+		rc = walk_roots(s, roots, nroots, count_entry, false);
+		exh_set64_free(&s->counted);
 		if (rc == EXH_OK)
-			report_scan(&s);
+			report_scan(s);
 	}
-	s.prog.phase = "scanning";
+	s->prog.phase = "scanning";
 	if (rc == EXH_OK)
-		rc = script_extensions(&s, err);
+		rc = script_extensions(s, err);
 	if (rc == EXH_OK)
-		rc = walk_on_pool(&s, roots, nroots, err);
-	exh_buf_free(&s.script_exts);
-	exh_findings_stats_add(out, &s.wstats);
-	exh_set64_free(&s.linked);
-	s.prog.phase = "done";
+		rc = walk_on_pool(s, roots, nroots, err);
+	exh_buf_free(&s->script_exts);
+	exh_findings_stats_add(s->out, &s->wstats);
+	exh_set64_free(&s->linked);
+	s->prog.phase = "done";
 	if (rc == EXH_OK)
-		report_scan(&s);
-	pthread_mutex_destroy(&s.plock);
-	if (rc == EXH_OK && walk_cancelled(&s)) {
-		exh_findings_set_partial(out, "cancelled");
+		report_scan(s);
+	pthread_mutex_destroy(&s->plock);
+	if (rc == EXH_OK && walk_cancelled(s)) {
+		exh_findings_set_partial(s->out, "cancelled");
 		return EXH_STOP;
 	}
 	return rc;

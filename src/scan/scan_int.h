@@ -79,6 +79,8 @@ struct scan_item {
 	struct exh_fileref file;	/* owned; owner_sid "" when the
 					   descriptor could not be read */
 	bool path_only;
+	bool deleted;			/* a free MFT record's data */
+	int content;			/* deleted: enum exh_deleted_content */
 };
 
 /* What one worker thread owns besides its volume handle. */
@@ -117,6 +119,11 @@ struct file_scan {
 	/* Counters the workers add to, under plock. */
 	pthread_mutex_t plock;
 	struct exh_scan_progress prog;
+	/* The deleted-content scan (deleted.c): NULL for the live one. */
+	struct exh_scan_deleted_result *dres;
+	const char *const *droots;
+	size_t ndroots;
+	bool dall;			/* every deleted record */
 };
 
 void scan_item_free(void *item);
@@ -128,6 +135,20 @@ uint64_t scan_read_budget(const struct file_scan *s, uint64_t size);
 int scan_add_skip(struct file_scan *s, const struct scan_item *it,
     const char *reason, const char *detail, struct exh_stats *st,
     bool unreadable, struct exh_err *err);
+/* Runs a scan set up in s (vol, opt, rules, out, err, dres): the live
+ * walk of roots, or the deleted records when s->dres is set. */
+int scan_run(struct file_scan *s, const char *const *roots, size_t nroots,
+    struct exh_err *err);
+/* deleted.c: queues the deleted records in scope onto s->pool. */
+int scan_feed_deleted(struct file_scan *s, struct exh_err *err);
+/* deleted.c: a deleted item's data could not be read as its content:
+ * counted under why (and a skip for the record).  EXH_OK or the
+ * collector's failure. */
+int scan_deleted_refused(struct file_scan *s, const struct scan_item *it,
+    const char *why, const char *detail, struct exh_err *err);
+/* deleted.c: a finding on deleted content says where it came from. */
+int scan_deleted_mark(const struct scan_item *it, struct exh_finding *f);
+
 /* The pool's work: examines one struct scan_item. */
 int scan_examine(void *ctx, struct pool_worker *w, void *item,
     struct exh_err *err);

@@ -359,7 +359,7 @@ scan_volume(struct exh_triage *t, struct host_scope *hs,
  * the host's web folders; what each held goes on the record. */
 static int
 scan_history(struct exh_triage *t, const struct host_scope *hs,
-    struct exh_err *err)
+    const struct exh_scan_options *so, struct exh_err *err)
 {
 	struct exh_history_scope sc;
 	struct exh_history_result r;
@@ -415,6 +415,8 @@ scan_history(struct exh_triage *t, const struct host_scope *hs,
 		    (unsigned long long)r.findings, r.groups_folded > 0 ?
 		    " (more folders than the group table holds: the rest "
 		    "counted into the last group of each check)" : "");
+		rc = triage_deleted_content(t, t->vols[i].vol, so, web, nweb,
+		    err);
 	}
 	exh_strvec_free(web, nweb);
 	return rc;
@@ -596,7 +598,7 @@ exh_triage_run(struct exh_triage *t, struct exh_err *err)
 		    "journal and no deleted record was examined");
 	else if (rc == EXH_OK && (t->opt.cancel == NULL ||
 	    *t->opt.cancel == 0))
-		rc = scan_history(t, &hs, err);
+		rc = scan_history(t, &hs, &so, err);
 	/* Logs last: IIS requests are matched against the files flagged on
 	 * every volume (a web root may be on D:). */
 	if (t->opt.no_logs)

@@ -95,6 +95,12 @@ int triage_letter_volumes(struct triage_volume *tv, size_t n,
     const char *overrides, char ***notes, size_t *nnotes,
     struct exh_err *err);
 
+/* deleted.c: the content of vol's deleted records in the run's scope and
+ * under web (folders with drive letters) scanned; counts to the notes. */
+int triage_deleted_content(struct exh_triage *t, struct exh_volume *vol,
+    const struct exh_scan_options *so, char *const *web, size_t nweb,
+    struct exh_err *err);
+
 /* rules_dir/name into buf; false when it does not fit. */
 bool triage_rules_path(const struct exh_triage *t, const char *name,
     char *buf, size_t len);

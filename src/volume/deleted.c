@@ -22,20 +22,6 @@
 #define ROOT_RECORD	5u
 #define PATH_DEPTH	64	/* deeper parent chains end as orphans */
 #define DIR_CACHE	4096	/* directory paths remembered (direct-mapped) */
-#define BITMAP_CHECK_MAX (1u << 20)	/* clusters checked per file */
-
-/* What one record holds that a listing needs; names point into rec. */
-struct raw_record {
-	bool valid;		/* "FILE", fixups applied, header sane */
-	bool in_use, is_dir, base;
-	uint16_t seq;
-	const unsigned char *names[8];	/* non-DOS $FILE_NAME values */
-	size_t nnames;
-	const unsigned char *si;	/* $STANDARD_INFORMATION value */
-	const ATTR_RECORD *data;	/* the unnamed $DATA attribute */
-	bool attr_list;		/* some attributes sit in other records */
-	bool torn;		/* a sector failed its fixup check */
-};
 
 struct cached_dir {
 	uint64_t mft;
@@ -144,8 +130,9 @@ scan_attributes(struct raw_record *r, const unsigned char *rec, size_t size)
 	}
 }
 
-static void
-parse_record(struct raw_record *r, const unsigned char *rec, size_t size)
+void
+deleted_parse_record(struct raw_record *r, const unsigned char *rec,
+    size_t size)
 {
 	uint16_t flags, attrs;
 
@@ -305,7 +292,7 @@ dir_path(struct exh_mft_paths *mp, uint64_t mft, uint16_t seq,
 			base = "\\$OrphanFiles";
 			break;
 		}
-		parse_record(&r, mp->up, mp->src.record_size);
+		deleted_parse_record(&r, mp->up, mp->src.record_size);
 		if (!parent_matches(&r, seq)) {
 			base = "\\$OrphanFiles";
 			break;
@@ -338,46 +325,12 @@ macb_from(const unsigned char *p, struct exh_macb *m)
 	m->accessed = (int64_t)exh_le64(p + 24);
 }
 
-/* Are all clusters of a non-resident $DATA free in $Bitmap?  Returns the
- * enum exh_deleted_content verdict. */
-static int
-clusters_state(struct exh_volume *v, const ATTR_RECORD *a)
-{
-	runlist_element *rl;
-	uint64_t checked = 0;
-	int state = EXH_DELETED_FREE;
-	s64 c;
-	size_t i;
-	u8 byte;
-
-	if ((rl = ntfs_mapping_pairs_decompress(v->vol, a, NULL)) == NULL)
-		return EXH_DELETED_UNKNOWN;
-	for (i = 0; rl[i].length != 0 && state == EXH_DELETED_FREE; i++) {
-		if (rl[i].lcn < 0)
-			continue;	/* a hole or an unmapped run */
-		for (c = rl[i].lcn; c < rl[i].lcn + rl[i].length; c++) {
-			if (++checked > BITMAP_CHECK_MAX ||
-			    c >= v->vol->nr_clusters ||
-			    ntfs_attr_pread(v->vol->lcnbmp_na, c >> 3, 1,
-			    &byte) != 1) {
-				state = EXH_DELETED_UNKNOWN;
-				break;
-			}
-			if (byte & (1u << (c & 7))) {
-				state = EXH_DELETED_OVERWRITTEN;
-				break;
-			}
-		}
-	}
-	free(rl);
-	return state;
-}
-
 static void
 describe_data(const struct mft_source *src, const struct raw_record *r,
     struct exh_deleted *d)
 {
 	const unsigned char *a = (const unsigned char *)r->data;
+	struct exh_deleted_layout l;
 
 	if (a == NULL) {
 		d->content = r->attr_list ? EXH_DELETED_UNKNOWN :
@@ -391,8 +344,13 @@ describe_data(const struct mft_source *src, const struct raw_record *r,
 	}
 	d->size = exh_le64(a + 0x30);
 	/* Without the volume's $Bitmap nobody can tell. */
-	d->content = src->v != NULL ? clusters_state(src->v, r->data) :
-	    EXH_DELETED_UNKNOWN;
+	d->content = EXH_DELETED_UNKNOWN;
+	if (src->v == NULL || exh_deleted_layout_decode(a, exh_le32(a + 4),
+	    (uint64_t)src->v->vol->nr_clusters, src->v->vol->cluster_size,
+	    &l, NULL) != EXH_OK)
+		return;
+	d->content = deleted_clusters_state(src->v, &l);
+	exh_deleted_layout_free(&l);
 }
 
 /* Lists one name of the free record r (number mft). */
@@ -472,7 +430,7 @@ visit_record(struct deleted_walk *dw, uint64_t mft, exh_deleted_fn fn,
 		dw->counts->damaged++;
 		return EXH_OK;
 	}
-	parse_record(&r, dw->rec, dw->src->record_size);
+	deleted_parse_record(&r, dw->rec, dw->src->record_size);
 	if (!r.valid) {
 		/* Never-used records are zeroes; "BAAD" or junk is damage. */
 		if (dw->rec[0] != 0 || memcmp(dw->rec, dw->rec + 1, 15) != 0)
@@ -558,6 +516,21 @@ volume_source(struct exh_volume *v, struct mft_source *src)
 	src->record_size = v->vol->mft_record_size;
 	src->nrecords = v->info.mft_records;
 	src->letter = v->info.letter;
+}
+
+bool
+deleted_read_record(struct exh_volume *v, uint64_t mft, unsigned char *buf,
+    struct raw_record *r)
+{
+	struct mft_source src;
+	bool torn;
+
+	volume_source(v, &src);
+	if (!read_record(&src, mft, buf, &torn))
+		return false;
+	deleted_parse_record(r, buf, src.record_size);
+	r->torn = torn;
+	return true;
 }
 
 int

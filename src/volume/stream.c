@@ -136,6 +136,8 @@ exh_stream_pread(struct exh_stream *st, void *buf, size_t len, uint64_t off,
 		return EXH_OK;
 	if (len > st->size - off)
 		len = (size_t)(st->size - off);
+	if (st->ni == NULL)
+		return volume_deleted_pread(st, buf, len, off, got, err);
 	n = ntfs_attr_pread(st->na, (s64)off, (s64)len, buf);
 	if (n < 0)
 		return exh_err_set(err, errno == EIO ? EXH_EIO : EXH_ECORRUPT,
@@ -160,5 +162,7 @@ exh_stream_close(struct exh_stream *st)
 		ntfs_attr_close(st->na);
 	if (st->ni != NULL)
 		ntfs_inode_close(st->ni);
+	exh_deleted_layout_free(&st->layout);
+	free(st->record);
 	free(st);
 }

@@ -51,11 +51,16 @@ struct exh_volume {
 	bool secure_bad;	/* $SII fails volume_secure_check: unused */
 };
 
-/* One open $DATA stream; usn.c reads its runlist to skip holes. */
+/* One open $DATA stream; usn.c reads its runlist to skip holes.  A
+ * deleted record's data (ni NULL) is read through its own layout. */
 struct exh_stream {
 	ntfs_inode *ni;
 	ntfs_attr *na;
 	uint64_t size;
+	struct exh_volume *v;		/* deleted: the volume read */
+	uint64_t mft;
+	unsigned char *record;		/* deleted: the record, resident */
+	struct exh_deleted_layout layout;
 };
 
 struct ntfs_device *window_device(struct window *w, const char *name);
@@ -84,5 +89,36 @@ void volume_owner_cache_free(struct sid_cache *c);
  * the volume's and NTFS's limits) before any lookup goes through it;
  * when it fails, sets secure_bad and says why in info.secure_note. */
 void volume_secure_check(struct exh_volume *v);
+
+/* What one record holds that a listing needs; names point into rec. */
+struct raw_record {
+	bool valid;		/* "FILE", fixups applied, header sane */
+	bool in_use, is_dir, base;
+	uint16_t seq;
+	const unsigned char *names[8];	/* non-DOS $FILE_NAME values */
+	size_t nnames;
+	const unsigned char *si;	/* $STANDARD_INFORMATION value */
+	const ATTR_RECORD *data;	/* the unnamed $DATA attribute */
+	bool attr_list;		/* some attributes sit in other records */
+	bool torn;		/* a sector failed its fixup check */
+};
+
+/* deleted.c: parses a FILE record whose fixups were applied; every offset
+ * is checked against size. */
+void deleted_parse_record(struct raw_record *r, const unsigned char *rec,
+    size_t size);
+/* Reads record mft of v into buf (the volume's record size) with its
+ * fixups applied and parses it into r.  False when it cannot be read. */
+bool deleted_read_record(struct exh_volume *v, uint64_t mft,
+    unsigned char *buf, struct raw_record *r);
+
+/* deleted_data.c: the state of a decoded layout's clusters in $Bitmap
+ * (enum exh_deleted_content: FREE, OVERWRITTEN or UNKNOWN). */
+int deleted_clusters_state(struct exh_volume *v,
+    const struct exh_deleted_layout *l);
+/* exh_stream_pread of a deleted record's data (ni NULL); off + len lie
+ * inside the stream's size. */
+int volume_deleted_pread(struct exh_stream *st, void *buf, size_t len,
+    uint64_t off, size_t *got, struct exh_err *err);
 
 #endif /* EXHUME_VOLUME_INT_H */

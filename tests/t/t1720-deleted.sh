@@ -77,7 +77,8 @@ for l in open(sys.argv[1]):
 else
 	skip "fls not installed (sleuthkit)"
 fi
-run files "$TMP/del.img" --deleted --jsonl --hash
-[ "$RC" -eq 64 ] || [ "$RC" -eq 2 ]; ok $? "--deleted with --hash is a usage error"
+run files "$TMP/del.img" --deleted --bodyfile --hash
+[ "$RC" -eq 64 ] || [ "$RC" -eq 2 ]
+ok $? "--deleted --hash in a body file is a usage error (JSON lines only)"
 [ "${UNCHANGED_CHECKS:-0}" -gt 0 ]; ok $? "image unchanged by every run"
 done_testing
