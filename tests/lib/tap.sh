@@ -63,3 +63,33 @@ run() {
 report_unchanged() {
 	ok 0 "every source image byte-identical after ${UNCHANGED_CHECKS:-0} exhume runs"
 }
+
+# mkvss_image STATE1_SPEC STATE2_SPEC LIVE_SPEC OUT: a disk with two real
+# VSS stores (tests/tools/mkvss.py).  OUT is built from LIVE_SPEC plus the
+# files Windows keeps stores in, under \System Volume Information (the spec
+# copy is OUT.spec, so from: paths resolve next to OUT); OUT.state1.img and
+# OUT.state2.img are the volume as it was at each shadow copy, store 1 the
+# older.  Store GUIDs and creation times are $VSS_GUID1/$VSS_TIME1 and
+# $VSS_GUID2/$VSS_TIME2; each store file is $VSS_STORE_SIZE (default 2M).
+VSS_GUID1=${VSS_GUID1:-5a0b1d3e-8c2f-11ee-9a41-00155d2a7101}
+VSS_TIME1=${VSS_TIME1:-2024-01-15T08:30:00.1234567Z}
+VSS_GUID2=${VSS_GUID2:-5a0b1d3e-8c2f-11ee-9a41-00155d2a7102}
+VSS_TIME2=${VSS_TIME2:-2024-02-20T17:45:30.7654321Z}
+mkvss_image() {
+	vss_svi='\System%u0020Volume%u0020Information\'
+	vss_id='{3808876b-c176-4e48-b7ae-04046e6cc752}'
+	mkimage "$1" "$4.state1.img" && mkimage "$2" "$4.state2.img" || return 1
+	{
+		cat "$3"; echo
+		printf 'file %s size=64K fill=0x00\n' "$vss_svi$vss_id"
+		for g in "$VSS_GUID1" "$VSS_GUID2"; do
+			printf 'file %s size=%s fill=0x00\n' \
+			    "$vss_svi{$g}$vss_id" "${VSS_STORE_SIZE:-2M}"
+		done
+	} >"$4.spec"
+	mkimage "$4.spec" "$4" || return 1
+	python3 "$TOP/tests/tools/mkvss.py" "$4" \
+	    "$4.state1.img" "$VSS_GUID1" "$VSS_TIME1" \
+	    "$4.state2.img" "$VSS_GUID2" "$VSS_TIME2" >"$TMP/mkvss.log" 2>&1 ||
+	    { cat "$TMP/mkvss.log" >&2; return 1; }
+}
