@@ -156,10 +156,13 @@ scan_store(struct exh_triage *t, struct triage_volume *tv, size_t k,
 
 	if (open_store(t, tv, k, &tv->store_vols[k]) != EXH_OK) {
 		tv->snapshots_skipped++;
-		return EXH_OK;
+		return set_note(tv, "a store could not be opened as NTFS") ==
+		    EXH_OK ? EXH_OK : exh_err_set(err, EXH_ENOMEM, 0,
+		    "out of memory");
 	}
 	if (exh_findings_create(&sf, err) != EXH_OK)
 		return err->status;
+	so.dedupe = tv->dedupe;
 	so.snapshot = true;
 	so.count_first = false;
 	exh_scan_dedupe_next_store(tv->dedupe);
@@ -226,9 +229,16 @@ triage_snapshots_scan(struct exh_triage *t, struct triage_volume *tv,
 		tv->snapshots_skipped += left;
 		if (set_note(tv, "cancelled") != EXH_OK)
 			return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
-		triage_note(t, "%c: %zu shadow copies not scanned: cancelled",
-		    exh_volume_info(tv->vol)->letter, left);
 	}
+	triage_note(t, "%c: shadow copies: %llu found, %llu examined, %llu "
+	    "skipped%s%s; %llu streams not scanned again (identical)",
+	    exh_volume_info(tv->vol)->letter,
+	    (unsigned long long)tv->snapshots_found,
+	    (unsigned long long)tv->snapshots_examined,
+	    (unsigned long long)tv->snapshots_skipped,
+	    tv->snapshots_note != NULL ? ": " : "",
+	    tv->snapshots_note != NULL ? tv->snapshots_note : "",
+	    (unsigned long long)tv->snapshots_identical);
 	return rc;
 }
 
