@@ -139,6 +139,29 @@ merge_store(struct exh_triage *t, struct exh_findings *sf, int64_t created,
 	return rc;
 }
 
+/* What a store's file scan did, for the record. */
+static void
+store_note(struct exh_triage *t, const struct exh_volume *vol,
+    const struct exh_snapshot_info *si,
+    const struct exh_scan_dedupe_counts *before,
+    const struct exh_scan_dedupe_counts *after,
+    const struct exh_findings *sf)
+{
+	struct exh_stats st = exh_findings_stats(sf);
+	char at[32];
+
+	triage_note(t, "%s (shadow copy %d of %d, %s): %llu streams walked, "
+	    "%llu identical to live, %llu identical to a newer shadow copy, "
+	    "%llu scanned, %zu findings", exh_volume_info(vol)->name,
+	    si->index, si->count, exh_filetime_iso(si->created, at),
+	    (unsigned long long)st.streams_seen,
+	    (unsigned long long)(after->identical_live -
+	    before->identical_live),
+	    (unsigned long long)(after->identical_newer -
+	    before->identical_newer), (unsigned long long)st.streams_scanned,
+	    exh_findings_count(sf));
+}
+
 /* One store's files, into the triage with its numbers in a note. */
 static int
 scan_store(struct exh_triage *t, struct triage_volume *tv, size_t k,
@@ -150,8 +173,6 @@ scan_store(struct exh_triage *t, struct triage_volume *tv, size_t k,
 	struct exh_scan_dedupe_counts before, after;
 	struct exh_scan_options so = *live;
 	struct exh_findings *sf;
-	struct exh_stats st;
-	char at[32];
 	int rc;
 
 	if (open_store(t, tv, k, &tv->store_vols[k]) != EXH_OK) {
@@ -170,29 +191,27 @@ scan_store(struct exh_triage *t, struct triage_volume *tv, size_t k,
 	rc = exh_scan_volume(tv->store_vols[k], (const char *const *)roots,
 	    nroots, &so, sf, err);
 	exh_scan_dedupe_counts(tv->dedupe, &after);
-	st = exh_findings_stats(sf);
-	if (rc == EXH_OK || rc == EXH_STOP)
+	if (rc == EXH_OK)
 		tv->snapshots_examined++;
+	else if (rc == EXH_STOP)
+		tv->snapshots_skipped++;	/* cancelled part-way */
 	tv->snapshots_identical += (after.identical_live -
 	    before.identical_live) + (after.identical_newer -
 	    before.identical_newer);
-	triage_note(t, "%s (shadow copy %d of %d, %s): %llu streams walked, "
-	    "%llu identical to live, %llu identical to a newer shadow copy, "
-	    "%llu scanned, %zu findings", exh_volume_info(
-	    tv->store_vols[k])->name, si->index, si->count,
-	    exh_filetime_iso(si->created, at),
-	    (unsigned long long)st.streams_seen,
-	    (unsigned long long)(after.identical_live - before.identical_live),
-	    (unsigned long long)(after.identical_newer -
-	    before.identical_newer), (unsigned long long)st.streams_scanned,
-	    exh_findings_count(sf));
+	store_note(t, tv->store_vols[k], si, &before, &after, sf);
 	if (rc == EXH_OK || rc == EXH_STOP) {
 		int mrc = merge_store(t, sf, si->created, err);
 
 		rc = mrc != EXH_OK ? mrc : rc;
-	} else
-		rc = exh_err_prefix(err, "%s", exh_volume_info(
-		    tv->store_vols[k])->name);
+	} else if (rc != EXH_ENOMEM && rc != EXH_EUSAGE) {
+		/* One store's failure costs that store, not the run. */
+		triage_note(t, "%s: shadow copy not scanned to the end: %s",
+		    exh_volume_info(tv->store_vols[k])->name, err->msg);
+		tv->snapshots_skipped++;
+		rc = set_note(tv, "a store failed while scanned (see the "
+		    "notes)") == EXH_OK ? EXH_OK : exh_err_set(err,
+		    EXH_ENOMEM, 0, "out of memory");
+	}
 	exh_findings_destroy(sf);
 	return rc;
 }
