@@ -617,7 +617,7 @@ exh_triage_run(struct exh_triage *t, struct exh_err *err)
 		rc = scan_logs(t, &hs, err);
 	host_scope_free(&hs);
 	for (i = 0; i < t->nvols; i++)
-		triage_snapshots_close(&t->vols[i]);
+		triage_snapshots_done(&t->vols[i]);
 	/* Host findings last: MsiInstaller events may have moved a verdict. */
 	if (t->prof != NULL && exh_profile_findings(t->prof, t->fs, &perr) !=
 	    EXH_OK)

@@ -326,6 +326,32 @@ triage_snapshots_logs(struct exh_triage *t,
 }
 
 void
+triage_snapshots_done(struct triage_volume *tv)
+{
+	exh_scan_dedupe_destroy(tv->dedupe);
+	tv->dedupe = NULL;
+}
+
+struct exh_volume *
+triage_snapshot_volume_for(const struct exh_triage *t, const char *path)
+{
+	const char *name;
+	size_t i, k, n;
+
+	for (i = 0; path != NULL && i < t->nvols; i++)
+		for (k = 0; k < t->vols[i].nstores; k++) {
+			if (t->vols[i].store_vols == NULL ||
+			    t->vols[i].store_vols[k] == NULL)
+				continue;
+			name = exh_volume_info(t->vols[i].store_vols[k])->name;
+			n = strlen(name);
+			if (strncmp(path, name, n) == 0 && path[n] == '\\')
+				return t->vols[i].store_vols[k];
+		}
+	return NULL;
+}
+
+void
 triage_snapshots_close(struct triage_volume *tv)
 {
 	size_t k;

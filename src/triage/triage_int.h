@@ -115,7 +115,7 @@ int triage_letter_volumes(struct triage_volume *tv, size_t n,
  * newest first, with the live scan's roots and options, after it;
  * triage_snapshots_logs analyses the stores' logs the live volume does
  * not hold, with the live run's log input; triage_snapshots_close closes
- * them (also from destroy).  Findings from a store carry origin
+ * them (from destroy: the bundle collects from them).  Findings from a store carry origin
  * "snapshot" and its creation time.  Failures of one store are notes;
  * the status is EXH_OK, EXH_STOP (cancelled) or EXH_ENOMEM.
  */
@@ -126,6 +126,12 @@ int triage_snapshots_scan(struct exh_triage *t, struct triage_volume *tv,
     struct exh_err *err);
 int triage_snapshots_logs(struct exh_triage *t,
     const struct exh_scan_logs_input *live, struct exh_err *err);
+/* After the run: the dedupe index is freed; the stores stay open for the
+ * bundle until triage_snapshots_close. */
+void triage_snapshots_done(struct triage_volume *tv);
+/* The store volume a finding's path "C:@{guid}\\..." names, or NULL. */
+struct exh_volume *triage_snapshot_volume_for(const struct exh_triage *t,
+    const char *path);
 void triage_snapshots_close(struct triage_volume *tv);
 
 /* rules_dir/name into buf; false when it does not fit. */

@@ -11,6 +11,7 @@
 #  - the store files in System Volume Information are read as shadow copies,
 #    not scanned as files; a store's log the live volume holds whole is not
 #    read again;
+#  - the bundle collects the shell from the store it was found in;
 #  - --no-snapshots gives no snapshot finding and a note with the count;
 #  - a damaged catalog is a note, the store files are scanned as files and
 #    the live scan goes on; no image changes.
@@ -45,7 +46,7 @@ IMAGES="$IMG $TMP/bad.img"
 S1="C:@{$VSS_GUID1}"
 S2="C:@{$VSS_GUID2}"
 
-run scan "$IMG" --full --out "$TMP/full" --quiet
+run scan "$IMG" --full --out "$TMP/full" --bundle "$TMP/full.zip" --quiet
 [ "$RC" -eq 1 ]; ok $? "scan --full: exit 1 (the shell in a snapshot)"
 F=$TMP/full/findings.jsonl
 [ "$(grep -c 'old.aspx' "$F")" -eq 1 ]; ok $? "the shell is one finding"
@@ -64,6 +65,9 @@ grep -q "passed over 3 store files (read as shadow copies)" "$TMP/err"
 ok $? "the catalog and store files are not scanned as files"
 grep -q '^streams: 7 seen, 3 scanned' "$TMP/full/summary.txt"
 ok $? "3 streams scanned in all: 2 live, the shell once"
+unzip -p "$TMP/full.zip" manifest.jsonl | grep -F '"path":"'"$S2"'\\inetpub' |
+    grep -q '"status":"collected"'
+ok $? "the bundle holds the shell, read from its store"
 
 run scan "$IMG" --out "$TMP/scope" --quiet
 grep -qF "note: $S2: logs: 0 read, 1 not read as the live volume holds them whole" "$TMP/err"
