@@ -328,7 +328,7 @@ scan_volume(struct exh_triage *t, struct host_scope *hs,
 	struct exh_stats before, after;
 	char **roots = NULL;
 	size_t nroots = 0;
-	int rc;
+	int rc, src;
 
 	/* With shadow copies the live scan records what it read. */
 	if ((rc = triage_snapshots_open(t, tv, err)) != EXH_OK)
@@ -357,8 +357,10 @@ scan_volume(struct exh_triage *t, struct host_scope *hs,
 	tv->seen = after.streams_seen - before.streams_seen;
 	tv->examined = after.streams_scanned - before.streams_scanned;
 	tv->unreadable = after.streams_unreadable - before.streams_unreadable;
-	if (rc == EXH_OK)
-		rc = triage_snapshots_scan(t, tv, roots, nroots, so, err);
+	/* Cancelled, the stores are counted as skipped. */
+	if ((rc == EXH_OK || rc == EXH_STOP) && (src = triage_snapshots_scan(t,
+	    tv, roots, nroots, so, err)) != EXH_OK && rc == EXH_OK)
+		rc = src;
 	exh_scope_free(roots, nroots);
 	return rc;
 }
