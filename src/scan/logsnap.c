@@ -19,9 +19,9 @@ read_head(struct exh_volume *vol, uint64_t mft, uint16_t seq,
 		return false;
 	*size = exh_stream_size(st);
 	while (ok && have < n) {
-		if (exh_stream_pread(st, buf + have, n - have, have, &got,
-		    &e) != EXH_OK || got == 0)
-			ok = false;
+		got = 0;
+		ok = exh_stream_pread(st, buf + have, n - have, have, &got,
+		    &e) == EXH_OK && got > 0;
 		have += got;
 	}
 	exh_stream_close(st);
