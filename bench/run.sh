@@ -286,6 +286,7 @@ res="$bdir/results.md"
 	echo "- yara hits (files matched with neutral externals): $(for n in $threads; do
 	    cut -d' ' -f2- "$work/yara-$n.out" | sort -u | wc -l; done |
 	    tr '\n' ' ')"
+	TOOLS=$tools sh "$top/bench/dedupe.sh"
 	echo
 	echo '```'
 	LOGS_BENCH_SIZE=${BENCH_LOGS_SIZE:-256M} LOGS_BENCH_DIR=$work \

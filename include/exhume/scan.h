@@ -76,6 +76,46 @@ double exh_scan_eta_elapsed(const struct exh_scan_eta *e);
 typedef void (*exh_scan_progress_fn)(void *ctx,
     const struct exh_scan_progress *p);
 
+/*
+ * Shadow copies scanned without scanning anything twice (dedupe.c).  The
+ * live scan of a volume records every stream it read and hashed: MFT
+ * reference and sequence, stream, size, SHA-256 of its first block (the
+ * first min(64 KiB, chunk) bytes; only for streams above the chunk size)
+ * and of the whole stream, 48 bytes each (SHA-256 cut to 128 bits), so
+ * 48 MB per million streams once frozen (up to twice that while the live
+ * scan grows it).  Then each store of that volume is scanned, the newest
+ * first, with the frozen index: a stream with the same reference,
+ * sequence, stream and size whose SHA-256 (for a stream above the chunk
+ * size: first its first block's) matches the live one is not scanned
+ * ("identical to live"); a content a newer store already scanned is not
+ * scanned again ("identical to a newer snapshot"; 120 bits of SHA-256,
+ * 16 bytes per content in a hash set).
+ */
+struct exh_scan_dedupe;
+
+struct exh_scan_dedupe_counts {
+	uint64_t recorded;	/* live streams in the index */
+	uint64_t index_bytes;	/* its size once frozen */
+	uint64_t identical_live;	/* store streams not scanned: as live */
+	uint64_t identical_newer;	/* ... as in a newer store */
+	uint64_t store_files;	/* VSS store files of the live volume not
+				   scanned as files (read as shadow copies) */
+};
+
+int exh_scan_dedupe_create(struct exh_scan_dedupe **out,
+    struct exh_err *err);
+void exh_scan_dedupe_destroy(struct exh_scan_dedupe *d);
+/* Ends the live scan's recording (sorts the index, cuts it to fit); the
+ * stores are scanned after.  EXH_OK or EXH_EUSAGE. */
+int exh_scan_dedupe_freeze(struct exh_scan_dedupe *d, struct exh_err *err);
+/* Before each store: what it scans is "another store" to the next. */
+void exh_scan_dedupe_next_store(struct exh_scan_dedupe *d);
+/* The counts so far (cumulative). */
+void exh_scan_dedupe_counts(struct exh_scan_dedupe *d,
+    struct exh_scan_dedupe_counts *c);
+/* Bytes per indexed live stream. */
+size_t exh_scan_dedupe_entry_bytes(void);
+
 struct exh_scan_options {
 	struct exh_rules *rules;
 	unsigned threads;	/* 0 = number of cores */
@@ -89,6 +129,13 @@ struct exh_scan_options {
 	volatile int *cancel;	/* non-zero: stop cleanly, results partial */
 	exh_scan_progress_fn progress;	/* on the calling thread; may be NULL */
 	void *progress_ctx;
+	/* NULL, or the volume's dedupe index: a live scan (snapshot false)
+	 * records into it, and its VSS store files (System Volume
+	 * Information\\{guid}{3808876b-...}) are not scanned as files, as
+	 * its stores are read as shadow copies; a store's scan (snapshot
+	 * true, after exh_scan_dedupe_freeze) skips what is identical. */
+	struct exh_scan_dedupe *dedupe;
+	bool snapshot;
 };
 
 /*
@@ -185,6 +232,12 @@ struct exh_scan_logs_input {
 	const struct exh_findings *flagged;	/* file findings (notice and
 						   up) from the file scan */
 	const char *rules_dir;		/* rules/logs and rules/events */
+	struct exh_volume *live;	/* vols are one shadow copy of this
+					   live volume: a log whose live file
+					   (same MFT reference) is at least as
+					   long with the same first 64 KiB is
+					   not read (the live one holds its
+					   lines); NULL = live volumes */
 	unsigned threads;		/* 0 = number of cores */
 	volatile int *cancel;		/* non-zero: the logs left are
 					   recorded as skips "cancelled" */
@@ -202,6 +255,8 @@ struct exh_scan_logs_result {
 	size_t nupdates;
 	char **notes;			/* run notes, in order (raw) */
 	size_t nnotes;
+	uint64_t logs_in_live;		/* with in->live: logs not read, as
+					   the live volume holds their lines */
 	uint64_t *read_per_vol;		/* log files read whole, by index of
 					   in->vols (in->nvols entries; NULL
 					   when nvols is 0) */

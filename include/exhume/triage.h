@@ -36,6 +36,8 @@ struct exh_triage_options {
 	bool no_logs;			/* no log or event-log analysis */
 	bool no_history;		/* no change journal, no deleted
 					   records */
+	bool no_snapshots;		/* volume shadow copies not scanned
+					   (their catalog is still counted) */
 	const char *yara_paths[EXH_TRIAGE_MAX_PATHS];
 	size_t n_yara;
 	const char *ioc_paths[EXH_TRIAGE_MAX_PATHS];

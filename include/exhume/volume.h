@@ -91,6 +91,10 @@ struct exh_volume_info {
 	/* Why owners kept in $Secure are not read (a damaged $SII index);
 	 * "" when they are. */
 	char secure_note[256];
+	/* The volume's name in paths when it is not its letter alone: a
+	 * shadow copy is "C:@{store-guid}" (paths "C:@{guid}\\x.aspx");
+	 * "" for a live volume (paths "C:\\x.aspx"). */
+	char name[64];
 };
 
 /* Where a volume's drive letter came from. */
@@ -132,6 +136,11 @@ int exh_volume_clone(struct exh_volume *vol, struct exh_volume **out,
 const struct exh_volume_info *exh_volume_info(const struct exh_volume *vol);
 /* Sets the drive letter and where it came from (enum exh_letter_source). */
 void exh_volume_set_letter(struct exh_volume *vol, char letter, int source);
+/* Names the volume in the paths its walks yield (exh_volume_info name):
+ * "C:@{guid}" for a shadow copy; NULL or "" for the letter alone.  A
+ * name longer than 63 bytes is refused (EXH_EUSAGE). */
+int exh_volume_set_name(struct exh_volume *vol, const char *name,
+    struct exh_err *err);
 /* True when \Windows\System32\config\SYSTEM exists (the system volume). */
 bool exh_volume_is_system(struct exh_volume *vol);
 

@@ -16,7 +16,7 @@
 #define MAX_DISKS (MAX_ARGS - SCAN_FIXED - 1)
 /* --parent FILE... and the image options, passed on to scan. */
 #define MAX_PARENTS 16
-#define SCAN_EXTRA (2 * MAX_PARENTS + 2)
+#define SCAN_EXTRA (2 * MAX_PARENTS + 3)
 
 /* The documents scan --out writes, named on the result line. */
 static const char *const documents[] = { "findings.jsonl", "summary.txt",
@@ -29,7 +29,7 @@ struct auto_run {
 	size_t ngiven;
 	const char *parents[MAX_PARENTS];	/* --parent */
 	size_t nparents;
-	bool no_image_hash, verify_image;
+	bool no_image_hash, verify_image, no_snapshots;
 	char *disks[MAX_DISKS];		/* to be read */
 	size_t ndisks;
 	char stamp[32];
@@ -257,6 +257,8 @@ run_scan(struct auto_run *r)
 		args[nargs++] = "--no-image-hash";
 	if (r->verify_image)
 		args[nargs++] = "--verify-image";
+	if (r->no_snapshots)
+		args[nargs++] = "--no-snapshots";
 	fixed = nargs;
 	for (i = 0; i < r->ndisks; i++)
 		if (usable(r, r->disks[i]))
@@ -321,6 +323,7 @@ parse(int argc, char **argv, struct auto_run *r)
 		{ "parent", required_argument, NULL, 'A' },
 		{ "no-image-hash", no_argument, NULL, 'H' },
 		{ "verify-image", no_argument, NULL, 'V' },
+		{ "no-snapshots", no_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -343,6 +346,8 @@ parse(int argc, char **argv, struct auto_run *r)
 			r->no_image_hash = true;
 		else if (c == 'V')
 			r->verify_image = true;
+		else if (c == 'W')
+			r->no_snapshots = true;
 		else
 			return EXIT_USAGE;
 	}
@@ -364,7 +369,8 @@ cmd_auto(int argc, char **argv)
 		fprintf(stderr, "usage: exhume auto --evidence-dir DIR "
 		    "[--case ID] [--examiner NAME] [--boot-id XXXX-XXXX]\n"
 		    "                   [--source PATH]... [--parent FILE]... "
-		    "[--no-image-hash] [--verify-image]\n");
+		    "[--no-image-hash] [--verify-image]\n"
+		    "                   [--no-snapshots]\n");
 		return EXIT_USAGE;
 	}
 	gmtime_r(&now, &tm);

@@ -33,7 +33,8 @@ scan_usage(void)
 	    "                   [--iocs PATH]... [--no-default-rules] [--full] "
 	    "[--threads N]\n"
 	    "                   [--no-prefilter] [--no-logs] [--no-history] "
-	    "[--quiet | --progress live|lines|none]\n"
+	    "[--no-snapshots]\n"
+	    "                   [--quiet | --progress live|lines|none]\n"
 	    "                   [--parent FILE]... [--no-image-hash] "
 	    "[--verify-image]\n"
 	    "                   [--max-size BYTES] [--out DIR] "
@@ -74,6 +75,7 @@ parse_args(int argc, char **argv, struct scan_args *a)
 		{ "no-prefilter", no_argument, NULL, 'p' },
 		{ "no-logs", no_argument, NULL, 'g' },
 		{ "no-history", no_argument, NULL, 'Y' },
+		{ "no-snapshots", no_argument, NULL, 'W' },
 		{ "full", no_argument, NULL, 'F' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "max-size", required_argument, NULL, 'm' },
@@ -146,6 +148,9 @@ parse_args(int argc, char **argv, struct scan_args *a)
 			break;
 		case 'Y':
 			a->to.no_history = true;
+			break;
+		case 'W':
+			a->to.no_snapshots = true;
 			break;
 		case 'F':
 			a->to.full = true;

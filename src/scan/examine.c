@@ -27,6 +27,10 @@ struct examiner {
 				   exh_stream_open_deleted) */
 	bool deleted;		/* bytes of deleted data are not the live
 				   scan's bytes */
+	/* With a dedupe index: the first block's hash of a live stream
+	 * above the chunk size, for the stores' check. */
+	unsigned char head[8];
+	bool have_head;
 };
 
 void
@@ -232,6 +236,79 @@ scan_decoded(struct scan_worker *w, const struct exh_scan_target *t,
 	return rc;
 }
 
+/* SHA-256 of buf[0..n) cut to 8 bytes, on the worker's head hasher. */
+static int
+head_hash(struct scan_worker *w, const unsigned char *buf, size_t n,
+    unsigned char head[8], struct exh_err *e)
+{
+	char hex[65];
+	int rc;
+
+	if ((rc = exh_hasher_reset(w->head_hasher)) != EXH_OK ||
+	    (rc = exh_hasher_update(w->head_hasher, buf, n)) != EXH_OK ||
+	    (rc = exh_hasher_final(w->head_hasher, NULL, NULL, hex)) !=
+	    EXH_OK)
+		return exh_err_set(e, rc, 0, "hashing failed: %s",
+		    exh_status_name(rc));
+	(void)dedupe_hex_bytes(hex, head, 8);
+	return EXH_OK;
+}
+
+/* A store's stream already examined: counted, not scanned again.  *dup
+ * is set when its SHA-256 (in f) is the live stream's or another
+ * store's.  EXH_OK or EXH_ENOMEM. */
+static int
+known_content(struct file_scan *s, const struct scan_item *it,
+    const struct exh_finding *f, bool *dup, struct exh_err *e)
+{
+	struct exh_scan_dedupe *d = s->opt->dedupe;
+	const struct dedupe_entry *live;
+
+	*dup = false;
+	if ((live = dedupe_live(d, &it->file)) != NULL &&
+	    dedupe_same_sha(live, f->sha256)) {
+		dedupe_count(d, DEDUPE_IDENTICAL_LIVE);
+		*dup = true;
+		return EXH_OK;
+	}
+	if (dedupe_store_seen(d, f->sha256, dup) != EXH_OK)
+		return exh_err_set(e, EXH_ENOMEM, 0, "out of memory");
+	if (*dup)
+		dedupe_count(d, DEDUPE_IDENTICAL_NEWER);
+	return EXH_OK;
+}
+
+/*
+ * The dedupe's part of the first block read: a live stream above the
+ * chunk size keeps its first block's hash; a store's stream read whole
+ * into the buffer is hashed now, before YARA, and not scanned when its
+ * content was examined already (*dup).
+ */
+static int
+first_block(struct examiner *x, const struct scan_item *it,
+    struct exh_finding *f, size_t have, bool single, bool *hashed,
+    bool *dup, struct exh_err *e)
+{
+	struct file_scan *s = x->s;
+	int rc;
+
+	if (!s->opt->snapshot) {
+		if (single)
+			return EXH_OK;
+		x->have_head = true;
+		return head_hash(x->w, x->w->buf, have < DEDUPE_HEAD ? have :
+		    DEDUPE_HEAD, x->head, e);
+	}
+	if (!single)
+		return EXH_OK;	/* checked before reading (examine) */
+	if ((rc = exh_hasher_final(x->w->hasher, f->md5, f->sha1,
+	    f->sha256)) != EXH_OK)
+		return exh_err_set(e, rc, 0, "hashing failed: %s",
+		    exh_status_name(rc));
+	*hashed = true;
+	return known_content(s, it, f, dup, e);
+}
+
 /*
  * Reads the whole stream once: hashes it and runs YARA over it, in one
  * buffer when it fits, else in chunks overlapping by CHUNK_OVERLAP so a
@@ -243,7 +320,7 @@ scan_decoded(struct scan_worker *w, const struct exh_scan_target *t,
 static int
 read_and_scan(struct examiner *x, const struct scan_item *it,
     struct exh_finding *f, const char **skip_reason, char *detail,
-    size_t detail_len, struct exh_err *e)
+    size_t detail_len, bool *dup, struct exh_err *e)
 {
 	struct file_scan *s = x->s;
 	struct scan_worker *w = x->w;
@@ -251,7 +328,7 @@ read_and_scan(struct examiner *x, const struct scan_item *it,
 	struct exh_stream *st;
 	uint64_t off = 0, base = 0;
 	size_t have = 0, overlap;
-	bool eof = false, first = true, whole = true;
+	bool eof = false, first = true, whole = true, hashed = false;
 	bool single = it->file.size <= s->chunk;
 	int rc;
 
@@ -282,6 +359,10 @@ read_and_scan(struct examiner *x, const struct scan_item *it,
 			goto read_failed;
 		if (first) {
 			first = false;
+			if (s->opt->dedupe != NULL && ((rc = first_block(x, it,
+			    f, have, single, &hashed, dup, e)) != EXH_OK ||
+			    *dup))
+				goto out;
 			/* The rules own the name and outlive the scan: no
 			 * copy, so no length limit to cut it at. */
 			t.filetype = exh_rules_filetype(s->rules, w->buf,
@@ -308,8 +389,8 @@ read_and_scan(struct examiner *x, const struct scan_item *it,
 		have = overlap;
 	}
 	/* Hash before a single-buffer scan, so YARA's md5 external is set. */
-	if ((rc = exh_hasher_final(w->hasher, f->md5, f->sha1, f->sha256)) !=
-	    EXH_OK) {
+	if (!hashed && (rc = exh_hasher_final(w->hasher, f->md5, f->sha1,
+	    f->sha256)) != EXH_OK) {
 		exh_err_set(e, rc, 0, "hashing failed: %s",
 		    exh_status_name(rc));
 		goto out;
@@ -411,6 +492,154 @@ count_deleted_scanned(struct file_scan *s, const struct scan_item *it)
 	pthread_mutex_unlock(&s->plock);
 }
 
+/* The first block alone (as the live scan hashed it: the first
+ * min(DEDUPE_HEAD, chunk) bytes), hashed into the worker's hasher. */
+static int
+read_head(struct examiner *x, struct exh_stream *st, size_t *have,
+    bool *eof, struct exh_err *e)
+{
+	size_t got, n = x->s->chunk < DEDUPE_HEAD ? x->s->chunk : DEDUPE_HEAD;
+	int rc;
+
+	*have = 0;
+	while (*have < n && !*eof) {
+		if ((rc = exh_stream_pread(st, x->w->buf + *have, n - *have,
+		    *have, &got, e)) != EXH_OK)
+			return rc;
+		*eof = got == 0;
+		exh_hasher_update(x->w->hasher, x->w->buf + *have, got);
+		count_read(x, got);
+		*have += got;
+	}
+	return EXH_OK;
+}
+
+/*
+ * A store's stream above the chunk size with a live stream of the same
+ * reference, stream and size: its first block is compared first, then the
+ * whole stream's SHA-256, so a changed file is found by its head without
+ * reading it whole twice.  *same: identical, not to be scanned.  A read
+ * failure is "not the same" (the scan then meets it and says why).
+ */
+static int
+large_identical(struct examiner *x, const struct scan_item *it, bool *same,
+    struct exh_err *e)
+{
+	const struct dedupe_entry *live;
+	struct scan_worker *w = x->w;
+	struct exh_stream *st;
+	unsigned char head[8];
+	char sha[65];
+	size_t have = 0;
+	uint64_t off = 0;
+	bool eof = false;
+	int rc;
+
+	*same = false;
+	if ((live = dedupe_live(x->s->opt->dedupe, &it->file)) == NULL)
+		return EXH_OK;
+	if ((rc = exh_stream_open_ref(x->vol, it->file.mft, it->file.seq,
+	    it->file.stream, &st, e)) != EXH_OK)
+		return rc == EXH_ENOMEM ? rc : EXH_OK;
+	exh_hasher_reset(w->hasher);
+	if ((rc = read_head(x, st, &have, &eof, e)) != EXH_OK ||
+	    (rc = head_hash(w, w->buf, have, head, e)) != EXH_OK ||
+	    !dedupe_same_head(live, head))
+		goto out;
+	off = have;
+	while (!eof && rc == EXH_OK) {
+		rc = fill_hashed(x, st, &have, &off, true, &eof, e);
+		have = 0;
+	}
+	if (rc == EXH_OK && exh_hasher_final(w->hasher, NULL, NULL, sha) ==
+	    EXH_OK && dedupe_same_sha(live, sha)) {
+		dedupe_count(x->s->opt->dedupe, DEDUPE_IDENTICAL_LIVE);
+		*same = true;
+	}
+out:
+	exh_stream_close(st);
+	return rc == EXH_ENOMEM ? rc : EXH_OK;
+}
+
+/*
+ * After a stream was read and scanned whole: the live scan records it in
+ * the dedupe index; a store's stream above the chunk size (hashed only at
+ * its end) is dropped when another store scanned the same content (*dup).
+ */
+static int
+dedupe_after(struct examiner *x, const struct scan_item *it,
+    const struct exh_finding *f, bool *dup, struct exh_err *e)
+{
+	struct file_scan *s = x->s;
+
+	if (s->opt->dedupe == NULL)
+		return EXH_OK;
+	if (!s->opt->snapshot)
+		return dedupe_record(s->opt->dedupe, &it->file, x->have_head ?
+		    x->head : NULL, f->sha256) == EXH_ENOMEM ?
+		    exh_err_set(e, EXH_ENOMEM, 0, "out of memory") : EXH_OK;
+	if (it->file.size <= s->chunk)
+		return EXH_OK;	/* checked before YARA (first_block) */
+	if (dedupe_store_seen(s->opt->dedupe, f->sha256, dup) != EXH_OK)
+		return exh_err_set(e, EXH_ENOMEM, 0, "out of memory");
+	if (*dup)
+		dedupe_count(s->opt->dedupe, DEDUPE_IDENTICAL_NEWER);
+	return EXH_OK;
+}
+
+/* Reads the stream's data, hashes, scans and matches hash lists: a
+ * stream above the size limit in its first and last chunk only.  *dup:
+ * a store's stream whose content was examined already. */
+static int
+examine_data(struct examiner *x, const struct scan_item *it,
+    struct exh_finding *f, bool *allowed, bool *dup, struct exh_err *e)
+{
+	struct file_scan *s = x->s;
+	/* Deleted records have counters of their own: the live scan's
+	 * stream counts stay what the live volume held. */
+	struct exh_stats deleted_stats = { 0 };
+	struct exh_stats *st = it->deleted ? &deleted_stats : &x->w->stats;
+	const char *skip = NULL;
+	char detail[EXH_ERR_MSG_MAX] = "";
+	int rc;
+
+	st->streams_seen++;
+	if (it->file.size > s->max_size) {
+		skip = "too-large";
+		if ((rc = scan_head_tail(x, it, f, e)) == EXH_ENOMEM)
+			return rc;
+		/* Two numbers and a fixed text: detail holds them. */
+		(void)snprintf(detail, sizeof(detail), "%llu bytes, above "
+		    "the limit of %llu: not hashed; %s",
+		    (unsigned long long)it->file.size,
+		    (unsigned long long)s->max_size, rc == EXH_OK ?
+		    "YARA searched its first and last chunk only" :
+		    "its first and last chunk could not be searched");
+	} else {
+		if (s->opt->snapshot && !it->deleted &&
+		    it->file.size > s->chunk &&
+		    ((rc = large_identical(x, it, dup, e)) != EXH_OK || *dup))
+			return rc;
+		if ((rc = read_and_scan(x, it, f, &skip, detail,
+		    sizeof(detail), dup, e)) != EXH_OK || *dup)
+			return rc;
+	}
+	if (skip != NULL && it->deleted)
+		return scan_deleted_refused(s, it, x->why != NULL ? x->why :
+		    skip, detail, e);
+	if (skip != NULL)
+		return scan_add_skip(s, it, skip, detail, st,
+		    strcmp(skip, "too-large") != 0, e);
+	if (!it->deleted &&
+	    ((rc = dedupe_after(x, it, f, dup, e)) != EXH_OK || *dup))
+		return rc;
+	if (it->deleted)
+		count_deleted_scanned(s, it);
+	st->streams_scanned++;
+	return exh_rules_match_hashes(s->rules, f->md5, f->sha1, f->sha256,
+	    f, allowed, e);
+}
+
 /* Reads the stream (unless it is a further name only) and matches rules;
  * a finding that scores enough goes to the collector. */
 static int
@@ -418,54 +647,15 @@ examine(struct examiner *x, const struct scan_item *it, int *level,
     struct exh_err *e)
 {
 	struct file_scan *s = x->s;
-	/* Deleted records have counters of their own: the live scan's
-	 * stream counts stay what the live volume held. */
-	struct exh_stats deleted_stats = { 0 };
-	struct exh_stats *st = it->deleted ? &deleted_stats : &x->w->stats;
 	struct exh_finding *f;
-	const char *skip = NULL;
-	char detail[EXH_ERR_MSG_MAX] = "";
-	bool allowed = false;
+	bool allowed = false, dup = false;
 	int rc = EXH_OK;
 
 	if ((f = new_finding(s, it)) == NULL)
 		return exh_err_set(e, EXH_ENOMEM, 0, "out of memory");
-	if (!it->path_only) {
-		st->streams_seen++;
-		if (it->file.size > s->max_size) {
-			skip = "too-large";
-			if ((rc = scan_head_tail(x, it, f, e)) == EXH_ENOMEM)
-				goto out;
-			/* Two numbers and a fixed text: detail holds them. */
-			(void)snprintf(detail, sizeof(detail), "%llu bytes, above "
-			    "the limit of %llu: not hashed; %s",
-			    (unsigned long long)it->file.size,
-			    (unsigned long long)s->max_size, rc == EXH_OK ?
-			    "YARA searched its first and last chunk only" :
-			    "its first and last chunk could not be searched");
-			rc = EXH_OK;
-		} else if ((rc = read_and_scan(x, it, f, &skip, detail,
-		    sizeof(detail), e)) != EXH_OK)
-			goto out;
-		if (skip != NULL && it->deleted) {
-			if ((rc = scan_deleted_refused(s, it, x->why != NULL ?
-			    x->why : skip, detail, e)) != EXH_OK)
-				goto out;
-		} else if (skip != NULL) {
-			bool bad = strcmp(skip, "too-large") != 0;
-
-			if ((rc = scan_add_skip(s, it, skip, detail, st, bad,
-			    e)) != EXH_OK)
-				goto out;
-		} else {
-			if (it->deleted)
-				count_deleted_scanned(s, it);
-			st->streams_scanned++;
-			if ((rc = exh_rules_match_hashes(s->rules, f->md5,
-			    f->sha1, f->sha256, f, &allowed, e)) != EXH_OK)
-				goto out;
-		}
-	}
+	if (!it->path_only && ((rc = examine_data(x, it, f, &allowed, &dup,
+	    e)) != EXH_OK || dup))
+		goto out;
 	if ((rc = exh_rules_match_path(s->rules, it->file.path,
 	    it->file.stream, f, e)) != EXH_OK)
 		goto out;

@@ -80,6 +80,7 @@ collect_log(const struct exh_entry *e, void *ctx)
 	if ((f->path = strdup(e->path)) == NULL)
 		goto nomem;
 	f->mft = e->mft;
+	f->seq = e->seq;
 	f->size = e->streams[0].size;
 	f->family = family_hint(l, e->path);
 	f->vol = l->vol;

@@ -372,7 +372,9 @@ exh_scan_logs(const struct exh_scan_logs_input *in, struct exh_findings *out,
 	run.last = SIZE_MAX;
 	run.read_per_vol = res->read_per_vol;
 	pthread_mutex_init(&run.lock, NULL);
-	if ((rc = log_find(in, &l, err)) == EXH_OK)
+	if ((rc = log_find(in, &l, err)) == EXH_OK && in->live != NULL)
+		rc = log_drop_in_live(in, &l, res, err);
+	if (rc == EXH_OK)
 		rc = logs_on_pool(&run, res, err);
 	if (merge(&l, res) != EXH_OK && rc == EXH_OK)
 		rc = exh_err_set(err, EXH_ENOMEM, 0, "logs: out of memory");

@@ -138,6 +138,12 @@ queue_entry(const struct exh_entry *e, void *ctx)
 		/* A damaged entry is never descended into anyway. */
 		return s->rc == EXH_OK ? EXH_WALK_NEXT : EXH_WALK_STOP;
 	}
+	/* The volume's stores are read as shadow copies, not as files. */
+	if (s->opt->dedupe != NULL && !e->is_dir &&
+	    dedupe_is_store_file(e->path)) {
+		dedupe_count(s->opt->dedupe, DEDUPE_STORE_FILE);
+		return EXH_WALK_NEXT;
+	}
 	if (e->reparse_tag != 0) {
 		s->rc = walk_skip(s, e, "reparse-point", e->reparse_target ?
 		    e->reparse_target : "", false);
@@ -194,7 +200,8 @@ count_entry(const struct exh_entry *e, void *ctx)
 
 	if (walk_cancelled(s))
 		return EXH_WALK_STOP;
-	if (e->status != EXH_ENTRY_OK)
+	if (e->status != EXH_ENTRY_OK || (s->opt->dedupe != NULL &&
+	    !e->is_dir && dedupe_is_store_file(e->path)))
 		return EXH_WALK_NEXT;
 	if ((s->rc = count_data(s, e, &data)) != EXH_OK)
 		return EXH_WALK_STOP;
@@ -269,6 +276,8 @@ prepare_scanners(struct file_scan *s, struct exh_err *err)
 		    err)) != EXH_OK)
 			return rc;
 		if (exh_hasher_create(s->md5, s->sha1, &w->hasher) != EXH_OK ||
+		    (s->opt->dedupe != NULL && exh_hasher_create(false, false,
+		    &w->head_hasher) != EXH_OK) ||
 		    (w->buf = malloc(s->chunk)) == NULL)
 			return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
 	}
@@ -287,6 +296,7 @@ free_scanners(struct file_scan *s, unsigned n)
 		free(w->buf);
 		exh_buf_free(&w->decoded);
 		exh_hasher_destroy(w->hasher);
+		exh_hasher_destroy(w->head_hasher);
 		exh_matcher_destroy(w->matcher);
 	}
 	free(s->workers);

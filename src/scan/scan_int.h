@@ -87,6 +87,7 @@ struct scan_item {
 struct scan_worker {
 	struct exh_matcher *matcher;
 	struct exh_hasher *hasher;
+	struct exh_hasher *head_hasher;	/* first blocks, with a dedupe */
 	unsigned char *buf;
 	struct exh_buf decoded;	/* a page's VBScript.Encode blocks decoded */
 	struct exh_stats stats;
@@ -153,11 +154,41 @@ int scan_deleted_mark(const struct scan_item *it, struct exh_finding *f);
 int scan_examine(void *ctx, struct pool_worker *w, void *item,
     struct exh_err *err);
 
+/* ---- shadow-copy dedupe (dedupe.c) ------------------------------------ */
+
+#define DEDUPE_HEAD		((size_t)64 << 10)	/* first block */
+
+enum { DEDUPE_IDENTICAL_LIVE, DEDUPE_IDENTICAL_NEWER, DEDUPE_STORE_FILE };
+
+struct dedupe_entry;
+
+/* The first n bytes of the hex digest hex into out; false when it is not
+ * hex (the stream was not hashed). */
+bool dedupe_hex_bytes(const char *hex, unsigned char *out, size_t n);
+/* Records a live stream (head NULL: its first block is not needed).
+ * EXH_OK, EXH_ENOMEM, EXH_EUSAGE (frozen). */
+int dedupe_record(struct exh_scan_dedupe *d, const struct exh_fileref *f,
+    const unsigned char head[8], const char *sha256);
+/* The live entry with f's reference, sequence, stream and size; NULL. */
+const struct dedupe_entry *dedupe_live(const struct exh_scan_dedupe *d,
+    const struct exh_fileref *f);
+bool dedupe_same_head(const struct dedupe_entry *e,
+    const unsigned char head[8]);
+bool dedupe_same_sha(const struct dedupe_entry *e, const char *sha256);
+/* *seen: another store scanned this content; else it is recorded as
+ * this store's.  EXH_OK or EXH_ENOMEM. */
+int dedupe_store_seen(struct exh_scan_dedupe *d, const char *sha256,
+    bool *seen);
+void dedupe_count(struct exh_scan_dedupe *d, int what);
+/* A VSS store file (or the catalog) below System Volume Information. */
+bool dedupe_is_store_file(const char *path);
+
 /* ---- the log pipeline (logs.c, logfind.c, logfile.c) ------------------- */
 
 struct log_file {
 	char *path;
 	uint64_t mft;
+	uint16_t seq;
 	uint64_t size;
 	int family;		/* enum exh_log_family; UNKNOWN = by path */
 	struct exh_volume *vol;	/* where it is: IIS may log to another one */
@@ -208,5 +239,11 @@ int log_scan_evtx(struct exh_volume *vol, struct exh_events *ev,
     struct exh_err *err);
 /* The event logs whose records the checks read. */
 bool log_wanted_evtx(const char *path);
+
+/* logsnap.c: drops from l the logs of a shadow copy the live volume
+ * in->live holds whole (see exh_scan_logs_input live). */
+int log_drop_in_live(const struct exh_scan_logs_input *in,
+    struct log_list *l, struct exh_scan_logs_result *res,
+    struct exh_err *err);
 
 #endif /* EXHUME_SCAN_INT_H */

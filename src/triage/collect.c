@@ -21,8 +21,11 @@ make_plan(const struct exh_triage *t, struct exh_bundle_plan **out,
 	for (i = 0; i < exh_findings_count(t->fs) && rc == EXH_OK; i++) {
 		const struct exh_finding *f = exh_findings_get(t->fs, i);
 
-		if (f->file.path != NULL &&
-		    (vol = triage_volume_for(t, f->file.path[0])) != NULL)
+		/* A shadow copy's file from its store's volume. */
+		if (f->file.path != NULL && ((vol = f->origin != NULL &&
+		    strcmp(f->origin, "snapshot") == 0 ?
+		    triage_snapshot_volume_for(t, f->file.path) :
+		    triage_volume_for(t, f->file.path[0])) != NULL))
 			rc = exh_bundle_plan_finding(p, vol, f, err);
 	}
 	for (i = 0; i < t->nvols && rc == EXH_OK; i++)

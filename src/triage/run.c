@@ -324,10 +324,16 @@ scan_volume(struct exh_triage *t, struct host_scope *hs,
     struct triage_volume *tv, const struct exh_scan_options *so,
     struct exh_err *err)
 {
+	struct exh_scan_options live = *so;
 	struct exh_stats before, after;
 	char **roots = NULL;
 	size_t nroots = 0;
-	int rc;
+	int rc, src;
+
+	/* With shadow copies the live scan records what it read. */
+	if ((rc = triage_snapshots_open(t, tv, err)) != EXH_OK)
+		return rc;
+	live.dedupe = tv->dedupe;
 
 	if (t->opt.full)
 		rc = whole_volume(&roots, &nroots, err);
@@ -346,11 +352,15 @@ scan_volume(struct exh_triage *t, struct host_scope *hs,
 	before = exh_findings_stats(t->fs);
 	if (rc == EXH_OK)
 		rc = exh_scan_volume(tv->vol, (const char *const *)roots,
-		    nroots, so, t->fs, err);
+		    nroots, &live, t->fs, err);
 	after = exh_findings_stats(t->fs);
 	tv->seen = after.streams_seen - before.streams_seen;
 	tv->examined = after.streams_scanned - before.streams_scanned;
 	tv->unreadable = after.streams_unreadable - before.streams_unreadable;
+	/* Cancelled, the stores are counted as skipped. */
+	if ((rc == EXH_OK || rc == EXH_STOP) && (src = triage_snapshots_scan(t,
+	    tv, roots, nroots, so, err)) != EXH_OK && rc == EXH_OK)
+		rc = src;
 	exh_scope_free(roots, nroots);
 	return rc;
 }
@@ -557,6 +567,8 @@ scan_logs(struct exh_triage *t, const struct host_scope *hs,
 	memset(&res, 0, sizeof(res));
 	rc = keep_logs(t, &res, exh_scan_logs(&in, t->fs, &res, err), err);
 	if (rc == EXH_OK)
+		rc = triage_snapshots_logs(t, &in, err);
+	if (rc == EXH_OK)
 		rc = coverage_gaps(t, err);
 	exh_scan_logs_result_free(&res);
 	free(install);
@@ -608,6 +620,8 @@ exh_triage_run(struct exh_triage *t, struct exh_err *err)
 	    *t->opt.cancel == 0))
 		rc = scan_logs(t, &hs, err);
 	host_scope_free(&hs);
+	for (i = 0; i < t->nvols; i++)
+		triage_snapshots_done(&t->vols[i]);
 	/* Host findings last: MsiInstaller events may have moved a verdict. */
 	if (t->prof != NULL && exh_profile_findings(t->prof, t->fs, &perr) !=
 	    EXH_OK)

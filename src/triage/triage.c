@@ -73,8 +73,10 @@ exh_triage_destroy(struct exh_triage *t)
 	triage_image_stop(t);
 	free(t->img);
 	for (i = 0; i < t->nvols; i++) {
+		triage_snapshots_close(&t->vols[i]);
 		exh_volume_close(t->vols[i].vol);
 		free(t->vols[i].why);
+		free(t->vols[i].snapshots_note);
 	}
 	free(t->nothing_examined);
 	free(t->exchange_dir);

@@ -20,6 +20,19 @@ struct triage_volume {
 	size_t nroots;			/* roots walked: scope, structure, "\\" */
 	int structure_depth;		/* > 0: searched by structure */
 	char *why;			/* nothing examined on it: why; NULL */
+	/* Its shadow copies (snapshots.c), catalog order (oldest first);
+	 * the counts are the report's history fields. */
+	struct exh_source **stores;
+	struct exh_volume **store_vols;	/* opened and scanned; NULL each
+					   not opened */
+	size_t nstores;
+	struct exh_scan_dedupe *dedupe;	/* NULL when no store is read */
+	uint64_t snapshots_found;
+	uint64_t snapshots_examined;
+	uint64_t snapshots_identical;	/* streams not scanned again: as
+					   live or as a newer store */
+	uint64_t snapshots_skipped;
+	char *snapshots_note;		/* why stores were skipped; NULL */
 };
 
 /* A volume that could not be opened, for the record. */
@@ -100,6 +113,31 @@ int triage_letter_volumes(struct triage_volume *tv, size_t n,
 int triage_deleted_content(struct exh_triage *t, struct exh_volume *vol,
     const struct exh_scan_options *so, char *const *web, size_t nweb,
     struct exh_err *err);
+/*
+ * Shadow copies (snapshots.c).  triage_snapshots_open reads tv's VSS
+ * catalog before its live scan (which then records its dedupe index and
+ * passes over the store files); triage_snapshots_scan scans each store,
+ * newest first, with the live scan's roots and options, after it;
+ * triage_snapshots_logs analyses the stores' logs the live volume does
+ * not hold, with the live run's log input; triage_snapshots_close closes
+ * them (from destroy: the bundle collects from them).  Findings from a store carry origin
+ * "snapshot" and its creation time.  Failures of one store are notes;
+ * the status is EXH_OK, EXH_STOP (cancelled) or EXH_ENOMEM.
+ */
+int triage_snapshots_open(struct exh_triage *t, struct triage_volume *tv,
+    struct exh_err *err);
+int triage_snapshots_scan(struct exh_triage *t, struct triage_volume *tv,
+    char *const *roots, size_t nroots, const struct exh_scan_options *so,
+    struct exh_err *err);
+int triage_snapshots_logs(struct exh_triage *t,
+    const struct exh_scan_logs_input *live, struct exh_err *err);
+/* After the run: the dedupe index is freed; the stores stay open for the
+ * bundle until triage_snapshots_close. */
+void triage_snapshots_done(struct triage_volume *tv);
+/* The store volume a finding's path "C:@{guid}\\..." names, or NULL. */
+struct exh_volume *triage_snapshot_volume_for(const struct exh_triage *t,
+    const char *path);
+void triage_snapshots_close(struct triage_volume *tv);
 
 /* rules_dir/name into buf; false when it does not fit. */
 bool triage_rules_path(const struct exh_triage *t, const char *name,

@@ -1,6 +1,7 @@
 /* Opening NTFS volumes read-only through libntfs-3g, and their state. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -202,6 +203,21 @@ exh_volume_set_letter(struct exh_volume *v, char letter, int source)
 		v->info.letter = letter;
 		v->info.letter_source = source;
 	}
+}
+
+int
+exh_volume_set_name(struct exh_volume *v, const char *name,
+    struct exh_err *err)
+{
+	if (v == NULL || v->magic != VOLUME_MAGIC)
+		return exh_err_set(err, EXH_EUSAGE, 0, "volume: invalid handle");
+	if (name == NULL)
+		name = "";
+	if (strlen(name) >= sizeof(v->info.name))
+		return exh_err_set(err, EXH_EUSAGE, 0, "volume: name %.16s...: "
+		    "longer than %zu bytes", name, sizeof(v->info.name) - 1);
+	(void)snprintf(v->info.name, sizeof(v->info.name), "%s", name);
+	return EXH_OK;
 }
 
 bool

@@ -461,16 +461,21 @@ static int
 start_path(struct walker *w, const char *start)
 {
 	const char *p = start ? start : "";
+	size_t root;
 
 	if (p[0] != '\0' && p[1] == ':')
 		p += 2;
-	if (exh_buf_printf(&w->path, "%c:", w->v->info.letter) != EXH_OK)
+	/* A shadow copy's paths start with its name, "C:@{guid}". */
+	if ((w->v->info.name[0] != '\0' ? exh_buf_puts(&w->path,
+	    w->v->info.name) : exh_buf_printf(&w->path, "%c:",
+	    w->v->info.letter)) != EXH_OK)
 		return EXH_ENOMEM;
 	if (*p != '\\' && exh_buf_putc(&w->path, '\\') != EXH_OK)
 		return EXH_ENOMEM;
 	if (exh_buf_puts(&w->path, p) != EXH_OK)
 		return EXH_ENOMEM;
-	while (w->path.len > 3 && w->path.data[w->path.len - 1] == '\\')
+	root = w->v->info.name[0] != '\0' ? strlen(w->v->info.name) + 1 : 3;
+	while (w->path.len > root && w->path.data[w->path.len - 1] == '\\')
 		w->path.data[--w->path.len] = '\0';
 	return EXH_OK;
 }
