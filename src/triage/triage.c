@@ -75,6 +75,7 @@ exh_triage_destroy(struct exh_triage *t)
 	for (i = 0; i < t->nvols; i++) {
 		exh_volume_close(t->vols[i].vol);
 		free(t->vols[i].why);
+		free(t->vols[i].history);
 	}
 	free(t->nothing_examined);
 	free(t->exchange_dir);

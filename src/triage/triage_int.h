@@ -20,6 +20,9 @@ struct triage_volume {
 	size_t nroots;			/* roots walked: scope, structure, "\\" */
 	int structure_depth;		/* > 0: searched by structure */
 	char *why;			/* nothing examined on it: why; NULL */
+	/* Its change journal, deleted records and the exposure windows'
+	 * coverage; NULL when history was not read. */
+	struct exh_history_result *history;
 };
 
 /* A volume that could not be opened, for the record. */
