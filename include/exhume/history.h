@@ -53,6 +53,7 @@ struct exh_history_result {
 					   record with a time; 0 if none */
 	int usn_rc;			/* of the journal walk */
 	char usn_error[EXH_ERR_MSG_MAX];
+	uint64_t deleted_read;		/* MFT records read */
 	uint64_t deleted_records;	/* free base records */
 	uint64_t deleted_names;		/* of them listed with a name */
 	uint64_t deleted_damaged;

@@ -111,6 +111,7 @@ read_deleted(struct history *h, struct exh_volume *vol, struct exh_err *err)
 	int rc;
 
 	rc = exh_volume_deleted_walk(vol, on_deleted, &dc, &n, err);
+	h->res->deleted_read = n.records;
 	h->res->deleted_records = n.deleted;
 	h->res->deleted_names = n.listed;
 	h->res->deleted_damaged = n.damaged;
