@@ -363,6 +363,11 @@ group_text(struct history *h, const struct hgroup *g, struct exh_buf *b)
 		    g->samples[i]);
 	if (rc == EXH_OK && g->count > g->nsamples)
 		rc = exh_buf_puts(b, ", ...");
+	if (rc == EXH_OK && h->checks[g->check].source == HSRC_USN_CREATE &&
+	    g->gone > 0)
+		rc = exh_buf_printf(b, " (%s no longer on the live volume)",
+		    g->gone == g->count ? (g->count == 1 ? "it is" : "all are") :
+		    "some are");
 	if (rc == EXH_OK && g->phase != PHASE_NONE) {
 		rc = exh_buf_puts(b, "; ");
 		if (rc == EXH_OK)

@@ -20,7 +20,8 @@ mkdir -p "$d"
 cp "$H/applicationHost.config" "$d/"
 ok $? "host files built"
 
-# Records: inetpub 64, wwwroot 65, aspnet_client 66 (made first).
+# Records: inetpub 64, wwwroot 65, aspnet_client 66, wwwroot\live.aspx 67 (made
+# first; sequence numbers 1).
 python3 - >"$d/j.hex" <<'PY'
 import struct
 T = 132580000000000000      # 2021-02-17T01:46:40Z
@@ -36,6 +37,7 @@ def v2(mft, parent, reason, name, t):
 CREATE = 0x100
 out = v2(200, 66, CREATE, 'x.aspx', T)
 out += v2(201, 66, CREATE, 'late.aspx', MAY)
+out += v2(67, 65, CREATE, 'live.aspx', MAY + 10**7)
 print(out.ljust(4096, b'\0').hex())
 PY
 ok $? "journal bytes generated"
@@ -43,6 +45,7 @@ spec() {	# spec WITH_JOURNAL
 	echo "disk gpt size=64M"
 	echo "part ntfs start=2048 size=40M label=SYSTEM"
 	printf '%s\n' 'mkdir \inetpub\wwwroot\aspnet_client'
+	printf '%s\n' 'file \inetpub\wwwroot\live.aspx text:<%@ Page Language="C#" %>'
 	printf '%s\n' 'file \Windows\System32\config\SYSTEM from:SYSTEM'
 	printf '%s\n' 'file \Windows\System32\config\SOFTWARE from:SOFTWARE'
 	printf '%s\n' 'file \Windows\System32\inetsrv\config\applicationHost.config from:applicationHost.config'
@@ -80,6 +83,9 @@ assert len(f) == 1 and f[0]["level"] == "warning", f
 assert "after the ProxyLogon exposure window" in f[0]["reasons"][0]["detail"], f
 PY
 ok $? "a script created after the fix was installed: a warning saying so"
+grep -F '"path":"C:\\inetpub\\wwwroot\\live.aspx"' "$F" |
+    grep '"check":"history/usn-script-created-webroot"' | grep -q '"origin":"live"'
+ok $? "a journal-named script still on the volume keeps origin live"
 python3 - "$F" <<'PY'
 import json, sys
 f = [d for d in map(json.loads, open(sys.argv[1]))
@@ -92,13 +98,13 @@ PY
 ok $? "the journal begins after the window opened: one coverage warning for C:"
 R="$TMP/res/report.txt"
 grep -q 'History: change journal, deleted records, shadow copies' "$R" &&
-grep -q '| 2021-02-17T01:46:40.* to 2021-05-01T00:00:00' "$R" &&
+grep -q '| 2021-02-17T01:46:40.* to 2021-05-01T00:00:01' "$R" &&
 grep 'ProxyLogon' "$R" | grep -q 'partly: the journal begins inside the window'
 ok $? "report.txt: the history section with the journal range and the window's coverage"
 python3 - "$TMP/res/acquisition.json" <<'PY'
 import json, sys
 h = json.load(open(sys.argv[1]))["volumes"][0]["history"]
-assert h["journal_records"] == 2 and h["journal_coverage"] == "partial", h
+assert h["journal_records"] == 3 and h["journal_coverage"] == "partial", h
 assert h["snapshots_found"] == 0 and h["snapshots_note"] == "not examined", h
 w = [x for x in h["exposure_windows"] if x["group"] == "ProxyLogon"][0]
 assert w["start"].startswith("2021-01-03") and w["end"].startswith("2021-03-04"), w
