@@ -111,6 +111,12 @@ assert w["start"].startswith("2021-01-03") and w["end"].startswith("2021-03-04")
 PY
 ok $? "acquisition.json: the per-volume history record with windows and snapshot fields"
 
+grep -q '^history: C: journal 2021-02-17T01:46:40.* coverage: partial$' \
+    "$TMP/res/summary.txt"
+ok $? "summary.txt: one history line for C: with the journal range and coverage"
+grep 'History Record' "$TMP/res/timeline.csv" | grep -q 'aspnet_client\\x.aspx'
+ok $? "timeline.csv: the journal-only script has its row at the journal's time"
+
 run scan "$TMP/n.img" --out "$TMP/nj" --lang de
 grep '"check":"history/journal-coverage"' "$TMP/nj/findings.jsonl" |
     grep -q 'keeps no change journal'
