@@ -170,17 +170,17 @@ problems(struct report_writer *w, const struct exh_report_input *in)
 		if (r == NULL)
 			continue;
 		if (r->usn_rc != EXH_OK)
-			report_para(w, REPORT_WARN, report_fmt(w, _("%1$s: the "
-			    "change journal could not be read to its end: "
+			report_para(w, REPORT_WARN, report_fmt(w, _("The change "
+			    "journal of %1$s could not be read to its end: "
 			    "%2$s"), drive(&in->volumes[i], d), r->usn_error));
 		if (r->coverage >= EXH_COVER_PARTIAL)
-			report_para(w, REPORT_WARN, report_fmt(w, _("%s: the "
-			    "change journal does not reach back to the start "
+			report_para(w, REPORT_WARN, report_fmt(w, _("The change "
+			    "journal of %s does not reach back to the start "
 			    "of an exposure window: scripts written and "
 			    "removed before its first record leave no trace "
 			    "in it."), drive(&in->volumes[i], d)));
 		if (r->groups_folded > 0)
-			report_para(w, REPORT_NORMAL, report_fmt(w, _("%1$s: "
+			report_para(w, REPORT_NORMAL, report_fmt(w, _("On %1$s, "
 			    "%2$llu hits in more folders than the group table "
 			    "holds were counted into the last group of their "
 			    "check."), drive(&in->volumes[i], d),

@@ -125,5 +125,6 @@ grep -q 'Verlauf: Änderungsjournal, gelöschte Einträge, Schattenkopien' \
     "$TMP/nj/report.txt" &&
 grep 'ProxyLogon' "$TMP/nj/report.txt" | grep -q 'kein Änderungsjournal'
 ok $? "the German report has the history section and the verdict"
+[ -n "${KEEP:-}" ] && mkdir -p "$KEEP" && cp -r "$TMP/res" "$TMP/nj" "$KEEP"
 report_unchanged
 done_testing
