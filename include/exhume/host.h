@@ -119,6 +119,7 @@ struct exh_cve_verdict {
 	const char *fixed_by_list; /* the table's FIXED_BY ("Mar21SU,...") */
 	const char *kev;	/* day CISA listed it, "" */
 	const char *exploited_since; /* first exploitation, "" */
+	const char *published;	/* day Microsoft published it, "" */
 	const char *depends;	/* "org: ..." / "host: ..." / "" */
 	const char *note;
 	int verdict;		/* enum exh_verdict_kind */
@@ -446,6 +447,36 @@ int exh_cvemap_support(const struct exh_cvemap *m, const char *build,
  */
 int exh_cvemap_verdict(const struct exh_cvemap *m, const char *build,
     size_t i, struct exh_cve_verdict *out);
+
+/*
+ * A span during which the host ran a build exposed to an exploited
+ * vulnerability: one per group ("ProxyLogon"), or per CVE outside a group.
+ * start: the earliest first exploitation of the group's exposed CVEs (their
+ * publication when no exploitation date is known); end: when the fix
+ * reached the disk (the latest of the CVEs' fix_installed), 0 while a CVE
+ * of the group is still vulnerable (open).
+ */
+#define EXH_WINDOWS_MAX	16
+struct exh_exposure_window {
+	char group[32];		/* "ProxyLogon" or "CVE-2021-42321" */
+	char cves[128];		/* "CVE-2021-26855,CVE-2021-26857", cut
+				   with ",..." */
+	int64_t start;		/* FILETIME */
+	bool start_published;	/* no exploitation date: publication */
+	int64_t end;		/* FILETIME; 0 when open */
+	bool open;		/* a CVE of the group is still vulnerable */
+};
+
+/*
+ * The exposure windows of cves[0..n) (a profile's per-CVE verdicts) into
+ * out[0..max), earliest start first; returns how many.  A CVE counts when
+ * it has an exploitation date or a CISA KEV listing and the build is
+ * vulnerable (open) or was fixed by an update installed after the start.
+ * A fixed build with no recorded install time gives no window: it may
+ * have been installed already fixed.  Pure: reads nothing but cves.
+ */
+size_t exh_exposure_windows(const struct exh_cve_verdict *cves, size_t n,
+    struct exh_exposure_window *out, size_t max);
 
 const char *exh_family_name(int family);	/* "ProxyLogon" ... */
 const char *exh_verdict_name(int verdict);	/* "vulnerable" ... */

@@ -8,6 +8,7 @@
 
 #include "exhume/core.h"
 #include "exhume/findings.h"
+#include "exhume/history.h"
 #include "exhume/host.h"
 #include "exhume/logscan.h"
 #include "exhume/rules.h"
@@ -62,6 +63,9 @@ struct exh_report_volume {
 	const char *not_examined;	/* no stream and no log: why; NULL */
 	const char *letter_source;	/* "MountedDevices", "default order",
 					   "--letter"; NULL when not known */
+	/* Its change journal, deleted records, shadow copies and the
+	 * exposure windows' coverage; NULL: history not read. */
+	const struct exh_history_result *history;
 };
 
 /* One stream or document in the evidence bundle. */

@@ -49,16 +49,55 @@ source_of(const char *s)
 		return HSRC_USN_DELETE;
 	if (strcmp(s, "deleted") == 0)
 		return HSRC_DELETED;
+	if (strcmp(s, "coverage") == 0)
+		return HSRC_COVERAGE;
 	return -1;
+}
+
+/* "70" (every phase) or "70,80,65,45": without a window, during, after,
+ * before one.  False when malformed or out of 1..100. */
+static bool
+parse_scores(const char *text, int score[PHASE_COUNT])
+{
+	static const int order[PHASE_COUNT] = { PHASE_NONE, PHASE_DURING,
+	    PHASE_AFTER, PHASE_BEFORE };
+	const char *p = text;
+	char *end;
+	long v;
+	int i;
+
+	for (i = 0; i < PHASE_COUNT; i++) {
+		v = strtol(p, &end, 10);
+		if (end == p || v < 1 || v > 100)
+			return false;
+		score[order[i]] = (int)v;
+		if (i == 0 && *end == '\0') {
+			score[PHASE_BEFORE] = score[PHASE_DURING] =
+			    score[PHASE_AFTER] = (int)v;
+			return true;
+		}
+		if (*end != (i == PHASE_COUNT - 1 ? '\0' : ','))
+			return false;
+		p = end + 1;
+	}
+	return true;
+}
+
+static bool
+place_ok(struct hcheck *c, const char *where, const char *exts)
+{
+	if (c->source == HSRC_COVERAGE)
+		return strcmp(where, "-") == 0 && strcmp(exts, "-") == 0;
+	c->staging = strcmp(where, "staging") == 0;
+	return c->staging || strcmp(where, "webroot") == 0;
 }
 
 static int
 parse_check(struct history *h, struct exh_lines *lr, char *line,
     struct exh_err *err)
 {
-	char *f[6], *save = NULL, *e, *end;
+	char *f[6], *save = NULL, *e;
 	struct hcheck c, *grown;
-	long score;
 	size_t n = 0;
 
 	memset(&c, 0, sizeof(c));
@@ -70,19 +109,17 @@ parse_check(struct history *h, struct exh_lines *lr, char *line,
 		    "tab-separated fields: check source where extensions "
 		    "score description");
 	c.source = source_of(f[1]);
-	c.staging = strcmp(f[2], "staging") == 0;
-	score = strtol(f[4], &end, 10);
-	if (c.source < 0 || (!c.staging && strcmp(f[2], "webroot") != 0) ||
-	    *end != '\0' || score < 1 || score > 100)
+	if (c.source < 0 || !place_ok(&c, f[2], f[3]) ||
+	    !parse_scores(f[4], c.score))
 		return exh_lines_fail(lr, err, EXH_EUSAGE, "bad source, place "
-		    "or score (usn-create|usn-delete|deleted, webroot|staging, "
-		    "1..100)");
-	c.score = (int)score;
+		    "or score (usn-create|usn-delete|deleted|coverage, "
+		    "webroot|staging|-, 1..100 or four of them: no window,"
+		    "during,after,before)");
 	if ((c.id = strdup(f[0])) == NULL ||
 	    (c.description = strdup(f[5])) == NULL)
 		goto nomem;
-	for (e = strtok_r(f[3], ",", &save); e != NULL;
-	    e = strtok_r(NULL, ",", &save))
+	for (e = strtok_r(f[3], ",", &save); e != NULL &&
+	    c.source != HSRC_COVERAGE; e = strtok_r(NULL, ",", &save))
 		if (exh_strvec_push(&c.exts, &c.nexts, e) != EXH_OK)
 			goto nomem;
 	if ((grown = realloc(h->checks, (h->nchecks + 1) * sizeof(*grown))) ==
@@ -195,14 +232,16 @@ counted_key(size_t check, uint64_t mft, uint16_t seq)
 }
 
 static struct hgroup *
-group_for(struct history *h, size_t check, const char *dir)
+group_for(struct history *h, size_t check, int phase, size_t window,
+    const char *dir)
 {
 	struct hgroup *g, *grown;
 	size_t i;
 
 	for (i = 0; i < h->ngroups; i++) {
 		g = &h->groups[i];
-		if (g->check == check && g->dir != NULL &&
+		if (g->check == check && g->phase == phase &&
+		    g->window == window && g->dir != NULL &&
 		    exh_ascii_iequal(g->dir, dir))
 			return g;
 	}
@@ -221,10 +260,51 @@ group_for(struct history *h, size_t check, const char *dir)
 	g = &h->groups[h->ngroups];
 	memset(g, 0, sizeof(*g));
 	g->check = check;
+	g->phase = phase;
+	g->window = window;
 	if ((g->dir = strdup(dir)) == NULL)
 		return NULL;
 	h->ngroups++;
 	return g;
+}
+
+/* Is the file the journal names still in use on the live volume? */
+static bool
+still_live(struct history *h, uint64_t mft, uint16_t seq)
+{
+	struct exh_stream *st;
+	struct exh_err err;
+
+	if (h->vol == NULL || exh_stream_open_ref(h->vol, mft, seq, "", &st,
+	    &err) != EXH_OK)
+		return false;
+	exh_stream_close(st);
+	return true;
+}
+
+static int
+count_hit(struct history *h, struct hgroup *g, int source, const char *name,
+    uint64_t mft, uint16_t seq, int64_t when, const char *note)
+{
+	if (g->count++ == 0) {
+		if ((g->first_name = strdup(name)) == NULL)
+			return EXH_ENOMEM;
+		g->first_mft = mft;
+		g->first_seq = seq;
+	}
+	/* Only the journal knows a deleted file, or a created one that is
+	 * gone now; a free MFT record is its own origin. */
+	if (source == HSRC_USN_DELETE ||
+	    (source == HSRC_USN_CREATE && !still_live(h, mft, seq)))
+		g->gone++;
+	if (when != 0 && (g->first == 0 || when < g->first))
+		g->first = when;
+	if (when > g->last)
+		g->last = when;
+	if (g->nsamples < 5 && exh_strvec_pushf(&g->samples, &g->nsamples,
+	    "%s%s%s", name, note ? " " : "", note ? note : "") != EXH_OK)
+		return EXH_ENOMEM;
+	return EXH_OK;
 }
 
 int
@@ -235,10 +315,12 @@ history_hit(struct history *h, int source, const char *path, uint64_t mft,
 	struct hgroup *g;
 	const char *slash = strrchr(path, '\\');
 	char dir[1024];
-	size_t i, dn;
+	size_t i, dn, window = 0;
+	int phase, rc;
 
 	if (slash == NULL)
 		return EXH_OK;
+	phase = history_phase(h->sc, when, &window);
 	for (i = 0; i < h->nchecks; i++) {
 		c = &h->checks[i];
 		if (c->source != source || !has_extension(c, slash + 1) ||
@@ -255,28 +337,17 @@ history_hit(struct history *h, int source, const char *path, uint64_t mft,
 		    (size_t)(slash - path) : sizeof(dir) - 1;
 		memcpy(dir, path, dn);
 		dir[dn] = '\0';
-		if ((g = group_for(h, i, dir)) == NULL)
+		if ((g = group_for(h, i, phase, window, dir)) == NULL)
 			return EXH_ENOMEM;
-		if (g->count++ == 0) {
-			if ((g->first_name = strdup(slash + 1)) == NULL)
-				return EXH_ENOMEM;
-			g->first_mft = mft;
-			g->first_seq = seq;
-		}
-		if (when != 0 && (g->first == 0 || when < g->first))
-			g->first = when;
-		if (when > g->last)
-			g->last = when;
-		if (g->nsamples < 5 && exh_strvec_pushf(&g->samples,
-		    &g->nsamples, "%s%s%s", slash + 1, note ? " " : "",
-		    note ? note : "") != EXH_OK)
-			return EXH_ENOMEM;
+		if ((rc = count_hit(h, g, source, slash + 1, mft, seq, when,
+		    note)) != EXH_OK)
+			return rc;
 	}
 	return EXH_OK;
 }
 
 static int
-group_text(const struct hgroup *g, struct exh_buf *b)
+group_text(struct history *h, const struct hgroup *g, struct exh_buf *b)
 {
 	char a[32], z[32];
 	size_t i;
@@ -292,10 +363,44 @@ group_text(const struct hgroup *g, struct exh_buf *b)
 		    g->samples[i]);
 	if (rc == EXH_OK && g->count > g->nsamples)
 		rc = exh_buf_puts(b, ", ...");
+	if (rc == EXH_OK && h->checks[g->check].source == HSRC_USN_CREATE &&
+	    g->gone > 0)
+		rc = exh_buf_printf(b, " (%s no longer on the live volume)",
+		    g->gone == g->count ? (g->count == 1 ? "it is" : "all are") :
+		    "some are");
+	if (rc == EXH_OK && g->phase != PHASE_NONE) {
+		rc = exh_buf_puts(b, "; ");
+		if (rc == EXH_OK)
+			rc = history_phase_text(h->sc, g->phase, g->window, b);
+	}
 	if (rc == EXH_OK && g->count > BULK_FILES)
 		rc = exh_buf_puts(b, " (many files at once: an installation or "
 		    "update is likely; review the names)");
 	return rc;
+}
+
+/* The window field: the phase sentence alone.  EXH_OK or EXH_ENOMEM. */
+static int
+window_field(struct history *h, const struct hgroup *g, struct exh_finding *f)
+{
+	struct exh_buf b = { 0 };
+	int rc;
+
+	if (g->phase == PHASE_NONE)
+		return EXH_OK;
+	rc = history_phase_text(h->sc, g->phase, g->window, &b);
+	if (rc == EXH_OK)
+		rc = exh_finding_add_field(f, "exposure_window", b.data);
+	exh_buf_free(&b);
+	return rc;
+}
+
+static const char *
+origin_of(const struct hcheck *c, const struct hgroup *g)
+{
+	if (c->source == HSRC_DELETED)
+		return "deleted";
+	return g->gone == g->count ? "journal" : NULL;
 }
 
 static int
@@ -305,7 +410,8 @@ emit_group(struct history *h, const struct hgroup *g, struct exh_findings *fs,
 	const struct hcheck *c = &h->checks[g->check];
 	struct exh_finding *f;
 	struct exh_buf what = { 0 };
-	int score = g->count > BULK_FILES ? BULK_SCORE : c->score, rc;
+	int score = g->count > BULK_FILES ? BULK_SCORE : c->score[g->phase];
+	int rc;
 
 	if ((f = exh_finding_new(EXH_FIND_FILE)) == NULL)
 		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
@@ -315,7 +421,7 @@ emit_group(struct history *h, const struct hgroup *g, struct exh_findings *fs,
 		f->file.mft = g->first_mft;
 		f->file.seq = g->first_seq;
 	}
-	rc = group_text(g, &what);
+	rc = group_text(h, g, &what);
 	h->path.len = 0;
 	if (rc == EXH_OK)
 		rc = exh_buf_printf(&h->path, "%s\\%s", g->dir,
@@ -327,6 +433,9 @@ emit_group(struct history *h, const struct hgroup *g, struct exh_findings *fs,
 	    exh_finding_set(&f->file.path, h->path.data) != EXH_OK ||
 	    exh_finding_set(&f->file.stream, "") != EXH_OK ||
 	    exh_finding_set(&f->excerpt, what.data) != EXH_OK ||
+	    (origin_of(c, g) != NULL &&
+	    exh_finding_set(&f->origin, origin_of(c, g)) != EXH_OK) ||
+	    window_field(h, g, f) != EXH_OK ||
 	    exh_finding_add_reason(f, "history", c->id, score,
 	    c->description, c->source == HSRC_DELETED ? "free MFT records" :
 	    "$UsnJrnl:$J", what.data) != EXH_OK))
@@ -341,6 +450,17 @@ emit_group(struct history *h, const struct hgroup *g, struct exh_findings *fs,
 	if ((rc = exh_findings_add(fs, f, err)) == EXH_OK)
 		h->res->findings++;
 	return rc;
+}
+
+const struct hcheck *
+history_check_of(const struct history *h, int source)
+{
+	size_t i;
+
+	for (i = 0; i < h->nchecks; i++)
+		if (h->checks[i].source == source)
+			return &h->checks[i];
+	return NULL;
 }
 
 int

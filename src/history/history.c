@@ -1,4 +1,5 @@
 /* A volume's history: its change journal and its deleted MFT records. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,6 +111,7 @@ read_deleted(struct history *h, struct exh_volume *vol, struct exh_err *err)
 	int rc;
 
 	rc = exh_volume_deleted_walk(vol, on_deleted, &dc, &n, err);
+	h->res->deleted_read = n.records;
 	h->res->deleted_records = n.deleted;
 	h->res->deleted_names = n.listed;
 	h->res->deleted_damaged = n.damaged;
@@ -123,16 +125,24 @@ exh_history_volume(struct exh_volume *vol, const struct exh_history_scope *sc,
     struct exh_findings *fs, struct exh_history_result *res,
     struct exh_err *err)
 {
+	char letter = exh_volume_info(vol)->letter;
 	struct history h;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
+	(void)snprintf(res->snapshots_note, sizeof(res->snapshots_note),
+	    "not examined");
 	memset(&h, 0, sizeof(h));
+	h.vol = vol;
 	h.sc = sc;
 	h.res = res;
 	rc = history_checks_load(&h, sc->rules_tsv, err);
 	if (rc == EXH_OK)
 		rc = read_journal(&h, vol, err);
+	if (rc == EXH_OK) {
+		history_coverage(&h, letter);
+		rc = history_coverage_finding(&h, letter, fs, err);
+	}
 	if (rc == EXH_OK)
 		rc = read_deleted(&h, vol, err);
 	if (rc == EXH_OK)

@@ -7,7 +7,17 @@
 #define HISTORY_MAX_GROUPS 4096	/* check x folder groups kept */
 #define HISTORY_MAX_FILES 1000000 /* files remembered as counted */
 
-enum history_source { HSRC_USN_CREATE, HSRC_USN_DELETE, HSRC_DELETED };
+enum history_source { HSRC_USN_CREATE, HSRC_USN_DELETE, HSRC_DELETED,
+    HSRC_COVERAGE };
+
+/* Where a hit's time lies against the exposure windows. */
+enum history_phase {
+	PHASE_NONE = 0,		/* no window known, or the hit has no time */
+	PHASE_BEFORE = 1,
+	PHASE_DURING = 2,
+	PHASE_AFTER = 3,
+	PHASE_COUNT = 4,
+};
 
 /* One line of rules/history.tsv. */
 struct hcheck {
@@ -16,13 +26,15 @@ struct hcheck {
 	bool staging;			/* else: web folders */
 	char **exts;
 	size_t nexts;
-	int score;
+	int score[PHASE_COUNT];		/* by enum history_phase */
 	char *description;
 };
 
 /* The hits of one check in one folder. */
 struct hgroup {
 	size_t check;
+	int phase;			/* enum history_phase */
+	size_t window;			/* in sc->windows, with the phase */
 	char *dir;
 	uint64_t count;
 	int64_t first, last;
@@ -31,9 +43,11 @@ struct hgroup {
 	char *first_name;		/* the first file's name, bare */
 	uint64_t first_mft;
 	uint16_t first_seq;
+	uint64_t gone;			/* files no longer in use live */
 };
 
 struct history {
+	struct exh_volume *vol;
 	const struct exh_history_scope *sc;
 	struct exh_history_result *res;
 	struct hcheck *checks;
@@ -52,6 +66,21 @@ void history_checks_free(struct history *h);
  * EXH_ENOMEM.  note (may be NULL) follows the name in the samples. */
 int history_hit(struct history *h, int source, const char *path,
     uint64_t mft, uint16_t seq, int64_t when, const char *note);
+/* The check of source (HSRC_COVERAGE), or NULL when the rules have none. */
+const struct hcheck *history_check_of(const struct history *h, int source);
+/* Where when lies against the windows; *window is the one named. */
+int history_phase(const struct exh_history_scope *sc, int64_t when,
+    size_t *window);
+/* "during the ProxyLogon exposure window (exploited since 2021-01-03,
+ * fixed 2021-03-10)"; "" for PHASE_NONE.  EXH_OK or EXH_ENOMEM. */
+int history_phase_text(const struct exh_history_scope *sc, int phase,
+    size_t window, struct exh_buf *out);
+/* Fills h->res's windows, relevance and coverage for the volume with
+ * letter (after the journal was read). */
+void history_coverage(struct history *h, char letter);
+/* The history/journal-coverage finding when a window is not covered. */
+int history_coverage_finding(struct history *h, char letter,
+    struct exh_findings *fs, struct exh_err *err);
 /* One finding per group into fs. */
 int history_emit(struct history *h, struct exh_findings *fs,
     struct exh_err *err);

@@ -549,6 +549,7 @@ exh_cvemap_verdict(const struct exh_cvemap *m, const char *build, size_t i,
 	out->fixed_by_list = c->fixed_by;
 	out->kev = c->kev;
 	out->exploited_since = c->exploited;
+	out->published = c->published;
 	out->depends = c->depends;
 	out->note = c->note;
 	out->verdict = EXH_VERDICT_UNKNOWN;

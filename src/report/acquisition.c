@@ -94,6 +94,58 @@ put_sources(struct exh_json *w, const struct exh_report_input *in)
 	exh_json_close(w, ']');
 }
 
+static void
+put_window(struct exh_json *w, const struct exh_history_window *hw)
+{
+	exh_json_open(w, NULL, '{');
+	exh_json_text(w, "group", hw->w.group);
+	exh_json_text(w, "cves", hw->w.cves);
+	exh_json_time(w, "start", hw->w.start, EXH_JSON_ABSENT_NULL);
+	exh_json_text(w, "start_from", hw->w.start_published ?
+	    "publication" : "first exploitation");
+	exh_json_time(w, "end", hw->w.end, EXH_JSON_ABSENT_NULL);
+	exh_json_bool(w, "open", hw->w.open);
+	exh_json_time(w, "checked_from", hw->from, EXH_JSON_ABSENT_NULL);
+	exh_json_text(w, "journal_coverage",
+	    exh_history_coverage_name(hw->coverage));
+	exh_json_close(w, '}');
+}
+
+/* The volume's history record: journal range, deleted records, shadow
+ * copies (filled by the snapshot scan) and the exposure windows. */
+static void
+put_history(struct exh_json *w, const struct exh_history_result *r)
+{
+	size_t i;
+
+	exh_json_open(w, "history", '{');
+	exh_json_bool(w, "journal", r->journal);
+	exh_json_time(w, "journal_first", r->usn_first, EXH_JSON_ABSENT_NULL);
+	exh_json_time(w, "journal_last", r->usn_last, EXH_JSON_ABSENT_NULL);
+	exh_json_uint(w, "journal_records", r->usn_records);
+	exh_json_uint(w, "journal_damaged", r->usn_damaged);
+	if (r->usn_rc != EXH_OK)
+		exh_json_text(w, "journal_error", r->usn_error);
+	exh_json_uint(w, "mft_records_read", r->deleted_read);
+	exh_json_uint(w, "deleted_records", r->deleted_records);
+	exh_json_uint(w, "deleted_listed", r->deleted_names);
+	exh_json_uint(w, "mft_records_damaged", r->deleted_damaged);
+	exh_json_uint(w, "findings", r->findings);
+	exh_json_uint(w, "groups_folded", r->groups_folded);
+	exh_json_uint(w, "snapshots_found", r->snapshots_found);
+	exh_json_uint(w, "snapshots_examined", r->snapshots_examined);
+	exh_json_uint(w, "snapshots_identical", r->snapshots_identical);
+	exh_json_uint(w, "snapshots_skipped", r->snapshots_skipped);
+	exh_json_text(w, "snapshots_note", r->snapshots_note);
+	exh_json_text(w, "journal_coverage",
+	    exh_history_coverage_name(r->coverage));
+	exh_json_open(w, "exposure_windows", '[');
+	for (i = 0; i < r->nwindows; i++)
+		put_window(w, &r->windows[i]);
+	exh_json_close(w, ']');
+	exh_json_close(w, '}');
+}
+
 /* Each opened volume with what was examined on it; one that could not be
  * opened with its error. */
 static void
@@ -125,6 +177,8 @@ put_volumes(struct exh_json *w, const struct exh_report_input *in)
 				exh_json_text(w, "not_examined_reason",
 				    v->not_examined);
 		}
+		if (v->error == NULL && v->history != NULL)
+			put_history(w, v->history);
 		exh_json_close(w, '}');
 	}
 	exh_json_close(w, ']');

@@ -278,6 +278,7 @@ render(const struct exh_report_input *in, bool html, struct exh_sink *out)
 	report_host(&w, in->profile);
 	report_findings(&w, in->findings);
 	report_coverage(&w, in);
+	report_history(&w, in);
 	report_timeline(&w, in->findings);
 	report_collected(&w, in);
 	report_skips(&w, in->findings);

@@ -132,6 +132,8 @@ bool report_capped_set(const struct exh_rules *r, size_t i, size_t *dirlen,
 void report_host(struct report_writer *w, const struct exh_profile *p);
 void report_findings(struct report_writer *w, const struct exh_findings *fs);
 void report_coverage(struct report_writer *w, const struct exh_report_input *in);
+/* history.c: journal range, deleted records, shadow copies, windows. */
+void report_history(struct report_writer *w, const struct exh_report_input *in);
 void report_timeline(struct report_writer *w, const struct exh_findings *fs);
 void report_collected(struct report_writer *w, const struct exh_report_input *in);
 void report_skips(struct report_writer *w, const struct exh_findings *fs);

@@ -177,6 +177,31 @@ put_coverage(struct exh_buf *b, const struct exh_report_input *in)
 		    exh_filetime_iso(cov[i].last, c));
 }
 
+/* One line per volume whose history was read: journal range, deleted
+ * records, shadow copies, the journal's coverage of the windows. */
+static void
+put_history(struct exh_buf *b, const struct exh_report_input *in)
+{
+	char a[32], c[32];
+	size_t i;
+
+	for (i = 0; i < in->nvolumes; i++) {
+		const struct exh_history_result *r = in->volumes[i].history;
+
+		if (r == NULL)
+			continue;
+		exh_buf_printf(b, "history: %c: journal %s .. %s (%" PRIu64
+		    " records, %" PRIu64 " damaged), %" PRIu64 " deleted "
+		    "records (%" PRIu64 " listed), snapshots: %s, journal "
+		    "coverage: %s\n", in->volumes[i].letter, r->journal ?
+		    exh_filetime_iso(r->usn_first, a) : "none", r->journal ?
+		    exh_filetime_iso(r->usn_last, c) : "none", r->usn_records,
+		    r->usn_damaged, r->deleted_records, r->deleted_names,
+		    r->snapshots_note[0] != '\0' ? r->snapshots_note :
+		    "examined", exh_history_coverage_name(r->coverage));
+	}
+}
+
 /* One line per source: its container, and what the image check found. */
 static void
 put_sources(struct exh_buf *b, const struct exh_report_input *in)
@@ -353,6 +378,7 @@ exh_report_summary_text_to(const struct exh_report_input *in,
 	put_not_examined(b, in);
 	put_verdicts(b, in->profile);
 	put_coverage(b, in);
+	put_history(b, in);
 	put_skip_counts(b, fs);
 	put_skips(b, fs);
 	if (exh_findings_partial(fs) != NULL)

@@ -25,10 +25,11 @@ static const char *const descs[] = {
 	N_("$SI Entry Modified Time"), N_("$SI Last Access Time"),
 	N_("$FN Creation Time"), N_("$FN Modification Time"),
 	N_("$FN Entry Modified Time"), N_("$FN Last Access Time"),
-	N_("Event Recorded"), N_("Log Entry"),
+	N_("Event Recorded"), N_("Log Entry"), N_("History Record"),
 };
 #define WHAT_EVENT 8
 #define WHAT_LOG 9
+#define WHAT_HISTORY 10	/* a file known from its history alone */
 
 const char *
 report_row_desc(const struct report_row *r)
@@ -110,10 +111,17 @@ file_rows(struct rows *r, const struct exh_finding *f)
 		f->file.fn.created, f->file.fn.modified,
 		f->file.fn.mft_changed, f->file.fn.accessed,
 	};
-	uint32_t i;
+	uint32_t i, dated = 0;
 
 	for (i = 0; i < 8; i++)
-		push(r, t[i], i);
+		if (t[i] != 0) {
+			push(r, t[i], i);
+			dated++;
+		}
+	/* A journal or deleted-record finding has no live file times: its
+	 * own time (the first change the history saw) is its row. */
+	if (dated == 0 && f->time != 0)
+		push(r, f->time, WHAT_HISTORY);
 }
 
 /* Pushes the rows of every finding of level notice and above. */

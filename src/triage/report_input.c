@@ -115,6 +115,7 @@ fill_volumes(const struct exh_triage *t, struct input_store *s)
 		s->vols[i].streams = t->vols[i].examined;
 		s->vols[i].logs = t->vols[i].logs;
 		s->vols[i].not_examined = t->vols[i].why;
+		s->vols[i].history = t->vols[i].history;
 	}
 	for (i = 0; i < t->nfailed; i++) {
 		struct exh_report_volume *v = &s->vols[t->nvols + i];

@@ -365,30 +365,76 @@ scan_volume(struct exh_triage *t, struct host_scope *hs,
 	return rc;
 }
 
+/* One short note per volume; the record is the report's history section. */
+static void
+history_note(struct exh_triage *t, char l, const struct exh_history_result *r)
+{
+	char a[32], z[32];
+
+	triage_note(t, "history: volume %c: $UsnJrnl %s%s%s (%llu records), "
+	    "%llu deleted MFT records, %llu findings, journal coverage of the "
+	    "exposure windows: %s%s%s", l, !r->journal ? "absent" :
+	    r->usn_first ? exh_filetime_iso(r->usn_first, a) : "-",
+	    r->journal ? " to " : "", !r->journal ? "" : r->usn_last ?
+	    exh_filetime_iso(r->usn_last, z) : "-",
+	    (unsigned long long)r->usn_records,
+	    (unsigned long long)r->deleted_records,
+	    (unsigned long long)r->findings,
+	    exh_history_coverage_name(r->coverage),
+	    r->usn_rc != EXH_OK ? "; journal read stopped: " : "",
+	    r->usn_rc != EXH_OK ? r->usn_error : "");
+}
+
+/* Web folders: the configured roots and any inetpub tree the scope
+ * reached (found by structure on a data volume, say). */
+static int
+history_webroots(const struct exh_triage *t, const struct host_scope *hs,
+    char ***web, size_t *nweb)
+{
+	size_t i;
+	int rc = EXH_OK;
+
+	for (i = 0; i < hs->nwebroots && rc == EXH_OK; i++)
+		rc = exh_strvec_push(web, nweb, hs->webroots[i]);
+	for (i = 0; i < t->nscope && rc == EXH_OK; i++)
+		if (exh_ascii_iequal(t->scope[i] + (strlen(t->scope[i]) > 8 ?
+		    strlen(t->scope[i]) - 8 : 0), "\\inetpub"))
+			rc = exh_strvec_push(web, nweb, t->scope[i]);
+	return rc;
+}
+
+/* The shadow copy counts of the volume's scan into its history record. */
+static void
+history_snapshots(struct exh_history_result *r, const struct triage_volume *tv)
+{
+	r->snapshots_found = tv->snapshots_found;
+	r->snapshots_examined = tv->snapshots_examined;
+	r->snapshots_identical = tv->snapshots_identical;
+	r->snapshots_skipped = tv->snapshots_skipped;
+	/* A note longer than the record's field is cut: the triage notes
+	 * keep it whole. */
+	(void)snprintf(r->snapshots_note, sizeof(r->snapshots_note), "%s",
+	    tv->snapshots_note != NULL ? tv->snapshots_note : "");
+}
+
 /* The change journal and deleted records of every volume, checked against
- * the host's web folders; what each held goes on the record. */
+ * the host's web folders and exposure windows; what each held goes on the
+ * record. */
 static int
 scan_history(struct exh_triage *t, const struct host_scope *hs,
     const struct exh_scan_options *so, struct exh_err *err)
 {
+	struct exh_exposure_window win[EXH_WINDOWS_MAX];
 	struct exh_history_scope sc;
-	struct exh_history_result r;
-	char path[4096], a[32], z[32], **web = NULL;
+	struct exh_history_result *r;
+	char path[4096], **web = NULL;
 	size_t i, nweb = 0;
-	int rc = EXH_OK;
+	int rc;
 
 	if (!triage_rules_path(t, "history.tsv", path, sizeof(path)))
 		return exh_err_set(err, EXH_EUSAGE, 0,
 		    "rules directory path too long");
-	/* Web folders: the configured roots and any inetpub tree the scope
-	 * reached (found by structure on a data volume, say). */
-	for (i = 0; i < hs->nwebroots && rc == EXH_OK; i++)
-		rc = exh_strvec_push(&web, &nweb, hs->webroots[i]);
-	for (i = 0; i < t->nscope && rc == EXH_OK; i++)
-		if (exh_ascii_iequal(t->scope[i] + (strlen(t->scope[i]) > 8 ?
-		    strlen(t->scope[i]) - 8 : 0), "\\inetpub"))
-			rc = exh_strvec_push(&web, &nweb, t->scope[i]);
-	if (rc != EXH_OK) {
+	if (history_webroots(t, hs, &web, &nweb) != EXH_OK) {
 		exh_strvec_free(web, nweb);
 		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
 	}
@@ -397,34 +443,30 @@ scan_history(struct exh_triage *t, const struct host_scope *hs,
 	sc.nwebroots = nweb;
 	sc.exchange = hs->exchange != NULL ? hs->exchange : hs->found_exchange;
 	sc.rules_tsv = path;
-	for (i = 0; i < t->nvols && rc == EXH_OK; i++) {
+	sc.system_letter = hs->systemdrive[0];
+	if (t->prof != NULL) {
+		sc.nwindows = exh_exposure_windows(t->prof->cves,
+		    t->prof->ncves, win, EXH_WINDOWS_MAX);
+		sc.windows = win;
+		sc.host_since = t->prof->install_date;
+	}
+	for (i = 0, rc = EXH_OK; i < t->nvols && rc == EXH_OK; i++) {
 		char l = exh_volume_info(t->vols[i].vol)->letter;
 
-		if ((rc = exh_history_volume(t->vols[i].vol, &sc, t->fs, &r,
+		if ((r = calloc(1, sizeof(*r))) == NULL) {
+			rc = exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
+			break;
+		}
+		if ((rc = exh_history_volume(t->vols[i].vol, &sc, t->fs, r,
 		    err)) != EXH_OK) {
+			free(r);
 			rc = exh_err_prefix(err, "volume %c: history", l);
 			break;
 		}
-		if (!r.journal)
-			triage_note(t, "history: volume %c: no $UsnJrnl: no "
-			    "change journal to read", l);
-		else
-			triage_note(t, "history: volume %c: $UsnJrnl: %llu "
-			    "records (%llu damaged) from %s to %s%s%s", l,
-			    (unsigned long long)r.usn_records,
-			    (unsigned long long)r.usn_damaged,
-			    r.usn_first ? exh_filetime_iso(r.usn_first, a) : "-",
-			    r.usn_last ? exh_filetime_iso(r.usn_last, z) : "-",
-			    r.usn_rc != EXH_OK ? "; read stopped: " : "",
-			    r.usn_rc != EXH_OK ? r.usn_error : "");
-		triage_note(t, "history: volume %c: %llu deleted MFT records, "
-		    "%llu names listed, %llu damaged records; %llu history "
-		    "findings%s", l, (unsigned long long)r.deleted_records,
-		    (unsigned long long)r.deleted_names,
-		    (unsigned long long)r.deleted_damaged,
-		    (unsigned long long)r.findings, r.groups_folded > 0 ?
-		    " (more folders than the group table holds: the rest "
-		    "counted into the last group of each check)" : "");
+		history_snapshots(r, &t->vols[i]);
+		free(t->vols[i].history);
+		t->vols[i].history = r;
+		history_note(t, l, r);
 		rc = triage_deleted_content(t, t->vols[i].vol, so, web, nweb,
 		    err);
 	}

@@ -77,6 +77,7 @@ exh_triage_destroy(struct exh_triage *t)
 		exh_volume_close(t->vols[i].vol);
 		free(t->vols[i].why);
 		free(t->vols[i].snapshots_note);
+		free(t->vols[i].history);
 	}
 	free(t->nothing_examined);
 	free(t->exchange_dir);

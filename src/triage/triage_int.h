@@ -33,6 +33,9 @@ struct triage_volume {
 					   live or as a newer store */
 	uint64_t snapshots_skipped;
 	char *snapshots_note;		/* why stores were skipped; NULL */
+	/* Its change journal, deleted records and the exposure windows'
+	 * coverage; NULL when history was not read. */
+	struct exh_history_result *history;
 };
 
 /* A volume that could not be opened, for the record. */
