@@ -426,10 +426,9 @@ emit_group(struct history *h, const struct hgroup *g, struct exh_findings *fs,
 	if (rc == EXH_OK)
 		rc = exh_buf_printf(&h->path, "%s\\%s", g->dir,
 		    g->first_name != NULL ? g->first_name : "");
-	/* Where the evidence is: a free MFT record, or the journal alone. */
-	if (rc == EXH_OK && (exh_finding_set(&f->origin, c->source ==
-	    HSRC_DELETED ? "deleted" : "journal") != EXH_OK ||
-	    exh_finding_set(&f->check, c->id) != EXH_OK ||
+	/* Where the evidence is (origin_of): a free MFT record, the journal
+	 * alone, or the live volume when a file of the group is still there. */
+	if (rc == EXH_OK && (exh_finding_set(&f->check, c->id) != EXH_OK ||
 	    exh_finding_set(&f->file.path, h->path.data) != EXH_OK ||
 	    exh_finding_set(&f->file.stream, "") != EXH_OK ||
 	    exh_finding_set(&f->excerpt, what.data) != EXH_OK ||
