@@ -236,6 +236,18 @@ draw_progress(struct tui *t, struct scan_run *r, struct progress_ui *u)
 	newtRefresh();
 }
 
+/*
+ * A stray key must not end a scan that may have run for an hour: C, Esc
+ * and Ctrl-C ask first.  The scan runs on while the question is shown.
+ */
+static bool
+confirm_cancel(struct tui *t)
+{
+	return tui_ask(t, _("Cancel the scan?"), _("The scan stops; what it "
+	    "found so far is kept and marked partial."), _("Cancel scan"),
+	    _("Go on"));
+}
+
 static void
 progress_loop(struct tui *t, struct scan_run *r, struct tui_job *j)
 {
@@ -270,8 +282,9 @@ progress_loop(struct tui *t, struct scan_run *r, struct tui_job *j)
 		ev = tui_run_form(t, f, &es);
 		if (ev == TUI_EV_FD)
 			break;
-		if (ev == TUI_EV_COMPONENT || ev == TUI_EV_KEY ||
-		    ev == TUI_EV_INTERRUPT || ev == TUI_EV_TERMINATE) {
+		if (ev == TUI_EV_TERMINATE || ((ev == TUI_EV_COMPONENT ||
+		    ev == TUI_EV_KEY || ev == TUI_EV_INTERRUPT) &&
+		    confirm_cancel(t))) {
 			t->cancel = 1;
 			newtLabelSetText(u.note, _("Cancelling..."));
 		}

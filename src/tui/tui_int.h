@@ -16,11 +16,15 @@
 #include "exhume/triage.h"
 #include "exhume/volume.h"
 
-/* The screen the UI is laid out for: 80x25 (VGA text, serial consoles). */
+/*
+ * The screen the UI is laid out for: 80x24 (a serial console with vt100
+ * terminfo) and 80x25 (VGA text).  A full window takes rows 1 to 21 and
+ * its shadow row 22, so the key help on the last row shows on both.
+ */
 #define TUI_COLS	80
-#define TUI_ROWS	25
+#define TUI_ROWS	24
 #define TUI_WIN_W	76	/* inner width of a full window */
-#define TUI_WIN_H	20
+#define TUI_WIN_H	19
 #define TUI_TEXT_W	(TUI_WIN_W - 4)	/* text in a window, with margins */
 #define TUI_LINE	1024	/* bytes for one fitted line (4 per column) */
 
