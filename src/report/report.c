@@ -273,6 +273,9 @@ render(const struct exh_report_input *in, bool html, struct exh_sink *out)
 	report_init(&w, html, out);
 	report_begin(&w, lang, _("Investigation record"));
 	partial(&w, in->findings);
+	/* The one screen a data-protection officer reads first; the
+	 * details it rests on follow. */
+	report_decision(&w, in);
 	report_case(&w, in);
 	report_examined(&w, in);
 	report_host(&w, in->profile);
@@ -282,7 +285,6 @@ render(const struct exh_report_input *in, bool html, struct exh_sink *out)
 	report_collected(&w, in);
 	report_skips(&w, in->findings);
 	report_verify(&w, in);
-	report_decision(&w, in);
 	report_end(&w);
 	rc = report_finish(&w);
 	(void)exh_i18n_set_lang(prev);

@@ -92,6 +92,9 @@ create_triage(struct tui *t, struct scan_run *r, struct exh_err *err)
 	o->evidence_id = t->kase.evidence_id;
 	o->examiner = t->kase.examiner;
 	o->notes = t->kase.notes;
+	o->aware_since = t->kase.aware_since;
+	o->measures = t->kase.measures;
+	o->data_categories = t->kase.data_categories;
 	o->command_line = "exhume tui";
 	o->firmware_notes_path = t->firmware_notes;
 	o->note = on_note;

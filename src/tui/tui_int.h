@@ -47,6 +47,10 @@ struct tui_case {
 	char evidence_id[64];
 	char examiner[96];
 	char notes[512];
+	/* GDPR Art. 33(3): awareness, measures, data concerned. */
+	char aware_since[64];
+	char measures[512];
+	char data_categories[512];
 };
 
 /* What we learnt about one partition when the sources were probed. */
