@@ -16,7 +16,7 @@ ro_line(struct tui *t, const struct tui_source *s, struct exh_buf *out)
 	if (s->from_sysfs && s->disk.is_boot_stick)
 		state = _("boot stick: not examined");
 	else if (s->src == NULL && s->why_not[0] != '\0')
-		state = s->why_not;
+		state = _(s->why_not);
 	else if (s->src == NULL)
 		state = _("cannot be opened");
 	else {

@@ -69,7 +69,9 @@ struct tui_source {
 	struct exh_disk_info disk;	/* valid when from_sysfs */
 	bool selectable;	/* not the boot stick, not in use, opened */
 	bool selected;
-	char why_not[160];	/* why it cannot be selected */
+	/* Why it cannot be selected: an untranslated message, looked up
+	 * when shown, so L switches it too. */
+	char why_not[160];
 	struct exh_source *src;	/* NULL when it could not be opened */
 	struct exh_err open_err;
 	struct tui_part *parts;	/* one per exh_source_partition */
