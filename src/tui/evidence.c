@@ -368,6 +368,11 @@ write_bundle(struct tui *t, struct bundle_run *r, const char *password)
 	r->t = t;
 	r->bo.progress = on_collect;
 	r->bo.ctx = r;
+	/* As the space line says: the UI has no cap field, so a destination
+	 * too small for everything gets the largest files left out (each
+	 * listed with the reason "space"), never the refusal to lower a
+	 * cap; check_form has refused one too small for the documents. */
+	r->bo.fit_space = true;
 	/* The UI's language, pinned by tui_job_start: rendering the report
 	 * in it on the job thread switches nothing process-wide. */
 	r->bo.lang = exh_i18n_lang();
