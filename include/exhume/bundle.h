@@ -11,6 +11,9 @@
 /* Cap for collected stream bytes when the options leave it 0: 4 GiB, so a
  * bundle fits a common USB stick next to the tool.  UINT64_MAX = no cap. */
 #define EXH_BUNDLE_DEFAULT_CAP (4ULL << 30)
+/* Free space a bundle needs beyond its estimate (zip headers, manifest,
+ * documents); front ends show it so the refusal matches their figure. */
+#define EXH_BUNDLE_SPACE_MARGIN (32ULL << 20)
 
 /* Per-file cap for event logs planned by exh_bundle_plan_system: a larger
  * log keeps its first 256 MiB (header and the chunks stored first) and is
@@ -104,6 +107,14 @@ int exh_bundle_check(const struct exh_bundle_options *opt,
  */
 int exh_bundle_room(const struct exh_bundle_options *opt, uint64_t reserve,
     uint64_t *room, struct exh_err *err);
+
+/*
+ * The free bytes exh_bundle_create demands for an estimate of estimated
+ * bytes: min(estimated, cap), doubled when encrypting, plus
+ * EXH_BUNDLE_SPACE_MARGIN.  The same figure as its refusal uses.
+ */
+uint64_t exh_bundle_space_needed(const struct exh_bundle_options *opt,
+    uint64_t estimated);
 
 /*
  * Checks free space on the destination file system against

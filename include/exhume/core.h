@@ -112,6 +112,13 @@ int exh_esc_term(struct exh_buf *out, const char *s, size_t n);
 int exh_esc_json(struct exh_buf *out, const char *s, size_t n);
 int exh_esc_csv(struct exh_buf *out, const char *s, size_t n);
 int exh_esc_html(struct exh_buf *out, const char *s, size_t n);
+/*
+ * One word for a POSIX shell, so a recorded command line can be pasted
+ * back: bytes that need no quoting pass, anything else goes inside single
+ * quotes ('' for the empty word, ' as '\'').  The bytes are not made
+ * safe for a terminal; escape the result for its output format.
+ */
+int exh_esc_shell(struct exh_buf *out, const char *s, size_t n);
 
 /* Convenience: escape a NUL-terminated string for the terminal into a
  * caller buffer, truncating with "..." when it does not fit. */

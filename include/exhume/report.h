@@ -88,6 +88,8 @@ struct exh_report_collected {
 struct exh_report_input {
 	const char *lang;		/* "de" or "en"; NULL = exh_i18n_lang() */
 	const char *case_id, *evidence_id, *examiner, *notes;
+	/* GDPR Art. 33(3) facts as given; NULL or "" = to be completed. */
+	const char *aware_since, *measures, *data_categories;
 	int64_t started, ended;		/* FILETIME, UTC */
 	const char *command_line;	/* or "exhume tui" */
 	const char *exhume_sha256;	/* of the running binary */

@@ -59,6 +59,10 @@ struct exh_triage_options {
 	bool verify_image;
 	/* Case record. */
 	const char *case_id, *evidence_id, *examiner, *notes;
+	/* For a breach notification (GDPR Art. 33(3)), as the user wrote
+	 * them: when the controller became aware, the measures taken, the
+	 * categories of personal data concerned.  NULL or "" = not given. */
+	const char *aware_since, *measures, *data_categories;
 	const char *command_line;	/* for the record; never a secret */
 	const char *firmware_notes_path; /* EXHUME_FIRMWARE_NOTES */
 	/* Front-end hooks (all optional).  Strings are raw: escape them.

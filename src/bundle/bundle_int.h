@@ -135,7 +135,7 @@ int bundle_spool_read(struct bundle_spool *s, void *buf, size_t len,
 #define BUNDLE_MAGIC 0x45584842u	/* "EXHB" */
 #define BUNDLE_CHUNK (64 * 1024)
 /* Room for zip headers, manifest and documents beyond the estimate. */
-#define BUNDLE_MARGIN (32ULL << 20)
+#define BUNDLE_MARGIN EXH_BUNDLE_SPACE_MARGIN
 
 enum bundle_state { BUNDLE_OPEN, BUNDLE_FAILED };
 

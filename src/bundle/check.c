@@ -58,6 +58,13 @@ bundle_space_needed(const struct exh_bundle_options *opt, uint64_t estimated)
 	    need + BUNDLE_MARGIN;
 }
 
+uint64_t
+exh_bundle_space_needed(const struct exh_bundle_options *opt,
+    uint64_t estimated)
+{
+	return bundle_space_needed(opt, estimated);
+}
+
 int
 bundle_check_space(const char *dir, uint64_t need, struct exh_err *err)
 {

@@ -41,6 +41,8 @@ scan_usage(void)
 	    "[--format text|jsonl]\n"
 	    "                   [--lang de|en] [--case ID] [--evidence ID] "
 	    "[--examiner NAME] [--notes TEXT]\n"
+	    "                   [--aware-since TIME] [--measures TEXT] "
+	    "[--data-categories TEXT]\n"
 	    "                   [--bundle PATH.zip [--zip-password-file F] "
 	    "[--max-collect BYTES|fit]\n"
 	    "                    [--encrypt-to CERT.pem]... "
@@ -88,6 +90,9 @@ parse_args(int argc, char **argv, struct scan_args *a)
 		{ "evidence", required_argument, NULL, 'e' },
 		{ "examiner", required_argument, NULL, 'x' },
 		{ "notes", required_argument, NULL, 'N' },
+		{ "aware-since", required_argument, NULL, 'W' },
+		{ "measures", required_argument, NULL, 'M' },
+		{ "data-categories", required_argument, NULL, 'D' },
 		{ "lang", required_argument, NULL, 'l' },
 		{ "encrypt-to", required_argument, NULL, 'E' },
 		{ "sign", required_argument, NULL, 'S' },
@@ -197,6 +202,15 @@ parse_args(int argc, char **argv, struct scan_args *a)
 			break;
 		case 'N':
 			a->to.notes = optarg;
+			break;
+		case 'W':
+			a->to.aware_since = optarg;
+			break;
+		case 'M':
+			a->to.measures = optarg;
+			break;
+		case 'D':
+			a->to.data_categories = optarg;
 			break;
 		case 'l':
 			if (exh_i18n_set_lang(optarg) != EXH_OK)
@@ -328,9 +342,10 @@ join_args(int argc, char **argv)
 	int i;
 
 	exh_buf_puts(&b, "exhume");
+	/* Quoted for sh: an argument with a blank or a quote stays one. */
 	for (i = 0; i < argc; i++) {
 		exh_buf_putc(&b, ' ');
-		exh_buf_puts(&b, argv[i]);
+		exh_esc_shell(&b, argv[i], strlen(argv[i]));
 	}
 	return b.data;
 }

@@ -229,3 +229,35 @@ exh_esc_term_str(const char *s, char *dst, size_t dstlen)
 	exh_buf_free(&b);
 	return dst;
 }
+
+/* Characters a shell takes literally outside quotes. */
+static bool
+shell_plain(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return false;
+	for (i = 0; i < n; i++)
+		/* strchr finds the terminator: NUL needs its own test. */
+		if (s[i] == '\0' || strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz0123456789_-+./:=,@%", s[i]) ==
+		    NULL)
+			return false;
+	return true;
+}
+
+int
+exh_esc_shell(struct exh_buf *out, const char *s, size_t n)
+{
+	size_t i;
+	int rc = EXH_OK;
+
+	if (shell_plain(s, n))
+		return exh_buf_append(out, s, n);
+	rc = exh_buf_putc(out, '\'');
+	for (i = 0; i < n && rc == EXH_OK; i++)
+		rc = s[i] == '\'' ? exh_buf_puts(out, "'\\''") :
+		    exh_buf_putc(out, s[i]);
+	return rc == EXH_OK ? exh_buf_putc(out, '\'') : rc;
+}

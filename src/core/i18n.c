@@ -16,19 +16,28 @@ locale_dir(void)
 }
 
 /*
+ * glibc ignores LANGUAGE while LC_MESSAGES is "C" or "POSIX"; C.UTF-8
+ * behaves the same but lets LANGUAGE choose the catalog.
+ */
+static void
+messages_take_language(void)
+{
+	const char *cur = setlocale(LC_MESSAGES, NULL);
+
+	if (cur == NULL || strcmp(cur, "C") == 0 || strcmp(cur, "POSIX") == 0)
+		(void)setlocale(LC_MESSAGES, "C.UTF-8");
+}
+
+/*
  * glibc ignores LANGUAGE in the "C" locale, and a boot image has no
  * other locale than C.UTF-8; that one is enough for LANGUAGE to work.
  */
 void
 exh_i18n_init(void)
 {
-	const char *cur;
-
 	if (setlocale(LC_ALL, "") == NULL)
 		(void)setlocale(LC_ALL, "C.UTF-8");
-	cur = setlocale(LC_MESSAGES, NULL);
-	if (cur == NULL || strcmp(cur, "C") == 0 || strcmp(cur, "POSIX") == 0)
-		(void)setlocale(LC_MESSAGES, "C.UTF-8");
+	messages_take_language();
 	/* Numbers and dates stay machine-readable whatever the language. */
 	(void)setlocale(LC_NUMERIC, "C");
 	(void)setlocale(LC_TIME, "C");
@@ -57,6 +66,12 @@ exh_i18n_set_lang(const char *lang)
 		return EXH_OK;
 	if (setenv("LANGUAGE", lang, 1) != 0)
 		return EXH_ENOMEM;
+	/*
+	 * A library may have reset the locale since exh_i18n_init (newtInit
+	 * runs setlocale(LC_ALL, ""), which gives "C" under LANG=C): take
+	 * the language again, or the switch would do nothing.
+	 */
+	messages_take_language();
 	/* Re-setting the locale drops gettext's cached translations. */
 	if ((cur = setlocale(LC_MESSAGES, NULL)) != NULL &&
 	    snprintf(name, sizeof(name), "%s", cur) < (int)sizeof(name))

@@ -244,6 +244,17 @@ put_run_record(struct exh_json *w, const struct exh_report_input *in)
 	exh_json_close(w, ']');
 }
 
+/* The GDPR Art. 33(3) facts the user gave; "" for one not given yet. */
+static void
+put_notification(struct exh_json *w, const struct exh_report_input *in)
+{
+	exh_json_open(w, "notification", '{');
+	exh_json_text(w, "aware_since", in->aware_since);
+	exh_json_text(w, "measures", in->measures);
+	exh_json_text(w, "data_categories", in->data_categories);
+	exh_json_close(w, '}');
+}
+
 int
 exh_report_acquisition_json(const struct exh_report_input *in,
     struct exh_buf *out)
@@ -259,6 +270,7 @@ exh_report_acquisition_json(const struct exh_report_input *in,
 	exh_json_text(&w, "evidence", in->evidence_id);
 	exh_json_text(&w, "examiner", in->examiner);
 	exh_json_text(&w, "notes", in->notes);
+	put_notification(&w, in);
 	exh_json_time(&w, "started", in->started, EXH_JSON_ABSENT_EMPTY);
 	exh_json_time(&w, "ended", in->ended, EXH_JSON_ABSENT_EMPTY);
 	exh_json_text(&w, "command_line", in->command_line);

@@ -191,15 +191,37 @@ gaps(struct report_writer *w, const struct exh_report_input *in)
 		    "not every file on the volumes."));
 }
 
+/* A fact the user gives, or the reminder that it is still missing. */
+static const char *
+given(const char *s)
+{
+	return s != NULL && s[0] != '\0' ? s : _("to be completed");
+}
+
+void
+report_notification_kv(struct report_writer *w,
+    const struct exh_report_input *in)
+{
+	report_kv(w, _("Time of awareness"), given(in->aware_since));
+	report_kv(w, _("Measures taken"), given(in->measures));
+	report_kv(w, _("Categories of data concerned"),
+	    given(in->data_categories));
+}
+
 void
 report_decision(struct report_writer *w, const struct exh_report_input *in)
 {
-	report_heading(w, 2, _("What this means for a notification decision"));
+	report_heading(w, 2, _("Summary: facts for a notification decision"));
 	report_para(w, REPORT_WARN, _("Facts for the decision, not legal advice."));
 	report_para(w, REPORT_NORMAL, _("Whether a personal data breach must be "
 	    "notified to the supervisory authority (Art. 33 GDPR) is decided "
 	    "by the controller. This section lists only the facts from this "
-	    "examination that the decision can rest on."));
+	    "examination that the decision can rest on; the details follow "
+	    "below."));
+	report_heading(w, 3, _("For the notification (Art. 33(3) GDPR)"));
+	report_kv_begin(w);
+	report_notification_kv(w, in);
+	report_kv_end(w);
 	report_heading(w, 3, _("Indicators of compromise"));
 	report_list_begin(w);
 	indicators(w, in->findings);

@@ -38,6 +38,26 @@ report_case(struct report_writer *w, const struct exh_report_input *in)
 	report_kv_end(w);
 }
 
+/*
+ * The source layer records how it made a source read-only in English,
+ * one of these; the report shows it in its own language.
+ */
+static const char *
+method_text(const char *method)
+{
+	static const char *const known[] = {
+		N_("image file opened O_RDONLY"),
+		N_("O_RDONLY + BLKROSET (whole disk first), BLKROGET=1"),
+	};
+	size_t i;
+
+	for (i = 0; method != NULL && i < sizeof(known) / sizeof(known[0]);
+	    i++)
+		if (strcmp(method, known[i]) == 0)
+			return _(known[i]);
+	return report_str(method);
+}
+
 static void
 sources(struct report_writer *w, const struct exh_report_input *in)
 {
@@ -66,7 +86,8 @@ sources(struct report_writer *w, const struct exh_report_input *in)
 		report_cell(w, dev ? ro_word(ro->before) : _("image file"));
 		report_cell(w, dev ? ro_word(ro->after) : _("image file"));
 		report_cell(w, dev ? ro_word(ro->sysfs_ro) : "-");
-		report_cell(w, ro != NULL ? report_str(ro->method) : _("unknown"));
+		report_cell(w, ro != NULL ? method_text(ro->method) :
+		    _("unknown"));
 		report_row_end(w);
 	}
 	report_table_end(w);
@@ -273,6 +294,9 @@ render(const struct exh_report_input *in, bool html, struct exh_sink *out)
 	report_init(&w, html, out);
 	report_begin(&w, lang, _("Investigation record"));
 	partial(&w, in->findings);
+	/* The one screen a data-protection officer reads first; the
+	 * details it rests on follow. */
+	report_decision(&w, in);
 	report_case(&w, in);
 	report_examined(&w, in);
 	report_host(&w, in->profile);
@@ -283,7 +307,6 @@ render(const struct exh_report_input *in, bool html, struct exh_sink *out)
 	report_collected(&w, in);
 	report_skips(&w, in->findings);
 	report_verify(&w, in);
-	report_decision(&w, in);
 	report_end(&w);
 	rc = report_finish(&w);
 	(void)exh_i18n_set_lang(prev);

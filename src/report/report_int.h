@@ -90,6 +90,11 @@ const char *report_time(int64_t ft, char buf[32]);	/* "—" style when 0 */
 const char *report_size(uint64_t bytes, char buf[48]);
 const char *report_str(const char *s);			/* NULL/"" -> dash */
 
+/* Time of awareness, measures taken, categories of data concerned as
+ * key/value rows, "to be completed" for each one not given. */
+void report_notification_kv(struct report_writer *w,
+    const struct exh_report_input *in);
+
 /* The host profile as one JSON value under key (NULL in an array or at
  * the top): the object of exh_report_profile_json, nested. */
 void report_profile_json(struct exh_json *w, const char *key,

@@ -20,7 +20,8 @@ static const char css[] =
     "h3{font-size:1.05em;margin-bottom:.3em;page-break-after:avoid}"
     "table{border-collapse:collapse;margin:.4em 0 1em 0}"
     "th,td{border:1px solid #bbb;padding:2px 5px;text-align:left;"
-    "vertical-align:top;overflow-wrap:anywhere}"
+    "vertical-align:top;overflow-wrap:break-word;hyphens:manual}"
+    "td.long{overflow-wrap:anywhere}"
     "th{background:#eee}"
     "table.kv th{width:16em;background:#f5f5f5;font-weight:normal}"
     "tr{page-break-inside:avoid}"
@@ -199,6 +200,24 @@ report_code(struct report_writer *w, const char *s)
 	put(w, w->html ? "</pre>\n" : "\n");
 }
 
+/*
+ * Whether s holds a run without blanks longer than any word of prose (a
+ * path, a hash, a URL).  Only such a cell may break inside a word; in
+ * the others "verwundbar" stays whole, however narrow the column.
+ */
+static bool
+long_token(const char *s)
+{
+	size_t run = 0;
+
+	for (; s != NULL && *s != '\0'; s++) {
+		run = *s == ' ' ? 0 : run + 1;
+		if (run > 28)
+			return true;
+	}
+	return false;
+}
+
 void
 report_kv_begin(struct report_writer *w)
 {
@@ -218,7 +237,8 @@ report_kv(struct report_writer *w, const char *key, const char *value)
 	if (w->html) {
 		put(w, "<tr><th>");
 		esc(w, key);
-		put(w, "</th><td>");
+		put(w, long_token(value) ? "</th><td class=\"long\">" :
+		    "</th><td>");
 		esc(w, value);
 		put(w, "</td></tr>\n");
 		return;
@@ -296,7 +316,7 @@ void
 report_cell(struct report_writer *w, const char *s)
 {
 	if (w->html) {
-		put(w, "<td>");
+		put(w, long_token(s) ? "<td class=\"long\">" : "<td>");
 		esc(w, s);
 		put(w, "</td>");
 	} else {

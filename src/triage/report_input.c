@@ -150,6 +150,9 @@ fill_results(const struct exh_triage *t, struct exh_report_input *in)
 	in->evidence_id = t->opt.evidence_id;
 	in->examiner = t->opt.examiner;
 	in->notes = t->opt.notes;
+	in->aware_since = t->opt.aware_since;
+	in->measures = t->opt.measures;
+	in->data_categories = t->opt.data_categories;
 	in->started = t->started;
 	in->ended = t->ended;
 	in->command_line = t->opt.command_line;

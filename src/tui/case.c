@@ -16,7 +16,7 @@ ro_line(struct tui *t, const struct tui_source *s, struct exh_buf *out)
 	if (s->from_sysfs && s->disk.is_boot_stick)
 		state = _("boot stick: not examined");
 	else if (s->src == NULL && s->why_not[0] != '\0')
-		state = s->why_not;
+		state = _(s->why_not);
 	else if (s->src == NULL)
 		state = _("cannot be opened");
 	else {
@@ -115,24 +115,43 @@ take(newtComponent e, char *dst, size_t dstlen)
 	tui_printf(dst, dstlen, "%s", v ? v : "");
 }
 
-/* Case number, evidence number, examiner, notes: for the case record. */
+#define CASE_FIELDS 7
+
+/* Where each field sits; the notification facts under a heading. */
+static int
+field_row(int i)
+{
+	return i < 4 ? 3 + i : 5 + i;	/* 3..6, then 9..11 */
+}
+
+/*
+ * Case number, evidence number, examiner, notes, and the facts a breach
+ * notification needs (GDPR Art. 33(3)): for the case record and report.
+ */
 void
 tui_case_form(struct tui *t)
 {
-	newtComponent f, e[4], save, cancel;
+	newtComponent f, e[CASE_FIELDS], save, cancel;
 	struct newtExitStruct es;
 	enum tui_event ev;
-	static const char *labels[4] = {
+	static const char *labels[CASE_FIELDS] = {
 		N_("Case number:"), N_("Evidence number:"), N_("Examiner:"),
-		N_("Notes:"),
+		N_("Notes:"), N_("Aware since:"), N_("Measures taken:"),
+		N_("Data concerned:"),
 	};
-	char *fields[4] = { t->kase.case_id, t->kase.evidence_id,
-	    t->kase.examiner, t->kase.notes };
-	size_t sizes[4] = { sizeof(t->kase.case_id),
+	char *fields[CASE_FIELDS] = { t->kase.case_id, t->kase.evidence_id,
+	    t->kase.examiner, t->kase.notes, t->kase.aware_since,
+	    t->kase.measures, t->kase.data_categories };
+	size_t sizes[CASE_FIELDS] = { sizeof(t->kase.case_id),
 	    sizeof(t->kase.evidence_id), sizeof(t->kase.examiner),
-	    sizeof(t->kase.notes) };
-	int i;
+	    sizeof(t->kase.notes), sizeof(t->kase.aware_since),
+	    sizeof(t->kase.measures), sizeof(t->kase.data_categories) };
+	int i, x = 20, w;
 
+	/* Entries start after the widest label of the language shown. */
+	for (i = 0; i < CASE_FIELDS; i++)
+		if ((w = tui_columns(_(labels[i])) + 2) > x)
+			x = w;
 	tui_root(t, _("Case details"), _("Tab: next field   F10: save   "
 	    "Esc: cancel"));
 	newtOpenWindow(2, 2, TUI_WIN_W, TUI_WIN_H, _("Case details"));
@@ -140,10 +159,13 @@ tui_case_form(struct tui *t)
 	newtFormAddComponent(f, newtTextboxReflowed(1, 0, _("These go into "
 	    "the case record of the evidence bundle (acquisition.json) and "
 	    "the report. All are optional."), TUI_TEXT_W, 0, 0, 0));
-	for (i = 0; i < 4; i++) {
-		newtFormAddComponent(f, newtLabel(1, 4 + 2 * i, _(labels[i])));
-		e[i] = newtEntry(20, 4 + 2 * i, fields[i], TUI_WIN_W - 22, NULL,
-		    NEWT_FLAG_SCROLL);
+	newtFormAddComponent(f, newtLabel(1, 8, _("For a breach "
+	    "notification (GDPR Art. 33(3)):")));
+	for (i = 0; i < CASE_FIELDS; i++) {
+		newtFormAddComponent(f, newtLabel(1, field_row(i),
+		    _(labels[i])));
+		e[i] = newtEntry(x, field_row(i), fields[i], TUI_WIN_W - x - 2,
+		    NULL, NEWT_FLAG_SCROLL);
 		newtFormAddComponent(f, e[i]);
 	}
 	save = newtButton(16, TUI_WIN_H - 5, _("Save"));
@@ -156,7 +178,7 @@ tui_case_form(struct tui *t)
 	while (ev == TUI_EV_TIMER || ev == TUI_EV_FD);
 	if ((ev == TUI_EV_COMPONENT && es.u.co != cancel) ||
 	    (ev == TUI_EV_KEY && es.u.key == NEWT_KEY_F10))
-		for (i = 0; i < 4; i++)
+		for (i = 0; i < CASE_FIELDS; i++)
 			take(e[i], fields[i], sizes[i]);
 	newtFormDestroy(f);
 	newtPopWindow();

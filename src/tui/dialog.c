@@ -96,12 +96,16 @@ void
 tui_root(struct tui *t, const char *title, const char *help)
 {
 	char line[TUI_LINE], head[TUI_LINE];
+	int cols = 0, rows = 0;
 
-	(void)t;
 	newtCls();
 	tui_printf(head, sizeof(head), "exhume %s - %s", EXH_VERSION, title);
 	newtDrawRootText(0, 0, tui_fit_pad(t, head, TUI_COLS, line));
-	newtDrawRootText(0, TUI_ROWS - 1, tui_fit_pad(t, help, TUI_COLS - 1,
+	/* The last row of the terminal, whichever of 24 or 25 it has. */
+	newtGetScreenSize(&cols, &rows);
+	if (rows <= 0)
+		rows = TUI_ROWS;
+	newtDrawRootText(0, rows - 1, tui_fit_pad(t, help, TUI_COLS - 1,
 	    line));
 }
 
@@ -222,7 +226,12 @@ tui_text_screen(struct tui *t, const char *title, const char *text)
 	struct newtExitStruct es;
 	enum tui_event ev;
 	int lines, width;
+	struct exh_buf wrapped = { 0 };
 
+	/* A line longer than the box (a translation, a long count) would be
+	 * cut by newt without a mark: wrap every line at blanks first. */
+	tui_para(t, &wrapped, text, TUI_TEXT_W);
+	text = wrapped.data ? wrapped.data : "";
 	tui_root(t, title, _("Arrows/PgUp/PgDn: scroll   Enter/Esc: back"));
 	newtOpenWindow(2, 2, TUI_WIN_W, TUI_WIN_H, title);
 	tb = tui_textbox(1, 0, TUI_WIN_W - 2, TUI_WIN_H - 2, text);
@@ -231,6 +240,9 @@ tui_text_screen(struct tui *t, const char *title, const char *text)
 	newtFormAddComponents(f, tb, back, NULL);
 	newtFormAddHotKey(f, NEWT_KEY_ESCAPE);
 	newtFormAddHotKey(f, NEWT_KEY_F10);
+	/* The help line says Enter goes back: a hot key, so a scrolling
+	 * box that has the focus cannot swallow it. */
+	newtFormAddHotKey(f, NEWT_KEY_ENTER);
 	measure(text, &lines, &width);
 	/* A box that scrolls gets the keys; one that does not cannot. */
 	newtFormSetCurrent(f, lines > TUI_WIN_H - 2 ? tb : back);
@@ -240,6 +252,7 @@ tui_text_screen(struct tui *t, const char *title, const char *text)
 	    (ev == TUI_EV_COMPONENT && es.u.co == tb));
 	newtFormDestroy(f);
 	newtPopWindow();
+	exh_buf_free(&wrapped);
 }
 
 /* A small window saying what is being done; the caller pops it. */

@@ -141,6 +141,25 @@ verify_bundle(struct tui *t, const char *path, const char *password,
 	return j.rc == EXH_OK;
 }
 
+/*
+ * The file this session wrote: the .zip, or for a bundle encrypted for
+ * a certificate the .zip.p7m, the only one left on the disk (the
+ * verifier then says how to decrypt it); "" when neither exists.
+ */
+static const char *
+written_file(const struct tui *t, char *dst, size_t dstlen)
+{
+	dst[0] = '\0';
+	if (!t->bundle_written)
+		return dst;
+	if (access(t->bundle_path, F_OK) == 0)
+		tui_printf(dst, dstlen, "%s", t->bundle_path);
+	else if (tui_printf(dst, dstlen, "%s.p7m", t->bundle_path) >= 0 &&
+	    access(dst, F_OK) != 0)
+		dst[0] = '\0';
+	return dst;
+}
+
 void
 tui_verify_screen(struct tui *t)
 {
@@ -157,13 +176,13 @@ tui_verify_screen(struct tui *t)
 	newtFormAddComponent(f, newtTextboxReflowed(1, 0, _("Checks every "
 	    "file of a bundle against SHA256SUMS and the manifest, and the "
 	    "bundle against its .sha256 file."), TUI_TEXT_W, 0, 0, 0));
-	path = newtEntry(22, 4, t->bundle_written ? t->bundle_path : "",
+	path = newtEntry(22, 4, written_file(t, p, sizeof(p)),
 	    TUI_WIN_W - 24, NULL, NEWT_FLAG_SCROLL);
 	pw = newtEntry(22, 6, "", 30, NULL, NEWT_FLAG_PASSWORD |
 	    NEWT_FLAG_SCROLL);
 	go = newtButton(16, TUI_WIN_H - 5, _("Verify"));
 	back = newtButton(44, TUI_WIN_H - 5, _("Back"));
-	newtFormAddComponents(f, newtLabel(1, 4, _("Bundle (.zip):")), path,
+	newtFormAddComponents(f, newtLabel(1, 4, _("Bundle file:")), path,
 	    newtLabel(1, 6, _("Zip password:")), pw, go, back, NULL);
 	newtFormAddHotKey(f, NEWT_KEY_F10);
 	newtFormAddHotKey(f, NEWT_KEY_ESCAPE);
@@ -349,6 +368,11 @@ write_bundle(struct tui *t, struct bundle_run *r, const char *password)
 	r->t = t;
 	r->bo.progress = on_collect;
 	r->bo.ctx = r;
+	/* As the space line says: the UI has no cap field, so a destination
+	 * too small for everything gets the largest files left out (each
+	 * listed with the reason "space"), never the refusal to lower a
+	 * cap; check_form has refused one too small for the documents. */
+	r->bo.fit_space = true;
 	/* The UI's language, pinned by tui_job_start: rendering the report
 	 * in it on the job thread switches nothing process-wide. */
 	r->bo.lang = exh_i18n_lang();
@@ -389,29 +413,85 @@ struct evidence_form {
 	newtComponent dir, name, pw, pw2, cert, info, write, check, back;
 };
 
-static void
-space_info(struct tui *t, const char *dir, char *dst, size_t dstlen)
+/* Free bytes in dir; false when statvfs fails. */
+static bool
+free_space(const char *dir, uint64_t *have)
 {
 	struct statvfs vfs;
+
+	if (statvfs(dir, &vfs) != 0)
+		return false;
+	*have = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	return true;
+}
+
+/*
+ * The space the bundle writer will demand, the same figure it refuses
+ * with: the estimate (capped) plus its working margin, twice while
+ * encrypting.  least is what a bundle of the documents alone needs;
+ * between the two, the largest files are left out to fit.
+ */
+static bool
+space_needed(struct tui *t, bool encrypt, uint64_t *est, uint64_t *need,
+    uint64_t *least)
+{
+	struct exh_bundle_options o = { 0 };
 	struct exh_err err;
-	uint64_t need = 0, have;
-	char a[32], b[32];
+
+	if (exh_triage_bundle_estimate(t->triage, 0, est, &err) != EXH_OK)
+		return false;
+	o.n_encrypt_certs = encrypt ? 1 : 0;
+	*need = exh_bundle_space_needed(&o, *est);
+	*least = exh_bundle_space_needed(&o, 1u << 20);
+	return true;
+}
+
+static void
+space_info(struct tui *t, const char *dir, bool encrypt, char *dst,
+    size_t dstlen)
+{
+	uint64_t est, need, least, have;
+	char e[32], m[32], n[32], h[32];
 	const char *bad = bad_destination(t, dir);
 
 	if (bad != NULL) {
 		tui_printf(dst, dstlen, "%s", bad);
 		return;
 	}
-	if (exh_triage_bundle_estimate(t->triage, 0, &need, &err) != EXH_OK ||
-	    statvfs(dir, &vfs) != 0) {
+	if (!space_needed(t, encrypt, &est, &need, &least) ||
+	    !free_space(dir, &have)) {
 		tui_printf(dst, dstlen, "%s", _("Free space unknown."));
 		return;
 	}
-	have = (uint64_t)vfs.f_bavail * vfs.f_frsize;
-	tui_size(need, a, sizeof(a));
-	tui_size(have, b, sizeof(b));
-	tui_printf(dst, dstlen, _("Estimated bundle size %s, free space %s%s"),
-	    a, b, have < need ? _(": NOT ENOUGH") : "");
+	tui_size(est, e, sizeof(e));
+	tui_size(EXH_BUNDLE_SPACE_MARGIN, m, sizeof(m));
+	tui_size(need, n, sizeof(n));
+	tui_size(have, h, sizeof(h));
+	tui_printf(dst, dstlen, _("Bundle about %s; with %s working margin%s "
+	    "it needs %s. Free: %s%s"), e, m, encrypt ? _(" and room for the "
+	    "encrypted copy") : "", n, h, have >= need ? "" : have >= least ?
+	    _(". Too little for everything: the largest files are left out "
+	    "first.") : _(". NOT ENOUGH: choose a directory on another "
+	    "disk."));
+}
+
+/* Why the bundle cannot go to dir for lack of space, or NULL. */
+static const char *
+space_refusal(struct tui *t, const char *dir, bool encrypt, char *dst,
+    size_t dstlen)
+{
+	uint64_t est, need, least, have;
+	char l[32], h[32];
+
+	if (!space_needed(t, encrypt, &est, &need, &least) ||
+	    !free_space(dir, &have) || have >= least)
+		return NULL;
+	tui_size(least, l, sizeof(l));
+	tui_size(have, h, sizeof(h));
+	tui_printf(dst, dstlen, _("Not enough space: even without the "
+	    "collected files the bundle needs %s, and %s is free. Choose a "
+	    "directory on another disk."), l, h);
+	return dst;
 }
 
 static void
@@ -424,22 +504,28 @@ build_form(struct tui *t, newtComponent f, struct evidence_form *e,
 		{ 9, N_("Encrypt for cert:") },
 	};
 	size_t i;
+	int x = 20, w;
 
+	/* Entries start after the widest label of the language shown, so
+	 * "Passwort wiederholen:" is never cut. */
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		if ((w = tui_columns(_(rows[i].label)) + 2) > x)
+			x = w;
 	newtFormAddComponent(f, newtTextboxReflowed(1, 0, _("Default: the "
 	    "evidence partition of the exhume stick. Password and "
 	    "certificate are optional."), TUI_TEXT_W, 0, 0, 0));
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		newtFormAddComponent(f, newtLabel(1, rows[i].row,
 		    _(rows[i].label)));
-	e->dir = newtEntry(20, 2, t->evidence_dir, TUI_WIN_W - 22, NULL,
+	e->dir = newtEntry(x, 2, t->evidence_dir, TUI_WIN_W - x - 2, NULL,
 	    NEWT_FLAG_SCROLL);
-	e->name = newtEntry(20, 4, name, TUI_WIN_W - 22, NULL,
+	e->name = newtEntry(x, 4, name, TUI_WIN_W - x - 2, NULL,
 	    NEWT_FLAG_SCROLL);
-	e->pw = newtEntry(20, 6, "", 30, NULL, NEWT_FLAG_PASSWORD |
+	e->pw = newtEntry(x, 6, "", 30, NULL, NEWT_FLAG_PASSWORD |
 	    NEWT_FLAG_SCROLL);
-	e->pw2 = newtEntry(20, 7, "", 30, NULL, NEWT_FLAG_PASSWORD |
+	e->pw2 = newtEntry(x, 7, "", 30, NULL, NEWT_FLAG_PASSWORD |
 	    NEWT_FLAG_SCROLL);
-	e->cert = newtEntry(20, 9, "", TUI_WIN_W - 22, NULL,
+	e->cert = newtEntry(x, 9, "", TUI_WIN_W - x - 2, NULL,
 	    NEWT_FLAG_SCROLL);
 	e->info = newtTextbox(1, 11, TUI_WIN_W - 2, 3, NEWT_FLAG_WRAP);
 	e->write = newtButton(6, TUI_WIN_H - 5, _("Write"));
@@ -453,7 +539,8 @@ build_form(struct tui *t, newtComponent f, struct evidence_form *e,
 
 /* Checks the form; NULL when the bundle may be written, else why not. */
 static const char *
-check_form(struct tui *t, struct evidence_form *e, char *path, size_t plen)
+check_form(struct tui *t, struct evidence_form *e, char *path, size_t plen,
+    char *why, size_t whylen)
 {
 	const char *dir = newtEntryGetValue(e->dir);
 	const char *name = newtEntryGetValue(e->name);
@@ -474,7 +561,8 @@ check_form(struct tui *t, struct evidence_form *e, char *path, size_t plen)
 	if (lstat(path, &st) == 0)
 		return _("A file of that name exists; it is never "
 		    "overwritten.");
-	return NULL;
+	return space_refusal(t, dir, newtEntryGetValue(e->cert)[0] != '\0',
+	    why, whylen);
 }
 
 void
@@ -486,6 +574,7 @@ tui_evidence_screen(struct tui *t)
 	enum tui_event ev;
 	newtComponent f;
 	char name[256], path[PATH_MAX], cert[PATH_MAX], pw[256], info[TUI_LINE];
+	char why[TUI_LINE];
 	const char *bad = NULL;
 	bool go = false;
 
@@ -500,7 +589,8 @@ tui_evidence_screen(struct tui *t)
 	f = tui_form(t);
 	build_form(t, f, &e, name);
 	for (;;) {
-		space_info(t, newtEntryGetValue(e.dir), info, sizeof(info));
+		space_info(t, newtEntryGetValue(e.dir),
+		    newtEntryGetValue(e.cert)[0] != '\0', info, sizeof(info));
 		newtTextboxSetText(e.info, bad ? bad : info);
 		ev = tui_run_form(t, f, &es);
 		if (ev == TUI_EV_TIMER || ev == TUI_EV_FD)
@@ -511,8 +601,8 @@ tui_evidence_screen(struct tui *t)
 			bad = NULL;	/* Enter in a field, or "Check" */
 			continue;
 		}
-		if (!go || (bad = check_form(t, &e, path, sizeof(path))) ==
-		    NULL)
+		if (!go || (bad = check_form(t, &e, path, sizeof(path), why,
+		    sizeof(why))) == NULL)
 			break;
 	}
 	tui_printf(pw, sizeof(pw), "%s", newtEntryGetValue(e.pw));

@@ -242,8 +242,11 @@ details_text(struct tui *t, const struct exh_finding *f, struct exh_buf *b)
 		    f->file.mft, (unsigned)f->file.seq);
 		(void)tui_wrap(t, b, "", line, W);
 	}
+	/* "SHA-256: " and 64 digits are 73 columns, one more than a
+	 * scrolling box shows: the hash goes whole onto a line of its own,
+	 * so a responder pasting it into a lookup gets every digit. */
 	if (f->sha256[0])
-		(void)exh_buf_printf(b, "SHA-256: %s\n", f->sha256);
+		(void)exh_buf_printf(b, "SHA-256:\n  %s\n", f->sha256);
 	if (f->sha1[0])
 		(void)exh_buf_printf(b, "SHA-1:   %s\n", f->sha1);
 	if (f->md5[0])
@@ -282,6 +285,23 @@ details(struct tui *t, const struct exh_finding *f)
 
 /* ---- findings list ---------------------------------------------- */
 
+/* The last component of a Windows or POSIX path. */
+static const char *
+base_name(const char *path)
+{
+	const char *b = path, *p;
+
+	for (p = path; *p != '\0'; p++)
+		if (*p == '\\' || *p == '/')
+			b = p + 1;
+	return *b != '\0' ? b : path;
+}
+
+/*
+ * What a list line names: a file finding its path (whose end matters
+ * most), any other finding its check and then the file it came from, so
+ * ten hits in one log read as ten checks, not ten times the log.
+ */
 static const char *
 subject(const struct exh_finding *f, char *buf, size_t n)
 {
@@ -293,17 +313,30 @@ subject(const struct exh_finding *f, char *buf, size_t n)
 		    f->file.stream && *f->file.stream ? ":" : "",
 		    f->file.stream ? f->file.stream : "");
 	else if (f->file.path != NULL)
-		tui_printf(buf, n, "%s @ %s", what, f->file.path);
+		tui_printf(buf, n, "%s @ %s", what, base_name(f->file.path));
 	else
 		tui_printf(buf, n, "%s", what);
 	return buf;
+}
+
+/* subject fitted to width: a path keeps its end, a check its start. */
+static const char *
+fit_subject(const struct tui *t, const struct exh_finding *f, int width,
+    char dst[TUI_LINE])
+{
+	char subj[TUI_LINE];
+
+	subject(f, subj, sizeof(subj));
+	if (f->kind == EXH_FIND_FILE)
+		return tui_fit_tail(t, subj, width, dst);
+	return tui_fit(t, subj, width, dst);
 }
 
 static size_t
 fill_findings(struct tui *t, newtComponent lb)
 {
 	const struct exh_findings *fs = exh_triage_findings(t->triage);
-	char line[TUI_LINE], subj[TUI_LINE], fit[TUI_LINE], lvl[TUI_LINE];
+	char line[TUI_LINE], fit[TUI_LINE], lvl[TUI_LINE];
 	size_t i, shown = 0;
 
 	newtListboxClear(lb);
@@ -315,8 +348,7 @@ fill_findings(struct tui *t, newtComponent lb)
 			continue;
 		tui_printf(line, sizeof(line), "%s %s %3d %-5s %s", f->id,
 		    tui_fit_pad(t, level_word(f->level), 7, lvl), f->score,
-		    kind_word(f->kind), tui_fit_tail(t, subject(f, subj,
-		    sizeof(subj)), TUI_WIN_W - 30, fit));
+		    kind_word(f->kind), fit_subject(t, f, TUI_WIN_W - 30, fit));
 		newtListboxAppendEntry(lb, line, (void *)(intptr_t)(i + 1));
 		shown++;
 	}
@@ -448,7 +480,7 @@ tui_timeline_screen(struct tui *t)
 	const struct exh_findings *fs = exh_triage_findings(t->triage);
 	struct tl_entry *e;
 	struct exh_buf b = { 0 };
-	char when[32], subj[TUI_LINE], fit[TUI_LINE], what[TUI_LINE];
+	char when[32], fit[TUI_LINE], what[TUI_LINE];
 	size_t i, n = tl_collect(fs, NULL);
 
 	if ((e = calloc(n ? n : 1, sizeof(*e))) == NULL)
@@ -458,11 +490,13 @@ tui_timeline_screen(struct tui *t)
 	partial_banner(t, &b);
 	tui_para(t, &b, _("Times of findings at notice and above, "
 	    "oldest first (UTC):\n\n"), TUI_TEXT_W);
+	/* Time (20), what (16), id (5) and three blanks; the rest of a
+	 * scrolling box (W columns: the bar takes two) is the subject, so
+	 * its end, the file's extension, is never cut by the box. */
 	for (i = 0; i < n; i++)
 		(void)exh_buf_printf(&b, "%s %s %s %s\n", tui_time(e[i].when,
 		    when), tui_fit_pad(t, _(e[i].what), 16, what), e[i].f->id,
-		    tui_fit_tail(t, subject(e[i].f, subj, sizeof(subj)),
-		    TUI_WIN_W - 2 - 21 - 17 - 6, fit));
+		    fit_subject(t, e[i].f, W - 20 - 16 - 5 - 3, fit));
 	if (n == 0)
 		tui_para(t, &b, _("(no timestamps)\n"), TUI_TEXT_W);
 	tui_text_screen(t, _("Timeline"), b.data ? b.data : "");

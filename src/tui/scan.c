@@ -92,6 +92,9 @@ create_triage(struct tui *t, struct scan_run *r, struct exh_err *err)
 	o->evidence_id = t->kase.evidence_id;
 	o->examiner = t->kase.examiner;
 	o->notes = t->kase.notes;
+	o->aware_since = t->kase.aware_since;
+	o->measures = t->kase.measures;
+	o->data_categories = t->kase.data_categories;
 	o->command_line = "exhume tui";
 	o->firmware_notes_path = t->firmware_notes;
 	o->note = on_note;
@@ -236,6 +239,18 @@ draw_progress(struct tui *t, struct scan_run *r, struct progress_ui *u)
 	newtRefresh();
 }
 
+/*
+ * A stray key must not end a scan that may have run for an hour: C, Esc
+ * and Ctrl-C ask first.  The scan runs on while the question is shown.
+ */
+static bool
+confirm_cancel(struct tui *t)
+{
+	return tui_ask(t, _("Cancel the scan?"), _("The scan stops; what it "
+	    "found so far is kept and marked partial."), _("Cancel scan"),
+	    _("Go on"));
+}
+
 static void
 progress_loop(struct tui *t, struct scan_run *r, struct tui_job *j)
 {
@@ -270,8 +285,9 @@ progress_loop(struct tui *t, struct scan_run *r, struct tui_job *j)
 		ev = tui_run_form(t, f, &es);
 		if (ev == TUI_EV_FD)
 			break;
-		if (ev == TUI_EV_COMPONENT || ev == TUI_EV_KEY ||
-		    ev == TUI_EV_INTERRUPT || ev == TUI_EV_TERMINATE) {
+		if (ev == TUI_EV_TERMINATE || ((ev == TUI_EV_COMPONENT ||
+		    ev == TUI_EV_KEY || ev == TUI_EV_INTERRUPT) &&
+		    confirm_cancel(t))) {
 			t->cancel = 1;
 			newtLabelSetText(u.note, _("Cancelling..."));
 		}

@@ -39,18 +39,18 @@ open_one(struct tui_source *s)
 {
 	if (s->from_sysfs && s->disk.is_boot_stick) {
 		tui_printf(s->why_not, sizeof(s->why_not), "%s",
-		    _("the exhume boot stick: not examined"));
+		    N_("the exhume boot stick: not examined"));
 		return;
 	}
 	if (s->from_sysfs && exh_source_disk_in_use(NULL, s->disk.name)) {
 		tui_printf(s->why_not, sizeof(s->why_not), "%s",
-		    _("in use by the running system: not examined"));
+		    N_("in use by the running system: not examined"));
 		return;
 	}
 	if (exh_source_open(s->path, &s->src, &s->open_err) != EXH_OK) {
 		s->src = NULL;
 		tui_printf(s->why_not, sizeof(s->why_not), "%s",
-		    _("cannot be opened (details below)"));
+		    N_("cannot be opened (details below)"));
 		return;
 	}
 	s->selectable = true;
@@ -297,7 +297,7 @@ source_details(struct tui *t, const struct tui_source *s, struct exh_buf *b)
 		(void)tui_wrap(t, b, "", line, TUI_TEXT_W);
 	}
 	if (s->why_not[0] != '\0')
-		(void)tui_wrap(t, b, "", s->why_not, TUI_TEXT_W);
+		(void)tui_wrap(t, b, "", _(s->why_not), TUI_TEXT_W);
 	if (s->src == NULL && s->open_err.msg[0] != '\0')
 		(void)tui_wrap(t, b, "", s->open_err.msg, TUI_TEXT_W);
 	if (s->src != NULL) {

@@ -20,6 +20,23 @@ cp_width(uint32_t cp)
 	return w < 0 ? 1 : w;
 }
 
+/* German letters spelt in ASCII for a terminal without UTF-8 (a serial
+ * console under LANG=C): "fuer" reads better than "f?r". */
+static const char *
+ascii_for(uint32_t cp)
+{
+	switch (cp) {
+	case 0xe4: return "ae";
+	case 0xf6: return "oe";
+	case 0xfc: return "ue";
+	case 0xc4: return "Ae";
+	case 0xd6: return "Oe";
+	case 0xdc: return "Ue";
+	case 0xdf: return "ss";
+	default: return NULL;
+	}
+}
+
 /*
  * Walks escaped (hence valid, printable) UTF-8 and copies what fits in
  * width columns to out.  A terminal that is not UTF-8 gets '?' for every
@@ -31,6 +48,7 @@ copy_cols(const struct tui *t, struct exh_buf *out, const char *s, size_t n,
 {
 	size_t i = 0, len;
 	uint32_t cp;
+	const char *sub;
 	int w;
 
 	*used = 0;
@@ -43,7 +61,12 @@ copy_cols(const struct tui *t, struct exh_buf *out, const char *s, size_t n,
 		w = t->utf8 ? cp_width(cp) : 1;
 		if (*used + w > width)
 			break;
-		if (!t->utf8 && cp >= 0x80)
+		if (!t->utf8 && cp >= 0x80 && (sub = ascii_for(cp)) != NULL) {
+			if (*used + (int)strlen(sub) > width)
+				break;
+			(void)exh_buf_puts(out, sub);
+			*used += (int)strlen(sub) - w;
+		} else if (!t->utf8 && cp >= 0x80)
 			(void)exh_buf_putc(out, '?');
 		else
 			(void)exh_buf_append(out, s + i, len);

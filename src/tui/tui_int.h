@@ -16,11 +16,15 @@
 #include "exhume/triage.h"
 #include "exhume/volume.h"
 
-/* The screen the UI is laid out for: 80x25 (VGA text, serial consoles). */
+/*
+ * The screen the UI is laid out for: 80x24 (a serial console with vt100
+ * terminfo) and 80x25 (VGA text).  A full window takes rows 1 to 21 and
+ * its shadow row 22, so the key help on the last row shows on both.
+ */
 #define TUI_COLS	80
-#define TUI_ROWS	25
+#define TUI_ROWS	24
 #define TUI_WIN_W	76	/* inner width of a full window */
-#define TUI_WIN_H	20
+#define TUI_WIN_H	19
 #define TUI_TEXT_W	(TUI_WIN_W - 4)	/* text in a window, with margins */
 #define TUI_LINE	1024	/* bytes for one fitted line (4 per column) */
 
@@ -43,6 +47,10 @@ struct tui_case {
 	char evidence_id[64];
 	char examiner[96];
 	char notes[512];
+	/* GDPR Art. 33(3): awareness, measures, data concerned. */
+	char aware_since[64];
+	char measures[512];
+	char data_categories[512];
 };
 
 /* What we learnt about one partition when the sources were probed. */
@@ -61,7 +69,9 @@ struct tui_source {
 	struct exh_disk_info disk;	/* valid when from_sysfs */
 	bool selectable;	/* not the boot stick, not in use, opened */
 	bool selected;
-	char why_not[160];	/* why it cannot be selected */
+	/* Why it cannot be selected: an untranslated message, looked up
+	 * when shown, so L switches it too. */
+	char why_not[160];
 	struct exh_source *src;	/* NULL when it could not be opened */
 	struct exh_err open_err;
 	struct tui_part *parts;	/* one per exh_source_partition */

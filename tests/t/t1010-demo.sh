@@ -41,7 +41,7 @@ has "$F" 'logs/coverage-gap'
 ok $? "the exposure window before the logs begin is a finding"
 
 R="$D/out/report.txt"
-has "$R" 'What this means for a notification decision'
+has "$R" 'Summary: facts for a notification decision'
 ok $? "the report carries the facts for a notification decision"
 has "$R" 'E:'
 ok $? "the report names the Exchange volume E:"

@@ -161,7 +161,7 @@ flow() {
 	back_to_menu "$W_MENU"
 
 	keys 9
-	wait_for "(.zip):" && keys F10
+	wait_for "$W_BUNDLE" && keys F10
 	wait_for "$W_VERIFIED" 120; ok $? "$1: Verify confirms the bundle"
 	back_to_menu "$W_MENU"
 
@@ -173,12 +173,12 @@ flow() {
 
 W_CONTINUE=Continue W_CASE="Case number:" W_MENU="Main menu"
 W_DONE="Scan complete" W_VULN=VULNERABLE W_PATH="Path:" W_FINDINGS="Findings"
-W_VERIFIED="VERIFIED:" W_LEAVE="Leave exhume"
+W_VERIFIED="VERIFIED:" W_LEAVE="Leave exhume" W_BUNDLE="Bundle file:"
 flow en
 
 W_CONTINUE=Continue W_CASE="Fallnummer:" W_MENU="Hauptmenü"
 W_DONE="Scan abgeschlossen" W_VULN=VERWUNDBAR W_PATH="Pfad:" W_FINDINGS="Befunde"
-W_VERIFIED="GEPRÜFT:" W_LEAVE="exhume verlassen"
+W_VERIFIED="GEPRÜFT:" W_LEAVE="exhume verlassen" W_BUNDLE="Paketdatei:"
 flow de
 
 # ---- a cancelled scan ---------------------------------------------------
@@ -189,6 +189,8 @@ wait_for "Main menu" && keys 4
 # Full scan of 2000 files; cancelled as soon as the progress screen shows.
 wait_for "YARA" && keys f s
 wait_for "Files:" 120 && keys c
+wait_for "Cancel the scan?" 30; ok $? "cancel: c asks before it stops a running scan"
+keys Enter
 wait_for "PARTIAL" 300; ok $? "cancel: the scan stops and says the results are partial"
 keys Enter
 wait_for "Exchange status" && screen | grep -qF "PARTIAL RESULTS"

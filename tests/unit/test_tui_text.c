@@ -83,8 +83,12 @@ a_terminal_without_utf8_gets_ascii_only(void **state)
 	size_t i;
 
 	(void)state;
+	/* German letters are spelt out (a German UI under LANG=C); others
+	 * become '?'. */
 	tui_fit(&ascii_term, "Gr\xc3\xbc\xc3\x9f" "e", 20, dst);
-	assert_string_equal(dst, "Gr??e");
+	assert_string_equal(dst, "Gruesse");
+	tui_fit(&ascii_term, "\xd0\x9f\xd1\x80\xd0\xb8.aspx", 20, dst);
+	assert_string_equal(dst, "???.aspx");
 	memset(name, 'B', sizeof(name) - 1);
 	name[sizeof(name) - 1] = '\0';
 	tui_fit(&ascii_term, name, 10, dst);
