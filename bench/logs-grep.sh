@@ -46,7 +46,8 @@ one() {
 	n=$1
 	f=$2
 	shift 2
-	/usr/bin/time -f "%e %U %S %M" -o "$tmp/t" "$@" >/dev/null 2>&1 ||
+	# Not to /dev/null: GNU grep then stops at the first match, as -q.
+	/usr/bin/time -f "%e %U %S %M" -o "$tmp/t" "$@" >"$tmp/o" 2>&1 ||
 	    true
 	echo "$n $f $(cat "$tmp/t")" >>"$tmp/times"
 }
