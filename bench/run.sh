@@ -16,6 +16,10 @@
 #   BENCH_THREADS    thread counts to compare (default "1 2")
 #   BENCH_KEEP=1     keep the extracted tree
 #   BENCH_LOGS_SIZE  size of bench/logs.sh's big log (default 256M)
+#   LOGS_GREP_SIZE   size of each log bench/logs-grep.sh compares with grep
+#                    (default 128M; 1G for issue 21's figures)
+#   EVTX_BENCH_RECORDS  events in bench/evtx.sh's .evtx (default 60000;
+#                    900000 is about 1 GB)
 #   BENCH_E01_PAIRS  raw/E01 scan pairs timed in turn (default 3)
 #
 # Needs make all tools, /usr/bin/time, yara, tsk_recover, python3, ewfacquire.
@@ -291,6 +295,10 @@ res="$bdir/results.md"
 	echo '```'
 	LOGS_BENCH_SIZE=${BENCH_LOGS_SIZE:-256M} LOGS_BENCH_DIR=$work \
 	    TOOLS=$tools sh "$top/bench/logs.sh"
+	echo
+	LOGS_GREP_DIR=$work TOOLS=$tools sh "$top/bench/logs-grep.sh"
+	echo
+	EVTX_BENCH_DIR=$work TOOLS=$tools sh "$top/bench/evtx.sh"
 	echo '```'
 } >"$res"
 cat "$res"

@@ -83,6 +83,9 @@ struct exh_log_coverage {
 };
 
 /* Families with at least one file, in enum order. */
+/* How many rules the literal prefilter cannot narrow (tried on every
+ * row); the rule data's "needs" directive supplies literals for them. */
+size_t exh_logscan_slow_rules(const struct exh_logscan *ls);
 size_t exh_logscan_coverage_count(const struct exh_logscan *ls);
 const struct exh_log_coverage *exh_logscan_coverage(
     const struct exh_logscan *ls, size_t i);

@@ -21,52 +21,11 @@
 
 #include "events_int.h"
 
-#define FILE_HDR 4096u
-#define CHUNK_SIZE 65536u
-#define CHUNK_HDR 512u
 
-/* libcerror's reason for a failure: one line per level, joined. */
-#define REASON_MAX 1024
 
 /* Groups kept per file: distinct events per check, and in all. */
 #define EVENT_GROUPS	1024
 
-/*
- * Our own walk over the records as stored, in step with libevtx's record
- * index: when libevtx cannot read record i, the cursor names its id, chunk
- * and offset.  One chunk buffer; a resync after a mismatch looks at most
- * RESYNC_MAX records ahead, so a forged file cannot make it quadratic.
- */
-#define RESYNC_MAX 2048
-
-struct rec_cursor {
-	unsigned char *chunk;	/* CHUNK_SIZE bytes, NULL until needed */
-	uint64_t nchunks;	/* whole chunks in the file */
-	uint64_t next_chunk;	/* to load next */
-	uint64_t chunk_idx;	/* loaded */
-	uint32_t off, end;	/* next record, end of the records area */
-	bool lost;		/* out of step: locate by index only */
-};
-
-/* What one scan needs besides the loaded rules. */
-struct evtx_scan {
-	struct exh_events *ev;
-	const char *winpath;
-	uint64_t mft;		/* of the file on its volume, 0 if none */
-	uint64_t size;
-	int fd;
-	const char *file_kind;	/* from the file name, "" if unknown */
-	struct exh_findings *out;
-	struct exh_events_stats *st;
-	struct exh_err *err;
-	struct events_record rec;
-	const struct events_pat **matched;
-	size_t nmatched;
-	struct exh_group_table *groups;	/* this file's hits, grouped */
-	uint64_t hits;			/* matches handed to groups */
-	struct rec_cursor cur;
-	char slack_reason[REASON_MAX];	/* first unreadable slack record */
-};
 
 int
 exh_events_create(const char *rules_dir, struct exh_events **out,
@@ -155,13 +114,9 @@ cut_len(const char *s, size_t n, size_t max)
 	return k;
 }
 
-static int
-damage(struct evtx_scan *sc, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
 /* Reports one damaged region as a skip and counts it. */
-static int
-damage(struct evtx_scan *sc, const char *fmt, ...)
+int
+events_damage(struct evtx_scan *sc, const char *fmt, ...)
 {
 	char detail[REASON_MAX + 256];
 	va_list ap;
@@ -174,102 +129,6 @@ damage(struct evtx_scan *sc, const char *fmt, ...)
 	sc->st->damaged++;
 	return exh_findings_add_skip(sc->out, sc->winpath, "", sc->mft,
 	    sc->size, "evtx-damaged", detail, sc->err);
-}
-
-static bool
-all_zero(const unsigned char *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (p[i] != 0)
-			return false;
-	return true;
-}
-
-/* Checks one whole chunk's signature and checksums. */
-static int
-survey_chunk(struct evtx_scan *sc, const unsigned char *c, size_t idx)
-{
-	uint32_t free_off, crc;
-	uint64_t first = exh_le64(c + 24), last = exh_le64(c + 32);
-
-	if (all_zero(c, 8))
-		return EXH_OK;	/* never used */
-	if (memcmp(c, "ElfChnk", 8) != 0)
-		return damage(sc, "chunk %zu: no chunk signature; its records "
-		    "are lost", idx);
-	crc = (uint32_t)crc32(crc32(0L, c, 120), c + 128, CHUNK_HDR - 128);
-	if (crc != exh_le32(c + 124))
-		return damage(sc, "chunk %zu (records %llu-%llu): header "
-		    "checksum mismatch", idx, (unsigned long long)first,
-		    (unsigned long long)last);
-	free_off = exh_le32(c + 48);
-	if (free_off < CHUNK_HDR || free_off > CHUNK_SIZE)
-		return damage(sc, "chunk %zu (records %llu-%llu): free space "
-		    "offset %u out of range", idx, (unsigned long long)first,
-		    (unsigned long long)last, free_off);
-	crc = (uint32_t)crc32(0L, c + CHUNK_HDR, free_off - CHUNK_HDR);
-	if (crc != exh_le32(c + 52))
-		return damage(sc, "chunk %zu (records %llu-%llu): records "
-		    "checksum mismatch; damaged records may be missing or "
-		    "recovered", idx, (unsigned long long)first,
-		    (unsigned long long)last);
-	return EXH_OK;
-}
-
-/*
- * Reads the file once for the damage libevtx does not itemise: a bad or
- * dirty header, chunks with bad checksums, a file cut inside a chunk.
- */
-static int
-survey(struct evtx_scan *sc, int fd)
-{
-	unsigned char hdr[128], *chunk;
-	struct stat sb;
-	uint64_t size, nfull, rest, i, listed;
-	int rc = EXH_OK;
-
-	if (fstat(fd, &sb) != 0)
-		return exh_err_set(sc->err, EXH_EIO, errno, "fstat: %s",
-		    strerror(errno));
-	size = (uint64_t)sb.st_size;
-	if (size < sizeof(hdr) ||
-	    pread(fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))
-		return damage(sc, "file header unreadable (%llu bytes)",
-		    (unsigned long long)size);
-	if (memcmp(hdr, "ElfFile", 8) != 0)
-		return damage(sc, "no evtx file signature");
-	if ((uint32_t)crc32(0L, hdr, 120) != exh_le32(hdr + 124) &&
-	    (rc = damage(sc, "file header checksum mismatch")) != EXH_OK)
-		return rc;
-	if ((exh_le32(hdr + 120) & LIBEVTX_FILE_FLAG_IS_DIRTY) != 0 &&
-	    (rc = damage(sc, "file header marks the log dirty (not closed "
-	    "cleanly); every chunk present was read")) != EXH_OK)
-		return rc;
-	listed = (uint64_t)hdr[42] | (uint64_t)hdr[43] << 8;
-	nfull = size > FILE_HDR ? (size - FILE_HDR) / CHUNK_SIZE : 0;
-	rest = size > FILE_HDR ? (size - FILE_HDR) % CHUNK_SIZE : 0;
-	if (rest != 0 && (rc = damage(sc, "file ends inside chunk %llu (%llu "
-	    "of %u bytes present; header lists %llu chunks); records in it "
-	    "are not read", (unsigned long long)nfull,
-	    (unsigned long long)rest, CHUNK_SIZE,
-	    (unsigned long long)listed)) != EXH_OK)
-		return rc;
-	if ((chunk = malloc(CHUNK_SIZE)) == NULL)
-		return exh_err_set(sc->err, EXH_ENOMEM, ENOMEM,
-		    "out of memory");
-	for (i = 0; i < nfull && rc == EXH_OK; i++) {
-		off_t off = (off_t)(FILE_HDR + i * CHUNK_SIZE);
-
-		if (pread(fd, chunk, CHUNK_SIZE, off) != (ssize_t)CHUNK_SIZE)
-			rc = damage(sc, "chunk %llu unreadable: %s",
-			    (unsigned long long)i, strerror(errno));
-		else
-			rc = survey_chunk(sc, chunk, (size_t)i);
-	}
-	free(chunk);
-	return rc;
 }
 
 /* The kind of log named by the file name, from logs.tsv. */
@@ -619,10 +478,10 @@ lost_record(struct evtx_scan *sc, int idx, uint64_t prev_id, const char *why)
 	sc->st->lost++;
 	locate(sc, where, sizeof(where));
 	if (where[0] != '\0')
-		return damage(sc, "%s (index %d) cannot be read, the record is "
+		return events_damage(sc, "%s (index %d) cannot be read, the record is "
 		    "lost: libevtx %s: %s", where, idx,
 		    exh_events_libevtx_version(), why);
-	return damage(sc, "record at index %d (after record %llu) cannot be "
+	return events_damage(sc, "record at index %d (after record %llu) cannot be "
 	    "read, the record is lost: libevtx %s: %s", idx,
 	    (unsigned long long)prev_id, exh_events_libevtx_version(), why);
 }
@@ -680,7 +539,7 @@ one_record(struct evtx_scan *sc, libevtx_file_t *file, int idx, bool recovered,
 			return lost_slack(sc, msg);
 		cursor_seen(sc, id, where, sizeof(where));
 		sc->st->lost++;
-		return damage(sc, "record %llu%s (index %d) cannot be decoded, "
+		return events_damage(sc, "record %llu%s (index %d) cannot be decoded, "
 		    "the record is lost: libevtx %s: %s",
 		    (unsigned long long)id, where, idx,
 		    exh_events_libevtx_version(), msg);
@@ -696,7 +555,7 @@ one_record(struct evtx_scan *sc, libevtx_file_t *file, int idx, bool recovered,
 		return exh_err_set(sc->err, rc, ENOMEM, "out of memory");
 	if (rc != EXH_OK)
 		return recovered ? lost_slack(sc, "unexpected XML shape") :
-		    damage(sc, "record %llu: unexpected XML shape",
+		    events_damage(sc, "record %llu: unexpected XML shape",
 		    (unsigned long long)id);
 	sc->rec.record_id = id;
 	if (sc->rec.time == 0)
@@ -725,7 +584,7 @@ walk(struct evtx_scan *sc, libevtx_file_t *file)
 
 	if (libevtx_file_get_number_of_records(file, &n, &e) != 1) {
 		libevtx_msg(&e, msg, sizeof(msg));
-		rc = damage(sc, "record count unreadable: %s", msg);
+		rc = events_damage(sc, "record count unreadable: %s", msg);
 		n = 0;
 	}
 	for (i = 0; i < n && rc == EXH_OK; i++)
@@ -739,7 +598,7 @@ walk(struct evtx_scan *sc, libevtx_file_t *file)
 	for (i = 0; i < nrec && rc == EXH_OK; i++)
 		rc = one_record(sc, file, i, true, &prev);
 	if (rc == EXH_OK && sc->st->slack_lost > 0)
-		rc = damage(sc, "%llu of %d records recovered from slack space "
+		rc = events_damage(sc, "%llu of %d records recovered from slack space "
 		    "cannot be read (remnants of overwritten records; counted, "
 		    "not listed): libevtx %s, first reason: %s",
 		    (unsigned long long)sc->st->slack_lost, nrec,
@@ -818,7 +677,7 @@ exh_events_scan_file(struct exh_events *ev, int fd, const char *winpath,
 		return exh_err_set(err, EXH_ENOMEM, ENOMEM,
 		    "events: out of memory");
 	}
-	if ((rc = survey(&sc, fd)) != EXH_OK)
+	if ((rc = events_survey(&sc, fd)) != EXH_OK)
 		goto done;
 	if (snprintf(path, sizeof(path), "/proc/self/fd/%d", fd) >=
 	    (int)sizeof(path)) {
@@ -829,7 +688,7 @@ exh_events_scan_file(struct exh_events *ev, int fd, const char *winpath,
 	if (libevtx_file_initialize(&file, &e) != 1 ||
 	    libevtx_file_open(file, path, LIBEVTX_OPEN_READ, &e) != 1) {
 		libevtx_msg(&e, msg, sizeof(msg));
-		rc = damage(&sc, "not readable as an evtx file: libevtx %s: %s",
+		rc = events_damage(&sc, "not readable as an evtx file: libevtx %s: %s",
 		    exh_events_libevtx_version(), msg);
 		if (rc == EXH_OK)
 			rc = exh_err_set(err, EXH_ECORRUPT, 0,

@@ -101,4 +101,55 @@ void events_record_free(struct events_record *r);
  * EXH_ECORRUPT (not the expected shape) or EXH_ENOMEM. */
 int events_xml_parse(const char *xml, size_t len, struct events_record *r);
 
+#define FILE_HDR 4096u
+#define CHUNK_SIZE 65536u
+#define CHUNK_HDR 512u
+
+/* libcerror's reason for a failure: one line per level, joined. */
+#define REASON_MAX 1024
+
+/*
+ * Our own walk over the records as stored, in step with libevtx's record
+ * index: when libevtx cannot read record i, the cursor names its id, chunk
+ * and offset.  One chunk buffer; a resync after a mismatch looks at most
+ * RESYNC_MAX records ahead, so a forged file cannot make it quadratic.
+ */
+#define RESYNC_MAX 2048
+
+struct rec_cursor {
+	unsigned char *chunk;	/* CHUNK_SIZE bytes, NULL until needed */
+	uint64_t nchunks;	/* whole chunks in the file */
+	uint64_t next_chunk;	/* to load next */
+	uint64_t chunk_idx;	/* loaded */
+	uint32_t off, end;	/* next record, end of the records area */
+	bool lost;		/* out of step: locate by index only */
+};
+
+/* What one scan needs besides the loaded rules. */
+struct evtx_scan {
+	struct exh_events *ev;
+	const char *winpath;
+	uint64_t mft;		/* of the file on its volume, 0 if none */
+	uint64_t size;
+	int fd;
+	const char *file_kind;	/* from the file name, "" if unknown */
+	struct exh_findings *out;
+	struct exh_events_stats *st;
+	struct exh_err *err;
+	struct events_record rec;
+	const struct events_pat **matched;
+	size_t nmatched;
+	struct exh_group_table *groups;	/* this file's hits, grouped */
+	uint64_t hits;			/* matches handed to groups */
+	struct rec_cursor cur;
+	char slack_reason[REASON_MAX];	/* first unreadable slack record */
+};
+
+/* events.c */
+int events_damage(struct evtx_scan *sc, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* survey.c */
+int events_survey(struct evtx_scan *sc, int fd);
+
 #endif /* EXHUME_EVENTS_INT_H */

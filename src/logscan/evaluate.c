@@ -441,6 +441,8 @@ logscan_run_rules(struct logscan_filestate *sc)
 	char besthit[sizeof(sc->hit)];
 	int status;
 
+	if (ls->prefilter)
+		logscan_prefilter_line(sc);
 	while (i < end) {
 		int check = ls->rules[i].check;
 		const struct logscan_rule *best = NULL;
@@ -450,7 +452,8 @@ logscan_run_rules(struct logscan_filestate *sc)
 		for (; i < end && ls->rules[i].check == check; i++) {
 			const struct logscan_rule *r = &ls->rules[i];
 
-			if (best != NULL && r->score <= best->score)
+			if ((best != NULL && r->score <= best->score) ||
+			    !logscan_rule_possible(sc, r))
 				continue;
 			sc->hit[0] = '\0';
 			if (rule_true(sc, r)) {

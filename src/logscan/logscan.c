@@ -15,6 +15,16 @@
 #include "exhume/logscan.h"
 #include "logscan_int.h"
 
+/* EXHUME_LOGSCAN_PREFILTER=off is for the tests that compare results
+ * with and without the prefilter; users never need it. */
+static bool
+prefilter_wanted(void)
+{
+	const char *v = getenv("EXHUME_LOGSCAN_PREFILTER");
+
+	return v == NULL || strcmp(v, "off") != 0;
+}
+
 int
 exh_logscan_create(const char *rules_dir, struct exh_logscan **out,
     struct exh_err *err)
@@ -32,6 +42,11 @@ exh_logscan_create(const char *rules_dir, struct exh_logscan **out,
 	if ((status = logscan_load_rules(ls, rules_dir, err)) != EXH_OK) {
 		exh_logscan_destroy(ls);
 		return status;
+	}
+	if (logscan_prefilter_build(ls, prefilter_wanted()) != EXH_OK) {
+		exh_logscan_destroy(ls);
+		return exh_err_set(err, EXH_ENOMEM, 0,
+		    "logscan: create: out of memory");
 	}
 	*out = ls;
 	return EXH_OK;
@@ -85,6 +100,12 @@ exh_logscan_add_flagged_url(struct exh_logscan *ls, const char *url_path,
 		return exh_err_set(err, EXH_ENOMEM, 0,
 		    "logscan: flagged URL: out of memory");
 	return EXH_OK;
+}
+
+size_t
+exh_logscan_slow_rules(const struct exh_logscan *ls)
+{
+	return (ls != NULL && ls->magic == LOGSCAN_MAGIC) ? ls->nslow : 0;
 }
 
 size_t
@@ -158,6 +179,11 @@ scan_free(struct logscan_filestate *sc)
 	exh_group_destroy(sc->groups);
 	free(sc->memo_at);
 	free(sc->memo_val);
+	free(sc->pf_next);
+	free(sc->pf_a);
+	free(sc->pf_b);
+	free(sc->pf_gen_of);
+	free(sc->pf_on_line);
 }
 
 static void
@@ -225,7 +251,14 @@ exh_logscan_file(struct exh_logscan *ls, const char *winpath, int family,
 	sc.col_of = malloc((ls->nfields + 1) * sizeof(int));
 	sc.memo_at = calloc(ls->nmemo + 1, sizeof(*sc.memo_at));
 	sc.memo_val = calloc(ls->nmemo + 1, sizeof(*sc.memo_val));
-	if (sc.zin == NULL || sc.buf == NULL || sc.scratch == NULL ||
+	sc.pf_next = calloc(ls->nlits + 1, sizeof(*sc.pf_next));
+	sc.pf_a = calloc(ls->nlits + 1, sizeof(*sc.pf_a));
+	sc.pf_b = calloc(ls->nlits + 1, sizeof(*sc.pf_b));
+	sc.pf_gen_of = calloc(ls->nlits + 1, sizeof(*sc.pf_gen_of));
+	sc.pf_on_line = calloc(ls->nlits + 1, sizeof(*sc.pf_on_line));
+	if (sc.pf_next == NULL || sc.pf_a == NULL || sc.pf_b == NULL || sc.pf_gen_of == NULL ||
+	    sc.pf_on_line == NULL ||
+	    sc.zin == NULL || sc.buf == NULL || sc.scratch == NULL ||
 	    sc.f == NULL || sc.col_of == NULL || sc.memo_at == NULL ||
 	    sc.memo_val == NULL || logscan_rx_init(&sc.rx) != EXH_OK) {
 		scan_free(&sc);

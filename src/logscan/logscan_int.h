@@ -77,6 +77,22 @@ struct logscan_rule {
 	struct logscan_clause *cl;
 	size_t ncl;
 	size_t *order;		/* cl indices, cheapest test first */
+	char *needs;		/* "needs A|B" of the rule data, or NULL */
+	/* Prefilter (prefilter.c): the rule can only hold on a line that
+	 * holds one of these literals (indices into ls->lits); slow rules
+	 * have none and are tried on every row. */
+	size_t *lits;
+	size_t nlits;
+	bool slow;
+	bool flagged;		/* needs a URL the file scan flagged */
+};
+
+/* A literal some rules need, searched for over whole buffers. */
+struct logscan_lit {
+	char *s;		/* lower case */
+	size_t n;
+	size_t anchor;		/* offset of the rarest byte, searched first */
+	unsigned char lo, up;	/* that byte in both cases */
 };
 
 struct logscan_check {
@@ -131,6 +147,12 @@ struct exh_logscan {
 	struct logscan_page *pages;	/* exchange-pages.tsv */
 	size_t npages;
 	char *install;
+	struct logscan_lit *lits;	/* prefilter literals, all families */
+	size_t nlits;
+	size_t *fam_lits[EXH_LOG_NFAMILIES];	/* ids a family's rules use */
+	size_t fam_nlits[EXH_LOG_NFAMILIES];
+	size_t nslow;			/* rules without a literal */
+	bool prefilter;			/* off: every rule on every row */
 	struct exh_log_coverage cov[EXH_LOG_NFAMILIES];
 	struct exh_log_coverage covlist[EXH_LOG_NFAMILIES];
 	size_t ncov;
@@ -150,6 +172,18 @@ int logscan_load_rules(struct exh_logscan *ls, const char *rules_dir,
 void logscan_free_rules(struct exh_logscan *ls);
 void logscan_clause_free(struct logscan_clause *c);
 int logscan_field_intern(struct exh_logscan *ls, const char *name, size_t n);
+
+/* plan.c: what the loader works out once the rules are read */
+int logscan_order_clauses(struct logscan_rule *r);
+void logscan_share_results(struct exh_logscan *ls);
+
+/* prefilter.c */
+struct logscan_filestate;
+int logscan_prefilter_build(struct exh_logscan *ls, bool enabled);
+void logscan_prefilter_free(struct exh_logscan *ls);
+void logscan_prefilter_line(struct logscan_filestate *sc);
+bool logscan_rule_possible(const struct logscan_filestate *sc,
+    const struct logscan_rule *r);
 
 /* match.c */
 bool logscan_iequal(const char *a, size_t alen, const char *b, size_t blen);
@@ -238,6 +272,14 @@ struct logscan_filestate {
 	struct logscan_rx rx;		/* for the regex clauses */
 	uint64_t *memo_at;		/* line a shared clause result is for */
 	bool *memo_val;
+	/* Prefilter state: the buffer the lines lie in, and per literal
+	 * its next occurrence at or after the current line. */
+	const char *pf_end;		/* end of the valid bytes in buf */
+	uint64_t pf_gen;		/* bumped whenever buf is rewritten */
+	const char **pf_next;
+	const char **pf_a, **pf_b;	/* next rarest byte, in each case */
+	uint64_t *pf_gen_of;
+	bool *pf_on_line;
 };
 
 /* input.c */

@@ -201,5 +201,8 @@ logscan_pump(struct logscan_filestate *sc)
 		if (got == 0)
 			eof = true;
 		end += got;
+		/* The prefilter's remembered positions are for the old bytes. */
+		sc->pf_end = sc->buf + end;
+		sc->pf_gen++;
 	}
 }

@@ -571,6 +571,14 @@ extra_column(struct exh_logscan *ls, struct logscan_rule *r, char *text,
 		r->score = (int)score;
 		return EXH_OK;
 	}
+	if (strcmp(text, "needs") == 0) {
+		/* Literals the prefilter cannot derive (a regex, a set of
+		 * regexes): every line this rule matches holds one of them. */
+		free(r->needs);
+		if ((r->needs = strdup(op)) == NULL)
+			return exh_err_set(err, EXH_ENOMEM, 0, "rules: out of memory");
+		return EXH_OK;
+	}
 	if (strcmp(text, "label") == 0) {
 		free(r->label);
 		if ((r->label = strdup(op)) == NULL)
@@ -603,56 +611,9 @@ rule_free(struct logscan_rule *r)
 	free(r->cl);
 	free(r->order);
 	free(r->label);
+	free(r->needs);
+	free(r->lits);
 	memset(r, 0, sizeof(*r));
-}
-
-static int
-clause_cost(const struct logscan_clause *c)
-{
-	switch (c->op) {
-	case LOGSCAN_OP_EMPTY:
-	case LOGSCAN_OP_NONEMPTY:
-		return 0;
-	case LOGSCAN_OP_EQUALS:
-	case LOGSCAN_OP_PREFIX:
-	case LOGSCAN_OP_IN:
-		return 1;
-	case LOGSCAN_OP_LIKE:
-		return c->like == LOGSCAN_LIKE_GENERAL && c->head == 0 ? 3 : 2;
-	case LOGSCAN_OP_SUBSTR:
-		return 3;
-	case LOGSCAN_OP_IPLIST:
-	case LOGSCAN_OP_FLAGGED:
-	case LOGSCAN_OP_OWNPAGE:
-		return 4;
-	case LOGSCAN_OP_INSET:
-		return 5;
-	case LOGSCAN_OP_REGEX:
-		return 6;
-	default:
-		return 7;
-	}
-}
-
-/* All clauses of a rule must hold, so the order they are tried in is
- * free: the cheap comparisons decide most lines before a set or a regex
- * runs.  The written order stays in cl (it is the order of the fields a
- * finding shows). */
-static int
-order_clauses(struct logscan_rule *r)
-{
-	size_t i, j, k;
-
-	if ((r->order = calloc(r->ncl, sizeof(*r->order))) == NULL)
-		return EXH_ENOMEM;
-	for (i = 0; i < r->ncl; i++) {
-		k = i;
-		for (j = i; j > 0 && clause_cost(&r->cl[r->order[j - 1]]) >
-		    clause_cost(&r->cl[k]); j--)
-			r->order[j] = r->order[j - 1];
-		r->order[j] = k;
-	}
-	return EXH_OK;
 }
 
 static int
@@ -719,7 +680,7 @@ load_patterns(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 		for (i = 5; i < n && status == EXH_OK; i++)
 			if (col[i][0] != '\0')
 				status = extra_column(ls, r, col[i], &s, err);
-		if (status == EXH_OK && order_clauses(r) != EXH_OK)
+		if (status == EXH_OK && logscan_order_clauses(r) != EXH_OK)
 			status = exh_err_set(err, EXH_ENOMEM, 0,
 			    "rules: out of memory");
 		if (status != EXH_OK) {
@@ -742,47 +703,6 @@ rule_cmp(const void *a, const void *b)
 	if (x->check != y->check)
 		return x->check < y->check ? -1 : 1;
 	return x->srcline < y->srcline ? -1 : x->srcline > y->srcline;
-}
-
-static bool
-clause_pure(const struct logscan_clause *c)
-{
-	/* iplist, flagged and oab-outside leave a detail for the finding. */
-	return c->op != LOGSCAN_OP_IPLIST && c->op != LOGSCAN_OP_FLAGGED &&
-	    c->op != LOGSCAN_OP_OAB_OUTSIDE;
-}
-
-/* Rules of one family repeat clauses ("cs-method equals POST"); each
- * distinct one is worked out once per line and remembered. */
-static void
-share_results(struct exh_logscan *ls)
-{
-	size_t i, j, k, l;
-
-	for (i = 0; i < ls->nrules; i++)
-		for (j = 0; j < ls->rules[i].ncl; j++) {
-			struct logscan_clause *c = &ls->rules[i].cl[j];
-
-			c->memo = -1;
-			if (!clause_pure(c))
-				continue;
-			for (k = 0; k <= i && c->memo < 0; k++)
-				for (l = 0; l < ls->rules[k].ncl; l++) {
-					const struct logscan_clause *o =
-					    &ls->rules[k].cl[l];
-
-					if (o == c)
-						break;
-					if (o->memo >= 0 && o->field == c->field &&
-					    o->op == c->op &&
-					    strcmp(o->pat, c->pat) == 0) {
-						c->memo = o->memo;
-						break;
-					}
-				}
-			if (c->memo < 0)
-				c->memo = (int)ls->nmemo++;
-		}
 }
 
 int
@@ -809,7 +729,7 @@ logscan_load_rules(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 	/* Group rules by family, then by check, so one pass over a family's
 	 * rules can keep the best-scoring alternative of each check. */
 	qsort(ls->rules, ls->nrules, sizeof(*ls->rules), rule_cmp);
-	share_results(ls);
+	logscan_share_results(ls);
 	for (i = ls->nrules; i-- > 0;) {
 		ls->fam_first[ls->rules[i].family] = i;
 		ls->fam_count[ls->rules[i].family]++;
@@ -850,6 +770,7 @@ logscan_free_rules(struct exh_logscan *ls)
 		free(ls->fields[i]);
 	free(ls->fields);
 	logscan_strset_free(&ls->ips);
+	logscan_prefilter_free(ls);
 	ls->rules = NULL;
 	ls->checks = NULL;
 	ls->sets = NULL;

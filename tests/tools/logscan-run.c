@@ -12,10 +12,25 @@
 #include "exhume/findings.h"
 #include "exhume/logscan.h"
 
+/* -d: the text of a finding, to compare runs byte for byte. */
+static void
+print_details(const struct exh_finding *f)
+{
+	size_t i;
+
+	printf("  excerpt %s\n", f->excerpt ? f->excerpt : "-");
+	for (i = 0; i < f->nfields; i++)
+		printf("  field %s=%s\n", f->fields[i].key, f->fields[i].value);
+	for (i = 0; i < f->nreasons; i++)
+		printf("  reason %s %d %s\n", f->reasons[i].name,
+		    f->reasons[i].score, f->reasons[i].detail ?
+		    f->reasons[i].detail : "-");
+}
+
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: logscan-run [-v] [-r rules] [-i install] "
+	fprintf(stderr, "usage: logscan-run [-v] [-d] [-r rules] [-i install] "
 	    "[-f family] [-w winpath] [-u flagged-url] file...\n");
 	exit(2);
 }
@@ -38,10 +53,13 @@ main(int argc, char **argv)
 	const char *urls[16];
 	int nurls = 0;
 
-	while ((c = getopt(argc, argv, "vr:i:f:w:u:")) != -1) {
+	while ((c = getopt(argc, argv, "vdr:i:f:w:u:")) != -1) {
 		switch (c) {
 		case 'v':
 			verbose = 1;
+			break;
+		case 'd':
+			verbose = 2;	/* also every finding's text */
 			break;
 		case 'r':
 			rules = optarg;
@@ -111,6 +129,8 @@ main(int argc, char **argv)
 				    f->nsamples > 0 ? f->samples[j].time : f->time,
 				    ts), f->client_ip ? f->client_ip : "-",
 				    (unsigned long long)(f->count ? f->count : 1));
+			if (verbose > 1)
+				print_details(f);
 		}
 		for (k = 0; k < exh_logscan_coverage_count(ls); k++) {
 			const struct exh_log_coverage *cv =
@@ -144,6 +164,7 @@ main(int argc, char **argv)
 	}
 	exh_findings_level_counts(fs, counts);
 	getrusage(RUSAGE_SELF, &ru);
+	printf("slow_rules %zu\n", exh_logscan_slow_rules(ls));
 	printf("findings %zu\n", exh_findings_count(fs));
 	printf("alerts %zu\n", counts[EXH_LEVEL_ALERT]);
 	printf("bytes %llu\n", bytes);
