@@ -90,7 +90,7 @@ parse_args(int argc, char **argv, struct scan_args *a)
 		{ "evidence", required_argument, NULL, 'e' },
 		{ "examiner", required_argument, NULL, 'x' },
 		{ "notes", required_argument, NULL, 'N' },
-		{ "aware-since", required_argument, NULL, 'W' },
+		{ "aware-since", required_argument, NULL, 'w' },
 		{ "measures", required_argument, NULL, 'M' },
 		{ "data-categories", required_argument, NULL, 'D' },
 		{ "lang", required_argument, NULL, 'l' },
@@ -203,7 +203,7 @@ parse_args(int argc, char **argv, struct scan_args *a)
 		case 'N':
 			a->to.notes = optarg;
 			break;
-		case 'W':
+		case 'w':
 			a->to.aware_since = optarg;
 			break;
 		case 'M':
