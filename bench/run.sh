@@ -17,6 +17,7 @@
 #   BENCH_KEEP=1     keep the extracted tree
 #   BENCH_LOGS_SIZE  size of bench/logs.sh's big log (default 256M)
 #   BENCH_E01_PAIRS  raw/E01 scan pairs timed in turn (default 3)
+#   SIGBASE_*        bench/sigbase.sh's (its rows close the table)
 #
 # Needs make all tools, /usr/bin/time, yara, tsk_recover, python3, ewfacquire.
 # Option lists and number pairs are split on purpose:
@@ -195,7 +196,7 @@ find "$ext" -type f -print0 | xargs -0 cat >/dev/null	# page cache warm
 
 # The yara CLI gets exhume's shipped rules compiled together, with neutral
 # values for the externals exhume sets per file.
-ext_opts="-d filename=x -d filepath=x -d extension=x -d filetype=x -d owner=x"
+ext_opts="-d filename=x -d filepath=x -d extension=x -d filetype=x -d owner=x -d iis_script=false"
 for n in $threads; do
 	timed "$work/yara-$n.out" yara -r -p "$n" $ext_opts \
 	    "$top"/rules/yara/*.yar "$ext"
@@ -291,6 +292,8 @@ res="$bdir/results.md"
 	LOGS_BENCH_SIZE=${BENCH_LOGS_SIZE:-256M} LOGS_BENCH_DIR=$work \
 	    TOOLS=$tools sh "$top/bench/logs.sh"
 	echo '```'
+	echo
+	TOOLS=$tools EXHUME_REL=$exhume sh "$top/bench/sigbase.sh"
 } >"$res"
 cat "$res"
 if [ "$eta" -ne 0 ]; then

@@ -9,6 +9,7 @@
 #ifndef EXHUME_TEST_SIGBASE_SHAPE_H
 #define EXHUME_TEST_SIGBASE_SHAPE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -114,13 +115,15 @@ sb_word(struct sb_rng *g, char *buf, size_t len, size_t at)
 }
 
 /*
- * One IOC line "REGEX;SCORE[;FP_REGEX]": two to four fragments, a word
- * that makes it rare, sometimes a second top-level alternative; one in
+ * One IOC line "REGEX;SCORE[;FP_REGEX]": two to four fragments, words
+ * that make it rare (always one when rare: real lists name specific
+ * files, and generic entries would match every path), sometimes a second
+ * top-level alternative; one in
  * ten has a negative score (a false-positive entry), one in eight an FP
  * regex.
  */
 static inline void
-sb_ioc_line(struct sb_rng *g, char *buf, size_t len)
+sb_ioc_line(struct sb_rng *g, char *buf, size_t len, bool rare)
 {
 	size_t at = 0;
 	uint32_t i, n = 2 + sb_below(g, 3), alt = sb_below(g, 8) == 0;
@@ -130,7 +133,7 @@ sb_ioc_line(struct sb_rng *g, char *buf, size_t len)
 	for (;;) {
 		for (i = 0; i < n; i++) {
 			at = sb_cat(buf, len, at, sb_frag(g)->re);
-			if (sb_below(g, 3) == 0)
+			if ((rare && i == 0) || sb_below(g, 3) == 0)
 				at = sb_word(g, buf, len, at);
 		}
 		if (!alt)
