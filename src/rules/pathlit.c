@@ -161,7 +161,26 @@ quantifier(struct lit_reader *lr, bool lit)
 	}
 }
 
-/* Past "[...]"; gives up on nested '[' (POSIX classes and the like). */
+/*
+ * Past "[:name:]" (or [.x.], [=x=]) inside a class, NULL for any other
+ * '[' there: PCRE2 reads those in ways not worth following.
+ */
+static const unsigned char *
+posix_class(const unsigned char *p)
+{
+	unsigned char kind = p[1];
+	const unsigned char *q = p + 2;
+
+	if (kind != ':' && kind != '.' && kind != '=')
+		return NULL;
+	if (*q == '^')
+		q++;
+	while ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z'))
+		q++;
+	return q[0] == kind && q[1] == ']' ? q + 2 : NULL;
+}
+
+/* Past "[...]"; gives up on a '[' in it other than a POSIX class. */
 static void
 skip_class(struct lit_reader *lr)
 {
@@ -172,7 +191,11 @@ skip_class(struct lit_reader *lr)
 	if (*p == ']')
 		p++;
 	for (;;) {
-		if (*p == '\0' || *p == '[') {
+		if (*p == '[' && (p = posix_class(p)) == NULL) {
+			lr->bad = true;
+			return;
+		}
+		if (*p == '\0') {
 			lr->bad = true;
 			return;
 		}

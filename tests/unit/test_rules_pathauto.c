@@ -53,7 +53,8 @@ test_literals(void **state)
 	lit_is("abc|.*", 0, NULL);		/* one branch has none */
 	lit_is("(?x) a b c d", 0, NULL);	/* extended mode */
 	lit_is("\\Qa.b\\E", 0, NULL);
-	lit_is("[[:alpha:]]abcd", 0, NULL);
+	lit_is("[[:alpha:]_]abcd", 1, "abcd");
+	lit_is("[[a]abcd", 0, NULL);		/* '[' in a class: gives up */
 	lit_is("Привет", 0, NULL);		/* non-ASCII ends runs */
 	/* The tail of a long run: file names tell paths apart. */
 	lit_is("\\\\Program Files\\\\Microsoft\\\\Exchange Server", 1,
