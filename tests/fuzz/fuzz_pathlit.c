@@ -63,6 +63,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	regexes[0] = re;
 	if (pathauto_build(&a, regexes, 1) != EXH_OK)
 		abort();
+	bits[0] = a.slow[0];
 	pathauto_mark(&a, nl + 1, bits);
 	/* The regex is either on the slow list or selected by a literal. */
 	if ((bits[0] & 1) == 0)
