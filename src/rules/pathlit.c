@@ -12,6 +12,8 @@
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "exhume/core.h"
@@ -29,8 +31,13 @@ struct lit_reader {
 	size_t nrun;
 	unsigned char best[RUN_MAX];	/* this branch's longest run */
 	size_t nbest;
+	struct pathlit_set group;	/* or a group's literals, if better */
+	size_t group_min;		/* its shortest literal */
+	unsigned depth;			/* groups read into, at most 4 */
 	struct pathlit_set *out;
 };
+
+static void extract(const char *re, unsigned depth, struct pathlit_set *out);
 
 static bool
 is_alnum(unsigned char c)
@@ -83,6 +90,23 @@ end_branch(struct lit_reader *lr)
 	size_t n, off;
 
 	end_run(lr);
+	if (lr->group.n > 0 && lr->group_min >
+	    (lr->nbest < PATHLIT_MAX ? lr->nbest : PATHLIT_MAX)) {
+		size_t i;
+
+		if (s->n + lr->group.n > PATHLIT_BRANCHES) {
+			lr->bad = true;
+			return;
+		}
+		for (i = 0; i < lr->group.n; i++) {
+			memcpy(s->lit[s->n], lr->group.lit[i], lr->group.len[i]);
+			s->len[s->n++] = lr->group.len[i];
+		}
+		lr->nbest = 0;
+		lr->group.n = 0;
+		lr->group_min = 0;
+		return;
+	}
 	if (lr->nbest < PATHLIT_MIN || s->n == PATHLIT_BRANCHES) {
 		lr->bad = true;
 		return;
@@ -95,6 +119,8 @@ end_branch(struct lit_reader *lr)
 	s->len[s->n] = n;
 	s->n++;
 	lr->nbest = 0;
+	lr->group.n = 0;
+	lr->group_min = 0;
 }
 
 /* Lazy or possessive mark after a quantifier. */
@@ -110,7 +136,7 @@ skip_mode(struct lit_reader *lr)
  * "{...}" counts as one when it holds digits, commas and blanks only,
  * a superset of what PCRE2 takes as a quantifier.
  */
-static void
+static bool
 quantifier(struct lit_reader *lr, bool lit)
 {
 	const unsigned char *q;
@@ -126,7 +152,7 @@ quantifier(struct lit_reader *lr, bool lit)
 		end_run(lr);
 		lr->p++;
 		skip_mode(lr);
-		return;
+		return true;
 	case '+':
 		/* "ab+c" holds "ab" and "bc". */
 		last = lit ? lr->run[lr->nrun - 1] : 0;
@@ -135,13 +161,13 @@ quantifier(struct lit_reader *lr, bool lit)
 			lr->run[lr->nrun++] = last;
 		lr->p++;
 		skip_mode(lr);
-		return;
+		return false;
 	case '{':
 		for (q = lr->p + 1; is_digit(*q) || *q == ',' || *q == ' ';
 		    q++)
 			;
 		if (*q != '}')
-			return;		/* a literal '{': the caller ends the run */
+			return false;	/* a literal '{': the caller ends the run */
 		for (q = lr->p + 1; *q == ' '; q++)
 			;
 		for (; is_digit(*q); q++) {
@@ -155,9 +181,9 @@ quantifier(struct lit_reader *lr, bool lit)
 		lr->p = (const unsigned char *)strchr((const char *)lr->p,
 		    '}') + 1;
 		skip_mode(lr);
-		return;
+		return !digits || min == 0;
 	default:
-		return;
+		return false;
 	}
 }
 
@@ -333,6 +359,56 @@ sets_extended(const char *re)
 	return false;
 }
 
+/* Length of a plain group's opener: "(", "(?:" or "(?i-s:"; 0 for any
+ * other group (lookaround, named, atomic, conditional, options only). */
+static size_t
+plain_opener(const unsigned char *p)
+{
+	const unsigned char *q = p + 2;
+
+	if (p[1] != '?')
+		return p[1] == '*' ? 0 : 1;
+	while ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+	    *q == '-' || *q == '^')
+		q++;
+	return *q == ':' ? (size_t)(q + 1 - p) : 0;
+}
+
+/*
+ * A group that must match (no optional quantifier after it): its own
+ * literals, one per alternative, may serve this branch better than any
+ * run outside it ("\\(inetpub|aspnet_client)\\").  Read as a regex of its
+ * own, at most 4 groups deep.
+ */
+static void
+read_group(struct lit_reader *lr)
+{
+	const unsigned char *open = lr->p;
+	size_t olen = plain_opener(open), i, min;
+	struct pathlit_set inner;
+	char *body = NULL;
+
+	skip_group(lr);
+	if (lr->bad)
+		return;
+	if (olen > 0 && lr->depth < 4 && lr->p - 1 > open + olen)
+		body = strndup((const char *)open + olen,
+		    (size_t)(lr->p - 1 - (open + olen)));
+	if (quantifier(lr, false) || body == NULL) {
+		free(body);
+		return;
+	}
+	extract(body, lr->depth + 1, &inner);
+	free(body);
+	for (i = 0, min = inner.n > 0 ? SIZE_MAX : 0; i < inner.n; i++)
+		if (inner.len[i] < min)
+			min = inner.len[i];
+	if (inner.n > 0 && min > lr->group_min) {
+		lr->group = inner;
+		lr->group_min = min;
+	}
+}
+
 static void
 read_atom(struct lit_reader *lr)
 {
@@ -348,8 +424,8 @@ read_atom(struct lit_reader *lr)
 		if (lr->p[1] == '?' && lr->p[2] == '#')
 			skip_comment(lr);
 		else
-			skip_group(lr);
-		break;
+			read_group(lr);
+		return;
 	case '[':
 		end_run(lr);
 		skip_class(lr);
@@ -387,8 +463,8 @@ read_atom(struct lit_reader *lr)
 		quantifier(lr, false);
 }
 
-void
-pathlit_extract(const char *re, struct pathlit_set *out)
+static void
+extract(const char *re, unsigned depth, struct pathlit_set *out)
 {
 	struct lit_reader lr;
 
@@ -397,6 +473,7 @@ pathlit_extract(const char *re, struct pathlit_set *out)
 		return;
 	memset(&lr, 0, sizeof(lr));
 	lr.p = (const unsigned char *)re;
+	lr.depth = depth;
 	lr.out = out;
 	while (!lr.bad && *lr.p != '\0')
 		read_atom(&lr);
@@ -404,4 +481,10 @@ pathlit_extract(const char *re, struct pathlit_set *out)
 		end_branch(&lr);
 	if (lr.bad)
 		out->n = 0;
+}
+
+void
+pathlit_extract(const char *re, struct pathlit_set *out)
+{
+	extract(re, 0, out);
 }

@@ -49,7 +49,13 @@ test_literals(void **state)
 	lit_is("nc\\.exe|ncat\\.exe", 2, "nc.exe");
 	lit_is("(?#a(b)xyzw", 1, "xyzw");
 	lit_is("[]x]abc", 1, "abc");
-	lit_is("\\.(?:bat|vbs)$", 0, NULL);	/* no run of 3 */
+	lit_is("\\.(?:bat|vbs)$", 2, "bat");	/* a group's alternatives */
+	lit_is("\\.(?:bat|vbs)?$", 0, NULL);	/* an optional group */
+	lit_is("ab(?=cdefg)", 0, NULL);		/* a lookahead is skipped */
+	lit_is("(?i)\\\\(inetpub|aspnet_client)\\\\(.+\\\\)?x", 2,
+	    "inetpub");
+	lit_is("\\\\aspnet_client\\\\(ab|cd)", 1,
+	    "\\aspnet_client\\");
 	lit_is("abc|.*", 0, NULL);		/* one branch has none */
 	lit_is("(?x) a b c d", 0, NULL);	/* extended mode */
 	lit_is("\\Qa.b\\E", 0, NULL);
