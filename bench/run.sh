@@ -21,6 +21,7 @@
 #   EVTX_BENCH_RECORDS  events in bench/evtx.sh's .evtx (default 60000;
 #                    900000 is about 1 GB)
 #   BENCH_E01_PAIRS  raw/E01 scan pairs timed in turn (default 3)
+#   SIGBASE_*        bench/sigbase.sh's (its rows close the table)
 #
 # Needs make all tools, /usr/bin/time, yara, tsk_recover, python3, ewfacquire.
 # Option lists and number pairs are split on purpose:
@@ -199,7 +200,7 @@ find "$ext" -type f -print0 | xargs -0 cat >/dev/null	# page cache warm
 
 # The yara CLI gets exhume's shipped rules compiled together, with neutral
 # values for the externals exhume sets per file.
-ext_opts="-d filename=x -d filepath=x -d extension=x -d filetype=x -d owner=x"
+ext_opts="-d filename=x -d filepath=x -d extension=x -d filetype=x -d owner=x -d iis_script=false"
 for n in $threads; do
 	timed "$work/yara-$n.out" yara -r -p "$n" $ext_opts \
 	    "$top"/rules/yara/*.yar "$ext"
@@ -300,6 +301,8 @@ res="$bdir/results.md"
 	echo
 	EVTX_BENCH_DIR=$work TOOLS=$tools sh "$top/bench/evtx.sh"
 	echo '```'
+	echo
+	TOOLS=$tools EXHUME_REL=$exhume sh "$top/bench/sigbase.sh"
 } >"$res"
 cat "$res"
 if [ "$eta" -ne 0 ]; then

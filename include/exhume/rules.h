@@ -83,6 +83,9 @@ const char *exh_rules_file_kind_name(int kind);	/* "yara", "hash" ... */
 struct exh_rules_counts {
 	size_t yara_rules, md5, sha1, sha256, allow_hashes, path_iocs,
 	    files_rejected;
+	/* Path IOC regexes with no literal the one-pass automaton can
+	 * select them by: each is tried on every path. */
+	size_t path_iocs_every;
 };
 struct exh_rules_counts exh_rules_counts(const struct exh_rules *r);
 

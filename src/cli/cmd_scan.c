@@ -324,6 +324,10 @@ print_rule_status(const struct exh_rules *r)
 	    "hashes, %zu allow-listed, %zu path IOCs, %zu files rejected\n",
 	    c.yara_rules, c.md5, c.sha1, c.sha256, c.allow_hashes,
 	    c.path_iocs, c.files_rejected);
+	if (c.path_iocs_every > 0)
+		fprintf(stderr, "rules: %zu path IOC regexes have no literal "
+		    "to select paths by: each is tried on every path\n",
+		    c.path_iocs_every);
 	fputs("rules: YARA prefilter ", stderr);
 	cli_put_term(stderr, exh_rules_prefilter_note(r));
 	fputc('\n', stderr);

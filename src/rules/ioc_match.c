@@ -146,36 +146,81 @@ re_hit(const pcre2_code *re, const char *s, pcre2_match_data *md)
 	return 0;
 }
 
+/* IOC i over the candidate strings: a hit not excused by its FP regex
+ * becomes a reason. */
 static int
-match_regexes(const struct exh_rules *r, const char *cand[2], size_t ncand,
-    struct exh_finding *f, struct exh_err *err)
+match_ioc(const struct exh_rules *r, size_t i, const char *const *cand,
+    size_t ncand, pcre2_match_data *md, struct exh_finding *f,
+    struct exh_err *err)
+{
+	const struct path_ioc *e = &r->pioc[i];
+	char name[4096];
+	size_t c;
+
+	for (c = 0; c < ncand; c++)
+		if (re_hit(e->re, cand[c], md))
+			break;
+	if (c == ncand)
+		return EXH_OK;
+	if (e->fp != NULL && re_hit(e->fp, cand[c], md))
+		return EXH_OK;
+	if (reason_name(r, e->file, e->line, name, sizeof(name)) != 0)
+		name[0] = '\0';
+	if (exh_finding_add_reason(f, "path", name, e->score, e->desc,
+	    NULL, e->regex) != EXH_OK)
+		return ERR_NOMEM(err);
+	return EXH_OK;
+}
+
+/* Bits of the IOCs worth a pcre2_match: those whose literal a candidate
+ * holds and those without a literal.  Ascending order keeps the reasons
+ * in loading order, as when every IOC was tried. */
+static void
+candidates(const struct path_auto *a, const char *const *cand, size_t ncand,
+    uint64_t *bits)
+{
+	size_t c;
+
+	memcpy(bits, a->slow, a->nwords * sizeof(*bits));
+	for (c = 0; c < ncand; c++)
+		pathauto_mark(a, cand[c], bits);
+}
+
+int
+rules_match_path_regexes(const struct exh_rules *r, const char *const *cand,
+    size_t ncand, bool every, struct exh_finding *f, struct exh_err *err)
 {
 	pcre2_match_data *md;
-	char name[4096];
-	size_t i, c;
+	uint64_t local[64], *bits = local, w;
+	size_t i, k;
 	int rc = EXH_OK;
 
 	if (r->npioc == 0)
 		return EXH_OK;
-	if ((md = pcre2_match_data_create(1, NULL)) == NULL)
+	if (!r->pauto.built)
+		every = true;
+	if (!every && r->pauto.nwords > sizeof(local) / sizeof(local[0]) &&
+	    (bits = malloc(r->pauto.nwords * sizeof(*bits))) == NULL)
 		return ERR_NOMEM(err);
-	for (i = 0; i < r->npioc && rc == EXH_OK; i++) {
-		const struct path_ioc *e = &r->pioc[i];
-
-		for (c = 0; c < ncand; c++)
-			if (re_hit(e->re, cand[c], md))
-				break;
-		if (c == ncand)
-			continue;
-		if (e->fp != NULL && re_hit(e->fp, cand[c], md))
-			continue;
-		if (reason_name(r, e->file, e->line, name, sizeof(name)) != 0)
-			name[0] = '\0';
-		if (exh_finding_add_reason(f, "path", name, e->score, e->desc,
-		    NULL, e->regex) != EXH_OK)
-			rc = ERR_NOMEM(err);
+	if ((md = pcre2_match_data_create(1, NULL)) == NULL) {
+		rc = ERR_NOMEM(err);
+		goto out;
 	}
+	if (every) {
+		for (i = 0; i < r->npioc && rc == EXH_OK; i++)
+			rc = match_ioc(r, i, cand, ncand, md, f, err);
+		goto out;
+	}
+	candidates(&r->pauto, cand, ncand, bits);
+	for (k = 0; k < r->pauto.nwords && rc == EXH_OK; k++)
+		for (w = bits[k]; w != 0 && rc == EXH_OK; w &= w - 1) {
+			i = k * 64 + (size_t)__builtin_ctzll(w);
+			rc = match_ioc(r, i, cand, ncand, md, f, err);
+		}
+out:
 	pcre2_match_data_free(md);
+	if (bits != local)
+		free(bits);
 	return rc;
 }
 
@@ -199,7 +244,7 @@ exh_rules_match_path(const struct exh_rules *r, const char *winpath,
 			return ERR_NOMEM(err);
 		cand[ncand++] = ads.data;
 	}
-	rc = match_regexes(r, cand, ncand, f, err);
+	rc = rules_match_path_regexes(r, cand, ncand, false, f, err);
 	for (i = 0; rc == EXH_OK && i < r->npsuf; i++) {
 		const struct path_suffix *e = &r->psuf[i];
 

@@ -157,6 +157,25 @@ finish_tab(struct exh_rules *r, struct hash_tab *t)
 	return EXH_OK;
 }
 
+/* The path IOC automaton over every loaded regex, in loading order. */
+static int
+finish_paths(struct exh_rules *r)
+{
+	const char **regexes;
+	size_t i;
+	int rc;
+
+	if (r->npioc == 0)
+		return EXH_OK;
+	if ((regexes = calloc(r->npioc, sizeof(*regexes))) == NULL)
+		return EXH_ENOMEM;
+	for (i = 0; i < r->npioc; i++)
+		regexes[i] = r->pioc[i].regex;
+	rc = pathauto_build(&r->pauto, regexes, r->npioc);
+	free(regexes);
+	return rc;
+}
+
 int
 iocs_finish(struct exh_rules *r, struct exh_err *err)
 {
@@ -165,7 +184,7 @@ iocs_finish(struct exh_rules *r, struct exh_err *err)
 	if (finish_tab(r, &r->md5) != EXH_OK ||
 	    finish_tab(r, &r->sha1) != EXH_OK ||
 	    finish_tab(r, &r->sha256) != EXH_OK ||
-	    finish_sids(r) != EXH_OK)
+	    finish_sids(r) != EXH_OK || finish_paths(r) != EXH_OK)
 		return ERR_NOMEM(err);
 	for (i = 0; i < r->nfiles; i++)
 		if (r->files[i].nrejects > 1)
@@ -196,6 +215,7 @@ iocs_free(struct exh_rules *r)
 		free(r->pioc[i].desc);
 	}
 	free(r->pioc);
+	pathauto_free(&r->pauto);
 	for (i = 0; i < r->npsuf; i++) {
 		free(r->psuf[i].suffix);
 		free(r->psuf[i].indicator);

@@ -1,4 +1,4 @@
-/* Rule loading: finding rule and IOC files by name, reading and hashing them, and the rule-set accessors. */
+/* Rule loading: finding rule and IOC files by name, reading and hashing them, building the rule set. */
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -552,27 +552,30 @@ first_yara_error(const struct exh_rules *r, size_t *nbad, size_t *nyara)
 	return first;
 }
 
+/*
+ * A YARA-only or an IOC-only set is a normal use; refused are a set with
+ * nothing at all and one whose YARA files all failed to compile (the
+ * rules the user gave would silently not run).
+ */
 static int
 check_counts(const struct exh_rules *r, struct exh_err *err)
 {
 	struct exh_rules_counts c = exh_rules_counts(r);
 	const char *first;
-	size_t nbad, nyara;
+	size_t nbad, nyara, niocs = c.md5 + c.sha1 + c.sha256 + c.path_iocs;
 
-	if (c.yara_rules == 0) {
-		first = first_yara_error(r, &nbad, &nyara);
-		if (first != NULL)
-			return exh_err_set(err, EXH_EUSAGE, 0,
-			    "no YARA rules loaded; %zu of %zu rule files "
-			    "failed, first: %s", nbad, nyara, first);
+	if (c.yara_rules > 0)
+		return EXH_OK;
+	first = first_yara_error(r, &nbad, &nyara);
+	if (first != NULL && nbad == nyara)
 		return exh_err_set(err, EXH_EUSAGE, 0,
-		    "no YARA rules loaded; %zu rule files found; give "
-		    "--rules with .yar files", nyara);
-	}
-	if (c.md5 + c.sha1 + c.sha256 + c.path_iocs == 0)
+		    "no YARA rules loaded; %zu of %zu rule files "
+		    "failed, first: %s", nbad, nyara, first);
+	if (niocs == 0)
 		return exh_err_set(err, EXH_EUSAGE, 0,
-		    "no hash or path IOC entries loaded; give --iocs with "
-		    "hash or filename IOC files");
+		    "no YARA rules and no hash or path IOC entries loaded "
+		    "(%zu rule files found); give --rules with .yar files "
+		    "or --iocs with hash or filename IOC files", nyara);
 	return EXH_OK;
 }
 
@@ -681,124 +684,4 @@ exh_rules_destroy(struct exh_rules *r)
 		yr_finalize();
 	r->magic = 0;
 	free(r);
-}
-
-static bool
-valid(const struct exh_rules *r)
-{
-	return r != NULL && r->magic == EXH_RULES_MAGIC;
-}
-
-size_t
-exh_rules_file_count(const struct exh_rules *r)
-{
-	return valid(r) ? r->nfiles : 0;
-}
-
-const struct exh_rules_file *
-exh_rules_file(const struct exh_rules *r, size_t i)
-{
-	if (!valid(r) || i >= r->nfiles)
-		return NULL;
-	return &r->files[i];
-}
-
-const char *
-exh_rules_file_kind_name(int kind)
-{
-	switch (kind) {
-	case EXH_RF_YARA:
-		return "yara";
-	case EXH_RF_HASH:
-		return "hash";
-	case EXH_RF_HASH_ALLOW:
-		return "hash-allow";
-	case EXH_RF_PATHIOC:
-		return "path-ioc";
-	case EXH_RF_MSTIC:
-		return "mstic-csv";
-	case EXH_RF_FILETYPE:
-		return "file-type";
-	case EXH_RF_IGNORED:
-		return "ignored";
-	case EXH_RF_SIDNAMES:
-		return "sid-names";
-	case EXH_RF_SCOREMAP:
-		return "score-map";
-	case EXH_RF_SCRIPTEXT:
-		return "script-extensions";
-	default:
-		return "unknown";
-	}
-}
-
-static size_t
-count_kind(const struct hash_tab *t, bool allow)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < t->n; i++)
-		if (t->v[i].allow == allow)
-			n++;
-	return n;
-}
-
-struct exh_rules_counts
-exh_rules_counts(const struct exh_rules *r)
-{
-	struct exh_rules_counts c = { 0 };
-	size_t i;
-
-	if (!valid(r))
-		return c;
-	c.yara_rules = r->yara_rules;
-	c.md5 = count_kind(&r->md5, false);
-	c.sha1 = count_kind(&r->sha1, false);
-	c.sha256 = count_kind(&r->sha256, false);
-	c.allow_hashes = count_kind(&r->md5, true) +
-	    count_kind(&r->sha1, true) + count_kind(&r->sha256, true);
-	c.path_iocs = r->npioc + r->npsuf;
-	for (i = 0; i < r->nfiles; i++)
-		if (r->files[i].error != NULL)
-			c.files_rejected++;
-	return c;
-}
-
-const char *
-exh_rules_set_sha256(const struct exh_rules *r)
-{
-	return valid(r) ? r->setsha : "";
-}
-
-bool
-exh_rules_cache_used(const struct exh_rules *r)
-{
-	return valid(r) && r->cache_used;
-}
-
-const char *
-exh_rules_cache_note(const struct exh_rules *r)
-{
-	return valid(r) ? r->cache_note : NULL;
-}
-
-const char *
-exh_rules_prefilter_note(const struct exh_rules *r)
-{
-	if (!valid(r))
-		return NULL;
-	return r->prefilter_note != NULL ? r->prefilter_note :
-	    "off: no YARA rules";
-}
-
-bool
-exh_rules_wants_md5(const struct exh_rules *r)
-{
-	return valid(r) && r->md5.n > 0;
-}
-
-bool
-exh_rules_wants_sha1(const struct exh_rules *r)
-{
-	return valid(r) && r->sha1.n > 0;
 }

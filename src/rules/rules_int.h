@@ -50,6 +50,35 @@ struct path_ioc {
 	uint32_t file, line;
 };
 
+/*
+ * Required literals of one path IOC regex (pathlit.c): every match holds
+ * one of them; n == 0 when none could be read (the regex is then tried
+ * on every path).  Literals are lower-case ASCII.
+ */
+#define PATHLIT_MIN 3		/* shorter ones would select most paths */
+#define PATHLIT_MAX 16		/* bytes kept (the tail of a longer one) */
+#define PATHLIT_BRANCHES 16	/* top-level alternatives */
+struct pathlit_set {
+	size_t n;
+	unsigned char lit[PATHLIT_BRANCHES][PATHLIT_MAX];
+	size_t len[PATHLIT_BRANCHES];
+};
+
+/* All path IOC literals as one Aho-Corasick DFA (pathauto.c). */
+struct path_auto {
+	bool built;
+	uint8_t cls[256];	/* byte -> class; 0: in no literal */
+	size_t ncls;
+	uint32_t *next;		/* nstates x ncls */
+	uint32_t *emit;		/* first state with outputs on the chain */
+	uint32_t *dict;		/* next state with outputs, 0 for none */
+	uint32_t *out_start;	/* nstates + 1 offsets into out_ioc */
+	uint32_t *out_ioc;
+	size_t nstates;
+	uint64_t *slow;		/* IOCs without a literal, tried always */
+	size_t nwords, nslow;
+};
+
 /* An MSTIC feed path, matched by suffix after the install root. */
 struct path_suffix {
 	char *suffix;		/* "FrontEnd\HttpProxy\..." or, unanchored,
@@ -133,6 +162,7 @@ struct exh_rules {
 	struct hash_tab md5, sha1, sha256;
 	struct path_ioc *pioc;
 	size_t npioc, cappioc;
+	struct path_auto pauto;
 	struct path_suffix *psuf;
 	size_t npsuf, cappsuf;
 	struct ftype *ft;
@@ -228,6 +258,20 @@ int rules_parse_hashes(struct exh_rules *r, size_t fi, const char *text,
 /* pathioc.c */
 int rules_parse_pathiocs(struct exh_rules *r, size_t fi, const char *text,
     size_t len);
+
+/* pathlit.c, pathauto.c */
+void pathlit_extract(const char *re, struct pathlit_set *out);
+int pathauto_build(struct path_auto *a, const char *const *regexes, size_t n);
+void pathauto_free(struct path_auto *a);
+/* Sets the bit of every IOC whose literal path holds (bits: nwords). */
+void pathauto_mark(const struct path_auto *a, const char *path,
+    uint64_t *bits);
+
+/* ioc_match.c: the regex IOCs over one path and its "path:stream" form;
+ * every: one pcre2_match per IOC, without the automaton (tests compare). */
+int rules_match_path_regexes(const struct exh_rules *r,
+    const char *const *cand, size_t ncand, bool every,
+    struct exh_finding *f, struct exh_err *err);
 
 /* mstic.c */
 int rules_parse_mstic(struct exh_rules *r, size_t fi, const char *text,

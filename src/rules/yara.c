@@ -318,17 +318,18 @@ exh_matcher_create(struct exh_rules *r, unsigned timeout_sec,
 {
 	struct exh_matcher *m;
 
-	if (r == NULL || r->magic != EXH_RULES_MAGIC || r->yr == NULL ||
-	    out == NULL)
+	if (r == NULL || r->magic != EXH_RULES_MAGIC || out == NULL)
 		return exh_err_set(err, EXH_EUSAGE, 0,
-		    "rules: matcher: no compiled rules");
+		    "rules: matcher: bad handle or argument");
 	if (timeout_sec > 86400)
 		return exh_err_set(err, EXH_EUSAGE, 0,
 		    "rules: matcher: timeout %u s is more than a day",
 		    timeout_sec);
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return ERR_NOMEM(err);
-	if (yr_scanner_create(r->yr, &m->sc) != ERROR_SUCCESS ||
+	/* An IOC-only rule set has no YARA rules: scans then find nothing. */
+	if ((r->yr != NULL &&
+	    yr_scanner_create(r->yr, &m->sc) != ERROR_SUCCESS) ||
 	    (r->gates != NULL &&
 	    yr_scanner_create(r->gates, &m->gates) != ERROR_SUCCESS)) {
 		exh_matcher_destroy(m);
@@ -337,7 +338,8 @@ exh_matcher_create(struct exh_rules *r, unsigned timeout_sec,
 	m->magic = EXH_MATCHER_MAGIC;
 	m->r = r;
 	m->timeout = timeout_sec;
-	set_scanner_options(m->sc, timeout_sec);
+	if (m->sc != NULL)
+		set_scanner_options(m->sc, timeout_sec);
 	if (m->gates != NULL)
 		set_scanner_options(m->gates, 0);
 	*out = m;
@@ -698,6 +700,8 @@ exh_matcher_scan(struct exh_matcher *m, const struct exh_scan_target *t,
 	    t->path == NULL || f == NULL || (data == NULL && len > 0))
 		return exh_err_set(err, EXH_EUSAGE, 0,
 		    "rules: scan: bad handle or argument");
+	if (m->sc == NULL)
+		return EXH_OK;
 	sc.r = m->r;
 	sc.content_form = t->content_form;
 	rc = scan_block(scanner_for(m, t->rule_set), m->r, t, data, len,

@@ -84,25 +84,45 @@ hash_hits(struct env *e, const char *md5, const char *sha1,
 	return e->f->nreasons;
 }
 
+/* YARA rules alone, or IOCs alone, are a rule set; nothing at all is not. */
 static void
-zero_hash_and_path_entries_refuse_to_load_with_eusage(void **state)
+yara_only_and_ioc_only_sets_load_and_an_empty_one_is_refused(void **state)
 {
 	struct fx x;
 	struct exh_rules *r = NULL;
+	struct exh_matcher *m = NULL;
+	struct exh_finding *f;
+	struct exh_scan_target t = { .path = "C:\\x.aspx" };
 	struct exh_err err = { 0 };
 
 	(void)state;
 	fx_init(&x);
 	fx_write(&x, "yara/r.yar", RULE);
 	fx_write(&x, "iocs/hash-iocs.txt", "# nothing here\n\n");
-	assert_int_equal(fx_load(&x, "yara", "iocs", NULL, &r, &err),
+	fx_write(&x, "only/hash-iocs.txt", MD5A ";planted\n");
+	fx_write(&x, "empty/notes.txt", "nothing to load\n");
+	assert_int_equal(fx_load(&x, "yara", "iocs", NULL, &r, &err), EXH_OK);
+	assert_int_equal(exh_rules_counts(r).yara_rules, 1);
+	exh_rules_destroy(r);
+	r = NULL;
+	/* IOC-only: the matcher exists and its YARA scan finds nothing. */
+	assert_int_equal(fx_load(&x, NULL, "only", NULL, &r, &err), EXH_OK);
+	assert_int_equal(exh_rules_counts(r).yara_rules, 0);
+	assert_int_equal(exh_rules_counts(r).md5, 1);
+	assert_int_equal(exh_matcher_create(r, 0, &m, &err), EXH_OK);
+	f = exh_finding_new(EXH_FIND_FILE);
+	assert_non_null(f);
+	assert_int_equal(exh_matcher_scan(m, &t, "x", 1, 0, f, &err), EXH_OK);
+	assert_int_equal(f->nreasons, 0);
+	exh_finding_free(f);
+	exh_matcher_destroy(m);
+	exh_rules_destroy(r);
+	r = NULL;
+	assert_int_equal(fx_load(&x, NULL, "empty", NULL, &r, &err),
 	    EXH_EUSAGE);
 	assert_null(r);
-	assert_true(strncmp(err.msg, "no hash or path IOC entries loaded",
-	    34) == 0);
-	assert_int_equal(fx_load(&x, "yara", NULL, NULL, &r, &err),
-	    EXH_EUSAGE);
-	assert_null(r);
+	assert_true(strncmp(err.msg, "no YARA rules and no hash or path IOC "
+	    "entries loaded", 48) == 0);
 	fx_cleanup(&x);
 }
 
@@ -492,7 +512,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
-		    zero_hash_and_path_entries_refuse_to_load_with_eusage),
+		    yara_only_and_ioc_only_sets_load_and_an_empty_one_is_refused),
 		cmocka_unit_test(
 		    bad_hex_in_hash_list_is_rejected_with_its_line_number),
 		cmocka_unit_test(
