@@ -86,8 +86,6 @@ int cli_hash_stream(struct exh_volume *vol, uint64_t mft, const char *stream,
     bool md5, bool sha1, char out_md5[33], char out_sha1[41],
     char out_sha256[65], struct exh_err *err);
 
-const char *cli_rules_dir(void);
-
 /* Disks under /sys with the boot stick marked (EXHUME_BOOT_DISK or boot_id). */
 int cli_list_disks(const char *boot_id, struct exh_disk_info **out, size_t *n,
     struct exh_err *err);

@@ -524,7 +524,7 @@ load_rules(struct exh_triage *t)
 	struct exh_err err;
 
 	if (exh_triage_load_rules(t, &err) != EXH_OK) {
-		cli_error("rules", &err);
+		cli_error(NULL, &err);	/* it names its object */
 		fputs("exhume: refusing to scan without rules; nothing was "
 		    "opened\n", stderr);
 		return EXH_EUSAGE;

@@ -51,14 +51,6 @@ cli_warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-const char *
-cli_rules_dir(void)
-{
-	const char *env = getenv("EXHUME_RULES_DIR");
-
-	return (env != NULL && *env != '\0') ? env : EXH_RULES_DIR;
-}
-
 void
 cli_note(void *ctx, const char *msg)
 {
@@ -90,7 +82,7 @@ void
 cli_triage_defaults(struct exh_triage_options *opt)
 {
 	memset(opt, 0, sizeof(*opt));
-	opt->rules_dir = cli_rules_dir();
+	opt->rules_dir = NULL;	/* the triage finds the shipped rules */
 	opt->note = cli_note;
 	opt->firmware_notes_path = getenv("EXHUME_FIRMWARE_NOTES");
 }

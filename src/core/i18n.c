@@ -7,14 +7,6 @@
 
 #include "exhume/core.h"
 
-static const char *
-locale_dir(void)
-{
-	const char *env = getenv("EXHUME_LOCALE_DIR");
-
-	return (env != NULL && *env == '/') ? env : EXH_LOCALE_DIR;
-}
-
 /*
  * glibc ignores LANGUAGE in the "C" locale, and a boot image has no
  * other locale than C.UTF-8; that one is enough for LANGUAGE to work.
@@ -22,6 +14,7 @@ locale_dir(void)
 void
 exh_i18n_init(void)
 {
+	char dir[EXH_PATH_MAX];
 	const char *cur;
 
 	if (setlocale(LC_ALL, "") == NULL)
@@ -32,7 +25,8 @@ exh_i18n_init(void)
 	/* Numbers and dates stay machine-readable whatever the language. */
 	(void)setlocale(LC_NUMERIC, "C");
 	(void)setlocale(LC_TIME, "C");
-	(void)bindtextdomain(EXH_TEXTDOMAIN, locale_dir());
+	exh_data_locale_dir(dir, sizeof(dir));
+	(void)bindtextdomain(EXH_TEXTDOMAIN, dir);
 	(void)bind_textdomain_codeset(EXH_TEXTDOMAIN, "UTF-8");
 }
 

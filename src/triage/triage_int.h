@@ -51,6 +51,10 @@ struct triage_hasher {
 
 struct exh_triage {
 	struct exh_triage_options opt;
+	/* opt.rules_dir NULL: where exh_data_rules_dir found them, and
+	 * why not when it found none (the scan refuses with it). */
+	char rules_dir[EXH_PATH_MAX];
+	struct exh_err rules_dir_err;
 	int64_t started, ended;		/* FILETIME */
 	struct exh_rules *rules;
 	struct exh_findings *fs;

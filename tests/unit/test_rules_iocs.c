@@ -98,8 +98,8 @@ zero_hash_and_path_entries_refuse_to_load_with_eusage(void **state)
 	assert_int_equal(fx_load(&x, "yara", "iocs", NULL, &r, &err),
 	    EXH_EUSAGE);
 	assert_null(r);
-	assert_true(strncmp(err.msg, "no hash or path IOC entries loaded",
-	    34) == 0);
+	assert_true(strncmp(err.msg,
+	    "rules: no hash or path IOC entries loaded", 41) == 0);
 	assert_int_equal(fx_load(&x, "yara", NULL, NULL, &r, &err),
 	    EXH_EUSAGE);
 	assert_null(r);

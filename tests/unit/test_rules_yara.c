@@ -235,12 +235,12 @@ zero_yara_rules_refuse_to_load_with_eusage(void **state)
 	assert_int_equal(fx_load(&x, "yara", "iocs", NULL, &r, &err),
 	    EXH_EUSAGE);
 	assert_null(r);
-	assert_true(strncmp(err.msg, "no YARA rules loaded; ", 22) == 0);
+	assert_true(strncmp(err.msg, "rules: no YARA rules loaded; ", 29) == 0);
 	assert_non_null(strstr(err.msg, "only_bad.yar:1:"));
 	assert_int_equal(fx_load(&x, NULL, "iocs", NULL, &r, &err),
 	    EXH_EUSAGE);
 	assert_null(r);
-	assert_true(strncmp(err.msg, "no YARA rules loaded; ", 22) == 0);
+	assert_true(strncmp(err.msg, "rules: no YARA rules loaded; ", 29) == 0);
 	fx_cleanup(&x);
 }
 
