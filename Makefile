@@ -30,7 +30,9 @@ DEFS    := -D_GNU_SOURCE
 TEST_DEFS := -DEXH_RULES_DIR='"$(CURDIR)/rules"' \
              -DEXH_LOCALE_DIR='"$(CURDIR)/build/locale"'
 CPPFLAGS_ALL := -Iinclude -Ibuild/include $(DEFS) $(PKG_CFLAGS)
-REL_CFLAGS := $(WARN) -O2 -g
+# CFLAGS, CPPFLAGS and LDFLAGS from the environment (dpkg-buildflags'
+# hardening in the Debian package) reach the release binary.
+REL_CFLAGS := $(WARN) -O2 -g $(CFLAGS)
 SAN_CFLAGS := $(WARN) -O1 -g -fsanitize=address,undefined \
               -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 SAN_LDFLAGS := -fsanitize=address,undefined
@@ -62,7 +64,7 @@ all: $(EXHUME) locale
 build/rel/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	@$(CC) $(REL_CFLAGS) $(CPPFLAGS_ALL) -c $< -o $@
+	@$(CC) $(REL_CFLAGS) $(CPPFLAGS_ALL) $(CPPFLAGS) -c $< -o $@
 build/san/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
 	@echo "  CC san  $<"
@@ -87,7 +89,8 @@ build/san/libexhume.a: $(SAN_LIB_OBJ)
 	@rm -f $@; ar rcs $@ $^
 
 $(EXHUME): $(REL_BIN_OBJ) build/rel/libexhume.a
-	$(CC) $(REL_CFLAGS) -o $@ $(REL_BIN_OBJ) build/rel/libexhume.a $(PKG_LIBS)
+	$(CC) $(REL_CFLAGS) $(LDFLAGS) -o $@ $(REL_BIN_OBJ) build/rel/libexhume.a \
+	    $(PKG_LIBS)
 $(EXHUME_SAN): $(SAN_BIN_OBJ) build/san/libexhume.a
 	$(CC) $(SAN_CFLAGS) $(SAN_LDFLAGS) -o $@ $(SAN_BIN_OBJ) \
 	    build/san/libexhume.a $(PKG_LIBS)
@@ -239,7 +242,7 @@ uninstall:
 # The Debian package (debian/), built in a copy of the tree so this
 # tree's build/ stays as it is; the .deb and lintian's verdict land in
 # build/deb.
-deb:
+deb: $(EXHUME) $(TOOL_BIN)
 	@sh tests/lib/deb.sh
 
 clean:
