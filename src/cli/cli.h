@@ -37,6 +37,28 @@ int cli_list_deleted(struct exh_volume *vol, bool jsonl);
 void cli_error(const char *what, const struct exh_err *err);
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * Usage and option errors (usage.c).  Every message names the option or
+ * object once, says what was wrong and points at "exhume CMD --help";
+ * each returns EXIT_USAGE.  The commands' getopt_long calls use ":" as
+ * optstring and main sets opterr to 0, so getopt prints nothing itself.
+ */
+/* True when argv (a command's, argv[0] the command) asks for --help/-h. */
+bool cli_wants_help(int argc, char **argv);
+/* The command's usage: on stdout with help (EXIT_CLEAN), else on stderr. */
+int cli_usage(const char *cmd, bool help);
+/* "exhume: MSG" and the pointer to --help. */
+int cli_usage_error(const char *cmd, const char *msg);
+/* "exhume: --threads: 0 is not a thread count (1-64)": what is the
+ * translated "is not a thread count", accepted the accepted values. */
+int cli_bad_value(const char *cmd, const char *opt, const char *value,
+    const char *what, const char *accepted);
+/* For getopt's '?' (unknown option) and ':' (value missing). */
+int cli_option_error(const char *cmd, int c, char **argv);
+/* A plain decimal within [min, max] into *out, or false. */
+bool cli_parse_range(const char *s, uint64_t min, uint64_t max,
+    uint64_t *out);
+
 /* Writes s escaped for the terminal. */
 void cli_put_term(FILE *fp, const char *s);
 

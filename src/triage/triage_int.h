@@ -132,6 +132,7 @@ struct triage_doc_extra {
 	const struct exh_report_collected *col;
 	size_t ncol;
 	const char *bundle_name;
+	bool bundle_aes, bundle_p7m, bundle_signed;
 };
 
 /* exh_triage_document with the bundle's part of the report (x may be
