@@ -33,7 +33,8 @@ int cli_list_usn(struct exh_volume *vol, bool jsonl);
 /* files --deleted: bodyfile lines, or JSON lines with jsonl. */
 int cli_list_deleted(struct exh_volume *vol, bool jsonl);
 
-/* Prints "exhume: <escaped message>" to stderr. */
+/* Prints "exhume: [what: ]<escaped message>" to stderr; what is left out
+ * when the message names it already. */
 void cli_error(const char *what, const struct exh_err *err);
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -27,7 +27,8 @@ void
 cli_error(const char *what, const struct exh_err *err)
 {
 	fputs("exhume: ", stderr);
-	if (what != NULL) {
+	/* One object prefix: a message that names it already keeps it. */
+	if (what != NULL && strstr(err->msg, what) == NULL) {
 		cli_put_term(stderr, what);
 		fputs(": ", stderr);
 	}
