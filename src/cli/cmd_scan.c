@@ -507,7 +507,8 @@ preflight(struct scan_args *a, char **sources, size_t n)
 	if (exh_bundle_check(a->bo, (const char *const *)sources, n, 0,
 	    &err) != EXH_OK) {
 		cli_error(NULL, &err);
-		fputs("exhume: nothing was opened or written\n", stderr);
+		fprintf(stderr, "exhume: %s\n",
+		    _("nothing was opened or written"));
 		return EXH_EUSAGE;
 	}
 	return EXH_OK;
@@ -571,8 +572,8 @@ load_rules(struct exh_triage *t)
 
 	if (exh_triage_load_rules(t, &err) != EXH_OK) {
 		cli_error(NULL, &err);	/* it names its object */
-		fputs("exhume: refusing to scan without rules; nothing was "
-		    "opened\n", stderr);
+		fprintf(stderr, "exhume: %s\n", _("refusing to scan without "
+		    "rules; nothing was opened"));
 		return EXH_EUSAGE;
 	}
 	print_rule_status(exh_triage_rules(t));
