@@ -91,8 +91,9 @@ if [ -d /usr/lib/locale/C.utf8 ]; then
 	mkdir -p "$R"/usr/lib/locale
 	cp -R /usr/lib/locale/C.utf8 "$R"/usr/lib/locale/
 fi
-# The binary has the build tree's rules and locale paths compiled in;
-# point them at the copies so it works even without EXHUME_RULES_DIR.
+# A binary built with the build tree's paths compiled in (older Makefiles)
+# finds the copies there too; init also exports EXHUME_RULES_DIR and
+# EXHUME_LOCALE_DIR, since /bin/exhume has no PREFIX/share beside it.
 link_dir() {	# BUILD-PATH IMAGE-PATH
 	case $1 in /*) ;; *) return 0 ;; esac
 	[ -e "$R$1" ] && return 0

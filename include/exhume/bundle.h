@@ -230,6 +230,10 @@ struct exh_verify_result {
 	size_t stale_partials;	/* left by interrupted runs; see "stale" */
 	bool side_hash_ok, side_hash_present;
 	bool signature_present, signature_ok;
+	/* signature_ok and its signer checked against ca_cert: without a
+	 * CA, a valid signature only says which key signed (any key can). */
+	bool signature_trusted;
+	char signer[256];	/* the signer's subject (RFC 2253), raw; "" */
 	bool manifest_ok;
 };
 

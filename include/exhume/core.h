@@ -415,7 +415,7 @@ exh_add_ok(size_t a, size_t b, size_t *out)
 /*
  * Translations.  Every user-visible sentence goes through _() (gettext,
  * domain "exhume"); N_() marks strings translated later.  The catalogs
- * are looked up in $EXHUME_LOCALE_DIR, else the compiled-in directory.
+ * are looked up where exh_data_locale_dir says.
  * exh_i18n_set_lang switches the language of the whole process ("de",
  * "en"; NULL or "" = from the environment): gettext keeps the language
  * in the environment, which is the one process-wide state we accept.
@@ -430,5 +430,21 @@ void exh_i18n_init(void);
 int exh_i18n_set_lang(const char *lang);
 /* The language in effect: "de" or "en". */
 const char *exh_i18n_lang(void);
+
+/*
+ * exhume's own data.  The shipped rules directory is, in this order:
+ * $EXHUME_RULES_DIR when set; PREFIX/share/exhume/rules next to the
+ * running binary (PREFIX/bin/exhume: an installed tree, wherever it was
+ * unpacked); the build tree's rules/ (build/rel/exhume); the path
+ * compiled in by `make install`.  A directory counts when it holds
+ * scope.txt.  Fills buf and returns EXH_OK, or EXH_EUSAGE with err saying
+ * where it looked and what to do (buf then holds the compiled-in path).
+ */
+#define EXH_PATH_MAX 4096
+int exh_data_rules_dir(char *buf, size_t len, struct exh_err *err);
+/* The message catalogs, in the same order: $EXHUME_LOCALE_DIR (absolute),
+ * PREFIX/share/locale next to the binary, the build tree's build/locale,
+ * the compiled-in path. */
+void exh_data_locale_dir(char *buf, size_t len);
 
 #endif /* EXHUME_CORE_H */

@@ -112,6 +112,8 @@ struct exh_report_input {
 	const struct exh_report_collected *collected;
 	size_t ncollected;
 	const char *bundle_name;	/* file name of the bundle, or NULL */
+	/* How it was protected, for the verification instructions. */
+	bool bundle_aes, bundle_p7m, bundle_signed;
 };
 
 /*

@@ -13,7 +13,8 @@
 struct exh_rules;
 
 struct exh_rules_options {
-	const char *default_dir;	/* shipped rules dir; NULL = EXH_RULES_DIR;
+	const char *default_dir;	/* shipped rules dir; NULL = where
+					   exh_data_rules_dir finds it;
 					   ignored if no_default */
 	bool no_default;
 	const char *const *yara_paths;	/* --rules: .yar/.yara files or dirs */

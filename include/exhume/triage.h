@@ -29,7 +29,8 @@
 #define EXH_TRIAGE_MAX_PATHS 64
 
 struct exh_triage_options {
-	const char *rules_dir;		/* rules/ (scope, builds, log rules) */
+	const char *rules_dir;		/* rules/ (scope, builds, log rules);
+					   NULL: exh_data_rules_dir's */
 	const char *cache_dir;		/* compiled-rule cache; NULL = none */
 	bool no_default_rules;
 	bool no_prefilter;		/* YARA reads every stream whole */

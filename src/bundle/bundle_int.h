@@ -80,9 +80,12 @@ int bundle_sign(X509 *cert, EVP_PKEY *key, int fd, struct exh_buf *out,
 int bundle_envelope(STACK_OF(X509) *certs, int in_fd, int out_fd,
     struct exh_err *err);
 /* Verifies a detached DER signature; ca_cert NULL checks the signature
- * only.  EXH_OK, EXH_ECORRUPT (detail in err), EXH_EUSAGE (bad CA file). */
+ * only.  The first signer's subject (RFC 2253) goes into signer (""
+ * when there is none).  EXH_OK, EXH_ECORRUPT (detail in err), EXH_EUSAGE
+ * (bad CA file). */
 int bundle_check_signature(const void *sig, size_t siglen, const void *data,
-    size_t len, const char *ca_cert, struct exh_err *err);
+    size_t len, const char *ca_cert, char *signer, size_t signer_len,
+    struct exh_err *err);
 
 /* Last OpenSSL error as text, for messages. */
 const char *bundle_ssl_error(char *buf, size_t len);

@@ -196,9 +196,33 @@ out:
 	return rc;
 }
 
+/* The subject of the first certificate that signed cms, RFC 2253. */
+static void
+signer_subject(CMS_ContentInfo *cms, char *out, size_t len)
+{
+	STACK_OF(X509) *signers;
+	BIO *b;
+	int n;
+
+	out[0] = '\0';
+	if ((signers = CMS_get0_signers(cms)) == NULL) {
+		ERR_clear_error();
+		return;
+	}
+	if (sk_X509_num(signers) > 0 && (b = BIO_new(BIO_s_mem())) != NULL) {
+		if (X509_NAME_print_ex(b, X509_get_subject_name(
+		    sk_X509_value(signers, 0)), 0, XN_FLAG_RFC2253) >= 0 &&
+		    (n = BIO_read(b, out, (int)(len - 1))) > 0)
+			out[n] = '\0';
+		BIO_free(b);
+	}
+	sk_X509_free(signers);
+}
+
 int
 bundle_check_signature(const void *sig, size_t siglen, const void *data,
-    size_t len, const char *ca_cert, struct exh_err *err)
+    size_t len, const char *ca_cert, char *signer, size_t signer_len,
+    struct exh_err *err)
 {
 	char e[256];
 	CMS_ContentInfo *cms = NULL;
@@ -232,6 +256,9 @@ bundle_check_signature(const void *sig, size_t siglen, const void *data,
 		rc = exh_err_set(err, EXH_ECORRUPT, 0,
 		    "signature over SHA256SUMS does not verify: %s",
 		    bundle_ssl_error(e, sizeof(e)));
+	/* Named either way: a failing signer is worth knowing too. */
+	if (signer != NULL && signer_len > 1)
+		signer_subject(cms, signer, signer_len);
 out:
 	CMS_ContentInfo_free(cms);
 	X509_STORE_free(store);

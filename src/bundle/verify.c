@@ -400,10 +400,11 @@ check_signature(struct vctx *v, const char *ca_cert)
 		return;
 	}
 	if (bundle_check_signature(v->sig.data, v->sig.len,
-	    v->sums.data ? v->sums.data : "", v->sums.len, ca_cert, &e) ==
-	    EXH_OK)
+	    v->sums.data ? v->sums.data : "", v->sums.len, ca_cert,
+	    v->res->signer, sizeof(v->res->signer), &e) == EXH_OK) {
 		v->res->signature_ok = true;
-	else
+		v->res->signature_trusted = ca_cert != NULL;
+	} else
 		report(v, "signature", BUNDLE_SIG, e.msg);
 }
 
@@ -525,6 +526,37 @@ report_stale(struct vctx *v, const char *path)
 	exh_bundle_free_names(names, n);
 }
 
+/* A zip begins with a local header, or with the end record when empty;
+ * anything else was never a bundle (exit 2 in exhume verify, not 1). */
+static int
+check_is_zip(const char *path, struct exh_err *err)
+{
+	unsigned char head[4];
+	ssize_t got;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return exh_err_set(err, EXH_EIO, errno, "%s: %s", path,
+		    strerror(errno));
+	got = read(fd, head, sizeof(head));
+	close(fd);
+	if (got == (ssize_t)sizeof(head) && head[0] == 'P' && head[1] == 'K' &&
+	    ((head[2] == 3 && head[3] == 4) || (head[2] == 5 && head[3] == 6)))
+		return EXH_OK;
+	return exh_err_set(err, EXH_EUSAGE, 0, "%s: not a zip archive (no "
+	    "zip header at its start), so not an exhume bundle", path);
+}
+
+/* inner's message without a leading "path: " (report names the path). */
+static const char *
+without_prefix(const char *msg, const char *path)
+{
+	size_t n = strlen(path);
+
+	return strncmp(msg, path, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ' ?
+	    msg + n + 2 : msg;
+}
+
 static void
 zip_problem(void *ctx, const char *name, const char *detail)
 {
@@ -556,23 +588,26 @@ exh_bundle_verify(const char *path, const char *zip_password,
 	v.fnctx = ctx;
 	v.res = res;
 	if (access(path, R_OK) != 0) {
-		rc = exh_err_set(err, EXH_EIO, errno, "verify %s: %s", path,
+		rc = exh_err_set(err, EXH_EIO, errno, "%s: %s", path,
 		    strerror(errno));
 		report_stale(&v, path);
 		return rc;
 	}
 	if (exh_ascii_iends(path, ".p7m"))
 		return exh_err_set(err, EXH_EUSAGE, 0,
-		    "verify %s: an encrypted bundle; decrypt it first with "
+		    "%s: an encrypted bundle; decrypt it first with "
 		    "openssl cms -decrypt -binary -inform DER -in %s -recip "
 		    "CERT.pem -inkey KEY.pem -out BUNDLE.zip, then verify "
 		    "BUNDLE.zip", path, path);
 	report_stale(&v, path);
+	if ((rc = check_is_zip(path, err)) != EXH_OK)
+		goto out;
 	check_side_hash(&v, path, &inner);
 	memset(&inner, 0, sizeof(inner));
 	if ((rc = bundle_check_zip_structure(path, zip_problem, &v, &nzip,
 	    &inner)) != EXH_OK) {
-		exh_err_set(err, rc, inner.sys_errno, "verify: %s", inner.msg);
+		exh_err_set(err, rc, inner.sys_errno, "%s: %s", path,
+		    without_prefix(inner.msg, path));
 		goto out;
 	}
 	memset(&inner, 0, sizeof(inner));
@@ -582,10 +617,11 @@ exh_bundle_verify(const char *path, const char *zip_password,
 	w.entry = entry;
 	rc = bundle_read_zip(path, zip_password, &w, &inner);
 	if (rc == EXH_ECORRUPT) {
-		report(&v, "archive", path, inner.msg);
+		report(&v, "archive", path, without_prefix(inner.msg, path));
 		res->manifest_ok = false;
 	} else if (rc != EXH_OK) {
-		exh_err_set(err, rc, inner.sys_errno, "verify: %s", inner.msg);
+		exh_err_set(err, rc, inner.sys_errno, "%s: %s", path,
+		    without_prefix(inner.msg, path));
 		goto out;
 	}
 	if (rc == EXH_OK) {
@@ -594,13 +630,13 @@ exh_bundle_verify(const char *path, const char *zip_password,
 		compare(&v);
 	}
 	if (v.nomem) {
-		rc = exh_err_set(err, EXH_ENOMEM, 0, "verify %s: out of memory",
+		rc = exh_err_set(err, EXH_ENOMEM, 0, "%s: out of memory",
 		    path);
 		goto out;
 	}
 	if (v.problems > 0)
 		rc = exh_err_set(err, EXH_ECORRUPT, 0,
-		    "verify %s: %zu problems found", path, v.problems);
+		    "%s: %zu problems found", path, v.problems);
 	else
 		rc = EXH_OK;
 out:

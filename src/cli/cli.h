@@ -41,9 +41,32 @@ int cli_list_deleted(struct exh_volume *vol, bool jsonl, bool hash,
 int cli_listing_status(char letter, const char *what, bool oom, int rc,
     const struct exh_err *err, uint64_t damaged);
 
-/* Prints "exhume: <escaped message>" to stderr. */
+/* Prints "exhume: [what: ]<escaped message>" to stderr; what is left out
+ * when the message names it already. */
 void cli_error(const char *what, const struct exh_err *err);
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Usage and option errors (usage.c).  Every message names the option or
+ * object once, says what was wrong and points at "exhume CMD --help";
+ * each returns EXIT_USAGE.  The commands' getopt_long calls use ":" as
+ * optstring and main sets opterr to 0, so getopt prints nothing itself.
+ */
+/* True when argv (a command's, argv[0] the command) asks for --help/-h. */
+bool cli_wants_help(int argc, char **argv);
+/* The command's usage: on stdout with help (EXIT_CLEAN), else on stderr. */
+int cli_usage(const char *cmd, bool help);
+/* "exhume: MSG" and the pointer to --help. */
+int cli_usage_error(const char *cmd, const char *msg);
+/* "exhume: --threads: 0 is not a thread count (1-64)": what is the
+ * translated "is not a thread count", accepted the accepted values. */
+int cli_bad_value(const char *cmd, const char *opt, const char *value,
+    const char *what, const char *accepted);
+/* For getopt's '?' (unknown option) and ':' (value missing). */
+int cli_option_error(const char *cmd, int c, char **argv);
+/* A plain decimal within [min, max] into *out, or false. */
+bool cli_parse_range(const char *s, uint64_t min, uint64_t max,
+    uint64_t *out);
 
 /* Writes s escaped for the terminal. */
 void cli_put_term(FILE *fp, const char *s);
@@ -97,8 +120,6 @@ int cli_hash_stream(struct exh_volume *vol, uint64_t mft, const char *stream,
 int cli_hash_open_stream(struct exh_stream *st, bool md5, bool sha1,
     char out_md5[33], char out_sha1[41], char out_sha256[65],
     struct exh_err *err);
-
-const char *cli_rules_dir(void);
 
 /* Disks under /sys with the boot stick marked (EXHUME_BOOT_DISK or boot_id). */
 int cli_list_disks(const char *boot_id, struct exh_disk_info **out, size_t *n,

@@ -329,7 +329,7 @@ parse(int argc, char **argv, struct auto_run *r)
 	int c;
 
 	r->case_id = r->examiner = "";
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c == 'd')
 			r->dir = optarg;
 		else if (c == 'c')
@@ -348,10 +348,19 @@ parse(int argc, char **argv, struct auto_run *r)
 			r->verify_image = true;
 		else if (c == 'W')
 			r->no_snapshots = true;
+		else if (c == 's' || c == 'A')
+			return cli_usage_error("auto", c == 's' ?
+			    _("--source: given too many times") :
+			    _("--parent: given too many times"));
 		else
-			return EXIT_USAGE;
+			return cli_option_error("auto", c, argv);
 	}
-	return r->dir == NULL || optind != argc ? EXIT_USAGE : EXIT_CLEAN;
+	if (r->dir == NULL)
+		return cli_usage_error("auto", _("--evidence-dir is needed"));
+	if (optind != argc)
+		return cli_usage_error("auto", _("takes no operands; name "
+		    "images with --source"));
+	return EXIT_CLEAN;
 }
 
 int
@@ -365,14 +374,8 @@ cmd_auto(int argc, char **argv)
 	int rc = EXIT_USAGE;
 
 	memset(&r, 0, sizeof(r));
-	if (parse(argc, argv, &r) != EXIT_CLEAN) {
-		fprintf(stderr, "usage: exhume auto --evidence-dir DIR "
-		    "[--case ID] [--examiner NAME] [--boot-id XXXX-XXXX]\n"
-		    "                   [--source PATH]... [--parent FILE]... "
-		    "[--no-image-hash] [--verify-image]\n"
-		    "                   [--no-snapshots]\n");
+	if (parse(argc, argv, &r) != EXIT_CLEAN)
 		return EXIT_USAGE;
-	}
 	gmtime_r(&now, &tm);
 	strftime(r.stamp, sizeof(r.stamp), "%Y%m%dT%H%M%SZ", &tm);
 	if (snprintf(r.bundle, sizeof(r.bundle), "%s/exhume-%s.zip", r.dir,

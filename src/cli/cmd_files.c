@@ -292,15 +292,7 @@ on_entry(const struct exh_entry *e, void *ctx)
 static int
 files_usage(void)
 {
-	fprintf(stderr, "usage: exhume files SOURCE... [--volume N] "
-	    "[--letter N=X,...] (--bodyfile | --jsonl) [--hash]\n"
-	    "                   [--max-size BYTES] [--parent FILE]...\n"
-	    "       exhume files SOURCE [--volume N] --snapshot K "
-	    "(--bodyfile | --jsonl) [--hash]\n"
-	    "       exhume files SOURCE... [--volume N] --usn [--jsonl]\n"
-	    "       exhume files SOURCE... [--volume N] --deleted "
-	    "(--bodyfile | --jsonl)\n");
-	return EXIT_USAGE;
+	return cli_usage("files", false);
 }
 
 /* Lists one volume; EXIT_PARTIAL when the walk stopped early. */
@@ -429,12 +421,12 @@ cmd_files(int argc, char **argv)
 	struct exh_triage_options to;
 	struct exh_triage *t;
 	const char *letters = NULL;
-	char *end;
+	uint64_t v;
 	int c, only = 0, snapshot = 0, format = 0, rc = EXIT_CLEAN;
 	size_t i;
 
 	memset(&inv, 0, sizeof(inv));
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			format |= 1;
@@ -454,32 +446,36 @@ cmd_files(int argc, char **argv)
 			inv.hash = true;
 			break;
 		case 'v':
-			only = (int)strtol(optarg, &end, 10);
-			if (*end != '\0' || only < 1)
-				return files_usage();
+			if (!cli_parse_range(optarg, 1, 1000, &v))
+				return cli_bad_value("files", "--volume", optarg,
+				    _("is not a volume number"), "1-1000");
+			only = (int)v;
 			break;
 		case 'L':
 			letters = optarg;
 			break;
 		case 'A':
 			if (nparents == EXH_TRIAGE_MAX_PATHS)
-				return files_usage();
+				return cli_usage_error("files",
+				    _("--parent: given too many times"));
 			parents[nparents++] = optarg;
 			break;
 		case 's':
-			snapshot = (int)strtol(optarg, &end, 10);
-			if (*end != '\0' || snapshot < 1)
-				return files_usage();
+			if (!cli_parse_range(optarg, 1, 10000, &v))
+				return cli_bad_value("files", "--snapshot",
+				    optarg, _("is not a snapshot number"),
+				    "1-10000");
+			snapshot = (int)v;
 			break;
 		case 'm':
-			errno = 0;
-			inv.max_size = strtoull(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || inv.max_size == 0 ||
-			    optarg[0] == '-')
-				return files_usage();
+			if (!cli_parse_range(optarg, 1, UINT64_MAX,
+			    &inv.max_size))
+				return cli_bad_value("files", "--max-size",
+				    optarg, _("is not a size in bytes"),
+				    _("1 or more"));
 			break;
 		default:
-			return files_usage();
+			return cli_option_error("files", c, argv);
 		}
 	}
 	/* The journal lists as text or JSON lines, of live volumes only. */

@@ -25,18 +25,21 @@ cmd_profile(int argc, char **argv)
 	bool json = false;
 	int c, rc = EXIT_USAGE;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c == 'j')
 			json = true;
 		else if (c == 'L')
 			letters = optarg;
 		else if (c == 'A' && nparents < EXH_TRIAGE_MAX_PATHS)
 			parents[nparents++] = optarg;
+		else if (c == 'A')
+			return cli_usage_error("profile",
+			    _("--parent: given too many times"));
 		else
-			goto usage;
+			return cli_option_error("profile", c, argv);
 	}
 	if (optind >= argc)
-		goto usage;
+		return cli_usage_error("profile", _("no SOURCE given"));
 	cli_triage_defaults(&to);
 	to.letters = letters;
 	memcpy(to.parents, parents, nparents * sizeof(parents[0]));
@@ -57,9 +60,4 @@ cmd_profile(int argc, char **argv)
 	exh_buf_free(&b);
 	exh_triage_destroy(t);
 	return rc;
-usage:
-	fprintf(stderr, "usage: exhume profile SOURCE... [--json] "
-	    "[--letter N=X,...]\n"
-	    "                   [--parent FILE]...\n");
-	return EXIT_USAGE;
 }

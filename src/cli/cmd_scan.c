@@ -1,5 +1,6 @@
 /* exhume scan: load rules, scan the Exchange triage scope (or whole volumes), report findings. */
 #include <sys/stat.h>
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -18,6 +19,7 @@ struct scan_args {
 	const char *certs[MAX_PATHS];
 	bool jsonl;
 	const char *out_dir;
+	bool force;		/* --out into a directory that holds files */
 	const char *password_file, *sign_password_file;
 	char *password, *sign_password;	/* read by the preflight */
 	const char *lang;
@@ -26,43 +28,42 @@ struct scan_args {
 };
 
 static int
-scan_usage(void)
+too_many(const char *opt)
 {
-	fprintf(stderr, "usage: exhume scan SOURCE... [--volume N] "
-	    "[--letter N=X,...] [--rules PATH]...\n"
-	    "                   [--iocs PATH]... [--no-default-rules] [--full] "
-	    "[--threads N]\n"
-	    "                   [--no-prefilter] [--no-logs] [--no-history] "
-	    "[--no-snapshots]\n"
-	    "                   [--quiet | --progress live|lines|none]\n"
-	    "                   [--parent FILE]... [--no-image-hash] "
-	    "[--verify-image]\n"
-	    "                   [--max-size BYTES] [--out DIR] "
-	    "[--format text|jsonl]\n"
-	    "                   [--lang de|en] [--case ID] [--evidence ID] "
-	    "[--examiner NAME] [--notes TEXT]\n"
-	    "                   [--aware-since TIME] [--measures TEXT] "
-	    "[--data-categories TEXT]\n"
-	    "                   [--bundle PATH.zip [--zip-password-file F] "
-	    "[--max-collect BYTES|fit]\n"
-	    "                    [--encrypt-to CERT.pem]... "
-	    "[--sign KEY.pem --cert CERT.pem\n"
-	    "                     [--sign-password-file F]]]\n");
-	return EXIT_USAGE;
+	char msg[256];
+
+	(void)snprintf(msg, sizeof(msg), _("%s: given more than %d times"),
+	    opt, MAX_PATHS);
+	return cli_usage_error("scan", msg);
 }
 
-static bool
-parse_u64(const char *s, uint64_t *out)
+static int
+bad(const char *opt, const char *value, const char *what,
+    const char *accepted)
 {
-	char *end;
-	unsigned long long v;
+	return cli_bad_value("scan", opt, value, what, accepted);
+}
 
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || *s == '-')
-		return false;
-	*out = v;
-	return true;
+/* What the options say together. */
+static int
+check_combination(int argc, struct scan_args *a)
+{
+	if (optind >= argc)
+		return cli_usage_error("scan", _("no SOURCE given"));
+	if ((a->bo->sign_key == NULL) != (a->bo->sign_cert == NULL))
+		return cli_usage_error("scan",
+		    _("--sign and --cert go together"));
+	if (a->bo->path == NULL && (a->bo->n_encrypt_certs > 0 ||
+	    a->bo->sign_key != NULL || a->password_file != NULL))
+		return cli_usage_error("scan", _("--encrypt-to, --sign and "
+		    "--zip-password-file need --bundle"));
+	if (a->sign_password_file != NULL && a->bo->sign_key == NULL)
+		return cli_usage_error("scan",
+		    _("--sign-password-file needs --sign"));
+	if (a->force && a->out_dir == NULL)
+		return cli_usage_error("scan", _("--force needs --out"));
+	a->bo->encrypt_certs = a->certs;
+	return EXIT_CLEAN;
 }
 
 static int
@@ -103,6 +104,7 @@ parse_args(int argc, char **argv, struct scan_args *a)
 		{ "parent", required_argument, NULL, 'A' },
 		{ "no-image-hash", no_argument, NULL, 'H' },
 		{ "verify-image", no_argument, NULL, 'V' },
+		{ "force", no_argument, NULL, 'O' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
@@ -111,11 +113,12 @@ parse_args(int argc, char **argv, struct scan_args *a)
 	memset(a, 0, sizeof(*a));
 	a->bo = &a->tb.bundle;
 	cli_triage_defaults(&a->to);
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'v':
-			if (!parse_u64(optarg, &v) || v < 1 || v > 1000)
-				return scan_usage();
+			if (!cli_parse_range(optarg, 1, 1000, &v))
+				return bad("--volume", optarg,
+				    _("is not a volume number"), "1-1000");
 			a->to.only_volume = (int)v;
 			break;
 		case 'L':
@@ -123,12 +126,12 @@ parse_args(int argc, char **argv, struct scan_args *a)
 			break;
 		case 'r':
 			if (a->to.n_yara == MAX_PATHS)
-				return scan_usage();
+				return too_many("--rules");
 			a->to.yara_paths[a->to.n_yara++] = optarg;
 			break;
 		case 'i':
 			if (a->to.n_ioc == MAX_PATHS)
-				return scan_usage();
+				return too_many("--iocs");
 			a->to.ioc_paths[a->to.n_ioc++] = optarg;
 			break;
 		case 'n':
@@ -136,7 +139,7 @@ parse_args(int argc, char **argv, struct scan_args *a)
 			break;
 		case 'A':
 			if (a->to.n_parents == MAX_PATHS)
-				return scan_usage();
+				return too_many("--parent");
 			a->to.parents[a->to.n_parents++] = optarg;
 			break;
 		case 'H':
@@ -161,17 +164,23 @@ parse_args(int argc, char **argv, struct scan_args *a)
 			a->to.full = true;
 			break;
 		case 't':
-			if (!parse_u64(optarg, &v) || v < 1 || v > 64)
-				return scan_usage();
+			if (!cli_parse_range(optarg, 1, 64, &v))
+				return bad("--threads", optarg,
+				    _("is not a thread count"), "1-64");
 			a->to.threads = (unsigned)v;
 			break;
 		case 'm':
-			if (!parse_u64(optarg, &v) || v == 0)
-				return scan_usage();
+			if (!cli_parse_range(optarg, 1, UINT64_MAX, &v))
+				return bad("--max-size", optarg,
+				    _("is not a size in bytes"),
+				    _("1 or more"));
 			a->to.max_size = v;
 			break;
 		case 'o':
 			a->out_dir = optarg;
+			break;
+		case 'O':
+			a->force = true;
 			break;
 		case 'B':
 			a->bo->path = optarg;
@@ -186,8 +195,10 @@ parse_args(int argc, char **argv, struct scan_args *a)
 			/* "fit": what the destination has room for (auto). */
 			if (strcmp(optarg, "fit") == 0)
 				a->tb.fit_space = true;
-			else if (!parse_u64(optarg, &v) || v == 0)
-				return scan_usage();
+			else if (!cli_parse_range(optarg, 1, UINT64_MAX, &v))
+				return bad("--max-collect", optarg,
+				    _("is not a size in bytes"),
+				    _("1 or more, or fit"));
 			else
 				a->bo->max_collect_bytes = v;
 			break;
@@ -214,12 +225,13 @@ parse_args(int argc, char **argv, struct scan_args *a)
 			break;
 		case 'l':
 			if (exh_i18n_set_lang(optarg) != EXH_OK)
-				return scan_usage();
+				return bad("--lang", optarg,
+				    _("is not a language"), "de, en");
 			a->lang = optarg;
 			break;
 		case 'E':
 			if (a->bo->n_encrypt_certs == MAX_PATHS)
-				return scan_usage();
+				return too_many("--encrypt-to");
 			a->certs[a->bo->n_encrypt_certs++] = optarg;
 			break;
 		case 'S':
@@ -239,27 +251,25 @@ parse_args(int argc, char **argv, struct scan_args *a)
 			else if (strcmp(optarg, "none") == 0)
 				a->progress = CLI_PROGRESS_NONE;
 			else
-				return scan_usage();
+				return bad("--progress", optarg,
+				    _("is not a progress mode"),
+				    "live, lines, none");
 			break;
 		case 'f':
 			if (strcmp(optarg, "jsonl") == 0)
 				a->jsonl = true;
 			else if (strcmp(optarg, "text") != 0)
-				return scan_usage();
+				return bad("--format", optarg,
+				    _("is not an output format"),
+				    "text, jsonl");
 			break;
 		default:
-			return scan_usage();
+			return cli_option_error("scan", c, argv);
 		}
 	}
-	if (optind >= argc || (a->bo->sign_key == NULL) !=
-	    (a->bo->sign_cert == NULL) || (a->bo->path == NULL &&
-	    (a->bo->n_encrypt_certs > 0 || a->bo->sign_key != NULL ||
-	    a->password_file != NULL)) || (a->sign_password_file != NULL &&
-	    a->bo->sign_key == NULL))
-		return scan_usage();
-	a->bo->encrypt_certs = a->certs;
-	return EXIT_CLEAN;
+	return check_combination(argc, a);
 }
+
 
 /* $XDG_CACHE_HOME/exhume or $HOME/.cache/exhume, made if possible. */
 static char *
@@ -462,6 +472,39 @@ warn_stale(const char *path)
 }
 
 /*
+ * --out never mixes two runs' documents: a directory that already holds
+ * anything is refused before the scan, unless --force says to overwrite
+ * (the six documents are replaced; other files stay).
+ */
+static int
+check_out_dir(const struct scan_args *a)
+{
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+	bool empty = true;
+
+	if (a->out_dir == NULL || a->force)
+		return EXH_OK;
+	if (stat(a->out_dir, &st) != 0)
+		return EXH_OK;	/* made after the scan */
+	if (!S_ISDIR(st.st_mode) || (d = opendir(a->out_dir)) == NULL) {
+		cli_warn(_("%s: not a directory that can be read"), a->out_dir);
+		return EXH_EUSAGE;
+	}
+	while (empty && (e = readdir(d)) != NULL)
+		empty = strcmp(e->d_name, ".") == 0 ||
+		    strcmp(e->d_name, "..") == 0;
+	closedir(d);
+	if (empty)
+		return EXH_OK;
+	cli_warn(_("%s: --out: the directory is not empty (an earlier run's "
+	    "documents?); give a new or empty directory, or add --force to "
+	    "overwrite"), a->out_dir);
+	return EXH_EUSAGE;
+}
+
+/*
  * Everything about the bundle that can fail without the evidence is
  * checked first (exh_bundle_check), so a run never ends after a long scan
  * on a name that exists, a missing directory or an unusable key.
@@ -485,7 +528,8 @@ preflight(struct scan_args *a, char **sources, size_t n)
 	if (exh_bundle_check(a->bo, (const char *const *)sources, n, 0,
 	    &err) != EXH_OK) {
 		cli_error(NULL, &err);
-		fputs("exhume: nothing was opened or written\n", stderr);
+		fprintf(stderr, "exhume: %s\n",
+		    _("nothing was opened or written"));
 		return EXH_EUSAGE;
 	}
 	return EXH_OK;
@@ -548,9 +592,9 @@ load_rules(struct exh_triage *t)
 	struct exh_err err;
 
 	if (exh_triage_load_rules(t, &err) != EXH_OK) {
-		cli_error("rules", &err);
-		fputs("exhume: refusing to scan without rules; nothing was "
-		    "opened\n", stderr);
+		cli_error(NULL, &err);	/* it names its object */
+		fprintf(stderr, "exhume: %s\n", _("refusing to scan without "
+		    "rules; nothing was opened"));
 		return EXH_EUSAGE;
 	}
 	print_rule_status(exh_triage_rules(t));
@@ -580,7 +624,8 @@ cmd_scan(int argc, char **argv)
 		a.to.ctx = &a.pr;
 	}
 	rc = EXIT_USAGE;
-	if (preflight(&a, argv + optind, (size_t)(argc - optind)) != EXH_OK)
+	if (check_out_dir(&a) != EXH_OK ||
+	    preflight(&a, argv + optind, (size_t)(argc - optind)) != EXH_OK)
 		goto out;
 	a.to.cache_dir = cache = cache_dir();
 	if (exh_triage_create(&a.to, &t, &err) != EXH_OK) {

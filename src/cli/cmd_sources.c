@@ -414,7 +414,7 @@ cmd_sources(int argc, char **argv)
 	o.opt.parents = parents;
 	exh_json_init(&o.w, &o.buf);
 
-	while ((c = getopt_long(argc, argv, "jp:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jp:", opts, NULL)) != -1) {
 		if (c == 'p') {
 			parents[o.opt.nparents++] = optarg;
 			continue;
@@ -424,10 +424,8 @@ cmd_sources(int argc, char **argv)
 		else if (c == 'V')
 			o.verify_image = true;
 		else {
-			fprintf(stderr, "usage: exhume sources [--json] "
-			    "[--parent FILE]... [--verify-image] [SOURCE...]\n");
 			free(parents);
-			return EXIT_USAGE;
+			return cli_option_error("sources", c, argv);
 		}
 	}
 	exh_json_open(&o.w, NULL, '[');

@@ -27,7 +27,8 @@ void
 cli_error(const char *what, const struct exh_err *err)
 {
 	fputs("exhume: ", stderr);
-	if (what != NULL) {
+	/* One object prefix: a message that names it already keeps it. */
+	if (what != NULL && strstr(err->msg, what) == NULL) {
 		cli_put_term(stderr, what);
 		fputs(": ", stderr);
 	}
@@ -67,14 +68,6 @@ cli_warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-const char *
-cli_rules_dir(void)
-{
-	const char *env = getenv("EXHUME_RULES_DIR");
-
-	return (env != NULL && *env != '\0') ? env : EXH_RULES_DIR;
-}
-
 void
 cli_note(void *ctx, const char *msg)
 {
@@ -106,7 +99,7 @@ void
 cli_triage_defaults(struct exh_triage_options *opt)
 {
 	memset(opt, 0, sizeof(*opt));
-	opt->rules_dir = cli_rules_dir();
+	opt->rules_dir = NULL;	/* the triage finds the shipped rules */
 	opt->note = cli_note;
 	opt->firmware_notes_path = getenv("EXHUME_FIRMWARE_NOTES");
 }

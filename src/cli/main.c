@@ -1,4 +1,5 @@
 /* exhume: read-only triage of Exchange servers from disks and disk images. */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,28 @@ static const struct command commands[] = {
 	{ "tui", cmd_tui },
 };
 
+/*
+ * The CLI speaks the report's language: --lang anywhere on the command
+ * line, else LANGUAGE, LC_ALL, LC_MESSAGES or LANG (exh_i18n_lang), so
+ * that even a usage error before --lang is parsed comes out in it.  A
+ * value that is not a language is left to the command to name.
+ */
+static void
+pick_language(int argc, char **argv)
+{
+	const char *lang = exh_i18n_lang();
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+			lang = argv[i + 1];
+		else if (strncmp(argv[i], "--lang=", 7) == 0)
+			lang = argv[i] + 7;
+	}
+	if (exh_i18n_set_lang(lang) != EXH_OK)
+		(void)exh_i18n_set_lang(exh_i18n_lang());
+}
+
 int
 main(int argc, char **argv)
 {
@@ -78,14 +101,23 @@ main(int argc, char **argv)
 		return EXIT_CLEAN;
 	}
 	exh_i18n_init();
+	/* The menu UI keeps its own language switch. */
+	if (strcmp(argv[1], "tui") != 0)
+		pick_language(argc, argv);
 	/* libxml2 initialises lazily, which is not thread-safe. */
 	xmlInitParser();
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "exhume: unknown command: ");
+	/* The commands name a bad option themselves (cli_option_error). */
+	opterr = 0;
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		if (cli_wants_help(argc - 1, argv + 1))
+			return cli_usage(commands[i].name, true);
+		return commands[i].run(argc - 1, argv + 1);
+	}
+	fputs("exhume: ", stderr);
 	cli_put_term(stderr, argv[1]);
-	fputc('\n', stderr);
+	fprintf(stderr, ": %s\n", _("not an exhume command"));
 	usage(stderr);
 	return EXIT_USAGE;
 }

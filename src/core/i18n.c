@@ -7,14 +7,6 @@
 
 #include "exhume/core.h"
 
-static const char *
-locale_dir(void)
-{
-	const char *env = getenv("EXHUME_LOCALE_DIR");
-
-	return (env != NULL && *env == '/') ? env : EXH_LOCALE_DIR;
-}
-
 /*
  * glibc ignores LANGUAGE while LC_MESSAGES is "C" or "POSIX"; C.UTF-8
  * behaves the same but lets LANGUAGE choose the catalog.
@@ -35,13 +27,17 @@ messages_take_language(void)
 void
 exh_i18n_init(void)
 {
+	char dir[EXH_PATH_MAX];
+	const char *cur;
+
 	if (setlocale(LC_ALL, "") == NULL)
 		(void)setlocale(LC_ALL, "C.UTF-8");
 	messages_take_language();
 	/* Numbers and dates stay machine-readable whatever the language. */
 	(void)setlocale(LC_NUMERIC, "C");
 	(void)setlocale(LC_TIME, "C");
-	(void)bindtextdomain(EXH_TEXTDOMAIN, locale_dir());
+	exh_data_locale_dir(dir, sizeof(dir));
+	(void)bindtextdomain(EXH_TEXTDOMAIN, dir);
 	(void)bind_textdomain_codeset(EXH_TEXTDOMAIN, "UTF-8");
 }
 

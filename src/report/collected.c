@@ -183,16 +183,40 @@ report_verify(struct report_writer *w, const struct exh_report_input *in)
 	report_kv(w, _("SHA-256 of the bundle"), report_fmt(w, _("in %s.sha256"),
 	    name));
 	report_kv_end(w);
+	/* Only the envelope is on the disk: it is opened first. */
+	if (in->bundle_p7m) {
+		report_para(w, REPORT_NORMAL, report_fmt(w, _("The bundle is "
+		    "encrypted for its recipients as %s.p7m (CMS). A recipient "
+		    "opens it with the private key of their certificate:"),
+		    name));
+		report_code(w, report_fmt(w, "openssl cms -decrypt -binary "
+		    "-inform DER -in %s.p7m -recip CERT.pem -inkey KEY.pem "
+		    "-out %s", name, name));
+	}
 	report_para(w, REPORT_NORMAL, report_fmt(w, _("The SHA-256 of the bundle itself is "
 	    "in the file %s.sha256 next to it, because a file cannot contain "
 	    "its own hash. Check it first:"), name));
 	report_code(w, report_fmt(w, "sha256sum -c %s.sha256", name));
 	report_para(w, REPORT_NORMAL, _("Then check every entry against SHA256SUMS "
 	    "and manifest.jsonl with exhume:"));
-	report_code(w, report_fmt(w, "exhume verify %s", name));
+	report_code(w, report_fmt(w, in->bundle_aes ? "exhume verify %s "
+	    "--password-file PASSWORD.txt%s" : "exhume verify %s%s", name,
+	    in->bundle_signed ? " --ca CA.pem" : ""));
 	report_para(w, REPORT_NORMAL, _("or without exhume, with standard tools:"));
-	report_code(w, report_fmt(w, "unzip %s -d bundle && cd bundle && sha256sum -c "
-	    "SHA256SUMS", name));
+	/* unzip cannot open AES-256 entries; 7z can (it asks for the
+	 * password). */
+	report_code(w, report_fmt(w, in->bundle_aes ? "7z x -obundle %s && "
+	    "cd bundle && sha256sum -c SHA256SUMS" : "unzip %s -d bundle && "
+	    "cd bundle && sha256sum -c SHA256SUMS", name));
+	if (in->bundle_signed) {
+		report_para(w, REPORT_NORMAL, _("SHA256SUMS is signed "
+		    "(SHA256SUMS.p7s). The signature proves who wrote the "
+		    "bundle only when checked against the CA that issued the "
+		    "signing certificate:"));
+		report_code(w, "openssl cms -verify -binary -inform DER -in "
+		    "SHA256SUMS.p7s -content SHA256SUMS -CAfile CA.pem "
+		    "-purpose any -out /dev/null");
+	}
 	report_para(w, REPORT_NORMAL, _("SHA256SUMS covers every file in the bundle; "
 	    "manifest.jsonl records for each entry its original path, MFT "
 	    "record, size, hashes, timestamps and why it was collected."));

@@ -17,10 +17,6 @@
 #include "exhume/rules.h"
 #include "rules_int.h"
 
-#ifndef EXH_RULES_DIR
-#define EXH_RULES_DIR ""
-#endif
-
 /* Rule and IOC files are small; anything larger is a mistake. */
 #define RULE_FILE_MAX (256u * 1024 * 1024)
 #define WALK_DEPTH_MAX 32
@@ -332,8 +328,8 @@ add_default(struct exh_rules *r, const char *dir, struct exh_err *err)
 	if (dir == NULL || dir[0] == '\0' || stat(dir, &st) != 0 ||
 	    !S_ISDIR(st.st_mode))
 		return exh_err_set(err, EXH_EUSAGE, errno,
-		    "rules: shipped rule directory '%s' not found; give "
-		    "--rules and --iocs with --no-default-rules",
+		    "rules: shipped rule directory '%s' not found; set "
+		    "EXHUME_RULES_DIR to exhume's rules folder",
 		    dir == NULL ? "" : dir);
 	for (i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
 		if ((rc = join(path, sizeof(path), dir, sub[i].name, err)) !=
@@ -371,6 +367,22 @@ add_default(struct exh_rules *r, const char *dir, struct exh_err *err)
 			return rc;
 	}
 	return EXH_OK;
+}
+
+/* dir NULL: the one exh_data_rules_dir finds. */
+static int
+add_shipped(struct exh_rules *r, const char *dir, struct exh_err *err)
+{
+	char found[EXH_PATH_MAX];
+	int rc;
+
+	if (dir == NULL) {
+		if ((rc = exh_data_rules_dir(found, sizeof(found), err)) !=
+		    EXH_OK)
+			return rc;
+		dir = found;
+	}
+	return add_default(r, dir, err);
 }
 
 static int
@@ -569,11 +581,11 @@ check_counts(const struct exh_rules *r, struct exh_err *err)
 	first = first_yara_error(r, &nbad, &nyara);
 	if (first != NULL && nbad == nyara)
 		return exh_err_set(err, EXH_EUSAGE, 0,
-		    "no YARA rules loaded; %zu of %zu rule files "
+		    "rules: no YARA rules loaded; %zu of %zu rule files "
 		    "failed, first: %s", nbad, nyara, first);
 	if (niocs == 0)
 		return exh_err_set(err, EXH_EUSAGE, 0,
-		    "no YARA rules and no hash or path IOC entries loaded "
+		    "rules: no YARA rules and no hash or path IOC entries loaded "
 		    "(%zu rule files found); give --rules with .yar files "
 		    "or --iocs with hash or filename IOC files", nyara);
 	return EXH_OK;
@@ -606,8 +618,8 @@ exh_rules_load(const struct exh_rules_options *opt, struct exh_rules **out,
 	if ((rc = iocs_empty_digests(r, err)) != EXH_OK)
 		goto fail;
 	r->adding_shipped = true;
-	if (!opt->no_default && (rc = add_default(r, opt->default_dir != NULL ?
-	    opt->default_dir : EXH_RULES_DIR, err)) != EXH_OK)
+	if (!opt->no_default && (rc = add_shipped(r, opt->default_dir, err)) !=
+	    EXH_OK)
 		goto fail;
 	r->adding_shipped = false;
 	for (i = 0; i < opt->n_yara; i++)

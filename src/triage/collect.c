@@ -114,6 +114,9 @@ add_documents(struct exh_bundle *b, const struct exh_triage *t,
 	x.col = collected_list(p);
 	x.ncol = exh_bundle_plan_count(p);
 	x.bundle_name = base ? base + 1 : bo->bundle.path;
+	x.bundle_aes = bo->bundle.zip_password != NULL;
+	x.bundle_p7m = bo->bundle.n_encrypt_certs > 0;
+	x.bundle_signed = bo->bundle.sign_key != NULL;
 	if (x.col == NULL)
 		return exh_err_set(err, EXH_ENOMEM, 0,
 		    "building the report documents failed");

@@ -217,6 +217,9 @@ triage_document(const struct exh_triage *t, const char *name,
 		in.collected = x->col;
 		in.ncollected = x->ncol;
 		in.bundle_name = x->bundle_name;
+		in.bundle_aes = x->bundle_aes;
+		in.bundle_p7m = x->bundle_p7m;
+		in.bundle_signed = x->bundle_signed;
 	}
 	if (strcmp(name, "summary.txt") == 0)
 		rc = exh_report_summary_text_to(&in, out);

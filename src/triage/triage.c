@@ -47,12 +47,18 @@ exh_triage_create(const struct exh_triage_options *opt,
 {
 	struct exh_triage *t;
 
-	if (opt == NULL || opt->rules_dir == NULL)
-		return exh_err_set(err, EXH_EUSAGE, 0,
-		    "triage: no rules directory");
+	if (opt == NULL)
+		return exh_err_set(err, EXH_EUSAGE, 0, "triage: no options");
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return exh_err_set(err, EXH_ENOMEM, errno, "out of memory");
 	t->opt = *opt;
+	/* Commands that need no rules (files) still work without them:
+	 * only loading the rules reports what is missing. */
+	if (t->opt.rules_dir == NULL) {
+		(void)exh_data_rules_dir(t->rules_dir, sizeof(t->rules_dir),
+		    &t->rules_dir_err);
+		t->opt.rules_dir = t->rules_dir;
+	}
 	t->started = exh_unix_to_filetime((int64_t)time(NULL));
 	if (exh_findings_create(&t->fs, err) != EXH_OK) {
 		free(t);
@@ -106,6 +112,13 @@ exh_triage_load_rules(struct exh_triage *t, struct exh_err *err)
 {
 	struct exh_rules_options ro;
 
+	/* The data tables (scope.txt first) are needed with or without
+	 * the default rules: no rule option can stand in for them. */
+	if (t->rules_dir_err.status != EXH_OK) {
+		if (err != NULL)
+			*err = t->rules_dir_err;
+		return t->rules_dir_err.status;
+	}
 	memset(&ro, 0, sizeof(ro));
 	ro.default_dir = t->opt.rules_dir;
 	ro.no_default = t->opt.no_default_rules;

@@ -67,6 +67,10 @@ struct triage_hasher {
 
 struct exh_triage {
 	struct exh_triage_options opt;
+	/* opt.rules_dir NULL: where exh_data_rules_dir found them, and
+	 * why not when it found none (the scan refuses with it). */
+	char rules_dir[EXH_PATH_MAX];
+	struct exh_err rules_dir_err;
 	int64_t started, ended;		/* FILETIME */
 	struct exh_rules *rules;
 	struct exh_findings *fs;
@@ -175,6 +179,7 @@ struct triage_doc_extra {
 	const struct exh_report_collected *col;
 	size_t ncol;
 	const char *bundle_name;
+	bool bundle_aes, bundle_p7m, bundle_signed;
 };
 
 /* exh_triage_document with the bundle's part of the report (x may be

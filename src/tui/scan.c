@@ -83,7 +83,7 @@ create_triage(struct tui *t, struct scan_run *r, struct exh_err *err)
 	t->bundle_written = false;
 	t->bundle_verified = false;
 	memset(o, 0, sizeof(*o));
-	o->rules_dir = t->rules_dir;
+	/* rules_dir NULL: the triage finds the shipped rules itself. */
 	o->cache_dir = t->cache_dir[0] ? t->cache_dir : NULL;
 	o->full = t->full;
 	o->verify_image = t->verify_image;

@@ -70,8 +70,6 @@ init_state(struct tui *t, int argc, char **argv)
 		    sizeof(t->boot_id));
 	t->boot_disk = getenv("EXHUME_BOOT_DISK");
 	t->firmware_notes = getenv("EXHUME_FIRMWARE_NOTES");
-	env = getenv("EXHUME_RULES_DIR");
-	t->rules_dir = (env != NULL && *env != '\0') ? env : EXH_RULES_DIR;
 	env = getenv("EXHUME_EVIDENCE_DIR");
 	tui_printf(t->evidence_dir, sizeof(t->evidence_dir), "%s",
 	    env ? env : "");

@@ -93,7 +93,6 @@ struct tui {
 	bool in_image;		/* EXHUME_BOOT_ID is set: the boot image */
 	const char *boot_disk;	/* EXHUME_BOOT_DISK */
 	const char *firmware_notes;
-	const char *rules_dir;
 	char cache_dir[PATH_MAX];
 
 	struct exh_triage_options opt;

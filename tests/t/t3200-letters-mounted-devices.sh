@@ -62,6 +62,8 @@ attacked_lines() {
 scan_e() {
 	what=$1
 	shift
+	# Each call is a new run: --out refuses an earlier run's folder.
+	rm -rf "$TMP/s-out"
 	run scan --out "$TMP/s-out" "$@"
 	[ "$RC" -eq 1 ] &&
 	    grep '"path":"E:\\\\Exchange\\\\FrontEnd\\\\HttpProxy\\\\owa\\\\auth\\\\x.aspx"' \

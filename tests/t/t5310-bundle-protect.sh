@@ -48,8 +48,20 @@ openssl cms -decrypt -inform DER -in "$TMP/B.zip.p7m" -recip "$K/r3.pem" \
 [ $? -ne 0 ]; ok $? "a key that is no recipient cannot open it"
 
 run verify "$TMP/r1/B.zip" --password-file "$TMP/pw"
-[ "$RC" -eq 0 ] && grep -q '^verified: .*signature valid$' "$TMP/out"
-ok $? "exhume verify accepts the decrypted zip and reports the signature valid"
+[ "$RC" -eq 3 ] && grep -q '^verified: ' "$TMP/out" &&
+    grep -q '^signature by CN=exhume test signer, valid but not checked against a CA' "$TMP/out"
+ok $? "exhume verify accepts the decrypted zip; without --ca the signer is named, not trusted (exit 3)"
+run verify "$TMP/r1/B.zip" --password-file "$TMP/pw" --ca "$K/signer.pem"
+[ "$RC" -eq 0 ] && grep -q '^signature by CN=exhume test signer, valid, trusted by CA ' "$TMP/out"
+ok $? "with the signer's CA the signature is trusted (exit 0)"
+unzip -p "$TMP/r1/B.zip" report.txt >/dev/null 2>&1
+7z x -p"$PW" -o"$TMP/rep" "$TMP/r1/B.zip" report.txt >/dev/null 2>&1 &&
+    grep -q '7z x -obundle B.zip' "$TMP/rep/report.txt" &&
+    ! grep -q 'unzip B.zip' "$TMP/rep/report.txt" &&
+    grep -q 'openssl cms -decrypt -binary -inform DER -in B.zip.p7m' "$TMP/rep/report.txt" &&
+    grep -q 'exhume verify B.zip --password-file PASSWORD.txt --ca CA.pem' "$TMP/rep/report.txt" &&
+    grep -q 'openssl cms -verify .* -CAfile CA.pem' "$TMP/rep/report.txt"
+ok $? "the report's verification steps match the bundle: openssl cms -decrypt, 7z (not unzip), --ca"
 run verify "$TMP/r1/B.zip" --password-file "$TMP/pw" --ca "$K/r1.pem"
 [ "$RC" -eq 1 ] && grep -q '^signature: SHA256SUMS.p7s' "$TMP/out"
 ok $? "against a CA that did not issue the signer, verify names the signature and exits 1"

@@ -121,8 +121,8 @@ yara_only_and_ioc_only_sets_load_and_an_empty_one_is_refused(void **state)
 	assert_int_equal(fx_load(&x, NULL, "empty", NULL, &r, &err),
 	    EXH_EUSAGE);
 	assert_null(r);
-	assert_true(strncmp(err.msg, "no YARA rules and no hash or path IOC "
-	    "entries loaded", 48) == 0);
+	assert_true(strncmp(err.msg, "rules: no YARA rules and no hash or "
+	    "path IOC entries loaded", 55) == 0);
 	fx_cleanup(&x);
 }
 

@@ -235,7 +235,7 @@ yara_files_that_all_fail_refuse_to_load_with_eusage(void **state)
 	assert_int_equal(fx_load(&x, "yara", "iocs", NULL, &r, &err),
 	    EXH_EUSAGE);
 	assert_null(r);
-	assert_true(strncmp(err.msg, "no YARA rules loaded; ", 22) == 0);
+	assert_true(strncmp(err.msg, "rules: no YARA rules loaded; ", 29) == 0);
 	assert_non_null(strstr(err.msg, "only_bad.yar:1:"));
 	fx_cleanup(&x);
 }
