@@ -28,7 +28,6 @@ void
 exh_i18n_init(void)
 {
 	char dir[EXH_PATH_MAX];
-	const char *cur;
 
 	if (setlocale(LC_ALL, "") == NULL)
 		(void)setlocale(LC_ALL, "C.UTF-8");
