@@ -441,6 +441,13 @@ emit_group(struct history *h, const struct hgroup *g, struct exh_findings *fs,
 		rc = EXH_ENOMEM;
 	exh_buf_free(&what);
 	h->path.len = 0;
+	return history_add_finding(h, f, rc, fs, err);
+}
+
+int
+history_add_finding(struct history *h, struct exh_finding *f, int rc,
+    struct exh_findings *fs, struct exh_err *err)
+{
 	if (rc != EXH_OK) {
 		exh_finding_free(f);
 		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");

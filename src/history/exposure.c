@@ -197,12 +197,5 @@ history_coverage_finding(struct history *h, char letter,
 	    c->description, "$UsnJrnl:$J", what.data) != EXH_OK))
 		rc = EXH_ENOMEM;
 	exh_buf_free(&what);
-	if (rc != EXH_OK) {
-		exh_finding_free(f);
-		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
-	}
-	exh_finding_rescore(f);
-	if ((rc = exh_findings_add(fs, f, err)) == EXH_OK)
-		h->res->findings++;
-	return rc;
+	return history_add_finding(h, f, rc, fs, err);
 }

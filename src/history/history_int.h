@@ -81,6 +81,10 @@ void history_coverage(struct history *h, char letter);
 /* The history/journal-coverage finding when a window is not covered. */
 int history_coverage_finding(struct history *h, char letter,
     struct exh_findings *fs, struct exh_err *err);
+/* f (built, or NULL after a failed allocation; rc its status) scored and
+ * handed to fs, counted in the result; freed on failure. */
+int history_add_finding(struct history *h, struct exh_finding *f, int rc,
+    struct exh_findings *fs, struct exh_err *err);
 /* One finding per group into fs. */
 int history_emit(struct history *h, struct exh_findings *fs,
     struct exh_err *err);

@@ -128,18 +128,6 @@ name_hash(const char *s)
 	return h;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 bool
 dedupe_hex_bytes(const char *hex, unsigned char *out, size_t n)
 {
@@ -147,8 +135,8 @@ dedupe_hex_bytes(const char *hex, unsigned char *out, size_t n)
 	int hi, lo;
 
 	for (i = 0; i < n; i++) {
-		if ((hi = hexval(hex[2 * i])) < 0 ||
-		    (lo = hexval(hex[2 * i + 1])) < 0)
+		if ((hi = exh_hexval((unsigned char)hex[2 * i])) < 0 ||
+		    (lo = exh_hexval((unsigned char)hex[2 * i + 1])) < 0)
 			return false;
 		out[i] = (unsigned char)(hi << 4 | lo);
 	}
