@@ -30,13 +30,26 @@ static int
 json_line(struct journal_listing *jl, const struct exh_usn_record *r,
     const char *reasons)
 {
-	struct exh_buf b = { 0 };
+	struct exh_buf b = { 0 }, msg = { 0 };
 	struct exh_json w;
 	char volume[2] = { jl->letter, '\0' };
 	int rc;
 
 	exh_json_init(&w, &b);
 	exh_json_open(&w, NULL, '{');
+	/* Timesketch's columns first: each record is a timeline row. */
+	if (exh_buf_printf(&msg, "%s (%s)", r->name != NULL ? r->name : "",
+	    reasons[0] != '\0' ? reasons : "no reason flags") != EXH_OK) {
+		exh_buf_free(&b);
+		return EXH_ENOMEM;
+	}
+	exh_json_text(&w, "message", msg.data);
+	exh_buf_free(&msg);
+	exh_json_time(&w, "datetime", r->timestamp, EXH_JSON_ABSENT_NULL);
+	/* FILETIME (100 ns since 1601) to microseconds since 1970. */
+	exh_json_int(&w, "timestamp", r->timestamp != 0 ?
+	    (r->timestamp - 116444736000000000LL) / 10 : 0);
+	exh_json_str(&w, "timestamp_desc", "USN record");
 	exh_json_str(&w, "volume", volume);
 	exh_json_time(&w, "time", r->timestamp, EXH_JSON_ABSENT_NULL);
 	exh_json_int(&w, "usn", r->usn);

@@ -86,8 +86,13 @@ assert (r['time'], r['usn'], r['reasons'], r['mft'], r['seq'],
      'shell.aspx', 2), r
 assert rows[3]['time'] is None and rows[3]['version'] == 4
 assert rows[4]['name'] == 'esc\x1b[31m.txt'
+# Timesketch imports the lines as they are: message, datetime, timestamp
+# (microseconds since 1970) and timestamp_desc on every row.
+assert (r['message'], r['datetime'], r['timestamp'], r['timestamp_desc']) == \
+    ('shell.aspx (FILE_CREATE)', '2021-02-17T01:46:40.0000000Z',
+     1613526400000000, 'USN record'), r
 PY
-ok $? "JSON lines parse, with the same fields"
+ok $? "JSON lines parse, with the same fields and Timesketch's columns"
 
 run files "$TMP/plain.img" --usn
 [ "$RC" -eq 0 ]; ok $? "no journal: exit 0"
