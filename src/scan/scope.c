@@ -167,13 +167,21 @@ expand_path(struct exh_volume *vol, const char *path, struct strv *out,
 	for (i = 0; i < cur.n && rc == EXH_OK; i++) {
 		uint64_t mft;
 		char *p;
+		int lookup;
 
 		if (cur.v[i][0] == '\0') {
 			rc = strv_add(out, strdup("\\"));
 			continue;
 		}
-		if (exh_volume_lookup(vol, cur.v[i], &mft, NULL, &lerr) !=
-		    EXH_OK)
+		/* Missing: not in scope here.  Out of memory is no "missing"
+		 * (the root would drop in silence); any other failure keeps
+		 * the path as a root, so the scan says what it cannot read. */
+		lookup = exh_volume_lookup(vol, cur.v[i], &mft, NULL, &lerr);
+		if (lookup == EXH_ENOMEM) {
+			rc = EXH_ENOMEM;
+			break;
+		}
+		if (lookup == EXH_ENOTFOUND)
 			continue;
 		if (asprintf(&p, "%c:%s", letter, cur.v[i]) < 0)
 			rc = EXH_ENOMEM;
@@ -419,14 +427,18 @@ on_default_line(void *ctx, const char *line, size_t lineno,
 	const char *p, *rest;
 	uint64_t mft;
 	struct exh_err lerr;
+	int rc;
 
 	(void)lineno;
-	(void)err;
 	if (x->fallback != NULL ||
 	    (rest = after_keyword(line, "default-exchange")) == NULL)
 		return EXH_OK;
-	if ((p = on_this_volume(x->vol, rest)) == NULL ||
-	    exh_volume_lookup(x->vol, p, &mft, NULL, &lerr) != EXH_OK)
+	if ((p = on_this_volume(x->vol, rest)) == NULL)
+		return EXH_OK;
+	if ((rc = exh_volume_lookup(x->vol, p, &mft, NULL, &lerr)) ==
+	    EXH_ENOMEM)
+		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
+	if (rc != EXH_OK)
 		return EXH_OK;
 	if ((x->fallback = strdup(rest)) == NULL)
 		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");

@@ -262,8 +262,10 @@ exh_volume_lookup(struct exh_volume *v, const char *path, uint64_t *mft,
 	ni = ntfs_pathname_to_inode(v->vol, NULL, p.data);
 	exh_buf_free(&p);
 	if (ni == NULL)
-		return exh_err_set(err, errno == ENOENT ? EXH_ENOTFOUND :
-		    EXH_EIO, errno, "not found");
+		return exh_err_set(err, errno == ENOENT || errno == ENOTDIR ?
+		    EXH_ENOTFOUND : errno == ENOMEM ? EXH_ENOMEM : EXH_EIO,
+		    errno, errno == ENOENT || errno == ENOTDIR ? "not found" :
+		    "cannot be looked up");
 	*mft = ni->mft_no;
 	if (is_dir != NULL)
 		*is_dir = (ni->mrec->flags & MFT_RECORD_IS_DIRECTORY) != 0;
