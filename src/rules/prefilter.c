@@ -501,15 +501,18 @@ same_rules(struct exh_rules *r, struct parsed *ps)
 	YR_RULE *rule;
 	size_t i, n = 0;
 
-	qsort(ps->v, ps->n, sizeof(*ps->v), cmp_rule);
+	/* An IOC-only set parses no rule: ps->v is NULL then, which qsort
+	 * and bsearch must not see. */
+	if (ps->n > 0)
+		qsort(ps->v, ps->n, sizeof(*ps->v), cmp_rule);
 	yr_rules_foreach(r->yr, rule) {
 		for (i = 0; i < r->nfiles; i++)
 			if (strcmp(r->files[i].path, rule->ns->name) == 0)
 				break;
 		key.file = i;
 		key.id = (char *)rule->identifier;
-		if (bsearch(&key, ps->v, ps->n, sizeof(*ps->v), cmp_rule) ==
-		    NULL)
+		if (ps->n == 0 || bsearch(&key, ps->v, ps->n,
+		    sizeof(*ps->v), cmp_rule) == NULL)
 			return false;
 		n++;
 	}
