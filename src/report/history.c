@@ -69,6 +69,12 @@ snapshot_cell(struct report_writer *w, const struct exh_history_result *r)
 }
 
 static void
+count_cell(struct report_writer *w, uint64_t n)
+{
+	report_cell(w, report_fmt(w, "%llu", (unsigned long long)n));
+}
+
+static void
 counts_table(struct report_writer *w, const struct exh_report_input *in)
 {
 	char d[64];
@@ -89,18 +95,12 @@ counts_table(struct report_writer *w, const struct exh_report_input *in)
 		report_row_begin(w);
 		report_cell(w, drive(v, d));
 		journal_cell(w, r);
-		report_cell(w, report_fmt(w, "%llu",
-		    (unsigned long long)r->usn_records));
-		report_cell(w, report_fmt(w, "%llu",
-		    (unsigned long long)r->usn_damaged));
-		report_cell(w, report_fmt(w, "%llu",
-		    (unsigned long long)r->deleted_read));
-		report_cell(w, report_fmt(w, "%llu",
-		    (unsigned long long)r->deleted_records));
-		report_cell(w, report_fmt(w, "%llu",
-		    (unsigned long long)r->deleted_names));
-		report_cell(w, report_fmt(w, "%llu",
-		    (unsigned long long)r->deleted_damaged));
+		count_cell(w, r->usn_records);
+		count_cell(w, r->usn_damaged);
+		count_cell(w, r->deleted_read);
+		count_cell(w, r->deleted_records);
+		count_cell(w, r->deleted_names);
+		count_cell(w, r->deleted_damaged);
 		snapshot_cell(w, r);
 		report_row_end(w);
 	}
