@@ -10,36 +10,17 @@
 # Records: inetpub 64, wwwroot 65, aspnet_client 66, ProgramData 67,
 # tools 68, shell.aspx 69 (deleted), $UsnJrnl 70.  Live sequence numbers
 # are 1.
-python3 - >"$TMP/j.hex" <<'PY'
-import struct
-T = 132580000000000000      # 2021-02-17T01:46:40Z
-usn = 0
-def v2(mft, parent, reason, name, t):
-    global usn
-    n = name.encode('utf-16le'); size = (60 + len(n) + 7) // 8 * 8
-    b = struct.pack('<IHHQQqqIIIIHH', size, 2, 0, 1 << 48 | mft,
-                    1 << 48 | parent, usn, t, reason, 0, 0, 0x20, len(n), 60)
-    usn += size
-    return (b + n).ljust(size, b'\0')
-CREATE, DELETE, CLOSE, EXTEND = 0x100, 0x200, 0x80000000, 0x2
-out = v2(200, 66, CREATE, 'x.aspx', T)
-out += v2(200, 66, CREATE | EXTEND | CLOSE, 'x.aspx', T + 10**7)
-out += v2(201, 66, DELETE | CLOSE, 'y.aspx', T + 2 * 10**7)
-out += v2(202, 67, CREATE, 'mail.7z', T + 3 * 10**7)
-out += v2(203, 68, CREATE, 'tool.aspx', T + 4 * 10**7)
+PYTHONPATH="$TOP/tests/lib" python3 - >"$TMP/j.hex" <<'PY'
+from usnrec import Journal, T, CREATE, DELETE, CLOSE, EXTEND
+j = Journal()
+j.v2(200, 66, CREATE, 'x.aspx', T)
+j.v2(200, 66, CREATE | EXTEND | CLOSE, 'x.aspx', T + 10**7)
+j.v2(201, 66, DELETE | CLOSE, 'y.aspx', T + 2 * 10**7)
+j.v2(202, 67, CREATE, 'mail.7z', T + 3 * 10**7)
+j.v2(203, 68, CREATE, 'tool.aspx', T + 4 * 10**7)
 for i in range(25):
-    out += v2(300 + i, 65, CREATE, 'page%02d.aspx' % i, T + 10**9)
-pages = b''
-while out:
-    page, rest = b'', out
-    # records never cross a 4 KiB page
-    while rest:
-        size = struct.unpack('<I', rest[:4])[0]
-        if len(page) + size > 4096:
-            break
-        page += rest[:size]; rest = rest[size:]
-    pages += page.ljust(4096, b'\0'); out = rest
-print(pages.hex())
+    j.v2(300 + i, 65, CREATE, 'page%02d.aspx' % i, T + 10**9)
+print(j.pages().hex())
 PY
 ok $? "journal bytes generated"
 cat >"$TMP/h.spec" <<'SPEC'

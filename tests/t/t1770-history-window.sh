@@ -22,23 +22,13 @@ ok $? "host files built"
 
 # Records: inetpub 64, wwwroot 65, aspnet_client 66, wwwroot\live.aspx 67 (made
 # first; sequence numbers 1).
-python3 - >"$d/j.hex" <<'PY'
-import struct
-T = 132580000000000000      # 2021-02-17T01:46:40Z
-MAY = 132643008000000000    # 2021-05-01T00:00:00Z
-usn = 0
-def v2(mft, parent, reason, name, t):
-    global usn
-    n = name.encode('utf-16le'); size = (60 + len(n) + 7) // 8 * 8
-    b = struct.pack('<IHHQQqqIIIIHH', size, 2, 0, 1 << 48 | mft,
-                    1 << 48 | parent, usn, t, reason, 0, 0, 0x20, len(n), 60)
-    usn += size
-    return (b + n).ljust(size, b'\0')
-CREATE = 0x100
-out = v2(200, 66, CREATE, 'x.aspx', T)
-out += v2(201, 66, CREATE, 'late.aspx', MAY)
-out += v2(67, 65, CREATE, 'live.aspx', MAY + 10**7)
-print(out.ljust(4096, b'\0').hex())
+PYTHONPATH="$TOP/tests/lib" python3 - >"$d/j.hex" <<'PY'
+from usnrec import Journal, T, MAY, CREATE
+j = Journal()
+j.v2(200, 66, CREATE, 'x.aspx', T)
+j.v2(201, 66, CREATE, 'late.aspx', MAY)
+j.v2(67, 65, CREATE, 'live.aspx', MAY + 10**7)
+print(j.pages().hex())
 PY
 ok $? "journal bytes generated"
 spec() {	# spec WITH_JOURNAL

@@ -67,22 +67,7 @@ start() {
 	    rc=\$?; [ \"\$a\" = \"\$(stty -g)\" ] && echo TTY-SANE; \
 	    echo UI-EXIT \$rc; exec sleep 600'"
 }
-screen() { $TM capture-pane -t ui -p; }
-# The window's text with wrapped lines joined: borders and indentation out.
-joined() { screen | tr -d '\n' | sed 's/ *│ *//g'; }
-keys() { $TM send-keys -t ui "$@"; }
-# wait_for TEXT [SECONDS]: polls the screen until TEXT shows.
-wait_for() {
-	n=$(( ${2:-60} * 10 ))
-	while [ $n -gt 0 ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	diag "waited in vain for: $1"
-	screen | sed 's/^/# /'
-	return 1
-}
+. "$TOP/tests/lib/tmux.sh"
 # Escape is told apart from arrow keys by a pause; wait until it shows.
 back_to_menu() {	# MENU-TITLE
 	keys Escape

@@ -42,20 +42,8 @@ start() {
 	    sh -c '\"$BIN\" tui \"$TMP/ex.img\" 2>\"$TMP/$1.stderr\"; \
 	    echo UI-EXIT \$?; exec sleep 600'"
 }
-screen() { $TM capture-pane -t ui -p; }
+. "$TOP/tests/lib/tmux.sh"
 last_row() { screen | sed -n "${ROWS}p"; }
-keys() { $TM send-keys -t ui "$@"; }
-wait_for() {
-	n=$(( ${2:-60} * 10 ))
-	while [ $n -gt 0 ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	diag "waited in vain for: $1"
-	screen | sed 's/^/# /'
-	return 1
-}
 # seen REGEX: whether it shows within a second; quiet.
 seen() {
 	n=10
@@ -158,7 +146,6 @@ keys 8
 wait_for "Passwort wiederholen: "; ok $? "80x25 de: \"Passwort wiederholen:\" is not cut"
 screen | grep -q 'Arbeitsreserve'; ok $? "80x25 de: the space line is German"
 keys F10
-joined() { screen | tr -d '\n' | sed 's/ *│ *//g'; }
 wait_for "Dokumente" 120 && joined | grep -Eq ', [0-9]+ ?Dokumente'
 ok $? "80x25 de: the written screen says how many Dokumente, whole (wrapped, not cut)"
 keys Enter
