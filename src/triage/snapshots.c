@@ -177,6 +177,9 @@ scan_store(struct exh_triage *t, struct triage_volume *tv, size_t k,
 
 	if (open_store(t, tv, k, &tv->store_vols[k]) != EXH_OK) {
 		tv->snapshots_skipped++;
+		/* Noted is not enough: the run's status says incomplete. */
+		exh_findings_set_partial(t->fs, "a shadow copy could not be "
+		    "examined");
 		return set_note(tv, "a store could not be opened as NTFS") ==
 		    EXH_OK ? EXH_OK : exh_err_set(err, EXH_ENOMEM, 0,
 		    "out of memory");
@@ -208,6 +211,8 @@ scan_store(struct exh_triage *t, struct triage_volume *tv, size_t k,
 		triage_note(t, "%s: shadow copy not scanned to the end: %s",
 		    exh_volume_info(tv->store_vols[k])->name, err->msg);
 		tv->snapshots_skipped++;
+		exh_findings_set_partial(t->fs, "a shadow copy could not be "
+		    "examined");
 		rc = set_note(tv, "a store failed while scanned (see the "
 		    "notes)") == EXH_OK ? EXH_OK : exh_err_set(err,
 		    EXH_ENOMEM, 0, "out of memory");

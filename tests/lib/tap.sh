@@ -79,6 +79,10 @@ mkvss_image() {
 	vss_svi='\System%u0020Volume%u0020Information\'
 	vss_id='{3808876b-c176-4e48-b7ae-04046e6cc752}'
 	mkimage "$1" "$4.state1.img" && mkimage "$2" "$4.state2.img" || return 1
+	# VSS_STATE1_HOOK IMAGE: changes store 1's state before it is stored
+	# (a test that wants a store which is no longer NTFS, say).
+	[ -z "${VSS_STATE1_HOOK:-}" ] || "$VSS_STATE1_HOOK" "$4.state1.img" ||
+	    return 1
 	{
 		cat "$3"; echo
 		printf 'file %s size=64K fill=0x00\n' "$vss_svi$vss_id"

@@ -99,4 +99,29 @@ ok $? "damaged catalog: a note"
 grep -q '^streams: 5 seen, 5 scanned' "$TMP/bad/summary.txt"
 ok $? "damaged catalog: the 3 store files are scanned as files"
 report_unchanged
+# A store whose NTFS cannot be opened (its state's $MFT and $MFTMirr
+# records 0 broken before it was stored) cannot be examined: a note names
+# it and the run is incomplete, never complete.
+unmountable() {	# unmountable IMAGE: breaks partition 1's $MFT record 0
+	python3 - "$1" <<'PY'
+import struct, sys
+with open(sys.argv[1], 'r+b') as f:
+    base = 2048 * 512
+    f.seek(base)
+    bs = f.read(512)
+    cluster = struct.unpack_from('<H', bs, 11)[0] * bs[13]
+    for field in (0x30, 0x38):          # $MFT, $MFTMirr
+        f.seek(base + struct.unpack_from('<Q', bs, field)[0] * cluster)
+        f.write(b'XXXX')
+PY
+}
+VSS_STATE1_HOOK=unmountable mkvss_image "$TMP/s1.spec" "$TMP/s2.spec" \
+    "$TMP/live.spec" "$TMP/notntfs.img"
+ok $? "a disk whose older store is not NTFS builds"
+IMAGES="$IMAGES $TMP/notntfs.img"
+run scan "$TMP/notntfs.img" --out "$TMP/notntfs"
+[ "$RC" -eq 1 ] || [ "$RC" -eq 3 ]; ok $? "a store that cannot be opened: the run goes on (got $RC)"
+grep -q 'shadow copy .*not scanned' "$TMP/err"; ok $? "a store that cannot be opened: a note names it"
+grep -qi 'partial\|incomplete\|a shadow copy could not be examined' "$TMP/notntfs/summary.txt"
+ok $? "a store that cannot be opened: the record says the run is incomplete"
 done_testing
