@@ -59,9 +59,8 @@ before=$(hash_images)
 # start NAME LANGUAGE-ENV IMAGE: the UI in a fresh 80x25 terminal; the
 # wrapper notes whether the terminal settings survive and the exit status.
 start() {
-	$TM kill-session -t ui 2>/dev/null
 	mkdir -p "$TMP/ev-$1"
-	$TM new-session -d -s ui -x 80 -y 25 "env TERM=vt100 LANG=C.UTF-8 \
+	new_ui 25 "env TERM=vt100 LANG=C.UTF-8 \
 	    LANGUAGE= EXHUME_EVIDENCE_DIR=$TMP/ev-$1 HOME=$TMP \
 	    sh -c 'a=\$(stty -g); \"$BIN\" tui \"$2\" 2>\"$TMP/$1.stderr\"; \
 	    rc=\$?; [ \"\$a\" = \"\$(stty -g)\" ] && echo TTY-SANE; \

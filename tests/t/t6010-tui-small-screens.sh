@@ -34,10 +34,9 @@ ok $? "a certificate to encrypt for"
 
 # start NAME ROWS TERM LANG: the UI in a fresh 80xROWS terminal.
 start() {
-	$TM kill-session -t ui 2>/dev/null
 	mkdir -p "$TMP/ev-$1"
 	ROWS=$2
-	$TM new-session -d -s ui -x 80 -y "$2" "env TERM=$3 LANG=$4 LC_ALL= \
+	new_ui "$2" "env TERM=$3 LANG=$4 LC_ALL= \
 	    LANGUAGE= EXHUME_EVIDENCE_DIR=$TMP/ev-$1 HOME=$TMP \
 	    sh -c '\"$BIN\" tui \"$TMP/ex.img\" 2>\"$TMP/$1.stderr\"; \
 	    echo UI-EXIT \$?; exec sleep 600'"
