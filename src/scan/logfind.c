@@ -291,12 +291,32 @@ url_for(const struct exh_iis_vdir *v, const char *path, char *url, size_t len)
 	return true;
 }
 
+/*
+ * The path a snapshot's file had on the live volume: "C:@{guid}\x" is
+ * "C:\x".  A shell the attacker deleted survives in a shadow copy while
+ * the live IIS log still holds the requests for it.
+ */
+static const char *
+live_path(const struct exh_finding *f, char *buf, size_t len)
+{
+	const char *p = f->file.path, *at, *slash;
+
+	if (f->origin == NULL || strcmp(f->origin, "snapshot") != 0 ||
+	    (slash = strchr(p, '\\')) == NULL ||
+	    (at = memchr(p, '@', (size_t)(slash - p))) == NULL ||
+	    (size_t)(at - p) + strlen(slash) >= len)
+		return p;
+	(void)snprintf(buf, len, "%.*s%s", (int)(at - p), p, slash);
+	return buf;
+}
+
 void
 log_register_flagged(const struct exh_scan_logs_input *in,
     struct exh_logscan *ls)
 {
 	struct exh_err err;
-	char url[4096];
+	char url[4096], live[4096];
+	const char *path;
 	size_t i, j;
 
 	for (i = 0; in->flagged != NULL && i < exh_findings_count(in->flagged);
@@ -306,9 +326,10 @@ log_register_flagged(const struct exh_scan_logs_input *in,
 		if (f->kind != EXH_FIND_FILE || f->level < EXH_LEVEL_NOTICE ||
 		    f->file.path == NULL)
 			continue;
+		path = live_path(f, live, sizeof(live));
 		for (j = 0; j < in->nvdirs; j++)
 			if (in->vdirs[j].physical_resolved != NULL &&
-			    url_for(&in->vdirs[j], f->file.path, url,
+			    url_for(&in->vdirs[j], path, url,
 			    sizeof(url)))
 				(void)exh_logscan_add_flagged_url(ls, url,
 				    f->id[0] ? f->id : f->check, &err);
