@@ -40,6 +40,18 @@ mkimage() {
 	    { cat "$TMP/mkfixture.log" >&2; return 1; }
 }
 
+# host_files HOST DIR: the files of tests/fixtures/hosts/HOST in DIR, as
+# the specs name them: SYSTEM and SOFTWARE (mkhive), ExSetup.exe with the
+# host's version (mkpe) and its applicationHost.config.
+host_files() {
+	hf_h="$TOP/tests/fixtures/hosts/$1"
+	mkdir -p "$2" &&
+	"$TOOLS/mkhive" "$hf_h/system.spec" "$2/SYSTEM" &&
+	"$TOOLS/mkhive" "$hf_h/software.spec" "$2/SOFTWARE" &&
+	"$TOOLS/mkpe" "$(cat "$hf_h/exsetup.version")" "$2/ExSetup.exe" &&
+	cp "$hf_h/applicationHost.config" "$2/"
+}
+
 hash_images() {
 	for i in $IMAGES; do sha256sum "$i"; done
 }

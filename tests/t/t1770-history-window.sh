@@ -10,14 +10,9 @@
 # English and German; the same host without a journal is warned about too.
 . "$TOP/tests/lib/tap.sh"
 
-H="$TOP/tests/fixtures/hosts/e2016-cu19-mar21"
 E15='\Program%u0020Files\Microsoft\Exchange%u0020Server\V15'
 d="$TMP/h"
-mkdir -p "$d"
-"$TOOLS/mkhive" "$H/system.spec" "$d/SYSTEM" &&
-"$TOOLS/mkhive" "$H/software.spec" "$d/SOFTWARE" &&
-"$TOOLS/mkpe" "$(cat "$H/exsetup.version")" "$d/ExSetup.exe" &&
-cp "$H/applicationHost.config" "$d/"
+host_files e2016-cu19-mar21 "$d"
 ok $? "host files built"
 
 # Records: inetpub 64, wwwroot 65, aspnet_client 66, wwwroot\live.aspx 67 (made

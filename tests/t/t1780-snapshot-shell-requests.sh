@@ -11,14 +11,9 @@
 #    as they would be for a live shell; the image is unchanged.
 . "$TOP/tests/lib/tap.sh"
 
-H="$TOP/tests/fixtures/hosts/e2016-cu19-mar21"
 E15='\Program%u0020Files\Microsoft\Exchange%u0020Server\V15'
 d="$TMP/h"
-mkdir -p "$d"
-"$TOOLS/mkhive" "$H/system.spec" "$d/SYSTEM" &&
-"$TOOLS/mkhive" "$H/software.spec" "$d/SOFTWARE" &&
-"$TOOLS/mkpe" "$(cat "$H/exsetup.version")" "$d/ExSetup.exe" &&
-cp "$H/applicationHost.config" "$d/"
+host_files e2016-cu19-mar21 "$d"
 ok $? "host files built"
 
 host() {

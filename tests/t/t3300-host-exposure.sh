@@ -10,10 +10,7 @@ H="$TOP/tests/fixtures/hosts/ese-rtm-aug25"
 X="$TOP/tests/fixtures/exposure"
 E15='\Program%u0020Files\Microsoft\Exchange%u0020Server\V15'
 d="$TMP/ese"
-mkdir -p "$d"
-"$TOOLS/mkhive" "$H/system.spec" "$d/SYSTEM" &&
-"$TOOLS/mkhive" "$H/software.spec" "$d/SOFTWARE" &&
-"$TOOLS/mkpe" "$(cat "$H/exsetup.version")" "$d/ExSetup.exe" &&
+host_files ese-rtm-aug25 "$d" &&
 cp "$X/applicationHost.config" "$X/flogon-tampered.js" "$d/"
 ok $? "fixture files built"
 {

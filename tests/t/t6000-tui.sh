@@ -17,13 +17,8 @@ printf 'leak:libnewt.so\n' >"$TMP/lsan.supp"
 export LSAN_OPTIONS="suppressions=$TMP/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 
 # ---- images ---------------------------------------------------------
-H="$TOP/tests/fixtures/hosts/e2016-cu19-mar21"
 E15='\Program%u0020Files\Microsoft\Exchange%u0020Server\V15'
-mkdir -p "$TMP/host"
-"$TOOLS/mkhive" "$H/system.spec" "$TMP/host/SYSTEM" &&
-"$TOOLS/mkhive" "$H/software.spec" "$TMP/host/SOFTWARE" &&
-"$TOOLS/mkpe" "$(cat "$H/exsetup.version")" "$TMP/host/ExSetup.exe" &&
-cp "$H/applicationHost.config" "$TMP/host/" || ok 1 "host files build"
+host_files e2016-cu19-mar21 "$TMP/host" || ok 1 "host files build"
 # exchange-basic with the hives of an Exchange 2016 CU19 host.
 exchange_spec() {
 	grep -v 'config\\SYSTEM ' "$TOP/tests/fixtures/exchange-basic.spec"
