@@ -205,6 +205,12 @@ int exh_scan_deleted(struct exh_volume *vol, const char *const *roots,
     struct exh_err *err);
 
 /* What the log and event-log analysis of a host needs. */
+/* The parts of a host's logs: the event log folder, and the Exchange
+ * Logging and IIS folders (the web part; it matches requests against the
+ * flagged files, so it runs after every file scan). */
+#define EXH_LOGS_EVENTS	1u
+#define EXH_LOGS_WEB	2u
+
 struct exh_scan_logs_input {
 	struct exh_volume *vol;		/* the system volume (IIS default log
 					   folder, event logs); NULL when no
@@ -238,6 +244,8 @@ struct exh_scan_logs_input {
 					   long with the same first 64 KiB is
 					   not read (the live one holds its
 					   lines); NULL = live volumes */
+	unsigned parts;			/* EXH_LOGS_EVENTS, EXH_LOGS_WEB or
+					   both; 0 = both */
 	unsigned threads;		/* 0 = number of cores */
 	volatile int *cancel;		/* non-zero: the logs left are
 					   recorded as skips "cancelled" */

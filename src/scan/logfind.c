@@ -231,11 +231,13 @@ int
 log_find(const struct exh_scan_logs_input *in, struct log_list *l,
     struct exh_err *err)
 {
+	bool web = in->parts == 0 || (in->parts & EXH_LOGS_WEB) != 0;
+	bool events = in->parts == 0 || (in->parts & EXH_LOGS_EVENTS) != 0;
 	char root[4096];
 	int rc = EXH_OK;
 	int w;
 
-	if (in->install_dir != NULL) {
+	if (web && in->install_dir != NULL) {
 		w = snprintf(root, sizeof(root), "%sLogging", in->install_dir);
 		if (w < 0 || (size_t)w >= sizeof(root))
 			return exh_err_set(err, EXH_EUSAGE, 0, "logs: "
@@ -243,12 +245,12 @@ log_find(const struct exh_scan_logs_input *in, struct log_list *l,
 		rc = walk_lettered(in, root, EXH_LOG_UNKNOWN,
 		    "Exchange log folder", NULL, l);
 	}
-	if (rc == EXH_OK)
+	if (rc == EXH_OK && web)
 		rc = walk_iis_logs(in, l);
-	if (rc == EXH_OK && in->event_log_dir != NULL)
+	if (rc == EXH_OK && events && in->event_log_dir != NULL)
 		rc = walk_lettered(in, in->event_log_dir, EXH_LOG_UNKNOWN,
 		    "event log folder", NULL, l);
-	else if (rc == EXH_OK && in->vol != NULL) {
+	else if (rc == EXH_OK && events && in->vol != NULL) {
 		/* A letter and a literal: root[4096] holds it by
 		 * construction. */
 		(void)snprintf(root, sizeof(root),

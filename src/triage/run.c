@@ -559,7 +559,7 @@ keep_exchange_dir(struct exh_triage *t, const struct host_scope *hs)
  * folder on its own volume, the IIS log folders wherever they are, the
  * event logs of the system volume. */
 static int
-scan_logs(struct exh_triage *t, const struct host_scope *hs,
+scan_logs(struct exh_triage *t, const struct host_scope *hs, unsigned parts,
     struct exh_err *err)
 {
 	struct exh_scan_logs_input in;
@@ -578,8 +578,10 @@ scan_logs(struct exh_triage *t, const struct host_scope *hs,
 	in.vol = hs->sys;
 	in.vols = vols;
 	in.nvols = t->nvols;
+	in.parts = parts;
 	exchange = hs->exchange != NULL ? hs->exchange : hs->found_exchange;
-	if (hs->exchange == NULL && exchange != NULL)
+	if (hs->exchange == NULL && exchange != NULL &&
+	    (parts & EXH_LOGS_WEB) != 0)
 		triage_note(t, "Exchange folder %s found by structure (no "
 		    "registry value names one): its logs are analysed",
 		    exchange);
@@ -608,15 +610,24 @@ scan_logs(struct exh_triage *t, const struct host_scope *hs,
 	in.progress_ctx = t->opt.ctx;
 	memset(&res, 0, sizeof(res));
 	rc = keep_logs(t, &res, exh_scan_logs(&in, t->fs, &res, err), err);
-	if (rc == EXH_OK)
+	/* The web part is the last: the shadow copies' logs (all parts)
+	 * and the coverage gaps follow it. */
+	in.parts = 0;
+	if (rc == EXH_OK && (parts & EXH_LOGS_WEB) != 0)
 		rc = triage_snapshots_logs(t, &in, err);
-	if (rc == EXH_OK)
+	if (rc == EXH_OK && (parts & EXH_LOGS_WEB) != 0)
 		rc = coverage_gaps(t, err);
 	exh_scan_logs_result_free(&res);
 	free(install);
 	free(evtx);
 	free(vols);
 	return rc;
+}
+
+static bool
+cancelled(const struct exh_triage *t)
+{
+	return t->opt.cancel != NULL && *t->opt.cancel != 0;
 }
 
 int
@@ -647,20 +658,22 @@ exh_triage_run(struct exh_triage *t, struct exh_err *err)
 		rc = scan_volume(t, &hs, &t->vols[i], &so, err);
 	if (rc == EXH_OK && keep_exchange_dir(t, &hs) != EXH_OK)
 		rc = exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
-	if (t->opt.no_history)
-		triage_note(t, "history not read (--no-history): no change "
-		    "journal and no deleted record was examined");
-	else if (rc == EXH_OK && (t->opt.cancel == NULL ||
-	    *t->opt.cancel == 0))
-		rc = scan_history(t, &hs, &so, err);
-	/* Logs last: IIS requests are matched against the files flagged on
-	 * every volume (a web root may be on D:). */
+	/* Event logs before the history: an update MsiInstaller recorded
+	 * closes an exposure window the history's hits are placed in. */
 	if (t->opt.no_logs)
 		triage_note(t, "log analysis not run (--no-logs): no Exchange, "
 		    "IIS or event log was examined");
-	else if (rc == EXH_OK && (t->opt.cancel == NULL ||
-	    *t->opt.cancel == 0))
-		rc = scan_logs(t, &hs, err);
+	else if (rc == EXH_OK && !cancelled(t))
+		rc = scan_logs(t, &hs, EXH_LOGS_EVENTS, err);
+	if (t->opt.no_history)
+		triage_note(t, "history not read (--no-history): no change "
+		    "journal and no deleted record was examined");
+	else if (rc == EXH_OK && !cancelled(t))
+		rc = scan_history(t, &hs, &so, err);
+	/* Web logs last: IIS requests are matched against the files flagged
+	 * on every volume (a web root may be on D:), deleted ones included. */
+	if (!t->opt.no_logs && rc == EXH_OK && !cancelled(t))
+		rc = scan_logs(t, &hs, EXH_LOGS_WEB, err);
 	host_scope_free(&hs);
 	for (i = 0; i < t->nvols; i++)
 		triage_snapshots_done(&t->vols[i]);
@@ -668,15 +681,14 @@ exh_triage_run(struct exh_triage *t, struct exh_err *err)
 	if (t->prof != NULL && exh_profile_findings(t->prof, t->fs, &perr) !=
 	    EXH_OK)
 		triage_note(t, "host profile: %s", perr.msg);
-	if (!t->opt.no_profile && (t->opt.cancel == NULL ||
-	    *t->opt.cancel == 0))
+	if (!t->opt.no_profile && !cancelled(t))
 		host_traces(t);
 	/* The image record: the files' hashes (stopped when cancelled),
 	 * then the image check, which reads the whole disk again. */
 	triage_image_join(t);
 	if (rc == EXH_OK)
 		rc = triage_image_verify(t, err);
-	if (rc == EXH_OK && t->opt.cancel != NULL && *t->opt.cancel != 0) {
+	if (rc == EXH_OK && cancelled(t)) {
 		exh_findings_set_partial(t->fs, "cancelled");
 		rc = exh_err_set(err, EXH_STOP, 0, "cancelled");
 	}

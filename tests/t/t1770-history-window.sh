@@ -110,6 +110,31 @@ grep -q 'Verlauf: Änderungsjournal, gelöschte Einträge, Schattenkopien' \
     "$TMP/nj/report.txt" &&
 grep 'ProxyLogon' "$TMP/nj/report.txt" | grep -q 'kein Änderungsjournal'
 ok $? "the German report has the history section and the verdict"
+# The same host whose registry does not list the fix: only MsiInstaller
+# (Application.evtx, 1022 on 2021-03-10) dates it.  The event logs are read
+# before the history, so late.aspx (May) is placed after that fix.
+m="$TMP/m"
+mkdir -p "$m" && cp "$d/SYSTEM" "$d/ExSetup.exe" "$d/applicationHost.config" "$m/" &&
+grep -v 'KB5000871' "$TOP/tests/fixtures/hosts/e2016-cu19-mar21/software.spec" \
+    >"$m/software.spec" && "$TOOLS/mkhive" "$m/software.spec" "$m/SOFTWARE" &&
+printf '%s\n' 'MsiInstaller|Application|1022|4|2021-03-10T12:00:00Z||Microsoft Exchange Server|Security Update (KB5000871)' \
+    >"$m/app.spec" && "$TOOLS/mkevtx" "$m/app.spec" "$m/Application.evtx" &&
+cp "$d/j.hex" "$m/" &&
+{ spec yes; printf '%s\n' 'file \Windows\System32\winevt\Logs\Application.evtx from:Application.evtx'; } \
+    >"$m/m.spec" && (cd "$m" && mkimage m.spec "$TMP/m.img")
+ok $? "the host without the registry's update entry, its fix in Application.evtx"
+IMAGES="$IMAGES $TMP/m.img"
+run scan "$TMP/m.img" --out "$TMP/msi" --quiet
+python3 - "$TMP/msi/findings.jsonl" <<'PY'
+import json, sys
+rows = list(map(json.loads, open(sys.argv[1])))
+f = [d for d in rows if (d.get("path") or "").endswith("aspnet_client\\late.aspx")]
+assert len(f) == 1 and f[0]["level"] == "warning", f
+w = "after the ProxyLogon exposure window (exploited since 2021-01-03, fixed 2021-03-10)"
+assert w in f[0]["reasons"][0]["detail"], f[0]["reasons"]
+PY
+ok $? "a script created after the fix MsiInstaller dated: a warning naming that fix date"
+
 [ -n "${KEEP:-}" ] && mkdir -p "$KEEP" && cp -r "$TMP/res" "$TMP/nj" "$KEEP"
 report_unchanged
 done_testing
