@@ -21,6 +21,9 @@
 #   the default in a copy of the ISO) and write the bundle to a 64 MiB
 #   disk with one exFAT partition labelled EXHUME-EVID.  Skipped when
 #   there is no ISO (make iso).
+#   iso-noevid   (not run by default) the ISO's unattended entry with no
+#                EXHUME-EVID disk attached, SeaBIOS: must refuse, scan
+#                nothing, write nothing, power off.
 # KVM is used only where /sys/module/kvm_intel or kvm_amd exists (and
 # /dev/kvm is usable), otherwise TCG; CHECK_IMAGE_ACCEL overrides that.
 # Environment: IMAGE_OUT (build/image), EXHUME_REL (build/rel/exhume, for
@@ -112,7 +115,7 @@ bundle_text() {
 # machine NAME: set $fw and $disk (qemu options) for the run NAME
 machine() {
 	case $1 in
-	bios|iso-bios) fw="-machine pc"
+	bios|iso-bios|iso-noevid) fw="-machine pc"
 		disk="-device ahci,id=ahci -device ide-hd,drive=d0,bus=ahci.0" ;;
 	bios-ui) fw="-machine pc"
 		disk="-device virtio-scsi-pci,id=scsi -device scsi-hd,drive=d0,bus=scsi.0" ;;
@@ -136,6 +139,8 @@ machine() {
 		    -device ide-cd,drive=cd,bus=ide.1,bootindex=0
 		    -device qemu-xhci,id=xhci -drive if=none,id=ev,file=$evimg,format=raw
 		    -device usb-storage,bus=xhci.0,drive=ev,removable=on" ;;
+	iso-noevid) media="-drive if=none,id=cd,file=$medium,format=raw,media=cdrom,readonly=on
+		    -device ide-cd,drive=cd,bus=ide.1,bootindex=0" ;;
 	iso-uefi-sb) media="-drive if=none,id=cd,file=$medium,format=raw,media=cdrom,readonly=on
 		    -device ide-cd,drive=cd,bus=ide.0,bootindex=0
 		    -drive if=none,id=ev,file=$evimg,format=raw -device virtio-blk-pci,drive=ev" ;;
@@ -299,6 +304,35 @@ boot() {	# NAME
 	rm -f "$medium" "$evimg"
 }
 
+# boot_noevid NAME: the CD's unattended mode without an evidence disk
+# refuses before it reads anything: nothing scanned, nothing written.
+boot_noevid() {
+	name=$1 log=$work/$1.log medium=$work/$1.iso
+	[ -f "$iso" ] || { ok "$name: refuses # SKIP no $iso (make iso)"; return; }
+	cp "$iso" "$medium"
+	check "$name: make the unattended entry the ISO's default" iso_auto "$medium"
+	machine "$name"
+	t0=$(now_ms)
+	qemu "$log"
+	wait $qpid
+	rc=$? secs=$(secs_since "$t0")
+	if [ $rc = 0 ]; then ok "$name: qemu powered off by itself ($secs s)"
+	else notok "$name: qemu exit status $rc after $secs s (124 = timeout); log $log"; fi
+	tr -d '\r' < "$log" > "$log.txt"
+	check "$name: booted from the CD" grep -q 'exhume: boot CD /dev/' "$log.txt"
+	check "$name: says no EXHUME-EVID partition is attached" \
+	    grep -q 'exhume: no partition labelled EXHUME-EVID' "$log.txt"
+	check "$name: EXHUME-RESULT says it failed for want of an evidence partition" \
+	    grep -q 'EXHUME-RESULT: failed (no writable evidence partition)' "$log.txt"
+	check "$name: nothing scanned, no bundle" \
+	    sh -c "! grep -q 'EXHUME-BUNDLE:\|exhume: rules:' '$log.txt'"
+	disks_ro "$name"
+	no_ro_writes "$name"
+	check "$name: suspect disk SHA-256 unchanged" \
+	    test "$(sha256sum "$suspect" | cut -d' ' -f1)" = "$suspect_sha"
+	rm -f "$medium"
+}
+
 # has_tui: the exhume inside the image has a `tui` command.  Without one
 # it says "unknown command" and exits 2 (the stub answers like the CLI).
 has_tui() {
@@ -361,6 +395,7 @@ boot_ui() {
 for r in $runs; do
 	case $r in
 	*-ui) boot_ui "$r" ;;
+	iso-noevid) boot_noevid "$r" ;;
 	*) boot "$r" ;;
 	esac
 done
