@@ -24,6 +24,10 @@
 #   iso-noevid   (not run by default) the ISO's unattended entry with no
 #                EXHUME-EVID disk attached, SeaBIOS: must refuse, scan
 #                nothing, write nothing, power off.
+#   iso-hotplug  (not run by default) the ISO's shell entry, SeaBIOS, no
+#                evidence disk at boot; one is hot-added on USB through the
+#                qemu monitor and must be mounted at /mnt/evidence, the
+#                suspect disk staying read-only (asked on the serial shell).
 # KVM is used only where /sys/module/kvm_intel or kvm_amd exists (and
 # /dev/kvm is usable), otherwise TCG; CHECK_IMAGE_ACCEL overrides that.
 # Environment: IMAGE_OUT (build/image), EXHUME_REL (build/rel/exhume, for
@@ -191,14 +195,16 @@ no_ro_writes() {
 	fi
 }
 
-# iso_auto COPY: make the unattended entry the default in a copy of the
-# ISO: "DEFAULT exhume" and grub's "set default=0" are edited in place to
-# strings of the same length, in the ISO 9660 tree and in the EFI image.
+# iso_auto COPY [ENTRY]: make the unattended (or shell) entry the default
+# in a copy of the ISO: "DEFAULT exhume" and grub's "set default=0" are
+# edited in place to strings of the same length, in the ISO 9660 tree and
+# in the EFI image.
 iso_auto() {
-	python3 - "$1" <<'PY'
+	python3 - "$1" "${2:-auto}" <<'PY'
 import mmap, sys
-edits = [(b"DEFAULT exhume\n", b"DEFAULT auto  \n"),
-         (b"set default=0\n", b"set default=1\n")]
+entry, n = sys.argv[2].encode(), {"auto": b"1", "shell": b"2"}[sys.argv[2]]
+edits = [(b"DEFAULT exhume\n", b"DEFAULT " + entry.ljust(6) + b"\n"),
+         (b"set default=0\n", b"set default=" + n + b"\n")]
 with open(sys.argv[1], "r+b") as f, mmap.mmap(f.fileno(), 0) as m:
     for old, new in edits:
         at, hits = m.find(old), 0
@@ -333,6 +339,93 @@ boot_noevid() {
 	rm -f "$medium"
 }
 
+# hotplug_drive SERIAL MONITOR EVIMG: wait for the shell on the serial
+# socket, hot-add EVIMG as a USB disk, ask the shell what is mounted.
+hotplug_drive() {
+	python3 - "$@" <<'PY'
+import re, socket, sys, time
+def connect(path):
+    for _ in range(150):
+        try:
+            s = socket.socket(socket.AF_UNIX)
+            s.connect(path)
+            return s
+        except OSError:
+            time.sleep(0.2)
+    sys.exit("no socket " + path)
+ser, mon = connect(sys.argv[1]), connect(sys.argv[2])
+ser.settimeout(0.5)
+log = b""
+def wait_for(pattern, seconds):
+    global log
+    end = time.time() + seconds
+    while time.time() < end:
+        try:
+            data = ser.recv(65536)
+            if not data:
+                return False
+            log += data
+        except socket.timeout:
+            pass
+        if re.search(pattern, log):
+            return True
+    return False
+if not wait_for(rb"exhume: UI on", 280):
+    sys.exit("no shell")
+time.sleep(2)
+mon.sendall(b"drive_add 0 if=none,id=ev,file=" + sys.argv[3].encode() + b",format=raw\n")
+time.sleep(1)
+mon.sendall(b"device_add usb-storage,bus=xhci.0,drive=ev,id=evdev\n")
+t0 = time.time()
+for _ in range(20):
+    time.sleep(3)
+    ser.sendall(b"echo MNT $(grep -c ' /mnt/evidence ' /proc/mounts)\n")
+    if wait_for(rb"\nMNT 1", 2):
+        break
+print("# mounted %.1f s after the disk was added" % (time.time() - t0))
+ser.sendall(b"echo RO sda=$(cat /sys/block/sda/ro) sr0=$(cat /sys/block/sr0/ro) END\n")
+wait_for(rb"\nRO .* END", 10)
+mon.sendall(b"quit\n")
+print(log.decode("latin1"))
+PY
+}
+
+# boot_hotplug NAME: an EXHUME-EVID disk attached after booting from the CD
+boot_hotplug() {
+	name=$1 log=$work/$1.log medium=$work/$1.iso evimg=$work/$1.evid.img
+	[ -f "$iso" ] || { ok "$name: hot-plugged evidence disk # SKIP no $iso (make iso)"; return; }
+	cp "$iso" "$medium"
+	check "$name: make the shell entry the ISO's default" iso_auto "$medium" shell
+	check "$name: evidence disk with an EXHUME-EVID partition" evidence_disk "$evimg"
+	rm -f "$work/ser.sock" "$work/mon.sock"
+	t0=$(now_ms)
+	# shellcheck disable=SC2086
+	timeout "$tmo" qemu-system-x86_64 $accel -machine pc -m 1024 -smp 2 \
+	    -display none -no-reboot -net none \
+	    -serial "unix:$work/ser.sock,server=on,wait=off" \
+	    -monitor "unix:$work/mon.sock,server=on,wait=off" \
+	    -drive "if=none,id=cd,file=$medium,format=raw,media=cdrom,readonly=on" \
+	    -device ide-cd,drive=cd,bus=ide.1,bootindex=0 -device qemu-xhci,id=xhci \
+	    -drive "if=none,id=d0,file=$suspect,format=raw" \
+	    -device ahci,id=ahci -device ide-hd,drive=d0,bus=ahci.0 \
+	    >"$work/$name.qemu" 2>&1 &
+	qpid=$!
+	hotplug_drive "$work/ser.sock" "$work/mon.sock" "$evimg" 2>&1 |
+	    tr -d '\r' > "$log.txt"
+	wait $qpid
+	grep '^# mounted' "$log.txt"
+	echo "# $name: $(secs_since "$t0") s from power-on"
+	check "$name: booted from the CD" grep -q 'exhume: boot CD /dev/' "$log.txt"
+	check "$name: the hot-added EXHUME-EVID partition is mounted" \
+	    grep -q '^MNT 1' "$log.txt"
+	check "$name: the suspect disk and the CD stay read-only" \
+	    grep -q '^RO sda=1 sr0=1 END' "$log.txt"
+	no_ro_writes "$name"
+	check "$name: suspect disk SHA-256 unchanged" \
+	    test "$(sha256sum "$suspect" | cut -d' ' -f1)" = "$suspect_sha"
+	rm -f "$medium" "$evimg"
+}
+
 # has_tui: the exhume inside the image has a `tui` command.  Without one
 # it says "unknown command" and exits 2 (the stub answers like the CLI).
 has_tui() {
@@ -396,6 +489,7 @@ for r in $runs; do
 	case $r in
 	*-ui) boot_ui "$r" ;;
 	iso-noevid) boot_noevid "$r" ;;
+	iso-hotplug) boot_hotplug "$r" ;;
 	*) boot "$r" ;;
 	esac
 done
