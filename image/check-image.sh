@@ -24,6 +24,9 @@
 #   iso-noevid   (not run by default) the ISO's unattended entry with no
 #                EXHUME-EVID disk attached, SeaBIOS: must refuse, scan
 #                nothing, write nothing, power off.
+#   iso-twoevid  (not run by default) the same with two disks labelled
+#                EXHUME-EVID (one could be a suspect's forged label): must
+#                refuse alike, and neither disk is written.
 #   iso-hotplug  (not run by default) the ISO's shell entry, SeaBIOS, no
 #                evidence disk at boot; one is hot-added on USB through the
 #                qemu monitor and must be mounted at /mnt/evidence, the
@@ -119,7 +122,7 @@ bundle_text() {
 # machine NAME: set $fw and $disk (qemu options) for the run NAME
 machine() {
 	case $1 in
-	bios|iso-bios|iso-noevid) fw="-machine pc"
+	bios|iso-bios|iso-noevid|iso-twoevid) fw="-machine pc"
 		disk="-device ahci,id=ahci -device ide-hd,drive=d0,bus=ahci.0" ;;
 	bios-ui) fw="-machine pc"
 		disk="-device virtio-scsi-pci,id=scsi -device scsi-hd,drive=d0,bus=scsi.0" ;;
@@ -145,6 +148,10 @@ machine() {
 		    -device usb-storage,bus=xhci.0,drive=ev,removable=on" ;;
 	iso-noevid) media="-drive if=none,id=cd,file=$medium,format=raw,media=cdrom,readonly=on
 		    -device ide-cd,drive=cd,bus=ide.1,bootindex=0" ;;
+	iso-twoevid) media="-drive if=none,id=cd,file=$medium,format=raw,media=cdrom,readonly=on
+		    -device ide-cd,drive=cd,bus=ide.1,bootindex=0
+		    -drive if=none,id=ev,file=$evimg,format=raw -device virtio-blk-pci,drive=ev
+		    -drive if=none,id=ev2,file=$evimg2,format=raw -device virtio-blk-pci,drive=ev2" ;;
 	iso-uefi-sb) media="-drive if=none,id=cd,file=$medium,format=raw,media=cdrom,readonly=on
 		    -device ide-cd,drive=cd,bus=ide.0,bootindex=0
 		    -drive if=none,id=ev,file=$evimg,format=raw -device virtio-blk-pci,drive=ev" ;;
@@ -226,6 +233,8 @@ evidence_disk() {
 	dd if="$work/evpart.img" of="$1" bs=1M seek=1 conv=notrunc,sparse status=none &&
 	rm -f "$work/evpart.img"
 }
+
+evidence_disks() { evidence_disk "$1" && evidence_disk "$2"; }
 
 boot() {	# NAME
 	name=$1 log=$work/$1.log
@@ -314,9 +323,15 @@ boot() {	# NAME
 # refuses before it reads anything: nothing scanned, nothing written.
 boot_noevid() {
 	name=$1 log=$work/$1.log medium=$work/$1.iso
+	evimg=$work/$1.evid.img evimg2=$work/$1.evid2.img
 	[ -f "$iso" ] || { ok "$name: refuses # SKIP no $iso (make iso)"; return; }
 	cp "$iso" "$medium"
 	check "$name: make the unattended entry the ISO's default" iso_auto "$medium"
+	if [ "$name" = iso-twoevid ]; then
+		check "$name: two disks labelled EXHUME-EVID" \
+		    evidence_disks "$evimg" "$evimg2"
+		ev_sha="$(cat "$evimg" "$evimg2" | sha256sum | cut -d' ' -f1)"
+	fi
 	machine "$name"
 	t0=$(now_ms)
 	qemu "$log"
@@ -326,8 +341,15 @@ boot_noevid() {
 	else notok "$name: qemu exit status $rc after $secs s (124 = timeout); log $log"; fi
 	tr -d '\r' < "$log" > "$log.txt"
 	check "$name: booted from the CD" grep -q 'exhume: boot CD /dev/' "$log.txt"
-	check "$name: says no EXHUME-EVID partition is attached" \
-	    grep -q 'exhume: no partition labelled EXHUME-EVID' "$log.txt"
+	if [ "$name" = iso-twoevid ]; then
+		check "$name: says two partitions carry the label and neither is used" \
+		    grep -q 'exhume: WARNING: more than one partition labelled EXHUME-EVID' "$log.txt"
+		check "$name: neither labelled disk was written" \
+		    test "$(cat "$evimg" "$evimg2" | sha256sum | cut -d' ' -f1)" = "$ev_sha"
+	else
+		check "$name: says no EXHUME-EVID partition is attached" \
+		    grep -q 'exhume: no partition labelled EXHUME-EVID' "$log.txt"
+	fi
 	check "$name: EXHUME-RESULT says it failed for want of an evidence partition" \
 	    grep -q 'EXHUME-RESULT: failed (no writable evidence partition)' "$log.txt"
 	check "$name: nothing scanned, no bundle" \
@@ -336,7 +358,7 @@ boot_noevid() {
 	no_ro_writes "$name"
 	check "$name: suspect disk SHA-256 unchanged" \
 	    test "$(sha256sum "$suspect" | cut -d' ' -f1)" = "$suspect_sha"
-	rm -f "$medium"
+	rm -f "$medium" "$evimg" "$evimg2"
 }
 
 # hotplug_drive SERIAL MONITOR EVIMG: wait for the shell on the serial
@@ -488,7 +510,7 @@ boot_ui() {
 for r in $runs; do
 	case $r in
 	*-ui) boot_ui "$r" ;;
-	iso-noevid) boot_noevid "$r" ;;
+	iso-noevid|iso-twoevid) boot_noevid "$r" ;;
 	iso-hotplug) boot_hotplug "$r" ;;
 	*) boot "$r" ;;
 	esac
