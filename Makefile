@@ -56,7 +56,7 @@ TOOL_BIN    := $(filter-out build/tools/faultinject build/tools/lowspace,\
 EXHUME     := build/rel/exhume
 EXHUME_SAN := build/san/exhume
 
-.PHONY: all deps demo check check-fast lint unit integration bench bench-history eval image check-image \
+.PHONY: all deps demo check check-fast lint unit integration bench bench-history eval image iso check-image \
         clean install uninstall deb tools locale fuzz fuzz-smoke FORCE
 all: $(EXHUME) locale
 

@@ -27,46 +27,7 @@ bootid=$(echo "$volid" | sed 's/^\(....\)/\1-/')
 # efi_pstore off: a kernel oops must not be written into the server's NVRAM
 cmdline="console=ttyS0,115200 console=tty0 exhume.bootid=$bootid efi_pstore.pstore_disable=1"
 
-cat > "$work/syslinux.cfg" <<EOF
-SERIAL 0 115200
-PROMPT 1
-TIMEOUT 30
-DEFAULT exhume
-SAY exhume: Enter or wait 3 s: interactive; type auto (unattended) or shell
-LABEL exhume
-  MENU LABEL exhume (interactive)
-  LINUX /boot/vmlinuz
-  INITRD /boot/initrd.img
-  APPEND $cmdline
-LABEL auto
-  MENU LABEL exhume (unattended triage, then power off)
-  LINUX /boot/vmlinuz
-  INITRD /boot/initrd.img
-  APPEND $cmdline exhume.auto=1
-LABEL shell
-  MENU LABEL exhume (shell only)
-  LINUX /boot/vmlinuz
-  INITRD /boot/initrd.img
-  APPEND $cmdline exhume.shell=1
-EOF
-# The signed grub reads $prefix/grub.cfg with prefix /EFI/debian on the
-# partition it came from; it never searches other disks for it.
-cat > "$work/grub.cfg" <<EOF
-set timeout=3
-set default=0
-menuentry "exhume (interactive)" {
-	linux /boot/vmlinuz $cmdline
-	initrd /boot/initrd.img
-}
-menuentry "exhume (unattended triage, then power off)" {
-	linux /boot/vmlinuz $cmdline exhume.auto=1
-	initrd /boot/initrd.img
-}
-menuentry "exhume (shell only)" {
-	linux /boot/vmlinuz $cmdline exhume.shell=1
-	initrd /boot/initrd.img
-}
-EOF
+sh "$(dirname "$0")/bootcfg.sh" "$work" "$cmdline"
 
 boot=$work/boot.fat
 mkfs.fat -F 32 -n EXHUME -i "$volid" -h $p1_start -C "$boot" \

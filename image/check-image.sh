@@ -13,6 +13,24 @@
 #            shipped, suspect on virtio-scsi: waits until the UI's first
 #            screen is on the serial console (TERM=vt100), then stops qemu.
 #            Skipped while the image's exhume has no `tui` command.
+#   iso-bios     build/image/exhume.iso as an IDE CD-ROM, SeaBIOS ->
+#                isolinux, suspect on SATA, evidence disk on USB storage
+#   iso-uefi-sb  the ISO as a SATA CD-ROM, OVMF with Secure Boot on ->
+#                shim -> grub, suspect on NVMe, evidence disk on virtio
+#   The ISO runs choose the menu's unattended entry (a same-length edit of
+#   the default in a copy of the ISO) and write the bundle to a 64 MiB
+#   disk with one exFAT partition labelled EXHUME-EVID.  Skipped when
+#   there is no ISO (make iso).
+#   iso-noevid   (not run by default) the ISO's unattended entry with no
+#                EXHUME-EVID disk attached, SeaBIOS: must refuse, scan
+#                nothing, write nothing, power off.
+#   iso-twoevid  (not run by default) the same with two disks labelled
+#                EXHUME-EVID (one could be a suspect's forged label): must
+#                refuse alike, and neither disk is written.
+#   iso-hotplug  (not run by default) the ISO's shell entry, SeaBIOS, no
+#                evidence disk at boot; one is hot-added on USB through the
+#                qemu monitor and must be mounted at /mnt/evidence, the
+#                suspect disk staying read-only (asked on the serial shell).
 # KVM is used only where /sys/module/kvm_intel or kvm_amd exists (and
 # /dev/kvm is usable), otherwise TCG; CHECK_IMAGE_ACCEL overrides that.
 # Environment: IMAGE_OUT (build/image), EXHUME_REL (build/rel/exhume, for
@@ -24,7 +42,8 @@ out=${IMAGE_OUT:-$top/build/image}
 img=$out/exhume.img
 exhume=${EXHUME_REL:-$top/build/rel/exhume}
 mkfixture=${MKFIXTURE:-$top/build/tools/mkfixture}
-runs=${CHECK_IMAGE_RUNS:-bios uefi-sb uefi bios-ui}
+runs=${CHECK_IMAGE_RUNS:-bios uefi-sb uefi bios-ui iso-bios iso-uefi-sb}
+iso=$out/exhume.iso
 tmo=${BOOT_TIMEOUT:-300}
 work=$out/check
 export MTOOLS_SKIP_CHECK=1
@@ -103,11 +122,11 @@ bundle_text() {
 # machine NAME: set $fw and $disk (qemu options) for the run NAME
 machine() {
 	case $1 in
-	bios)	fw="-machine pc"
+	bios|iso-bios|iso-noevid|iso-twoevid) fw="-machine pc"
 		disk="-device ahci,id=ahci -device ide-hd,drive=d0,bus=ahci.0" ;;
 	bios-ui) fw="-machine pc"
 		disk="-device virtio-scsi-pci,id=scsi -device scsi-hd,drive=d0,bus=scsi.0" ;;
-	uefi-sb) cp /usr/share/OVMF/OVMF_VARS_4M.ms.fd "$work/$1.vars"
+	uefi-sb|iso-uefi-sb) cp /usr/share/OVMF/OVMF_VARS_4M.ms.fd "$work/$1.vars"
 		fw="-machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on
 		    -drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.ms.fd
 		    -drive if=pflash,format=raw,unit=1,file=$work/$1.vars"
@@ -119,16 +138,34 @@ machine() {
 		disk="-device virtio-blk-pci,drive=d0" ;;
 	*)	return 1 ;;
 	esac
+	# The boot medium: the stick on xHCI USB storage, or the ISO as a
+	# CD-ROM (IDE on pc, the ICH9 SATA controller on q35) with the
+	# evidence disk on USB (BIOS) or virtio (UEFI).
+	case $1 in
+	iso-bios) media="-drive if=none,id=cd,file=$medium,format=raw,media=cdrom,readonly=on
+		    -device ide-cd,drive=cd,bus=ide.1,bootindex=0
+		    -device qemu-xhci,id=xhci -drive if=none,id=ev,file=$evimg,format=raw
+		    -device usb-storage,bus=xhci.0,drive=ev,removable=on" ;;
+	iso-noevid) media="-drive if=none,id=cd,file=$medium,format=raw,media=cdrom,readonly=on
+		    -device ide-cd,drive=cd,bus=ide.1,bootindex=0" ;;
+	iso-twoevid) media="-drive if=none,id=cd,file=$medium,format=raw,media=cdrom,readonly=on
+		    -device ide-cd,drive=cd,bus=ide.1,bootindex=0
+		    -drive if=none,id=ev,file=$evimg,format=raw -device virtio-blk-pci,drive=ev
+		    -drive if=none,id=ev2,file=$evimg2,format=raw -device virtio-blk-pci,drive=ev2" ;;
+	iso-uefi-sb) media="-drive if=none,id=cd,file=$medium,format=raw,media=cdrom,readonly=on
+		    -device ide-cd,drive=cd,bus=ide.0,bootindex=0
+		    -drive if=none,id=ev,file=$evimg,format=raw -device virtio-blk-pci,drive=ev" ;;
+	*)	media="-device qemu-xhci,id=xhci -drive if=none,id=stick,file=$medium,format=raw
+		    -device usb-storage,bus=xhci.0,drive=stick,bootindex=0,removable=on" ;;
+	esac
 }
 
-# qemu STICK LOG: start the machine set up by machine() in the background
+# qemu LOG: start the machine set up by machine() in the background
 qemu() {
 	# shellcheck disable=SC2086
 	timeout "$tmo" qemu-system-x86_64 $accel $fw -m 1024 -smp 2 \
-	    -display none -monitor none -serial "file:$2" -no-reboot -net none \
-	    -device qemu-xhci,id=xhci \
-	    -drive if=none,id=stick,file="$1",format=raw \
-	    -device usb-storage,bus=xhci.0,drive=stick,bootindex=0,removable=on \
+	    -display none -monitor none -serial "file:$1" -no-reboot -net none \
+	    $media \
 	    -drive if=none,id=d0,file="$suspect",format=raw $disk \
 	    >"$work/$name.qemu" 2>&1 &
 	qpid=$!
@@ -165,26 +202,76 @@ no_ro_writes() {
 	fi
 }
 
+# iso_auto COPY [ENTRY]: make the unattended (or shell) entry the default
+# in a copy of the ISO: "DEFAULT exhume" and grub's "set default=0" are
+# edited in place to strings of the same length, in the ISO 9660 tree and
+# in the EFI image.
+iso_auto() {
+	python3 - "$1" "${2:-auto}" <<'PY'
+import mmap, sys
+entry, n = sys.argv[2].encode(), {"auto": b"1", "shell": b"2"}[sys.argv[2]]
+edits = [(b"DEFAULT exhume\n", b"DEFAULT " + entry.ljust(6) + b"\n"),
+         (b"set default=0\n", b"set default=" + n + b"\n")]
+with open(sys.argv[1], "r+b") as f, mmap.mmap(f.fileno(), 0) as m:
+    for old, new in edits:
+        at, hits = m.find(old), 0
+        while at >= 0:
+            m[at:at + len(old)] = new
+            hits += 1
+            at = m.find(old, at + len(new))
+        if hits == 0:
+            sys.exit("no " + old.decode().strip())
+PY
+}
+
+# evidence_disk FILE: a 64 MiB disk, MBR, one exFAT partition EXHUME-EVID
+evidence_disk() {
+	truncate -s 62M "$work/evpart.img" &&
+	mkfs.exfat -L EXHUME-EVID "$work/evpart.img" >/dev/null &&
+	truncate -s 64M "$1" &&
+	printf 'label: dos\nstart=2048, size=126976, type=7\n' | sfdisk -q "$1" &&
+	dd if="$work/evpart.img" of="$1" bs=1M seek=1 conv=notrunc,sparse status=none &&
+	rm -f "$work/evpart.img"
+}
+
+evidence_disks() { evidence_disk "$1" && evidence_disk "$2"; }
+
 boot() {	# NAME
-	name=$1 stick=$work/$1.img log=$work/$1.log
-	cp --sparse=always "$img" "$stick"
-	check "$name: patch boot configs for unattended mode" patch_cfg "$stick"
+	name=$1 log=$work/$1.log
+	case $name in
+	iso-*)	[ -f "$iso" ] || { ok "$name: boots from the ISO # SKIP no $iso (make iso)"; return; }
+		medium=$work/$1.iso evimg=$work/$1.evid.img evoff=2048
+		cp "$iso" "$medium"
+		check "$name: make the unattended entry the ISO's default" iso_auto "$medium"
+		check "$name: evidence disk with an EXHUME-EVID partition" evidence_disk "$evimg" ;;
+	*)	medium=$work/$1.img evimg=$work/$1.img evoff=$evid_start
+		cp --sparse=always "$img" "$medium"
+		check "$name: patch boot configs for unattended mode" patch_cfg "$medium" ;;
+	esac
 	machine "$name" || { notok "$name: unknown run"; return; }
 	t0=$(now_ms)
-	qemu "$stick" "$log"
+	qemu "$log"
 	wait $qpid
 	rc=$? secs=$(secs_since "$t0")
 	if [ $rc = 0 ]; then ok "$name: qemu powered off by itself ($secs s)"
 	else notok "$name: qemu exit status $rc after $secs s (124 = timeout); log $log"; fi
 	tr -d '\r' < "$log" > "$log.txt"
-	check "$name: boot stick found" grep -q 'exhume: boot stick /dev/' "$log.txt"
+	case $name in
+	iso-*)	check "$name: booted from the CD, which is not evidence" \
+		    grep -q 'exhume: boot CD /dev/' "$log.txt"
+		check "$name: the CD is not scanned" \
+		    grep -q 'exhume: skipped /dev/sr0' "$log.txt"
+		check "$name: the evidence disk is not scanned" \
+		    grep -q 'exhume: .*is mounted: not examined' "$log.txt" ;;
+	*)	check "$name: boot stick found" grep -q 'exhume: boot stick /dev/' "$log.txt" ;;
+	esac
 	disks_ro "$name"
 	check "$name: EXHUME-RESULT printed" grep -q 'EXHUME-RESULT:' "$log.txt"
 	if grep -q 'EXHUME-RESULT: failed' "$log.txt"; then
 		notok "$name: exhume auto succeeded"
 	fi
 	grep 'EXHUME-RESULT:\|EXHUME-BUNDLE:' "$log.txt" | sed 's/^/# /'
-	[ "$name" = uefi-sb ] &&
+	case $name in *uefi-sb) true ;; *) false ;; esac &&
 	    check "$name: kernel reports Secure Boot enabled" \
 	    grep -q 'secureboot: Secure boot enabled' "$log.txt"
 	done_s=$(sed -n 's/.*exhume: done after \([0-9.]*\) s since boot.*/\1/p' "$log.txt")
@@ -194,15 +281,15 @@ boot() {	# NAME
 	# Read the bundle back from the exFAT partition, without mounting.
 	bname=$(sed -n 's/.*EXHUME-BUNDLE: \([^ ]*\) SHA256 \([0-9a-f]*\).*/\1/p' "$log.txt" | tail -n 1)
 	bsha=$(sed -n 's/.*EXHUME-BUNDLE: \([^ ]*\) SHA256 \([0-9a-f]*\).*/\2/p' "$log.txt" | tail -n 1)
-	inode=$(fls -f exfat -o $evid_start "$stick" 2>/dev/null |
+	inode=$(fls -f exfat -o "$evoff" "$evimg" 2>/dev/null |
 	    awk -v f="$bname" -F'\t' '$2 == f { split($1, a, " "); sub(":", "", a[2]); print a[2] }')
 	bundle=$work/$name.bundle
 	if [ -n "$bname" ] && [ -n "$inode" ] &&
-	    icat -f exfat -o $evid_start "$stick" "$inode" > "$bundle"; then
+	    icat -f exfat -o "$evoff" "$evimg" "$inode" > "$bundle"; then
 		ok "$name: bundle $bname read back from the evidence partition"
 	else
 		notok "$name: bundle read back from the evidence partition"
-		fls -f exfat -o $evid_start "$stick" 2>&1 | sed 's/^/# fls: /'
+		fls -f exfat -o "$evoff" "$evimg" 2>&1 | sed 's/^/# fls: /'
 		return
 	fi
 	check "$name: bundle SHA-256 matches the printed one" \
@@ -216,8 +303,8 @@ boot() {	# NAME
 	bundle_text "$bundle" > "$bundle.txt"
 	check "$name: web shell finding in the bundle" grep -Eq "$expect" "$bundle.txt"
 	case $name in
-	bios) check "$name: firmware notes say BIOS" grep -q 'boot_mode: BIOS' "$bundle.txt" ;;
-	uefi-sb) check "$name: firmware notes say Secure Boot on" grep -q 'secure_boot: enabled' "$bundle.txt" ;;
+	bios|iso-bios) check "$name: firmware notes say BIOS" grep -q 'boot_mode: BIOS' "$bundle.txt" ;;
+	uefi-sb|iso-uefi-sb) check "$name: firmware notes say Secure Boot on" grep -q 'secure_boot: enabled' "$bundle.txt" ;;
 	uefi) check "$name: firmware notes say UEFI" grep -q 'boot_mode: UEFI' "$bundle.txt" ;;
 	esac
 	if [ -f "$work/$name.vars" ]; then
@@ -229,7 +316,136 @@ boot() {	# NAME
 	fi
 	check "$name: suspect disk SHA-256 unchanged" \
 	    test "$(sha256sum "$suspect" | cut -d' ' -f1)" = "$suspect_sha"
-	rm -f "$stick"
+	rm -f "$medium" "$evimg"
+}
+
+# boot_noevid NAME: the CD's unattended mode without an evidence disk
+# refuses before it reads anything: nothing scanned, nothing written.
+boot_noevid() {
+	name=$1 log=$work/$1.log medium=$work/$1.iso
+	evimg=$work/$1.evid.img evimg2=$work/$1.evid2.img
+	[ -f "$iso" ] || { ok "$name: refuses # SKIP no $iso (make iso)"; return; }
+	cp "$iso" "$medium"
+	check "$name: make the unattended entry the ISO's default" iso_auto "$medium"
+	if [ "$name" = iso-twoevid ]; then
+		check "$name: two disks labelled EXHUME-EVID" \
+		    evidence_disks "$evimg" "$evimg2"
+		ev_sha="$(cat "$evimg" "$evimg2" | sha256sum | cut -d' ' -f1)"
+	fi
+	machine "$name"
+	t0=$(now_ms)
+	qemu "$log"
+	wait $qpid
+	rc=$? secs=$(secs_since "$t0")
+	if [ $rc = 0 ]; then ok "$name: qemu powered off by itself ($secs s)"
+	else notok "$name: qemu exit status $rc after $secs s (124 = timeout); log $log"; fi
+	tr -d '\r' < "$log" > "$log.txt"
+	check "$name: booted from the CD" grep -q 'exhume: boot CD /dev/' "$log.txt"
+	if [ "$name" = iso-twoevid ]; then
+		check "$name: says two partitions carry the label and neither is used" \
+		    grep -q 'exhume: WARNING: more than one partition labelled EXHUME-EVID' "$log.txt"
+		check "$name: neither labelled disk was written" \
+		    test "$(cat "$evimg" "$evimg2" | sha256sum | cut -d' ' -f1)" = "$ev_sha"
+	else
+		check "$name: says no EXHUME-EVID partition is attached" \
+		    grep -q 'exhume: no partition labelled EXHUME-EVID' "$log.txt"
+	fi
+	check "$name: EXHUME-RESULT says it failed for want of an evidence partition" \
+	    grep -q 'EXHUME-RESULT: failed (no writable evidence partition)' "$log.txt"
+	check "$name: nothing scanned, no bundle" \
+	    sh -c "! grep -q 'EXHUME-BUNDLE:\|exhume: rules:' '$log.txt'"
+	disks_ro "$name"
+	no_ro_writes "$name"
+	check "$name: suspect disk SHA-256 unchanged" \
+	    test "$(sha256sum "$suspect" | cut -d' ' -f1)" = "$suspect_sha"
+	rm -f "$medium" "$evimg" "$evimg2"
+}
+
+# hotplug_drive SERIAL MONITOR EVIMG: wait for the shell on the serial
+# socket, hot-add EVIMG as a USB disk, ask the shell what is mounted.
+hotplug_drive() {
+	python3 - "$@" <<'PY'
+import re, socket, sys, time
+def connect(path):
+    for _ in range(150):
+        try:
+            s = socket.socket(socket.AF_UNIX)
+            s.connect(path)
+            return s
+        except OSError:
+            time.sleep(0.2)
+    sys.exit("no socket " + path)
+ser, mon = connect(sys.argv[1]), connect(sys.argv[2])
+ser.settimeout(0.5)
+log = b""
+def wait_for(pattern, seconds):
+    global log
+    end = time.time() + seconds
+    while time.time() < end:
+        try:
+            data = ser.recv(65536)
+            if not data:
+                return False
+            log += data
+        except socket.timeout:
+            pass
+        if re.search(pattern, log):
+            return True
+    return False
+if not wait_for(rb"exhume: UI on", 280):
+    sys.exit("no shell")
+time.sleep(2)
+mon.sendall(b"drive_add 0 if=none,id=ev,file=" + sys.argv[3].encode() + b",format=raw\n")
+time.sleep(1)
+mon.sendall(b"device_add usb-storage,bus=xhci.0,drive=ev,id=evdev\n")
+t0 = time.time()
+for _ in range(20):
+    time.sleep(3)
+    ser.sendall(b"echo MNT $(grep -c ' /mnt/evidence ' /proc/mounts)\n")
+    if wait_for(rb"\nMNT 1", 2):
+        break
+print("# mounted %.1f s after the disk was added" % (time.time() - t0))
+ser.sendall(b"echo RO sda=$(cat /sys/block/sda/ro) sr0=$(cat /sys/block/sr0/ro) END\n")
+wait_for(rb"\nRO .* END", 10)
+mon.sendall(b"quit\n")
+print(log.decode("latin1"))
+PY
+}
+
+# boot_hotplug NAME: an EXHUME-EVID disk attached after booting from the CD
+boot_hotplug() {
+	name=$1 log=$work/$1.log medium=$work/$1.iso evimg=$work/$1.evid.img
+	[ -f "$iso" ] || { ok "$name: hot-plugged evidence disk # SKIP no $iso (make iso)"; return; }
+	cp "$iso" "$medium"
+	check "$name: make the shell entry the ISO's default" iso_auto "$medium" shell
+	check "$name: evidence disk with an EXHUME-EVID partition" evidence_disk "$evimg"
+	rm -f "$work/ser.sock" "$work/mon.sock"
+	t0=$(now_ms)
+	# shellcheck disable=SC2086
+	timeout "$tmo" qemu-system-x86_64 $accel -machine pc -m 1024 -smp 2 \
+	    -display none -no-reboot -net none \
+	    -serial "unix:$work/ser.sock,server=on,wait=off" \
+	    -monitor "unix:$work/mon.sock,server=on,wait=off" \
+	    -drive "if=none,id=cd,file=$medium,format=raw,media=cdrom,readonly=on" \
+	    -device ide-cd,drive=cd,bus=ide.1,bootindex=0 -device qemu-xhci,id=xhci \
+	    -drive "if=none,id=d0,file=$suspect,format=raw" \
+	    -device ahci,id=ahci -device ide-hd,drive=d0,bus=ahci.0 \
+	    >"$work/$name.qemu" 2>&1 &
+	qpid=$!
+	hotplug_drive "$work/ser.sock" "$work/mon.sock" "$evimg" 2>&1 |
+	    tr -d '\r' > "$log.txt"
+	wait $qpid
+	grep '^# mounted' "$log.txt"
+	echo "# $name: $(secs_since "$t0") s from power-on"
+	check "$name: booted from the CD" grep -q 'exhume: boot CD /dev/' "$log.txt"
+	check "$name: the hot-added EXHUME-EVID partition is mounted" \
+	    grep -q '^MNT 1' "$log.txt"
+	check "$name: the suspect disk and the CD stay read-only" \
+	    grep -q '^RO sda=1 sr0=1 END' "$log.txt"
+	no_ro_writes "$name"
+	check "$name: suspect disk SHA-256 unchanged" \
+	    test "$(sha256sum "$suspect" | cut -d' ' -f1)" = "$suspect_sha"
+	rm -f "$medium" "$evimg"
 }
 
 # has_tui: the exhume inside the image has a `tui` command.  Without one
@@ -247,15 +463,15 @@ has_tui() {
 # The text looked for, "read-only" (or German "schreibgeschützt"), must
 # come after /init's "UI on" line: /init's own messages say read-only too.
 boot_ui() {
-	name=$1 stick=$work/$1.img log=$work/$1.log
+	name=$1 medium=$work/$1.img log=$work/$1.log
 	if ! has_tui; then
 		ok "$name: UI first screen on the serial console # SKIP no tui yet"
 		return
 	fi
-	cp --sparse=always "$img" "$stick"
+	cp --sparse=always "$img" "$medium"
 	machine "$name"
 	t0=$(now_ms)
-	qemu "$stick" "$log"
+	qemu "$log"
 	state=timeout
 	while kill -0 $qpid 2>/dev/null; do
 		[ -f "$log" ] || { sleep 0.5; continue; }
@@ -288,12 +504,14 @@ boot_ui() {
 	no_ro_writes "$name"
 	check "$name: suspect disk SHA-256 unchanged" \
 	    test "$(sha256sum "$suspect" | cut -d' ' -f1)" = "$suspect_sha"
-	rm -f "$stick"
+	rm -f "$medium"
 }
 
 for r in $runs; do
 	case $r in
 	*-ui) boot_ui "$r" ;;
+	iso-noevid|iso-twoevid) boot_noevid "$r" ;;
+	iso-hotplug) boot_hotplug "$r" ;;
 	*) boot "$r" ;;
 	esac
 done

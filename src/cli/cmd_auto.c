@@ -131,7 +131,8 @@ choose_disks(struct auto_run *r, struct exh_err *err)
 		return rc;
 	for (i = 0; i < n && rc == EXH_OK; i++) {
 		if (d[i].is_boot_stick)
-			say_skipped(d[i].dev_path, "the boot stick");
+			say_skipped(d[i].dev_path,
+			    "the exhume boot medium (stick or CD)");
 		else if (!in_use(d[i].dev_path, d[i].name))
 			rc = add_disk(r, d[i].dev_path, err);
 	}
