@@ -238,7 +238,9 @@ run_notes(struct report_writer *w, const struct exh_report_input *in)
 	report_heading(w, 3, _("Run notes"));
 	report_list_begin(w);
 	for (i = 0; i < in->nrun_notes; i++)
-		report_item(w, REPORT_NORMAL, report_str(in->run_notes[i]));
+		report_item(w, REPORT_NORMAL, in->run_msgs != NULL ?
+		    report_msg(w, &in->run_msgs[i]) :
+		    report_str(in->run_notes[i]));
 	if (in->firmware_notes != NULL && in->firmware_notes[0] != '\0')
 		report_item(w, REPORT_NORMAL, report_fmt(w, _("Firmware footprint of the "
 		    "boot: %s"), in->firmware_notes));

@@ -59,6 +59,14 @@ void report_init(struct report_writer *w, bool html, struct exh_sink *sink);
  */
 const char *report_fmt(struct report_writer *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/*
+ * A message in the report's language, in the scratch buffer as
+ * report_fmt; report_msg_or shows english (report_str) when m holds no
+ * message.  Arguments are inserted raw: the writer escapes the whole.
+ */
+const char *report_msg(struct report_writer *w, const struct exh_msg *m);
+const char *report_msg_or(struct report_writer *w, const struct exh_msg *m,
+    const char *english);
 /* Releases scratch memory and returns the first error (or EXH_OK). */
 int report_finish(struct report_writer *w);
 

@@ -368,6 +368,25 @@ report_size(uint64_t bytes, char buf[48])
 }
 
 const char *
+report_msg(struct report_writer *w, const struct exh_msg *m)
+{
+	if (w->rc != EXH_OK)
+		return NULL;
+	exh_buf_reset(&w->tmp);
+	if ((w->rc = exh_msg_render_tr(m, &w->tmp)) != EXH_OK)
+		return NULL;
+	return report_str(w->tmp.data);
+}
+
+const char *
+report_msg_or(struct report_writer *w, const struct exh_msg *m,
+    const char *english)
+{
+	return m != NULL && m->id != NULL ? report_msg(w, m) :
+	    report_str(english);
+}
+
+const char *
 report_str(const char *s)
 {
 	return (s == NULL || *s == '\0') ? "-" : s;

@@ -10,23 +10,13 @@
 int
 log_note(struct exh_scan_logs_result *res, const char *fmt, ...)
 {
-	struct exh_buf b = { 0 };
-	char **grown;
+	struct exh_msg m;
 	va_list ap;
-	int rc;
 
 	va_start(ap, fmt);
-	rc = exh_buf_vprintf(&b, fmt, ap);
+	exh_msg_vsetf(&m, fmt, ap);
 	va_end(ap);
-	grown = rc == EXH_OK ? realloc(res->notes, (res->nnotes + 1) *
-	    sizeof(*grown)) : NULL;
-	if (grown == NULL) {
-		exh_buf_free(&b);
-		return EXH_ENOMEM;
-	}
-	res->notes = grown;
-	res->notes[res->nnotes++] = exh_buf_take(&b);
-	return EXH_OK;
+	return exh_msgs_push(&res->notes, &res->nnotes, &m);
 }
 
 /* Keeps the first failure of the discovery; the walk goes on. */
@@ -158,9 +148,9 @@ walk_lettered(const struct exh_scan_logs_input *in, const char *dir,
 	if (on != NULL && !gone)
 		return EXH_OK;
 	if (site != NULL)
-		return log_note(l->res, "IIS site %s logs to %s, which %s",
-		    site, dir, gone ? "does not exist" :
-		    "is on no opened volume");
+		return log_note(l->res, gone ? "IIS site %s logs to %s, which "
+		    "does not exist" : "IIS site %s logs to %s, which is on no "
+		    "opened volume", site, dir);
 	if (gone)
 		return log_note(l->res, "no %s %s", what, dir);
 	return log_note(l->res, "%s %s is on no opened volume", what, dir);
