@@ -372,7 +372,7 @@ void exh_strvec_free(char **v, size_t n);
  * its position; a conversion naming no argument is copied as it is, so a
  * damaged translation shows, never crashes.  EXH_OK or EXH_ENOMEM.
  */
-#define EXH_MSG_ARGS 10
+#define EXH_MSG_ARGS 16
 #define EXH_MSG_TEXT 2048
 struct exh_msg {
 	const char *id;			/* NULL: no message */
