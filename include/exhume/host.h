@@ -79,6 +79,7 @@ struct exh_verdict {
 	char cu[32];		/* "CU19", "" when the build matches no CU */
 	char fixed_build[48];	/* fixing build for that CU, "" if none */
 	char reason[256];	/* why, in one phrase */
+	struct exh_msg why;	/* the same, for the report's language */
 };
 
 struct exh_update {
@@ -196,6 +197,7 @@ struct exh_family_verdict {
 	char *fixed_build;	/* fixing build for that CU, "" if none */
 	char *evidence;		/* which source gave which build; disagreements */
 	char *reason;
+	struct exh_msg why;	/* reason, for the report's language */
 	int64_t fix_installed_since;	/* FILETIME of the earliest fixing
 					   update's install, 0 if unknown */
 	bool still_vulnerable;	/* vulnerable with no fix installed */

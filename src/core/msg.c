@@ -122,15 +122,15 @@ format_one(const char *spec, const struct conv *c, va_list *ap, char *buf,
 }
 
 void
-exh_msg_vsetf(struct exh_msg *m, const char *id, va_list ap)
+exh_msg_vaddf(struct exh_msg *m, const char *id, va_list ap)
 {
-	size_t used = 0;
+	unsigned nargs = m->first[m->nparts];
 	const char *s;
 	va_list cp;
 
-	m->id = id;
-	m->nargs = 0;
-	m->text[0] = '\0';
+	if (m->nparts == EXH_MSG_PARTS)
+		return;
+	m->id[m->nparts] = id;
 	va_copy(cp, ap);
 	for (s = id; s != NULL && *s != '\0'; s++) {
 		struct conv c;
@@ -144,16 +144,29 @@ exh_msg_vsetf(struct exh_msg *m, const char *id, va_list ap)
 		c = parse_conv(s);
 		/* Unknown conversions (and %n) end the list: no guessing
 		 * at the type of what the caller passed. */
-		if (c.letter == 0 || m->nargs == EXH_MSG_ARGS)
+		if (c.letter == 0 || nargs == EXH_MSG_ARGS)
 			break;
-		m->arg[m->nargs++] = (unsigned short)used;
-		format_one(s, &c, &cp, m->text + used, sizeof(m->text) - used);
-		used += strlen(m->text + used);
-		if (used < sizeof(m->text) - 1)
-			used++;
+		m->arg[nargs++] = m->used;
+		format_one(s, &c, &cp, m->text + m->used,
+		    sizeof(m->text) - m->used);
+		m->used += (unsigned short)strlen(m->text + m->used);
+		if (m->used < sizeof(m->text) - 1)
+			m->used++;
 		s += c.len - 1;
 	}
 	va_end(cp);
+	m->first[++m->nparts] = (unsigned char)nargs;
+}
+
+void
+exh_msg_vsetf(struct exh_msg *m, const char *id, va_list ap)
+{
+	memset(m->id, 0, sizeof(m->id));
+	m->nparts = 0;
+	m->first[0] = 0;
+	m->used = 0;
+	m->text[0] = '\0';
+	exh_msg_vaddf(m, id, ap);
 }
 
 void
@@ -166,15 +179,32 @@ exh_msg_setf(struct exh_msg *m, const char *id, ...)
 	va_end(ap);
 }
 
-int
-exh_msg_render(const struct exh_msg *m, const char *fmt, struct exh_buf *out)
+void
+exh_msg_addf(struct exh_msg *m, const char *id, ...)
 {
-	unsigned next = 0;
+	va_list ap;
+
+	va_start(ap, id);
+	exh_msg_vaddf(m, id, ap);
+	va_end(ap);
+}
+
+bool
+exh_msg_empty(const struct exh_msg *m)
+{
+	return m == NULL || m->nparts == 0 || m->id[0] == NULL;
+}
+
+/* One part: fmt with the conversions replaced by the part's arguments. */
+static int
+render_part(const struct exh_msg *m, unsigned part, const char *fmt,
+    struct exh_buf *out)
+{
+	unsigned next = 0, nargs = m->first[part + 1] - m->first[part];
+	const unsigned short *arg = m->arg + m->first[part];
 	const char *s, *run;
 	int rc = EXH_OK;
 
-	if (fmt == NULL)
-		fmt = m->id != NULL ? m->id : "";
 	for (s = run = fmt; *s != '\0' && rc == EXH_OK; s++) {
 		struct conv c;
 		unsigned i;
@@ -189,8 +219,8 @@ exh_msg_render(const struct exh_msg *m, const char *fmt, struct exh_buf *out)
 		}
 		c = parse_conv(s);
 		i = c.pos > 0 ? c.pos - 1 : next++;
-		if (rc == EXH_OK && c.letter != 0 && i < m->nargs)
-			rc = exh_buf_puts(out, m->text + m->arg[i]);
+		if (rc == EXH_OK && c.letter != 0 && i < nargs)
+			rc = exh_buf_puts(out, m->text + arg[i]);
 		else if (rc == EXH_OK)
 			rc = exh_buf_append(out, s, c.len > 0 ? c.len : 1);
 		s += (c.len > 0 ? c.len : 1) - 1;
@@ -202,10 +232,18 @@ exh_msg_render(const struct exh_msg *m, const char *fmt, struct exh_buf *out)
 }
 
 int
-exh_msg_render_tr(const struct exh_msg *m, struct exh_buf *out)
+exh_msg_render(const struct exh_msg *m, bool translate, struct exh_buf *out)
 {
-	return exh_msg_render(m, m->id != NULL && *m->id != '\0' ?
-	    _(m->id) : NULL, out);
+	unsigned i;
+	int rc = exh_buf_append(out, "", 0);
+
+	for (i = 0; i < m->nparts && rc == EXH_OK; i++) {
+		const char *id = m->id[i] != NULL ? m->id[i] : "";
+
+		rc = render_part(m, i, translate && *id != '\0' ? _(id) : id,
+		    out);
+	}
+	return rc;
 }
 
 int

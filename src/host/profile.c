@@ -47,6 +47,7 @@ profile_new(void)
 		v->fixed_build = strdup("");
 		v->evidence = strdup("");
 		v->reason = strdup("not evaluated");
+		exh_msg_setf(&v->why, "not evaluated");
 		if (v->build == NULL || v->cu == NULL || v->fixed_build == NULL ||
 		    v->evidence == NULL || v->reason == NULL)
 			goto fail;

@@ -197,7 +197,7 @@ verdicts(struct report_writer *w, const struct exh_profile *p)
 		report_cell(w, report_str(v->cu));
 		report_cell(w, report_str(v->fixed_build));
 		report_cell(w, report_time(v->fix_installed_since, t));
-		report_cell(w, report_str(v->reason));
+		report_cell(w, report_msg_or(w, &v->why, v->reason));
 		report_cell(w, report_str(v->evidence));
 		report_row_end(w);
 	}

@@ -373,7 +373,7 @@ report_msg(struct report_writer *w, const struct exh_msg *m)
 	if (w->rc != EXH_OK)
 		return NULL;
 	exh_buf_reset(&w->tmp);
-	if ((w->rc = exh_msg_render_tr(m, &w->tmp)) != EXH_OK)
+	if ((w->rc = exh_msg_render(m, true, &w->tmp)) != EXH_OK)
 		return NULL;
 	return report_str(w->tmp.data);
 }
@@ -382,7 +382,7 @@ const char *
 report_msg_or(struct report_writer *w, const struct exh_msg *m,
     const char *english)
 {
-	return m != NULL && m->id != NULL ? report_msg(w, m) :
+	return !exh_msg_empty(m) ? report_msg(w, m) :
 	    report_str(english);
 }
 

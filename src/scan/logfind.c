@@ -131,13 +131,28 @@ volume_for(const struct exh_scan_logs_input *in, char letter)
 	return NULL;
 }
 
+/* The notes for a log folder that is missing or on no opened volume:
+ * whole sentences, so that each is one message id. */
+struct folder_notes {
+	const char *missing, *elsewhere;
+};
+static const struct folder_notes exchange_logs = {
+	N_("no Exchange log folder %s"),
+	N_("Exchange log folder %s is on no opened volume"),
+};
+static const struct folder_notes event_logs = {
+	N_("no event log folder %s"),
+	N_("event log folder %s is on no opened volume"),
+};
+
 /* Walks a folder named with its drive letter on the volume with that
  * letter.  A folder on no opened volume, or one that does not exist, is a
  * note: site names the IIS site whose folder it is, NULL for the Exchange
  * and event log folders (what). */
 static int
 walk_lettered(const struct exh_scan_logs_input *in, const char *dir,
-    int hint, const char *what, const char *site, struct log_list *l)
+    int hint, const struct folder_notes *what, const char *site,
+    struct log_list *l)
 {
 	struct exh_volume *on;
 	bool gone;
@@ -151,9 +166,11 @@ walk_lettered(const struct exh_scan_logs_input *in, const char *dir,
 		return log_note(l->res, gone ? "IIS site %s logs to %s, which "
 		    "does not exist" : "IIS site %s logs to %s, which is on no "
 		    "opened volume", site, dir);
-	if (gone)
-		return log_note(l->res, "no %s %s", what, dir);
-	return log_note(l->res, "%s %s is on no opened volume", what, dir);
+	/* Ids from the table above, each with one %s. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	return log_note(l->res, gone ? what->missing : what->elsewhere, dir);
+#pragma GCC diagnostic pop
 }
 
 /* True when a site's log folder and d contain one another: it is read
@@ -231,13 +248,13 @@ log_find(const struct exh_scan_logs_input *in, struct log_list *l,
 			return exh_err_set(err, EXH_EUSAGE, 0, "logs: "
 			    "Exchange folder path too long");
 		rc = walk_lettered(in, root, EXH_LOG_UNKNOWN,
-		    "Exchange log folder", NULL, l);
+		    &exchange_logs, NULL, l);
 	}
 	if (rc == EXH_OK)
 		rc = walk_iis_logs(in, l);
 	if (rc == EXH_OK && in->event_log_dir != NULL)
 		rc = walk_lettered(in, in->event_log_dir, EXH_LOG_UNKNOWN,
-		    "event log folder", NULL, l);
+		    &event_logs, NULL, l);
 	else if (rc == EXH_OK && in->vol != NULL) {
 		/* A letter and a literal: root[4096] holds it by
 		 * construction. */
@@ -245,7 +262,7 @@ log_find(const struct exh_scan_logs_input *in, struct log_list *l,
 		    "%c:\\Windows\\System32\\winevt\\Logs",
 		    exh_volume_info(in->vol)->letter);
 		rc = walk_lettered(in, root, EXH_LOG_UNKNOWN,
-		    "event log folder", NULL, l);
+		    &event_logs, NULL, l);
 	}
 	if (rc != EXH_OK)
 		return exh_err_set(err, rc, 0, "logs: out of memory");

@@ -55,7 +55,7 @@ triage_note_msg(struct exh_triage *t, const struct exh_msg *m)
 {
 	struct exh_buf text = { 0 };
 
-	if (exh_msg_render(m, NULL, &text) != EXH_OK)
+	if (exh_msg_render(m, false, &text) != EXH_OK)
 		t->notes_lost++;
 	else
 		keep_note(t, text.data, m);
