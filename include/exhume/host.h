@@ -109,6 +109,7 @@ struct exh_support_state {
 				   "out of support (ESU)", "unknown" */
 	char ended[16];		/* day support ended, "" */
 	char reason[512];	/* one sentence for the responder */
+	struct exh_msg why;	/* the same, for the report's language */
 };
 
 /* The verdict for one CVE.  The const strings point into the table and
@@ -132,6 +133,7 @@ struct exh_cve_verdict {
 	int64_t fix_installed;	/* FILETIME the fix reached the disk (an
 				   installed update of this CU), 0 unknown */
 	char reason[384];
+	struct exh_msg why;	/* the same, for the report's language */
 };
 
 struct exh_iis_binding {

@@ -46,6 +46,26 @@ host_set_str(char **field, const char *s)
 	return EXH_OK;
 }
 
+void
+host_reason(char *buf, size_t len, struct exh_msg *m, bool append,
+    const char *fmt, ...)
+{
+	size_t used = append ? strnlen(buf, len) : 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (append)
+		exh_msg_vaddf(m, fmt, ap);
+	else
+		exh_msg_vsetf(m, fmt, ap);
+	va_end(ap);
+	if (used >= len)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
 static char
 system_drive(const struct exh_profile *p)
 {

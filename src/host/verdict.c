@@ -237,7 +237,7 @@ cu_level_only(const struct exh_profile *p, const char *build,
 	    p->nupdates);
 	cv->verdict = t != 0 ? EXH_VERDICT_FIXED : EXH_VERDICT_UNKNOWN;
 	cv->fix_installed = t;
-	(void)snprintf(cv->reason, sizeof(cv->reason), t != 0 ?
+	host_reason(cv->reason, sizeof(cv->reason), &cv->why, false, t != 0 ?
 	    "ExSetup.exe unreadable; the registry gives the CU, and an update "
 	    "at or above the fixing build %s (%s) is recorded as installed" :
 	    "ExSetup.exe unreadable; the registry gives the CU only and no "
@@ -271,8 +271,9 @@ per_cve(struct exh_profile *p, const char *build)
 		(void)exh_cvemap_verdict(p->cvemap, build, i, cv);
 		if (disagree && cv->verdict != EXH_VERDICT_NOT_AFFECTED) {
 			cv->verdict = EXH_VERDICT_UNKNOWN;
-			(void)snprintf(cv->reason, sizeof(cv->reason),
-			    "ExSetup.exe and the registry name different CUs");
+			host_reason(cv->reason, sizeof(cv->reason), &cv->why,
+			    false, "ExSetup.exe and the registry name "
+			    "different CUs");
 		} else if (p->exsetup_build[0] == '\0')
 			cu_level_only(p, build, cv);
 		if (cv->verdict == EXH_VERDICT_FIXED && cv->fix_installed == 0)

@@ -47,6 +47,7 @@ struct report_writer {
 	struct exh_buf *out;		/* sink->buf */
 	struct exh_sink *sink;		/* handed on in bounded pieces */
 	struct exh_buf tmp;		/* formatting scratch */
+	struct exh_buf msg;		/* report_msg's scratch */
 	int cell;			/* cells written in the current row */
 };
 
@@ -60,9 +61,10 @@ void report_init(struct report_writer *w, bool html, struct exh_sink *sink);
 const char *report_fmt(struct report_writer *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /*
- * A message in the report's language, in the scratch buffer as
- * report_fmt; report_msg_or shows english (report_str) when m holds no
- * message.  Arguments are inserted raw: the writer escapes the whole.
+ * A message in the report's language, valid until the next report_msg
+ * (a scratch of its own, so it can be an argument of report_fmt);
+ * report_msg_or shows english (report_str) when m holds no message.
+ * Arguments are inserted raw: the writer escapes the whole.
  */
 const char *report_msg(struct report_writer *w, const struct exh_msg *m);
 const char *report_msg_or(struct report_writer *w, const struct exh_msg *m,

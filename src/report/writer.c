@@ -49,6 +49,7 @@ int
 report_finish(struct report_writer *w)
 {
 	exh_buf_free(&w->tmp);
+	exh_buf_free(&w->msg);
 	if (w->rc == EXH_OK)
 		w->rc = exh_sink_flush(w->sink, true);
 	return w->rc;
@@ -372,10 +373,10 @@ report_msg(struct report_writer *w, const struct exh_msg *m)
 {
 	if (w->rc != EXH_OK)
 		return NULL;
-	exh_buf_reset(&w->tmp);
-	if ((w->rc = exh_msg_render(m, true, &w->tmp)) != EXH_OK)
+	exh_buf_reset(&w->msg);
+	if ((w->rc = exh_msg_render(m, true, &w->msg)) != EXH_OK)
 		return NULL;
-	return report_str(w->tmp.data);
+	return report_str(w->msg.data);
 }
 
 const char *
