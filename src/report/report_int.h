@@ -69,6 +69,12 @@ const char *report_fmt(struct report_writer *w, const char *fmt, ...)
 const char *report_msg(struct report_writer *w, const struct exh_msg *m);
 const char *report_msg_or(struct report_writer *w, const struct exh_msg *m,
     const char *english);
+/*
+ * Text a library or a lower layer gave (a skip's detail): in a translated
+ * report framed as "library message: ..." in the report's language (the
+ * legend under the run notes explains it), in English as it is.
+ */
+const char *report_quoted(struct report_writer *w, const char *s);
 /* Releases scratch memory and returns the first error (or EXH_OK). */
 int report_finish(struct report_writer *w);
 

@@ -388,6 +388,18 @@ report_msg_or(struct report_writer *w, const struct exh_msg *m,
 }
 
 const char *
+report_quoted(struct report_writer *w, const char *s)
+{
+	static const char frame[] = N_("library message: %s");
+	struct exh_msg m;
+
+	if (s == NULL || *s == '\0' || _(frame) == frame)
+		return report_str(s);
+	exh_msg_setf(&m, frame, s);
+	return report_msg(w, &m);
+}
+
+const char *
 report_str(const char *s)
 {
 	return (s == NULL || *s == '\0') ? "-" : s;

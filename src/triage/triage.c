@@ -196,6 +196,27 @@ add_failed(struct exh_triage *t, struct exh_source *src, int part,
 	return EXH_OK;
 }
 
+/* One whole sentence per case, so that each is one message id. */
+static void
+not_examined(struct exh_triage *t, struct exh_source *src,
+    const struct exh_partition *p)
+{
+	const char *path = exh_source_path(src);
+
+	if (p->fs_type[0] != '\0' && p->note[0] != '\0')
+		triage_note(t, "%s: partition %d (%s): not examined: %s", path,
+		    p->number, p->fs_type, p->note);
+	else if (p->fs_type[0] != '\0')
+		triage_note(t, "%s: partition %d (%s): not examined", path,
+		    p->number, p->fs_type);
+	else if (p->note[0] != '\0')
+		triage_note(t, "%s: partition %d (unknown): not examined: %s",
+		    path, p->number, p->note);
+	else
+		triage_note(t, "%s: partition %d (unknown): not examined", path,
+		    p->number);
+}
+
 static int
 open_source_volumes(struct exh_triage *t, struct exh_source *src)
 {
@@ -208,10 +229,7 @@ open_source_volumes(struct exh_triage *t, struct exh_source *src)
 
 		if (p->fs != EXH_FS_NTFS) {
 			/* BitLocker, FAT, unknown: on the record, not silent. */
-			triage_note(t, "%s: partition %d (%s): not examined%s%s",
-			    exh_source_path(src), p->number, p->fs_type[0] ?
-			    p->fs_type : "unknown", p->note[0] ? ": " : "",
-			    p->note);
+			not_examined(t, src, p);
 			continue;
 		}
 		if (exh_volume_open(src, p->number, &vol, &err) != EXH_OK) {
