@@ -281,6 +281,8 @@ struct exh_profile {
 
 	char **notes;
 	size_t nnotes;
+	struct exh_msg *note_msgs;	/* the same nnotes notes, for the
+					   report's language */
 
 	struct exh_builds *builds;	/* owned; for recomputing verdicts */
 };

@@ -119,6 +119,7 @@ exh_profile_free(struct exh_profile *p)
 		free(p->verdicts[f].reason);
 	}
 	exh_strvec_free(p->notes, p->nnotes);
+	exh_msgs_free(p->note_msgs);
 	exh_builds_free(p->builds);
 	free(p->cves);
 	exh_cvemap_free(p->cvemap);

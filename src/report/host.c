@@ -587,6 +587,8 @@ report_host(struct report_writer *w, const struct exh_profile *p)
 	report_heading(w, 3, _("Profile notes"));
 	report_list_begin(w);
 	for (i = 0; i < p->nnotes; i++)
-		report_item(w, REPORT_NORMAL, report_str(p->notes[i]));
+		report_item(w, REPORT_NORMAL, p->note_msgs != NULL ?
+		    report_msg_or(w, &p->note_msgs[i], p->notes[i]) :
+		    report_str(p->notes[i]));
 	report_list_end(w);
 }
