@@ -355,6 +355,55 @@ int exh_strvec_vpushf(char ***v, size_t *n, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
 void exh_strvec_free(char **v, size_t n);
 
+/*
+ * A message kept apart from its language: each part's id is an English
+ * msgid (a printf format, static, the catalog's key) and the arguments are
+ * kept formatted one by one.  Attacker-reachable text (paths, names,
+ * library messages) stays an argument and is never part of an id.  A
+ * sentence built in steps ("<verdict>; <remark>") is up to EXH_MSG_PARTS
+ * parts, each translated on its own and joined as they are.  Machine
+ * output (JSON) uses the English rendering, the report renders the
+ * translated ids with the same arguments, so --lang changes only the
+ * report.  A value type: copy it, nothing to free; arguments beyond
+ * EXH_MSG_TEXT bytes in all are cut (display text).
+ *
+ * exh_msg_setf starts the message, exh_msg_addf appends a part (one more
+ * than EXH_MSG_PARTS is dropped).  Conversions: d i u x X o c s p e f g a
+ * (with flags, width, precision, * and the length modifiers); %n and
+ * unknown ones end the argument list.  exh_msg_render writes each part
+ * (translated with gettext when translate) with "%s", "%N$s" or any
+ * conversion replaced by the argument it stands for, in order or by
+ * position; a conversion naming no argument is copied as it is, so a
+ * damaged translation shows, never crashes.  EXH_OK or EXH_ENOMEM.
+ */
+#define EXH_MSG_ARGS 16
+#define EXH_MSG_PARTS 4
+#define EXH_MSG_TEXT 2048
+struct exh_msg {
+	const char *id[EXH_MSG_PARTS];	/* id[0] NULL: no message */
+	unsigned nparts;
+	unsigned char first[EXH_MSG_PARTS + 1]; /* part i: args first[i].. */
+	unsigned short arg[EXH_MSG_ARGS]; /* offsets into text */
+	unsigned short used;		/* bytes of text taken */
+	char text[EXH_MSG_TEXT];
+};
+void exh_msg_setf(struct exh_msg *m, const char *id, ...)
+    __attribute__((format(printf, 2, 3)));
+void exh_msg_vsetf(struct exh_msg *m, const char *id, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+void exh_msg_addf(struct exh_msg *m, const char *id, ...)
+    __attribute__((format(printf, 2, 3)));
+void exh_msg_vaddf(struct exh_msg *m, const char *id, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+bool exh_msg_empty(const struct exh_msg *m);
+int exh_msg_render(const struct exh_msg *m, bool translate,
+    struct exh_buf *out);
+
+/* An owned list of messages (run notes); push keeps the list unchanged
+ * on failure (EXH_ENOMEM); free accepts NULL. */
+int exh_msgs_push(struct exh_msg **v, size_t *n, const struct exh_msg *m);
+void exh_msgs_free(struct exh_msg *v);
+
 /* Case-insensitive ASCII helpers (Windows paths compare this way). */
 bool exh_ascii_iequal(const char *a, const char *b);
 bool exh_ascii_istarts(const char *s, const char *prefix);

@@ -79,6 +79,7 @@ struct exh_verdict {
 	char cu[32];		/* "CU19", "" when the build matches no CU */
 	char fixed_build[48];	/* fixing build for that CU, "" if none */
 	char reason[256];	/* why, in one phrase */
+	struct exh_msg why;	/* the same, for the report's language */
 };
 
 struct exh_update {
@@ -108,6 +109,7 @@ struct exh_support_state {
 				   "out of support (ESU)", "unknown" */
 	char ended[16];		/* day support ended, "" */
 	char reason[512];	/* one sentence for the responder */
+	struct exh_msg why;	/* the same, for the report's language */
 };
 
 /* The verdict for one CVE.  The const strings point into the table and
@@ -131,6 +133,7 @@ struct exh_cve_verdict {
 	int64_t fix_installed;	/* FILETIME the fix reached the disk (an
 				   installed update of this CU), 0 unknown */
 	char reason[384];
+	struct exh_msg why;	/* the same, for the report's language */
 };
 
 struct exh_iis_binding {
@@ -196,6 +199,7 @@ struct exh_family_verdict {
 	char *fixed_build;	/* fixing build for that CU, "" if none */
 	char *evidence;		/* which source gave which build; disagreements */
 	char *reason;
+	struct exh_msg why;	/* reason, for the report's language */
 	int64_t fix_installed_since;	/* FILETIME of the earliest fixing
 					   update's install, 0 if unknown */
 	bool still_vulnerable;	/* vulnerable with no fix installed */
@@ -277,6 +281,8 @@ struct exh_profile {
 
 	char **notes;
 	size_t nnotes;
+	struct exh_msg *note_msgs;	/* the same nnotes notes, for the
+					   report's language */
 
 	struct exh_builds *builds;	/* owned; for recomputing verdicts */
 };

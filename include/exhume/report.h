@@ -108,6 +108,9 @@ struct exh_report_input {
 	const char *nothing_examined;	/* no volume contributed: why; NULL */
 	const char *const *run_notes;	/* fall-backs and problems, in order */
 	size_t nrun_notes;
+	/* The same notes as messages (nrun_notes of them) for the report's
+	 * language; NULL: the report shows run_notes as they are. */
+	const struct exh_msg *run_msgs;
 	const char *firmware_notes;	/* when booted from the stick */
 	const struct exh_report_collected *collected;
 	size_t ncollected;

@@ -261,7 +261,7 @@ struct exh_scan_logs_result {
 	struct exh_update_event *updates;	/* MsiInstaller records, in
 						   file order */
 	size_t nupdates;
-	char **notes;			/* run notes, in order (raw) */
+	struct exh_msg *notes;		/* run notes, in order */
 	size_t nnotes;
 	uint64_t logs_in_live;		/* with in->live: logs not read, as
 					   the live volume holds their lines */
@@ -374,7 +374,7 @@ void exh_scope_free(char **roots, size_t nroots);
  */
 int exh_scan_coverage_gaps(const struct exh_profile *p,
     const struct exh_log_coverage *cov, size_t ncov, const char *exposure_tsv,
-    struct exh_findings *out, char ***notes, size_t *nnotes,
+    struct exh_findings *out, struct exh_msg **notes, size_t *nnotes,
     struct exh_err *err);
 
 #endif /* EXHUME_SCAN_H */

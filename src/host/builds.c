@@ -1,5 +1,6 @@
 /* The Exchange build table (rules/exchange-builds.tsv) and the per-family patch verdict. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -322,6 +323,27 @@ judge(const unsigned v[4], const struct fix *f)
 	return EXH_VERDICT_VULNERABLE;
 }
 
+/*
+ * The verdict's reason as display text (cut to fit, as every phrase here
+ * is sized for it) and as a message for the report's language.
+ */
+static void
+verdict_reason(struct exh_verdict *out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+verdict_reason(struct exh_verdict *out, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	exh_msg_vsetf(&out->why, fmt, ap);
+	va_end(ap);
+	va_start(ap, fmt);
+	(void)vsnprintf(out->reason, sizeof(out->reason), fmt, ap);
+	va_end(ap);
+}
+
 int
 exh_builds_verdict(const struct exh_builds *b, const char *build, int family,
     struct exh_verdict *out)
@@ -339,8 +361,7 @@ exh_builds_verdict(const struct exh_builds *b, const char *build, int family,
 	out->verdict = EXH_VERDICT_UNKNOWN;
 	if (host_parse_build(build, v) != 0) {
 		/* A literal shorter than reason. */
-		snprintf(out->reason, sizeof(out->reason),
-		    "no usable build number");
+		verdict_reason(out, "no usable build number");
 		return EXH_EUSAGE;
 	}
 	version = version_of(v);
@@ -371,18 +392,19 @@ exh_builds_verdict(const struct exh_builds *b, const char *build, int family,
 			goto too_long;
 	}
 	if (version == 0) {
-		snprintf(out->reason, sizeof(out->reason),
-		    "build %s is not Exchange 2010 SP3, 2013, 2016 or 2019",
-		    build);
+		verdict_reason(out, "build %s is not Exchange 2010 SP3, 2013, "
+		    "2016 or 2019", build);
 		return EXH_OK;
 	}
 	if (newest == NULL) {
 		out->verdict = any_na ? EXH_VERDICT_NOT_AFFECTED :
 		    EXH_VERDICT_UNKNOWN;
-		snprintf(out->reason, sizeof(out->reason), any_na ?
-		    "%s does not affect Exchange %d" :
-		    "the build table has no %s fix for Exchange %d",
-		    exh_family_name(family), version);
+		if (any_na)
+			verdict_reason(out, "%s does not affect Exchange %d",
+			    exh_family_name(family), version);
+		else
+			verdict_reason(out, "the build table has no %s fix for "
+			    "Exchange %d", exh_family_name(family), version);
 		return EXH_OK;
 	}
 	/* Newer than the newest fixed CU's fix: contains the fix. */
@@ -390,38 +412,36 @@ exh_builds_verdict(const struct exh_builds *b, const char *build, int family,
 		out->verdict = EXH_VERDICT_FIXED;
 		if (!fmt_fix(fix, sizeof(fix), &newest->fix[family]))
 			goto too_long;
-		snprintf(out->reason, sizeof(out->reason),
-		    "build %s is at or above %s (%s)", build, fix, newest->cu);
+		verdict_reason(out, "build %s is at or above %s (%s)", build,
+		    fix, newest->cu);
 		return EXH_OK;
 	}
 	if (own == NULL) {
 		out->verdict = EXH_VERDICT_VULNERABLE;
-		snprintf(out->reason, sizeof(out->reason),
-		    "build %s belongs to no CU that received the %s fix",
-		    build, exh_family_name(family));
+		verdict_reason(out, "build %s belongs to no CU that received "
+		    "the %s fix", build, exh_family_name(family));
 		return EXH_OK;
 	}
 	if (own->fix[family].kind != FIX_BUILD) {
 		out->verdict = EXH_VERDICT_VULNERABLE;
-		snprintf(out->reason, sizeof(out->reason),
-		    "%s never received the %s fix; upgrade the CU", own->cu,
-		    exh_family_name(family));
+		verdict_reason(out, "%s never received the %s fix; upgrade "
+		    "the CU", own->cu, exh_family_name(family));
 		return EXH_OK;
 	}
 	out->verdict = judge(v, &own->fix[family]);
 	if (out->verdict == EXH_VERDICT_UNKNOWN)
-		snprintf(out->reason, sizeof(out->reason),
-		    "sources disagree on the fixing build of %s (%s); build %s "
-		    "lies between", own->cu, out->fixed_build, build);
+		verdict_reason(out, "sources disagree on the fixing build of "
+		    "%s (%s); build %s lies between", own->cu, out->fixed_build,
+		    build);
+	else if (out->verdict == EXH_VERDICT_FIXED)
+		verdict_reason(out, "build %s is at or above %s fixing build %s",
+		    build, own->cu, out->fixed_build);
 	else
-		snprintf(out->reason, sizeof(out->reason),
-		    "build %s is %s %s fixing build %s", build,
-		    out->verdict == EXH_VERDICT_FIXED ? "at or above" : "below",
-		    own->cu, out->fixed_build);
+		verdict_reason(out, "build %s is below %s fixing build %s",
+		    build, own->cu, out->fixed_build);
 	return EXH_OK;
 too_long:
 	out->verdict = EXH_VERDICT_UNKNOWN;
-	(void)snprintf(out->reason, sizeof(out->reason),
-	    "build table entry too long");	/* a literal: fits */
+	verdict_reason(out, "build table entry too long");	/* a literal: fits */
 	return EXH_EUSAGE;
 }

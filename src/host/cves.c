@@ -7,6 +7,12 @@
 #include "exhume/host.h"
 #include "host_int.h"
 
+/* out->reason as display text and as a message (host_reason). */
+#define REASON(...) host_reason(out->reason, sizeof(out->reason), \
+    &out->why, false, __VA_ARGS__)
+#define MORE(...) host_reason(out->reason, sizeof(out->reason), \
+    &out->why, true, __VA_ARGS__)
+
 #define NVER	5	/* 2010, 2013, 2016, 2019, SE */
 #define SE	4
 
@@ -377,22 +383,20 @@ exh_cvemap_support(const struct exh_cvemap *m, const char *build,
 	const struct rel *cu, *ex, *last;
 	const struct sup *s;
 	unsigned v[4];
-	int ver, n;
+	int ver;
 	bool esu;
-	char tail[200];
 
 	if (out == NULL)
 		return EXH_EUSAGE;
 	memset(out, 0, sizeof(*out));
 	(void)copy(out->state, sizeof(out->state), "unknown");
 	if (m == NULL || host_parse_build(build, v) != 0) {
-		(void)copy(out->reason, sizeof(out->reason),
-		    "no usable build number");
+		REASON("no usable build number");
 		return EXH_EUSAGE;
 	}
 	if ((ver = ver_of_build(v)) < 0) {
-		(void)snprintf(out->reason, sizeof(out->reason), "build %u.%u.%u.%u "
-		    "is not Exchange 2010 SP3 to SE", v[0], v[1], v[2], v[3]);
+		REASON("build %u.%u.%u.%u is not Exchange 2010 SP3 to SE",
+		    v[0], v[1], v[2], v[3]);
 		return EXH_OK;
 	}
 	s = &m->sups[ver];
@@ -423,35 +427,38 @@ exh_cvemap_support(const struct exh_cvemap *m, const char *build,
 	else
 		(void)copy(out->state, sizeof(out->state), esu ?
 		    "out of support (ESU)" : "out of support");
-	tail[0] = '\0';
-	if (ex == NULL && last != NULL && host_build_cmp(v, last->b) > 0)
-		(void)snprintf(tail, sizeof(tail), "; build newer than the "
-		    "newest of %s the table knows (%s %s): knowledge as of %s "
-		    "may be out of date", out->cu, last->update[0] != '\0' ?
-		    last->update : "base", ver_names[ver], m->as_of);
-	else if (ex == NULL)
-		(void)snprintf(tail, sizeof(tail), "; revision not in the "
-		    "table (judged by comparing builds)");
 	if (!s->set)
-		n = snprintf(out->reason, sizeof(out->reason), "%s: no support "
-		    "data%s", out->product, tail);
+		REASON("%s: no support data", out->product);
 	else if (s->ended[0] == '\0')
-		n = snprintf(out->reason, sizeof(out->reason), "%s %s: %s (%s)%s",
-		    out->product, out->cu, s->state, s->note, tail);
+		REASON("%s %s: %s (%s)", out->product, out->cu, s->state,
+		    s->note);
+	else if (esu && ex != NULL && ex->released[0] != '\0')
+		REASON("%s %s: out of support since %s; %s is an extended "
+		    "security update (ESU, %s), so the organisation is enrolled "
+		    "in ESU", out->product, out->cu, s->ended, ex->update,
+		    ex->released);
+	else if (esu && ex != NULL)
+		REASON("%s %s: out of support since %s; %s is an extended "
+		    "security update (ESU, release date unknown), so the "
+		    "organisation is enrolled in ESU", out->product, out->cu,
+		    s->ended, ex->update);
 	else if (esu)
-		n = snprintf(out->reason, sizeof(out->reason), "%s %s: out of "
-		    "support since %s; %s is an extended security update "
-		    "(ESU, %s), so the organisation is enrolled in ESU%s",
-		    out->product, out->cu, s->ended, ex != NULL ? ex->update :
-		    "this build", ex != NULL && ex->released[0] != '\0' ?
-		    ex->released : "release date unknown", tail);
+		REASON("%s %s: out of support since %s; this build is an "
+		    "extended security update (ESU, release date unknown), so "
+		    "the organisation is enrolled in ESU", out->product,
+		    out->cu, s->ended);
 	else
-		n = snprintf(out->reason, sizeof(out->reason), "%s %s: out of "
-		    "support since %s (last public update %s); no security "
-		    "updates for this build after that%s", out->product,
-		    out->cu, s->ended, s->last_public, tail);
-	if (n < 0 || (size_t)n >= sizeof(out->reason))
-		out->reason[sizeof(out->reason) - 1] = '\0';	/* display text */
+		REASON("%s %s: out of support since %s (last public update "
+		    "%s); no security updates for this build after that",
+		    out->product, out->cu, s->ended, s->last_public);
+	if (ex == NULL && last != NULL && host_build_cmp(v, last->b) > 0)
+		MORE("; build newer than the newest of %s the table knows "
+		    "(%s %s): knowledge as of %s may be out of date", out->cu,
+		    last->update[0] != '\0' ? last->update : "base",
+		    ver_names[ver], m->as_of);
+	else if (ex == NULL)
+		MORE("; revision not in the table (judged by comparing "
+		    "builds)");
 	return EXH_OK;
 }
 
@@ -498,35 +505,39 @@ judge(const struct exh_cvemap *m, const struct cve *c, const unsigned v[4],
 	(void)copy(out->fix_released, sizeof(out->fix_released), first);
 	if (newest == NULL) {
 		out->verdict = EXH_VERDICT_UNKNOWN;
-		(void)snprintf(out->reason, sizeof(out->reason), "the table has "
-		    "no Exchange %s build with %s", ver_names[ver],
-		    c->fixed_by);
+		REASON("the table has no Exchange %s build with %s",
+		    ver_names[ver], c->fixed_by);
 		return;
 	}
 	if (host_build_cmp(v, newest->b) >= 0) {
 		set_fix(out, mine != NULL ? mine : newest);
 		out->verdict = EXH_VERDICT_FIXED;
-		(void)snprintf(out->reason, sizeof(out->reason), "at or above "
-		    "%s (%s %s)", out->fix_build, mine != NULL ? mine->cu :
-		    newest->cu, out->fix_update);
+		REASON("at or above %s (%s %s)", out->fix_build, mine != NULL ?
+		    mine->cu : newest->cu, out->fix_update);
 		return;
 	}
 	if (mine != NULL) {
 		set_fix(out, mine);
 		out->verdict = host_build_cmp(v, mine->b) >= 0 ?
 		    EXH_VERDICT_FIXED : EXH_VERDICT_VULNERABLE;
-		(void)snprintf(out->reason, sizeof(out->reason), "%s %s's fixing "
-		    "build %s (%s)", out->verdict == EXH_VERDICT_FIXED ?
-		    "at or above" : "below", mine->cu, out->fix_build,
-		    out->fix_update);
+		if (out->verdict == EXH_VERDICT_FIXED)
+			REASON("at or above %s's fixing build %s (%s)",
+			    mine->cu, out->fix_build, out->fix_update);
+		else
+			REASON("below %s's fixing build %s (%s)", mine->cu,
+			    out->fix_build, out->fix_update);
 		return;
 	}
 	set_fix(out, newest);
 	out->verdict = EXH_VERDICT_VULNERABLE;
-	(void)snprintf(out->reason, sizeof(out->reason), "%s never received "
-	    "the fix (%s); the newest CU with it, %s, has it from %s",
-	    cu != NULL ? cu->cu : "this CU", c->fixed_by, newest->cu,
-	    out->fix_build);
+	if (cu != NULL)
+		REASON("%s never received the fix (%s); the newest CU with it, "
+		    "%s, has it from %s", cu->cu, c->fixed_by, newest->cu,
+		    out->fix_build);
+	else
+		REASON("this CU never received the fix (%s); the newest CU "
+		    "with it, %s, has it from %s", c->fixed_by, newest->cu,
+		    out->fix_build);
 }
 
 int
@@ -537,7 +548,6 @@ exh_cvemap_verdict(const struct exh_cvemap *m, const char *build, size_t i,
 	const struct sup *s;
 	unsigned v[4];
 	int ver;
-	size_t len;
 
 	if (m == NULL || out == NULL || i >= m->ncves)
 		return EXH_EUSAGE;
@@ -554,20 +564,18 @@ exh_cvemap_verdict(const struct exh_cvemap *m, const char *build, size_t i,
 	out->note = c->note;
 	out->verdict = EXH_VERDICT_UNKNOWN;
 	if (host_parse_build(build, v) != 0) {
-		(void)copy(out->reason, sizeof(out->reason),
-		    "no usable build number");
+		REASON("no usable build number");
 		return EXH_EUSAGE;
 	}
 	if ((ver = ver_of_build(v)) < 0) {
-		(void)copy(out->reason, sizeof(out->reason),
-		    "not a build of Exchange 2010 SP3 to SE");
+		REASON("not a build of Exchange 2010 SP3 to SE");
 		return EXH_OK;
 	}
 	s = &m->sups[ver];
 	if (in_list(c->not_affected, ver_names[ver])) {
 		out->verdict = EXH_VERDICT_NOT_AFFECTED;
-		(void)snprintf(out->reason, sizeof(out->reason), "Microsoft lists "
-		    "Exchange %s as not affected", ver_names[ver]);
+		REASON("Microsoft lists Exchange %s as not affected",
+		    ver_names[ver]);
 		return EXH_OK;
 	}
 	if (!in_list(c->products, ver_names[ver])) {
@@ -575,37 +583,35 @@ exh_cvemap_verdict(const struct exh_cvemap *m, const char *build, size_t i,
 
 		if (rel[0] != '\0' && strcmp(rel, c->published) > 0) {
 			out->verdict = EXH_VERDICT_NOT_AFFECTED;
-			(void)snprintf(out->reason, sizeof(out->reason), "Exchange "
-			    "%s was first released %s, after this CVE (%s), "
-			    "and contains its fix", ver_names[ver], rel,
-			    c->published);
+			REASON("Exchange %s was first released %s, after this "
+			    "CVE (%s), and contains its fix", ver_names[ver],
+			    rel, c->published);
 		} else if (s->set && s->ended[0] != '\0' &&
 		    strcmp(c->published, s->ended) > 0) {
 			out->not_assessed = true;
-			(void)snprintf(out->reason, sizeof(out->reason), "not "
-			    "assessed: published %s, after Exchange %s left "
-			    "support (%s); Microsoft no longer evaluates it",
-			    c->published, ver_names[ver], s->ended);
+			REASON("not assessed: published %s, after Exchange %s "
+			    "left support (%s); Microsoft no longer evaluates "
+			    "it", c->published, ver_names[ver], s->ended);
 		} else {
 			out->verdict = EXH_VERDICT_NOT_AFFECTED;
-			(void)snprintf(out->reason, sizeof(out->reason), "Microsoft "
-			    "does not list Exchange %s as affected",
-			    ver_names[ver]);
+			REASON("Microsoft does not list Exchange %s as "
+			    "affected", ver_names[ver]);
 		}
 		return EXH_OK;
 	}
 	if (c->fixed_by[0] == '\0') {
-		(void)snprintf(out->reason, sizeof(out->reason), "no Exchange "
-		    "update fixes it; protection depends on %s", c->depends);
+		REASON("no Exchange update fixes it; protection depends on %s",
+		    c->depends);
 		return EXH_OK;
 	}
 	judge(m, c, v, ver, out);
 	if (out->verdict == EXH_VERDICT_FIXED && c->depends[0] != '\0') {
-		len = strlen(out->reason);
-		(void)snprintf(out->reason + len, sizeof(out->reason) - len,
-		    "; protection also needs %s%s", c->depends,
-		    strncmp(c->depends, "org:", 4) == 0 ? " (not on the disk)" :
-		    " (not examined)");
+		if (strncmp(c->depends, "org:", 4) == 0)
+			MORE("; protection also needs %s (not on the disk)",
+			    c->depends);
+		else
+			MORE("; protection also needs %s (not examined)",
+			    c->depends);
 	}
 	return EXH_OK;
 }

@@ -21,6 +21,12 @@ int host_note(struct exh_profile *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 char *host_strdup(const char *s);
 int host_set_str(char **field, const char *s);
+/*
+ * A reason as display text in buf (len bytes, cut to fit) and as a
+ * message for the report's language; append adds a phrase to both.
+ */
+void host_reason(char *buf, size_t len, struct exh_msg *m, bool append,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Opens hive bytes held in memory (hive.c); NULL with err set:
  * "not examined: ..." or "corrupt: ...". */

@@ -47,6 +47,7 @@ profile_new(void)
 		v->fixed_build = strdup("");
 		v->evidence = strdup("");
 		v->reason = strdup("not evaluated");
+		exh_msg_setf(&v->why, "not evaluated");
 		if (v->build == NULL || v->cu == NULL || v->fixed_build == NULL ||
 		    v->evidence == NULL || v->reason == NULL)
 			goto fail;
@@ -118,6 +119,7 @@ exh_profile_free(struct exh_profile *p)
 		free(p->verdicts[f].reason);
 	}
 	exh_strvec_free(p->notes, p->nnotes);
+	exh_msgs_free(p->note_msgs);
 	exh_builds_free(p->builds);
 	free(p->cves);
 	exh_cvemap_free(p->cvemap);

@@ -19,16 +19,26 @@ int
 host_note(struct exh_profile *p, const char *fmt, ...)
 {
 	struct exh_buf b = { 0 };
+	struct exh_msg m;
+	size_t n;
 	va_list ap;
 	int rc;
 
 	if (p->nnotes >= MAX_NOTES)
 		return EXH_OK;
 	va_start(ap, fmt);
+	exh_msg_vsetf(&m, fmt, ap);
+	va_end(ap);
+	va_start(ap, fmt);
 	rc = exh_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
+	/* The two lists stay parallel: both notes or neither. */
+	n = p->nnotes;
 	if (rc == EXH_OK)
-		rc = exh_strvec_push(&p->notes, &p->nnotes, b.data);
+		rc = exh_msgs_push(&p->note_msgs, &n, &m);
+	if (rc == EXH_OK && (rc = exh_strvec_push(&p->notes, &p->nnotes,
+	    b.data)) != EXH_OK)
+		p->note_msgs[p->nnotes].id[0] = NULL;
 	exh_buf_free(&b);
 	return rc;
 }
@@ -44,6 +54,26 @@ host_set_str(char **field, const char *s)
 	free(*field);
 	*field = c;
 	return EXH_OK;
+}
+
+void
+host_reason(char *buf, size_t len, struct exh_msg *m, bool append,
+    const char *fmt, ...)
+{
+	size_t used = append ? strnlen(buf, len) : 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (append)
+		exh_msg_vaddf(m, fmt, ap);
+	else
+		exh_msg_vsetf(m, fmt, ap);
+	va_end(ap);
+	if (used >= len)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
 }
 
 static char

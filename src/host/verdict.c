@@ -1,4 +1,5 @@
 /* Patch verdicts per family from ExSetup.exe, the registry and installed updates; exposure windows. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,35 @@ evidence(const struct exh_profile *p, const struct exh_update *fix,
 	return rc;
 }
 
+/*
+ * Adds a phrase to the family's reason, as English text and as a message
+ * part for the report; start: the phrase replaces what was there.
+ */
+static int
+why_add(struct exh_buf *why, struct exh_msg *m, bool start,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int
+why_add(struct exh_buf *why, struct exh_msg *m, bool start,
+    const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	if (start)
+		exh_buf_reset(why);
+	va_start(ap, fmt);
+	if (start)
+		exh_msg_vsetf(m, fmt, ap);
+	else
+		exh_msg_vaddf(m, fmt, ap);
+	va_end(ap);
+	va_start(ap, fmt);
+	rc = exh_buf_vprintf(why, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
 static int
 one_family(struct exh_profile *p, const struct exh_builds *b, int family)
 {
@@ -90,52 +120,55 @@ one_family(struct exh_profile *p, const struct exh_builds *b, int family)
 
 	memset(&v, 0, sizeof(v));
 	v.verdict = EXH_VERDICT_UNKNOWN;
-	/* Literals shorter than v.reason: these cannot be cut. */
 	if (b == NULL)
-		snprintf(v.reason, sizeof(v.reason), "no build table");
+		rc = why_add(&why, &fv->why, true, "no build table");
+	else if (build[0] == '\0' && p->exchange_present)
+		rc = why_add(&why, &fv->why, true, "no Exchange build found "
+		    "(neither ExSetup.exe nor the registry)");
 	else if (build[0] == '\0')
-		snprintf(v.reason, sizeof(v.reason), p->exchange_present ?
-		    "no Exchange build found (neither ExSetup.exe nor the "
-		    "registry)" : "Exchange not found");
-	else
+		rc = why_add(&why, &fv->why, true, "Exchange not found");
+	else {
 		(void)exh_builds_verdict(b, build, family, &v);
-	rc = exh_buf_puts(&why, v.reason);
+		fv->why = v.why;
+		rc = exh_buf_puts(&why, v.reason);
+	}
 
 	if (rc == EXH_OK && p->exsetup_build[0] != '\0' &&
 	    p->registry_build[0] != '\0' &&
 	    !same_cu(p->exsetup_build, p->registry_build) &&
 	    v.verdict != EXH_VERDICT_NOT_AFFECTED) {
 		v.verdict = EXH_VERDICT_UNKNOWN;
-		exh_buf_reset(&why);
-		rc = exh_buf_printf(&why, "ExSetup.exe (%s) and the registry "
-		    "(%s) name different CUs", p->exsetup_build,
+		rc = why_add(&why, &fv->why, true, "ExSetup.exe (%s) and the "
+		    "registry (%s) name different CUs", p->exsetup_build,
 		    p->registry_build);
 	} else if (rc == EXH_OK && p->exsetup_build[0] == '\0' &&
 	    build[0] != '\0' && v.verdict == EXH_VERDICT_VULNERABLE &&
 	    v.fixed_build[0] != '\0') {
 		/* The registry gives only the CU: an SU may be installed. */
-		exh_buf_reset(&why);
 		if (fix != NULL) {
 			v.verdict = EXH_VERDICT_FIXED;
-			rc = exh_buf_printf(&why, "ExSetup.exe unreadable; CU "
-			    "%s with fixing update %s installed", v.cu,
-			    fix->kb);
+			rc = why_add(&why, &fv->why, true, "ExSetup.exe "
+			    "unreadable; CU %s with fixing update %s "
+			    "installed", v.cu, fix->kb);
 		} else {
 			v.verdict = EXH_VERDICT_UNKNOWN;
-			rc = exh_buf_printf(&why, "ExSetup.exe unreadable; the "
-			    "registry gives CU %s only and no installed update "
-			    "names the fix (%s)", v.cu, v.fixed_build);
+			rc = why_add(&why, &fv->why, true, "ExSetup.exe "
+			    "unreadable; the registry gives CU %s only and no "
+			    "installed update names the fix (%s)", v.cu,
+			    v.fixed_build);
 		}
 	} else if (rc == EXH_OK && p->exsetup_build[0] != '\0' &&
 	    v.verdict == EXH_VERDICT_VULNERABLE && fix != NULL)
-		rc = exh_buf_printf(&why, "; update %s is listed as installed "
-		    "but ExSetup.exe (authoritative) lacks the fix", fix->kb);
+		rc = why_add(&why, &fv->why, false, "; update %s is listed as "
+		    "installed but ExSetup.exe (authoritative) lacks the fix",
+		    fix->kb);
 	if (rc == EXH_OK && family == EXH_FAM_PROXYLOGON &&
 	    build[0] != '\0' && strncmp(build, "14.", 3) == 0)
-		rc = exh_buf_printf(&why, " (Exchange 2010: CVE-2021-26857 "
-		    "only, exploitable only with the Unified Messaging role, "
-		    "which is %s)", p->um_installed ? "installed" :
-		    "not found");
+		rc = why_add(&why, &fv->why, false, p->um_installed ?
+		    " (Exchange 2010: CVE-2021-26857 only, exploitable only "
+		    "with the Unified Messaging role, which is installed)" :
+		    " (Exchange 2010: CVE-2021-26857 only, exploitable only "
+		    "with the Unified Messaging role, which is not found)");
 	if (rc == EXH_OK)
 		rc = evidence(p, fix, &ev);
 	fv->family = family;
@@ -204,7 +237,7 @@ cu_level_only(const struct exh_profile *p, const char *build,
 	    p->nupdates);
 	cv->verdict = t != 0 ? EXH_VERDICT_FIXED : EXH_VERDICT_UNKNOWN;
 	cv->fix_installed = t;
-	(void)snprintf(cv->reason, sizeof(cv->reason), t != 0 ?
+	host_reason(cv->reason, sizeof(cv->reason), &cv->why, false, t != 0 ?
 	    "ExSetup.exe unreadable; the registry gives the CU, and an update "
 	    "at or above the fixing build %s (%s) is recorded as installed" :
 	    "ExSetup.exe unreadable; the registry gives the CU only and no "
@@ -238,8 +271,9 @@ per_cve(struct exh_profile *p, const char *build)
 		(void)exh_cvemap_verdict(p->cvemap, build, i, cv);
 		if (disagree && cv->verdict != EXH_VERDICT_NOT_AFFECTED) {
 			cv->verdict = EXH_VERDICT_UNKNOWN;
-			(void)snprintf(cv->reason, sizeof(cv->reason),
-			    "ExSetup.exe and the registry name different CUs");
+			host_reason(cv->reason, sizeof(cv->reason), &cv->why,
+			    false, "ExSetup.exe and the registry name "
+			    "different CUs");
 		} else if (p->exsetup_build[0] == '\0')
 			cu_level_only(p, build, cv);
 		if (cv->verdict == EXH_VERDICT_FIXED && cv->fix_installed == 0)

@@ -118,7 +118,7 @@ skip_group(struct report_writer *w, const struct exh_findings *fs, const char *r
 		report_cell(w, report_str(s->stream));
 		report_cell(w, report_fmt(w, "%llu", (unsigned long long)s->mft));
 		report_cell(w, report_size(s->size, sz));
-		report_cell(w, report_str(s->detail));
+		report_cell(w, report_quoted(w, s->detail));
 		report_row_end(w);
 	}
 	report_table_end(w);

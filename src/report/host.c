@@ -197,7 +197,7 @@ verdicts(struct report_writer *w, const struct exh_profile *p)
 		report_cell(w, report_str(v->cu));
 		report_cell(w, report_str(v->fixed_build));
 		report_cell(w, report_time(v->fix_installed_since, t));
-		report_cell(w, report_str(v->reason));
+		report_cell(w, report_msg_or(w, &v->why, v->reason));
 		report_cell(w, report_str(v->evidence));
 		report_row_end(w);
 	}
@@ -309,7 +309,8 @@ cve_verdicts(struct report_writer *w, const struct exh_profile *p)
 		    report_fmt(w, _("%1$s (CISA KEV %2$s)"), v->exploited_since,
 		    report_str(v->kev)) : report_str(v->kev));
 		cve_config(p, v->cve, cfg, sizeof(cfg));
-		report_cell(w, report_fmt(w, "%s%s%s%s", v->reason,
+		report_cell(w, report_fmt(w, "%s%s%s%s", report_msg_or(w,
+		    &v->why, v->reason),
 		    v->note[0] != '\0' ? "; " : "", v->note, cfg));
 		report_row_end(w);
 	}
@@ -364,7 +365,7 @@ cve_windows(struct report_writer *w, const struct exh_profile *p)
 			    "(%2$s): exploited in the wild since %3$s; whether "
 			    "this server was protected is unknown (%4$s)."),
 			    v->cve, report_str(v->title), v->exploited_since,
-			    v->reason));
+			    report_msg_or(w, &v->why, v->reason)));
 		else if (v->fix_installed != 0)
 			report_item(w, REPORT_WARN, report_fmt(w, _("%1$s "
 			    "(%2$s): exploited in the wild since %3$s; the "
@@ -543,7 +544,8 @@ identity(struct report_writer *w, const struct exh_profile *p)
 		    p->support.update[0] != '\0' ? " " : "",
 		    p->support.update));
 		report_kv(w, _("Support state"), report_fmt(w, "%s: %s",
-		    p->support.state, p->support.reason));
+		    _(p->support.state), report_msg_or(w,
+		    &p->support.why, p->support.reason)));
 	}
 	if (p->knowledge_as_of[0] != '\0')
 		report_kv(w, _("Exchange knowledge as of"), report_fmt(w,
@@ -585,6 +587,8 @@ report_host(struct report_writer *w, const struct exh_profile *p)
 	report_heading(w, 3, _("Profile notes"));
 	report_list_begin(w);
 	for (i = 0; i < p->nnotes; i++)
-		report_item(w, REPORT_NORMAL, report_str(p->notes[i]));
+		report_item(w, REPORT_NORMAL, p->note_msgs != NULL ?
+		    report_msg_or(w, &p->note_msgs[i], p->notes[i]) :
+		    report_str(p->notes[i]));
 	report_list_end(w);
 }

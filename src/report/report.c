@@ -227,18 +227,29 @@ counts(struct report_writer *w, const struct exh_findings *fs)
 	report_kv_end(w);
 }
 
+#define LIBRARY_LEGEND N_("Text after \u201clibrary message:\u201d is the " \
+    "original wording of a library (libntfs-3g, libewf, libevtx, " \
+    "libvshadow) or of exhume's error text, left as it was given.")
+
 static void
 run_notes(struct report_writer *w, const struct exh_report_input *in)
 {
+	const char *legend;
 	size_t i;
 
 	if (in->nrun_notes == 0 && (in->firmware_notes == NULL ||
 	    in->firmware_notes[0] == '\0'))
 		return;
 	report_heading(w, 3, _("Run notes"));
+	/* The legend for what a translated report leaves in English; an
+	 * English report has nothing to explain. */
+	if ((legend = _(LIBRARY_LEGEND)) != LIBRARY_LEGEND)
+		report_para(w, REPORT_NORMAL, legend);
 	report_list_begin(w);
 	for (i = 0; i < in->nrun_notes; i++)
-		report_item(w, REPORT_NORMAL, report_str(in->run_notes[i]));
+		report_item(w, REPORT_NORMAL, in->run_msgs != NULL ?
+		    report_msg(w, &in->run_msgs[i]) :
+		    report_str(in->run_notes[i]));
 	if (in->firmware_notes != NULL && in->firmware_notes[0] != '\0')
 		report_item(w, REPORT_NORMAL, report_fmt(w, _("Firmware footprint of the "
 		    "boot: %s"), in->firmware_notes));

@@ -47,6 +47,7 @@ struct report_writer {
 	struct exh_buf *out;		/* sink->buf */
 	struct exh_sink *sink;		/* handed on in bounded pieces */
 	struct exh_buf tmp;		/* formatting scratch */
+	struct exh_buf msg;		/* report_msg's scratch */
 	int cell;			/* cells written in the current row */
 };
 
@@ -59,6 +60,21 @@ void report_init(struct report_writer *w, bool html, struct exh_sink *sink);
  */
 const char *report_fmt(struct report_writer *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/*
+ * A message in the report's language, valid until the next report_msg
+ * (a scratch of its own, so it can be an argument of report_fmt);
+ * report_msg_or shows english (report_str) when m holds no message.
+ * Arguments are inserted raw: the writer escapes the whole.
+ */
+const char *report_msg(struct report_writer *w, const struct exh_msg *m);
+const char *report_msg_or(struct report_writer *w, const struct exh_msg *m,
+    const char *english);
+/*
+ * Text a library or a lower layer gave (a skip's detail): in a translated
+ * report framed as "library message: ..." in the report's language (the
+ * legend under the run notes explains it), in English as it is.
+ */
+const char *report_quoted(struct report_writer *w, const char *s);
 /* Releases scratch memory and returns the first error (or EXH_OK). */
 int report_finish(struct report_writer *w);
 

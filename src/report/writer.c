@@ -49,6 +49,7 @@ int
 report_finish(struct report_writer *w)
 {
 	exh_buf_free(&w->tmp);
+	exh_buf_free(&w->msg);
 	if (w->rc == EXH_OK)
 		w->rc = exh_sink_flush(w->sink, true);
 	return w->rc;
@@ -365,6 +366,37 @@ report_size(uint64_t bytes, char buf[48])
 		(void)snprintf(buf, 48, "%" PRIu64 " B (%.1f %s)", bytes, v,
 		    unit[u]);
 	return buf;
+}
+
+const char *
+report_msg(struct report_writer *w, const struct exh_msg *m)
+{
+	if (w->rc != EXH_OK)
+		return NULL;
+	exh_buf_reset(&w->msg);
+	if ((w->rc = exh_msg_render(m, true, &w->msg)) != EXH_OK)
+		return NULL;
+	return report_str(w->msg.data);
+}
+
+const char *
+report_msg_or(struct report_writer *w, const struct exh_msg *m,
+    const char *english)
+{
+	return !exh_msg_empty(m) ? report_msg(w, m) :
+	    report_str(english);
+}
+
+const char *
+report_quoted(struct report_writer *w, const char *s)
+{
+	static const char frame[] = N_("library message: %s");
+	struct exh_msg m;
+
+	if (s == NULL || *s == '\0' || _(frame) == frame)
+		return report_str(s);
+	exh_msg_setf(&m, frame, s);
+	return report_msg(w, &m);
 }
 
 const char *

@@ -71,11 +71,13 @@ web_logs_start(const struct exh_log_coverage *cov, size_t ncov)
 }
 
 static int
-add_gap(struct exh_findings *out, char ***notes, size_t *nnotes, int fam,
+add_gap(struct exh_findings *out, struct exh_msg **notes, size_t *nnotes,
+    int fam,
     const struct exposure *e, int64_t end, int64_t logs, struct exh_err *err)
 {
 	struct exh_finding *f;
-	char a[32], b[32], c[32], what[512], note[600];
+	char a[32], b[32], c[32], what[512];
+	struct exh_msg note;
 	int n, rc;
 
 	exh_filetime_iso(e->since, a);
@@ -106,9 +108,14 @@ add_gap(struct exh_findings *out, char ***notes, size_t *nnotes, int fam,
 	exh_finding_rescore(f);
 	if ((rc = exh_findings_add(out, f, err)) != EXH_OK)
 		return exh_err_prefix(err, "log coverage");
-	if ((n = snprintf(note, sizeof(note), "log coverage: %s", what)) < 0 ||
-	    (size_t)n >= sizeof(note) || exh_strvec_push(notes, nnotes, note) !=
-	    EXH_OK)
+	/* The same sentence as what, kept apart from its language. */
+	exh_msg_setf(&note, logs != 0 ? N_("log coverage: exposed to %s from "
+	    "%s until %s; the HttpProxy/IIS logs begin %s: exploitation before "
+	    "that cannot be ruled out from the logs") : N_("log coverage: "
+	    "exposed to %s from %s until %s; no HttpProxy/IIS log rows were "
+	    "found%s: exploitation cannot be ruled out from the logs"),
+	    exh_family_name(fam), a, b, logs != 0 ? c : "");
+	if (exh_msgs_push(notes, nnotes, &note) != EXH_OK)
 		return exh_err_set(err, EXH_ENOMEM, 0,
 		    "log coverage: a note cannot be kept");
 	return EXH_OK;
@@ -117,7 +124,7 @@ add_gap(struct exh_findings *out, char ***notes, size_t *nnotes, int fam,
 int
 exh_scan_coverage_gaps(const struct exh_profile *p,
     const struct exh_log_coverage *cov, size_t ncov, const char *exposure_tsv,
-    struct exh_findings *out, char ***notes, size_t *nnotes,
+    struct exh_findings *out, struct exh_msg **notes, size_t *nnotes,
     struct exh_err *err)
 {
 	int64_t logs = web_logs_start(cov, ncov), end;

@@ -89,7 +89,6 @@ log_scan_evtx(struct exh_volume *vol, struct exh_events *ev,
     struct exh_err *err)
 {
 	struct exh_events_stats st;
-	struct exh_buf note = { 0 };
 	struct exh_err e;
 	char a[32], b[32];
 	int fd, rc;
@@ -115,17 +114,20 @@ log_scan_evtx(struct exh_volume *vol, struct exh_events *ev,
 		*read = true;
 		return EXH_OK;
 	}
-	if (exh_buf_printf(&note, "event log %s: %llu records, %s .. %s",
-	    f->path, (unsigned long long)st.records,
-	    exh_filetime_iso(st.first, a), exh_filetime_iso(st.last, b)) !=
-	    EXH_OK || (st.lost + st.slack_lost > 0 && exh_buf_printf(&note,
-	    "; %llu lost, %llu unreadable in slack (libevtx %s)",
-	    (unsigned long long)st.lost, (unsigned long long)st.slack_lost,
-	    exh_events_libevtx_version()) != EXH_OK)) {
-		exh_buf_free(&note);
+	if ((f->note = malloc(sizeof(*f->note))) == NULL)
 		return exh_err_set(err, EXH_ENOMEM, 0, "out of memory");
-	}
-	f->note = exh_buf_take(&note);
+	(void)exh_filetime_iso(st.first, a);
+	(void)exh_filetime_iso(st.last, b);
+	if (st.lost + st.slack_lost > 0)
+		exh_msg_setf(f->note, N_("event log %s: %llu records, %s .. %s; "
+		    "%llu lost, %llu unreadable in slack (libevtx %s)"), f->path,
+		    (unsigned long long)st.records, a, b,
+		    (unsigned long long)st.lost,
+		    (unsigned long long)st.slack_lost,
+		    exh_events_libevtx_version());
+	else
+		exh_msg_setf(f->note, N_("event log %s: %llu records, "
+		    "%s .. %s"), f->path, (unsigned long long)st.records, a, b);
 	*read = true;
 	return EXH_OK;
 }

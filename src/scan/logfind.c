@@ -10,23 +10,13 @@
 int
 log_note(struct exh_scan_logs_result *res, const char *fmt, ...)
 {
-	struct exh_buf b = { 0 };
-	char **grown;
+	struct exh_msg m;
 	va_list ap;
-	int rc;
 
 	va_start(ap, fmt);
-	rc = exh_buf_vprintf(&b, fmt, ap);
+	exh_msg_vsetf(&m, fmt, ap);
 	va_end(ap);
-	grown = rc == EXH_OK ? realloc(res->notes, (res->nnotes + 1) *
-	    sizeof(*grown)) : NULL;
-	if (grown == NULL) {
-		exh_buf_free(&b);
-		return EXH_ENOMEM;
-	}
-	res->notes = grown;
-	res->notes[res->nnotes++] = exh_buf_take(&b);
-	return EXH_OK;
+	return exh_msgs_push(&res->notes, &res->nnotes, &m);
 }
 
 /* Keeps the first failure of the discovery; the walk goes on. */
@@ -141,13 +131,28 @@ volume_for(const struct exh_scan_logs_input *in, char letter)
 	return NULL;
 }
 
+/* The notes for a log folder that is missing or on no opened volume:
+ * whole sentences, so that each is one message id. */
+struct folder_notes {
+	const char *missing, *elsewhere;
+};
+static const struct folder_notes exchange_logs = {
+	N_("no Exchange log folder %s"),
+	N_("Exchange log folder %s is on no opened volume"),
+};
+static const struct folder_notes event_logs = {
+	N_("no event log folder %s"),
+	N_("event log folder %s is on no opened volume"),
+};
+
 /* Walks a folder named with its drive letter on the volume with that
  * letter.  A folder on no opened volume, or one that does not exist, is a
  * note: site names the IIS site whose folder it is, NULL for the Exchange
  * and event log folders (what). */
 static int
 walk_lettered(const struct exh_scan_logs_input *in, const char *dir,
-    int hint, const char *what, const char *site, struct log_list *l)
+    int hint, const struct folder_notes *what, const char *site,
+    struct log_list *l)
 {
 	struct exh_volume *on;
 	bool gone;
@@ -158,12 +163,14 @@ walk_lettered(const struct exh_scan_logs_input *in, const char *dir,
 	if (on != NULL && !gone)
 		return EXH_OK;
 	if (site != NULL)
-		return log_note(l->res, "IIS site %s logs to %s, which %s",
-		    site, dir, gone ? "does not exist" :
-		    "is on no opened volume");
-	if (gone)
-		return log_note(l->res, "no %s %s", what, dir);
-	return log_note(l->res, "%s %s is on no opened volume", what, dir);
+		return log_note(l->res, gone ? "IIS site %s logs to %s, which "
+		    "does not exist" : "IIS site %s logs to %s, which is on no "
+		    "opened volume", site, dir);
+	/* Ids from the table above, each with one %s. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	return log_note(l->res, gone ? what->missing : what->elsewhere, dir);
+#pragma GCC diagnostic pop
 }
 
 /* True when a site's log folder and d contain one another: it is read
@@ -243,13 +250,13 @@ log_find(const struct exh_scan_logs_input *in, struct log_list *l,
 			return exh_err_set(err, EXH_EUSAGE, 0, "logs: "
 			    "Exchange folder path too long");
 		rc = walk_lettered(in, root, EXH_LOG_UNKNOWN,
-		    "Exchange log folder", NULL, l);
+		    &exchange_logs, NULL, l);
 	}
 	if (rc == EXH_OK && web)
 		rc = walk_iis_logs(in, l);
 	if (rc == EXH_OK && events && in->event_log_dir != NULL)
 		rc = walk_lettered(in, in->event_log_dir, EXH_LOG_UNKNOWN,
-		    "event log folder", NULL, l);
+		    &event_logs, NULL, l);
 	else if (rc == EXH_OK && events && in->vol != NULL) {
 		/* A letter and a literal: root[4096] holds it by
 		 * construction. */
@@ -257,7 +264,7 @@ log_find(const struct exh_scan_logs_input *in, struct log_list *l,
 		    "%c:\\Windows\\System32\\winevt\\Logs",
 		    exh_volume_info(in->vol)->letter);
 		rc = walk_lettered(in, root, EXH_LOG_UNKNOWN,
-		    "event log folder", NULL, l);
+		    &event_logs, NULL, l);
 	}
 	if (rc != EXH_OK)
 		return exh_err_set(err, rc, 0, "logs: out of memory");

@@ -330,7 +330,8 @@ merge(struct log_list *l, struct exh_scan_logs_result *res)
 			res->nupdates += f->nupdates;
 		}
 		if (f->note != NULL)
-			rc = log_note(res, "%s", f->note);
+			rc = exh_msgs_push(&res->notes, &res->nnotes,
+			    f->note);
 		if (f->other_evtx) {
 			other++;
 			other_records += f->other_records;
@@ -391,13 +392,9 @@ exh_scan_logs(const struct exh_scan_logs_input *in, struct exh_findings *out,
 void
 exh_scan_logs_result_free(struct exh_scan_logs_result *res)
 {
-	size_t i;
-
 	if (res == NULL)
 		return;
-	for (i = 0; i < res->nnotes; i++)
-		free(res->notes[i]);
-	free(res->notes);
+	exh_msgs_free(res->notes);
 	free(res->cov);
 	free(res->updates);
 	free(res->read_per_vol);

@@ -195,7 +195,7 @@ struct log_file {
 	size_t vol_index;	/* vol's index in the input's vols, or
 				   SIZE_MAX */
 	/* Results of this file, merged in file order. */
-	char *note;		/* what an event log held, or NULL */
+	struct exh_msg *note;	/* what an event log held, or NULL */
 	bool other_evtx;	/* an event log of no known kind, read */
 	uint64_t other_records;	/* its records */
 	struct exh_update_event *updates;

@@ -22,7 +22,7 @@ struct letters {
 	struct triage_volume *tv;
 	size_t n;
 	struct plan *p;
-	char ***notes;
+	struct exh_msg **notes;
 	size_t *nnotes;
 };
 
@@ -33,13 +33,13 @@ lnote(struct letters *l, const char *fmt, ...)
 static int
 lnote(struct letters *l, const char *fmt, ...)
 {
+	struct exh_msg m;
 	va_list ap;
-	int rc;
 
 	va_start(ap, fmt);
-	rc = exh_strvec_vpushf(l->notes, l->nnotes, fmt, ap);
+	exh_msg_vsetf(&m, fmt, ap);
 	va_end(ap);
-	return rc;
+	return exh_msgs_push(l->notes, l->nnotes, &m);
 }
 
 static const struct exh_partition *
@@ -217,7 +217,7 @@ apply(struct letters *l)
 
 int
 triage_letter_volumes(struct triage_volume *tv, size_t n,
-    const char *overrides, char ***notes, size_t *nnotes,
+    const char *overrides, struct exh_msg **notes, size_t *nnotes,
     struct exh_err *err)
 {
 	struct letters l = { tv, n, NULL, notes, nnotes };
@@ -265,7 +265,7 @@ triage_letter_volumes(struct triage_volume *tv, size_t n,
 		(void)snprintf(why, sizeof(why), "%.150s", e.msg);
 	rc = EXH_OK;
 	for (i = 0; m != NULL && i < m->nnotes && rc == EXH_OK; i++)
-		rc = exh_strvec_push(notes, nnotes, m->notes[i]);
+		rc = lnote(&l, "%s", m->notes[i]);
 	if (rc == EXH_OK && m != NULL)
 		rc = match(&l, m);
 	for (i = 0; i < n; i++)

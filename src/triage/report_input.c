@@ -169,6 +169,7 @@ fill_results(const struct exh_triage *t, struct exh_report_input *in)
 	in->nothing_examined = t->nothing_examined;
 	in->run_notes = (const char *const *)t->notes;
 	in->nrun_notes = t->nnotes;
+	in->run_msgs = t->note_msgs;
 }
 
 /* The whole record of the run, without the bundle's collected list.  The

@@ -11,7 +11,8 @@
 static int
 coverage_gaps(struct exh_triage *t, struct exh_err *err)
 {
-	char path[4096], **notes = NULL;
+	struct exh_msg *notes = NULL;
+	char path[4096];
 	size_t i, n = 0;
 	int rc;
 
@@ -21,8 +22,8 @@ coverage_gaps(struct exh_triage *t, struct exh_err *err)
 	rc = exh_scan_coverage_gaps(t->prof, t->cov, t->ncov, path, t->fs,
 	    &notes, &n, err);
 	for (i = 0; i < n; i++)
-		triage_note(t, "%s", notes[i]);
-	exh_strvec_free(notes, n);
+		triage_note_msg(t, &notes[i]);
+	exh_msgs_free(notes);
 	return rc;
 }
 
@@ -527,7 +528,7 @@ keep_logs(struct exh_triage *t, struct exh_scan_logs_result *res, int rc,
 	for (i = 0; res->read_per_vol != NULL && i < t->nvols; i++)
 		t->vols[i].logs += res->read_per_vol[i];
 	for (i = 0; i < res->nnotes; i++)
-		triage_note(t, "%s", res->notes[i]);
+		triage_note_msg(t, &res->notes[i]);
 	return rc;
 }
 

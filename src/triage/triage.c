@@ -14,22 +14,52 @@ triage_push(char ***v, size_t *n, const char *s)
 	return exh_strvec_push(v, n, s);
 }
 
+/*
+ * Keeps a note twice: as English text (JSON, front ends) and as a message
+ * the report renders in its own language.  The two lists stay parallel:
+ * a note that cannot be kept in both is counted, never lost unseen.
+ */
+static void
+keep_note(struct exh_triage *t, const char *text, const struct exh_msg *m)
+{
+	if (triage_push(&t->notes, &t->nnotes, text) != EXH_OK)
+		t->notes_lost++;
+	else if (exh_msgs_push(&t->note_msgs, &t->nnote_msgs, m) != EXH_OK) {
+		free(t->notes[--t->nnotes]);
+		t->notes_lost++;
+	}
+	if (t->opt.note != NULL)
+		t->opt.note(t->opt.ctx, text);
+}
+
 void
 triage_note(struct exh_triage *t, const char *fmt, ...)
 {
-	char msg[2048];
+	struct exh_msg m;
+	char text[2048];
 	va_list ap;
 
 	va_start(ap, fmt);
-	/* A note is display text: one longer than msg is cut. */
-	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
-		msg[0] = '\0';
+	exh_msg_vsetf(&m, fmt, ap);
 	va_end(ap);
-	/* A note that cannot be kept is counted, never lost unseen. */
-	if (triage_push(&t->notes, &t->nnotes, msg) != EXH_OK)
+	va_start(ap, fmt);
+	/* A note is display text: one longer than text is cut. */
+	if (vsnprintf(text, sizeof(text), fmt, ap) < 0)
+		text[0] = '\0';
+	va_end(ap);
+	keep_note(t, text, &m);
+}
+
+void
+triage_note_msg(struct exh_triage *t, const struct exh_msg *m)
+{
+	struct exh_buf text = { 0 };
+
+	if (exh_msg_render(m, false, &text) != EXH_OK)
 		t->notes_lost++;
-	if (t->opt.note != NULL)
-		t->opt.note(t->opt.ctx, msg);
+	else
+		keep_note(t, text.data, m);
+	exh_buf_free(&text);
 }
 
 bool
@@ -99,6 +129,7 @@ exh_triage_destroy(struct exh_triage *t)
 	free(t->vols);
 	free(t->srcs);
 	exh_strvec_free(t->notes, t->nnotes);
+	exh_msgs_free(t->note_msgs);
 	exh_strvec_free(t->scope, t->nscope);
 	free(t->cov);
 	exh_profile_free(t->prof);
@@ -165,6 +196,27 @@ add_failed(struct exh_triage *t, struct exh_source *src, int part,
 	return EXH_OK;
 }
 
+/* One whole sentence per case, so that each is one message id. */
+static void
+not_examined(struct exh_triage *t, struct exh_source *src,
+    const struct exh_partition *p)
+{
+	const char *path = exh_source_path(src);
+
+	if (p->fs_type[0] != '\0' && p->note[0] != '\0')
+		triage_note(t, "%s: partition %d (%s): not examined: %s", path,
+		    p->number, p->fs_type, p->note);
+	else if (p->fs_type[0] != '\0')
+		triage_note(t, "%s: partition %d (%s): not examined", path,
+		    p->number, p->fs_type);
+	else if (p->note[0] != '\0')
+		triage_note(t, "%s: partition %d (unknown): not examined: %s",
+		    path, p->number, p->note);
+	else
+		triage_note(t, "%s: partition %d (unknown): not examined", path,
+		    p->number);
+}
+
 static int
 open_source_volumes(struct exh_triage *t, struct exh_source *src)
 {
@@ -177,10 +229,7 @@ open_source_volumes(struct exh_triage *t, struct exh_source *src)
 
 		if (p->fs != EXH_FS_NTFS) {
 			/* BitLocker, FAT, unknown: on the record, not silent. */
-			triage_note(t, "%s: partition %d (%s): not examined%s%s",
-			    exh_source_path(src), p->number, p->fs_type[0] ?
-			    p->fs_type : "unknown", p->note[0] ? ": " : "",
-			    p->note);
+			not_examined(t, src, p);
 			continue;
 		}
 		if (exh_volume_open(src, p->number, &vol, &err) != EXH_OK) {
@@ -225,15 +274,15 @@ keep_only(struct exh_triage *t, int only, struct exh_err *err)
 static int
 letter_volumes(struct exh_triage *t, struct exh_err *err)
 {
-	char **notes = NULL;
+	struct exh_msg *notes = NULL;
 	size_t i, n = 0;
 	int rc;
 
 	rc = triage_letter_volumes(t->vols, t->nvols, t->opt.letters, &notes,
 	    &n, err);
 	for (i = 0; i < n; i++)
-		triage_note(t, "%s", notes[i]);
-	exh_strvec_free(notes, n);
+		triage_note_msg(t, &notes[i]);
+	exh_msgs_free(notes);
 	return rc;
 }
 

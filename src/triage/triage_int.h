@@ -83,6 +83,8 @@ struct exh_triage {
 	size_t nfailed;
 	char **notes;
 	size_t nnotes;
+	struct exh_msg *note_msgs;	/* the same notes, for the report */
+	size_t nnote_msgs;
 	size_t notes_lost;		/* notes triage_note could not keep */
 	char **scope;			/* every root scanned, with letter */
 	size_t nscope;
@@ -98,6 +100,8 @@ struct exh_triage {
 /* Records a note (and passes it to the front end). */
 void triage_note(struct exh_triage *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Records a note made by a lower layer as a message. */
+void triage_note_msg(struct exh_triage *t, const struct exh_msg *m);
 /* Appends a copy of s to a growable string array. */
 int triage_push(char ***v, size_t *n, const char *s);
 
@@ -112,7 +116,7 @@ struct exh_volume *triage_volume_for(const struct exh_triage *t, char letter);
  * Returns EXH_OK, EXH_EUSAGE (bad --letter list) or EXH_ENOMEM.
  */
 int triage_letter_volumes(struct triage_volume *tv, size_t n,
-    const char *overrides, char ***notes, size_t *nnotes,
+    const char *overrides, struct exh_msg **notes, size_t *nnotes,
     struct exh_err *err);
 
 /* deleted.c: the content of vol's deleted records in the run's scope and
