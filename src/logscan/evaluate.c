@@ -171,13 +171,12 @@ logscan_own_page(const struct exh_logscan *ls, const char *stem, size_t n)
 }
 
 static bool
-clause_test(struct logscan_filestate *sc, const struct logscan_clause *c)
+value_test(struct logscan_filestate *sc, const struct logscan_clause *c,
+    const char *v, size_t n)
 {
-	const char *v;
-	size_t n, i;
+	size_t i;
 	bool r = false;
 
-	getf(sc, c->field, &v, &n);
 	switch (c->op) {
 	case LOGSCAN_OP_LIKE:
 		r = logscan_like_match(c, v, n);
@@ -230,6 +229,34 @@ clause_test(struct logscan_filestate *sc, const struct logscan_clause *c)
 		break;
 	default:
 		break;
+	}
+	return r;
+}
+
+/* A clause's test on this row's value, from the value cache when the
+ * value was seen before (valcache.c).  iplist and flagged leave a detail behind when
+ * they hold, so only their misses are remembered. */
+static bool
+clause_test(struct logscan_filestate *sc, const struct logscan_clause *c)
+{
+	struct logscan_vslot *slot;
+	const char *v;
+	size_t n;
+	bool found, r;
+
+	getf(sc, c->field, &v, &n);
+	/* EXHUME_LOGSCAN_PREFILTER=off also works every value out, so the
+	 * identity tests cover the cache. */
+	if (c->vc < 0 || !sc->ls->prefilter)
+		return value_test(sc, c, v, n);
+	slot = logscan_vcache_slot(&sc->vcache, c->vc, v, n, &found);
+	if (found)
+		return slot->val;
+	r = value_test(sc, c, v, n);
+	if (slot != NULL && (!r || (c->op != LOGSCAN_OP_IPLIST &&
+	    c->op != LOGSCAN_OP_FLAGGED))) {
+		slot->val = r;
+		slot->vc = c->vc;
 	}
 	return r;
 }

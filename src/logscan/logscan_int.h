@@ -60,6 +60,8 @@ struct logscan_clause {
 	const char *need;	/* GENERAL: longest literal run, must occur */
 	size_t needlen;
 	int memo;		/* result slot shared by identical clauses, or -1 */
+	int vc;			/* value-cache id (valcache.c), or -1 */
+	int cost;		/* plan.c: rough cost of one test, 0..7 */
 	char **alts;		/* IN members, or OAB before/after/subdir */
 	size_t *altlen;
 	size_t nalts;
@@ -86,6 +88,7 @@ struct logscan_rule {
 	bool slow;
 	bool flagged;		/* needs a URL the file scan flagged */
 };
+
 
 /* A literal some rules need, searched for over whole buffers. */
 struct logscan_lit {
@@ -140,6 +143,7 @@ struct exh_logscan {
 	struct logscan_pset *sets;
 	size_t nsets;
 	size_t nmemo;		/* distinct side-effect-free rule clauses */
+	size_t nvc;		/* distinct clauses whose results are cached */
 	char **fields;		/* interned field names */
 	size_t nfields;
 	struct logscan_strset ips;
@@ -156,6 +160,32 @@ struct exh_logscan {
 	struct exh_log_coverage cov[EXH_LOG_NFAMILIES];
 	struct exh_log_coverage covlist[EXH_LOG_NFAMILIES];
 	size_t ncov;
+};
+
+/*
+ * Value cache: the result of a costly clause for one column value, so the
+ * many rows that repeat a URL stem, user agent or client address are
+ * decided by a hash and one comparison (valcache.c).  Direct-mapped,
+ * fixed size per file; values longer than LOGSCAN_VC_VALMAX are not kept.
+ */
+#define LOGSCAN_VC_SLOTS	4096u
+#define LOGSCAN_VC_VALMAX	232u
+/* A clause whose values rarely repeat (a query with a request id) stops
+ * using the cache after this many look-ups with under 1 in 4 found. */
+#define LOGSCAN_VC_PROBE	4096u
+
+struct logscan_vslot {
+	uint64_t hash;
+	int32_t vc;		/* clause, -1 when the slot is free */
+	uint16_t n;
+	bool val;
+	char v[LOGSCAN_VC_VALMAX];
+};
+
+struct logscan_vcache {
+	struct logscan_vslot *slot;	/* LOGSCAN_VC_SLOTS */
+	uint64_t *tries, *found;	/* per clause */
+	bool *off;			/* per clause: values do not repeat */
 };
 
 /* Per-scan state of the regex matcher (match data is not shareable). */
@@ -176,6 +206,13 @@ int logscan_field_intern(struct exh_logscan *ls, const char *name, size_t n);
 /* plan.c: what the loader works out once the rules are read */
 int logscan_order_clauses(struct logscan_rule *r);
 void logscan_share_results(struct exh_logscan *ls);
+void logscan_plan_value_cache(struct exh_logscan *ls);
+
+/* valcache.c */
+int logscan_vcache_init(struct logscan_vcache *vc, size_t nclauses);
+void logscan_vcache_free(struct logscan_vcache *vc);
+struct logscan_vslot *logscan_vcache_slot(struct logscan_vcache *vc, int id,
+    const char *v, size_t n, bool *found);
 
 /* prefilter.c */
 struct logscan_filestate;
@@ -271,6 +308,7 @@ struct logscan_filestate {
 	bool cap_fallback;
 	struct logscan_rx rx;		/* for the regex clauses */
 	uint64_t *memo_at;		/* line a shared clause result is for */
+	struct logscan_vcache vcache;
 	bool *memo_val;
 	/* Prefilter state: the buffer the lines lie in, and per literal
 	 * its next occurrence at or after the current line. */

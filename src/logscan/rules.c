@@ -730,6 +730,7 @@ logscan_load_rules(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 	 * rules can keep the best-scoring alternative of each check. */
 	qsort(ls->rules, ls->nrules, sizeof(*ls->rules), rule_cmp);
 	logscan_share_results(ls);
+	logscan_plan_value_cache(ls);
 	for (i = ls->nrules; i-- > 0;) {
 		ls->fam_first[ls->rules[i].family] = i;
 		ls->fam_count[ls->rules[i].family]++;
