@@ -206,6 +206,9 @@ value_test(struct logscan_filestate *sc, const struct logscan_clause *c,
 	case LOGSCAN_OP_INSET: {
 		const struct logscan_pset *set = &sc->ls->sets[c->set];
 
+		if (set->needs != NULL && sc->ls->prefilter &&
+		    !logscan_guard_holds(set->needs, v, n))
+			break;
 		for (i = 0; i < set->n && !r; i++) {
 			const struct logscan_clause *it = &set->items[i];
 
@@ -242,21 +245,23 @@ clause_test(struct logscan_filestate *sc, const struct logscan_clause *c)
 	struct logscan_vslot *slot;
 	const char *v;
 	size_t n;
-	bool found, r;
+	uint64_t bit;
+	bool r;
 
 	getf(sc, c->field, &v, &n);
 	/* EXHUME_LOGSCAN_PREFILTER=off also works every value out, so the
 	 * identity tests cover the cache. */
-	if (c->vc < 0 || !sc->ls->prefilter)
+	if (c->vc < 0 || !sc->ls->prefilter || (slot = logscan_vcache_slot(
+	    &sc->vcache, c->field, sc->lineno, v, n)) == NULL)
 		return value_test(sc, c, v, n);
-	slot = logscan_vcache_slot(&sc->vcache, c->vc, v, n, &found);
-	if (found)
-		return slot->val;
+	bit = (uint64_t)1 << c->vc;
+	if (slot->known & bit)
+		return (slot->val & bit) != 0;
 	r = value_test(sc, c, v, n);
-	if (slot != NULL && (!r || (c->op != LOGSCAN_OP_IPLIST &&
-	    c->op != LOGSCAN_OP_FLAGGED))) {
-		slot->val = r;
-		slot->vc = c->vc;
+	if (!r || (c->op != LOGSCAN_OP_IPLIST && c->op != LOGSCAN_OP_FLAGGED)) {
+		slot->known |= bit;
+		if (r)
+			slot->val |= bit;
 	}
 	return r;
 }

@@ -262,7 +262,7 @@ exh_logscan_file(struct exh_logscan *ls, const char *winpath, int family,
 	    sc.zin == NULL || sc.buf == NULL || sc.scratch == NULL ||
 	    sc.f == NULL || sc.col_of == NULL || sc.memo_at == NULL ||
 	    sc.memo_val == NULL || logscan_rx_init(&sc.rx) != EXH_OK ||
-	    logscan_vcache_init(&sc.vcache, ls->nvc) != EXH_OK) {
+	    logscan_vcache_init(&sc.vcache, ls->nfields) != EXH_OK) {
 		scan_free(&sc);
 		return exh_err_set(err, EXH_ENOMEM, 0,
 		    "log %s: out of memory", winpath);

@@ -60,7 +60,7 @@ struct logscan_clause {
 	const char *need;	/* GENERAL: longest literal run, must occur */
 	size_t needlen;
 	int memo;		/* result slot shared by identical clauses, or -1 */
-	int vc;			/* value-cache id (valcache.c), or -1 */
+	int vc;			/* value-cache bit of its column, or -1 */
 	int cost;		/* plan.c: rough cost of one test, 0..7 */
 	char **alts;		/* IN members, or OAB before/after/subdir */
 	size_t *altlen;
@@ -109,11 +109,24 @@ struct logscan_check {
 	size_t nshow;
 };
 
+/* Literals one of which a value must hold, found in one pass over the
+ * value: a bitmap of their first three bytes (folded to 16 bits, either
+ * case) picks the places worth comparing. */
+struct logscan_guard {
+	unsigned char key[65536 / 8];
+	char **lit;		/* lower case */
+	size_t *len;
+	size_t n;
+};
+
 /* A named list of like/regex patterns (iis-paths.tsv, user-agents.txt). */
 struct logscan_pset {
 	char *name;
 	struct logscan_clause *items;
 	size_t n;
+	/* "SET needs A|B": every value a member matches holds one of these,
+	 * so a value without any is decided without running the members. */
+	struct logscan_guard *needs;
 };
 
 /* One line of exchange-pages.tsv: a page Exchange or IIS itself serves. */
@@ -143,7 +156,6 @@ struct exh_logscan {
 	struct logscan_pset *sets;
 	size_t nsets;
 	size_t nmemo;		/* distinct side-effect-free rule clauses */
-	size_t nvc;		/* distinct clauses whose results are cached */
 	char **fields;		/* interned field names */
 	size_t nfields;
 	struct logscan_strset ips;
@@ -163,29 +175,36 @@ struct exh_logscan {
 };
 
 /*
- * Value cache: the result of a costly clause for one column value, so the
- * many rows that repeat a URL stem, user agent or client address are
- * decided by a hash and one comparison (valcache.c).  Direct-mapped,
- * fixed size per file; values longer than LOGSCAN_VC_VALMAX are not kept.
+ * Value cache: the results of the costly clauses on one column value, so
+ * the many rows that repeat a URL stem, user agent or client address are
+ * decided by a hash, one comparison and a bit test (valcache.c).  One
+ * slot per value holds a bit per clause on that column (c->vc, at most
+ * LOGSCAN_VC_BITS per column); direct-mapped, fixed size per file; values
+ * longer than LOGSCAN_VC_VALMAX are not kept.
  */
 #define LOGSCAN_VC_SLOTS	4096u
 #define LOGSCAN_VC_VALMAX	232u
-/* A clause whose values rarely repeat (a query with a request id) stops
+#define LOGSCAN_VC_BITS		64
+/* A column whose values rarely repeat (a query with a request id) stops
  * using the cache after this many look-ups with under 1 in 4 found. */
 #define LOGSCAN_VC_PROBE	4096u
 
 struct logscan_vslot {
 	uint64_t hash;
-	int32_t vc;		/* clause, -1 when the slot is free */
+	uint64_t known, val;	/* per clause bit: worked out, result */
+	int32_t field;		/* -1 when the slot is free */
 	uint16_t n;
-	bool val;
 	char v[LOGSCAN_VC_VALMAX];
 };
 
 struct logscan_vcache {
 	struct logscan_vslot *slot;	/* LOGSCAN_VC_SLOTS */
-	uint64_t *tries, *found;	/* per clause */
-	bool *off;			/* per clause: values do not repeat */
+	/* Per interned field: the slot of this row's value (valid while
+	 * at == the row's number and the slot still holds hash). */
+	struct logscan_vslot **cur;
+	uint64_t *at, *hash;
+	uint64_t *tries, *found;
+	bool *off;			/* values do not repeat */
 };
 
 /* Per-scan state of the regex matcher (match data is not shareable). */
@@ -209,10 +228,10 @@ void logscan_share_results(struct exh_logscan *ls);
 void logscan_plan_value_cache(struct exh_logscan *ls);
 
 /* valcache.c */
-int logscan_vcache_init(struct logscan_vcache *vc, size_t nclauses);
+int logscan_vcache_init(struct logscan_vcache *vc, size_t nfields);
 void logscan_vcache_free(struct logscan_vcache *vc);
-struct logscan_vslot *logscan_vcache_slot(struct logscan_vcache *vc, int id,
-    const char *v, size_t n, bool *found);
+struct logscan_vslot *logscan_vcache_slot(struct logscan_vcache *vc,
+    int field, uint64_t row, const char *v, size_t n);
 
 /* prefilter.c */
 struct logscan_filestate;
@@ -221,6 +240,12 @@ void logscan_prefilter_free(struct exh_logscan *ls);
 void logscan_prefilter_line(struct logscan_filestate *sc);
 bool logscan_rule_possible(const struct logscan_filestate *sc,
     const struct logscan_rule *r);
+
+/* guard.c */
+int logscan_guard_build(const char *alternatives, struct logscan_guard **out);
+void logscan_guard_free(struct logscan_guard *g);
+bool logscan_guard_holds(const struct logscan_guard *g, const char *v,
+    size_t n);
 
 /* match.c */
 bool logscan_iequal(const char *a, size_t alen, const char *b, size_t blen);

@@ -131,14 +131,22 @@ clause_same(const struct logscan_clause *a, const struct logscan_clause *b)
 	    strcmp(a->pat, b->pat) == 0;
 }
 
-/* Gives each distinct cacheable clause one value-cache id; identical
- * clauses of several rules share it ("cs-uri-stem inset script-stems"). */
+/* Gives each distinct cacheable clause a bit of its column's value-cache
+ * slot; identical clauses of several rules share it ("cs-uri-stem inset
+ * script-stems").  Past LOGSCAN_VC_BITS clauses on one column, the rest
+ * are worked out every time. */
 void
 logscan_plan_value_cache(struct exh_logscan *ls)
 {
 	size_t i, j, k, l;
+	int *used;
 
-	ls->nvc = 0;
+	if ((used = calloc(ls->nfields + 1, sizeof(*used))) == NULL) {
+		for (i = 0; i < ls->nrules; i++)
+			for (j = 0; j < ls->rules[i].ncl; j++)
+				ls->rules[i].cl[j].vc = -1;
+		return;		/* no cache: slower, same results */
+	}
 	for (i = 0; i < ls->nrules; i++)
 		for (j = 0; j < ls->rules[i].ncl; j++) {
 			struct logscan_clause *c = &ls->rules[i].cl[j];
@@ -162,7 +170,8 @@ logscan_plan_value_cache(struct exh_logscan *ls)
 						break;
 					}
 				}
-			if (c->vc < 0)
-				c->vc = (int)ls->nvc++;
+			if (c->vc < 0 && used[c->field] < LOGSCAN_VC_BITS)
+				c->vc = used[c->field]++;
 		}
+	free(used);
 }
