@@ -85,6 +85,7 @@ struct logscan_rule {
 	 * have none and are tried on every row. */
 	size_t *lits;
 	size_t nlits;
+	uint64_t litmask;	/* the same as bits, when ls->pf_masks */
 	bool slow;
 	bool flagged;		/* needs a URL the file scan flagged */
 };
@@ -169,6 +170,7 @@ struct exh_logscan {
 	size_t fam_nlits[EXH_LOG_NFAMILIES];
 	size_t nslow;			/* rules without a literal */
 	bool prefilter;			/* off: every rule on every row */
+	bool pf_masks;			/* nlits <= 64: literals as bits */
 	struct exh_log_coverage cov[EXH_LOG_NFAMILIES];
 	struct exh_log_coverage covlist[EXH_LOG_NFAMILIES];
 	size_t ncov;
@@ -343,6 +345,7 @@ struct logscan_filestate {
 	const char **pf_a, **pf_b;	/* next rarest byte, in each case */
 	uint64_t *pf_gen_of;
 	bool *pf_on_line;
+	uint64_t pf_mask;		/* pf_on_line as bits (pf_masks) */
 };
 
 /* input.c */

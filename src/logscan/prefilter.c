@@ -336,6 +336,16 @@ logscan_prefilter_build(struct exh_logscan *ls, bool enabled)
 		if (ls->rules[i].slow)
 			ls->nslow++;
 	}
+	/* With few literals, which a row holds is one word, and whether a
+	 * rule is possible one AND. */
+	ls->pf_masks = ls->nlits <= 64;
+	for (i = 0; ls->pf_masks && i < ls->nrules; i++) {
+		struct logscan_rule *r = &ls->rules[i];
+		size_t j;
+
+		for (j = 0; j < r->nlits; j++)
+			r->litmask |= (uint64_t)1 << r->lits[j];
+	}
 	return EXH_OK;
 }
 
@@ -403,6 +413,7 @@ logscan_prefilter_line(struct logscan_filestate *sc)
 	bool inside = line >= sc->buf && lend <= sc->pf_end;
 	size_t i;
 
+	sc->pf_mask = 0;
 	for (i = 0; i < ls->fam_nlits[sc->family]; i++) {
 		size_t id = ids[i];
 		const struct logscan_lit *l = &ls->lits[id];
@@ -411,6 +422,8 @@ logscan_prefilter_line(struct logscan_filestate *sc)
 		if (!inside) {
 			/* Not in the buffer (never expected): no skipping. */
 			sc->pf_on_line[id] = true;
+			if (ls->pf_masks)
+				sc->pf_mask |= (uint64_t)1 << id;
 			continue;
 		}
 		if (sc->pf_gen_of[id] != sc->pf_gen) {
@@ -425,6 +438,8 @@ logscan_prefilter_line(struct logscan_filestate *sc)
 			sc->pf_gen_of[id] = sc->pf_gen;
 		}
 		sc->pf_on_line[id] = nx < lend && (size_t)(lend - nx) >= l->n;
+		if (sc->pf_on_line[id] && ls->pf_masks)
+			sc->pf_mask |= (uint64_t)1 << id;
 	}
 }
 
@@ -440,6 +455,8 @@ logscan_rule_possible(const struct logscan_filestate *sc,
 		return false;
 	if (r->slow)
 		return true;
+	if (sc->ls->pf_masks)
+		return (r->litmask & sc->pf_mask) != 0;
 	for (i = 0; i < r->nlits; i++)
 		if (sc->pf_on_line[r->lits[i]])
 			return true;
