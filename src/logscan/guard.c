@@ -89,6 +89,8 @@ logscan_guard_build(const char *alternatives, struct logscan_guard **out)
 		cnt++;
 	if ((g = calloc(1, sizeof(*g))) == NULL)
 		return EXH_ENOMEM;
+	for (n = 0; n < 256; n++)
+		g->fold[n] = lower((unsigned char)n);
 	g->lit = calloc(cnt, sizeof(*g->lit));
 	g->len = calloc(cnt, sizeof(*g->len));
 	if (g->lit == NULL || g->len == NULL)
@@ -122,25 +124,41 @@ found_at(const struct logscan_guard *g, const char *v, size_t n, size_t i)
 	return false;
 }
 
+static bool
+marked(const struct logscan_guard *g, unsigned a, unsigned b, unsigned c)
+{
+	unsigned k = ((a << 8 | b) ^ (c << 3)) & 0xffffu;
+
+	return (g->key[k >> 3] & (1u << (k & 7))) != 0;
+}
+
 /* True when v[0..n) holds one of the guard's literals (any case).  Each
- * byte is folded once and carried along: this runs on every query. */
+ * byte is folded once (a table) and carried along: this runs on every
+ * query, so the main loop has no end test but its own. */
 bool
 logscan_guard_holds(const struct logscan_guard *g, const char *v, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)v;
-	unsigned a, b, c, k;
-	size_t i;
+	unsigned a, b, c;
+	size_t i = 0;
 
-	a = n > 0 ? lower(p[0]) : 0;
-	b = n > 1 ? lower(p[1]) : 0;
-	for (i = 0; i < n; i++) {
-		c = i + 2 < n ? lower(p[i + 2]) : 0;
-		k = ((a << 8 | b) ^ (c << 3)) & 0xffffu;
-		if ((g->key[k >> 3] & (1u << (k & 7))) != 0 &&
-		    found_at(g, v, n, i))
+	if (n == 0)
+		return false;
+	a = g->fold[p[0]];
+	b = n > 1 ? g->fold[p[1]] : 0;
+	for (; i + 2 < n; i++) {
+		c = g->fold[p[i + 2]];
+		if (marked(g, a, b, c) && found_at(g, v, n, i))
 			return true;
 		a = b;
 		b = c;
+	}
+	/* The last one or two bytes: 0 stands for what lies past the end. */
+	for (; i < n; i++) {
+		if (marked(g, a, b, 0) && found_at(g, v, n, i))
+			return true;
+		a = b;
+		b = 0;
 	}
 	return false;
 }

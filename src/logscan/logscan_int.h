@@ -115,6 +115,7 @@ struct logscan_check {
  * case) picks the places worth comparing. */
 struct logscan_guard {
 	unsigned char key[65536 / 8];
+	unsigned char fold[256];	/* ASCII lower case */
 	char **lit;		/* lower case */
 	size_t *len;
 	size_t n;
