@@ -114,11 +114,15 @@ logscan_guard_build(const char *alternatives, struct logscan_guard **out)
 static bool
 found_at(const struct logscan_guard *g, const char *v, size_t n, size_t i)
 {
+	unsigned char a = g->fold[(unsigned char)v[i]];
+	unsigned char b = i + 1 < n ? g->fold[(unsigned char)v[i + 1]] : 0;
 	size_t j;
 
+	/* Most places the map lets through hold no literal ("ReqId" for
+	 * "request"): two bytes decide before the full comparison. */
 	for (j = 0; j < g->n; j++)
-		if (g->len[j] <= n - i &&
-		    lower((unsigned char)v[i]) == (unsigned char)g->lit[j][0] &&
+		if (g->len[j] <= n - i && a == (unsigned char)g->lit[j][0] &&
+		    (g->len[j] == 1 || b == (unsigned char)g->lit[j][1]) &&
 		    logscan_iequal(v + i, g->len[j], g->lit[j], g->len[j]))
 			return true;
 	return false;
