@@ -23,26 +23,48 @@
  * that far, so the long tail of an HttpProxy row is rarely touched.
  */
 
-/* Offset of the first ',' in p[i..n), or n.  Columns are short, so one
+/* Offset of the first sep in p[i..n), or n.  Columns are short, so one
  * 16-byte compare usually finds it; the tail is a plain loop. */
 static size_t
-find_comma(const char *p, size_t i, size_t n)
+find_sep(const char *p, size_t i, size_t n, char sep)
 {
 #ifdef __SSE2__
-	const __m128i comma = _mm_set1_epi8(',');
+	const __m128i want = _mm_set1_epi8(sep);
 
 	for (; i + 16 <= n; i += 16) {
 		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
 		    _mm_loadu_si128((const __m128i *)(const void *)(p + i)),
-		    comma));
+		    want));
 
 		if (m != 0)
 			return i + (size_t)__builtin_ctz(m);
 	}
 #endif
-	while (i < n && p[i] != ',')
+	while (i < n && p[i] != sep)
 		i++;
 	return i;
+}
+
+/* dst = src with every '+' as a space (IIS's user agent). */
+static void
+plus_to_space(char *dst, const char *src, size_t n)
+{
+	size_t j = 0;
+#ifdef __SSE2__
+	const __m128i plus = _mm_set1_epi8('+');
+	const __m128i space = _mm_set1_epi8(' ');
+
+	for (; j + 16 <= n; j += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)
+		    (src + j));
+		__m128i m = _mm_cmpeq_epi8(x, plus);
+
+		_mm_storeu_si128((__m128i *)(void *)(dst + j), _mm_or_si128(
+		    _mm_and_si128(m, space), _mm_andnot_si128(m, x)));
+	}
+#endif
+	for (; j < n; j++)
+		dst[j] = src[j] == '+' ? ' ' : src[j];
 }
 
 /* Exchange CSV: fields split at commas; "..." quoting with "" for a quote.
@@ -86,7 +108,7 @@ more_csv(struct logscan_filestate *sc, size_t need)
 		} else {
 			/* Most columns are a few bytes: one SIMD compare (or a
 			 * plain loop) beats a memchr call per column. */
-			size_t q = find_comma(p, i, n);
+			size_t q = find_sep(p, i, n, ',');
 
 			c = q < n ? p + q : NULL;
 			f->p = p + i;
@@ -105,14 +127,13 @@ more_csv(struct logscan_filestate *sc, size_t need)
 static void
 more_w3c(struct logscan_filestate *sc, size_t need)
 {
-	const char *p = sc->sp_p, *c;
-	size_t n = sc->sp_n, i = sc->sp, e, j;
+	const char *p = sc->sp_p;
+	size_t n = sc->sp_n, i = sc->sp, e;
 
 	while (sc->nf < need && !sc->sdone) {
 		struct logscan_fld *f = &sc->f[sc->nf];
 
-		c = memchr(p + i, ' ', n - i);
-		e = c ? (size_t)(c - p) : n;
+		e = find_sep(p, i, n, ' ');
 		f->p = p + i;
 		f->n = e - i;
 		if (f->n == 1 && p[i] == '-')
@@ -120,13 +141,12 @@ more_w3c(struct logscan_filestate *sc, size_t need)
 		if ((int)sc->nf == sc->c_ua && f->n > 0) {
 			char *dst = sc->scratch + sc->sused;
 
-			for (j = 0; j < f->n; j++)
-				dst[j] = p[i + j] == '+' ? ' ' : p[i + j];
+			plus_to_space(dst, p + i, f->n);
 			f->p = dst;
 			sc->sused += f->n;
 		}
 		sc->nf++;
-		if (c == NULL || sc->nf == LOGSCAN_MAXCOLS)
+		if (e == n || sc->nf == LOGSCAN_MAXCOLS)
 			sc->sdone = true;
 		else
 			i = e + 1;

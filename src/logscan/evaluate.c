@@ -171,13 +171,12 @@ logscan_own_page(const struct exh_logscan *ls, const char *stem, size_t n)
 }
 
 static bool
-clause_test(struct logscan_filestate *sc, const struct logscan_clause *c)
+value_test(struct logscan_filestate *sc, const struct logscan_clause *c,
+    const char *v, size_t n)
 {
-	const char *v;
-	size_t n, i;
+	size_t i;
 	bool r = false;
 
-	getf(sc, c->field, &v, &n);
 	switch (c->op) {
 	case LOGSCAN_OP_LIKE:
 		r = logscan_like_match(c, v, n);
@@ -207,6 +206,9 @@ clause_test(struct logscan_filestate *sc, const struct logscan_clause *c)
 	case LOGSCAN_OP_INSET: {
 		const struct logscan_pset *set = &sc->ls->sets[c->set];
 
+		if (set->needs != NULL && sc->ls->prefilter &&
+		    !logscan_guard_holds(set->needs, v, n))
+			break;
 		for (i = 0; i < set->n && !r; i++) {
 			const struct logscan_clause *it = &set->items[i];
 
@@ -230,6 +232,36 @@ clause_test(struct logscan_filestate *sc, const struct logscan_clause *c)
 		break;
 	default:
 		break;
+	}
+	return r;
+}
+
+/* A clause's test on this row's value, from the value cache when the
+ * value was seen before (valcache.c).  iplist and flagged leave a detail behind when
+ * they hold, so only their misses are remembered. */
+static bool
+clause_test(struct logscan_filestate *sc, const struct logscan_clause *c)
+{
+	struct logscan_vslot *slot;
+	const char *v;
+	size_t n;
+	uint64_t bit;
+	bool r;
+
+	getf(sc, c->field, &v, &n);
+	/* EXHUME_LOGSCAN_PREFILTER=off also works every value out, so the
+	 * identity tests cover the cache. */
+	if (c->vc < 0 || !sc->ls->prefilter || (slot = logscan_vcache_slot(
+	    &sc->vcache, c->field, sc->lineno, v, n)) == NULL)
+		return value_test(sc, c, v, n);
+	bit = (uint64_t)1 << c->vc;
+	if (slot->known & bit)
+		return (slot->val & bit) != 0;
+	r = value_test(sc, c, v, n);
+	if (!r || (c->op != LOGSCAN_OP_IPLIST && c->op != LOGSCAN_OP_FLAGGED)) {
+		slot->known |= bit;
+		if (r)
+			slot->val |= bit;
 	}
 	return r;
 }

@@ -179,6 +179,7 @@ scan_free(struct logscan_filestate *sc)
 	exh_group_destroy(sc->groups);
 	free(sc->memo_at);
 	free(sc->memo_val);
+	logscan_vcache_free(&sc->vcache);
 	free(sc->pf_next);
 	free(sc->pf_a);
 	free(sc->pf_b);
@@ -260,7 +261,8 @@ exh_logscan_file(struct exh_logscan *ls, const char *winpath, int family,
 	    sc.pf_on_line == NULL ||
 	    sc.zin == NULL || sc.buf == NULL || sc.scratch == NULL ||
 	    sc.f == NULL || sc.col_of == NULL || sc.memo_at == NULL ||
-	    sc.memo_val == NULL || logscan_rx_init(&sc.rx) != EXH_OK) {
+	    sc.memo_val == NULL || logscan_rx_init(&sc.rx) != EXH_OK ||
+	    logscan_vcache_init(&sc.vcache, ls->nfields) != EXH_OK) {
 		scan_free(&sc);
 		return exh_err_set(err, EXH_ENOMEM, 0,
 		    "log %s: out of memory", winpath);

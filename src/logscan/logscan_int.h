@@ -60,6 +60,8 @@ struct logscan_clause {
 	const char *need;	/* GENERAL: longest literal run, must occur */
 	size_t needlen;
 	int memo;		/* result slot shared by identical clauses, or -1 */
+	int vc;			/* value-cache bit of its column, or -1 */
+	int cost;		/* plan.c: rough cost of one test, 0..7 */
 	char **alts;		/* IN members, or OAB before/after/subdir */
 	size_t *altlen;
 	size_t nalts;
@@ -83,9 +85,11 @@ struct logscan_rule {
 	 * have none and are tried on every row. */
 	size_t *lits;
 	size_t nlits;
+	uint64_t litmask;	/* the same as bits, when ls->pf_masks */
 	bool slow;
 	bool flagged;		/* needs a URL the file scan flagged */
 };
+
 
 /* A literal some rules need, searched for over whole buffers. */
 struct logscan_lit {
@@ -106,11 +110,25 @@ struct logscan_check {
 	size_t nshow;
 };
 
+/* Literals one of which a value must hold, found in one pass over the
+ * value: a bitmap of their first three bytes (folded to 16 bits, either
+ * case) picks the places worth comparing. */
+struct logscan_guard {
+	unsigned char key[65536 / 8];
+	unsigned char fold[256];	/* ASCII lower case */
+	char **lit;		/* lower case */
+	size_t *len;
+	size_t n;
+};
+
 /* A named list of like/regex patterns (iis-paths.tsv, user-agents.txt). */
 struct logscan_pset {
 	char *name;
 	struct logscan_clause *items;
 	size_t n;
+	/* "SET needs A|B": every value a member matches holds one of these,
+	 * so a value without any is decided without running the members. */
+	struct logscan_guard *needs;
 };
 
 /* One line of exchange-pages.tsv: a page Exchange or IIS itself serves. */
@@ -153,9 +171,43 @@ struct exh_logscan {
 	size_t fam_nlits[EXH_LOG_NFAMILIES];
 	size_t nslow;			/* rules without a literal */
 	bool prefilter;			/* off: every rule on every row */
+	bool pf_masks;			/* nlits <= 64: literals as bits */
 	struct exh_log_coverage cov[EXH_LOG_NFAMILIES];
 	struct exh_log_coverage covlist[EXH_LOG_NFAMILIES];
 	size_t ncov;
+};
+
+/*
+ * Value cache: the results of the costly clauses on one column value, so
+ * the many rows that repeat a URL stem, user agent or client address are
+ * decided by a hash, one comparison and a bit test (valcache.c).  One
+ * slot per value holds a bit per clause on that column (c->vc, at most
+ * LOGSCAN_VC_BITS per column); direct-mapped, fixed size per file; values
+ * longer than LOGSCAN_VC_VALMAX are not kept.
+ */
+#define LOGSCAN_VC_SLOTS	4096u
+#define LOGSCAN_VC_VALMAX	232u
+#define LOGSCAN_VC_BITS		64
+/* A column whose values rarely repeat (a query with a request id) stops
+ * using the cache after this many look-ups with under 1 in 4 found. */
+#define LOGSCAN_VC_PROBE	4096u
+
+struct logscan_vslot {
+	uint64_t hash;
+	uint64_t known, val;	/* per clause bit: worked out, result */
+	int32_t field;		/* -1 when the slot is free */
+	uint16_t n;
+	char v[LOGSCAN_VC_VALMAX];
+};
+
+struct logscan_vcache {
+	struct logscan_vslot *slot;	/* LOGSCAN_VC_SLOTS */
+	/* Per interned field: the slot of this row's value (valid while
+	 * at == the row's number and the slot still holds hash). */
+	struct logscan_vslot **cur;
+	uint64_t *at, *hash;
+	uint64_t *tries, *found;
+	bool *off;			/* values do not repeat */
 };
 
 /* Per-scan state of the regex matcher (match data is not shareable). */
@@ -176,6 +228,13 @@ int logscan_field_intern(struct exh_logscan *ls, const char *name, size_t n);
 /* plan.c: what the loader works out once the rules are read */
 int logscan_order_clauses(struct logscan_rule *r);
 void logscan_share_results(struct exh_logscan *ls);
+void logscan_plan_value_cache(struct exh_logscan *ls);
+
+/* valcache.c */
+int logscan_vcache_init(struct logscan_vcache *vc, size_t nfields);
+void logscan_vcache_free(struct logscan_vcache *vc);
+struct logscan_vslot *logscan_vcache_slot(struct logscan_vcache *vc,
+    int field, uint64_t row, const char *v, size_t n);
 
 /* prefilter.c */
 struct logscan_filestate;
@@ -184,6 +243,12 @@ void logscan_prefilter_free(struct exh_logscan *ls);
 void logscan_prefilter_line(struct logscan_filestate *sc);
 bool logscan_rule_possible(const struct logscan_filestate *sc,
     const struct logscan_rule *r);
+
+/* guard.c */
+int logscan_guard_build(const char *alternatives, struct logscan_guard **out);
+void logscan_guard_free(struct logscan_guard *g);
+bool logscan_guard_holds(const struct logscan_guard *g, const char *v,
+    size_t n);
 
 /* match.c */
 bool logscan_iequal(const char *a, size_t alen, const char *b, size_t blen);
@@ -271,6 +336,7 @@ struct logscan_filestate {
 	bool cap_fallback;
 	struct logscan_rx rx;		/* for the regex clauses */
 	uint64_t *memo_at;		/* line a shared clause result is for */
+	struct logscan_vcache vcache;
 	bool *memo_val;
 	/* Prefilter state: the buffer the lines lie in, and per literal
 	 * its next occurrence at or after the current line. */
@@ -280,6 +346,7 @@ struct logscan_filestate {
 	const char **pf_a, **pf_b;	/* next rarest byte, in each case */
 	uint64_t *pf_gen_of;
 	bool *pf_on_line;
+	uint64_t pf_mask;		/* pf_on_line as bits (pf_masks) */
 };
 
 /* input.c */

@@ -47,6 +47,8 @@ logscan_order_clauses(struct logscan_rule *r)
 
 	if ((r->order = calloc(r->ncl, sizeof(*r->order))) == NULL)
 		return EXH_ENOMEM;
+	for (i = 0; i < r->ncl; i++)
+		r->cl[i].cost = clause_cost(&r->cl[i]);
 	for (i = 0; i < r->ncl; i++) {
 		k = i;
 		for (j = i; j > 0 && clause_cost(&r->cl[r->order[j - 1]]) >
@@ -96,4 +98,80 @@ logscan_share_results(struct exh_logscan *ls)
 			if (c->memo < 0)
 				c->memo = (int)ls->nmemo++;
 		}
+}
+
+/* Worth caching per value: a test that costs more than a comparison or
+ * two, on a column (the raw line never repeats).  oab-outside leaves a
+ * capture behind, so it is always worked out. */
+static bool
+clause_cacheable(const struct logscan_clause *c)
+{
+	if (c->field == LOGSCAN_FIELD_LINE)
+		return false;
+	switch (c->op) {
+	case LOGSCAN_OP_LIKE:
+		return c->like == LOGSCAN_LIKE_GENERAL ||
+		    c->like == LOGSCAN_LIKE_CONTAINS;
+	case LOGSCAN_OP_REGEX:
+	case LOGSCAN_OP_SUBSTR:
+	case LOGSCAN_OP_INSET:
+	case LOGSCAN_OP_OWNPAGE:
+	case LOGSCAN_OP_IPLIST:
+	case LOGSCAN_OP_FLAGGED:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool
+clause_same(const struct logscan_clause *a, const struct logscan_clause *b)
+{
+	return a->field == b->field && a->op == b->op &&
+	    strcmp(a->pat, b->pat) == 0;
+}
+
+/* Gives each distinct cacheable clause a bit of its column's value-cache
+ * slot; identical clauses of several rules share it ("cs-uri-stem inset
+ * script-stems").  Past LOGSCAN_VC_BITS clauses on one column, the rest
+ * are worked out every time. */
+void
+logscan_plan_value_cache(struct exh_logscan *ls)
+{
+	size_t i, j, k, l;
+	int *used;
+
+	if ((used = calloc(ls->nfields + 1, sizeof(*used))) == NULL) {
+		for (i = 0; i < ls->nrules; i++)
+			for (j = 0; j < ls->rules[i].ncl; j++)
+				ls->rules[i].cl[j].vc = -1;
+		return;		/* no cache: slower, same results */
+	}
+	for (i = 0; i < ls->nrules; i++)
+		for (j = 0; j < ls->rules[i].ncl; j++) {
+			struct logscan_clause *c = &ls->rules[i].cl[j];
+			bool done = false;
+
+			c->vc = -1;
+			if (!clause_cacheable(c))
+				continue;
+			for (k = 0; k <= i && !done; k++)
+				for (l = 0; l < ls->rules[k].ncl; l++) {
+					const struct logscan_clause *o =
+					    &ls->rules[k].cl[l];
+
+					if (o == c) {
+						done = true;
+						break;
+					}
+					if (o->vc >= 0 && clause_same(o, c)) {
+						c->vc = o->vc;
+						done = true;
+						break;
+					}
+				}
+			if (c->vc < 0 && used[c->field] < LOGSCAN_VC_BITS)
+				c->vc = used[c->field]++;
+		}
+	free(used);
 }

@@ -378,8 +378,26 @@ load_checks(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 	return status;
 }
 
-/* iis-paths.tsv (SET, like|regex, PATTERN) and user-agents.txt (SET, like
- * pattern) both fill named sets. */
+/* "SET needs A|B|...": literals one of which every value a member of the
+ * set matches contains (rules/logs/README). */
+static int
+set_needs(struct logscan_pset *set, const char *alternatives, struct src *s,
+    struct exh_err *err)
+{
+	int rc;
+
+	if (set->needs != NULL)
+		return bad(err, s, "a set has one needs line");
+	rc = logscan_guard_build(alternatives, &set->needs);
+	if (rc == EXH_EUSAGE)
+		return bad(err, s, "needs: an empty alternative (A||B)");
+	if (rc != EXH_OK)
+		return exh_err_set(err, EXH_ENOMEM, 0, "rules: out of memory");
+	return EXH_OK;
+}
+
+/* iis-paths.tsv (SET, like|regex|needs, PATTERN) and user-agents.txt (SET,
+ * like pattern) both fill named sets. */
 static int
 load_sets(struct exh_logscan *ls, const char *dir, const char *name,
     bool with_type, struct exh_err *err)
@@ -415,8 +433,10 @@ load_sets(struct exh_logscan *ls, const char *dir, const char *name,
 			for (char *q = col[1]; *q != '\0'; q++)
 				if (*q == '+')
 					*q = ' ';
-		if (strcmp(type, "like") != 0 && strcmp(type, "regex") != 0) {
-			status = bad(err, &s, "set members are like or regex");
+		if (strcmp(type, "like") != 0 && strcmp(type, "regex") != 0 &&
+		    strcmp(type, "needs") != 0) {
+			status = bad(err, &s, "set members are like or regex "
+			    "(or the set's needs line)");
 			break;
 		}
 		if ((k = find_set(ls, col[0])) < 0) {
@@ -438,6 +458,10 @@ load_sets(struct exh_logscan *ls, const char *dir, const char *name,
 			k = (int)ls->nsets++;
 		}
 		set = &ls->sets[k];
+		if (strcmp(type, "needs") == 0) {
+			status = set_needs(set, pat, &s, err);
+			continue;
+		}
 		ni = realloc(set->items, (set->n + 1) * sizeof(*ni));
 		if (ni == NULL) {
 			status = exh_err_set(err, EXH_ENOMEM, 0, "rules: out of memory");
@@ -730,6 +754,7 @@ logscan_load_rules(struct exh_logscan *ls, const char *dir, struct exh_err *err)
 	 * rules can keep the best-scoring alternative of each check. */
 	qsort(ls->rules, ls->nrules, sizeof(*ls->rules), rule_cmp);
 	logscan_share_results(ls);
+	logscan_plan_value_cache(ls);
 	for (i = ls->nrules; i-- > 0;) {
 		ls->fam_first[ls->rules[i].family] = i;
 		ls->fam_count[ls->rules[i].family]++;
@@ -757,6 +782,7 @@ logscan_free_rules(struct exh_logscan *ls)
 			logscan_clause_free(&ls->sets[i].items[j]);
 		free(ls->sets[i].items);
 		free(ls->sets[i].name);
+		logscan_guard_free(ls->sets[i].needs);
 	}
 	free(ls->sets);
 	for (i = 0; i < ls->npages; i++) {
