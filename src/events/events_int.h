@@ -65,6 +65,7 @@ struct exh_events {
 	struct exh_update_event *updates;
 	size_t nupdates;
 	size_t capupdates;
+	bool libevtx_only;	/* EXHUME_EVTX_LIBEVTX=1: not our reader */
 };
 
 /* One record as read from libevtx's XML rendering.  Strings are raw. */
@@ -194,11 +195,26 @@ struct evtx_scan {
 	uint64_t hits;			/* matches handed to groups */
 	struct rec_cursor cur;
 	char slack_reason[REASON_MAX];	/* first unreadable slack record */
+	/* Set by the survey: */
+	bool fast_ok;		/* our walk lists the records libevtx would */
+	bool slack_seen;	/* a record signature in a chunk's free space */
+	uint64_t chunks_used;	/* whole chunks with a signature */
+	struct events_binxml bx;
+	void *libevtx;		/* libevtx_file_t, opened when first needed */
+	int libevtx_failed;	/* it could not be opened */
 };
 
 /* events.c */
+/* The record in sc->rec is read: counts it, runs the checks. */
+int events_record_ready(struct evtx_scan *sc, bool recovered, uint64_t written);
+/* Record idx of libevtx's list read through libevtx (our reader
+ * declined it). */
+int events_libevtx_record(struct evtx_scan *sc, int idx);
 int events_damage(struct evtx_scan *sc, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* walk.c: every record of a file the survey found whole, by our reader */
+int events_fast_walk(struct evtx_scan *sc);
 
 /* survey.c */
 int events_survey(struct evtx_scan *sc, int fd);
