@@ -399,6 +399,56 @@ left_out(struct bx *b, struct bx_cur *k, const struct bx_subs *s)
 	return true;
 }
 
+/*
+ * An element whose content is one substitution of an array of strings is
+ * repeated, one element a string (libevtx renders it so): the element is
+ * open; it is closed and opened again between the strings, and stays open
+ * for its end token.  Arrays with empty or unterminated strings, of other
+ * types, and of elements whose attributes we keep are left to libevtx.
+ * False when the content is not such a substitution.
+ */
+static bool
+string_array(struct bx *b, struct bx_cur *k, const struct bx_subs *s, int *rc)
+{
+	const struct bx_value *v;
+	const unsigned char *p;
+	char name[sizeof(b->x.names[0])];
+	uint32_t id, i, start = 0;
+
+	if (s == NULL || !has(k, 5) || (b->c[k->pos] != 0x0d &&
+	    b->c[k->pos] != 0x0e) || b->c[k->pos + 4] != 0x04)
+		return false;
+	id = exh_le16(b->c + k->pos + 1);
+	if (id >= s->n || s->v[id].type != 0x81)
+		return false;
+	v = &s->v[id];
+	p = b->c + v->off;
+	memcpy(name, b->x.names[b->x.depth - 1], sizeof(name));
+	*rc = EXH_ECORRUPT;
+	if (v->size < 4 || v->size % 2 != 0 || exh_le16(p + v->size - 2) != 0 ||
+	    strcmp(name, "Provider") == 0 || strcmp(name, "TimeCreated") == 0)
+		return true;
+	for (i = 0; i < v->size / 2; i++) {
+		struct exh_buf *dst;
+
+		if (exh_le16(p + 2 * i) != 0)
+			continue;
+		if (i == start)
+			return true;	/* an empty string */
+		if (start > 0 && ((*rc = events_xs_end(&b->x, b->r)) != EXH_OK ||
+		    (*rc = events_xs_open(&b->x, name, strlen(name))) != EXH_OK))
+			return true;
+		*rc = EXH_ECORRUPT;
+		if ((dst = events_xs_text_dst(&b->x)) != NULL &&
+		    put_utf16(dst, p + 2 * start, i - start) != EXH_OK)
+			return true;
+		start = i + 1;
+	}
+	k->pos += 4;
+	*rc = EXH_OK;
+	return true;
+}
+
 /* An element: start tag, attributes, content, end. */
 static int
 element(struct bx *b, struct bx_cur *k, const struct bx_subs *s)
@@ -427,7 +477,9 @@ element(struct bx *b, struct bx_cur *k, const struct bx_subs *s)
 		return events_xs_end(&b->x, b->r);
 	if (close != 0x02)
 		return EXH_ECORRUPT;
-	if ((rc = content(b, k, s, NULL)) != EXH_OK)
+	if (!string_array(b, k, s, &rc))
+		rc = content(b, k, s, NULL);
+	if (rc != EXH_OK)
 		return rc;
 	if (!has(k, 1) || b->c[k->pos] != 0x04)
 		return EXH_ECORRUPT;

@@ -184,7 +184,8 @@ compare_one(struct events_compare *cmp, int fd, unsigned char *chunk,
 	}
 	events_record_reset(b);
 	if (events_binxml_parse(bx, chunk, p->off, p->size, b) != EXH_OK) {
-		cmp->fell_back++;
+		if (cmp->fell_back++ == 0)
+			cmp->first_fell_back = p->id;
 		return;
 	}
 	if (b->time == 0)

@@ -145,6 +145,7 @@ struct events_compare {
 	uint64_t records;	/* listed by libevtx */
 	uint64_t identical;
 	uint64_t fell_back;	/* ours declined: libevtx reads it */
+	uint64_t first_fell_back;	/* its record id */
 	uint64_t differing;	/* must stay 0 */
 	uint64_t libevtx_failed;	/* libevtx cannot read it either */
 	uint64_t not_placed;	/* not found by our chunk walk */

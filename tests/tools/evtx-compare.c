@@ -97,7 +97,7 @@ main(int argc, char **argv)
 		    memcmp(a.data, b.data, a.len) == 0);
 		printf("%s records %llu identical %llu fell_back %llu "
 		    "differing %llu libevtx_failed %llu not_placed %llu "
-		    "analysis %s scan_fell_back %llu%s%s\n",
+		    "analysis %s scan_fell_back %llu first_fell_back %llu%s%s\n",
 		    argv[i], (unsigned long long)c.records,
 		    (unsigned long long)c.identical,
 		    (unsigned long long)c.fell_back,
@@ -106,6 +106,7 @@ main(int argc, char **argv)
 		    (unsigned long long)c.not_placed,
 		    same ? "same" : "DIFFERENT",
 		    (unsigned long long)so.fell_back,
+		    (unsigned long long)c.first_fell_back,
 		    c.first_diff[0] ? " first: " : "", c.first_diff);
 		if (c.differing > 0 || !same)
 			bad = 1;
