@@ -285,6 +285,32 @@ value_text(struct bx *b, struct bx_cur *k, struct exh_buf *attr)
 	return EXH_OK;
 }
 
+/* An entity reference: the five XML names stand for their character
+ * (libevtx writes "&amp;" and the like, which the XML path decodes);
+ * other names are left to libevtx. */
+static int
+entity_ref(struct bx *b, struct bx_cur *k, struct exh_buf *attr)
+{
+	static const char names[][5] = { "lt", "gt", "amp", "quot", "apos" };
+	static const char chars[] = "<>&\"'";
+	struct exh_buf *dst;
+	size_t i;
+	int rc;
+
+	if (!has(k, 5))
+		return EXH_ECORRUPT;
+	k->pos += 5;
+	if ((rc = name_at(b, exh_le32(b->c + k->pos - 4), k)) != EXH_OK)
+		return rc;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(b->scratch.data, names[i]) == 0)
+			break;
+	if (i == sizeof(names) / sizeof(names[0]))
+		return EXH_ECORRUPT;
+	dst = text_dst(b, attr);
+	return dst != NULL ? exh_buf_putc(dst, chars[i]) : EXH_OK;
+}
+
 /* A substitution: value id of the innermost template, rendered. */
 static int
 substitution(struct bx *b, struct bx_cur *k, const struct bx_subs *s,
@@ -510,6 +536,9 @@ content(struct bx *b, struct bx_cur *k, const struct bx_subs *s,
 			break;
 		case 0x05:
 			rc = value_text(b, k, attr);
+			break;
+		case 0x09:
+			rc = entity_ref(b, k, attr);
 			break;
 		case 0x0d:
 		case 0x0e:
