@@ -21,6 +21,9 @@
 #define BX_TEMPLATE_DEPTH 8	/* template instances inside values */
 #define BX_TOKENS_MAX 200000u	/* per record: bounds template reuse */
 #define BX_VALUES_MAX 4096u	/* substitution values alive at once */
+/* Source bytes rendered per record: templates can reference one large
+ * value many times, so output is bounded apart from tokens. */
+#define BX_RENDER_MAX (4u << 20)
 
 struct bx_value {
 	uint32_t off;		/* chunk offset of the data */
@@ -41,6 +44,7 @@ struct bx {
 	struct exh_buf scratch;	/* a name or an attribute value */
 	bool dry;		/* reading ahead: keep no attribute value */
 	uint32_t tokens;
+	uint32_t rendered;	/* value bytes rendered so far */
 	int tdepth;
 	uint32_t nvalues;	/* used of values[] */
 	struct bx_value values[BX_VALUES_MAX];
@@ -54,6 +58,7 @@ struct bx_cur {
 static int content(struct bx *b, struct bx_cur *k, const struct bx_subs *s,
     struct exh_buf *attr);
 static int document(struct bx *b, struct bx_cur *k, const struct bx_subs *s);
+static bool budget(struct bx *b, uint32_t n);
 
 static bool
 has(const struct bx_cur *k, uint32_t n)
@@ -108,6 +113,8 @@ name_at(struct bx *b, uint32_t off, struct bx_cur *k)
 		return EXH_ECORRUPT;
 	n = exh_le16(b->c + off + 6);
 	if (n > (CHUNK_SIZE - off - 8) / 2 - 1)
+		return EXH_ECORRUPT;
+	if (!budget(b, 2 * n))
 		return EXH_ECORRUPT;
 	exh_buf_reset(&b->scratch);
 	if (off == k->pos) {
@@ -258,6 +265,16 @@ put_value(struct exh_buf *o, const unsigned char *p, uint8_t type,
 	}
 }
 
+/* Counts n more bytes to render; false past the budget. */
+static bool
+budget(struct bx *b, uint32_t n)
+{
+	if (n > BX_RENDER_MAX - b->rendered)
+		return false;
+	b->rendered += n;
+	return true;
+}
+
 /* Text for the open element, or for the attribute being read. */
 static struct exh_buf *
 text_dst(struct bx *b, struct exh_buf *attr)
@@ -275,7 +292,7 @@ value_text(struct bx *b, struct bx_cur *k, struct exh_buf *attr)
 	if (!has(k, 4) || b->c[k->pos + 1] != 0x01)
 		return EXH_ECORRUPT;
 	n = exh_le16(b->c + k->pos + 2);
-	if (!has(k, 4 + 2 * n))
+	if (!has(k, 4 + 2 * n) || !budget(b, 2 * n))
 		return EXH_ECORRUPT;
 	dst = text_dst(b, attr);
 	k->pos += 4;
@@ -327,7 +344,7 @@ substitution(struct bx *b, struct bx_cur *k, const struct bx_subs *s,
 	if (id >= s->n)
 		return EXH_ECORRUPT;
 	v = &s->v[id];
-	if (v->type & 0x80)
+	if ((v->type & 0x80) || !budget(b, v->size))
 		return EXH_ECORRUPT;
 	if (v->type == 0x21) {
 		struct bx_cur in = { v->off, v->off + v->size };
@@ -452,6 +469,7 @@ string_array(struct bx *b, struct bx_cur *k, const struct bx_subs *s, int *rc)
 	memcpy(name, b->x.names[b->x.depth - 1], sizeof(name));
 	*rc = EXH_ECORRUPT;
 	if (v->size < 4 || v->size % 2 != 0 || exh_le16(p + v->size - 2) != 0 ||
+	    !budget(b, v->size) ||
 	    strcmp(name, "Provider") == 0 || strcmp(name, "TimeCreated") == 0)
 		return true;
 	for (i = 0; i < v->size / 2; i++) {
@@ -668,6 +686,7 @@ events_binxml_parse(struct events_binxml *bxp, const unsigned char *chunk,
 	b->c = chunk;
 	b->r = r;
 	b->tokens = 0;
+	b->rendered = 0;
 	b->tdepth = 0;
 	b->nvalues = 0;
 	r->record_id = exh_le64(chunk + off + 8);
