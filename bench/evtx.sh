@@ -28,7 +28,9 @@ awk -v n="$n" 'BEGIN { split("Microsoft-Windows-Security-Auditing|Security|4624;
 "$tools/mkevtx" "$tmp/spec" "$tmp/bench.evtx" >/dev/null
 /usr/bin/time -f "%M" -o "$tmp/rss" "$tools/evtx-rate" -r "$top/rules" \
     -j "${EVTX_BENCH_JOBS:-2}" "$tmp/bench.evtx" >"$tmp/out"
-awk -v rss="$(cat "$tmp/rss")" '
+/usr/bin/time -f "%M" -o "$tmp/rss_ours" "$tools/evtx-rate" -r "$top/rules" \
+    -o "$tmp/bench.evtx" >/dev/null
+awk -v rss="$(cat "$tmp/rss")" -v rss_ours="$(cat "$tmp/rss_ours")" '
 	$1 == "libevtx" { v = $2 } $1 == "bytes" { b = $2 }
 	$1 == "records" { r = $2 }
 	$1 ~ /_mbps_cpu$/ { sub(/_mbps_cpu$/, "", $1); m[$1] = $2
@@ -37,7 +39,7 @@ awk -v rss="$(cat "$tmp/rss")" '
 	END { printf "EVTX throughput: %.0f MB, %d records, libevtx %s (MB/s of CPU; shared machine)\n", b / 1048576, r, v
 	for (i = 1; i <= k; i++)
 		printf "  %-22s %8.2f cpu s %8.1f MB/s\n", o[i], c[o[i]], m[o[i]]
-	printf "  peak RSS %d MB\n", rss / 1024 }' "$tmp/out"
+	printf "  peak RSS %d MB (our reader alone: %.1f MB)\n", rss / 1024, rss_ours / 1024 }' "$tmp/out"
 [ -n "${EVTX_BENCH_REAL:-}" ] || exit 0
 find "$EVTX_BENCH_REAL" -name '*.evtx' -type f | while IFS= read -r f; do
 	"$tools/evtx-rate" -r "$top/rules" -j 1 "$f" || true

@@ -17,7 +17,7 @@
 #include "exhume/findings.h"
 
 /*
- * usage: evtx-rate [-r rules] [-j N] FILE.evtx
+ * usage: evtx-rate [-r rules] [-j N] [-o] FILE.evtx
  * Prints, one "name value" a line: the libevtx version, the file size,
  * the seconds (wall and CPU) libevtx takes to open the file, to hand out
  * every record (without and with its XML, one thread), the same split over N threads with
@@ -178,23 +178,27 @@ main(int argc, char **argv)
 	libevtx_file_t *f;
 	struct stat sb;
 	double w0, c0, bytes;
-	int c, n = 0, jobs = 2;
+	int c, n = 0, jobs = 2, only_ours = 0;
 
-	while ((c = getopt(argc, argv, "r:j:")) != -1) {
+	while ((c = getopt(argc, argv, "r:j:o")) != -1) {
 		if (c == 'r')
 			rules = optarg;
+		else if (c == 'o')
+			only_ours = 1;
 		else if (c == 'j' && atoi(optarg) > 0 && atoi(optarg) <= 64)
 			jobs = atoi(optarg);
 		else
 			return 2;
 	}
 	if (optind + 1 != argc || stat(argv[optind], &sb) != 0) {
-		fprintf(stderr, "usage: evtx-rate [-r rules] [-j N] FILE.evtx\n");
+		fprintf(stderr, "usage: evtx-rate [-r rules] [-j N] [-o] FILE.evtx\n");
 		return 2;
 	}
 	bytes = (double)sb.st_size;
 	printf("libevtx %s\nbytes %lld\n", libevtx_get_version(),
 	    (long long)sb.st_size);
+	if (only_ours)		/* -o: our reader alone, for its peak RSS */
+		return whole(rules, argv[optind], bytes, "exhume_events");
 	w0 = now();
 	c0 = cpu();
 	if ((f = open_evtx(argv[optind])) == NULL)
