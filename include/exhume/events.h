@@ -22,6 +22,7 @@ struct exh_events_stats {
 	uint64_t lost;		/* records libevtx lists but cannot read */
 	uint64_t slack_lost;	/* recovered (slack) records unreadable */
 	uint64_t grouped;	/* matches merged into another's finding */
+	uint64_t fell_back;	/* records our reader left to libevtx */
 	bool known;		/* a record of a kind logs.tsv names */
 };
 

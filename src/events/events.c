@@ -43,6 +43,10 @@ exh_events_create(const char *rules_dir, struct exh_events **out,
 		    "events: create: out of memory");
 	ev->magic = EVENTS_MAGIC;
 	ev->um_installed = -1;
+	/* For tests: read every record through libevtx, as before our
+	 * reader. */
+	ev->libevtx_only = getenv("EXHUME_EVTX_LIBEVTX") != NULL &&
+	    strcmp(getenv("EXHUME_EVTX_LIBEVTX"), "1") == 0;
 	if (snprintf(path, sizeof(path), "%s/events/checks.tsv", rules_dir) >=
 	    (int)sizeof(path)) {
 		exh_events_destroy(ev);
@@ -558,6 +562,12 @@ one_record(struct evtx_scan *sc, libevtx_file_t *file, int idx, bool recovered,
 		    events_damage(sc, "record %llu: unexpected XML shape",
 		    (unsigned long long)id);
 	sc->rec.record_id = id;
+	return events_record_ready(sc, recovered, wt);
+}
+
+int
+events_record_ready(struct evtx_scan *sc, bool recovered, uint64_t wt)
+{
 	if (sc->rec.time == 0)
 		sc->rec.time = (int64_t)wt;
 	sc->st->records++;
@@ -574,27 +584,20 @@ one_record(struct evtx_scan *sc, libevtx_file_t *file, int idx, bool recovered,
 	return check_record(sc);
 }
 
+/* The records libevtx recovers from slack space, and the one note on
+ * those it cannot read. */
 static int
-walk(struct evtx_scan *sc, libevtx_file_t *file)
+walk_recovered(struct evtx_scan *sc, libevtx_file_t *file)
 {
 	libevtx_error_t *e = NULL;
 	char msg[REASON_MAX];
 	uint64_t prev = 0;
-	int n = 0, nrec = 0, i, rc = EXH_OK;
+	int nrec = 0, i, rc = EXH_OK;
 
-	if (libevtx_file_get_number_of_records(file, &n, &e) != 1) {
-		libevtx_msg(&e, msg, sizeof(msg));
-		rc = events_damage(sc, "record count unreadable: %s", msg);
-		n = 0;
-	}
-	for (i = 0; i < n && rc == EXH_OK; i++)
-		rc = one_record(sc, file, i, false, &prev);
-	if (rc == EXH_OK &&
-	    libevtx_file_get_number_of_recovered_records(file, &nrec, &e) != 1) {
+	if (libevtx_file_get_number_of_recovered_records(file, &nrec, &e) != 1) {
 		libevtx_msg(&e, msg, sizeof(msg));
 		nrec = 0;
 	}
-	prev = 0;
 	for (i = 0; i < nrec && rc == EXH_OK; i++)
 		rc = one_record(sc, file, i, true, &prev);
 	if (rc == EXH_OK && sc->st->slack_lost > 0)
@@ -604,6 +607,85 @@ walk(struct evtx_scan *sc, libevtx_file_t *file)
 		    (unsigned long long)sc->st->slack_lost, nrec,
 		    exh_events_libevtx_version(), sc->slack_reason);
 	return rc;
+}
+
+static int
+walk(struct evtx_scan *sc, libevtx_file_t *file)
+{
+	libevtx_error_t *e = NULL;
+	char msg[REASON_MAX];
+	uint64_t prev = 0;
+	int n = 0, i, rc = EXH_OK;
+
+	if (libevtx_file_get_number_of_records(file, &n, &e) != 1) {
+		libevtx_msg(&e, msg, sizeof(msg));
+		rc = events_damage(sc, "record count unreadable: %s", msg);
+		n = 0;
+	}
+	for (i = 0; i < n && rc == EXH_OK; i++)
+		rc = one_record(sc, file, i, false, &prev);
+	return rc == EXH_OK ? walk_recovered(sc, file) : rc;
+}
+
+/* libevtx on the scan's file, opened on first use; NULL (with a note)
+ * when it cannot be. */
+static libevtx_file_t *
+lib_file(struct evtx_scan *sc, int *rc)
+{
+	libevtx_file_t *file = NULL;
+	libevtx_error_t *e = NULL;
+	char path[64], msg[REASON_MAX];
+
+	*rc = EXH_OK;
+	if (sc->libevtx != NULL || sc->libevtx_failed)
+		return sc->libevtx;
+	(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", sc->fd);
+	if (libevtx_file_initialize(&file, &e) != 1 ||
+	    libevtx_file_open(file, path, LIBEVTX_OPEN_READ, &e) != 1) {
+		libevtx_msg(&e, msg, sizeof(msg));
+		if (file != NULL)
+			libevtx_file_free(&file, NULL);
+		sc->libevtx_failed = 1;
+		*rc = events_damage(sc, "not readable as an evtx file: libevtx %s: "
+		    "%s", exh_events_libevtx_version(), msg);
+		return NULL;
+	}
+	sc->libevtx = file;
+	return file;
+}
+
+int
+events_libevtx_record(struct evtx_scan *sc, int idx)
+{
+	libevtx_file_t *file;
+	uint64_t prev = 0;
+	int rc;
+
+	if ((file = lib_file(sc, &rc)) == NULL)
+		return rc;
+	return one_record(sc, file, idx, false, &prev);
+}
+
+/* Our walk where the survey found the file whole, libevtx for what it
+ * declines and for slack; libevtx alone otherwise or when asked. */
+static int
+read_records(struct evtx_scan *sc)
+{
+	libevtx_file_t *file;
+	int rc = EXH_OK;
+
+	if (sc->fast_ok && !sc->ev->libevtx_only) {
+		if ((rc = events_binxml_init(&sc->bx)) != EXH_OK)
+			return exh_err_set(sc->err, rc, ENOMEM, "out of memory");
+		if ((rc = events_fast_walk(sc)) != EXH_OK || !sc->slack_seen)
+			return rc;
+		file = lib_file(sc, &rc);
+		return file != NULL ? walk_recovered(sc, file) : rc;
+	}
+	if ((file = lib_file(sc, &rc)) == NULL)
+		return rc == EXH_OK ? exh_err_set(sc->err, EXH_ECORRUPT, 0,
+		    "not readable as an evtx file") : rc;
+	return walk(sc, file);
 }
 
 /* One finding per group of the file; what was merged or folded is counted
@@ -643,9 +725,6 @@ exh_events_scan_file(struct exh_events *ev, int fd, const char *winpath,
 	struct exh_events_stats local;
 	struct evtx_scan sc;
 	struct stat sb;
-	libevtx_file_t *file = NULL;
-	libevtx_error_t *e = NULL;
-	char path[64], msg[REASON_MAX];
 	size_t i, most = 1;
 	int rc;
 
@@ -679,29 +758,15 @@ exh_events_scan_file(struct exh_events *ev, int fd, const char *winpath,
 	}
 	if ((rc = events_survey(&sc, fd)) != EXH_OK)
 		goto done;
-	if (snprintf(path, sizeof(path), "/proc/self/fd/%d", fd) >=
-	    (int)sizeof(path)) {
-		rc = exh_err_set(err, EXH_EUSAGE, 0,
-		    "events: descriptor path too long");
-		goto done;
-	}
-	if (libevtx_file_initialize(&file, &e) != 1 ||
-	    libevtx_file_open(file, path, LIBEVTX_OPEN_READ, &e) != 1) {
-		libevtx_msg(&e, msg, sizeof(msg));
-		rc = events_damage(&sc, "not readable as an evtx file: libevtx %s: %s",
-		    exh_events_libevtx_version(), msg);
-		if (rc == EXH_OK)
-			rc = exh_err_set(err, EXH_ECORRUPT, 0,
-			    "not readable as an evtx file");
-		goto done;
-	}
-	rc = walk(&sc, file);
-	libevtx_file_close(file, NULL);
+	rc = read_records(&sc);
+	if (sc.libevtx != NULL)
+		libevtx_file_close(sc.libevtx, NULL);
 	if (rc == EXH_OK)
 		rc = add_group_summaries(&sc);
 done:
-	if (file != NULL)
-		libevtx_file_free(&file, NULL);
+	if (sc.libevtx != NULL)
+		libevtx_file_free((libevtx_file_t **)&sc.libevtx, NULL);
+	events_binxml_free(&sc.bx);
 	free(sc.matched);
 	exh_group_destroy(sc.groups);
 	free(sc.cur.chunk);

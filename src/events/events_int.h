@@ -65,6 +65,7 @@ struct exh_events {
 	struct exh_update_event *updates;
 	size_t nupdates;
 	size_t capupdates;
+	bool libevtx_only;	/* EXHUME_EVTX_LIBEVTX=1: not our reader */
 };
 
 /* One record as read from libevtx's XML rendering.  Strings are raw. */
@@ -94,12 +95,64 @@ bool events_glob(const char *pat, size_t plen, const char *s, size_t slen);
 bool events_check_matches(const struct events_check *c, const char *kind,
     const struct events_record *r, const struct events_pat **matched);
 
+/*
+ * The element stack both readers feed (xml.c): libevtx's XML rendering
+ * and our binary XML reader (binxml.c) hand it the same opens, attribute
+ * values, text and ends, so both fill events_record by the same rules.
+ */
+#define EVENTS_XS_DEPTH 32
+
+struct events_xs {
+	char names[EVENTS_XS_DEPTH][24];	/* element names, cut */
+	bool child[EVENTS_XS_DEPTH];	/* element has child elements */
+	int depth;
+	int data_depth;		/* depth of EventData/UserData, 0 if none */
+	struct exh_buf text;
+};
+
 /* xml.c */
+int events_xs_open(struct events_xs *x, const char *name, size_t nlen);
+struct exh_buf *events_xs_attr_dst(struct events_xs *x,
+    struct events_record *r, const char *name, size_t nlen);
+struct exh_buf *events_xs_text_dst(struct events_xs *x);
+int events_xs_end(struct events_xs *x, struct events_record *r);
+/* Frees x; checks the record is whole when rc is EXH_OK. */
+int events_xs_finish(struct events_xs *x, struct events_record *r, int rc);
 void events_record_reset(struct events_record *r);
 void events_record_free(struct events_record *r);
 /* Parses libevtx's XML rendering of one record into r.  Returns EXH_OK,
  * EXH_ECORRUPT (not the expected shape) or EXH_ENOMEM. */
 int events_xml_parse(const char *xml, size_t len, struct events_record *r);
+
+/* binxml.c: our reader of a record's binary XML.  One per scan. */
+struct events_binxml {
+	void *state;
+};
+
+int events_binxml_init(struct events_binxml *bx);
+void events_binxml_free(struct events_binxml *bx);
+/*
+ * Reads the record of size bytes at offset off of the 64 KiB chunk into
+ * r (reset by the caller).  Returns EXH_OK; EXH_ECORRUPT when the record
+ * is damaged or holds what only libevtx renders (read it there);
+ * EXH_ENOMEM.
+ */
+int events_binxml_parse(struct events_binxml *bx, const unsigned char *chunk,
+    uint32_t off, uint32_t size, struct events_record *r);
+
+/* compare.c: every record libevtx lists, read by both readers. */
+struct events_compare {
+	uint64_t records;	/* listed by libevtx */
+	uint64_t identical;
+	uint64_t fell_back;	/* ours declined: libevtx reads it */
+	uint64_t first_fell_back;	/* its record id */
+	uint64_t differing;	/* must stay 0 */
+	uint64_t libevtx_failed;	/* libevtx cannot read it either */
+	uint64_t not_placed;	/* not found by our chunk walk */
+	char first_diff[512];
+};
+
+int events_compare_fd(int fd, uint64_t size, struct events_compare *cmp);
 
 #define FILE_HDR 4096u
 #define CHUNK_SIZE 65536u
@@ -143,11 +196,26 @@ struct evtx_scan {
 	uint64_t hits;			/* matches handed to groups */
 	struct rec_cursor cur;
 	char slack_reason[REASON_MAX];	/* first unreadable slack record */
+	/* Set by the survey: */
+	bool fast_ok;		/* our walk lists the records libevtx would */
+	bool slack_seen;	/* a record signature in a chunk's free space */
+	uint64_t chunks_used;	/* whole chunks with a signature */
+	struct events_binxml bx;
+	void *libevtx;		/* libevtx_file_t, opened when first needed */
+	int libevtx_failed;	/* it could not be opened */
 };
 
 /* events.c */
+/* The record in sc->rec is read: counts it, runs the checks. */
+int events_record_ready(struct evtx_scan *sc, bool recovered, uint64_t written);
+/* Record idx of libevtx's list read through libevtx (our reader
+ * declined it). */
+int events_libevtx_record(struct evtx_scan *sc, int idx);
 int events_damage(struct evtx_scan *sc, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* walk.c: every record of a file the survey found whole, by our reader */
+int events_fast_walk(struct evtx_scan *sc);
 
 /* survey.c */
 int events_survey(struct evtx_scan *sc, int fd);

@@ -30,6 +30,34 @@ all_zero(const unsigned char *p, size_t n)
 	return true;
 }
 
+/*
+ * Whether the records of a whole, checked chunk chain from the header to
+ * the free space offset (each with its signature and a matching copy of
+ * its size): then our walk lists them as libevtx does.  A record
+ * signature in the free space after them is counted as slack, which only
+ * libevtx recovers.
+ */
+static void
+survey_records(struct evtx_scan *sc, const unsigned char *c, uint32_t free_off)
+{
+	uint32_t off = CHUNK_HDR;
+
+	while (off < free_off) {
+		uint32_t size;
+
+		if (free_off - off < 28 || memcmp(c + off, "**\0\0", 4) != 0 ||
+		    (size = exh_le32(c + off + 4)) < 28 ||
+		    size > free_off - off ||
+		    exh_le32(c + off + size - 4) != size) {
+			sc->fast_ok = false;
+			return;
+		}
+		off += size;
+	}
+	if (memmem(c + off, CHUNK_SIZE - off, "**\0\0", 4) != NULL)
+		sc->slack_seen = true;
+}
+
 /* Checks one whole chunk's signature and checksums. */
 static int
 survey_chunk(struct evtx_scan *sc, const unsigned char *c, size_t idx)
@@ -39,6 +67,7 @@ survey_chunk(struct evtx_scan *sc, const unsigned char *c, size_t idx)
 
 	if (all_zero(c, 8))
 		return EXH_OK;	/* never used */
+	sc->fast_ok = false;	/* until the chunk proves whole */
 	if (memcmp(c, "ElfChnk", 8) != 0)
 		return events_damage(sc, "chunk %zu: no chunk signature; its records "
 		    "are lost", idx);
@@ -58,6 +87,9 @@ survey_chunk(struct evtx_scan *sc, const unsigned char *c, size_t idx)
 		    "checksum mismatch; damaged records may be missing or "
 		    "recovered", idx, (unsigned long long)first,
 		    (unsigned long long)last);
+	sc->fast_ok = true;
+	sc->chunks_used++;
+	survey_records(sc, c, free_off);
 	return EXH_OK;
 }
 
@@ -71,6 +103,7 @@ events_survey(struct evtx_scan *sc, int fd)
 	unsigned char hdr[128], *chunk;
 	struct stat sb;
 	uint64_t size, nfull, rest, i, listed;
+	bool dirty, fast;
 	int rc = EXH_OK;
 
 	if (fstat(fd, &sb) != 0)
@@ -86,7 +119,8 @@ events_survey(struct evtx_scan *sc, int fd)
 	if ((uint32_t)crc32(0L, hdr, 120) != exh_le32(hdr + 124) &&
 	    (rc = events_damage(sc, "file header checksum mismatch")) != EXH_OK)
 		return rc;
-	if ((exh_le32(hdr + 120) & LIBEVTX_FILE_FLAG_IS_DIRTY) != 0 &&
+	dirty = (exh_le32(hdr + 120) & LIBEVTX_FILE_FLAG_IS_DIRTY) != 0;
+	if (dirty &&
 	    (rc = events_damage(sc, "file header marks the log dirty (not closed "
 	    "cleanly); every chunk present was read")) != EXH_OK)
 		return rc;
@@ -102,15 +136,23 @@ events_survey(struct evtx_scan *sc, int fd)
 	if ((chunk = malloc(CHUNK_SIZE)) == NULL)
 		return exh_err_set(sc->err, EXH_ENOMEM, ENOMEM,
 		    "out of memory");
-	for (i = 0; i < nfull && rc == EXH_OK; i++) {
+	for (i = 0, fast = true; i < nfull && rc == EXH_OK; i++) {
 		off_t off = (off_t)(FILE_HDR + i * CHUNK_SIZE);
 
+		sc->fast_ok = true;
 		if (pread(fd, chunk, CHUNK_SIZE, off) != (ssize_t)CHUNK_SIZE)
 			rc = events_damage(sc, "chunk %llu unreadable: %s",
 			    (unsigned long long)i, strerror(errno));
 		else
 			rc = survey_chunk(sc, chunk, (size_t)i);
+		fast = fast && sc->fast_ok;
 	}
 	free(chunk);
+	/* Our own walk only where libevtx's list of records is certain: no
+	 * damage but a dirty flag, and every chunk in use listed (or the
+	 * log dirty, when libevtx reads every chunk present). */
+	sc->fast_ok = fast && rc == EXH_OK &&
+	    sc->st->damaged == (dirty ? 1u : 0u) &&
+	    (dirty || sc->chunks_used == listed);
 	return rc;
 }

@@ -15,16 +15,6 @@
 
 #include "events_int.h"
 
-#define MAX_DEPTH 32
-
-struct xstate {
-	char names[MAX_DEPTH][24];	/* element names, cut */
-	bool child[MAX_DEPTH];		/* element has child elements */
-	int depth;
-	int data_depth;		/* depth of EventData/UserData, 0 if none */
-	struct exh_buf text;
-};
-
 void
 events_record_reset(struct events_record *r)
 {
@@ -138,7 +128,7 @@ new_data(struct events_record *r)
 
 /* The element at depth d closes with the text collected for it. */
 static int
-leaf_done(struct xstate *x, struct events_record *r, int d)
+leaf_done(struct events_xs *x, struct events_record *r, int d)
 {
 	const char *name = x->names[d - 1];
 	const char *parent = d >= 2 ? x->names[d - 2] : "";
@@ -166,17 +156,43 @@ leaf_done(struct xstate *x, struct events_record *r, int d)
 	return exh_buf_append(dst, t, x->text.len);
 }
 
+/* Where the value of attribute name of the open element goes: the
+ * buffer, reset, or NULL when it is not kept. */
+struct exh_buf *
+events_xs_attr_dst(struct events_xs *x, struct events_record *r,
+    const char *name, size_t nlen)
+{
+	const char *elem = x->depth > 0 ? x->names[x->depth - 1] : "";
+	struct exh_buf *dst = NULL;
+
+	if (strcmp(elem, "Provider") == 0 && nlen == 4 &&
+	    memcmp(name, "Name", 4) == 0)
+		dst = &r->provider;
+	else if (strcmp(elem, "TimeCreated") == 0 && nlen == 10 &&
+	    memcmp(name, "SystemTime", 10) == 0)
+		dst = &r->systime;
+	if (dst != NULL)
+		exh_buf_reset(dst);
+	return dst;
+}
+
+/* Where text of the open element goes: NULL once it has a child. */
+struct exh_buf *
+events_xs_text_dst(struct events_xs *x)
+{
+	return x->depth > 0 && !x->child[x->depth - 1] ? &x->text : NULL;
+}
+
 /* Reads attributes of a start tag at s[0..n) (after the name). */
 static int
-attrs(struct xstate *x, struct events_record *r, const char *s, size_t n)
+attrs(struct events_xs *x, struct events_record *r, const char *s, size_t n)
 {
-	const char *elem = x->names[x->depth - 1];
 	size_t i = 0;
 
 	while (i < n) {
 		size_t ns, ne, vs;
 		char q;
-		struct exh_buf *dst = NULL;
+		struct exh_buf *dst;
 
 		while (i < n && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t'))
 			i++;
@@ -194,61 +210,35 @@ attrs(struct xstate *x, struct events_record *r, const char *s, size_t n)
 			;
 		if (i >= n)
 			return EXH_ECORRUPT;
-		if (strcmp(elem, "Provider") == 0 && ne - ns == 4 &&
-		    memcmp(s + ns, "Name", 4) == 0)
-			dst = &r->provider;
-		else if (strcmp(elem, "TimeCreated") == 0 && ne - ns == 10 &&
-		    memcmp(s + ns, "SystemTime", 10) == 0)
-			dst = &r->systime;
-		if (dst != NULL) {
-			exh_buf_reset(dst);
-			if (put_decoded(dst, s + vs, i - vs) != EXH_OK)
-				return EXH_ENOMEM;
-		}
+		dst = events_xs_attr_dst(x, r, s + ns, ne - ns);
+		if (dst != NULL && put_decoded(dst, s + vs, i - vs) != EXH_OK)
+			return EXH_ENOMEM;
 		i++;
 	}
 	return EXH_OK;
 }
 
-static int
-start_tag(struct xstate *x, struct events_record *r, const char *s, size_t n)
+int
+events_xs_open(struct events_xs *x, const char *name, size_t nl)
 {
-	bool empty = n > 0 && s[n - 1] == '/';
-	size_t nl = 0;
-	int rc;
-
-	if (empty)
-		n--;
-	while (nl < n && s[nl] != ' ' && s[nl] != '\n' && s[nl] != '\t')
-		nl++;
 	if (x->depth > 0)
 		x->child[x->depth - 1] = true;
-	if (x->depth == MAX_DEPTH)
+	if (x->depth == EVENTS_XS_DEPTH)
 		return EXH_ECORRUPT;
 	x->depth++;
 	/* Cut on purpose: every name compared is shorter than 23 bytes. */
 	snprintf(x->names[x->depth - 1], sizeof(x->names[0]), "%.*s",
-	    (int)(nl < 23 ? nl : 23), s);
+	    (int)(nl < 23 ? nl : 23), name);
 	x->child[x->depth - 1] = false;
 	exh_buf_reset(&x->text);
 	if (x->depth == 2 && (strcmp(x->names[1], "EventData") == 0 ||
 	    strcmp(x->names[1], "UserData") == 0))
 		x->data_depth = 2;
-	if ((rc = attrs(x, r, s + nl, n - nl)) != EXH_OK)
-		return rc;
-	if (empty) {
-		if (!x->child[x->depth - 1] &&
-		    (rc = leaf_done(x, r, x->depth)) != EXH_OK)
-			return rc;
-		if (x->depth == x->data_depth)
-			x->data_depth = 0;
-		x->depth--;
-	}
 	return EXH_OK;
 }
 
-static int
-end_tag(struct xstate *x, struct events_record *r)
+int
+events_xs_end(struct events_xs *x, struct events_record *r)
 {
 	int rc;
 
@@ -265,9 +255,37 @@ end_tag(struct xstate *x, struct events_record *r)
 }
 
 int
+events_xs_finish(struct events_xs *x, struct events_record *r, int rc)
+{
+	exh_buf_free(&x->text);
+	if (rc == EXH_OK && (x->depth != 0 || r->provider.data == NULL))
+		rc = EXH_ECORRUPT;
+	if (rc == EXH_OK && r->systime.len > 0)
+		(void)exh_iso_to_filetime(r->systime.data, &r->time);
+	return rc;
+}
+
+static int
+start_tag(struct events_xs *x, struct events_record *r, const char *s, size_t n)
+{
+	bool empty = n > 0 && s[n - 1] == '/';
+	size_t nl = 0;
+	int rc;
+
+	if (empty)
+		n--;
+	while (nl < n && s[nl] != ' ' && s[nl] != '\n' && s[nl] != '\t')
+		nl++;
+	if ((rc = events_xs_open(x, s, nl)) != EXH_OK ||
+	    (rc = attrs(x, r, s + nl, n - nl)) != EXH_OK)
+		return rc;
+	return empty ? events_xs_end(x, r) : EXH_OK;
+}
+
+int
 events_xml_parse(const char *xml, size_t len, struct events_record *r)
 {
-	struct xstate x;
+	struct events_xs x;
 	size_t i = 0, k;
 	int rc = EXH_OK;
 
@@ -275,11 +293,12 @@ events_xml_parse(const char *xml, size_t len, struct events_record *r)
 	while (rc == EXH_OK && i < len && xml[i] != '\0') {
 		if (xml[i] != '<') {
 			size_t j = i;
+			struct exh_buf *t = events_xs_text_dst(&x);
 
 			while (j < len && xml[j] != '<' && xml[j] != '\0')
 				j++;
-			if (x.depth > 0 && !x.child[x.depth - 1])
-				rc = put_decoded(&x.text, xml + i, j - i);
+			if (t != NULL)
+				rc = put_decoded(t, xml + i, j - i);
 			i = j;
 			continue;
 		}
@@ -291,15 +310,10 @@ events_xml_parse(const char *xml, size_t len, struct events_record *r)
 			break;
 		}
 		if (xml[i + 1] == '/')
-			rc = end_tag(&x, r);
+			rc = events_xs_end(&x, r);
 		else if (xml[i + 1] != '?' && xml[i + 1] != '!')
 			rc = start_tag(&x, r, xml + i + 1, k - i - 1);
 		i = k + 1;
 	}
-	exh_buf_free(&x.text);
-	if (rc == EXH_OK && (x.depth != 0 || r->provider.data == NULL))
-		rc = EXH_ECORRUPT;
-	if (rc == EXH_OK && r->systime.len > 0)
-		(void)exh_iso_to_filetime(r->systime.data, &r->time);
-	return rc;
+	return events_xs_finish(&x, r, rc);
 }

@@ -110,7 +110,7 @@ run_scan(struct run *r, const char *winpath, const char *spec,
 	run_scan_shaped(r, winpath, spec, dmg, um, 0);
 }
 
-static void
+static __attribute__((unused)) void
 run_free(struct run *r)
 {
 	exh_findings_destroy(r->out);
@@ -118,7 +118,7 @@ run_free(struct run *r)
 }
 
 /* The finding with this check, NULL if none; counts them in *n. */
-static const struct exh_finding *
+static __attribute__((unused)) const struct exh_finding *
 find_check(const struct run *r, const char *check, size_t *n)
 {
 	const struct exh_finding *hit = NULL;
