@@ -222,8 +222,14 @@ struct logscan_rx {
 int logscan_load_rules(struct exh_logscan *ls, const char *rules_dir,
     struct exh_err *err);
 void logscan_free_rules(struct exh_logscan *ls);
-void logscan_clause_free(struct logscan_clause *c);
 int logscan_field_intern(struct exh_logscan *ls, const char *name, size_t n);
+
+/* clause.c */
+int logscan_clause_compile(struct exh_logscan *ls, struct logscan_clause *c,
+    const char *field, const char *opname, const char *value, char *msg,
+    size_t len);
+void logscan_clause_free(struct logscan_clause *c);
+int logscan_find_set(const struct exh_logscan *ls, const char *name);
 
 /* plan.c: what the loader works out once the rules are read */
 int logscan_order_clauses(struct logscan_rule *r);
