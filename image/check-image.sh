@@ -234,6 +234,19 @@ evidence_disk() {
 	rm -f "$work/evpart.img"
 }
 
+# boot_to_poweroff: boots the machine set up for $name (qemu's output in
+# $log, a copy without CRs in $log.txt) and waits until it powers off
+# (ok) or qemu fails or times out (not ok); sets rc and secs.
+boot_to_poweroff() {
+	t0=$(now_ms)
+	qemu "$log"
+	wait $qpid
+	rc=$? secs=$(secs_since "$t0")
+	if [ $rc = 0 ]; then ok "$name: qemu powered off by itself ($secs s)"
+	else notok "$name: qemu exit status $rc after $secs s (124 = timeout); log $log"; fi
+	tr -d '\r' < "$log" > "$log.txt"
+}
+
 evidence_disks() { evidence_disk "$1" && evidence_disk "$2"; }
 
 boot() {	# NAME
@@ -249,13 +262,7 @@ boot() {	# NAME
 		check "$name: patch boot configs for unattended mode" patch_cfg "$medium" ;;
 	esac
 	machine "$name" || { notok "$name: unknown run"; return; }
-	t0=$(now_ms)
-	qemu "$log"
-	wait $qpid
-	rc=$? secs=$(secs_since "$t0")
-	if [ $rc = 0 ]; then ok "$name: qemu powered off by itself ($secs s)"
-	else notok "$name: qemu exit status $rc after $secs s (124 = timeout); log $log"; fi
-	tr -d '\r' < "$log" > "$log.txt"
+	boot_to_poweroff
 	case $name in
 	iso-*)	check "$name: booted from the CD, which is not evidence" \
 		    grep -q 'exhume: boot CD /dev/' "$log.txt"
@@ -333,13 +340,7 @@ boot_noevid() {
 		ev_sha="$(cat "$evimg" "$evimg2" | sha256sum | cut -d' ' -f1)"
 	fi
 	machine "$name"
-	t0=$(now_ms)
-	qemu "$log"
-	wait $qpid
-	rc=$? secs=$(secs_since "$t0")
-	if [ $rc = 0 ]; then ok "$name: qemu powered off by itself ($secs s)"
-	else notok "$name: qemu exit status $rc after $secs s (124 = timeout); log $log"; fi
-	tr -d '\r' < "$log" > "$log.txt"
+	boot_to_poweroff
 	check "$name: booted from the CD" grep -q 'exhume: boot CD /dev/' "$log.txt"
 	if [ "$name" = iso-twoevid ]; then
 		check "$name: says two partitions carry the label and neither is used" \

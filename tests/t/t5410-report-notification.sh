@@ -62,37 +62,12 @@ ok $? "the command line splits back into the arguments typed (blank, quote, semi
 grep -qF "'J. O'\\''Brien'" "$R"; ok $? "the report shows the quoted command line"
 
 # No English text of our catalogs is left in the German report.
-python3 - "$TOP"/po/de/*.po "$R" "$TMP/de/report.html" <<'PY' >"$TMP/english"
+PYTHONPATH="$TOP/tests/lib" python3 - "$TOP"/po/de/*.po "$R" "$TMP/de/report.html" <<'PY' >"$TMP/english"
 import html, re, sys
+from catalog import english_pieces
 files, reports = sys.argv[1:-2], sys.argv[-2:]
-def entries(path):
-    cur, key, out = {}, None, []
-    for line in open(path, encoding="utf-8"):
-        line = line.rstrip("\n")
-        m = re.match(r'(msgid|msgstr) "(.*)"$', line)
-        if m:
-            key = m.group(1); cur[key] = m.group(2)
-            if key == "msgid" and "msgstr" in cur:
-                pass
-        elif line.startswith('"') and key:
-            cur[key] += line[1:-1]
-        elif not line.strip():
-            if cur.get("msgid") and cur.get("msgstr"):
-                out.append((cur["msgid"], cur["msgstr"]))
-            cur, key = {}, None
-    if cur.get("msgid") and cur.get("msgstr"):
-        out.append((cur["msgid"], cur["msgstr"]))
-    return out
-pieces = set()
-for f in files:
-    for mid, mstr in entries(f):
-        mid = mid.replace('\\n', '\n').replace('\\"', '"')
-        mstr = mstr.replace('\\n', '\n').replace('\\"', '"')
-        for p in re.split(r'%[0-9$]*[-.*0-9]*(?:ll|l|z|h)?[a-zA-Z]|\n', mid):
-            p = p.strip(" :;,.()")
-            # Phrases of three words and more; not ones German shares.
-            if len(p.split()) >= 3 and len(p) >= 16 and p not in mstr:
-                pieces.add(p)
+# Phrases of three words and more; not ones German shares.
+pieces = english_pieces(files, 3, 16)
 text = open(reports[0], encoding="utf-8").read()
 page = html.unescape(re.sub(r"<[^>]*>", " ", open(reports[1], encoding="utf-8").read()))
 page = re.sub(r"\s+", " ", page)

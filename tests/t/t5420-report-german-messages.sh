@@ -68,34 +68,14 @@ ok $? "the English report has no frame and no legend"
 
 # Every English sentence piece of the message catalogs: none may be left
 # in what the report says itself.
-python3 - "$TOP"/po/de/notes.po "$TOP"/po/de/verdicts.po -- \
+PYTHONPATH="$TOP/tests/lib" python3 - "$TOP"/po/de/notes.po "$TOP"/po/de/verdicts.po -- \
     "$R" "$TMP/de/report.html" "$TMP/deb/report.txt" <<'PY' >"$TMP/english"
 import html, re, sys
+from catalog import english_pieces
 args = sys.argv[1:]
 pos, reports = args[:args.index("--")], args[args.index("--") + 1:]
-def entries(path):
-    out, cur, key = [], {}, None
-    for line in open(path, encoding="utf-8").read().split("\n") + [""]:
-        m = re.match(r'(msgid|msgstr) "(.*)"$', line)
-        if m:
-            key = m.group(1); cur[key] = m.group(2)
-        elif line.startswith('"') and key:
-            cur[key] += line[1:-1]
-        elif not line.strip():
-            if cur.get("msgid") and cur.get("msgstr"):
-                out.append((cur["msgid"], cur["msgstr"]))
-            cur, key = {}, None
-    return out
-unq = lambda s: s.replace('\\"', '"').replace('\\\\', '\\')
-pieces = set()
-for f in pos:
-    for mid, mstr in entries(f):
-        mid, mstr = unq(mid), unq(mstr)
-        for p in re.split(r'%[0-9$]*[-+ #0]*[0-9*]*(?:\.[0-9*]+)?(?:hh|h|ll|l|z|j|t|L)?[a-zA-Z%]', mid):
-            p = p.strip(" :;,.()")
-            # Two words and more that the German text does not share.
-            if len(p.split()) >= 2 and len(p) >= 10 and p not in mstr:
-                pieces.add(p)
+# Two words and more that the German text does not share.
+pieces = english_pieces(pos, 2, 10)
 # Findings and the timeline quote what the evidence and the rules say
 # (rule descriptions, log lines, finding details): not catalog text.
 QUOTED = ("Befunde nach Schweregrad", "Zeitleiste")
