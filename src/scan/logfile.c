@@ -128,6 +128,12 @@ log_scan_evtx(struct exh_volume *vol, struct exh_events *ev,
 	else
 		exh_msg_setf(f->note, N_("event log %s: %llu records, "
 		    "%s .. %s"), f->path, (unsigned long long)st.records, a, b);
+	/* Which parser read a record is part of the record of the run. */
+	if (st.fell_back > 0)
+		exh_msg_addf(f->note, N_("; exhume's own reader declined %llu "
+		    "records and left them to libevtx %s"),
+		    (unsigned long long)st.fell_back,
+		    exh_events_libevtx_version());
 	*read = true;
 	return EXH_OK;
 }
