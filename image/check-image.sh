@@ -27,6 +27,10 @@
 #   iso-twoevid  (not run by default) the same with two disks labelled
 #                EXHUME-EVID (one could be a suspect's forged label): must
 #                refuse alike, and neither disk is written.
+#   iso-crowded  (not run by default) the same with one disk whose
+#                EXHUME-EVID partition sits beside another partition (a
+#                server disk with a forged label looks like this): must
+#                refuse alike, and that disk is not written.
 #   iso-hotplug  (not run by default) the ISO's shell entry, SeaBIOS, no
 #                evidence disk at boot; one is hot-added on USB through the
 #                qemu monitor and must be mounted at /mnt/evidence, the
@@ -122,7 +126,7 @@ bundle_text() {
 # machine NAME: set $fw and $disk (qemu options) for the run NAME
 machine() {
 	case $1 in
-	bios|iso-bios|iso-noevid|iso-twoevid) fw="-machine pc"
+	bios|iso-bios|iso-noevid|iso-twoevid|iso-crowded) fw="-machine pc"
 		disk="-device ahci,id=ahci -device ide-hd,drive=d0,bus=ahci.0" ;;
 	bios-ui) fw="-machine pc"
 		disk="-device virtio-scsi-pci,id=scsi -device scsi-hd,drive=d0,bus=scsi.0" ;;
@@ -152,6 +156,9 @@ machine() {
 		    -device ide-cd,drive=cd,bus=ide.1,bootindex=0
 		    -drive if=none,id=ev,file=$evimg,format=raw -device virtio-blk-pci,drive=ev
 		    -drive if=none,id=ev2,file=$evimg2,format=raw -device virtio-blk-pci,drive=ev2" ;;
+	iso-crowded) media="-drive if=none,id=cd,file=$medium,format=raw,media=cdrom,readonly=on
+		    -device ide-cd,drive=cd,bus=ide.1,bootindex=0
+		    -drive if=none,id=ev,file=$evimg,format=raw -device virtio-blk-pci,drive=ev" ;;
 	iso-uefi-sb) media="-drive if=none,id=cd,file=$medium,format=raw,media=cdrom,readonly=on
 		    -device ide-cd,drive=cd,bus=ide.0,bootindex=0
 		    -drive if=none,id=ev,file=$evimg,format=raw -device virtio-blk-pci,drive=ev" ;;
@@ -249,6 +256,15 @@ boot_to_poweroff() {
 
 evidence_disks() { evidence_disk "$1" && evidence_disk "$2"; }
 
+# crowded_disk IMG: the evidence disk with a second partition beside
+# EXHUME-EVID, as a server disk carrying a forged label would be.
+crowded_disk() {
+	evidence_disk "$1" &&
+	truncate -s 96M "$1" &&
+	printf 'label: dos\nstart=2048, size=126976, type=7\nstart=129024, size=65536, type=7\n' |
+	    sfdisk -q "$1"
+}
+
 boot() {	# NAME
 	name=$1 log=$work/$1.log
 	case $name in
@@ -338,6 +354,10 @@ boot_noevid() {
 		check "$name: two disks labelled EXHUME-EVID" \
 		    evidence_disks "$evimg" "$evimg2"
 		ev_sha="$(cat "$evimg" "$evimg2" | sha256sum | cut -d' ' -f1)"
+	elif [ "$name" = iso-crowded ]; then
+		check "$name: a disk with EXHUME-EVID beside another partition" \
+		    crowded_disk "$evimg"
+		ev_sha="$(sha256sum "$evimg" | cut -d' ' -f1)"
 	fi
 	machine "$name"
 	boot_to_poweroff
@@ -347,6 +367,11 @@ boot_noevid() {
 		    grep -q 'exhume: WARNING: more than one partition labelled EXHUME-EVID' "$log.txt"
 		check "$name: neither labelled disk was written" \
 		    test "$(cat "$evimg" "$evimg2" | sha256sum | cut -d' ' -f1)" = "$ev_sha"
+	elif [ "$name" = iso-crowded ]; then
+		check "$name: says the label sits beside other partitions and is not used" \
+		    grep -q 'exhume: WARNING: /dev/vda holds EXHUME-EVID beside other partitions' "$log.txt"
+		check "$name: that disk was not written" \
+		    test "$(sha256sum "$evimg" | cut -d' ' -f1)" = "$ev_sha"
 	else
 		check "$name: says no EXHUME-EVID partition is attached" \
 		    grep -q 'exhume: no partition labelled EXHUME-EVID' "$log.txt"
@@ -511,7 +536,7 @@ boot_ui() {
 for r in $runs; do
 	case $r in
 	*-ui) boot_ui "$r" ;;
-	iso-noevid|iso-twoevid) boot_noevid "$r" ;;
+	iso-noevid|iso-twoevid|iso-crowded) boot_noevid "$r" ;;
 	iso-hotplug) boot_hotplug "$r" ;;
 	*) boot "$r" ;;
 	esac
