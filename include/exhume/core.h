@@ -35,6 +35,10 @@ struct exh_err {
 	char msg[EXH_ERR_MSG_MAX];
 };
 
+/* The English text of errno e, whatever the locale: messages land in the
+ * run's record and JSON, which are English in every report language. */
+const char *exh_strerror(int e);
+
 /* Fills err (err may be NULL) and returns status, so callers can write
  * "return exh_err_set(err, EXH_EIO, errno, "...")". */
 int exh_err_set(struct exh_err *err, int status, int sys_errno,

@@ -74,7 +74,7 @@ bundle_check_space(const char *dir, uint64_t need, struct exh_err *err)
 	if (statvfs(dir, &vfs) != 0)
 		return exh_err_set(err, EXH_EIO, errno,
 		    "bundle: cannot check free space in %s: %s", dir,
-		    strerror(errno));
+		    exh_strerror(errno));
 	have = (uint64_t)vfs.f_bavail * vfs.f_frsize;
 	if (need > have)
 		return exh_err_set(err, EXH_EUSAGE, 0,
@@ -208,7 +208,7 @@ check_writable(const char *path, const char *dir, struct exh_err *err)
 		free(probe);
 		return exh_err_set(err, EXH_EUSAGE, e,
 		    "bundle %s: cannot write in %s: %s; choose a writable "
-		    "destination", path, dir, strerror(e));
+		    "destination", path, dir, exh_strerror(e));
 	}
 	close(fd);
 	unlink(probe);
@@ -223,7 +223,7 @@ check_dir(const char *path, const char *dir, struct stat *st,
 	if (stat(dir, st) != 0)
 		return exh_err_set(err, EXH_EUSAGE, errno,
 		    "bundle %s: destination directory %s: %s; create it or "
-		    "choose another", path, dir, strerror(errno));
+		    "choose another", path, dir, exh_strerror(errno));
 	if (!S_ISDIR(st->st_mode))
 		return exh_err_set(err, EXH_EUSAGE, ENOTDIR,
 		    "bundle %s: %s is not a directory", path, dir);
@@ -296,7 +296,7 @@ exh_bundle_room(const struct exh_bundle_options *o, uint64_t reserve,
 	if (statvfs(dir, &vfs) != 0)
 		rc = exh_err_set(err, EXH_EIO, errno,
 		    "bundle: cannot check free space in %s: %s", dir,
-		    strerror(errno));
+		    exh_strerror(errno));
 	free(tmp);
 	if (rc != EXH_OK)
 		return rc;

@@ -185,7 +185,7 @@ bundle_envelope(STACK_OF(X509) *certs, int in_fd, int out_fd,
 	    BIO_flush(out) != 1) {
 		rc = exh_err_set(err, EXH_EFATAL, errno,
 		    "envelope: writing failed: %s%s%s",
-		    errno ? strerror(errno) : "", errno ? "; " : "",
+		    errno ? exh_strerror(errno) : "", errno ? "; " : "",
 		    bundle_ssl_error(e, sizeof(e)));
 		goto out;
 	}

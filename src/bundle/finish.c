@@ -39,14 +39,14 @@ sync_dir(const char *dir, struct exh_err *err)
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return exh_err_set(err, EXH_EFATAL, errno,
 		    "bundle: cannot open %s to sync it: %s", dir,
-		    strerror(errno));
+		    exh_strerror(errno));
 	/* Some file systems (vfat over FUSE) refuse fsync on directories. */
 	if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS) {
 		int e = errno;
 
 		close(fd);
 		return exh_err_set(err, EXH_EFATAL, e,
-		    "bundle: cannot sync %s: %s", dir, strerror(e));
+		    "bundle: cannot sync %s: %s", dir, exh_strerror(e));
 	}
 	close(fd);
 	return EXH_OK;
@@ -90,7 +90,7 @@ write_side_hash(const char *path, const unsigned char sha[32],
 	    close(fd) != 0 || (fd = -1, rename_new(tmp.data, path) != 0)) {
 		e = errno;
 		rc = exh_err_set(err, EXH_EFATAL, e,
-		    "bundle: writing %s failed: %s", path, strerror(e));
+		    "bundle: writing %s failed: %s", path, exh_strerror(e));
 		if (fd >= 0)
 			close(fd);
 		unlink(tmp.data);
@@ -150,7 +150,8 @@ write_tail(struct exh_bundle *b, struct exh_err *err)
 		e = errno;
 		bundle_fail(b);
 		rc = exh_err_set(err, EXH_EFATAL, e, "bundle: rewinding the "
-		    "spool file of %s failed: %s", BUNDLE_SUMS, strerror(e));
+		    "spool file of %s failed: %s", BUNDLE_SUMS,
+		    exh_strerror(e));
 		goto out;
 	}
 	rc = bundle_sign(b->sign_cert, b->sign_key, sums.fd, &sig, err);
@@ -271,7 +272,7 @@ publish_zip(struct exh_bundle *b, const unsigned char sha[32],
 		free(side);
 		return exh_err_set(err, EXH_EFATAL, e,
 		    "bundle %s: cannot rename the finished file: %s", b->path,
-		    strerror(e));
+		    exh_strerror(e));
 	}
 	free(side);
 	free(b->partial);
@@ -300,7 +301,7 @@ publish_envelope(struct exh_bundle *b, const unsigned char zsha[32],
 		e = errno;
 		rc = exh_err_set(err, EXH_EFATAL, e,
 		    "bundle %s: cannot start the envelope: %s", p7m,
-		    strerror(e));
+		    exh_strerror(e));
 		goto out;
 	}
 	if ((rc = bundle_envelope(b->recipients, in, out, err)) != EXH_OK)
@@ -310,7 +311,7 @@ publish_envelope(struct exh_bundle *b, const unsigned char zsha[32],
 		out = -1;
 		rc = exh_err_set(err, EXH_EFATAL, e,
 		    "bundle %s: writing the envelope failed: %s", p7m,
-		    strerror(e));
+		    exh_strerror(e));
 		goto out;
 	}
 	out = -1;
@@ -327,7 +328,7 @@ publish_envelope(struct exh_bundle *b, const unsigned char zsha[32],
 		e = errno;
 		rc = exh_err_set(err, EXH_EFATAL, e,
 		    "bundle %s: cannot rename the finished file: %s", p7m,
-		    strerror(e));
+		    exh_strerror(e));
 		goto out;
 	}
 	rc = sync_dir(b->dir, err);
@@ -368,7 +369,7 @@ close_zip(struct exh_bundle *b, struct exh_err *err)
 		bundle_fail(b);
 		return exh_err_set(err, EXH_EFATAL, e,
 		    "bundle %s: flushing to disk failed: %s; the partial file "
-		    "was removed", b->path, strerror(e));
+		    "was removed", b->path, exh_strerror(e));
 	}
 	b->fd = -1;
 	return EXH_OK;

@@ -25,7 +25,7 @@ bundle_hash_file(const char *path, unsigned char sha[32], struct exh_err *err)
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return exh_err_set(err, EXH_EIO, errno, "%s: cannot open: %s",
-		    path, strerror(errno));
+		    path, exh_strerror(errno));
 	if ((buf = malloc(CHUNK)) == NULL || (md = EVP_MD_CTX_new()) == NULL ||
 	    !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
 		rc = exh_err_set(err, EXH_ENOMEM, 0, "%s: hashing: out of memory",
@@ -38,7 +38,7 @@ bundle_hash_file(const char *path, unsigned char sha[32], struct exh_err *err)
 			continue;
 		if (got < 0) {
 			rc = exh_err_set(err, EXH_EIO, errno,
-			    "%s: read failed: %s", path, strerror(errno));
+			    "%s: read failed: %s", path, exh_strerror(errno));
 			goto out;
 		}
 		if (got == 0)
@@ -131,7 +131,7 @@ bundle_read_zip(const char *path, const char *password,
 		archive_read_add_passphrase(a, password);
 	if (access(path, R_OK) != 0) {
 		rc = exh_err_set(err, EXH_EIO, errno, "%s: cannot open: %s",
-		    path, strerror(errno));
+		    path, exh_strerror(errno));
 		goto out;
 	}
 	if (archive_read_open_filename(a, path, CHUNK) != ARCHIVE_OK) {

@@ -37,7 +37,8 @@ bundle_spool_open(struct bundle_spool *s, const char *dir, const char *what,
 		e = errno;
 		exh_buf_free(&tmp);
 		return exh_err_set(err, EXH_EFATAL, e, "bundle: cannot create "
-		    "the spool file for %s in %s: %s", what, dir, strerror(e));
+		    "the spool file for %s in %s: %s", what, dir,
+		    exh_strerror(e));
 	}
 	(void)unlink(tmp.data);
 	exh_buf_free(&tmp);
@@ -72,7 +73,7 @@ bundle_spool_flush(struct bundle_spool *s, bool all, struct exh_err *err)
 			e = w < 0 ? errno : ENOSPC;
 			return exh_err_set(err, EXH_EFATAL, e, "bundle: writing "
 			    "%s to its spool file failed: %s", s->what,
-			    strerror(e));
+			    exh_strerror(e));
 		}
 		p += w;
 		n -= (size_t)w;
@@ -92,7 +93,7 @@ bundle_spool_rewind(struct bundle_spool *s, struct exh_err *err)
 	if (lseek(s->fd, 0, SEEK_SET) != 0) {
 		e = errno;
 		return exh_err_set(err, EXH_EFATAL, e, "bundle: rewinding the "
-		    "spool file of %s failed: %s", s->what, strerror(e));
+		    "spool file of %s failed: %s", s->what, exh_strerror(e));
 	}
 	return EXH_OK;
 }
@@ -110,7 +111,7 @@ bundle_spool_read(struct bundle_spool *s, void *buf, size_t len, size_t *got,
 	if (r < 0) {
 		e = errno;
 		return exh_err_set(err, EXH_EFATAL, e, "bundle: reading the "
-		    "spool file of %s failed: %s", s->what, strerror(e));
+		    "spool file of %s failed: %s", s->what, exh_strerror(e));
 	}
 	*got = (size_t)r;
 	return EXH_OK;

@@ -55,7 +55,7 @@ exh_bundle_stale_partials(const char *path, char ***out, size_t *n,
 	base = basename(b);
 	if ((dp = opendir(dir)) == NULL) {
 		rc = exh_err_set(err, EXH_EIO, errno, "%s: %s", dir,
-		    strerror(errno));
+		    exh_strerror(errno));
 		goto out;
 	}
 	while ((e = readdir(dp)) != NULL) {

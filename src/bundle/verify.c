@@ -537,7 +537,7 @@ check_is_zip(const char *path, struct exh_err *err)
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return exh_err_set(err, EXH_EIO, errno, "%s: %s", path,
-		    strerror(errno));
+		    exh_strerror(errno));
 	got = read(fd, head, sizeof(head));
 	close(fd);
 	if (got == (ssize_t)sizeof(head) && head[0] == 'P' && head[1] == 'K' &&
@@ -589,7 +589,7 @@ exh_bundle_verify(const char *path, const char *zip_password,
 	v.res = res;
 	if (access(path, R_OK) != 0) {
 		rc = exh_err_set(err, EXH_EIO, errno, "%s: %s", path,
-		    strerror(errno));
+		    exh_strerror(errno));
 		report_stale(&v, path);
 		return rc;
 	}

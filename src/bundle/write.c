@@ -84,10 +84,10 @@ bundle_write_failed(struct exh_bundle *b, const char *what, struct exh_err *err)
 	/* libarchive says "Write error"; errno says why (ENOSPC, EFBIG).
 	 * why is display text in the error message: a cut one is fine. */
 	if (msg != NULL && e != 0)
-		snprintf(why, sizeof(why), "%s (%s)", msg, strerror(e));
+		snprintf(why, sizeof(why), "%s (%s)", msg, exh_strerror(e));
 	else
 		snprintf(why, sizeof(why), "%s", msg != NULL ? msg :
-		    e != 0 ? strerror(e) : "unknown error");
+		    e != 0 ? exh_strerror(e) : "unknown error");
 	bundle_fail(b);
 	return exh_err_set(err, EXH_EFATAL, e,
 	    "bundle %s: writing %s failed: %s; the partial file was removed, "
@@ -163,7 +163,7 @@ setup(struct exh_bundle *b, const struct exh_bundle_options *opt,
 	if ((b->fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
 		rc = exh_err_set(err, EXH_EIO, errno,
 		    "bundle %s: cannot create the partial file: %s",
-		    opt->path, strerror(errno));
+		    opt->path, exh_strerror(errno));
 		free(tmp);
 		return rc;
 	}

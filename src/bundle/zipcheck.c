@@ -87,7 +87,7 @@ read_at(struct zcheck *z, uint64_t off, void *buf, size_t len,
 	n = pread(z->fd, buf, len, (off_t)off);
 	if (n < 0) {
 		exh_err_set(err, EXH_EIO, errno, "read at %" PRIu64 ": %s",
-		    off, strerror(errno));
+		    off, exh_strerror(errno));
 		return false;
 	}
 	return (size_t)n == len;
@@ -390,7 +390,7 @@ bundle_check_zip_structure(const char *path, bundle_zip_problem_fn fn, void *ctx
 	if ((z.fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
 	    fstat(z.fd, &st) != 0) {
 		rc = exh_err_set(err, EXH_EIO, errno, "%s: %s", path,
-		    strerror(errno));
+		    exh_strerror(errno));
 		goto out;
 	}
 	z.size = (uint64_t)st.st_size;

@@ -396,7 +396,7 @@ write_file(const char *dir, const char *name, const struct exh_triage *t,
 	    (int)sizeof(path))
 		return EXH_EUSAGE;
 	if ((fp = fopen(path, "w")) == NULL) {
-		cli_warn("%s: cannot create: %s", path, strerror(errno));
+		cli_warn("%s: cannot create: %s", path, exh_strerror(errno));
 		return EXH_EIO;
 	}
 	rc = put_document(t, name, lang, fp);
@@ -420,7 +420,8 @@ write_out_dir(const struct scan_args *a, const struct exh_triage *t)
 	int rc = EXH_OK;
 
 	if (mkdir(a->out_dir, 0755) != 0 && errno != EEXIST) {
-		cli_warn("%s: cannot create: %s", a->out_dir, strerror(errno));
+		cli_warn("%s: cannot create: %s", a->out_dir,
+		    exh_strerror(errno));
 		return EXH_EIO;
 	}
 	for (i = 0; i < sizeof(names) / sizeof(names[0]) && rc == EXH_OK; i++)

@@ -80,7 +80,7 @@ cli_progress_init(struct cli_progress *pr, enum cli_progress_mode mode,
 	if (samples != NULL && *samples == '/' &&
 	    (pr->samples = fopen(samples, "a")) == NULL)
 		cli_warn("%s: cannot open for progress samples: %s", samples,
-		    strerror(errno));
+		    exh_strerror(errno));
 }
 
 bool

@@ -4,6 +4,14 @@
 
 #include "exhume/core.h"
 
+const char *
+exh_strerror(int e)
+{
+	const char *s = strerrordesc_np(e);
+
+	return s != NULL ? s : "unknown error";
+}
+
 int
 exh_err_set(struct exh_err *err, int status, int sys_errno, const char *fmt,
     ...)

@@ -323,7 +323,7 @@ read_tsv(struct exh_events *ev, const char *path, size_t ncols, row_fn fn,
 
 	if ((fp = fopen(path, "re")) == NULL)
 		return exh_err_set(err, EXH_EIO, errno,
-		    "%s: cannot open: %s", path, strerror(errno));
+		    "%s: cannot open: %s", path, exh_strerror(errno));
 	rc = exh_lines_open(fp, path, EXH_LINES_SKIP_COMMENT, &lr, err);
 	while (rc == EXH_OK &&
 	    (rc = exh_lines_next(lr, &line, &len, err)) == EXH_OK) {

@@ -108,7 +108,7 @@ events_survey(struct evtx_scan *sc, int fd)
 
 	if (fstat(fd, &sb) != 0)
 		return exh_err_set(sc->err, EXH_EIO, errno, "fstat: %s",
-		    strerror(errno));
+		    exh_strerror(errno));
 	size = (uint64_t)sb.st_size;
 	if (size < sizeof(hdr) ||
 	    pread(fd, hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))
@@ -142,7 +142,7 @@ events_survey(struct evtx_scan *sc, int fd)
 		sc->fast_ok = true;
 		if (pread(fd, chunk, CHUNK_SIZE, off) != (ssize_t)CHUNK_SIZE)
 			rc = events_damage(sc, "chunk %llu unreadable: %s",
-			    (unsigned long long)i, strerror(errno));
+			    (unsigned long long)i, exh_strerror(errno));
 		else
 			rc = survey_chunk(sc, chunk, (size_t)i);
 		fast = fast && sc->fast_ok;

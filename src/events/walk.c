@@ -59,7 +59,7 @@ events_fast_walk(struct evtx_scan *sc)
 		    i * CHUNK_SIZE)) != (ssize_t)CHUNK_SIZE) {
 			rc = events_damage(sc, "chunk %llu unreadable on the "
 			    "second read: %s", (unsigned long long)i,
-			    strerror(errno));
+			    exh_strerror(errno));
 			continue;
 		}
 		if (memcmp(c, "ElfChnk", 8) == 0)

@@ -144,7 +144,7 @@ history_checks_load(struct history *h, const char *path, struct exh_err *err)
 
 	if ((fp = fopen(path, "r")) == NULL)
 		return exh_err_set(err, EXH_EUSAGE, errno, "%s: cannot open: "
-		    "%s; check the rules directory", path, strerror(errno));
+		    "%s; check the rules directory", path, exh_strerror(errno));
 	rc = exh_lines_open(fp, path, EXH_LINES_SKIP_BLANK |
 	    EXH_LINES_SKIP_COMMENT, &lr, err);
 	while (rc == EXH_OK && (rc = exh_lines_next(lr, &line, &len, err)) ==

@@ -219,7 +219,7 @@ exh_builds_load(const char *tsv_path, struct exh_builds **out,
 	if (f == NULL)
 		return exh_err_set(err, errno == ENOENT ? EXH_ENOTFOUND :
 		    EXH_EIO, errno, "%s: cannot open build table: %s",
-		    tsv_path, strerror(errno));
+		    tsv_path, exh_strerror(errno));
 	b = calloc(1, sizeof(*b));
 	if (b == NULL) {
 		fclose(f);

@@ -235,7 +235,7 @@ exh_cvemap_load(const char *tsv_path, struct exh_cvemap **out,
 	if ((fp = fopen(tsv_path, "re")) == NULL)
 		return exh_err_set(err, errno == ENOENT ? EXH_ENOTFOUND :
 		    EXH_EIO, errno, "%s: cannot open update table: %s",
-		    tsv_path, strerror(errno));
+		    tsv_path, exh_strerror(errno));
 	if ((m = calloc(1, sizeof(*m))) == NULL) {
 		fclose(fp);
 		return exh_err_set(err, EXH_ENOMEM, ENOMEM, "out of memory");

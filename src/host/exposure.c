@@ -141,7 +141,7 @@ host_cfg_load(struct exh_profile *p, const char *rules_dir, const char *name,
 		return host_note(p, "%s: rules path too long", name);
 	if ((fp = fopen(path, "re")) == NULL)
 		return host_note(p, "%s: not read: %s; these checks are "
-		    "skipped", path, strerror(errno));
+		    "skipped", path, exh_strerror(errno));
 	rc = exh_lines_open(fp, path, EXH_LINES_SKIP_BLANK |
 	    EXH_LINES_SKIP_COMMENT | EXH_LINES_BOM, &lr, &e);
 	while (rc == EXH_OK && c->n < CFG_MAX_ROWS &&

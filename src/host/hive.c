@@ -23,7 +23,7 @@ host_hive_open(const void *data, size_t len, struct exh_err *err)
 	fd = memfd_create("exhume-hive", MFD_CLOEXEC);
 	if (fd < 0) {
 		exh_err_set(err, EXH_EIO, errno, "not examined: "
-		    "memfd_create: %s", strerror(errno));
+		    "memfd_create: %s", exh_strerror(errno));
 		return NULL;
 	}
 	while (off < len) {
@@ -35,7 +35,7 @@ host_hive_open(const void *data, size_t len, struct exh_err *err)
 			e = errno;
 			close(fd);
 			exh_err_set(err, EXH_EIO, e, "not examined: copy to "
-			    "memory: %s", strerror(e));
+			    "memory: %s", exh_strerror(e));
 			return NULL;
 		}
 		off += (size_t)w;
@@ -53,6 +53,6 @@ host_hive_open(const void *data, size_t len, struct exh_err *err)
 	close(fd);
 	if (h == NULL)
 		exh_err_set(err, EXH_ECORRUPT, e, "corrupt: %s",
-		    e != 0 ? strerror(e) : "rejected by hivex");
+		    e != 0 ? exh_strerror(e) : "rejected by hivex");
 	return h;
 }

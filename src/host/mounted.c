@@ -146,7 +146,7 @@ read_values(hive_h *h, hive_node_h key, struct exh_mounted_devices *m)
 
 	if ((vals = hivex_node_values(h, key)) == NULL)
 		return note(m, "MountedDevices: values cannot be listed: %s",
-		    strerror(errno));
+		    exh_strerror(errno));
 	for (n = 0; vals[n] != 0; n++)
 		;
 	if (n > EXH_MOUNTED_MAX_VALUES)

@@ -101,7 +101,7 @@ exh_traces_load(const char *tsv_path, struct exh_traces **out,
 	if ((f = fopen(tsv_path, "re")) == NULL)
 		return exh_err_set(err, errno == ENOENT ? EXH_ENOTFOUND :
 		    EXH_EIO, errno, "%s: cannot open: %s", tsv_path,
-		    strerror(errno));
+		    exh_strerror(errno));
 	if ((t = calloc(1, sizeof(*t))) == NULL) {
 		fclose(f);
 		return exh_err_set(err, EXH_ENOMEM, ENOMEM, "out of memory");

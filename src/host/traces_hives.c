@@ -105,7 +105,7 @@ excl_list(struct traces_out *o, hive_h *h, hive_node_h excl,
 	}
 	if ((vals = hivex_node_values(h, list)) == NULL)
 		traces_note(o, "SOFTWARE hive: %s: values not readable (%s)",
-		    kp.data, strerror(errno));
+		    kp.data, exh_strerror(errno));
 	for (i = 0; vals != NULL && vals[i] != 0 && o->rc == EXH_OK; i++) {
 		char *name;
 

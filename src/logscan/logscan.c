@@ -306,7 +306,7 @@ fd_read(void *ctx, void *buf, size_t len, size_t *got, struct exh_err *err)
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return exh_err_set(err, EXH_EIO, errno, "%s: %s", c->path,
-		    strerror(errno));
+		    exh_strerror(errno));
 	*got = (size_t)n;
 	return EXH_OK;
 }
@@ -325,7 +325,7 @@ exh_logscan_local_file(struct exh_logscan *ls, const char *fspath,
 	c.fd = open(fspath, O_RDONLY | O_CLOEXEC);
 	if (c.fd < 0)
 		return exh_err_set(err, EXH_EIO, errno, "log %s: cannot open: "
-		    "%s", fspath, strerror(errno));
+		    "%s", fspath, exh_strerror(errno));
 	status = exh_logscan_file(ls, winpath ? winpath : fspath, family,
 	    fd_read, &c, out, err);
 	close(c.fd);

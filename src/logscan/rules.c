@@ -41,7 +41,7 @@ open_data(const char *dir, struct src *s, struct exh_err *err)
 		    "rules: %s: name too long", s->name);
 	if ((s->fp = fopen(path, "re")) == NULL)
 		return exh_err_set(err, EXH_EIO, errno,
-		    "rules: %s: cannot open: %s", path, strerror(errno));
+		    "rules: %s: cannot open: %s", path, exh_strerror(errno));
 	return exh_lines_open(s->fp, label, EXH_LINES_SKIP_BLANK |
 	    EXH_LINES_SKIP_COMMENT, &s->lr, err);
 }

@@ -161,7 +161,7 @@ list_dir(const char *dir, char ***out, size_t *nout, struct exh_err *err)
 	if ((d = opendir(dir)) == NULL)
 		return exh_err_set(err, EXH_EUSAGE, errno,
 		    "rules: cannot open directory '%s': %s", dir,
-		    strerror(errno));
+		    exh_strerror(errno));
 	errno = 0;
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 ||
@@ -226,7 +226,7 @@ walk(struct exh_rules *r, const char *dir, const char *rel,
 			break;
 		if (stat(path, &st) != 0) {
 			rc = add_file(r, path, relpath, EXH_RF_IGNORED,
-			    strerror(errno), NULL, err);
+			    exh_strerror(errno), NULL, err);
 		} else if (S_ISDIR(st.st_mode)) {
 			/* A hidden directory (.git) is listed once, not walked. */
 			if (nm[0] == '.')
@@ -291,7 +291,7 @@ add_root(struct exh_rules *r, const char *path, enum walk_mode mode,
 
 	if (stat(path, &st) != 0)
 		return exh_err_set(err, EXH_EUSAGE, errno,
-		    "rules: cannot use '%s': %s", path, strerror(errno));
+		    "rules: cannot use '%s': %s", path, exh_strerror(errno));
 	if (S_ISDIR(st.st_mode))
 		return walk(r, path, "", mode, 0, err);
 	if (!S_ISREG(st.st_mode))
@@ -397,13 +397,14 @@ read_all(const char *path, char **out, size_t *outlen, char *errbuf,
 
 	/* errbuf is display text for an error message: it may be cut. */
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		snprintf(errbuf, errlen, "cannot open: %s", strerror(errno));
+		snprintf(errbuf, errlen, "cannot open: %s",
+		    exh_strerror(errno));
 		return EXH_EIO;
 	}
 	if (fstat(fd, &st) != 0 || st.st_size < 0 ||
 	    (uint64_t)st.st_size > RULE_FILE_MAX) {
 		snprintf(errbuf, errlen, "cannot read: %s",
-		    errno != 0 ? strerror(errno) : "larger than 256 MiB");
+		    errno != 0 ? exh_strerror(errno) : "larger than 256 MiB");
 		close(fd);
 		return EXH_EIO;
 	}
@@ -417,7 +418,7 @@ read_all(const char *path, char **out, size_t *outlen, char *errbuf,
 			continue;
 		if (n < 0) {
 			snprintf(errbuf, errlen, "read error: %s",
-			    strerror(errno));
+			    exh_strerror(errno));
 			free(buf);
 			close(fd);
 			return EXH_EIO;

@@ -66,13 +66,13 @@ evtx_to_memfd(struct exh_volume *vol, const struct log_file *f, int *out,
 
 	if ((fd = memfd_create("exhume-evtx", MFD_CLOEXEC)) < 0)
 		return exh_err_set(err, EXH_EIO, errno, "memfd: %s",
-		    strerror(errno));
+		    exh_strerror(errno));
 	rc = exh_stream_open(vol, f->mft, "", &r.st, err);
 	while (rc == EXH_OK && (rc = read_stream(&r, buf, sizeof(buf), &got,
 	    err)) == EXH_OK && got > 0)
 		if (write(fd, buf, got) != (ssize_t)got)
 			rc = exh_err_set(err, EXH_EIO, errno, "memfd: %s",
-			    strerror(errno));
+			    exh_strerror(errno));
 	if (r.st != NULL)
 		exh_stream_close(r.st);
 	if (rc != EXH_OK) {

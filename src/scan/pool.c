@@ -233,7 +233,7 @@ pool_start(struct pool *p, struct exh_err *err)
 	/* Threads that did start work through the whole queue. */
 	if (i == 0)
 		return exh_err_set(err, EXH_EFATAL, rc,
-		    "pool: cannot start a thread: %s", strerror(rc));
+		    "pool: cannot start a thread: %s", exh_strerror(rc));
 	return EXH_OK;
 }
 

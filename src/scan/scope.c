@@ -312,7 +312,7 @@ each_line(const char *file, line_fn fn, void *ctx, struct exh_err *err)
 	if ((fp = fopen(file, "re")) == NULL)
 		return exh_err_set(err, errno == ENOENT ? EXH_ENOTFOUND :
 		    EXH_EIO, errno, "%s: cannot open: %s", file,
-		    strerror(errno));
+		    exh_strerror(errno));
 	rc = exh_lines_open(fp, file, EXH_LINES_TRIM | EXH_LINES_SKIP_BLANK |
 	    EXH_LINES_SKIP_COMMENT, &lr, err);
 	while (rc == EXH_OK &&

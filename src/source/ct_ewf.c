@@ -327,7 +327,7 @@ check_segment(char *const *names, int i, int n, struct exh_err *err)
 
 	if ((fd = open(names[i], O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
 		return exh_err_set(err, EXH_EIO, errno, "E01 segment %d (%s): "
-		    "cannot open: %s", i + 1, name, strerror(errno));
+		    "cannot open: %s", i + 1, name, exh_strerror(errno));
 	rc = EXH_ECORRUPT;
 	if (fstat(fd, &st) != 0 || !exh_pread_full(fd, head, sizeof(head), 0))
 		(void)snprintf(why, sizeof(why), "shorter than its file header");

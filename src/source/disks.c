@@ -135,7 +135,7 @@ exh_source_list_disks(const char *sysfs_root, const char *boot_id,
 		return exh_err_set(err, EXH_EUSAGE, 0, "sysfs path too long");
 	if ((d = opendir(sysdir)) == NULL)
 		return exh_err_set(err, EXH_EIO, errno, "%s: cannot list: %s",
-		    sysdir, strerror(errno));
+		    sysdir, exh_strerror(errno));
 	while ((de = readdir(d)) != NULL) {
 		if (skipped_name(de->d_name))
 			continue;

@@ -31,7 +31,7 @@ hash_one(const char *path, struct exh_hasher *h, unsigned char *buf,
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
 		return exh_err_set(err, EXH_EIO, errno, "%s: cannot open: %s",
-		    path, strerror(errno));
+		    path, exh_strerror(errno));
 	for (;;) {
 		if (w->stop != NULL && *w->stop) {
 			rc = exh_err_set(err, EXH_STOP, 0,
@@ -43,7 +43,7 @@ hash_one(const char *path, struct exh_hasher *h, unsigned char *buf,
 			continue;
 		if (n < 0) {
 			rc = exh_err_set(err, EXH_EIO, errno,
-			    "%s: read failed: %s", path, strerror(errno));
+			    "%s: read failed: %s", path, exh_strerror(errno));
 			break;
 		}
 		if (n == 0)

@@ -170,7 +170,7 @@ parent_visit(struct parent_seen *seen, const char *path, struct exh_err *err)
 
 	if (stat(path, &st) != 0)
 		return exh_err_set(err, EXH_ENOTFOUND, errno, "parent %s: %s", path,
-		    strerror(errno));
+		    exh_strerror(errno));
 	for (i = 0; i < seen->n; i++)
 		if (seen->dev[i] == st.st_dev && seen->ino[i] == st.st_ino)
 			return exh_err_set(err, EXH_ECORRUPT, 0, "the chain "

@@ -228,7 +228,7 @@ qcow_map_load(const char *path, struct qcow_map *m, struct exh_err *err)
 	memset(&g, 0, sizeof(g));
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return exh_err_set(err, EXH_EIO, errno, "%s: cannot open: %s",
-		    path, strerror(errno));
+		    path, exh_strerror(errno));
 	rc = read_header(fd, &g, err);
 	if (rc == EXH_OK && g.version >= 2)
 		rc = scan_tables(fd, &g, m, err);

@@ -91,7 +91,7 @@ source_enforce_ro(struct exh_source *src, struct exh_err *err)
 	if (ioctl(src->fd, BLKROSET, &one) != 0)
 		return exh_err_set(err, EXH_EFATAL, errno,
 		    "cannot set the device read-only (BLKROSET): %s; refusing "
-		    "to continue (run as root)", strerror(errno));
+		    "to continue (run as root)", exh_strerror(errno));
 	ro = -1;
 	if (ioctl(src->fd, BLKROGET, &ro) != 0 || ro != 1)
 		return exh_err_set(err, EXH_EFATAL, errno,
@@ -128,13 +128,13 @@ exh_source_restore_ro(struct exh_source *src, struct exh_err *err)
 	if (src->ro.before == 0 && ioctl(src->fd, BLKROSET, &zero) != 0)
 		rc = exh_err_set(err, EXH_EIO, errno, "%s: cannot make it "
 		    "writable again (BLKROSET 0): %s; it stays read-only",
-		    src->path, strerror(errno));
+		    src->path, exh_strerror(errno));
 	if (src->ro.parent_before == 0 && src->ro.parent[0] != '\0') {
 		if ((pfd = open(src->ro.parent, O_RDONLY | O_CLOEXEC)) < 0 ||
 		    ioctl(pfd, BLKROSET, &zero) != 0)
 			rc = exh_err_set(err, EXH_EIO, errno, "%s: cannot "
 			    "make it writable again (BLKROSET 0): %s; it stays "
-			    "read-only", src->ro.parent, strerror(errno));
+			    "read-only", src->ro.parent, exh_strerror(errno));
 		if (pfd >= 0)
 			close(pfd);
 	}

@@ -21,7 +21,7 @@ open_checked(const char *path, int *fd, struct stat *st, struct exh_err *err)
 			return exh_err_set(err, EXH_ENOTFOUND, errno,
 			    "no such file or device; check the path");
 		return exh_err_set(err, EXH_EIO, errno, "cannot stat: %s",
-		    strerror(errno));
+		    exh_strerror(errno));
 	}
 	if (S_ISDIR(st->st_mode))
 		return exh_err_set(err, EXH_EUSAGE, 0,
@@ -32,7 +32,7 @@ open_checked(const char *path, int *fd, struct stat *st, struct exh_err *err)
 	/* Evidence is only ever opened for reading. */
 	if ((*fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
 		return exh_err_set(err, EXH_EIO, errno, "cannot open: %s",
-		    strerror(errno));
+		    exh_strerror(errno));
 	return EXH_OK;
 }
 
@@ -41,7 +41,7 @@ block_size(int fd, uint64_t *size, struct exh_err *err)
 {
 	if (ioctl(fd, BLKGETSIZE64, size) != 0)
 		return exh_err_set(err, EXH_EIO, errno,
-		    "cannot read device size: %s", strerror(errno));
+		    "cannot read device size: %s", exh_strerror(errno));
 	return EXH_OK;
 }
 
@@ -203,7 +203,8 @@ exh_source_pread(struct exh_source *src, void *buf, size_t len, uint64_t off,
 		if (n < 0)
 			return exh_err_set(err, EXH_EIO, errno,
 			    "%s: read error at byte %llu: %s", src->path,
-			    (unsigned long long)(off + done), strerror(errno));
+			    (unsigned long long)(off + done),
+			    exh_strerror(errno));
 		if (n == 0)
 			return exh_err_set(err, EXH_EIO, 0,
 			    "%s: unexpected end of data at byte %llu", src->path,

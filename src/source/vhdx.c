@@ -277,7 +277,7 @@ vhdx_relative_parent(const char *path, char *name, size_t size, bool *found,
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		free(loc);
 		return exh_err_set(err, EXH_EIO, errno, "cannot open: %s",
-		    strerror(errno));
+		    exh_strerror(errno));
 	}
 	len = metadata_item(fd, guid_parent_locator, loc, LOCATOR_MAX);
 	close(fd);

@@ -33,12 +33,12 @@ view_open(struct exh_source *src, struct probe_view *v,
 		return EXH_OK;
 	if ((v->fd = memfd_create("exhume-probe", MFD_CLOEXEC)) < 0)
 		return exh_err_set(err, EXH_EIO, errno,
-		    "cannot make the probe view: %s", strerror(errno));
+		    "cannot make the probe view: %s", exh_strerror(errno));
 	v->owned = true;
 	if (ftruncate(v->fd, (off_t)src->size) != 0) {
 		view_close(v);
 		return exh_err_set(err, EXH_EIO, errno,
-		    "cannot size the probe view: %s", strerror(errno));
+		    "cannot size the probe view: %s", exh_strerror(errno));
 	}
 	return EXH_OK;
 }

@@ -95,7 +95,7 @@ exh_stream_open_ref(struct exh_volume *v, uint64_t mft, uint16_t seq,
 		e = errno;
 		return exh_err_set(err, e == ENOENT ? EXH_ENOTFOUND :
 		    EXH_ECORRUPT, e, "MFT record %llu: cannot be read: %s",
-		    (unsigned long long)mft, strerror(e));
+		    (unsigned long long)mft, exh_strerror(e));
 	}
 	now = le16_to_cpu(ni->mrec->sequence_number);
 	if (now != seq) {

@@ -87,7 +87,7 @@ volume_stream_open(struct exh_volume *v, uint64_t mft, const ntfschar *uname,
 		free(st);
 		return exh_err_set(err, EXH_ECORRUPT, e,
 		    "MFT record %llu: cannot be read: %s",
-		    (unsigned long long)mft, strerror(e));
+		    (unsigned long long)mft, exh_strerror(e));
 	}
 	st->na = ntfs_attr_open(st->ni, AT_DATA, ulen != 0 ?
 	    (ntfschar *)uname : AT_UNNAMED, ulen);
@@ -96,7 +96,7 @@ volume_stream_open(struct exh_volume *v, uint64_t mft, const ntfschar *uname,
 		exh_stream_close(st);
 		return exh_err_set(err, e == ENOENT ? EXH_ENOTFOUND : EXH_ECORRUPT,
 		    e, "MFT record %llu: $DATA stream cannot be opened: %s",
-		    (unsigned long long)mft, strerror(e));
+		    (unsigned long long)mft, exh_strerror(e));
 	}
 	if (NAttrEncrypted(st->na)) {
 		exh_stream_close(st);
@@ -143,7 +143,7 @@ exh_stream_pread(struct exh_stream *st, void *buf, size_t len, uint64_t off,
 		return exh_err_set(err, errno == EIO ? EXH_EIO : EXH_ECORRUPT,
 		    errno, "MFT record %llu: read error at offset %llu: %s",
 		    (unsigned long long)st->ni->mft_no, (unsigned long long)off,
-		    strerror(errno));
+		    exh_strerror(errno));
 	if (n == 0)
 		return exh_err_set(err, EXH_ECORRUPT, 0,
 		    "MFT record %llu: stream ends at %llu before its size %llu",

@@ -120,7 +120,7 @@ mount_window(struct exh_source *src, int part, uint64_t offset, uint64_t size,
 		free(v);
 		return exh_err_set(err, e == EIO ? EXH_EIO : EXH_ECORRUPT, e,
 		    "partition %d: libntfs-3g cannot open the NTFS volume: %s",
-		    part, strerror(e));
+		    part, exh_strerror(e));
 	}
 	/* Every handle, clones too: each looks owners up through its own. */
 	volume_secure_check(v);

@@ -329,7 +329,7 @@ visit(struct walker *w, const struct dir_child *it, uint64_t parent)
 	if ((ni = ntfs_inode_open(w->v->vol, MREF(it->mref))) == NULL) {
 		(void)snprintf(problem, sizeof(problem),
 		    "MFT record %llu cannot be read: %s",
-		    (unsigned long long)MREF(it->mref), strerror(errno));
+		    (unsigned long long)MREF(it->mref), exh_strerror(errno));
 		/* The callback's verdict is not a status: only STOP ends. */
 		return yield_broken(w, it->name, it->mref, errno == EIO ?
 		    EXH_ENTRY_CORRUPT : EXH_ENTRY_UNREADABLE, problem) ==
@@ -358,7 +358,8 @@ visit(struct walker *w, const struct dir_child *it, uint64_t parent)
 	    (rc = read_streams(ni, &s)) != EXH_OK) {
 		(void)snprintf(problem, sizeof(problem),
 		    "MFT record %llu: damaged attribute: %s",
-		    (unsigned long long)e.mft, strerror(errno ? errno : EIO));
+		    (unsigned long long)e.mft,
+		    exh_strerror(errno ? errno : EIO));
 		e.status = rc == EXH_ENOMEM ? EXH_ENTRY_UNREADABLE :
 		    EXH_ENTRY_CORRUPT;
 		e.problem = problem;
@@ -428,7 +429,7 @@ walk_dir(struct walker *w, ntfs_inode *dir, uint64_t dir_mft)
 		(void)snprintf(problem, sizeof(problem), "directory index of "
 		    "MFT record %llu is damaged: %s; %zu entries read before "
 		    "the damage", (unsigned long long)dir_mft,
-		    strerror(e ? e : EIO), dl.n);
+		    exh_strerror(e ? e : EIO), dl.n);
 		if (yield_broken(w, "", dir_mft, EXH_ENTRY_CORRUPT, problem) ==
 		    EXH_WALK_STOP)
 			rc = EXH_STOP;
@@ -517,7 +518,7 @@ exh_volume_walk(struct exh_volume *v, const char *start, exh_walk_fn fn,
 	if ((ni = ntfs_inode_open(v->vol, mft)) == NULL) {
 		rc = exh_err_set(err, EXH_ECORRUPT, errno, "MFT record %llu: "
 		    "cannot be read: %s", (unsigned long long)mft,
-		    strerror(errno));
+		    exh_strerror(errno));
 		goto out;
 	}
 	if (w->path.len == 3)
