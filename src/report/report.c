@@ -227,9 +227,11 @@ counts(struct report_writer *w, const struct exh_findings *fs)
 	report_kv_end(w);
 }
 
-#define LIBRARY_LEGEND N_("Text after \u201clibrary message:\u201d is the " \
-    "original wording of a library (libntfs-3g, libewf, libevtx, " \
-    "libvshadow) or of exhume's error text, left as it was given.")
+/* One object, so that gettext handing back this very pointer means "no
+ * translation" (two equal literals need not be one object). */
+static const char library_legend[] = N_("Text after "
+    "\u201clibrary message:\u201d is the original wording of a library (libntfs-3g, libewf, libevtx, "
+    "libvshadow) or of exhume's error text, left as it was given.");
 
 static void
 run_notes(struct report_writer *w, const struct exh_report_input *in)
@@ -243,7 +245,7 @@ run_notes(struct report_writer *w, const struct exh_report_input *in)
 	report_heading(w, 3, _("Run notes"));
 	/* The legend for what a translated report leaves in English; an
 	 * English report has nothing to explain. */
-	if ((legend = _(LIBRARY_LEGEND)) != LIBRARY_LEGEND)
+	if ((legend = _(library_legend)) != library_legend)
 		report_para(w, REPORT_NORMAL, legend);
 	report_list_begin(w);
 	for (i = 0; i < in->nrun_notes; i++)
