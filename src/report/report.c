@@ -230,8 +230,9 @@ counts(struct report_writer *w, const struct exh_findings *fs)
 /* One object, so that gettext handing back this very pointer means "no
  * translation" (two equal literals need not be one object). */
 static const char library_legend[] = N_("Text after "
-    "\u201clibrary message:\u201d is the original wording of a library (libntfs-3g, libewf, libevtx, "
-    "libvshadow) or of exhume's error text, left as it was given.");
+    "\u201clibrary message:\u201d is the original wording of a library "
+    "(libntfs-3g, libewf, libevtx, libvshadow) or of exhume's error text, "
+    "left as it was given.");
 
 static void
 run_notes(struct report_writer *w, const struct exh_report_input *in)
