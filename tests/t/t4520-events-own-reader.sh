@@ -2,17 +2,10 @@
 # exhume's own binary XML reader gives every record of the generated logs
 # exactly as libevtx does, and the event analysis is byte-identical with
 # either reader: plain, template-less, dirty and many-chunk logs.
-set -u
-TOOLS=${TOOLS:-$(pwd)/build/tools}
-TOP=${TOP:-$(pwd)}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
-check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
+. "$TOP/tests/lib/tap.sh"
+# check DESCRIPTION COMMANDS: one TAP line for COMMANDS' status.
+check() { eval "$2"; ok $? "$1"; }
 
-echo "1..5"
 cat >"$TMP/mixed.spec" <<'SPEC'
 Microsoft-Windows-Security-Auditing|Security|4624|0|2021-03-03T06:49:42.162Z|1|S-1-5-18|SYSTEM|0x3e7|10|10.1.2.3
 Service Control Manager|System|7045|4|2021-03-03T07:00:00Z|2|evilsvc|%COMSPEC% /c "echo <x> & del y"|demand start
@@ -45,3 +38,4 @@ check "a damaged log (libevtx alone reads it) analyses the same either way" \
 check "the fuzz seeds of the event harness are read alike" \
     '"$TOOLS/evtx-compare" -r "$TOP/rules" "$TOP"/tests/fuzz/seeds/fuzz_events/*.evtx >"$TMP/out" &&
      ! grep -v " fell_back 0 differing 0 .* analysis same " "$TMP/out"'
+done_testing
